@@ -1,0 +1,442 @@
+/*
+ * The page directory, the page-table pool and the kernel's vmap and
+ * vunmap with their helpers, in the shape of pc/mmu.c: the same
+ * functions, the same control flow, the same panics.  The machine is an
+ * explicit first argument where the kernel used MACHP(0).
+ *
+ * A kernel panic does not return; here it records its message in the
+ * Mmu and the function returns -1 at once, leaving every word written
+ * before the panic as it is, which is what a halted kernel shows.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu.h"
+
+static int	ptalloc(Mmu *);
+static void	ptorphan(Mmu *, uint32_t);
+static void	ptfree(Mmu *, uint32_t);
+static int	ptindex(uint32_t);
+
+const char *const kernelnames[Nkernel] = { "labs", "9front" };
+
+/* The kernel named s, or -1. */
+int
+kernelfind(const char *s)
+{
+	int i;
+
+	for (i = 0; i < Nkernel; i++)
+		if (strcmp(s, kernelnames[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Set up an empty machine: every PDE blank, no page tables. */
+void
+mmuinit(Mmu *m, const Policy *p, int kernel, int pse, uint32_t vmapbase,
+    uint32_t vmapsize, uint32_t ptpages)
+{
+	memset(m, 0, sizeof *m);
+	m->policy = p;
+	m->kernel = kernel;
+	m->pse = pse;
+	m->vmap = vmapbase;
+	m->vmapsize = vmapsize;
+	m->ptpages = ptpages;
+	m->freehead = -1;
+}
+
+/* Give back the pool's memory.  The Mmu may be initialised again. */
+void
+mmufree(Mmu *m)
+{
+	int i;
+
+	for (i = 0; i < m->npool; i++)
+		free(m->pool[i].pte);
+	free(m->pool);
+	m->pool = NULL;
+	m->npool = m->poolcap = 0;
+}
+
+/*
+ * Make dst an independent copy of src (dst must be unused or freed).
+ * Returns -1 when out of memory.
+ */
+int
+mmucopy(Mmu *dst, const Mmu *src)
+{
+	int i;
+
+	*dst = *src;
+	dst->pool = NULL;
+	dst->npool = dst->poolcap = 0;
+	if (src->npool == 0)
+		return 0;
+	dst->pool = calloc(src->npool, sizeof *dst->pool);
+	if (dst->pool == NULL)
+		return -1;
+	dst->poolcap = src->npool;
+	for (i = 0; i < src->npool; i++) {
+		dst->pool[i] = src->pool[i];
+		dst->pool[i].pte = NULL;
+		if (src->pool[i].pte == NULL)
+			continue;
+		dst->pool[i].pte = malloc(WD2PG * sizeof(uint32_t));
+		if (dst->pool[i].pte == NULL) {
+			dst->npool = i;
+			mmufree(dst);
+			return -1;
+		}
+		memcpy(dst->pool[i].pte, src->pool[i].pte,
+		    WD2PG * sizeof(uint32_t));
+	}
+	dst->npool = src->npool;
+	return 0;
+}
+
+/* Record a kernel panic.  Always returns -1, for the caller to return. */
+int
+mmupanic(Mmu *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->panicmsg, sizeof m->panicmsg, fmt, ap);
+	va_end(ap);
+	m->panicked = 1;
+	return -1;
+}
+
+/* How many PDEs the vmap has: VMAPSIZE/(4*MB). */
+int
+vpdbsize(const Mmu *m)
+{
+	return m->vmapsize / PGDIRSIZE;
+}
+
+/* The PDEs of the vmap, as the kernel's vpdb. */
+uint32_t *
+vpdb(Mmu *m)
+{
+	return &m->pdb[PDX(m->vmap)];
+}
+
+/* The pool index of the page a page-table PDE points at. */
+static int
+ptindex(uint32_t pde)
+{
+	return (PPN(pde) - PTPOOLBASE) / BY2PG;
+}
+
+/* The words of the page table a PDE points at: KADDR(PPN(pde)). */
+uint32_t *
+pdetable(const Mmu *m, uint32_t pde)
+{
+	return m->pool[ptindex(pde)].pte;
+}
+
+/* Classify the PDE at index i of the page directory (spec section 6). */
+int
+pdekind(const Mmu *m, uint32_t i)
+{
+	uint32_t pde;
+
+	pde = m->pdb[i];
+	if (!(pde & PTEVALID))
+		return Pblank;
+	if (pde & PTESIZE)
+		return Pbig;
+	return m->pool[ptindex(pde)].nvalid > 0 ? Ptable : Pstale;
+}
+
+/*
+ * Take a zeroed page from the pool, as xspanalloc would.  Returns its
+ * pool index, or -1 when the budget is spent (or memory is out).
+ */
+static int
+ptalloc(Mmu *m)
+{
+	Ptpage *pg, *npool;
+	int i, ncap;
+
+	if (m->ptpages != 0 && m->ptinuse >= m->ptpages)
+		return -1;
+	if (m->freehead >= 0) {
+		i = m->freehead;
+		m->freehead = m->pool[i].nextfree;
+	} else {
+		if (m->npool == m->poolcap) {
+			ncap = m->poolcap ? 2 * m->poolcap : 16;
+			npool = realloc(m->pool, ncap * sizeof *npool);
+			if (npool == NULL)
+				return -1;
+			m->pool = npool;
+			m->poolcap = ncap;
+		}
+		i = m->npool++;
+		memset(&m->pool[i], 0, sizeof m->pool[i]);
+	}
+	pg = &m->pool[i];
+	if (pg->pte == NULL) {
+		pg->pte = calloc(WD2PG, sizeof(uint32_t));
+		if (pg->pte == NULL) {
+			pg->nextfree = m->freehead;
+			m->freehead = i;
+			return -1;
+		}
+	} else
+		memset(pg->pte, 0, WD2PG * sizeof(uint32_t));
+	pg->nvalid = 0;
+	pg->state = Pgtable;
+	m->ptinuse++;
+	return i;
+}
+
+/* A PSE write replaced this page-table PDE: its page is leaked. */
+static void
+ptorphan(Mmu *m, uint32_t pde)
+{
+	m->pool[ptindex(pde)].state = Pgorphan;
+	m->ptleaked++;
+}
+
+/* Return an empty page table to the pool (reclaim only). */
+static void
+ptfree(Mmu *m, uint32_t pde)
+{
+	int i;
+
+	i = ptindex(pde);
+	m->pool[i].state = Pgfree;
+	m->pool[i].nextfree = m->freehead;
+	m->freehead = i;
+	m->ptinuse--;
+}
+
+/*
+ * First fit: the lowest index of a run of count zero words in a[0..n),
+ * or -1.  Like the kernel, it tests after counting each word, so a count
+ * of 0 gives 0 when a[0] is zero and 1 otherwise.
+ */
+int
+findhole(const uint32_t *a, int n, int count)
+{
+	int have, i;
+
+	have = 0;
+	for (i = 0; i < n; i++) {
+		if (a[i] == 0)
+			have++;
+		else
+			have = 0;
+		if (have >= count)
+			return i + 1 - have;
+	}
+	return -1;
+}
+
+/*
+ * The PTE for va, making a zeroed page table when the PDE is blank.
+ * The caller has ruled out a PSE PDE.  Returns nil after a panic.
+ */
+uint32_t *
+mmuwalk(Mmu *m, uint32_t va, int create)
+{
+	uint32_t *pde;
+	int i;
+
+	pde = &m->pdb[PDX(va)];
+	if (!(*pde & PTEVALID)) {
+		if (!create)
+			return NULL;
+		if ((i = ptalloc(m)) < 0) {
+			mmupanic(m, "mmuwalk xspanalloc failed");
+			return NULL;
+		}
+		*pde = (PTPOOLBASE + (uint32_t)i * BY2PG) | PTEWRITE | PTEVALID;
+	}
+	return &pdetable(m, *pde)[PTX(va)];
+}
+
+/*
+ * Map size bytes at va to pa; the low 12 bits of pa are the PTE flags.
+ * Uses 4 MiB pages where PSE is on and both addresses and the rest of
+ * the size allow.  Returns -1 after a panic.
+ */
+int
+pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
+{
+	uint32_t flag, off, *pde, *pte;
+
+	flag = pa & 0xFFF;
+	pa &= ~0xFFFu;
+	for (off = 0; off < size;) {
+		pde = &m->pdb[PDX(va + off)];
+		if ((*pde & PTEVALID) && (*pde & PTESIZE))
+			return mmupanic(m,
+			    "vmap: va=0x%.8x pa=0x%.8x pde=0x%.8x",
+			    va + off, pa + off, *pde);
+		if (m->pse && (pa + off) % PGDIRSIZE == 0 &&
+		    (va + off) % PGDIRSIZE == 0 && size - off >= PGDIRSIZE) {
+			/* A page table here is orphaned, as in the kernel. */
+			if (*pde & PTEVALID)
+				ptorphan(m, *pde);
+			*pde = (pa + off) | flag | PTESIZE | PTEVALID;
+			off += PGDIRSIZE;
+			continue;
+		}
+		if ((pte = mmuwalk(m, va + off, 1)) == NULL)
+			return -1;
+		if (*pte & PTEVALID)
+			return mmupanic(m,
+			    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
+			    va + off, pa + off, *pte);
+		*pte = (pa + off) | flag | PTEVALID;
+		m->pool[ptindex(*pde)].nvalid++;
+		off += BY2PG;
+	}
+	return 0;
+}
+
+/*
+ * Remove the mappings of [va, va+size); each must exist.  Page tables
+ * are never freed, except under a policy that asks for it.  Under labs
+ * the end is a 32-bit sum and a PSE PDE sends va to the next 4 MiB
+ * boundary, which an aligned va already is (so the next turn panics);
+ * 9front adds in 64 bits and steps exactly 4 MiB.
+ */
+int
+pdbunmap(Mmu *m, uint32_t va, uint32_t size)
+{
+	uint64_t v, vae;
+	uint32_t *pde, *table;
+	Ptpage *pg;
+
+	v = va;
+	if (m->kernel == Klabs)
+		vae = (uint32_t)(va + size);
+	else
+		vae = (uint64_t)va + size;
+	while (v < vae) {
+		pde = &m->pdb[PDX(v)];
+		if (!(*pde & PTEVALID))
+			return mmupanic(m, "vunmap: not mapped");
+		if (*pde & PTESIZE) {
+			if (m->kernel == Klabs) {
+				*pde = 0;
+				v = (uint32_t)((v + PGDIRSIZE - 1) &
+				    ~(uint64_t)(PGDIRSIZE - 1));
+				continue;
+			}
+			if (v % PGDIRSIZE != 0)
+				return mmupanic(m, "vunmap: misaligned: 0x%.8x",
+				    (uint32_t)v);
+			*pde = 0;
+			v += PGDIRSIZE;
+			continue;
+		}
+		table = pdetable(m, *pde);
+		if (!(table[PTX(v)] & PTEVALID))
+			return mmupanic(m, "vunmap: not mapped");
+		table[PTX(v)] = 0;
+		pg = &m->pool[ptindex(*pde)];
+		pg->nvalid--;
+		if (pg->nvalid == 0 && m->policy->freetables) {
+			ptfree(m, *pde);
+			*pde = 0;
+		}
+		v += BY2PG;
+	}
+	return 0;
+}
+
+/*
+ * Map size bytes of device memory at pa.  Returns Vok with the address
+ * in *vap, Vfail when vmapalloc finds no room, Vrefused when the kernel
+ * declines the request, or Vpanic.  size is the kernel's int: under labs
+ * its rounding wraps in 32 bits; 9front checks and rounds in 64.
+ */
+int
+vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
+{
+	uint32_t o, va, rsize;
+	int64_t s64;
+
+	if (m->kernel == K9front) {
+		s64 = size;
+		if (pa < BY2PG || s64 <= 0 || (uint64_t)pa + s64 >= 1ull << 32 ||
+		    s64 > m->vmapsize)
+			return Vrefused;
+	}
+	o = pa & (BY2PG - 1);
+	pa -= o;
+	rsize = (uint32_t)size + o;
+	rsize = (rsize + BY2PG - 1) & ~(BY2PG - 1);
+	if (pa == 0)
+		return Vrefused;
+	if ((va = m->policy->vmapalloc(m, rsize)) == 0)
+		return Vfail;
+	if (pdbmap(m, pa | PTEUNCACHED | PTEWRITE, va, rsize) < 0)
+		return Vpanic;
+	*vap = va + o;
+	return Vok;
+}
+
+/* Format size as Plan 9's %#x does: a minus sign when negative. */
+static void
+fmtsize(char *buf, size_t len, int64_t size)
+{
+	if (size < 0)
+		snprintf(buf, len, "-0x%llx", -(long long)size);
+	else
+		snprintf(buf, len, "0x%llx", (long long)size);
+}
+
+/*
+ * Remove a device mapping.  Returns 0, or -1 after a panic: the range
+ * check's or pdbunmap's.  Under labs size is an int and va+size a
+ * 32-bit sum, so a huge size may wrap and pass the check; 9front keeps
+ * both in 64 bits.
+ */
+int
+vunmap(Mmu *m, uint32_t va, int32_t size)
+{
+	uint32_t o, s;
+	uint64_t end, top;
+	int64_t ssize;
+	char sz[24];
+
+	o = va & (BY2PG - 1);
+	va -= o;
+	s = (uint32_t)size + o;
+	s = (s + BY2PG - 1) & ~(BY2PG - 1);
+	top = (uint64_t)m->vmap + m->vmapsize;
+	if (m->kernel == Klabs) {
+		ssize = (int32_t)s;
+		end = (uint32_t)(va + s);
+	} else {
+		ssize = s;
+		end = (uint64_t)va + s;
+	}
+	if (ssize < 0 || va < m->vmap || end > top) {
+		fmtsize(sz, sizeof sz, ssize);
+		return mmupanic(m, "vunmap va=0x%.8x size=%s", va, sz);
+	}
+	return pdbunmap(m, va, s);
+}
+
+/* Count the vmap's PDEs by kind into n[Npdekind]. */
+void
+pdecount(const Mmu *m, int n[Npdekind])
+{
+	uint32_t i, first;
+
+	memset(n, 0, Npdekind * sizeof n[0]);
+	first = PDX(m->vmap);
+	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
+		n[pdekind(m, first + i)]++;
+}

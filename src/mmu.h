@@ -1,0 +1,145 @@
+/*
+ * The modeled machine: a 32-bit x86 page directory, its page tables and
+ * the device-mapping allocator of the Plan 9 pc kernel (vmap, vunmap,
+ * vmapalloc, findhole, pdbmap, pdbunmap).  Everything is kept as the
+ * words the hardware would see; the allocator keeps no other bookkeeping,
+ * so a slot is free exactly when its word is 0.
+ *
+ * This header is the whole model interface.  It includes neither curses
+ * nor yaml: the model knows nothing of traces or screens.
+ */
+#ifndef VMAPVIEW_MMU_H
+#define VMAPVIEW_MMU_H
+
+#include <stdint.h>
+
+#define BY2PG		4096u
+#define MB		(1024u*1024u)
+#define PGDIRSIZE	(4u*MB)		/* what one PDE covers */
+#define WD2PG		1024		/* words in a page: PTEs in a table */
+#define NPDE		1024		/* entries in the page directory */
+
+#define PDX(va)		(((uint32_t)(va)>>22) & 0x3FF)
+#define PTX(va)		(((uint32_t)(va)>>12) & 0x3FF)
+#define PPN(x)		((uint32_t)(x) & ~0xFFFu)
+
+#define PTEVALID	0x001u
+#define PTEWRITE	0x002u
+#define PTEUNCACHED	0x010u
+#define PTESIZE		0x080u
+
+#define DEFVMAP		0xE0000000u
+#define DEFVMAPSIZE	(248u*MB)
+
+/*
+ * Page-table pages come from a modeled pool of kernel memory.  Their
+ * physical addresses only label them; they start here.
+ */
+#define PTPOOLBASE	0x00800000u
+
+#define PANICLEN	96
+
+enum {
+	Klabs,		/* Bell Labs pc/mmu.c, 2012 */
+	K9front,
+	Nkernel
+};
+
+/* What the PDE of one vmap slot holds (spec section 6). */
+enum {
+	Pblank,
+	Pbig,		/* a 4 MiB (PSE) page */
+	Ptable,		/* a page table with at least one valid PTE */
+	Pstale,		/* a page table with none */
+	Npdekind
+};
+
+typedef struct Mmu Mmu;
+typedef struct Policy Policy;
+typedef struct Ptpage Ptpage;
+
+/* One page of the page-table pool. */
+struct Ptpage {
+	uint32_t	*pte;		/* WD2PG words, or nil when never used */
+	int		nvalid;		/* PTEs with PTEVALID set */
+	int		state;		/* Pgfree, Pgtable, Pgorphan */
+	int		nextfree;
+};
+
+enum {
+	Pgfree,
+	Pgtable,	/* referenced by a PDE */
+	Pgorphan	/* overwritten by a PSE PDE: leaked */
+};
+
+/* An allocation policy: a name and its vmapalloc. */
+struct Policy {
+	const char	*name;
+	uint32_t	(*vmapalloc)(Mmu *, uint32_t);
+	int		freetables;	/* pdbunmap frees empty page tables */
+	const char	*summary;
+};
+
+struct Mmu {
+	uint32_t	pdb[NPDE];
+
+	/* configuration */
+	uint32_t	vmap;		/* VMAP */
+	uint32_t	vmapsize;	/* VMAPSIZE */
+	int		pse;
+	int		kernel;
+	uint32_t	ptpages;	/* budget of page-table pages; 0: none */
+	const Policy	*policy;
+
+	/* the page-table pool */
+	Ptpage		*pool;
+	int		npool;		/* pages ever taken */
+	int		poolcap;
+	int		freehead;	/* list of pages given back, or -1 */
+	uint32_t	ptinuse;	/* tables and orphans */
+	uint32_t	ptleaked;	/* orphans */
+
+	/* the last panic, if any */
+	int		panicked;
+	char		panicmsg[PANICLEN];
+};
+
+/* Outcomes of vmap, beside an address. */
+enum {
+	Vok,
+	Vfail,
+	Vrefused,
+	Vpanic
+};
+
+/* mmu.c */
+extern const char *const kernelnames[Nkernel];
+int		 kernelfind(const char *);
+void		 mmuinit(Mmu *, const Policy *, int, int, uint32_t, uint32_t,
+		     uint32_t);
+void		 mmufree(Mmu *);
+int		 mmucopy(Mmu *, const Mmu *);
+int		 mmupanic(Mmu *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+int		 vpdbsize(const Mmu *);
+uint32_t	*vpdb(Mmu *);
+uint32_t	*pdetable(const Mmu *, uint32_t);
+int		 pdekind(const Mmu *, uint32_t);
+void		 pdecount(const Mmu *, int [Npdekind]);
+int		 findhole(const uint32_t *, int, int);
+uint32_t	*mmuwalk(Mmu *, uint32_t, int);
+int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
+int		 pdbunmap(Mmu *, uint32_t, uint32_t);
+int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
+int		 vunmap(Mmu *, uint32_t, int32_t);
+
+/* vmapalloc.c */
+extern const Policy	policies[];
+extern const int	npolicies;
+const Policy	*policyfind(const char *);
+int		 policyindex(const Policy *);
+uint32_t	 plan9_vmapalloc(Mmu *, uint32_t);
+uint32_t	 span_vmapalloc(Mmu *, uint32_t);
+uint32_t	 spanfixed_vmapalloc(Mmu *, uint32_t);
+
+#endif

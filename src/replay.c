@@ -1,0 +1,250 @@
+/*
+ * The replay engine: runs a trace's events in order on a modeled machine
+ * and records what each gave.  vunmap by id uses the address its vmap
+ * returned and the size that vmap was given (or the event's own size),
+ * and is skipped when that vmap did not succeed.  A panic halts the
+ * modeled kernel: later events are not run, unless asked to keep going,
+ * when they run on the state the panic left.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+
+const char *const resultnames[Nresult] = {
+	"not-run", "ok", "fail", "refused", "skipped", "panic"
+};
+
+static int	 runevent(struct replay *, const struct event *,
+		     struct result *);
+static uint8_t	 checkexpect(const struct expect *, const struct result *);
+
+/*
+ * Prepare a replay of t under p, with the trace's machine as o
+ * overrides it.  Returns -1 when out of memory.
+ */
+int
+replay_init(struct replay *rp, const struct trace *t, const Policy *p,
+    const struct replayopts *o)
+{
+	const struct machine *mc;
+	int kernel, pse;
+
+	memset(rp, 0, sizeof *rp);
+	mc = &t->machine;
+	kernel = o && o->kernel >= 0 ? o->kernel : mc->kernel;
+	pse = o && o->pse >= 0 ? o->pse : mc->pse;
+	mmuinit(&rp->m, p, kernel, pse, mc->vmap, mc->vmapsize, mc->ptpages);
+	rp->t = t;
+	rp->pidx = policyindex(p);
+	rp->keepgoing = o ? o->keepgoing : 0;
+	if (t->nev > 0 && (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Free the replay's results and machine. */
+void
+replay_free(struct replay *rp)
+{
+	size_t i;
+
+	if (rp->r != NULL)
+		for (i = 0; i < rp->t->nev; i++)
+			free(rp->r[i].panic);
+	free(rp->r);
+	mmufree(&rp->m);
+	memset(rp, 0, sizeof *rp);
+}
+
+/* Run one event on the machine; fills res.  Returns its result kind. */
+static int
+runevent(struct replay *rp, const struct event *e, struct result *res)
+{
+	const struct event *src;
+	const struct result *made;
+	uint32_t va;
+	int32_t size;
+
+	switch (e->op) {
+	case OPnote:
+		return Rok;
+	case OPvmap:
+		switch (vmap(&rp->m, e->pa, (int32_t)e->size, &va)) {
+		case Vok:
+			res->va = va;
+			return Rok;
+		case Vfail:
+			return Rfail;
+		case Vrefused:
+			return Rrefused;
+		default:
+			return Rpanic;
+		}
+	}
+	if (e->ref >= 0) {
+		src = &rp->t->ev[e->ref];
+		made = &rp->r[e->ref];
+		if (made->kind != Rok)
+			return Rskipped;
+		va = made->va;
+		size = (e->flags & EVSIZE) ? e->size : src->size;
+	} else {
+		va = e->va;
+		size = e->size;
+	}
+	res->va = va;
+	res->size = size;
+	if (vunmap(&rp->m, va, size) < 0)
+		return Rpanic;
+	return Rok;
+}
+
+/* How expectation x fares against result r. */
+static uint8_t
+checkexpect(const struct expect *x, const struct result *r)
+{
+	static const uint8_t want[] = {
+		[Xok] = Rok, [Xfail] = Rfail, [Xrefused] = Rrefused,
+		[Xskipped] = Rskipped, [Xpanic] = Rpanic, [Xaddr] = Rok
+	};
+
+	if (x->kind == Xnone)
+		return Enone;
+	if (r->kind == Rnotrun)
+		return Eunchecked;
+	if (r->kind != want[x->kind])
+		return Efailed;
+	if (x->kind == Xaddr && r->va != x->addr)
+		return Efailed;
+	return Eheld;
+}
+
+/*
+ * Run the next event.  Returns 1 when there was one to run, 0 at the
+ * end of the trace, -1 when out of memory.
+ */
+int
+replay_step(struct replay *rp)
+{
+	const struct event *e;
+	struct result *res;
+	const struct expect *x;
+
+	if (rp->pos >= rp->t->nev)
+		return 0;
+	e = &rp->t->ev[rp->pos];
+	res = &rp->r[rp->pos];
+	x = &e->expect[rp->pidx];
+	rp->pos++;
+	if (rp->panicked && !rp->keepgoing) {
+		res->kind = Rnotrun;
+		res->exp = checkexpect(x, res);
+		if (res->exp == Eunchecked)
+			rp->expunchecked++;
+		rp->count[Rnotrun]++;
+		return 1;
+	}
+	rp->m.panicked = 0;
+	res->kind = runevent(rp, e, res);
+	if (res->kind == Rpanic) {
+		rp->panicked = 1;
+		if ((res->panic = strdup(rp->m.panicmsg)) == NULL)
+			return -1;
+		if (x->kind != Xpanic)
+			rp->unexpectedpanics++;
+	}
+	res->exp = checkexpect(x, res);
+	if (res->exp == Eheld)
+		rp->expheld++;
+	else if (res->exp == Efailed)
+		rp->expfailed++;
+	rp->count[res->kind]++;
+	return 1;
+}
+
+/*
+ * Run events until n have run (or the trace ends).  Returns -1 when out
+ * of memory.
+ */
+int
+replay_run(struct replay *rp, size_t n)
+{
+	int rv;
+
+	rv = 1;
+	while (rp->pos < n && (rv = replay_step(rp)) > 0)
+		;
+	return rv < 0 ? -1 : 0;
+}
+
+/* Exit status per spec section 5: 0, or 1 on a failed expectation or panic. */
+int
+replay_status(const struct replay *rp)
+{
+	return rp->expfailed > 0 || rp->unexpectedpanics > 0;
+}
+
+/*
+ * The bytes a successful vmap event i holds: its size, grown by the
+ * address's offset in its page and rounded to pages, as vmap does.
+ */
+uint32_t
+replay_mapsize(const struct replay *rp, int i)
+{
+	uint32_t o;
+
+	o = rp->r[i].va & (BY2PG - 1);
+	return (rp->t->ev[i].size + o + BY2PG - 1) & ~(BY2PG - 1);
+}
+
+/*
+ * The mappings live after the events run so far: vmaps that returned an
+ * address and that no vunmap has since removed, by id or by the very
+ * address vmap returned.  Sets *live to their event indices in trace
+ * order (caller frees) and returns how many, or (size_t)-1 when out of
+ * memory.
+ */
+size_t
+replay_live(const struct replay *rp, int **live)
+{
+	const struct event *e;
+	uint8_t *gone;
+	size_t i, j, n;
+	int *v;
+
+	*live = NULL;
+	if (rp->pos == 0)
+		return 0;
+	gone = calloc(rp->pos, 1);
+	v = malloc(rp->pos * sizeof *v);
+	if (gone == NULL || v == NULL) {
+		free(gone);
+		free(v);
+		return (size_t)-1;
+	}
+	n = 0;
+	for (i = 0; i < rp->pos; i++) {
+		e = &rp->t->ev[i];
+		if (e->op == OPvmap && rp->r[i].kind == Rok)
+			v[n++] = i;
+		if (e->op != OPvunmap || (rp->r[i].kind != Rok &&
+		    rp->r[i].kind != Rpanic))
+			continue;
+		if (e->ref >= 0) {
+			gone[e->ref] = 1;
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (!gone[v[j]] && rp->r[v[j]].va == e->va) {
+				gone[v[j]] = 1;
+				break;
+			}
+	}
+	for (i = j = 0; i < n; i++)
+		if (!gone[v[i]])
+			v[j++] = v[i];
+	free(gone);
+	*live = v;
+	return j;
+}

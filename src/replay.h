@@ -1,0 +1,70 @@
+/*
+ * Replay: a loaded trace through the model under one policy, one event
+ * at a time, with each event's result and the check of its expectation.
+ */
+#ifndef VMAPVIEW_REPLAY_H
+#define VMAPVIEW_REPLAY_H
+
+#include "mmu.h"
+#include "trace.h"
+
+enum {
+	Rnotrun,	/* zero: what an event is before it runs */
+	Rok,
+	Rfail,
+	Rrefused,
+	Rskipped,
+	Rpanic,
+	Nresult
+};
+
+/* How an expectation came out. */
+enum {
+	Enone,		/* none for this policy */
+	Eheld,
+	Efailed,
+	Eunchecked	/* the event did not run */
+};
+
+struct result {
+	uint8_t		 kind;
+	uint8_t		 exp;
+	uint32_t	 va;		/* vmap: the address; vunmap: the va */
+	uint32_t	 size;		/* vunmap: the size it was given */
+	char		*panic;		/* the message of a panic */
+};
+
+struct replay {
+	const struct trace	*t;
+	Mmu			 m;
+	int			 pidx;		/* index in policies[] */
+	int			 keepgoing;
+	int			 panicked;	/* the kernel is halted */
+	size_t			 pos;		/* events run so far */
+	struct result		*r;		/* one per event */
+	size_t			 count[Nresult];
+	size_t			 expheld;
+	size_t			 expfailed;
+	size_t			 expunchecked;
+	size_t			 unexpectedpanics;
+};
+
+/* Overrides of the trace's machine; -1 keeps the trace's. */
+struct replayopts {
+	int	kernel;
+	int	pse;
+	int	keepgoing;
+};
+
+extern const char *const resultnames[Nresult];
+
+int	 replay_init(struct replay *, const struct trace *, const Policy *,
+	     const struct replayopts *);
+void	 replay_free(struct replay *);
+int	 replay_step(struct replay *);
+int	 replay_run(struct replay *, size_t);
+int	 replay_status(const struct replay *);
+size_t	 replay_live(const struct replay *, int **);
+uint32_t replay_mapsize(const struct replay *, int);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * Writing what a replay found: the text report, the vmapreport YAML
+ * document and the text dump of a state.
+ */
+#ifndef VMAPVIEW_REPORT_H
+#define VMAPVIEW_REPORT_H
+
+#include <stdio.h>
+
+#include "replay.h"
+
+void	report_heading(FILE *, const struct replay *);
+void	report_text(FILE *, const struct replay *);
+void	report_summary(FILE *, const struct replay *);
+int	report_yaml(FILE *, const struct replay *);
+int	dump_text(FILE *, const struct replay *);
+
+#endif

@@ -1,0 +1,1009 @@
+/*
+ * The trace reader: a vmaptrace file through libyaml's event parser, one
+ * event at a time, into a struct trace.  It is strict: anything the
+ * format does not allow stops the load with one message that names
+ * FILE:LINE:COLUMN, before anything is replayed.  Nothing is skipped,
+ * so an unexpected mapping or sequence is refused where it starts and
+ * deep nesting never gets deep.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "mmu.h"
+#include "trace.h"
+
+const char *const opnames[Nop] = { "vmap", "vunmap", "note" };
+
+/* The keys an event may have, and which ops take them. */
+enum {
+	Kop, Kpa, Ksize, Kid, Kva, Ktext, Kexpect, Kt, Knote, Nkey
+};
+static const char *const keynames[Nkey] = {
+	"op", "pa", "size", "id", "va", "text", "expect", "t", "note"
+};
+#define B(op)	(1u << (op))
+static const unsigned keyops[Nkey] = {
+	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* op */
+	B(OPvmap),				/* pa */
+	B(OPvmap) | B(OPvunmap),		/* size */
+	B(OPvmap) | B(OPvunmap),		/* id */
+	B(OPvunmap),				/* va */
+	B(OPnote),				/* text */
+	B(OPvmap) | B(OPvunmap),		/* expect */
+	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* t */
+	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* note */
+};
+
+const char *const expectnames[] = {
+	"", "ok", "fail", "refused", "skipped", "panic", ""
+};
+
+/* One id's life while loading: the vmap that holds it, or where it ended. */
+struct idslot {
+	const char	*key;
+	uint32_t	 hash;
+	int		 live;		/* index of the vmap event, or -1 */
+	int		 ended;		/* line of the vunmap that freed it */
+};
+
+struct loader {
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	int		 haveev;
+	const char	*file;
+	char		*err;
+	size_t		 errlen;
+	struct trace	*t;
+
+	struct idslot	*ids;
+	size_t		 nids;
+	size_t		 idcap;		/* a power of two */
+	double		 lastt;
+	int		 lastline;
+};
+
+static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+static int	 next(struct loader *);
+static int	 expect(struct loader *, yaml_event_type_t, const char *);
+static char	*scalardup(struct loader *);
+static int	 getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
+static int	 getstr(struct loader *, const char *, char **);
+static int	 getbool(struct loader *, const char *, int *);
+static int	 getexpect(struct loader *, struct event *);
+static int	 parseexpect(struct loader *, const char *, struct expect *);
+static int	 loadmachine(struct loader *);
+static int	 loadevents(struct loader *);
+static int	 loadevent(struct loader *);
+static int	 checkevent(struct loader *, struct event *, const yaml_mark_t *,
+		     const yaml_mark_t *, unsigned);
+static int	 liveness(struct loader *, struct event *, const yaml_mark_t *);
+static struct idslot *idlookup(struct loader *, const char *, int);
+static int	 loadtop(struct loader *);
+
+/* Record an error at mark (or at the file alone).  Returns -1. */
+static int
+failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (mk != NULL)
+		n = snprintf(L->err, L->errlen, "%s:%zu:%zu: ", L->file,
+		    mk->line + 1, mk->column + 1);
+	else
+		n = snprintf(L->err, L->errlen, "%s: ", L->file);
+	if (n < 0 || (size_t)n >= L->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(L->err + n, L->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The next parser event into L->ev.  Parser errors, aliases and
+ * anchors become load errors.
+ */
+static int
+next(struct loader *L)
+{
+	yaml_char_t *anchor;
+
+	if (L->haveev)
+		yaml_event_delete(&L->ev);
+	L->haveev = 0;
+	if (!yaml_parser_parse(&L->parser, &L->ev)) {
+		if (L->parser.error == YAML_MEMORY_ERROR)
+			return failat(L, NULL, "out of memory");
+		if (L->parser.error == YAML_READER_ERROR)
+			return failat(L, &L->parser.problem_mark,
+			    "%s", L->parser.problem ? L->parser.problem :
+			    "cannot read the file");
+		if (L->parser.context != NULL)
+			return failat(L, &L->parser.problem_mark, "%s %s",
+			    L->parser.problem, L->parser.context);
+		return failat(L, &L->parser.problem_mark, "%s",
+		    L->parser.problem ? L->parser.problem : "bad YAML");
+	}
+	L->haveev = 1;
+	anchor = NULL;
+	switch (L->ev.type) {
+	case YAML_ALIAS_EVENT:
+		return failat(L, &L->ev.start_mark,
+		    "YAML aliases are not allowed in a trace");
+	case YAML_SCALAR_EVENT:
+		anchor = L->ev.data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = L->ev.data.sequence_start.anchor;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = L->ev.data.mapping_start.anchor;
+		break;
+	default:
+		break;
+	}
+	if (anchor != NULL)
+		return failat(L, &L->ev.start_mark,
+		    "YAML anchors are not allowed in a trace");
+	return 0;
+}
+
+/* What the current event is, in words, for messages. */
+static const char *
+evkind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return "a scalar";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a sequence";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_DOCUMENT_START_EVENT:
+		return "a second document";
+	default:
+		return "the end";
+	}
+}
+
+/* Read the next event and insist on its type; what names the value. */
+static int
+expect(struct loader *L, yaml_event_type_t type, const char *what)
+{
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type == type)
+		return 0;
+	return failat(L, &L->ev.start_mark, "%s, not %s", what,
+	    evkind(&L->ev));
+}
+
+/* A copy of the current scalar; nil (with the error set) on NUL or OOM. */
+static char *
+scalardup(struct loader *L)
+{
+	char *s;
+	size_t n;
+
+	n = L->ev.data.scalar.length;
+	if (memchr(L->ev.data.scalar.value, '\0', n) != NULL) {
+		failat(L, &L->ev.start_mark, "a NUL byte in a value");
+		return NULL;
+	}
+	if ((s = malloc(n + 1)) == NULL) {
+		failat(L, NULL, "out of memory");
+		return NULL;
+	}
+	memcpy(s, L->ev.data.scalar.value, n + 1);
+	return s;
+}
+
+/*
+ * Parse a trace number: decimal or 0x hex, with a K, M or G suffix
+ * (powers of 1024) when suffix is set.  Returns -1 on bad syntax or a
+ * value past 2^64-1.
+ */
+int
+trace_parsenum(const char *s, int suffix, uint64_t *vp)
+{
+	uint64_t v, d, base, mul;
+	const char *p;
+
+	base = 10;
+	p = s;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (*p == '\0')
+		return -1;
+	v = 0;
+	for (; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	mul = 1;
+	if (*p != '\0' && suffix && p[1] == '\0' && p != s) {
+		switch (*p) {
+		case 'K':
+			mul = 1ull << 10;
+			break;
+		case 'M':
+			mul = 1ull << 20;
+			break;
+		case 'G':
+			mul = 1ull << 30;
+			break;
+		default:
+			return -1;
+		}
+		p++;
+	}
+	if (*p != '\0')
+		return -1;
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*vp = v * mul;
+	return 0;
+}
+
+/* The current event as a number for key name, no larger than max. */
+static int
+getnum(struct loader *L, const char *name, int suffix, uint64_t max,
+    uint64_t *vp)
+{
+	const char *s;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a number, not %s", name, evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	if (trace_parsenum(s, suffix, vp) < 0) {
+		if (s[0] == '-')
+			return failat(L, &L->ev.start_mark,
+			    "%s: '%.40s' is negative", name, s);
+		return failat(L, &L->ev.start_mark,
+		    "%s: '%.40s' is not a number%s", name, s,
+		    suffix ? " (decimal or 0x hex, K M or G suffix)" :
+		    " (decimal or 0x hex)");
+	}
+	if (*vp > max)
+		return failat(L, &L->ev.start_mark,
+		    "%s: %.40s is out of range (at most %#llx)", name, s,
+		    (unsigned long long)max);
+	return 0;
+}
+
+/* The current event as a string for key name.  Caller frees. */
+static int
+getstr(struct loader *L, const char *name, char **sp)
+{
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a string, not %s", name, evkind(&L->ev));
+	free(*sp);
+	if ((*sp = scalardup(L)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The current event as a YAML 1.1 boolean. */
+static int
+getbool(struct loader *L, const char *name, int *bp)
+{
+	static const char *const yes[] = {
+		"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"
+	};
+	static const char *const no[] = {
+		"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"
+	};
+	const char *s;
+	size_t i;
+
+	if (L->ev.type == YAML_SCALAR_EVENT) {
+		s = (const char *)L->ev.data.scalar.value;
+		for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+			if (strcmp(s, yes[i]) == 0) {
+				*bp = 1;
+				return 0;
+			}
+			if (strcmp(s, no[i]) == 0) {
+				*bp = 0;
+				return 0;
+			}
+		}
+	}
+	return failat(L, &L->ev.start_mark, "%s: expected true or false",
+	    name);
+}
+
+/* One expectation value: a result name or an address. */
+static int
+parseexpect(struct loader *L, const char *name, struct expect *x)
+{
+	uint64_t v;
+	const char *s;
+	size_t i;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a result or an address, not %s", name,
+		    evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	for (i = Xok; i < Xaddr; i++)
+		if (strcmp(s, expectnames[i]) == 0) {
+			x->kind = i;
+			return 0;
+		}
+	if (trace_parsenum(s, 0, &v) < 0 || v > UINT32_MAX)
+		return failat(L, &L->ev.start_mark, "%s: '%.40s' is not ok, "
+		    "fail, refused, skipped, panic or an address", name, s);
+	x->kind = Xaddr;
+	x->addr = v;
+	return 0;
+}
+
+/* expect: one value for every policy, or a mapping of policy to value. */
+static int
+getexpect(struct loader *L, struct event *e)
+{
+	struct expect x;
+	const Policy *p;
+	yaml_mark_t mk;
+	char name[64];
+	int i, seen;
+
+	memset(&x, 0, sizeof x);
+	if (L->ev.type == YAML_SCALAR_EVENT) {
+		if (parseexpect(L, "expect", &x) < 0)
+			return -1;
+		for (i = 0; i < NPOLICY; i++)
+			e->expect[i] = x;
+		return 0;
+	}
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark, "expect: expected a "
+		    "value or a mapping of policy to value, not %s",
+		    evkind(&L->ev));
+	seen = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "expect: a policy name, not %s", evkind(&L->ev));
+		mk = L->ev.start_mark;
+		p = policyfind((const char *)L->ev.data.scalar.value);
+		if (p == NULL)
+			return failat(L, &mk, "expect: no policy '%.40s'",
+			    (const char *)L->ev.data.scalar.value);
+		i = policyindex(p);
+		if (seen & (1 << i))
+			return failat(L, &mk, "expect: %s given twice",
+			    p->name);
+		seen |= 1 << i;
+		snprintf(name, sizeof name, "expect.%s", p->name);
+		if (next(L) < 0 || parseexpect(L, name, &e->expect[i]) < 0)
+			return -1;
+	}
+}
+
+/* The id table: open addressing on a string hash. */
+static uint32_t
+strhash(const char *s)
+{
+	uint32_t h;
+
+	h = 2166136261u;
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of id s; with add, made when missing (nil when OOM). */
+static struct idslot *
+idlookup(struct loader *L, const char *s, int add)
+{
+	struct idslot *old, *sl;
+	size_t i, j, oldcap;
+	uint32_t h;
+
+	if (add && (L->nids + 1) * 2 > L->idcap) {
+		old = L->ids;
+		oldcap = L->idcap;
+		L->idcap = oldcap ? 2 * oldcap : 64;
+		L->ids = calloc(L->idcap, sizeof *L->ids);
+		if (L->ids == NULL) {
+			L->ids = old;
+			L->idcap = oldcap;
+			return NULL;
+		}
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].key == NULL)
+				continue;
+			j = old[i].hash & (L->idcap - 1);
+			while (L->ids[j].key != NULL)
+				j = (j + 1) & (L->idcap - 1);
+			L->ids[j] = old[i];
+		}
+		free(old);
+	}
+	if (L->idcap == 0)
+		return NULL;
+	h = strhash(s);
+	for (i = h & (L->idcap - 1);; i = (i + 1) & (L->idcap - 1)) {
+		sl = &L->ids[i];
+		if (sl->key == NULL)
+			break;
+		if (sl->hash == h && strcmp(sl->key, s) == 0)
+			return sl;
+	}
+	if (!add)
+		return NULL;
+	sl->key = s;
+	sl->hash = h;
+	sl->live = -1;
+	sl->ended = 0;
+	L->nids++;
+	return sl;
+}
+
+/*
+ * Liveness, read from the text: a vmap's id must not be live; a vunmap
+ * by id must name a live one, which it ends.
+ */
+static int
+liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
+{
+	struct idslot *sl;
+	int idx;
+
+	idx = L->t->nev;
+	if (e->op == OPvmap) {
+		if ((sl = idlookup(L, e->id, 1)) == NULL)
+			return failat(L, NULL, "out of memory");
+		if (sl->live >= 0)
+			return failat(L, idmk, "id '%.40s' is still live "
+			    "(mapped at line %d)", e->id,
+			    L->t->ev[sl->live].line);
+		sl->key = e->id;	/* the newest owner */
+		sl->live = idx;
+		return 0;
+	}
+	sl = idlookup(L, e->id, 0);
+	if (sl == NULL)
+		return failat(L, idmk, "id '%.40s' is not live (never mapped)",
+		    e->id);
+	if (sl->live < 0)
+		return failat(L, idmk, "id '%.40s' is not live (unmapped at "
+		    "line %d)", e->id, sl->ended);
+	e->ref = sl->live;
+	free(e->id);
+	e->id = L->t->ev[sl->live].id;
+	e->flags &= ~EVOWNID;
+	sl->live = -1;
+	sl->ended = e->line;
+	return 0;
+}
+
+/*
+ * Checks that need the whole event: the op, its required keys, keys it
+ * does not take, expectations that fit it, time order and liveness.
+ */
+static int
+checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
+    const yaml_mark_t *keymk, unsigned have)
+{
+	int k, i;
+
+	if (!(have & (1u << Kop)))
+		return failat(L, start, "event has no op");
+	for (k = 0; k < Nkey; k++)
+		if ((have & (1u << k)) && !(keyops[k] & B(e->op)))
+			return failat(L, &keymk[k], "op %s takes no %s",
+			    opnames[e->op], keynames[k]);
+	switch (e->op) {
+	case OPvmap:
+		if (!(have & (1u << Kpa)))
+			return failat(L, start, "vmap needs pa");
+		if (!(have & (1u << Ksize)))
+			return failat(L, start, "vmap needs size");
+		break;
+	case OPvunmap:
+		if ((have & (1u << Kid)) && (have & (1u << Kva)))
+			return failat(L, &keymk[Kva],
+			    "vunmap takes id or va, not both");
+		if (!(have & ((1u << Kid) | (1u << Kva))))
+			return failat(L, start, "vunmap needs id or va");
+		if ((have & (1u << Kva)) && !(have & (1u << Ksize)))
+			return failat(L, start, "vunmap by va needs size");
+		break;
+	case OPnote:
+		if (!(have & (1u << Ktext)))
+			return failat(L, start, "note needs text");
+		break;
+	}
+	for (i = 0; i < NPOLICY; i++) {
+		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
+			return failat(L, &keymk[Kexpect],
+			    "expect: only a vmap returns an address");
+		if (e->expect[i].kind == Xskipped && !(e->op == OPvunmap &&
+		    (have & (1u << Kid))))
+			return failat(L, &keymk[Kexpect],
+			    "expect: only a vunmap by id can be skipped");
+		if (e->op == OPvunmap && (e->expect[i].kind == Xfail ||
+		    e->expect[i].kind == Xrefused))
+			return failat(L, &keymk[Kexpect],
+			    "expect: a vunmap is ok, skipped or panic");
+	}
+	if (have & (1u << Kt)) {
+		if (e->t < L->lastt)
+			return failat(L, &keymk[Kt], "t goes back in time "
+			    "(%g after %g at line %d)", e->t, L->lastt,
+			    L->lastline);
+		L->lastt = e->t;
+		L->lastline = e->line;
+	}
+	if (have & (1u << Kid))
+		return liveness(L, e, &keymk[Kid]);
+	return 0;
+}
+
+/* One event: a mapping of keys to values, appended to the trace. */
+static int
+loadevent(struct loader *L)
+{
+	struct trace *t;
+	struct event *e, *nev;
+	yaml_mark_t start, keymk[Nkey];
+	unsigned have;
+	uint64_t v;
+	size_t ncap;
+	char *s;
+	int k;
+
+	t = L->t;
+	start = L->ev.start_mark;
+	if (t->nev == t->evcap) {
+		ncap = t->evcap ? 2 * t->evcap : 64;
+		if ((nev = realloc(t->ev, ncap * sizeof *nev)) == NULL)
+			return failat(L, NULL, "out of memory");
+		t->ev = nev;
+		t->evcap = ncap;
+	}
+	e = &t->ev[t->nev];
+	memset(e, 0, sizeof *e);
+	e->ref = -1;
+	e->line = start.line + 1;
+	e->col = start.column + 1;
+	have = 0;
+	for (;;) {
+		if (next(L) < 0)
+			goto bad;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (L->ev.type != YAML_SCALAR_EVENT) {
+			failat(L, &L->ev.start_mark, "expected an event key, "
+			    "not %s", evkind(&L->ev));
+			goto bad;
+		}
+		s = (char *)L->ev.data.scalar.value;
+		for (k = 0; k < Nkey; k++)
+			if (strcmp(s, keynames[k]) == 0)
+				break;
+		if (k == Nkey) {
+			failat(L, &L->ev.start_mark, "unknown event key "
+			    "'%.40s'", s);
+			goto bad;
+		}
+		if (have & (1u << k)) {
+			failat(L, &L->ev.start_mark, "%s given twice",
+			    keynames[k]);
+			goto bad;
+		}
+		have |= 1u << k;
+		keymk[k] = L->ev.start_mark;
+		if (next(L) < 0)
+			goto bad;
+		switch (k) {
+		case Kop:
+			s = (char *)L->ev.data.scalar.value;
+			if (L->ev.type != YAML_SCALAR_EVENT) {
+				failat(L, &L->ev.start_mark, "op: expected "
+				    "vmap, vunmap or note");
+				goto bad;
+			}
+			for (e->op = 0; e->op < Nop; e->op++)
+				if (strcmp(s, opnames[e->op]) == 0)
+					break;
+			if (e->op == Nop) {
+				failat(L, &L->ev.start_mark, "op: '%.40s' is "
+				    "not vmap, vunmap or note", s);
+				goto bad;
+			}
+			break;
+		case Kpa:
+		case Kva:
+			if (getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
+				goto bad;
+			if (k == Kpa)
+				e->pa = v;
+			else {
+				e->va = v;
+				e->flags |= EVVA;
+			}
+			break;
+		case Ksize:
+			if (getnum(L, "size", 1, INT32_MAX, &v) < 0)
+				goto bad;
+			e->size = v;
+			e->flags |= EVSIZE;
+			break;
+		case Kid:
+			if (getstr(L, "id", &e->id) < 0)
+				goto bad;
+			e->flags |= EVOWNID;
+			if (e->id[0] == '\0') {
+				failat(L, &L->ev.start_mark, "id: empty");
+				goto bad;
+			}
+			break;
+		case Ktext:
+			if (getstr(L, "text", &e->text) < 0)
+				goto bad;
+			break;
+		case Knote:
+			if (getstr(L, "note", &e->note) < 0)
+				goto bad;
+			break;
+		case Kexpect:
+			if (getexpect(L, e) < 0)
+				goto bad;
+			break;
+		case Kt:
+			if (L->ev.type != YAML_SCALAR_EVENT) {
+				failat(L, &L->ev.start_mark,
+				    "t: expected seconds, not %s",
+				    evkind(&L->ev));
+				goto bad;
+			}
+			s = (char *)L->ev.data.scalar.value;
+			{
+				char *end;
+
+				errno = 0;
+				e->t = strtod(s, &end);
+				if (*s == '\0' || *end != '\0' || errno != 0 ||
+				    !isfinite(e->t) || e->t < 0) {
+					failat(L, &L->ev.start_mark, "t: '%.40s'"
+					    " is not a time in seconds", s);
+					goto bad;
+				}
+			}
+			e->flags |= EVTIME;
+			break;
+		}
+	}
+	if (checkevent(L, e, &start, keymk, have) < 0)
+		goto bad;
+	t->nev++;
+	return 0;
+bad:
+	if (e->flags & EVOWNID)
+		free(e->id);
+	free(e->text);
+	free(e->note);
+	return -1;
+}
+
+/* events: a sequence of event mappings. */
+static int
+loadevents(struct loader *L)
+{
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_SEQUENCE_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "events: expected a sequence, not %s", evkind(&L->ev));
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_MAPPING_START_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "an event is a mapping, not %s", evkind(&L->ev));
+		if (loadevent(L) < 0)
+			return -1;
+	}
+}
+
+/* machine: the modeled machine's settings, each optional. */
+static int
+loadmachine(struct loader *L)
+{
+	static const char *const keys[] = {
+		"vmap", "vmapsize", "pse", "kernel", "ptpages"
+	};
+	struct machine *mc;
+	yaml_mark_t mk[5];
+	uint64_t v;
+	unsigned have;
+	size_t k;
+	char *s;
+	int kern;
+
+	mc = &L->t->machine;
+	if (expect(L, YAML_MAPPING_START_EVENT, "machine: expected a mapping")
+	    < 0)
+		return -1;
+	have = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "expected a machine key, not %s", evkind(&L->ev));
+		s = (char *)L->ev.data.scalar.value;
+		for (k = 0; k < 5; k++)
+			if (strcmp(s, keys[k]) == 0)
+				break;
+		if (k == 5)
+			return failat(L, &L->ev.start_mark,
+			    "unknown machine key '%.40s'", s);
+		if (have & (1u << k))
+			return failat(L, &L->ev.start_mark,
+			    "machine.%s given twice", keys[k]);
+		have |= 1u << k;
+		if (next(L) < 0)
+			return -1;
+		mk[k] = L->ev.start_mark;
+		switch (k) {
+		case 0:
+			if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
+				return -1;
+			if (v % PGDIRSIZE != 0)
+				return failat(L, &mk[k], "machine.vmap: %#llx "
+				    "is not 4M-aligned", (unsigned long long)v);
+			mc->vmap = v;
+			break;
+		case 1:
+			if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v)
+			    < 0)
+				return -1;
+			if (v == 0 || v % PGDIRSIZE != 0)
+				return failat(L, &mk[k], "machine.vmapsize: "
+				    "not a positive multiple of 4M");
+			if (v == 1ull << 32)
+				return failat(L, &mk[k], "machine.vmapsize: "
+				    "at most 4092M");
+			mc->vmapsize = v;
+			break;
+		case 2:
+			if (getbool(L, "machine.pse", &mc->pse) < 0)
+				return -1;
+			break;
+		case 3:
+			if (L->ev.type != YAML_SCALAR_EVENT ||
+			    (kern = kernelfind((char *)
+			    L->ev.data.scalar.value)) < 0)
+				return failat(L, &mk[k], "machine.kernel: "
+				    "expected labs or 9front");
+			mc->kernel = kern;
+			break;
+		case 4:
+			if (getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
+				return -1;
+			mc->ptpages = v;
+			break;
+		}
+	}
+	if ((uint64_t)mc->vmap + mc->vmapsize > 1ull << 32)
+		return failat(L, (have & 2) ? &mk[1] : &mk[0],
+		    "machine: vmap+vmapsize is past 2^32");
+	return 0;
+}
+
+/* The document: a mapping whose first key is vmaptrace. */
+static int
+loadtop(struct loader *L)
+{
+	struct trace *t;
+	yaml_mark_t mk;
+	uint64_t v;
+	unsigned have;
+	char *s;
+
+	t = L->t;
+	if (expect(L, YAML_STREAM_START_EVENT, "a stream") < 0)
+		return -1;
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_DOCUMENT_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "empty file: a trace needs vmaptrace: 1 and events");
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "a trace is a mapping, not %s", evkind(&L->ev));
+	mk = L->ev.start_mark;
+	have = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "expected a key, not %s", evkind(&L->ev));
+		s = (char *)L->ev.data.scalar.value;
+		if (have == 0 && strcmp(s, "vmaptrace") != 0)
+			return failat(L, &L->ev.start_mark,
+			    "the first key must be vmaptrace, not '%.40s'", s);
+		if (strcmp(s, "vmaptrace") == 0) {
+			if (have & 1)
+				return failat(L, &L->ev.start_mark,
+				    "vmaptrace given twice");
+			have |= 1;
+			if (next(L) < 0 ||
+			    getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
+				return -1;
+			if (v != 1)
+				return failat(L, &L->ev.start_mark,
+				    "vmaptrace version %llu is not supported "
+				    "(this is version 1)",
+				    (unsigned long long)v);
+		} else if (strcmp(s, "name") == 0) {
+			if (have & 2)
+				return failat(L, &L->ev.start_mark,
+				    "name given twice");
+			have |= 2;
+			if (next(L) < 0 || getstr(L, "name", &t->name) < 0)
+				return -1;
+		} else if (strcmp(s, "description") == 0) {
+			if (have & 4)
+				return failat(L, &L->ev.start_mark,
+				    "description given twice");
+			have |= 4;
+			if (next(L) < 0 ||
+			    getstr(L, "description", &t->description) < 0)
+				return -1;
+		} else if (strcmp(s, "machine") == 0) {
+			if (have & 8)
+				return failat(L, &L->ev.start_mark,
+				    "machine given twice");
+			have |= 8;
+			if (loadmachine(L) < 0)
+				return -1;
+		} else if (strcmp(s, "events") == 0) {
+			if (have & 16)
+				return failat(L, &L->ev.start_mark,
+				    "events given twice");
+			have |= 16;
+			if (loadevents(L) < 0)
+				return -1;
+		} else
+			return failat(L, &L->ev.start_mark,
+			    "unknown key '%.40s'", s);
+	}
+	if (!(have & 1))
+		return failat(L, &mk, "no vmaptrace key: not a trace");
+	if (!(have & 16))
+		return failat(L, &mk, "no events key");
+	if (expect(L, YAML_DOCUMENT_END_EVENT, "the end of the document") < 0)
+		return -1;
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_STREAM_END_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "a second document: a trace is one document");
+	return 0;
+}
+
+/*
+ * Load the trace in path ("-" is standard input) into t.  Returns 0, or
+ * -1 with the message in err, and t left empty.
+ */
+int
+trace_load(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	struct loader L;
+	FILE *f;
+	int rv;
+
+	memset(t, 0, sizeof *t);
+	t->machine.vmap = DEFVMAP;
+	t->machine.vmapsize = DEFVMAPSIZE;
+	t->machine.pse = 1;
+	t->machine.kernel = Klabs;
+	memset(&L, 0, sizeof L);
+	L.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	L.err = err;
+	L.errlen = errlen;
+	L.t = t;
+	if ((t->file = strdup(L.file)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", L.file);
+		return -1;
+	}
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", L.file, strerror(errno));
+		trace_free(t);
+		return -1;
+	}
+	if (!yaml_parser_initialize(&L.parser)) {
+		snprintf(err, errlen, "%s: out of memory", L.file);
+		rv = -1;
+	} else {
+		yaml_parser_set_input_file(&L.parser, f);
+		rv = loadtop(&L);
+		if (rv == 0 && ferror(f)) {
+			snprintf(err, errlen, "%s: %s", L.file,
+			    strerror(errno));
+			rv = -1;
+		}
+		if (L.haveev)
+			yaml_event_delete(&L.ev);
+		yaml_parser_delete(&L.parser);
+	}
+	if (f != stdin)
+		fclose(f);
+	free(L.ids);
+	if (rv < 0)
+		trace_free(t);
+	return rv;
+}
+
+/* Free what trace_load made. */
+void
+trace_free(struct trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nev; i++) {
+		if (t->ev[i].flags & EVOWNID)
+			free(t->ev[i].id);
+		free(t->ev[i].text);
+		free(t->ev[i].note);
+	}
+	free(t->ev);
+	free(t->file);
+	free(t->name);
+	free(t->description);
+	memset(t, 0, sizeof *t);
+}
+
+/* The trace's name, or its file's when it has none. */
+const char *
+trace_name(const struct trace *t)
+{
+	const char *s;
+
+	if (t->name != NULL)
+		return t->name;
+	s = strrchr(t->file, '/');
+	return s ? s + 1 : t->file;
+}

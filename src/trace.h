@@ -1,0 +1,86 @@
+/*
+ * A vmaptrace file in memory (vmaptrace(5)): the machine it asks for and
+ * its events, validated, with each vunmap by id tied to the vmap that
+ * made the mapping.  Loading is the only part that knows YAML; this
+ * header does not include it.
+ */
+#ifndef VMAPVIEW_TRACE_H
+#define VMAPVIEW_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NPOLICY	4	/* entries of policies[] */
+
+enum {
+	OPvmap,
+	OPvunmap,
+	OPnote,
+	Nop
+};
+
+/* What an event is expected to give. */
+enum {
+	Xnone,
+	Xok,
+	Xfail,
+	Xrefused,
+	Xskipped,
+	Xpanic,
+	Xaddr		/* ok, at exactly this address */
+};
+
+struct expect {
+	uint8_t		kind;
+	uint32_t	addr;
+};
+
+/* flags of an event */
+#define EVSIZE	0x01	/* size given */
+#define EVVA	0x02	/* va given */
+#define EVTIME	0x04	/* t given */
+#define EVOWNID	0x08	/* id is this event's own copy */
+
+struct event {
+	uint8_t		 op;
+	uint8_t		 flags;
+	uint32_t	 pa;
+	uint32_t	 va;
+	uint32_t	 size;
+	int		 ref;		/* vunmap by id: index of its vmap; else -1 */
+	int		 line;		/* where the event starts, 1-based */
+	int		 col;
+	char		*id;
+	char		*text;		/* a note event's text */
+	char		*note;		/* a remark on the event */
+	double		 t;
+	struct expect	 expect[NPOLICY];
+};
+
+struct machine {
+	uint32_t	vmap;
+	uint32_t	vmapsize;
+	int		pse;
+	int		kernel;
+	uint32_t	ptpages;
+};
+
+struct trace {
+	char		*file;
+	char		*name;
+	char		*description;
+	struct machine	 machine;
+	struct event	*ev;
+	size_t		 nev;
+	size_t		 evcap;
+};
+
+extern const char *const opnames[Nop];
+extern const char *const expectnames[];
+
+int		 trace_load(struct trace *, const char *, char *, size_t);
+void		 trace_free(struct trace *);
+const char	*trace_name(const struct trace *);
+int		 trace_parsenum(const char *, int, uint64_t *);
+
+#endif

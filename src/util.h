@@ -1,0 +1,17 @@
+/*
+ * Small helpers shared by the commands: fatal errors and the way sizes
+ * and addresses are written for people.
+ */
+#ifndef VMAPVIEW_UTIL_H
+#define VMAPVIEW_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern const char *progname;
+
+void	 fatal(const char *, ...)
+	     __attribute__((format(printf, 1, 2), noreturn));
+char	*fmtbytes(char *, size_t, uint64_t);
+
+#endif

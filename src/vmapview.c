@@ -1,0 +1,383 @@
+/*
+ * vmapview: the command line.  Each command is an entry in a table with
+ * its own options; they load a trace, replay it and write what the
+ * replay found.  Exit status: 0 done (and as expected), 1 an expectation
+ * failed or the kernel panicked unexpectedly, 2 bad usage or a bad trace.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "replay.h"
+#include "report.h"
+#include "trace.h"
+#include "util.h"
+
+#define EXITUSAGE	2
+
+struct cmd {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*usage;
+	const char	*help;
+};
+
+struct opts {
+	const Policy		*policy;
+	struct replayopts	 ro;
+	int			 yaml;
+	long			 at;		/* -1: the end */
+};
+
+static int	cmd_replay(int, char **);
+static int	cmd_check(int, char **);
+static int	cmd_dump(int, char **);
+static int	cmd_policies(int, char **);
+static int	cmd_help(int, char **);
+static int	cmd_version(int, char **);
+
+static const struct cmd cmds[] = {
+	{ "replay", cmd_replay,
+	  "replay [-p POLICY] [--kernel labs|9front] [--pse on|off]\n"
+	  "                [--format text|yaml] [--keep-going] TRACE",
+	  "replay TRACE under a policy: one result per event and a summary" },
+	{ "check", cmd_check, "check TRACE...",
+	  "validate traces without replaying them" },
+	{ "dump", cmd_dump,
+	  "dump [--at N] [-p POLICY] [--kernel K] [--pse on|off]\n"
+	  "                [--keep-going] TRACE",
+	  "the state of the vmap after event N (default: the last)" },
+	{ "policies", cmd_policies, "policies",
+	  "list the allocation policies" },
+	{ "help", cmd_help, "help", "this text" },
+	{ "version", cmd_version, "version", "the version" },
+};
+#define NCMD	(sizeof cmds / sizeof cmds[0])
+
+enum {
+	Okernel = 256,
+	Opse,
+	Oformat,
+	Okeepgoing,
+	Oat
+};
+
+static const struct option longopts[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "kernel", required_argument, NULL, Okernel },
+	{ "pse", required_argument, NULL, Opse },
+	{ "format", required_argument, NULL, Oformat },
+	{ "keep-going", no_argument, NULL, Okeepgoing },
+	{ "at", required_argument, NULL, Oat },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Print the usage of every command to f. */
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s COMMAND [OPTION]... [TRACE]...\n\n", progname);
+	for (i = 0; i < NCMD; i++)
+		fprintf(f, "  %s %s\n      %s\n", progname, cmds[i].usage,
+		    cmds[i].help);
+	fprintf(f, "\n  %s --help | --version\n\n"
+	    "Policies: plan9 (default), span, span-fixed, reclaim.\n"
+	    "Exit status: 0 as expected, 1 an expectation failed or the\n"
+	    "kernel panicked unexpectedly, 2 a bad trace or bad usage.\n"
+	    "See vmapview(1) and vmaptrace(5).\n", progname);
+}
+
+/* A usage error: one line, a pointer to --help, status 2. */
+static int
+usageerr(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help'.\n", progname);
+	return EXITUSAGE;
+}
+
+/* Whether the space-separated list allowed holds the word name. */
+static int
+takes(const char *allowed, const char *name)
+{
+	size_t n;
+	const char *p;
+
+	n = strlen(name);
+	for (p = allowed; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == allowed || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Parse the options of command c into o; allowed lists the long options
+ * it takes.  Returns the index of the first operand, or -1 after a
+ * usage error (reported).
+ */
+static int
+parseopts(int argc, char **argv, const char *allowed, struct opts *o)
+{
+	const char *name;
+	char *end;
+	int ch, idx;
+
+	memset(o, 0, sizeof *o);
+	o->policy = &policies[0];
+	o->ro.kernel = -1;
+	o->ro.pse = -1;
+	o->at = -1;
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		idx = -1;
+		ch = getopt_long(argc, argv, "+p:h", longopts, &idx);
+		if (ch == -1)
+			break;
+		if (ch == '?') {
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "%s: %s: unknown or incomplete "
+				    "option -%c\n", progname, argv[0], optopt);
+			else
+				fprintf(stderr, "%s: %s: unknown or incomplete "
+				    "option %s\n", progname, argv[0],
+				    argv[optind - 1]);
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			return -1;
+		}
+		name = ch == 'p' ? "policy" : ch == 'h' ? "help" :
+		    longopts[idx].name;
+		if (ch != 'h' && !takes(allowed, name)) {
+			fprintf(stderr, "%s: %s takes no --%s\nTry '%s "
+			    "--help'.\n", progname, argv[0], name, progname);
+			return -1;
+		}
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'p':
+			if ((o->policy = policyfind(optarg)) == NULL) {
+				usageerr("no policy '%s' (see vmapview "
+				    "policies)", optarg);
+				return -1;
+			}
+			break;
+		case Okernel:
+			if ((o->ro.kernel = kernelfind(optarg)) < 0) {
+				usageerr("--kernel: '%s' is not labs or 9front",
+				    optarg);
+				return -1;
+			}
+			break;
+		case Opse:
+			if (strcmp(optarg, "on") == 0)
+				o->ro.pse = 1;
+			else if (strcmp(optarg, "off") == 0)
+				o->ro.pse = 0;
+			else {
+				usageerr("--pse: '%s' is not on or off", optarg);
+				return -1;
+			}
+			break;
+		case Oformat:
+			if (strcmp(optarg, "yaml") == 0)
+				o->yaml = 1;
+			else if (strcmp(optarg, "text") != 0) {
+				usageerr("--format: '%s' is not text or yaml",
+				    optarg);
+				return -1;
+			}
+			break;
+		case Okeepgoing:
+			o->ro.keepgoing = 1;
+			break;
+		case Oat:
+			errno = 0;
+			o->at = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    o->at < 0) {
+				usageerr("--at: '%s' is not an event number",
+				    optarg);
+				return -1;
+			}
+			break;
+		}
+	}
+	return optind;
+}
+
+/* Load one trace, reporting an error.  Returns -1 on error. */
+static int
+load(struct trace *t, const char *path)
+{
+	char err[512];
+
+	if (trace_load(t, path, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Flush standard output; a write error is status 2. */
+static int
+finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: writing the output: %s\n", progname,
+		    strerror(errno));
+		return EXITUSAGE;
+	}
+	return status;
+}
+
+/* Load the one trace operand and replay it up to event n (-1: all). */
+static int
+loadreplay(int argc, char **argv, int first, const struct opts *o,
+    struct trace *t, struct replay *rp)
+{
+	size_t n;
+
+	if (first != argc - 1) {
+		usageerr("%s: one TRACE, please", argv[0]);
+		return -1;
+	}
+	if (load(t, argv[first]) < 0)
+		return -1;
+	if (o->at > (long)t->nev) {
+		fprintf(stderr, "%s: --at %ld: %s has %zu events\n", progname,
+		    o->at, argv[first], t->nev);
+		trace_free(t);
+		return -1;
+	}
+	n = o->at < 0 ? t->nev : (size_t)o->at;
+	if (replay_init(rp, t, o->policy, &o->ro) < 0 ||
+	    replay_run(rp, n) < 0)
+		fatal("out of memory");
+	return 0;
+}
+
+static int
+cmd_replay(int argc, char **argv)
+{
+	struct opts o;
+	struct trace t;
+	struct replay rp;
+	int first, status;
+
+	if ((first = parseopts(argc, argv, "policy kernel pse format "
+	    "keep-going", &o)) < 0)
+		return EXITUSAGE;
+	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
+		return EXITUSAGE;
+	if (o.yaml) {
+		if (report_yaml(stdout, &rp) < 0)
+			fprintf(stderr, "%s: writing the report failed\n",
+			    progname);
+	} else
+		report_text(stdout, &rp);
+	status = replay_status(&rp);
+	replay_free(&rp);
+	trace_free(&t);
+	return finish(status);
+}
+
+static int
+cmd_dump(int argc, char **argv)
+{
+	struct opts o;
+	struct trace t;
+	struct replay rp;
+	int first;
+
+	if ((first = parseopts(argc, argv, "policy kernel pse keep-going at",
+	    &o)) < 0)
+		return EXITUSAGE;
+	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
+		return EXITUSAGE;
+	if (dump_text(stdout, &rp) < 0)
+		fatal("out of memory");
+	replay_free(&rp);
+	trace_free(&t);
+	return finish(0);
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct opts o;
+	struct trace t;
+	int first, i, status;
+
+	if ((first = parseopts(argc, argv, "", &o)) < 0)
+		return EXITUSAGE;
+	if (first == argc)
+		return usageerr("%s: which TRACE?", argv[0]);
+	status = 0;
+	for (i = first; i < argc; i++) {
+		if (load(&t, argv[i]) < 0) {
+			status = EXITUSAGE;
+			continue;
+		}
+		printf("%s: ok, %zu events\n", t.file, t.nev);
+		trace_free(&t);
+	}
+	return finish(status);
+}
+
+static int
+cmd_policies(int argc, char **argv)
+{
+	struct opts o;
+	int i;
+
+	if (parseopts(argc, argv, "", &o) < 0)
+		return EXITUSAGE;
+	if (optind != argc)
+		return usageerr("%s takes no operands", argv[0]);
+	for (i = 0; i < npolicies; i++)
+		printf("%-11s %s\n", policies[i].name, policies[i].summary);
+	return finish(0);
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return finish(0);
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	return finish(0);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXITUSAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	for (i = 0; i < NCMD; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	return usageerr("unknown command '%s'", argv[1]);
+}

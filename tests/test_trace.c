@@ -1,0 +1,185 @@
+/*
+ * Tests of the trace reader that look inside the loaded trace: number
+ * syntax, machine defaults and settings, expectations per policy, and
+ * vunmap by id tied to the right vmap when ids are reused.  Error
+ * messages are tested from the command line by errors.sh.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mmu.h"
+#include "replay.h"
+#include "tap.h"
+#include "trace.h"
+
+static char path[] = "/tmp/vmapview-test-XXXXXX";
+
+/* Load text as a trace; returns 0 or -1 with the message in err. */
+static int
+loadtext(struct trace *t, const char *text, char *err, size_t len)
+{
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/vmapview-test-XXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	fclose(f);
+	fd = trace_load(t, path, err, len);
+	unlink(path);
+	return fd;
+}
+
+static void
+test_numbers(void)
+{
+	uint64_t v;
+
+	tap_ok(trace_parsenum("4096", 0, &v) == 0 && v == 4096, "decimal");
+	tap_ok(trace_parsenum("0xFEE00000", 0, &v) == 0 && v == 0xFEE00000,
+	    "hex, upper case");
+	tap_ok(trace_parsenum("4K", 1, &v) == 0 && v == 4096, "K suffix");
+	tap_ok(trace_parsenum("248M", 1, &v) == 0 && v == 248u << 20,
+	    "M suffix");
+	tap_ok(trace_parsenum("0x10M", 1, &v) == 0 && v == 16u << 20,
+	    "hex with a suffix");
+	tap_ok(trace_parsenum("1G", 1, &v) == 0 && v == 1u << 30, "G suffix");
+	tap_ok(trace_parsenum("4K", 0, &v) < 0, "no suffix on an address");
+	tap_ok(trace_parsenum("4k", 1, &v) < 0, "lower-case suffix refused");
+	tap_ok(trace_parsenum("-1", 0, &v) < 0, "negative refused");
+	tap_ok(trace_parsenum("0x", 0, &v) < 0, "bare 0x refused");
+	tap_ok(trace_parsenum("K", 1, &v) < 0, "bare suffix refused");
+	tap_ok(trace_parsenum("18446744073709551615", 0, &v) == 0 &&
+	    v == UINT64_MAX, "2^64-1");
+	tap_ok(trace_parsenum("18446744073709551616", 0, &v) < 0,
+	    "2^64 overflows");
+	tap_ok(trace_parsenum("17179869184G", 1, &v) < 0,
+	    "suffix overflow");
+}
+
+static void
+test_load(void)
+{
+	struct trace t;
+	char err[256];
+	int rv;
+
+	rv = loadtext(&t,
+	    "vmaptrace: 1\n"
+	    "events:\n"
+	    "  - {op: vmap, pa: 0xfee00000, size: 1K, id: a,"
+	    " expect: {span: 0xe0000000, plan9: ok}}\n"
+	    "  - {op: vunmap, id: a, t: 1.5}\n"
+	    "  - {op: vmap, pa: 0x2000, size: 32M, id: a, expect: fail}\n"
+	    "  - {op: note, text: hi, t: 2}\n"
+	    "  - {op: vunmap, id: a, size: 4M}\n"
+	    "  - {op: vunmap, va: 0xe0001000, size: 4096}\n",
+	    err, sizeof err);
+	tap_ok(rv == 0, "a small trace loads");
+	if (rv != 0) {
+		printf("# %s\n", err);
+		return;
+	}
+	tap_equ(t.nev, 6, "six events");
+	tap_equ(t.machine.vmap, 0xE0000000, "default vmap");
+	tap_equ(t.machine.vmapsize, 248u << 20, "default vmapsize");
+	tap_equ(t.machine.pse, 1, "pse on by default");
+	tap_equ(t.machine.kernel, Klabs, "labs by default");
+	tap_equ(t.ev[0].expect[policyindex(policyfind("span"))].kind, Xaddr,
+	    "expect mapping: span an address");
+	tap_equ(t.ev[0].expect[policyindex(policyfind("span"))].addr,
+	    0xE0000000, "... that address");
+	tap_equ(t.ev[0].expect[policyindex(policyfind("reclaim"))].kind,
+	    Xnone, "... reclaim none");
+	tap_equ(t.ev[2].expect[3].kind, Xfail, "expect scalar: every policy");
+	tap_equ(t.ev[1].ref, 0, "first vunmap a -> event 1");
+	tap_equ(t.ev[4].ref, 2, "second vunmap a -> event 3 (id reused)");
+	tap_equ(t.ev[4].size, 4 << 20, "vunmap's own size");
+	tap_equ(t.ev[5].ref, (unsigned long long)-1, "raw va: no ref");
+	tap_ok(t.ev[3].text && strcmp(t.ev[3].text, "hi") == 0, "note text");
+	tap_ok(t.ev[1].t == 1.5, "t read");
+	trace_free(&t);
+
+	rv = loadtext(&t,
+	    "vmaptrace: 1\n"
+	    "machine: {vmap: 0x40000000, vmapsize: 16M, pse: off,"
+	    " kernel: 9front, ptpages: 3}\n"
+	    "events: []\n", err, sizeof err);
+	tap_ok(rv == 0, "machine settings load");
+	if (rv == 0) {
+		tap_equ(t.machine.vmap, 0x40000000, "machine.vmap");
+		tap_equ(t.machine.vmapsize, 16u << 20, "machine.vmapsize");
+		tap_equ(t.machine.pse, 0, "machine.pse off");
+		tap_equ(t.machine.kernel, K9front, "machine.kernel");
+		tap_equ(t.machine.ptpages, 3, "machine.ptpages");
+		tap_equ(t.nev, 0, "no events");
+		trace_free(&t);
+	}
+}
+
+static void
+test_replay(void)
+{
+	struct trace t;
+	struct replay rp;
+	char err[256];
+
+	if (loadtext(&t,
+	    "vmaptrace: 1\n"
+	    "events:\n"
+	    "  - {op: vmap, pa: 0xd0000000, size: 4M, id: fb, expect: ok}\n"
+	    "  - {op: vunmap, id: fb, expect: ok}\n"
+	    "  - {op: vmap, pa: 0, size: 4K, id: z, expect: refused}\n"
+	    "  - {op: vunmap, id: z}\n"
+	    "  - {op: vmap, pa: 0x1000, size: 4K, expect: 0xe0000000}\n",
+	    err, sizeof err) < 0) {
+		tap_ok(0, "replay trace loads");
+		printf("# %s\n", err);
+		return;
+	}
+	replay_init(&rp, &t, policyfind("plan9"), NULL);
+	replay_run(&rp, t.nev);
+	tap_equ(rp.r[1].kind, Rpanic, "labs: vunmap of a 4M page panics");
+	tap_eqs(rp.r[1].panic, "vunmap: not mapped", "... with its message");
+	tap_equ(rp.r[1].exp, Efailed, "... against expect ok");
+	tap_equ(rp.r[2].kind, Rnotrun, "after a panic: not-run");
+	tap_equ(rp.r[4].exp, Eunchecked, "not-run expectations unchecked");
+	tap_equ(replay_status(&rp), 1, "status 1");
+	replay_free(&rp);
+
+	{
+		struct replayopts o = { K9front, -1, 0 };
+
+		replay_init(&rp, &t, policyfind("plan9"), &o);
+		replay_run(&rp, t.nev);
+		tap_equ(rp.r[1].kind, Rok, "9front: clean");
+		tap_equ(rp.r[2].kind, Rrefused, "pa 0 refused");
+		tap_equ(rp.r[3].kind, Rskipped, "vunmap of a refused vmap: skipped");
+		tap_equ(rp.r[4].va, 0xE0000000, "the PDE was freed of its 4M page");
+		tap_equ(replay_status(&rp), 0, "status 0");
+		replay_free(&rp);
+	}
+	{
+		struct replayopts o = { -1, -1, 1 };
+
+		replay_init(&rp, &t, policyfind("plan9"), &o);
+		replay_run(&rp, t.nev);
+		tap_equ(rp.r[2].kind, Rrefused, "keep going: runs on");
+		tap_equ(rp.unexpectedpanics, 1, "keep going: one panic counted");
+		replay_free(&rp);
+	}
+	trace_free(&t);
+}
+
+int
+main(void)
+{
+	test_numbers();
+	test_load();
+	test_replay();
+	return tap_done();
+}
