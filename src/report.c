@@ -46,6 +46,14 @@ report_heading(FILE *f, const struct replay *rp)
 	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
 }
 
+/* Whether a result's row has words after the address. */
+static int
+hasremark(const struct event *e, const struct result *r)
+{
+	return r->exp == Efailed || r->panic != NULL || e->text != NULL ||
+	    e->note != NULL;
+}
+
 /* The table of results and the summary, for people. */
 void
 report_text(FILE *f, const struct replay *rp)
@@ -65,7 +73,7 @@ report_text(FILE *f, const struct replay *rp)
 		    (w = strlen(t->ev[i].id)) > idw)
 			idw = w > 24 ? 24 : w;
 	report_heading(f, rp);
-	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %-10s\n", "seq", "op",
+	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
 	    idw, "id", "pa", "size", "result", "address");
 	for (i = 0; i < t->nev; i++) {
 		e = &t->ev[i];
@@ -85,9 +93,9 @@ report_text(FILE *f, const struct replay *rp)
 			} else if (e->flags & EVSIZE)
 				fmtbytes(size, sizeof size, e->size);
 		}
-		fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-10s",
+		fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-*s",
 		    i + 1, opnames[e->op], idw, idw, e->id ? e->id : "-", pa,
-		    size, resultnames[r->kind], va);
+		    size, resultnames[r->kind], hasremark(e, r) ? 10 : 0, va);
 		sep = "  ";
 		if (r->exp == Efailed) {
 			fprintf(f, "%sEXPECTED %s", sep,
@@ -205,6 +213,8 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	    emitkv(em, "op", opnames[e->op]) < 0)
 		return -1;
 	if (e->id != NULL && emitkv(em, "id", e->id) < 0)
+		return -1;
+	if (e->text != NULL && emitkv(em, "text", e->text) < 0)
 		return -1;
 	if (emitkv(em, "result", resultnames[r->kind]) < 0)
 		return -1;

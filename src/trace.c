@@ -57,6 +57,7 @@ struct loader {
 	yaml_event_t	 ev;
 	int		 haveev;
 	const char	*file;
+	const char	*path;		/* to read again; nil for stdin */
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
@@ -70,6 +71,7 @@ struct loader {
 
 static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
+static int	 readerror(struct loader *);
 static int	 next(struct loader *);
 static int	 expect(struct loader *, yaml_event_type_t, const char *);
 static char	*scalardup(struct loader *);
@@ -108,6 +110,40 @@ failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
 }
 
 /*
+ * A reader error (bad encoding, unreadable input) is known only by its
+ * byte offset: find its line and column by reading the file again.
+ */
+static int
+readerror(struct loader *L)
+{
+	yaml_mark_t mk;
+	FILE *f;
+	size_t i;
+	int c;
+
+	if (L->parser.problem_value == -1)
+		return failat(L, NULL, "%s", L->parser.problem ?
+		    L->parser.problem : "cannot read the file");
+	memset(&mk, 0, sizeof mk);
+	if (L->path != NULL && (f = fopen(L->path, "rb")) != NULL) {
+		for (i = 0; i < L->parser.problem_offset &&
+		    (c = getc(f)) != EOF; i++) {
+			if (c == '\n') {
+				mk.line++;
+				mk.column = 0;
+			} else
+				mk.column++;
+		}
+		fclose(f);
+		return failat(L, &mk, "%s (byte %#x)", L->parser.problem,
+		    L->parser.problem_value);
+	}
+	return failat(L, NULL, "%s (byte %#x at offset %zu)",
+	    L->parser.problem, L->parser.problem_value,
+	    L->parser.problem_offset);
+}
+
+/*
  * The next parser event into L->ev.  Parser errors, aliases and
  * anchors become load errors.
  */
@@ -123,9 +159,7 @@ next(struct loader *L)
 		if (L->parser.error == YAML_MEMORY_ERROR)
 			return failat(L, NULL, "out of memory");
 		if (L->parser.error == YAML_READER_ERROR)
-			return failat(L, &L->parser.problem_mark,
-			    "%s", L->parser.problem ? L->parser.problem :
-			    "cannot read the file");
+			return readerror(L);
 		if (L->parser.context != NULL)
 			return failat(L, &L->parser.problem_mark, "%s %s",
 			    L->parser.problem, L->parser.context);
@@ -208,8 +242,8 @@ scalardup(struct loader *L)
 
 /*
  * Parse a trace number: decimal or 0x hex, with a K, M or G suffix
- * (powers of 1024) when suffix is set.  Returns -1 on bad syntax or a
- * value past 2^64-1.
+ * (powers of 1024) when suffix is set.  Returns -1 on bad syntax, -2 for
+ * a value past 2^64-1.
  */
 int
 trace_parsenum(const char *s, int suffix, uint64_t *vp)
@@ -236,7 +270,7 @@ trace_parsenum(const char *s, int suffix, uint64_t *vp)
 		else
 			break;
 		if (v > (UINT64_MAX - d) / base)
-			return -1;
+			return -2;
 		v = v * base + d;
 	}
 	mul = 1;
@@ -259,7 +293,7 @@ trace_parsenum(const char *s, int suffix, uint64_t *vp)
 	if (*p != '\0')
 		return -1;
 	if (v > UINT64_MAX / mul)
-		return -1;
+		return -2;
 	*vp = v * mul;
 	return 0;
 }
@@ -270,12 +304,17 @@ getnum(struct loader *L, const char *name, int suffix, uint64_t max,
     uint64_t *vp)
 {
 	const char *s;
+	int rv;
 
 	if (L->ev.type != YAML_SCALAR_EVENT)
 		return failat(L, &L->ev.start_mark,
 		    "%s: expected a number, not %s", name, evkind(&L->ev));
 	s = (const char *)L->ev.data.scalar.value;
-	if (trace_parsenum(s, suffix, vp) < 0) {
+	if ((rv = trace_parsenum(s, suffix, vp)) == -2)
+		return failat(L, &L->ev.start_mark,
+		    "%s: %.40s is out of range (at most %#llx)", name, s,
+		    (unsigned long long)max);
+	if (rv < 0) {
 		if (s[0] == '-')
 			return failat(L, &L->ev.start_mark,
 			    "%s: '%.40s' is negative", name, s);
@@ -940,6 +979,7 @@ trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 	t->machine.kernel = Klabs;
 	memset(&L, 0, sizeof L);
 	L.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	L.path = strcmp(path, "-") == 0 ? NULL : path;
 	L.err = err;
 	L.errlen = errlen;
 	L.t = t;

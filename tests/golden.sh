@@ -1,0 +1,43 @@
+#!/bin/sh
+# Golden reports: every bundled trace under every policy, as text and as
+# YAML, with the exit status; the final dump of each under plan9; and
+# the 4 MiB unmap under 9front.  'tests/golden.sh --update' rewrites the
+# expected files after a deliberate change (then read the diff).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
+cd "$top_srcdir" || exit 1
+update=0
+[ "${1:-}" = --update ] && update=1
+
+# check NAME COMMAND...: run it; compare its output and status with
+# tests/golden/NAME.
+check() {
+	name=$1
+	shift
+	"$VMAPVIEW" "$@" >"$TMPD/out" 2>&1
+	echo "exit $?" >>"$TMPD/out"
+	if [ $update -eq 1 ]; then
+		cp "$TMPD/out" "tests/golden/$name"
+	fi
+	if cmp -s "$TMPD/out" "tests/golden/$name"; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"
+		diff "tests/golden/$name" "$TMPD/out" | head -20 | sed 's/^/# /'
+	fi
+}
+
+for t in traces/*.yaml; do
+	base=$(basename "$t" .yaml)
+	for p in plan9 span span-fixed reclaim; do
+		check "$base.$p.txt" replay -p "$p" "$t"
+		check "$base.$p.yaml" replay -p "$p" --format yaml "$t"
+	done
+	check "$base.dump" dump "$t"
+done
+check pse-unmap.9front.txt replay --kernel 9front traces/pse-unmap.yaml
+check pse-unmap.keep-going.txt replay --keep-going traces/pse-unmap.yaml
+check devtest.nopse.txt replay --pse off traces/devtest.yaml
+check devtest.dump-at-19 dump --at 19 traces/devtest.yaml
+check devtest.span.dump-at-20 dump --at 20 -p span traces/devtest.yaml
+check span-bug.span.dump dump -p span traces/span-bug.yaml
+done_testing

@@ -1,0 +1,38 @@
+# Sourced by the shell tests: TAP output and where things are.
+# top_srcdir and top_builddir come from Automake's test environment;
+# run by hand, they default to the checkout.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+VMAPVIEW=$top_builddir/vmapview
+tap_n=0
+tap_bad=0
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmapview-test.XXXXXX")
+trap 'rm -rf "$TMPD"' EXIT
+
+# ok COND-STATUS DESCRIPTION: one TAP line for a status (0 is a pass).
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		tap_bad=$((tap_bad + 1))
+		echo "not ok $tap_n - $2"
+	fi
+}
+
+# same GOT WANT DESCRIPTION: pass when the two strings are equal.
+same() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '%s\n' "# got:  $1" "# want: $2"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_bad" -eq 0 ]
+}
