@@ -191,6 +191,7 @@ ptalloc(Mmu *m)
 	} else
 		memset(pg->pte, 0, WD2PG * sizeof(uint32_t));
 	pg->nvalid = 0;
+	pg->dirty = 1;
 	pg->state = Pgtable;
 	m->ptinuse++;
 	return i;
@@ -297,6 +298,7 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 			    va + off, pa + off, *pte);
 		*pte = (pa + off) | flag | PTEVALID;
 		m->pool[ptindex(*pde)].nvalid++;
+		m->pool[ptindex(*pde)].dirty = 1;
 		off += BY2PG;
 	}
 	return 0;
@@ -345,6 +347,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 		table[PTX(v)] = 0;
 		pg = &m->pool[ptindex(*pde)];
 		pg->nvalid--;
+		pg->dirty = 1;
 		if (pg->nvalid == 0 && m->policy->freetables) {
 			ptfree(m, *pde);
 			*pde = 0;

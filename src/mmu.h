@@ -64,6 +64,12 @@ struct Ptpage {
 	int		nvalid;		/* PTEs with PTEVALID set */
 	int		state;		/* Pgfree, Pgtable, Pgorphan */
 	int		nextfree;
+
+	/* free-run summary for the measures; recomputed when dirty */
+	int		dirty;
+	uint16_t	maxhole;	/* longest run of zero PTEs */
+	uint16_t	head;		/* zero PTEs at the start */
+	uint16_t	tail;		/* zero PTEs at the end */
 };
 
 enum {
@@ -104,6 +110,24 @@ struct Mmu {
 	char		panicmsg[PANICLEN];
 };
 
+#define MAXPOLICY	4	/* entries of policies[] */
+
+/* vmap's size is an int: 2^31-1 bytes, rounded up, is 2^19 pages. */
+#define MAXVMAPPAGES	(0x80000000u / BY2PG)
+
+/* What the state is measured by (spec section 6).  Pages, not bytes. */
+typedef struct Stats Stats;
+struct Stats {
+	int		pde[Npdekind];
+	uint32_t	mapped;
+	uint32_t	free;
+	uint32_t	largestrun;	/* free pages in a row; blank PDE: 1024 */
+	uint32_t	ptinuse;
+	uint32_t	ptleaked;
+	uint32_t	largest[MAXPOLICY];	/* largest vmap, per policy */
+	double		frag;		/* 1 - largestrun/free */
+};
+
 /* Outcomes of vmap, beside an address. */
 enum {
 	Vok,
@@ -132,6 +156,12 @@ int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
 int		 pdbunmap(Mmu *, uint32_t, uint32_t);
 int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
 int		 vunmap(Mmu *, uint32_t, int32_t);
+
+/* stats.c */
+void		 mmustats(Mmu *, Stats *);
+uint32_t	 largestvmap(Mmu *, const Policy *);
+uint32_t	 largestvmap_ref(Mmu *, const Policy *);
+void		 ptsummary(Mmu *, Ptpage *);
 
 /* vmapalloc.c */
 extern const Policy	policies[];

@@ -26,6 +26,8 @@ const Policy policies[] = {
 	  "plan9, but pdbunmap frees a page table once it is empty" },
 };
 const int npolicies = sizeof policies / sizeof policies[0];
+_Static_assert(sizeof policies / sizeof policies[0] == MAXPOLICY,
+    "MAXPOLICY must count policies[]");
 
 /* The policy named s, or nil. */
 const Policy *

@@ -1,0 +1,285 @@
+/*
+ * The measures of a state (spec section 6): PDEs by kind, mapped and
+ * free pages, the largest free run, page-table pages, fragmentation and,
+ * per policy, the largest vmap its vmapalloc would place now.
+ *
+ * largestvmap_ref asks vmapalloc itself for every size, largest first,
+ * and checks that pdbmap would map the result: exact by definition, and
+ * slow.  largestvmap gets the same answer from each page table's
+ * free-run summary (longest hole, free head, free tail), which pdbmap
+ * and pdbunmap mark stale when they write, so a state can be measured
+ * after every event of a long trace.  Neither assumes that success is
+ * monotonic in the size.  The differential tests hold the two to the
+ * same answers.
+ */
+#include <string.h>
+
+#include "mmu.h"
+
+static int	ispt(uint32_t);
+
+/* A PDE that points at a page table. */
+static int
+ispt(uint32_t pde)
+{
+	return (pde & PTEVALID) && !(pde & PTESIZE);
+}
+
+/* Recompute a page table's free-run summary. */
+void
+ptsummary(Mmu *m, Ptpage *pg)
+{
+	int i, run, best;
+
+	run = best = 0;
+	for (i = 0; i < WD2PG; i++) {
+		if (pg->pte[i] == 0) {
+			if (++run > best)
+				best = run;
+		} else
+			run = 0;
+	}
+	pg->maxhole = best;
+	pg->tail = run;
+	for (i = 0; i < WD2PG && pg->pte[i] == 0; i++)
+		;
+	pg->head = i;
+	pg->dirty = 0;
+}
+
+/* The pool page of a page-table PDE, its summary brought up to date. */
+static Ptpage *
+ptpage(Mmu *m, uint32_t pde)
+{
+	Ptpage *pg;
+
+	pg = &m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG];
+	if (pg->dirty)
+		ptsummary(m, pg);
+	return pg;
+}
+
+/*
+ * Whether pdbmap would map size bytes at va without a panic, for a pa
+ * that is not 4 MiB-aligned (so every page goes through a PTE): no
+ * 4 MiB PDE and no valid PTE in the way, and page tables for the blank
+ * PDEs within the ptpages budget.  A dry run: nothing is written.
+ */
+static int
+pdbmapok(Mmu *m, uint32_t va, uint32_t size)
+{
+	uint32_t off, pde, need;
+
+	need = 0;
+	for (off = 0; off < size; off += BY2PG) {
+		pde = m->pdb[PDX(va + off)];
+		if ((pde & PTEVALID) && (pde & PTESIZE))
+			return 0;
+		if (!(pde & PTEVALID)) {
+			/* a new table, zeroed: the rest of this PDE is free */
+			need++;
+			off = ((va + off) | (PGDIRSIZE - 1)) - va - BY2PG + 1;
+			continue;
+		}
+		if (pdetable(m, pde)[PTX(va + off)] & PTEVALID)
+			return 0;
+	}
+	return m->ptpages == 0 || m->ptinuse + need <= m->ptpages;
+}
+
+/*
+ * The reference: ask vmapalloc, and pdbmap dry, for every size from the
+ * free pages down.  No mapping can be larger than what is free.
+ */
+uint32_t
+largestvmap_ref(Mmu *m, const Policy *p)
+{
+	Stats s;
+	uint32_t n, top, va;
+
+	mmustats(m, &s);
+	top = MAXVMAPPAGES;
+	if (s.free < top)
+		top = s.free;
+	for (n = top; n > 0; n--)
+		if ((va = p->vmapalloc(m, n * BY2PG)) != 0 &&
+		    pdbmapok(m, va, n * BY2PG))
+			return n;
+	return 0;
+}
+
+/* What the fast path needs to know of the vmap's PDEs. */
+struct shape {
+	uint32_t	blankrun;	/* longest run of blank PDEs */
+	uint32_t	avail;		/* page tables the budget still allows */
+	uint32_t	maxhole;	/* longest hole in one table */
+	int		anyblank;
+};
+
+/*
+ * span's step 2 beyond one table: the largest n = k*1024 + r (k >= kmin,
+ * 1 <= r <= 1024) for which the first run the patch's scan finds is one
+ * it maps without a panic.  A run is k empty tables and a table with a
+ * hole of r; the scan finds the earliest such final table f, and the
+ * address is right only when f's first hole of r starts at entry 0,
+ * that is when f's free head holds r.  Going through the final tables
+ * in order, r is first found at f for r above the longest hole of the
+ * earlier candidates, so f gives success for r in (that, head(f)].
+ */
+static uint32_t
+spanmulti(Mmu *m, uint32_t kmin)
+{
+	uint32_t *pd, k, before, empties, head, best;
+	int i, np;
+	Ptpage *pg;
+
+	pd = vpdb(m);
+	np = vpdbsize(m);
+	for (k = np - 1; k >= kmin && k >= 1; k--) {
+		before = 0;
+		best = 0;
+		empties = 0;
+		for (i = 0; i < np; i++) {
+			if (!ispt(pd[i])) {
+				empties = 0;
+				continue;
+			}
+			pg = ptpage(m, pd[i]);
+			if (empties >= k) {
+				head = pg->head;
+				if (head > before && head > best)
+					best = head;
+				if (pg->maxhole > before)
+					before = pg->maxhole;
+			}
+			empties = pg->maxhole == WD2PG ? empties + 1 : 0;
+		}
+		if (best > 0)
+			return k * WD2PG + best;
+	}
+	return 0;
+}
+
+/*
+ * The largest vmap, in pages, that would succeed now under p: vmapalloc
+ * places it and pdbmap maps it without a panic, for a pa that is not
+ * 4 MiB-aligned.  0: none.  Success is not monotonic in the size (a
+ * span run whose address is off panics while a larger one maps), so
+ * each step of vmapalloc is worked out for the sizes that reach it.
+ */
+uint32_t
+largestvmap(Mmu *m, const Policy *p)
+{
+	struct shape sh;
+	uint32_t *pd, blanks, run, best, big, small, v;
+	int i, np;
+	Ptpage *pg;
+
+	/* A vmap at address 0 cannot return its first page: ask vmapalloc. */
+	if (m->vmap == 0)
+		return largestvmap_ref(m, p);
+	memset(&sh, 0, sizeof sh);
+	pd = vpdb(m);
+	np = vpdbsize(m);
+	blanks = run = 0;
+	best = 0;
+	for (i = 0; i < np; i++) {
+		blanks = pd[i] == 0 ? blanks + 1 : 0;
+		if (blanks > sh.blankrun)
+			sh.blankrun = blanks;
+		if (!ispt(pd[i])) {
+			run = 0;
+			continue;
+		}
+		pg = ptpage(m, pd[i]);
+		if (pg->maxhole > sh.maxhole)
+			sh.maxhole = pg->maxhole;
+		/* the longest run over consecutive tables, for span-fixed */
+		if (run + pg->head > best)
+			best = run + pg->head;
+		run = pg->head == WD2PG ? run + WD2PG : pg->tail;
+	}
+	if (sh.maxhole > best)
+		best = sh.maxhole;
+	sh.anyblank = sh.blankrun > 0;
+	sh.avail = m->ptpages == 0 ? (uint32_t)np :
+	    m->ptinuse >= m->ptpages ? 0 : m->ptpages - m->ptinuse;
+
+	/* Step 1, for 4 MiB and more: blank PDEs, each needing a table. */
+	big = (sh.blankrun < sh.avail ? sh.blankrun : sh.avail) * WD2PG;
+	/* Below 4 MiB, a blank PDE is the last resort of every policy. */
+	small = sh.anyblank && sh.avail > 0 ? WD2PG - 1 : 0;
+
+	if (p->vmapalloc == plan9_vmapalloc) {
+		v = sh.maxhole < WD2PG - 1 ? sh.maxhole : WD2PG - 1;
+		small = small > v ? small : v;
+		v = big;
+	} else if (p->vmapalloc == span_vmapalloc) {
+		v = sh.maxhole < WD2PG - 1 ? sh.maxhole : WD2PG - 1;
+		small = small > v ? small : v;
+		/* 4 MiB from one empty table, when step 1 has no blank PDE */
+		v = sh.blankrun == 0 && sh.maxhole == WD2PG ? WD2PG : 0;
+		if (big > v)
+			v = big;
+		if (spanmulti(m, sh.blankrun) > v)
+			v = spanmulti(m, sh.blankrun);
+	} else if (p->vmapalloc == spanfixed_vmapalloc) {
+		v = best < WD2PG - 1 ? best : WD2PG - 1;
+		small = small > v ? small : v;
+		/* the run over tables serves sizes step 1 cannot place */
+		v = best > sh.blankrun * WD2PG ? best : 0;
+		if (big > v)
+			v = big;
+	} else
+		return largestvmap_ref(m, p);
+	if (small > v)
+		v = small;
+	/* Every step places any smaller size of its own, so the cap is exact. */
+	return v < MAXVMAPPAGES ? v : MAXVMAPPAGES;
+}
+
+/*
+ * Measure the state into s; largest[] is left to the caller, who says
+ * which policies it wants (largestvmap).
+ */
+void
+mmustats(Mmu *m, Stats *s)
+{
+	uint32_t *pd, run;
+	int i, np, k;
+	Ptpage *pg;
+
+	memset(s, 0, sizeof *s);
+	pd = vpdb(m);
+	np = vpdbsize(m);
+	run = 0;
+	for (i = 0; i < np; i++) {
+		k = pdekind(m, PDX(m->vmap) + i);
+		s->pde[k]++;
+		switch (k) {
+		case Pblank:
+			s->free += WD2PG;
+			run += WD2PG;
+			break;
+		case Pbig:
+			s->mapped += WD2PG;
+			run = 0;
+			break;
+		default:
+			pg = ptpage(m, pd[i]);
+			s->mapped += pg->nvalid;
+			s->free += WD2PG - pg->nvalid;
+			if (run + pg->head > s->largestrun)
+				s->largestrun = run + pg->head;
+			if (pg->maxhole > s->largestrun)
+				s->largestrun = pg->maxhole;
+			run = pg->head == WD2PG ? run + WD2PG : pg->tail;
+			continue;
+		}
+		if (run > s->largestrun)
+			s->largestrun = run;
+	}
+	s->ptinuse = m->ptinuse;
+	s->ptleaked = m->ptleaked;
+	s->frag = s->free ? 1.0 - (double)s->largestrun / s->free : 0.0;
+}
