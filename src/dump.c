@@ -69,6 +69,7 @@ dump_text(FILE *f, const struct replay *rp)
 	uint32_t i, first, sz, base;
 	size_t n, k;
 	int *live, span;
+	Stats s;
 
 	m = &rp->m;
 	report_heading(f, rp);
@@ -98,5 +99,8 @@ dump_text(FILE *f, const struct replay *rp)
 		fputc('\n', f);
 	}
 	free(live);
+	fputc('\n', f);
+	replay_measure((struct replay *)rp, &s);
+	report_measures(f, rp, &s);
 	return 0;
 }

@@ -18,6 +18,7 @@ const char *const resultnames[Nresult] = {
 static int	 runevent(struct replay *, const struct event *,
 		     struct result *);
 static uint8_t	 checkexpect(const struct expect *, const struct result *);
+static void	 extremes(struct replay *);
 
 /*
  * Prepare a replay of t under p, with the trace's machine as o
@@ -38,9 +39,49 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->t = t;
 	rp->pidx = policyindex(p);
 	rp->keepgoing = o ? o->keepgoing : 0;
+	rp->measure = o ? o->measure : 0;
 	if (t->nev > 0 && (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
 		return -1;
+	if (rp->measure)
+		extremes(rp);
 	return 0;
+}
+
+/*
+ * Measure the state into s, with every policy's largest vmap.  The
+ * model keeps per-table summaries, so this is cheap after each event.
+ */
+void
+replay_measure(struct replay *rp, Stats *s)
+{
+	int i;
+
+	mmustats(&rp->m, s);
+	for (i = 0; i < npolicies; i++)
+		s->largest[i] = largestvmap(&rp->m, &policies[i]);
+}
+
+/*
+ * Measure the state the events so far left and keep the extremes: the
+ * lowest largest vmap of this replay's policy, the most stale tables.
+ * The first of equal values is kept.
+ */
+static void
+extremes(struct replay *rp)
+{
+	Stats *s;
+
+	s = &rp->now;
+	mmustats(&rp->m, s);
+	s->largest[rp->pidx] = largestvmap(&rp->m, &policies[rp->pidx]);
+	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
+		rp->minlargest = s->largest[rp->pidx];
+		rp->minlargestat = rp->pos;
+	}
+	if (rp->pos == 0 || s->pde[Pstale] > rp->maxstale) {
+		rp->maxstale = s->pde[Pstale];
+		rp->maxstaleat = rp->pos;
+	}
 }
 
 /* Free the replay's results and machine. */
@@ -160,6 +201,8 @@ replay_step(struct replay *rp)
 	else if (res->exp == Efailed)
 		rp->expfailed++;
 	rp->count[res->kind]++;
+	if (rp->measure && e->op != OPnote)
+		extremes(rp);
 	return 1;
 }
 

@@ -47,6 +47,14 @@ struct replay {
 	size_t			 expfailed;
 	size_t			 expunchecked;
 	size_t			 unexpectedpanics;
+
+	/* measures after each event, when asked */
+	int			 measure;
+	Stats			 now;		/* after the last event run */
+	uint32_t		 minlargest;	/* of this policy, pages */
+	size_t			 minlargestat;	/* events run then */
+	int			 maxstale;
+	size_t			 maxstaleat;
 };
 
 /* Overrides of the trace's machine; -1 keeps the trace's. */
@@ -54,6 +62,7 @@ struct replayopts {
 	int	kernel;
 	int	pse;
 	int	keepgoing;
+	int	measure;	/* keep the measures and their extremes */
 };
 
 extern const char *const resultnames[Nresult];
@@ -66,5 +75,6 @@ int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
 size_t	 replay_live(const struct replay *, int **);
 uint32_t replay_mapsize(const struct replay *, int);
+void	 replay_measure(struct replay *, Stats *);
 
 #endif

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
+#include "emit.h"
 #include "replay.h"
 #include "report.h"
 #include "util.h"
@@ -24,17 +23,37 @@ expectstr(char *buf, size_t len, const struct expect *x)
 	return expectnames[x->kind];
 }
 
-/* One line of the summary's PDE and page-table figures. */
-static void
-textstate(FILE *f, const struct replay *rp)
+/* A size in pages for people: 12M, 4092K, or none. */
+static const char *
+pagesstr(char *buf, size_t len, uint32_t pages)
 {
-	int n[Npdekind];
+	if (pages == 0)
+		return "none";
+	return fmtbytes(buf, len, (uint64_t)pages * BY2PG);
+}
 
-	pdecount(&rp->m, n);
+/*
+ * The measures of a state, as the lines shared by the replay summary
+ * and the dump.
+ */
+void
+report_measures(FILE *f, const struct replay *rp, const Stats *s)
+{
+	char b[24];
+	int i;
+
 	fprintf(f, "pdes      %d: %d blank, %d big, %d table, %d stale\n",
-	    vpdbsize(&rp->m), n[Pblank], n[Pbig], n[Ptable], n[Pstale]);
-	fprintf(f, "ptpages   %u in use, %u leaked\n", rp->m.ptinuse,
-	    rp->m.ptleaked);
+	    vpdbsize(&rp->m), s->pde[Pblank], s->pde[Pbig], s->pde[Ptable],
+	    s->pde[Pstale]);
+	fprintf(f, "pages     %u mapped, %u free, largest free run %u (%s), "
+	    "fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
+	    pagesstr(b, sizeof b, s->largestrun), 100 * s->frag);
+	fprintf(f, "largest   ");
+	for (i = 0; i < npolicies; i++)
+		fprintf(f, "%s%s %s", i ? ", " : "", policies[i].name,
+		    pagesstr(b, sizeof b, s->largest[i]));
+	fprintf(f, "\nptpages   %u in use, %u leaked\n", s->ptinuse,
+	    s->ptleaked);
 }
 
 /* The heading shared by the text report and the dump. */
@@ -122,6 +141,8 @@ report_text(FILE *f, const struct replay *rp)
 void
 report_summary(FILE *f, const struct replay *rp)
 {
+	Stats s;
+	char b[24];
 	int k;
 
 	fprintf(f, "events    %zu:", rp->t->nev);
@@ -130,73 +151,20 @@ report_summary(FILE *f, const struct replay *rp)
 	fprintf(f, " %zu %s\n", rp->count[Rnotrun], resultnames[Rnotrun]);
 	fprintf(f, "expect    %zu held, %zu failed, %zu unchecked\n",
 	    rp->expheld, rp->expfailed, rp->expunchecked);
-	textstate(f, rp);
+	replay_measure((struct replay *)rp, &s);
+	report_measures(f, rp, &s);
+	if (rp->measure)
+		fprintf(f, "extremes  %s's largest vmap lowest %s after event "
+		    "%zu; stale tables most %d after event %zu\n",
+		    policies[rp->pidx].name,
+		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
+		    rp->maxstale, rp->maxstaleat);
 	if (rp->unexpectedpanics > 0)
 		fprintf(f, "status    the kernel panicked unexpectedly\n");
 	else if (rp->expfailed > 0)
 		fprintf(f, "status    expectations failed\n");
 	else
 		fprintf(f, "status    as expected\n");
-}
-
-/* Emitter helpers: each returns 0, or -1 when the emitter fails. */
-static int
-emit(yaml_emitter_t *em, yaml_event_t *ev)
-{
-	return yaml_emitter_emit(em, ev) ? 0 : -1;
-}
-
-static int
-emitstr(yaml_emitter_t *em, const char *s)
-{
-	yaml_event_t ev;
-
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
-	    strlen(s), 1, 1, YAML_ANY_SCALAR_STYLE);
-	return emit(em, &ev);
-}
-
-static int
-emitkv(yaml_emitter_t *em, const char *k, const char *v)
-{
-	return emitstr(em, k) < 0 || emitstr(em, v) < 0 ? -1 : 0;
-}
-
-static int
-emitnum(yaml_emitter_t *em, const char *k, unsigned long long v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof buf, "%llu", v);
-	return emitkv(em, k, buf);
-}
-
-static int
-emithex(yaml_emitter_t *em, const char *k, uint32_t v)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof buf, "0x%.8x", v);
-	return emitkv(em, k, buf);
-}
-
-static int
-emitmap(yaml_emitter_t *em, int flow)
-{
-	yaml_event_t ev;
-
-	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
-	return emit(em, &ev);
-}
-
-static int
-emitend(yaml_emitter_t *em)
-{
-	yaml_event_t ev;
-
-	yaml_mapping_end_event_initialize(&ev);
-	return emit(em, &ev);
 }
 
 /* One result as a flow mapping. */
@@ -230,15 +198,50 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	return emitend(em);
 }
 
-/* The summary mapping. */
+/* The measures of the final state, and the extremes over the run. */
 static int
-emitsummary(yaml_emitter_t *em, const struct replay *rp)
+emitmeasures(yaml_emitter_t *em, const struct replay *rp)
+{
+	Stats s;
+	char b[24];
+	int i;
+
+	replay_measure((struct replay *)rp, &s);
+	snprintf(b, sizeof b, "%.4f", s.frag);
+	if (emitnum(em, "mapped", s.mapped) < 0 ||
+	    emitnum(em, "free", s.free) < 0 ||
+	    emitnum(em, "largest-free-run", s.largestrun) < 0 ||
+	    emitkv(em, "fragmentation", b) < 0 ||
+	    emitstr(em, "largest-vmap") < 0 || emitmap(em, 1) < 0)
+		return -1;
+	for (i = 0; i < npolicies; i++)
+		if (emitnum(em, policies[i].name,
+		    (unsigned long long)s.largest[i] * BY2PG) < 0)
+			return -1;
+	if (emitend(em) < 0)
+		return -1;
+	if (!rp->measure)
+		return 0;
+	if (emitstr(em, "extremes") < 0 || emitmap(em, 0) < 0 ||
+	    emitstr(em, "lowest-largest-vmap") < 0 || emitmap(em, 1) < 0 ||
+	    emitnum(em, "bytes", (unsigned long long)rp->minlargest * BY2PG)
+	    < 0 || emitnum(em, "after", rp->minlargestat) < 0 ||
+	    emitend(em) < 0 ||
+	    emitstr(em, "most-stale") < 0 || emitmap(em, 1) < 0 ||
+	    emitnum(em, "tables", rp->maxstale) < 0 ||
+	    emitnum(em, "after", rp->maxstaleat) < 0 || emitend(em) < 0)
+		return -1;
+	return emitend(em);
+}
+
+/* A replay's summary mapping (the value of a summary key). */
+int
+report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 {
 	int n[Npdekind], k;
 
 	pdecount(&rp->m, n);
-	if (emitstr(em, "summary") < 0 || emitmap(em, 0) < 0 ||
-	    emitnum(em, "events", rp->t->nev) < 0)
+	if (emitmap(em, 0) < 0 || emitnum(em, "events", rp->t->nev) < 0)
 		return -1;
 	for (k = Rok; k < Nresult; k++)
 		if (emitnum(em, resultnames[k], rp->count[k]) < 0)
@@ -256,7 +259,8 @@ emitsummary(yaml_emitter_t *em, const struct replay *rp)
 	    emitnum(em, "table", n[Ptable]) < 0 ||
 	    emitnum(em, "stale", n[Pstale]) < 0 || emitend(em) < 0 ||
 	    emitnum(em, "ptpages", rp->m.ptinuse) < 0 ||
-	    emitnum(em, "leaked", rp->m.ptleaked) < 0)
+	    emitnum(em, "leaked", rp->m.ptleaked) < 0 ||
+	    emitmeasures(em, rp) < 0)
 		return -1;
 	return emitend(em);
 }
@@ -269,44 +273,26 @@ int
 report_yaml(FILE *f, const struct replay *rp)
 {
 	yaml_emitter_t em;
-	yaml_event_t ev;
 	size_t i;
 	int rv;
 
-	if (!yaml_emitter_initialize(&em))
+	if (emit_init(&em, f) < 0)
 		return -1;
-	yaml_emitter_set_output_file(&em, f);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_width(&em, -1);
 	rv = -1;
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	if (emit(&em, &ev) < 0)
-		goto out;
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	if (emit(&em, &ev) < 0 || emitmap(&em, 0) < 0 ||
+	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
 	    emitkv(&em, "vmapreport", "1") < 0 ||
 	    emitkv(&em, "trace", trace_name(rp->t)) < 0 ||
 	    emitkv(&em, "policy", policies[rp->pidx].name) < 0 ||
 	    emitkv(&em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
 	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0 ||
-	    emitstr(&em, "results") < 0)
-		goto out;
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	    YAML_BLOCK_SEQUENCE_STYLE);
-	if (emit(&em, &ev) < 0)
+	    emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
 		goto out;
 	for (i = 0; i < rp->t->nev; i++)
 		if (emitresult(&em, rp, i) < 0)
 			goto out;
-	yaml_sequence_end_event_initialize(&ev);
-	if (emit(&em, &ev) < 0 || emitsummary(&em, rp) < 0 ||
-	    emitend(&em) < 0)
-		goto out;
-	yaml_document_end_event_initialize(&ev, 1);
-	if (emit(&em, &ev) < 0)
-		goto out;
-	yaml_stream_end_event_initialize(&ev);
-	if (emit(&em, &ev) < 0 || !yaml_emitter_flush(&em))
+	if (emitseqend(&em) < 0 || emitstr(&em, "summary") < 0 ||
+	    report_yamlsummary(&em, rp) < 0 || emitend(&em) < 0 ||
+	    emit_finish(&em) < 0)
 		goto out;
 	rv = 0;
 out:

@@ -12,6 +12,7 @@
 void	report_heading(FILE *, const struct replay *);
 void	report_text(FILE *, const struct replay *);
 void	report_summary(FILE *, const struct replay *);
+void	report_measures(FILE *, const struct replay *, const Stats *);
 int	report_yaml(FILE *, const struct replay *);
 int	dump_text(FILE *, const struct replay *);
 

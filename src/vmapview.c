@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "compare.h"
 #include "replay.h"
 #include "report.h"
 #include "trace.h"
@@ -27,6 +28,8 @@ struct cmd {
 
 struct opts {
 	const Policy		*policy;
+	const Policy		*plist[MAXPOLICY];	/* -p A,B,... */
+	int			 nplist;
 	struct replayopts	 ro;
 	int			 yaml;
 	long			 at;		/* -1: the end */
@@ -35,6 +38,7 @@ struct opts {
 static int	cmd_replay(int, char **);
 static int	cmd_check(int, char **);
 static int	cmd_dump(int, char **);
+static int	cmd_compare(int, char **);
 static int	cmd_policies(int, char **);
 static int	cmd_help(int, char **);
 static int	cmd_version(int, char **);
@@ -50,6 +54,10 @@ static const struct cmd cmds[] = {
 	  "dump [--at N] [-p POLICY] [--kernel K] [--pse on|off]\n"
 	  "                [--keep-going] TRACE",
 	  "the state of the vmap after event N (default: the last)" },
+	{ "compare", cmd_compare,
+	  "compare [-p P1,P2[,...]] [--kernel K] [--pse on|off]\n"
+	  "                [--format text|yaml] TRACE",
+	  "replay TRACE under several policies (default all) side by side" },
 	{ "policies", cmd_policies, "policies",
 	  "list the allocation policies" },
 	{ "help", cmd_help, "help", "this text" },
@@ -119,6 +127,47 @@ takes(const char *allowed, const char *name)
 }
 
 /*
+ * A comma-separated list of policies into o->plist.  Returns -1 after a
+ * usage error (reported).
+ */
+static int
+policylist(const char *arg, struct opts *o)
+{
+	char name[64];
+	const char *p, *q;
+	const Policy *pol;
+	size_t len;
+	int i;
+
+	o->nplist = 0;
+	for (p = arg;; p = q + 1) {
+		q = strchr(p, ',');
+		len = q ? (size_t)(q - p) : strlen(p);
+		if (len >= sizeof name)
+			len = sizeof name - 1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((pol = policyfind(name)) == NULL) {
+			usageerr("no policy '%s' (see vmapview policies)",
+			    name);
+			return -1;
+		}
+		for (i = 0; i < o->nplist; i++)
+			if (o->plist[i] == pol) {
+				usageerr("policy '%s' named twice", name);
+				return -1;
+			}
+		if (o->nplist == MAXPOLICY) {
+			usageerr("%s: too many policies", arg);
+			return -1;
+		}
+		o->plist[o->nplist++] = pol;
+		if (q == NULL)
+			return 0;
+	}
+}
+
+/*
  * Parse the options of command c into o; allowed lists the long options
  * it takes.  Returns the index of the first operand, or -1 after a
  * usage error (reported).
@@ -165,11 +214,9 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			usage(stdout);
 			exit(0);
 		case 'p':
-			if ((o->policy = policyfind(optarg)) == NULL) {
-				usageerr("no policy '%s' (see vmapview "
-				    "policies)", optarg);
+			if (policylist(optarg, o) < 0)
 				return -1;
-			}
+			o->policy = o->plist[0];
 			break;
 		case Okernel:
 			if ((o->ro.kernel = kernelfind(optarg)) < 0) {
@@ -251,6 +298,11 @@ loadreplay(int argc, char **argv, int first, const struct opts *o,
 		usageerr("%s: one TRACE, please", argv[0]);
 		return -1;
 	}
+	if (o->nplist > 1) {
+		usageerr("%s: one policy, please (compare takes several)",
+		    argv[0]);
+		return -1;
+	}
 	if (load(t, argv[first]) < 0)
 		return -1;
 	if (o->at > (long)t->nev) {
@@ -277,6 +329,7 @@ cmd_replay(int argc, char **argv)
 	if ((first = parseopts(argc, argv, "policy kernel pse format "
 	    "keep-going", &o)) < 0)
 		return EXITUSAGE;
+	o.ro.measure = 1;
 	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
 		return EXITUSAGE;
 	if (o.yaml) {
@@ -307,6 +360,39 @@ cmd_dump(int argc, char **argv)
 	if (dump_text(stdout, &rp) < 0)
 		fatal("out of memory");
 	replay_free(&rp);
+	trace_free(&t);
+	return finish(0);
+}
+
+static int
+cmd_compare(int argc, char **argv)
+{
+	struct opts o;
+	struct trace t;
+	struct compare c;
+	int first, i;
+
+	if ((first = parseopts(argc, argv, "policy kernel pse format", &o))
+	    < 0)
+		return EXITUSAGE;
+	if (first != argc - 1)
+		return usageerr("%s: one TRACE, please", argv[0]);
+	if (o.nplist == 0)
+		for (i = 0; i < npolicies; i++)
+			o.plist[o.nplist++] = &policies[i];
+	if (o.nplist < 2)
+		return usageerr("%s: -p names two policies or more", argv[0]);
+	if (load(&t, argv[first]) < 0)
+		return EXITUSAGE;
+	if (compare_run(&c, &t, o.plist, o.nplist, &o.ro) < 0)
+		fatal("out of memory");
+	if (o.yaml) {
+		if (compare_yaml(stdout, &c) < 0)
+			fprintf(stderr, "%s: writing the comparison failed\n",
+			    progname);
+	} else
+		compare_text(stdout, &c);
+	compare_free(&c);
 	trace_free(&t);
 	return finish(0);
 }

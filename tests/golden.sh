@@ -33,6 +33,8 @@ for t in traces/*.yaml; do
 		check "$base.$p.yaml" replay -p "$p" --format yaml "$t"
 	done
 	check "$base.dump" dump "$t"
+	check "$base.compare.txt" compare "$t"
+	check "$base.compare.yaml" compare --format yaml "$t"
 done
 check pse-unmap.9front.txt replay --kernel 9front traces/pse-unmap.yaml
 check pse-unmap.keep-going.txt replay --keep-going traces/pse-unmap.yaml
@@ -40,4 +42,7 @@ check devtest.nopse.txt replay --pse off traces/devtest.yaml
 check devtest.dump-at-19 dump --at 19 traces/devtest.yaml
 check devtest.span.dump-at-20 dump --at 20 -p span traces/devtest.yaml
 check span-bug.span.dump dump -p span traces/span-bug.yaml
+check devtest.compare-plan9-span.txt compare -p plan9,span traces/devtest.yaml
+check pse-unmap.compare-9front.txt compare --kernel 9front -p plan9,reclaim \
+    traces/pse-unmap.yaml
 done_testing

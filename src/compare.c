@@ -1,0 +1,438 @@
+/*
+ * compare: one trace replayed under several policies in step.  It lists
+ * the events whose results differ, puts the policies' summaries side by
+ * side, and explains the first divergence from the state each policy
+ * was in just before it: which PDEs a mapping took and what they held,
+ * or why vmapalloc found no room.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "emit.h"
+#include "report.h"
+#include "util.h"
+
+/* What a result shows in a column: the address of a vmap, else its name. */
+static const char *
+cell(char *buf, size_t len, const struct event *e, const struct result *r)
+{
+	if (e->op == OPvmap && r->kind == Rok) {
+		snprintf(buf, len, "0x%.8x", r->va);
+		return buf;
+	}
+	return resultnames[r->kind];
+}
+
+/* Whether two results of the same event differ. */
+static int
+differ(const struct event *e, const struct result *a, const struct result *b)
+{
+	if (a->kind != b->kind)
+		return 1;
+	return e->op == OPvmap && a->kind == Rok && a->va != b->va;
+}
+
+/*
+ * Why policy rp gave its result at event i, from the PDE kinds and
+ * measures of the state before it.  Writes one sentence to buf.
+ */
+static void
+explain(char *buf, size_t len, const struct replay *rp, size_t i,
+    const uint8_t *kinds, const Stats *before)
+{
+	const struct event *e;
+	const struct result *r;
+	const Policy *p;
+	uint32_t o, size, n, first, last, k, cnt[Npdekind], blankrun, run;
+	size_t w;
+	char sz[24];
+	int np;
+
+	e = &rp->t->ev[i];
+	r = &rp->r[i];
+	p = &policies[rp->pidx];
+	np = vpdbsize(&rp->m);
+	w = snprintf(buf, len, "%s ", p->name);
+	if (w >= len)
+		return;
+	buf += w;
+	len -= w;
+	switch (r->kind) {
+	case Rpanic:
+		snprintf(buf, len, "panics: %s", r->panic);
+		return;
+	case Rrefused:
+		snprintf(buf, len, "refuses it (%s)", e->pa < BY2PG ?
+		    "pa in page 0" : "9front's range checks");
+		return;
+	case Rskipped:
+		snprintf(buf, len, "skips it: its vmap did not succeed");
+		return;
+	case Rnotrun:
+		snprintf(buf, len, "does not run it: the kernel had panicked");
+		return;
+	default:
+		break;
+	}
+	if (e->op != OPvmap) {
+		snprintf(buf, len, "unmaps 0x%.8x", r->va);
+		return;
+	}
+	o = e->pa & (BY2PG - 1);
+	size = (e->size + o + BY2PG - 1) & ~(BY2PG - 1);
+	n = size / BY2PG;
+	if (r->kind == Rfail) {
+		blankrun = run = 0;
+		for (k = 0; k < (uint32_t)np; k++) {
+			run = kinds[k] == Pblank ? run + 1 : 0;
+			if (run > blankrun)
+				blankrun = run;
+		}
+		if (size >= PGDIRSIZE && p->vmapalloc == plan9_vmapalloc)
+			snprintf(buf, len, "fails: no %u blank PDEs in a row "
+			    "(the longest run is %u)",
+			    (size + PGDIRSIZE - 1) / PGDIRSIZE, blankrun);
+		else if (size >= PGDIRSIZE)
+			snprintf(buf, len, "fails: no %u blank PDEs in a row "
+			    "(the longest run is %u), and no run of %u free "
+			    "pages over page tables that it can use (it could "
+			    "place %s)", (size + PGDIRSIZE - 1) / PGDIRSIZE,
+			    blankrun, n, before->largest[rp->pidx] ?
+			    fmtbytes(sz, sizeof sz,
+			    (uint64_t)before->largest[rp->pidx] * BY2PG) :
+			    "nothing");
+		else
+			snprintf(buf, len, "fails: no hole of %u pages in a "
+			    "page table it searches, and no blank PDE", n);
+		return;
+	}
+	memset(cnt, 0, sizeof cnt);
+	first = PDX(r->va) - PDX(rp->m.vmap);
+	last = size ? PDX((r->va & ~(BY2PG - 1)) + size - 1) -
+	    PDX(rp->m.vmap) : first;
+	for (k = first; k <= last && k < (uint32_t)np; k++)
+		cnt[kinds[k]]++;
+	w = snprintf(buf, len, "maps it at 0x%.8x, PDE %u", r->va,
+	    PDX(r->va));
+	if (last != first && w < len)
+		w += snprintf(buf + w, len - w, "-%u", PDX(rp->m.vmap) + last);
+	if (w >= len)
+		return;
+	if (cnt[Pstale] > 0)
+		w += snprintf(buf + w, len - w, ": reuses %u stale table%s",
+		    cnt[Pstale], cnt[Pstale] == 1 ? "" : "s");
+	else if (cnt[Pblank] > 0 && cnt[Ptable] == 0)
+		w += snprintf(buf + w, len - w, ": takes %u blank PDE%s",
+		    cnt[Pblank], cnt[Pblank] == 1 ? "" : "s");
+	else
+		w += snprintf(buf + w, len - w, ": fills a hole");
+	if (w < len && cnt[Pstale] > 0 && cnt[Pblank] > 0)
+		w += snprintf(buf + w, len - w, " and %u blank PDE%s",
+		    cnt[Pblank], cnt[Pblank] == 1 ? "" : "s");
+	if (w < len && cnt[Ptable] > 0)
+		snprintf(buf + w, len - w, "%s %u table%s in use",
+		    cnt[Pstale] || cnt[Pblank] ? ", with" : " in",
+		    cnt[Ptable], cnt[Ptable] == 1 ? "" : "s");
+}
+
+/* One row of a table: a label and a column per policy, no trailing blanks. */
+static void
+row(FILE *f, int labelw, const char *label, char cells[][24], int n)
+{
+	int j;
+
+	fprintf(f, "%-*s", labelw, label);
+	for (j = 0; j < n; j++)
+		fprintf(f, j < n - 1 ? "  %-11s" : "  %s", cells[j]);
+	fputc('\n', f);
+}
+
+/* The rows of the summary table beyond the result counts. */
+enum {
+	Sexpfailed, Sblank, Sbig, Stable, Sstale, Sfree, Srun, Sfrag,
+	Slargest, Slowest, Smoststale, Sptpages, Nsumrow
+};
+static const char *const sumrows[Nsumrow] = {
+	"expectations failed", "blank PDEs", "4M pages", "tables",
+	"stale tables", "free pages", "largest free run", "fragmentation",
+	"largest vmap", "lowest, after", "most stale, after",
+	"ptpages (leaked)"
+};
+
+/* A size in pages for a cell: 12M, or none. */
+static char *
+pagescell(char *buf, size_t len, uint32_t pages)
+{
+	if (pages == 0) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	return fmtbytes(buf, len, (uint64_t)pages * BY2PG);
+}
+
+/* The cell of summary row k for one policy's replay. */
+static void
+sumcell(char *buf, size_t len, int k, const struct replay *rp,
+    const Stats *s)
+{
+	char b[16];
+
+	switch (k) {
+	case Sexpfailed:
+		snprintf(buf, len, "%zu", rp->expfailed);
+		break;
+	case Sblank:
+	case Sbig:
+	case Stable:
+	case Sstale:
+		snprintf(buf, len, "%d", s->pde[Pblank + k - Sblank]);
+		break;
+	case Sfree:
+		snprintf(buf, len, "%u", s->free);
+		break;
+	case Srun:
+		snprintf(buf, len, "%u", s->largestrun);
+		break;
+	case Sfrag:
+		snprintf(buf, len, "%.1f%%", 100 * s->frag);
+		break;
+	case Slargest:
+		pagescell(buf, len, s->largest[rp->pidx]);
+		break;
+	case Slowest:
+		snprintf(buf, len, "%s @%zu",
+		    pagescell(b, sizeof b, rp->minlargest), rp->minlargestat);
+		break;
+	case Smoststale:
+		snprintf(buf, len, "%d @%zu", rp->maxstale, rp->maxstaleat);
+		break;
+	case Sptpages:
+		snprintf(buf, len, "%u (%u)", s->ptinuse, s->ptleaked);
+		break;
+	}
+}
+
+/*
+ * Replay t under each of the n policies in step.  Returns -1 when out
+ * of memory.  Caller frees with compare_free.
+ */
+int
+compare_run(struct compare *c, const struct trace *t, const Policy **p,
+    int n, const struct replayopts *o)
+{
+	struct replayopts ro;
+	uint8_t *kinds;
+	Stats *before;
+	size_t i;
+	int j, k, np;
+
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	c->n = n;
+	ro = *o;
+	ro.measure = 1;
+	for (j = 0; j < n; j++)
+		if (replay_init(&c->rp[j], t, p[j], &ro) < 0)
+			return -1;
+	np = vpdbsize(&c->rp[0].m);
+	kinds = malloc((size_t)n * np);
+	before = malloc(n * sizeof *before);
+	if (kinds == NULL || before == NULL) {
+		free(kinds);
+		free(before);
+		return -1;
+	}
+	c->first = 0;
+	for (i = 0; i < t->nev; i++) {
+		if (c->first == 0)
+			for (j = 0; j < n; j++) {
+				for (k = 0; k < np; k++)
+					kinds[j * np + k] = pdekind(&c->rp[j].m,
+					    PDX(c->rp[j].m.vmap) + k);
+				before[j] = c->rp[j].now;
+			}
+		for (j = 0; j < n; j++)
+			if (replay_step(&c->rp[j]) < 0)
+				goto oom;
+		for (j = 1; j < n; j++)
+			if (differ(&t->ev[i], &c->rp[0].r[i], &c->rp[j].r[i]))
+				break;
+		if (j == n)
+			continue;
+		c->ndiff++;
+		if (c->first != 0)
+			continue;
+		c->first = i + 1;
+		for (j = 0; j < n; j++)
+			explain(c->why[j], sizeof c->why[j], &c->rp[j], i,
+			    kinds + j * np, &before[j]);
+	}
+	free(kinds);
+	free(before);
+	return 0;
+oom:
+	free(kinds);
+	free(before);
+	return -1;
+}
+
+/* Free the replays. */
+void
+compare_free(struct compare *c)
+{
+	int j;
+
+	for (j = 0; j < c->n; j++)
+		replay_free(&c->rp[j]);
+}
+
+/* The table of differences, the summaries and the first divergence. */
+void
+compare_text(FILE *f, const struct compare *c)
+{
+	const struct trace *t;
+	const struct event *e;
+	Stats s[MAXPOLICY];
+	char b[24], sz[48], cells[MAXPOLICY][24];
+	size_t i;
+	int j, k;
+
+	t = c->t;
+	fprintf(f, "trace %s, kernel %s, pse %s:", trace_name(t),
+	    kernelnames[c->rp[0].m.kernel], c->rp[0].m.pse ? "on" : "off");
+	for (j = 0; j < c->n; j++)
+		fprintf(f, "%s %s", j ? "," : "",
+		    policies[c->rp[j].pidx].name);
+	fprintf(f, "\n%zu of %zu events differ\n\n", c->ndiff, t->nev);
+	if (c->ndiff > 0) {
+		for (j = 0; j < c->n; j++)
+			snprintf(cells[j], sizeof cells[j], "%s",
+			    policies[c->rp[j].pidx].name);
+		row(f, 27, "  seq  op      id", cells, c->n);
+	}
+	for (i = 0; i < t->nev; i++) {
+		e = &t->ev[i];
+		for (j = 1; j < c->n; j++)
+			if (differ(e, &c->rp[0].r[i], &c->rp[j].r[i]))
+				break;
+		if (j == c->n)
+			continue;
+		snprintf(sz, sizeof sz, "%5zu  %-6s  %.12s", i + 1,
+		    opnames[e->op], e->id ? e->id : "-");
+		for (j = 0; j < c->n; j++)
+			snprintf(cells[j], sizeof cells[j], "%s",
+			    cell(b, sizeof b, e, &c->rp[j].r[i]));
+		row(f, 27, sz, cells, c->n);
+	}
+
+	fputc('\n', f);
+	for (j = 0; j < c->n; j++) {
+		snprintf(cells[j], sizeof cells[j], "%s",
+		    policies[c->rp[j].pidx].name);
+		replay_measure((struct replay *)&c->rp[j], &s[j]);
+	}
+	row(f, 20, "summary", cells, c->n);
+	for (k = Rok; k <= Nresult; k++) {
+		for (j = 0; j < c->n; j++)
+			snprintf(cells[j], sizeof cells[j], "%zu",
+			    c->rp[j].count[k % Nresult]);
+		row(f, 20, resultnames[k % Nresult], cells, c->n);
+	}
+	for (k = 0; k < Nsumrow; k++) {
+		for (j = 0; j < c->n; j++)
+			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
+		row(f, 20, sumrows[k], cells, c->n);
+	}
+
+	if (c->first == 0) {
+		fprintf(f, "\nthe policies agree on every event\n");
+		return;
+	}
+	e = &t->ev[c->first - 1];
+	fprintf(f, "\nfirst divergence: event %zu, %s", c->first,
+	    opnames[e->op]);
+	if (e->id)
+		fprintf(f, " %s", e->id);
+	if (e->op == OPvmap)
+		fprintf(f, " of %s at pa 0x%.8x", fmtbytes(sz, sizeof sz,
+		    e->size), e->pa);
+	fputc('\n', f);
+	for (j = 0; j < c->n; j++)
+		fprintf(f, "  %s\n", c->why[j]);
+}
+
+/* The same as a vmapcompare YAML document. */
+int
+compare_yaml(FILE *f, const struct compare *c)
+{
+	yaml_emitter_t em;
+	const struct event *e;
+	char b[24];
+	size_t i;
+	int j, rv;
+
+	if (emit_init(&em, f) < 0)
+		return -1;
+	rv = -1;
+	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
+	    emitkv(&em, "vmapcompare", "1") < 0 ||
+	    emitkv(&em, "trace", trace_name(c->t)) < 0 ||
+	    emitkv(&em, "kernel", kernelnames[c->rp[0].m.kernel]) < 0 ||
+	    emitkv(&em, "pse", c->rp[0].m.pse ? "true" : "false") < 0 ||
+	    emitstr(&em, "policies") < 0 || emitseq(&em, 1) < 0)
+		goto out;
+	for (j = 0; j < c->n; j++)
+		if (emitstr(&em, policies[c->rp[j].pidx].name) < 0)
+			goto out;
+	if (emitseqend(&em) < 0 || emitnum(&em, "differ", c->ndiff) < 0 ||
+	    emitstr(&em, "differences") < 0 || emitseq(&em, 0) < 0)
+		goto out;
+	for (i = 0; i < c->t->nev; i++) {
+		e = &c->t->ev[i];
+		for (j = 1; j < c->n; j++)
+			if (differ(e, &c->rp[0].r[i], &c->rp[j].r[i]))
+				break;
+		if (j == c->n)
+			continue;
+		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", i + 1) < 0 ||
+		    emitkv(&em, "op", opnames[e->op]) < 0 ||
+		    (e->id && emitkv(&em, "id", e->id) < 0))
+			goto out;
+		for (j = 0; j < c->n; j++)
+			if (emitkv(&em, policies[c->rp[j].pidx].name,
+			    cell(b, sizeof b, e, &c->rp[j].r[i])) < 0)
+				goto out;
+		if (emitend(&em) < 0)
+			goto out;
+	}
+	if (emitseqend(&em) < 0 || emitstr(&em, "summaries") < 0 ||
+	    emitmap(&em, 0) < 0)
+		goto out;
+	for (j = 0; j < c->n; j++)
+		if (emitstr(&em, policies[c->rp[j].pidx].name) < 0 ||
+		    report_yamlsummary(&em, &c->rp[j]) < 0)
+			goto out;
+	if (emitend(&em) < 0)
+		goto out;
+	if (c->first != 0) {
+		if (emitstr(&em, "first-divergence") < 0 ||
+		    emitmap(&em, 0) < 0 ||
+		    emitnum(&em, "seq", c->first) < 0 ||
+		    emitstr(&em, "why") < 0 || emitmap(&em, 0) < 0)
+			goto out;
+		for (j = 0; j < c->n; j++)
+			if (emitkv(&em, policies[c->rp[j].pidx].name,
+			    c->why[j]) < 0)
+				goto out;
+		if (emitend(&em) < 0 || emitend(&em) < 0)
+			goto out;
+	}
+	if (emitend(&em) < 0 || emit_finish(&em) < 0)
+		goto out;
+	rv = 0;
+out:
+	yaml_emitter_delete(&em);
+	return rv;
+}

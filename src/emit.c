@@ -1,0 +1,129 @@
+/*
+ * Thin wrappers over libyaml's emitter events, so that the writers read
+ * as the documents they write.  Scalars are plain where YAML allows and
+ * quoted by libyaml where it must.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "emit.h"
+
+static int
+emit(yaml_emitter_t *em, yaml_event_t *ev)
+{
+	return yaml_emitter_emit(em, ev) ? 0 : -1;
+}
+
+/* Set up an emitter writing to f; lines are never folded. */
+int
+emit_init(yaml_emitter_t *em, FILE *f)
+{
+	if (!yaml_emitter_initialize(em))
+		return -1;
+	yaml_emitter_set_output_file(em, f);
+	yaml_emitter_set_unicode(em, 1);
+	yaml_emitter_set_width(em, -1);
+	return 0;
+}
+
+/* The stream's and the one document's start. */
+int
+emit_start(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	if (emit(em, &ev) < 0)
+		return -1;
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	return emit(em, &ev);
+}
+
+/* The document's and the stream's end, flushed. */
+int
+emit_finish(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	yaml_document_end_event_initialize(&ev, 1);
+	if (emit(em, &ev) < 0)
+		return -1;
+	yaml_stream_end_event_initialize(&ev);
+	if (emit(em, &ev) < 0)
+		return -1;
+	return yaml_emitter_flush(em) ? 0 : -1;
+}
+
+int
+emitstr(yaml_emitter_t *em, const char *s)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
+	    strlen(s), 1, 1, YAML_ANY_SCALAR_STYLE);
+	return emit(em, &ev);
+}
+
+int
+emitkv(yaml_emitter_t *em, const char *k, const char *v)
+{
+	return emitstr(em, k) < 0 || emitstr(em, v) < 0 ? -1 : 0;
+}
+
+int
+emitnum(yaml_emitter_t *em, const char *k, unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%llu", v);
+	return emitkv(em, k, buf);
+}
+
+int
+emithex(yaml_emitter_t *em, const char *k, uint32_t v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof buf, "0x%.8x", v);
+	return emitkv(em, k, buf);
+}
+
+/* Start a mapping, in flow style ({a: 1}) when flow is set. */
+int
+emitmap(yaml_emitter_t *em, int flow)
+{
+	yaml_event_t ev;
+
+	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
+	return emit(em, &ev);
+}
+
+int
+emitend(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	yaml_mapping_end_event_initialize(&ev);
+	return emit(em, &ev);
+}
+
+/* Start a sequence, in flow style ([a, b]) when flow is set. */
+int
+emitseq(yaml_emitter_t *em, int flow)
+{
+	yaml_event_t ev;
+
+	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
+	return emit(em, &ev);
+}
+
+int
+emitseqend(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	yaml_sequence_end_event_initialize(&ev);
+	return emit(em, &ev);
+}
