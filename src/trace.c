@@ -961,6 +961,17 @@ loadtop(struct loader *L)
 	return 0;
 }
 
+/* An empty trace on the default machine. */
+void
+trace_init(struct trace *t)
+{
+	memset(t, 0, sizeof *t);
+	t->machine.vmap = DEFVMAP;
+	t->machine.vmapsize = DEFVMAPSIZE;
+	t->machine.pse = 1;
+	t->machine.kernel = Klabs;
+}
+
 /*
  * Load the trace in path ("-" is standard input) into t.  Returns 0, or
  * -1 with the message in err, and t left empty.
@@ -972,11 +983,7 @@ trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 	FILE *f;
 	int rv;
 
-	memset(t, 0, sizeof *t);
-	t->machine.vmap = DEFVMAP;
-	t->machine.vmapsize = DEFVMAPSIZE;
-	t->machine.pse = 1;
-	t->machine.kernel = Klabs;
+	trace_init(t);
 	memset(&L, 0, sizeof L);
 	L.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	L.path = strcmp(path, "-") == 0 ? NULL : path;
@@ -1044,6 +1051,8 @@ trace_name(const struct trace *t)
 
 	if (t->name != NULL)
 		return t->name;
+	if (t->file == NULL)
+		return "-";
 	s = strrchr(t->file, '/');
 	return s ? s + 1 : t->file;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define NPOLICY	4	/* entries of policies[] */
 
@@ -78,7 +79,12 @@ struct trace {
 extern const char *const opnames[Nop];
 extern const char *const expectnames[];
 
+void		 trace_init(struct trace *);
 int		 trace_load(struct trace *, const char *, char *, size_t);
+int		 trace_append(struct trace *, const struct event *);
+int		 trace_write(FILE *, const struct trace *);
+int		 trace_writefile(const char *, const struct trace *, char *,
+		     size_t);
 void		 trace_free(struct trace *);
 const char	*trace_name(const struct trace *);
 int		 trace_parsenum(const char *, int, uint64_t *);

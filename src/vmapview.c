@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "compare.h"
+#include "gen.h"
 #include "replay.h"
 #include "report.h"
 #include "trace.h"
@@ -33,12 +34,16 @@ struct opts {
 	struct replayopts	 ro;
 	int			 yaml;
 	long			 at;		/* -1: the end */
+	const char		*recordexpect;
+	const char		*output;
+	struct genopts		 gen;
 };
 
 static int	cmd_replay(int, char **);
 static int	cmd_check(int, char **);
 static int	cmd_dump(int, char **);
 static int	cmd_compare(int, char **);
+static int	cmd_gen(int, char **);
 static int	cmd_policies(int, char **);
 static int	cmd_help(int, char **);
 static int	cmd_version(int, char **);
@@ -46,7 +51,8 @@ static int	cmd_version(int, char **);
 static const struct cmd cmds[] = {
 	{ "replay", cmd_replay,
 	  "replay [-p POLICY] [--kernel labs|9front] [--pse on|off]\n"
-	  "                [--format text|yaml] [--keep-going] TRACE",
+	  "                [--format text|yaml] [--keep-going]\n"
+	  "                [--record-expect OUT] TRACE",
 	  "replay TRACE under a policy: one result per event and a summary" },
 	{ "check", cmd_check, "check TRACE...",
 	  "validate traces without replaying them" },
@@ -58,6 +64,10 @@ static const struct cmd cmds[] = {
 	  "compare [-p P1,P2[,...]] [--kernel K] [--pse on|off]\n"
 	  "                [--format text|yaml] TRACE",
 	  "replay TRACE under several policies (default all) side by side" },
+	{ "gen", cmd_gen,
+	  "gen devtest|boot|churn|staircase [--seed N] [--events N]\n"
+	  "                [--pokes N] [--pdes N] [--fill F] [-o FILE]",
+	  "write a generated trace (to standard output by default)" },
 	{ "policies", cmd_policies, "policies",
 	  "list the allocation policies" },
 	{ "help", cmd_help, "help", "this text" },
@@ -70,7 +80,13 @@ enum {
 	Opse,
 	Oformat,
 	Okeepgoing,
-	Oat
+	Oat,
+	Orecord,
+	Oseed,
+	Oevents,
+	Opokes,
+	Opdes,
+	Ofill
 };
 
 static const struct option longopts[] = {
@@ -80,6 +96,13 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, Oformat },
 	{ "keep-going", no_argument, NULL, Okeepgoing },
 	{ "at", required_argument, NULL, Oat },
+	{ "record-expect", required_argument, NULL, Orecord },
+	{ "seed", required_argument, NULL, Oseed },
+	{ "events", required_argument, NULL, Oevents },
+	{ "pokes", required_argument, NULL, Opokes },
+	{ "pdes", required_argument, NULL, Opdes },
+	{ "fill", required_argument, NULL, Ofill },
+	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -176,6 +199,7 @@ static int
 parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 {
 	const char *name;
+	uint64_t v;
 	char *end;
 	int ch, idx;
 
@@ -184,11 +208,16 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 	o->ro.kernel = -1;
 	o->ro.pse = -1;
 	o->at = -1;
+	o->gen.seed = 1;
+	o->gen.events = 1000;
+	o->gen.pokes = 11;
+	o->gen.pdes = 4;
+	o->gen.fill = 0.5;
 	optind = 1;
 	opterr = 0;
 	for (;;) {
 		idx = -1;
-		ch = getopt_long(argc, argv, "+p:h", longopts, &idx);
+		ch = getopt_long(argc, argv, "+p:o:h", longopts, &idx);
 		if (ch == -1)
 			break;
 		if (ch == '?') {
@@ -203,7 +232,7 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			return -1;
 		}
 		name = ch == 'p' ? "policy" : ch == 'h' ? "help" :
-		    longopts[idx].name;
+		    ch == 'o' ? "output" : longopts[idx].name;
 		if (ch != 'h' && !takes(allowed, name)) {
 			fprintf(stderr, "%s: %s takes no --%s\nTry '%s "
 			    "--help'.\n", progname, argv[0], name, progname);
@@ -246,6 +275,45 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case Okeepgoing:
 			o->ro.keepgoing = 1;
+			break;
+		case Orecord:
+			o->recordexpect = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case Oseed:
+		case Oevents:
+		case Opokes:
+		case Opdes:
+			if (trace_parsenum(optarg, 0, &v) < 0 ||
+			    (ch != Oseed && (v == 0 || v > 100000000))) {
+				fprintf(stderr, "%s: --%s: '%s' is not a count\n"
+				    "Try '%s --help'.\n", progname, name, optarg,
+				    progname);
+				return -1;
+			}
+			if (ch == Oseed)
+				o->gen.seed = v;
+			else if (ch == Oevents)
+				o->gen.events = v;
+			else if (ch == Opokes)
+				o->gen.pokes = v;
+			else if (ch == Opdes && v > 1023) {
+				usageerr("--pdes: at most 1023", optarg);
+				return -1;
+			} else
+				o->gen.pdes = v;
+			break;
+		case Ofill:
+			errno = 0;
+			o->gen.fill = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    !(o->gen.fill >= 0 && o->gen.fill <= 1)) {
+				usageerr("--fill: '%s' is not a fraction from "
+				    "0 to 1", optarg);
+				return -1;
+			}
 			break;
 		case Oat:
 			errno = 0;
@@ -318,6 +386,75 @@ loadreplay(int argc, char **argv, int first, const struct opts *o,
 	return 0;
 }
 
+/*
+ * Write the trace back to path with this replay's results as the
+ * expectations of its policy.  Events that did not run keep theirs.
+ */
+static int
+recordexpect(const char *path, struct trace *t, const struct replay *rp)
+{
+	static const uint8_t kinds[Nresult] = {
+		[Rok] = Xok, [Rfail] = Xfail, [Rrefused] = Xrefused,
+		[Rskipped] = Xskipped, [Rpanic] = Xpanic
+	};
+	struct expect *x;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < t->nev; i++) {
+		if (t->ev[i].op == OPnote || rp->r[i].kind == Rnotrun)
+			continue;
+		x = &t->ev[i].expect[rp->pidx];
+		x->kind = kinds[rp->r[i].kind];
+		x->addr = 0;
+		if (t->ev[i].op == OPvmap && rp->r[i].kind == Rok) {
+			x->kind = Xaddr;
+			x->addr = rp->r[i].va;
+		}
+	}
+	if (trace_writefile(path, t, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_gen(int argc, char **argv)
+{
+	const struct generator *g;
+	struct opts o;
+	struct trace t;
+	char err[512], allowed[64];
+	int first;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return usageerr("%s: which kind? devtest, boot, churn or "
+		    "staircase", argv[0]);
+	if ((g = gen_find(argv[1])) == NULL)
+		return usageerr("gen: no generator '%s' (devtest, boot, "
+		    "churn, staircase)", argv[1]);
+	snprintf(allowed, sizeof allowed, "output seed %s",
+	    strcmp(g->name, "churn") == 0 ? "events fill" :
+	    strcmp(g->name, "devtest") == 0 ? "pokes" :
+	    strcmp(g->name, "staircase") == 0 ? "pdes" : "");
+	if ((first = parseopts(argc - 1, argv + 1, allowed, &o)) < 0)
+		return EXITUSAGE;
+	if (first != argc - 1)
+		return usageerr("gen: unexpected operand '%s'",
+		    argv[first + 1]);
+	if (gen_run(g, &o.gen, &t) < 0)
+		fatal("out of memory");
+	if (trace_writefile(o.output ? o.output : "-", &t, err, sizeof err)
+	    < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
+	trace_free(&t);
+	return finish(0);
+}
+
 static int
 cmd_replay(int argc, char **argv)
 {
@@ -327,11 +464,17 @@ cmd_replay(int argc, char **argv)
 	int first, status;
 
 	if ((first = parseopts(argc, argv, "policy kernel pse format "
-	    "keep-going", &o)) < 0)
+	    "keep-going record-expect", &o)) < 0)
 		return EXITUSAGE;
 	o.ro.measure = 1;
 	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
 		return EXITUSAGE;
+	if (o.recordexpect != NULL && recordexpect(o.recordexpect, &t, &rp)
+	    < 0) {
+		replay_free(&rp);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
 	if (o.yaml) {
 		if (report_yaml(stdout, &rp) < 0)
 			fprintf(stderr, "%s: writing the report failed\n",

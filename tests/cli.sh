@@ -75,4 +75,73 @@ EOT
 same "$?" 1 "unexpected panic: exit 1"
 "$V" replay --format yaml "$TMPD/panic.yaml" | grep -q "panic: 'vunmap: not mapped'"
 ok $? "yaml report carries the panic message"
+# gen: the same seed gives the same trace; a generated trace is valid.
+for kind in devtest boot churn staircase; do
+	"$V" gen $kind --seed 9 >"$TMPD/a.yaml" 2>/dev/null ||
+	    "$V" gen $kind >"$TMPD/a.yaml"
+	"$V" check "$TMPD/a.yaml" >/dev/null 2>&1
+	ok $? "gen $kind: a valid trace"
+done
+"$V" gen churn --seed 4 --events 500 >"$TMPD/a.yaml"
+"$V" gen churn --seed 4 --events 500 >"$TMPD/b.yaml"
+cmp -s "$TMPD/a.yaml" "$TMPD/b.yaml"
+ok $? "gen churn: same seed, same bytes"
+"$V" gen churn --seed 5 --events 500 >"$TMPD/b.yaml"
+cmp -s "$TMPD/a.yaml" "$TMPD/b.yaml"
+same "$?" 1 "gen churn: another seed, another trace"
+same "$(grep -c 'op: vmap\|op: vunmap' "$TMPD/a.yaml")" 500 \
+    "gen churn --events 500: 500 events"
+"$V" gen devtest --pokes 11 >"$TMPD/dev.yaml"
+for p in plan9 span; do
+	"$V" replay -p $p --format yaml "$TMPD/dev.yaml" |
+	    grep -o 'op: vmap.*va: 0x[0-9a-f]*' | grep -o '0x[0-9a-f]*$' >"$TMPD/g"
+	"$V" replay -p $p --format yaml traces/devtest.yaml |
+	    grep -o 'op: vmap.*va: 0x[0-9a-f]*' | grep -o '0x[0-9a-f]*$' >"$TMPD/b"
+	cmp -s "$TMPD/g" "$TMPD/b"
+	ok $? "gen devtest under $p: the bundled transcript's addresses"
+done
+"$V" gen plasma 2>/dev/null
+same "$?" 2 "gen: unknown kind, exit 2"
+"$V" gen churn --pokes 3 2>/dev/null
+same "$?" 2 "gen churn takes no --pokes"
+"$V" gen churn --fill 2 2>/dev/null
+same "$?" 2 "gen: --fill past 1, exit 2"
+
+# replay --record-expect: the run's results become the trace's
+# expectations for its policy, and the other policies' stay.
+"$V" replay -p span --record-expect "$TMPD/rec.yaml" traces/devtest.yaml >/dev/null
+same "$?" 0 "record-expect: replay exits 0"
+"$V" replay -p span "$TMPD/rec.yaml" | grep '^expect'  >"$TMPD/out"
+same "$(cat "$TMPD/out")" "expect    25 held, 0 failed, 0 unchecked" \
+    "record-expect: every vmap and vunmap expected under span"
+"$V" replay -p plan9 "$TMPD/rec.yaml" >/dev/null
+same "$?" 0 "record-expect: plan9's expectations kept"
+"$V" gen churn --seed 2 --events 300 >"$TMPD/c.yaml"
+"$V" replay -p span-fixed --record-expect "$TMPD/c2.yaml" "$TMPD/c.yaml" >/dev/null
+"$V" replay -p span-fixed "$TMPD/c2.yaml" | grep '^expect' >"$TMPD/out"
+same "$(cat "$TMPD/out")" "expect    300 held, 0 failed, 0 unchecked" \
+    "record-expect: a recorded churn is its own regression test"
+cp "$TMPD/c2.yaml" "$TMPD/c3.yaml"
+"$V" replay -p plan9 --record-expect "$TMPD/c3.yaml" "$TMPD/c2.yaml" >/dev/null
+"$V" replay -p plan9 "$TMPD/c3.yaml" >/dev/null
+same "$?" 0 "record-expect: over an existing file"
+"$V" replay -p span-fixed "$TMPD/c3.yaml" >/dev/null
+same "$?" 0 "record-expect: ... keeping span-fixed's expectations"
+"$V" replay --record-expect "$TMPD/no/such/dir/x.yaml" traces/boot.yaml \
+    >/dev/null 2>"$TMPD/err"
+same "$?" 2 "record-expect into a missing directory: exit 2"
+grep -q 'No such file or directory' "$TMPD/err"
+ok $? "record-expect: the error names the cause"
+
+# compare
+"$V" compare -p plan9 traces/devtest.yaml 2>/dev/null
+same "$?" 2 "compare -p with one policy: exit 2"
+"$V" compare -p plan9,plan9 traces/devtest.yaml 2>/dev/null
+same "$?" 2 "compare -p with a policy twice: exit 2"
+"$V" replay -p plan9,span traces/devtest.yaml 2>/dev/null
+same "$?" 2 "replay takes one policy"
+"$V" compare -p span,plan9 traces/devtest.yaml | grep '^  plan9 fails' >"$TMPD/out"
+same "$(cat "$TMPD/out")" \
+    "  plan9 fails: no 8 blank PDEs in a row (the longest run is 3)" \
+    "compare explains plan9's failure at the eighth poke"
 done_testing

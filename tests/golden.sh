@@ -42,6 +42,11 @@ check devtest.nopse.txt replay --pse off traces/devtest.yaml
 check devtest.dump-at-19 dump --at 19 traces/devtest.yaml
 check devtest.span.dump-at-20 dump --at 20 -p span traces/devtest.yaml
 check span-bug.span.dump dump -p span traces/span-bug.yaml
+check gen-devtest.yaml gen devtest --pokes 3
+check gen-boot-3.yaml gen boot --seed 3
+check gen-churn-5.yaml gen churn --events 60 --seed 5 --fill 0.3
+check gen-staircase.yaml gen staircase
+check gen-staircase.compare.txt compare -p plan9,span tests/golden/gen-staircase.in
 check devtest.compare-plan9-span.txt compare -p plan9,span traces/devtest.yaml
 check pse-unmap.compare-9front.txt compare --kernel 9front -p plan9,reclaim \
     traces/pse-unmap.yaml

@@ -175,11 +175,101 @@ test_replay(void)
 	trace_free(&t);
 }
 
+/* Two events alike in everything the file says. */
+static int
+sameevent(const struct event *a, const struct event *b)
+{
+	return a->op == b->op && a->pa == b->pa && a->va == b->va &&
+	    a->size == b->size && a->ref == b->ref &&
+	    (a->flags & ~EVOWNID) == (b->flags & ~EVOWNID) &&
+	    (a->id == b->id || (a->id && b->id && !strcmp(a->id, b->id))) &&
+	    (a->text == b->text || (a->text && b->text &&
+	    !strcmp(a->text, b->text))) &&
+	    (a->note == b->note || (a->note && b->note &&
+	    !strcmp(a->note, b->note))) && a->t == b->t &&
+	    memcmp(a->expect, b->expect, sizeof a->expect) == 0;
+}
+
+/* Read a whole file; caller frees.  nil on error. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f;
+	char *buf;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	buf = malloc(1 << 20);
+	*len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+	fclose(f);
+	return buf;
+}
+
+/* Every bundled trace, written and read back, is the same trace. */
+static void
+test_roundtrip(void)
+{
+	static const char *const names[] = {
+		"devtest", "boot", "span-bug", "pse-unmap", "reclaim"
+	};
+	struct trace a, b;
+	char in[512], out[64], out2[64], err[256], what[96], *x, *y;
+	const char *top;
+	size_t i, k, nx, ny;
+	int same;
+
+	top = getenv("top_srcdir");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(in, sizeof in, "%s/traces/%s.yaml", top ? top : ".",
+		    names[i]);
+		snprintf(out, sizeof out, "/tmp/vmapview-rt-%d-1.yaml",
+		    (int)getpid());
+		snprintf(out2, sizeof out2, "/tmp/vmapview-rt-%d-2.yaml",
+		    (int)getpid());
+		if (trace_load(&a, in, err, sizeof err) < 0) {
+			tap_ok(0, in);
+			printf("# %s\n", err);
+			continue;
+		}
+		same = trace_writefile(out, &a, err, sizeof err) == 0 &&
+		    trace_load(&b, out, err, sizeof err) == 0;
+		snprintf(what, sizeof what, "round trip %s: reads back",
+		    names[i]);
+		tap_ok(same, what);
+		if (!same)
+			continue;
+		same = a.nev == b.nev && a.machine.vmap == b.machine.vmap &&
+		    a.machine.vmapsize == b.machine.vmapsize &&
+		    a.machine.pse == b.machine.pse &&
+		    a.machine.kernel == b.machine.kernel &&
+		    !strcmp(a.name, b.name) &&
+		    !strcmp(a.description, b.description);
+		for (k = 0; same && k < a.nev; k++)
+			same = sameevent(&a.ev[k], &b.ev[k]);
+		snprintf(what, sizeof what, "round trip %s: the same trace",
+		    names[i]);
+		tap_ok(same, what);
+		trace_writefile(out2, &b, err, sizeof err);
+		x = slurp(out, &nx);
+		y = slurp(out2, &ny);
+		snprintf(what, sizeof what, "round trip %s: written twice, "
+		    "the same bytes", names[i]);
+		tap_ok(x && y && nx == ny && memcmp(x, y, nx) == 0, what);
+		free(x);
+		free(y);
+		unlink(out);
+		unlink(out2);
+		trace_free(&a);
+		trace_free(&b);
+	}
+}
+
 int
 main(void)
 {
 	test_numbers();
 	test_load();
 	test_replay();
+	test_roundtrip();
 	return tap_done();
 }

@@ -1,0 +1,326 @@
+/*
+ * Trace generators: devtest (the patch's test driver), boot (a plausible
+ * PC's boot-time devices), churn (random drivers holding the vmap near a
+ * fill level) and staircase (the fragmentation lesson in ten events).
+ * A generator is a table entry and a function; its randomness comes from
+ * a seeded splitmix64, so the same seed gives the same trace, byte for
+ * byte, on every machine.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "mmu.h"
+#include "util.h"
+
+struct rng {
+	uint64_t	s;
+};
+
+static int	gen_devtest(struct trace *, const struct genopts *);
+static int	gen_boot(struct trace *, const struct genopts *);
+static int	gen_churn(struct trace *, const struct genopts *);
+static int	gen_staircase(struct trace *, const struct genopts *);
+
+const struct generator generators[] = {
+	{ "devtest", gen_devtest,
+	  "the patch's test driver: APICs, a framebuffer, --pokes 32M pokes" },
+	{ "boot", gen_boot,
+	  "a plausible PC's boot-time devices, chosen by --seed" },
+	{ "churn", gen_churn,
+	  "--events random maps and unmaps, live set near --fill of the vmap" },
+	{ "staircase", gen_staircase,
+	  "a stale table in each of --pdes PDEs, then one large request" },
+};
+const int ngenerators = sizeof generators / sizeof generators[0];
+
+/* The generator named s, or nil. */
+const struct generator *
+gen_find(const char *s)
+{
+	int i;
+
+	for (i = 0; i < ngenerators; i++)
+		if (strcmp(s, generators[i].name) == 0)
+			return &generators[i];
+	return NULL;
+}
+
+/* splitmix64: the next 64 random bits. */
+static uint64_t
+rnext(struct rng *r)
+{
+	uint64_t z;
+
+	z = (r->s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* A uniform integer in [0, n). */
+static uint32_t
+rbelow(struct rng *r, uint32_t n)
+{
+	return (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* A uniform double in [0, 1). */
+static double
+runit(struct rng *r)
+{
+	return (rnext(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* An event of op with the given fields; id is copied.  -1: out of memory. */
+static int
+add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
+    const char *text)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof e);
+	e.op = op;
+	e.pa = pa;
+	e.size = size;
+	e.ref = -1;
+	if (op == OPvmap || (op == OPvunmap && id == NULL))
+		e.flags |= EVSIZE;
+	if (id != NULL) {
+		if ((e.id = strdup(id)) == NULL)
+			return -1;
+		e.flags |= EVOWNID;
+	}
+	if (text != NULL && (e.text = strdup(text)) == NULL) {
+		free(e.id);
+		return -1;
+	}
+	if (trace_append(t, &e) < 0) {
+		free(e.id);
+		free(e.text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setmeta(struct trace *t, const char *name, const char *desc)
+{
+	if ((t->name = strdup(name)) == NULL ||
+	    (t->description = strdup(desc)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The patch's test driver: boot, then pokes of vmap(0x2000, 32M). */
+static int
+gen_devtest(struct trace *t, const struct genopts *o)
+{
+	char id[32];
+	uint32_t i;
+
+	if (setmeta(t, "devtest", "The mmu.c-span-pdes test driver: the "
+	    "local and I/O APICs share PDE 0's table, an 8 MiB framebuffer "
+	    "takes two 4 MiB pages, then each poke maps 32 MiB at pa 0x2000 "
+	    "(eight page tables) and unmaps it.\n") < 0 ||
+	    add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL) < 0 ||
+	    add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL) < 0 ||
+	    add(t, OPvmap, 0xD0000000, 8 * MB, "fb", NULL) < 0)
+		return -1;
+	for (i = 1; i <= o->pokes; i++) {
+		snprintf(id, sizeof id, "poke%u", i);
+		if (add(t, OPvmap, 0x2000, 32 * MB, id, NULL) < 0 ||
+		    add(t, OPvunmap, 0, 0, id, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A device that may be present: its name, BAR window and size. */
+struct device {
+	const char	*name;
+	uint32_t	 base;		/* where its BAR may lie */
+	uint32_t	 span;		/* how far above base */
+	uint32_t	 size;
+	int		 chance;	/* in 4 */
+};
+
+/* A PC's boot: interrupt controllers, firmware tables, display, devices. */
+static int
+gen_boot(struct trace *t, const struct genopts *o)
+{
+	static const struct device devs[] = {
+		{ "ether0", 0xFEB00000, 0x80000, 128 * 1024, 4 },
+		{ "ether1", 0xFEB00000, 0x80000, 128 * 1024, 1 },
+		{ "sdiahci", 0xFEBF0000, 0x8000, 8 * 1024, 3 },
+		{ "usbehci", 0xFEBF8000, 0x4000, 1024, 3 },
+		{ "usbxhci", 0xFEA00000, 0x80000, 64 * 1024, 3 },
+		{ "audiohda", 0xFEBF4000, 0x4000, 16 * 1024, 2 },
+		{ "sdnvme", 0xFE800000, 0x100000, 16 * 1024, 2 },
+		{ "wifi", 0xFE900000, 0x100000, 8 * 1024, 1 },
+	};
+	static const uint32_t fbsizes[] = { 4 * MB, 8 * MB, 16 * MB, 32 * MB };
+	struct rng r;
+	uint32_t pa, fb, k;
+	size_t i;
+
+	r.s = o->seed;
+	if (setmeta(t, "boot", "A PC's boot-time device mappings: APICs, "
+	    "HPET, a scan of the BIOS area, ACPI tables, VGA, a framebuffer "
+	    "and the registers of the devices the seed chose.\n") < 0 ||
+	    add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL) < 0 ||
+	    add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL) < 0 ||
+	    add(t, OPvmap, 0xFED00000, 1024, "hpet", NULL) < 0 ||
+	    add(t, OPvmap, 0xE0000, 128 * 1024, "biosarea", NULL) < 0 ||
+	    add(t, OPvunmap, 0, 0, "biosarea", NULL) < 0)
+		return -1;
+	pa = 0x7FF00000 - rbelow(&r, 64) * 0x100000 + rbelow(&r, 16) * 0x1000;
+	if (add(t, OPvmap, pa, 0x20000 + rbelow(&r, 8) * 0x1000, "acpi", NULL)
+	    < 0 || add(t, OPvmap, 0xA0000, 128 * 1024, "vga", NULL) < 0)
+		return -1;
+	fb = fbsizes[rbelow(&r, 4)];
+	/* a framebuffer BAR is aligned to its size, below 0xfe000000 */
+	pa = 0xC0000000 + rbelow(&r, 0x3E000000 / fb) * fb;
+	if (add(t, OPvmap, pa, fb, "fb", NULL) < 0)
+		return -1;
+	for (i = 0; i < sizeof devs / sizeof devs[0]; i++) {
+		if (rbelow(&r, 4) >= (uint32_t)devs[i].chance)
+			continue;
+		k = devs[i].span / devs[i].size;
+		pa = devs[i].base + rbelow(&r, k ? k : 1) * devs[i].size;
+		if (add(t, OPvmap, pa, devs[i].size, devs[i].name, NULL) < 0)
+			return -1;
+	}
+	if (add(t, OPvunmap, 0, 0, "acpi", NULL) < 0 ||
+	    add(t, OPnote, 0, 0, NULL, "boot done") < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Random drivers: sizes log-uniform from 4K to 16M, a quarter of them
+ * at 4M-aligned pa, the live set (as the trace's text has it) held near
+ * fill of the vmap, a random live mapping unmapped.
+ */
+static int
+gen_churn(struct trace *t, const struct genopts *o)
+{
+	struct rng r;
+	uint32_t *lsize, nlive, pages, size, pa, k, serial;
+	uint64_t livebytes, target;
+	char **lid, id[32];
+	size_t i;
+	int domap, rv;
+
+	r.s = o->seed;
+	/* Bell Labs' vunmap panics on the first 4 MiB page it meets. */
+	t->machine.kernel = K9front;
+	if (setmeta(t, "churn", "Random device mappings: sizes log-uniform "
+	    "from 4 KiB to 16 MiB, a quarter at 4 MiB-aligned physical "
+	    "addresses, mapped and unmapped so that the live set stays near "
+	    "a fill level of the vmap.  The kernel is 9front: under labs the "
+	    "first unmap of a 4 MiB page panics.\n") < 0)
+		return -1;
+	lid = calloc(o->events + 1, sizeof *lid);
+	lsize = calloc(o->events + 1, sizeof *lsize);
+	if (lid == NULL || lsize == NULL) {
+		free(lid);
+		free(lsize);
+		return -1;
+	}
+	target = (uint64_t)(o->fill * t->machine.vmapsize);
+	nlive = serial = 0;
+	livebytes = 0;
+	rv = 0;
+	for (i = 0; i < o->events; i++) {
+		if (nlive == 0)
+			domap = 1;
+		else if (livebytes < target)
+			domap = rbelow(&r, 5) < 4;
+		else
+			domap = rbelow(&r, 5) == 0;
+		if (!domap) {
+			k = rbelow(&r, nlive);
+			if (add(t, OPvunmap, 0, 0, lid[k], NULL) < 0) {
+				rv = -1;
+				break;
+			}
+			free(lid[k]);
+			livebytes -= lsize[k];
+			nlive--;
+			lid[k] = lid[nlive];
+			lsize[k] = lsize[nlive];
+			continue;
+		}
+		pages = (uint32_t)exp(log(1.0) + runit(&r) * log(4096.0));
+		if (pages < 1)
+			pages = 1;
+		size = pages * BY2PG;
+		if (rbelow(&r, 4) == 0)
+			pa = (1 + rbelow(&r, (0xF0000000u - size) / PGDIRSIZE))
+			    * PGDIRSIZE;
+		else
+			pa = (1 + rbelow(&r, (0xF0000000u - size) / BY2PG - 1))
+			    * BY2PG;
+		snprintf(id, sizeof id, "m%u", ++serial);
+		if (add(t, OPvmap, pa, size, id, NULL) < 0 ||
+		    (lid[nlive] = strdup(id)) == NULL) {
+			rv = -1;
+			break;
+		}
+		lsize[nlive++] = size;
+		livebytes += size;
+	}
+	for (k = 0; k < nlive; k++)
+		free(lid[k]);
+	free(lid);
+	free(lsize);
+	return rv;
+}
+
+/*
+ * Each of pdes small mappings (4M less a page) finds no room in the
+ * tables before it and takes a blank PDE; unmapped, each leaves a stale
+ * table.  Then a request for two PDEs: plan9 finds no two blank PDEs.
+ */
+static int
+gen_staircase(struct trace *t, const struct genopts *o)
+{
+	char id[32];
+	uint32_t i;
+
+	t->machine.vmapsize = o->pdes * PGDIRSIZE;
+	if (setmeta(t, "staircase", "The fragmentation lesson: each small "
+	    "mapping (4 MiB less a page) takes a PDE of its own, and leaves "
+	    "an empty page table there when it goes.  Then every PDE holds a "
+	    "stale table and a request for 8 MiB fails under plan9, though "
+	    "the whole vmap is free.\n") < 0 ||
+	    add(t, OPnote, 0, 0, NULL, "a staircase of small mappings") < 0)
+		return -1;
+	for (i = 0; i < o->pdes; i++) {
+		snprintf(id, sizeof id, "step%u", i + 1);
+		if (add(t, OPvmap, 0x10001000 + i * 0x1000000, PGDIRSIZE - BY2PG,
+		    id, NULL) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->pdes; i++) {
+		snprintf(id, sizeof id, "step%u", i + 1);
+		if (add(t, OPvunmap, 0, 0, id, NULL) < 0)
+			return -1;
+	}
+	return add(t, OPvmap, 0x20001000, 2 * PGDIRSIZE, "big", NULL);
+}
+
+/* Make the trace of generator g into t (empty, with default machine). */
+int
+gen_run(const struct generator *g, const struct genopts *o, struct trace *t)
+{
+	trace_init(t);
+	if (g->run(t, o) < 0) {
+		trace_free(t);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,237 @@
+/*
+ * The trace writer: a struct trace back out as a vmaptrace file through
+ * libyaml's emitter, one flow mapping per event, numbers in the form a
+ * person would write them (hex addresses, sizes with K, M or G).  What
+ * it writes, trace_load reads back to the same trace.  Files are written
+ * to a temporary file in the same directory and renamed into place, so
+ * an error never leaves a truncated file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "mmu.h"
+#include "trace.h"
+#include "util.h"
+
+/* A scalar in literal block style (|), for multi-line text. */
+static int
+emitliteral(yaml_emitter_t *em, const char *k, const char *v)
+{
+	yaml_event_t ev;
+
+	if (strchr(v, '\n') == NULL)
+		return emitkv(em, k, v);
+	if (emitstr(em, k) < 0)
+		return -1;
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v,
+	    strlen(v), 1, 1, YAML_LITERAL_SCALAR_STYLE);
+	return yaml_emitter_emit(em, &ev) ? 0 : -1;
+}
+
+static int
+emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
+{
+	char buf[24];
+
+	return emitkv(em, k, fmtbytes(buf, sizeof buf, v));
+}
+
+/* One expectation value. */
+static const char *
+expectval(char *buf, size_t len, const struct expect *x)
+{
+	if (x->kind == Xaddr) {
+		snprintf(buf, len, "0x%.8x", x->addr);
+		return buf;
+	}
+	return expectnames[x->kind];
+}
+
+/* expect: a scalar when every policy has the same, else a mapping. */
+static int
+emitexpect(yaml_emitter_t *em, const struct event *e)
+{
+	char buf[16];
+	int i, n, same;
+
+	n = 0;
+	same = 1;
+	for (i = 0; i < NPOLICY; i++) {
+		if (e->expect[i].kind != Xnone)
+			n++;
+		if (e->expect[i].kind != e->expect[0].kind ||
+		    e->expect[i].addr != e->expect[0].addr)
+			same = 0;
+	}
+	if (n == 0)
+		return 0;
+	if (same)
+		return emitkv(em, "expect", expectval(buf, sizeof buf,
+		    &e->expect[0]));
+	if (emitstr(em, "expect") < 0 || emitmap(em, 1) < 0)
+		return -1;
+	for (i = 0; i < NPOLICY; i++)
+		if (e->expect[i].kind != Xnone &&
+		    emitkv(em, policies[i].name, expectval(buf, sizeof buf,
+		    &e->expect[i])) < 0)
+			return -1;
+	return emitend(em);
+}
+
+/* One event as a flow mapping. */
+static int
+emitevent(yaml_emitter_t *em, const struct event *e)
+{
+	char buf[32];
+
+	if (emitmap(em, 1) < 0 || emitkv(em, "op", opnames[e->op]) < 0)
+		return -1;
+	if (e->op == OPvmap && emithex(em, "pa", e->pa) < 0)
+		return -1;
+	if (e->op != OPvmap && (e->flags & EVVA) && emithex(em, "va", e->va)
+	    < 0)
+		return -1;
+	if ((e->op == OPvmap || (e->flags & EVSIZE)) &&
+	    emitsize(em, "size", e->size) < 0)
+		return -1;
+	if (e->id != NULL && emitkv(em, "id", e->id) < 0)
+		return -1;
+	if (e->text != NULL && emitkv(em, "text", e->text) < 0)
+		return -1;
+	if (e->flags & EVTIME) {
+		snprintf(buf, sizeof buf, "%.9g", e->t);
+		if (emitkv(em, "t", buf) < 0)
+			return -1;
+	}
+	if (emitexpect(em, e) < 0)
+		return -1;
+	if (e->note != NULL && emitkv(em, "note", e->note) < 0)
+		return -1;
+	return emitend(em);
+}
+
+/* Write t as a vmaptrace document to f.  Returns -1 on failure. */
+int
+trace_write(FILE *f, const struct trace *t)
+{
+	yaml_emitter_t em;
+	const struct machine *mc;
+	size_t i;
+	int rv;
+
+	mc = &t->machine;
+	if (emit_init(&em, f) < 0)
+		return -1;
+	rv = -1;
+	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
+	    emitkv(&em, "vmaptrace", "1") < 0)
+		goto out;
+	if (t->name != NULL && emitkv(&em, "name", t->name) < 0)
+		goto out;
+	if (t->description != NULL &&
+	    emitliteral(&em, "description", t->description) < 0)
+		goto out;
+	if (emitstr(&em, "machine") < 0 || emitmap(&em, 0) < 0 ||
+	    emithex(&em, "vmap", mc->vmap) < 0 ||
+	    emitsize(&em, "vmapsize", mc->vmapsize) < 0 ||
+	    emitkv(&em, "pse", mc->pse ? "true" : "false") < 0 ||
+	    emitkv(&em, "kernel", kernelnames[mc->kernel]) < 0 ||
+	    emitnum(&em, "ptpages", mc->ptpages) < 0 || emitend(&em) < 0 ||
+	    emitstr(&em, "events") < 0 || emitseq(&em, 0) < 0)
+		goto out;
+	for (i = 0; i < t->nev; i++)
+		if (emitevent(&em, &t->ev[i]) < 0)
+			goto out;
+	if (emitseqend(&em) < 0 || emitend(&em) < 0 || emit_finish(&em) < 0)
+		goto out;
+	rv = 0;
+out:
+	yaml_emitter_delete(&em);
+	return rv;
+}
+
+/*
+ * Write t to path through a temporary file renamed into place; "-" is
+ * standard output.  Returns -1 with a message in err.
+ */
+int
+trace_writefile(const char *path, const struct trace *t, char *err,
+    size_t errlen)
+{
+	char *tmp;
+	FILE *f;
+	int fd, rv, saved;
+
+	if (strcmp(path, "-") == 0) {
+		if (trace_write(stdout, t) < 0 || fflush(stdout) != 0) {
+			snprintf(err, errlen, "writing the trace: %s",
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	rv = trace_write(f, t);
+	saved = errno;
+	if (fflush(f) != 0 || ferror(f)) {
+		rv = -1;
+		saved = errno;
+	}
+	if (fsync(fileno(f)) != 0 && rv == 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (fclose(f) != 0 && rv == 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == 0 && rename(tmp, path) != 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv < 0) {
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, saved ? strerror(saved) :
+		    "the YAML emitter failed");
+	}
+	free(tmp);
+	return rv;
+}
+
+/*
+ * Append a copy of e to t, taking over its strings.  Returns -1 when
+ * out of memory.
+ */
+int
+trace_append(struct trace *t, const struct event *e)
+{
+	struct event *nev;
+	size_t ncap;
+
+	if (t->nev == t->evcap) {
+		ncap = t->evcap ? 2 * t->evcap : 64;
+		if ((nev = realloc(t->ev, ncap * sizeof *nev)) == NULL)
+			return -1;
+		t->ev = nev;
+		t->evcap = ncap;
+	}
+	t->ev[t->nev++] = *e;
+	return 0;
+}
