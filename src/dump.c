@@ -81,7 +81,7 @@ dump_text(FILE *f, const struct replay *rp)
 	first = PDX(m->vmap);
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
 		dumppde(f, m, first + i);
-	if ((n = replay_live(rp, &live)) == (size_t)-1)
+	if ((n = replay_live(rp, rp->pos, &live)) == (size_t)-1)
 		return -1;
 	fprintf(f, "\nlive mappings: %zu\n", n);
 	for (k = 0; k < n; k++) {

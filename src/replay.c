@@ -42,6 +42,12 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->measure = o ? o->measure : 0;
 	if (t->nev > 0 && (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
 		return -1;
+	if (rp->measure && o->history) {
+		rp->histlargest = calloc(t->nev + 1, sizeof *rp->histlargest);
+		rp->histstale = calloc(t->nev + 1, sizeof *rp->histstale);
+		if (rp->histlargest == NULL || rp->histstale == NULL)
+			return -1;
+	}
 	if (rp->measure)
 		extremes(rp);
 	return 0;
@@ -82,6 +88,10 @@ extremes(struct replay *rp)
 		rp->maxstale = s->pde[Pstale];
 		rp->maxstaleat = rp->pos;
 	}
+	if (rp->histlargest != NULL) {
+		rp->histlargest[rp->pos] = s->largest[rp->pidx];
+		rp->histstale[rp->pos] = s->pde[Pstale];
+	}
 }
 
 /* Free the replay's results and machine. */
@@ -94,6 +104,8 @@ replay_free(struct replay *rp)
 		for (i = 0; i < rp->t->nev; i++)
 			free(rp->r[i].panic);
 	free(rp->r);
+	free(rp->histlargest);
+	free(rp->histstale);
 	mmufree(&rp->m);
 	memset(rp, 0, sizeof *rp);
 }
@@ -169,12 +181,23 @@ int
 replay_step(struct replay *rp)
 {
 	const struct event *e;
-	struct result *res;
+	struct result *res, scratch;
 	const struct expect *x;
 
 	if (rp->pos >= rp->t->nev)
 		return 0;
 	e = &rp->t->ev[rp->pos];
+	if (rp->rerun) {
+		/* The results stand; only the machine moves on. */
+		rp->pos++;
+		if (rp->panicked && !rp->keepgoing)
+			return 1;
+		rp->m.panicked = 0;
+		memset(&scratch, 0, sizeof scratch);
+		if (runevent(rp, e, &scratch) == Rpanic)
+			rp->panicked = 1;
+		return 1;
+	}
 	res = &rp->r[rp->pos];
 	x = &e->expect[rp->pidx];
 	rp->pos++;
@@ -203,6 +226,10 @@ replay_step(struct replay *rp)
 	rp->count[res->kind]++;
 	if (rp->measure && e->op != OPnote)
 		extremes(rp);
+	else if (rp->histlargest != NULL) {
+		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
+		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
+	}
 	return 1;
 }
 
@@ -242,14 +269,15 @@ replay_mapsize(const struct replay *rp, int i)
 }
 
 /*
- * The mappings live after the events run so far: vmaps that returned an
+ * The mappings live after the first upto events (at most those run so
+ * far): vmaps that returned an
  * address and that no vunmap has since removed, by id or by the very
  * address vmap returned.  Sets *live to their event indices in trace
  * order (caller frees) and returns how many, or (size_t)-1 when out of
  * memory.
  */
 size_t
-replay_live(const struct replay *rp, int **live)
+replay_live(const struct replay *rp, size_t upto, int **live)
 {
 	const struct event *e;
 	uint8_t *gone;
@@ -257,17 +285,19 @@ replay_live(const struct replay *rp, int **live)
 	int *v;
 
 	*live = NULL;
-	if (rp->pos == 0)
+	if (upto > rp->pos)
+		upto = rp->pos;
+	if (upto == 0)
 		return 0;
-	gone = calloc(rp->pos, 1);
-	v = malloc(rp->pos * sizeof *v);
+	gone = calloc(upto, 1);
+	v = malloc(upto * sizeof *v);
 	if (gone == NULL || v == NULL) {
 		free(gone);
 		free(v);
 		return (size_t)-1;
 	}
 	n = 0;
-	for (i = 0; i < rp->pos; i++) {
+	for (i = 0; i < upto; i++) {
 		e = &rp->t->ev[i];
 		if (e->op == OPvmap && rp->r[i].kind == Rok)
 			v[n++] = i;

@@ -55,6 +55,11 @@ struct replay {
 	size_t			 minlargestat;	/* events run then */
 	int			 maxstale;
 	size_t			 maxstaleat;
+	uint32_t		*histlargest;	/* after each event, if set */
+	uint16_t		*histstale;
+
+	/* results already known: run events for the state alone */
+	int			 rerun;
 };
 
 /* Overrides of the trace's machine; -1 keeps the trace's. */
@@ -63,6 +68,7 @@ struct replayopts {
 	int	pse;
 	int	keepgoing;
 	int	measure;	/* keep the measures and their extremes */
+	int	history;	/* and, with measure, their value after each event */
 };
 
 extern const char *const resultnames[Nresult];
@@ -73,7 +79,7 @@ void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
 int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
-size_t	 replay_live(const struct replay *, int **);
+size_t	 replay_live(const struct replay *, size_t, int **);
 uint32_t replay_mapsize(const struct replay *, int);
 void	 replay_measure(struct replay *, Stats *);
 

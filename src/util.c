@@ -10,12 +10,17 @@
 
 const char *progname = "vmapview";
 
+/* Run before fatal prints: the view restores the terminal here. */
+void (*fatalhook)(void);
+
 /* An impossible state or out of memory: say so and exit 2. */
 void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (fatalhook != NULL)
+		fatalhook();
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 extern const char *progname;
+extern void (*fatalhook)(void);
 
 void	 fatal(const char *, ...)
 	     __attribute__((format(printf, 1, 2), noreturn));

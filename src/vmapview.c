@@ -13,6 +13,7 @@
 #include "config.h"
 #include "compare.h"
 #include "gen.h"
+#include "ui.h"
 #include "replay.h"
 #include "report.h"
 #include "trace.h"
@@ -36,6 +37,9 @@ struct opts {
 	long			 at;		/* -1: the end */
 	const char		*recordexpect;
 	const char		*output;
+	const char		*keys;
+	const char		*savescreen;
+	int			 ascii;
 	struct genopts		 gen;
 };
 
@@ -44,11 +48,16 @@ static int	cmd_check(int, char **);
 static int	cmd_dump(int, char **);
 static int	cmd_compare(int, char **);
 static int	cmd_gen(int, char **);
+static int	cmd_view(int, char **);
 static int	cmd_policies(int, char **);
 static int	cmd_help(int, char **);
 static int	cmd_version(int, char **);
 
 static const struct cmd cmds[] = {
+	{ "view", cmd_view,
+	  "[view] [-p POLICY[,POLICY]] [--kernel K] [--pse on|off]\n"
+	  "                [--keep-going] [--ascii] TRACE",
+	  "the interactive view (two policies: side by side); ? for keys" },
 	{ "replay", cmd_replay,
 	  "replay [-p POLICY] [--kernel labs|9front] [--pse on|off]\n"
 	  "                [--format text|yaml] [--keep-going]\n"
@@ -86,7 +95,10 @@ enum {
 	Oevents,
 	Opokes,
 	Opdes,
-	Ofill
+	Ofill,
+	Okeys,
+	Osave,
+	Oascii
 };
 
 static const struct option longopts[] = {
@@ -103,6 +115,9 @@ static const struct option longopts[] = {
 	{ "pdes", required_argument, NULL, Opdes },
 	{ "fill", required_argument, NULL, Ofill },
 	{ "output", required_argument, NULL, 'o' },
+	{ "keys", required_argument, NULL, Okeys },
+	{ "save-screen", required_argument, NULL, Osave },
+	{ "ascii", no_argument, NULL, Oascii },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -113,7 +128,7 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s COMMAND [OPTION]... [TRACE]...\n\n", progname);
+	fprintf(f, "usage: %s [COMMAND] [OPTION]... [TRACE]...\n\n", progname);
 	for (i = 0; i < NCMD; i++)
 		fprintf(f, "  %s %s\n      %s\n", progname, cmds[i].usage,
 		    cmds[i].help);
@@ -278,6 +293,15 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case Orecord:
 			o->recordexpect = optarg;
+			break;
+		case Okeys:
+			o->keys = optarg;
+			break;
+		case Osave:
+			o->savescreen = optarg;
+			break;
+		case Oascii:
+			o->ascii = 1;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -541,6 +565,30 @@ cmd_compare(int argc, char **argv)
 }
 
 static int
+cmd_view(int argc, char **argv)
+{
+	struct opts o;
+	struct trace t;
+	int first, status;
+
+	if ((first = parseopts(argc, argv, "policy kernel pse keep-going "
+	    "ascii keys save-screen", &o)) < 0)
+		return EXITUSAGE;
+	if (first != argc - 1)
+		return usageerr("%s: one TRACE, please", argv[0]);
+	if (o.nplist > 2)
+		return usageerr("%s: one or two policies", argv[0]);
+	if (o.savescreen != NULL && o.keys == NULL)
+		return usageerr("%s: --save-screen goes with --keys", argv[0]);
+	if (load(&t, argv[first]) < 0)
+		return EXITUSAGE;
+	status = ui_main(&t, o.policy, o.nplist == 2 ? o.plist[1] : NULL,
+	    &o.ro, o.keys, o.savescreen, o.ascii);
+	trace_free(&t);
+	return status;
+}
+
+static int
 cmd_check(int argc, char **argv)
 {
 	struct opts o;
@@ -608,5 +656,9 @@ main(int argc, char **argv)
 	for (i = 0; i < NCMD; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
+	/* vmapview TRACE, or options then TRACE: the view */
+	if (argv[1][0] == '-' || strchr(argv[1], '.') != NULL ||
+	    strchr(argv[1], '/') != NULL)
+		return cmd_view(argc, argv);
 	return usageerr("unknown command '%s'", argv[1]);
 }

@@ -10,7 +10,7 @@
 
 static int tap_n, tap_failed;
 
-static void
+static __attribute__((unused)) void
 tap_ok(int cond, const char *what)
 {
 	tap_n++;
@@ -19,7 +19,7 @@ tap_ok(int cond, const char *what)
 	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, what);
 }
 
-static void
+static __attribute__((unused)) void
 tap_equ(unsigned long long got, unsigned long long want, const char *what)
 {
 	tap_ok(got == want, what);
@@ -27,7 +27,7 @@ tap_equ(unsigned long long got, unsigned long long want, const char *what)
 		printf("# got %#llx, want %#llx\n", got, want);
 }
 
-static void
+static __attribute__((unused)) void
 tap_eqs(const char *got, const char *want, const char *what)
 {
 	int eq;
@@ -38,7 +38,7 @@ tap_eqs(const char *got, const char *want, const char *what)
 		printf("# got '%s', want '%s'\n", got ? got : "(nil)", want);
 }
 
-static int
+static __attribute__((unused)) int
 tap_done(void)
 {
 	printf("1..%d\n", tap_n);

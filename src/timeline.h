@@ -1,0 +1,30 @@
+/*
+ * A timeline: a trace replayed once under a policy, with every result,
+ * the history of its measures, and checkpoints of the machine, so that
+ * the state after any event can be had quickly, backwards as forwards.
+ */
+#ifndef VMAPVIEW_TIMELINE_H
+#define VMAPVIEW_TIMELINE_H
+
+#include "replay.h"
+
+struct checkpoint {
+	size_t	pos;
+	int	panicked;
+	Mmu	m;
+};
+
+struct timeline {
+	struct replay		 full;	/* the whole run: results, history */
+	struct replay		 cur;	/* the machine at the cursor */
+	struct checkpoint	*cp;
+	size_t			 ncp;
+	size_t			 interval;	/* events between checkpoints */
+};
+
+int	timeline_open(struct timeline *, const struct trace *, const Policy *,
+	    const struct replayopts *);
+int	timeline_seek(struct timeline *, size_t);
+void	timeline_free(struct timeline *);
+
+#endif

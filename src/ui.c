@@ -1,0 +1,673 @@
+/*
+ * The interactive view's frame: terminal set-up and restore, signals,
+ * the layout, keys and prompts.  Keys come from the terminal or, for
+ * tests, from a --keys script, after which --save-screen writes the
+ * screen as text.  The terminal is restored on quit, on SIGINT, SIGTERM
+ * and SIGHUP, and before a fatal error.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "ui.h"
+#include "util.h"
+
+#define KEYSIGTERM	(-100)	/* a --keys pseudo-key: raise(SIGTERM) */
+
+static volatile sig_atomic_t	 caught;
+static int			 cursesup;
+
+/* Script keys, for tests. */
+static int	*script;
+static size_t	 nscript, scriptpos;
+
+static void	 onsignal(int);
+static void	 restore(void);
+static int	 parsekeys(const char *);
+static int	 nextkey(struct ui *, int);
+static void	 draw(struct ui *);
+static void	 seek(struct ui *, size_t);
+static int	 savescreen(const char *);
+
+/* A signal ends the view: the loop sees the flag and cleans up. */
+static void
+onsignal(int sig)
+{
+	caught = sig;
+}
+
+/* Put the terminal back (fatal's hook, and every exit). */
+static void
+restore(void)
+{
+	if (cursesup) {
+		endwin();
+		cursesup = 0;
+	}
+}
+
+/*
+ * The curses attributes of colour pair c: the pair where there is
+ * colour, else an attribute that tells the same apart.
+ */
+int
+ui_attr(const struct ui *u, int c)
+{
+	static const int mono[Ncolour] = {
+		[Cblank] = A_DIM, [Cbig] = A_BOLD, [Ctable] = A_NORMAL,
+		[Cstale] = A_REVERSE | A_BOLD, [Cok] = A_NORMAL,
+		[Cfail] = A_BOLD, [Cpanic] = A_BOLD | A_REVERSE,
+		[Cdim] = A_DIM, [Cheader] = A_BOLD, [Ccurrent] = A_REVERSE,
+		[Cspan] = A_UNDERLINE
+	};
+
+	if (!u->colour)
+		return mono[c];
+	switch (c) {
+	case Cstale:
+	case Cpanic:
+		return COLOR_PAIR(c) | A_BOLD;
+	case Cheader:
+		return COLOR_PAIR(c) | A_BOLD;
+	case Ccurrent:
+		return A_REVERSE;
+	case Cdim:
+		return A_DIM;
+	default:
+		return COLOR_PAIR(c);
+	}
+}
+
+/* Parse a --keys script: characters, and <Name> for special keys. */
+static int
+parsekeys(const char *s)
+{
+	static const struct {
+		const char	*name;
+		int		 key;
+	} names[] = {
+		{ "Enter", '\n' }, { "Esc", 27 }, { "Up", KEY_UP },
+		{ "Down", KEY_DOWN }, { "Left", KEY_LEFT },
+		{ "Right", KEY_RIGHT }, { "Tab", '\t' }, { "Space", ' ' },
+		{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE },
+		{ "Home", KEY_HOME }, { "End", KEY_END }, { "C-l", 12 },
+		{ "lt", '<' }, { "TERM", KEYSIGTERM },
+	};
+	const char *end;
+	size_t i, n;
+
+	script = calloc(strlen(s) + 1, sizeof *script);
+	if (script == NULL)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s != '<' || (end = strchr(s, '>')) == NULL) {
+			script[nscript++] = (unsigned char)*s;
+			continue;
+		}
+		n = end - s - 1;
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == n &&
+			    strncmp(s + 1, names[i].name, n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			return -1;
+		script[nscript++] = names[i].key;
+		s = end;
+	}
+	return 0;
+}
+
+/*
+ * The next key: from the script while it lasts, else the terminal,
+ * waiting at most ms (-1: until a key or a signal).  ERR on time-out.
+ */
+static int
+nextkey(struct ui *u, int ms)
+{
+	int ch;
+
+	if (scriptpos < nscript) {
+		ch = script[scriptpos++];
+		if (ch == KEYSIGTERM) {
+			raise(SIGTERM);
+			return ERR;
+		}
+		return ch;
+	}
+	timeout(ms < 0 || ms > 250 ? 250 : ms);
+	ch = getch();
+	return ch;
+}
+
+/* Write the screen as text, one line a row, blanks at the end cut. */
+static int
+savescreen(const char *path)
+{
+	FILE *f;
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+	char mb[MB_LEN_MAX * (CCHARW_MAX + 1)], line[4096];
+	size_t n, len, keep;
+	int y, x;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (y = 0; y < LINES; y++) {
+		len = keep = 0;
+		for (x = 0; x < COLS; x++) {
+			if (mvin_wch(y, x, &cc) == ERR ||
+			    getcchar(&cc, wc, &a, &pair, NULL) == ERR)
+				continue;
+			n = wcstombs(mb, wc, sizeof mb);
+			if (n == (size_t)-1 || n == 0) {
+				mb[0] = ' ';
+				n = 1;
+			}
+			if (len + n >= sizeof line)
+				break;
+			memcpy(line + len, mb, n);
+			len += n;
+			if (!(n == 1 && mb[0] == ' '))
+				keep = len;
+		}
+		fprintf(f, "%.*s\n", (int)keep, line);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Move every pane to the state after n events. */
+static void
+seek(struct ui *u, size_t n)
+{
+	struct pane *p;
+	int j;
+
+	if (n > u->t->nev)
+		n = u->t->nev;
+	u->pos = n;
+	for (j = 0; j < u->npane; j++) {
+		p = &u->pane[j];
+		if (timeline_seek(&p->tl, n) < 0)
+			fatal("out of memory");
+		free(p->live);
+		p->nlive = replay_live(&p->tl.full, n, &p->live);
+		if (p->nlive == (size_t)-1)
+			fatal("out of memory");
+	}
+}
+
+/* Open pane j under policy p at the current event. */
+static void
+openpane(struct ui *u, int j, const Policy *p)
+{
+	struct pane *pn;
+
+	pn = &u->pane[j];
+	if (pn->tl.cp != NULL) {
+		timeline_free(&pn->tl);
+		free(pn->live);
+		pn->live = NULL;
+	}
+	if (timeline_open(&pn->tl, u->t, p, &u->ro) < 0)
+		fatal("out of memory");
+	pn->pidx = policyindex(p);
+}
+
+/* Mark the events where the two panes' results differ. */
+static void
+divergence(struct ui *u)
+{
+	const struct result *a, *b;
+	size_t i;
+
+	free(u->diverge);
+	u->diverge = NULL;
+	if (u->npane < 2)
+		return;
+	if ((u->diverge = calloc(u->t->nev + 1, 1)) == NULL)
+		fatal("out of memory");
+	for (i = 0; i < u->t->nev; i++) {
+		a = &u->pane[0].tl.full.r[i];
+		b = &u->pane[1].tl.full.r[i];
+		u->diverge[i] = a->kind != b->kind || (a->kind == Rok &&
+		    u->t->ev[i].op == OPvmap && a->va != b->va);
+	}
+}
+
+/* The next event (dir 1) or previous (-1) from the cursor that matches. */
+static int
+findevent(struct ui *u, int dir, int what)
+{
+	const struct result *r;
+	const struct event *e;
+	size_t i;
+
+	/* the current event is index pos-1; look from the one beside it */
+	for (i = u->pos; dir > 0 ? i < u->t->nev : i > 1; ) {
+		if (dir < 0)
+			i--;
+		e = &u->t->ev[dir > 0 ? i : i - 1];
+		r = &u->pane[u->focus].tl.full.r[dir > 0 ? i : i - 1];
+		switch (what) {
+		case 'f':
+			if (r->kind == Rfail || r->kind == Rrefused ||
+			    r->kind == Rpanic)
+				goto found;
+			break;
+		case 'd':
+			if (u->diverge && u->diverge[dir > 0 ? i : i - 1])
+				goto found;
+			break;
+		case '/':
+			if (e->id != NULL && strstr(e->id, u->search) != NULL)
+				goto found;
+			break;
+		}
+		if (dir > 0)
+			i++;
+		continue;
+found:
+		seek(u, dir > 0 ? i + 1 : i);
+		return 0;
+	}
+	snprintf(u->msg, sizeof u->msg, "no %s %s", what == 'f' ?
+	    "failure or panic" : what == 'd' ? "divergence" : "match",
+	    dir > 0 ? "after this event" : "before this event");
+	return -1;
+}
+
+/*
+ * Read a line at the status line after prompt; Enter gives it, Esc
+ * gives up.  Returns 0 with the text in buf, or -1.
+ */
+static int
+prompt(struct ui *u, const char *pr, char *buf, size_t len)
+{
+	size_t n;
+	int ch;
+
+	n = 0;
+	buf[0] = '\0';
+	curs_set(1);
+	for (;;) {
+		attron(A_REVERSE);
+		mvprintw(LINES - 1, 0, "%-*s", COLS, "");
+		mvprintw(LINES - 1, 0, "%s%s", pr, buf);
+		attroff(A_REVERSE);
+		refresh();
+		ch = nextkey(u, -1);
+		if (caught)
+			break;
+		if (ch == ERR)
+			continue;
+		if (ch == '\n' || ch == KEY_ENTER || ch == '\r') {
+			curs_set(0);
+			return 0;
+		}
+		if (ch == 27)
+			break;
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0)
+			buf[--n] = '\0';
+		else if (ch >= ' ' && ch < 127 && n + 1 < len) {
+			buf[n++] = ch;
+			buf[n] = '\0';
+		}
+	}
+	curs_set(0);
+	return -1;
+}
+
+/* Draw the whole screen for the current layout. */
+static void
+draw(struct ui *u)
+{
+	struct pane *p;
+	char why[320];
+	int needw, needh, maph, rows, mapw, y, j, pw, cpr, at;
+
+	erase();
+	needw = u->npane == 1 ? 60 : 72;
+	needh = u->npane == 1 ? 16 : 20;
+	if (COLS < needw || LINES < needh) {
+		mvprintw(0, 0, "The terminal is too small: %dx%d.", COLS, LINES);
+		mvprintw(1, 0, "vmapview needs at least %dx%d here.", needw,
+		    needh);
+		mvprintw(2, 0, "Enlarge it, or press q to quit.");
+		refresh();
+		return;
+	}
+	if (u->help) {
+		ui_help_draw(u);
+		refresh();
+		return;
+	}
+	p = &u->pane[u->focus];
+	if (u->zoom) {
+		ui_pd_zoom(u, p, 0, 0, LINES - 1, COLS);
+		ui_status_draw(u);
+		refresh();
+		return;
+	}
+	if (u->npane == 1) {
+		mapw = COLS >= 9 + 64 + 36 ? 9 + 64 : 9 + 32;
+		cpr = mapw == 9 + 64 ? 16 : 8;
+		rows = (vpdbsize(&p->tl.cur.m) + cpr - 1) / cpr;
+		maph = rows + 2;
+		if (maph < 13)
+			maph = 13;
+		if (maph > LINES / 2)
+			maph = LINES / 2;
+		ui_pd_draw(u, p, 0, 0, maph, mapw);
+		ui_measures_draw(u, p, 1, mapw + 2, maph - 1, COLS - mapw - 2);
+		y = maph;
+		ui_pd_legend(u, y++, 0, COLS);
+	} else {
+		pw = COLS / 2;
+		rows = (vpdbsize(&p->tl.cur.m) + 7) / 8;
+		maph = rows + 2;
+		if (maph > (LINES - 10) / 1)
+			maph = LINES - 10;
+		if (maph > LINES / 2 - 2)
+			maph = LINES / 2 - 2;
+		for (j = 0; j < 2; j++) {
+			ui_pd_draw(u, &u->pane[j], 0, j * pw, maph, pw - 1);
+			ui_measures_draw(u, &u->pane[j], maph, j * pw, 2,
+			    pw - 1);
+		}
+		y = maph + 2;
+		ui_pd_legend(u, y++, 0, COLS);
+	}
+	ui_pd_info(u, p, y++, 0, COLS);
+	if ((at = ui_explain(u, p, why, sizeof why)) >= 0) {
+		attron(ui_attr(u, Cpanic));
+		mvprintw(y++, 0, "%-*.*s", COLS, COLS, "");
+		mvprintw(y - 1, 0, "panic at event %d: %.*s", at + 1, COLS - 24,
+		    p->tl.full.r[at].panic);
+		attroff(ui_attr(u, Cpanic));
+		mvprintw(y++, 0, "%.*s", COLS, why);
+	}
+	ui_events_draw(u, y, 0, LINES - 1 - y, COLS);
+	ui_status_draw(u);
+	refresh();
+}
+
+/* Handle one key.  Sets u->quit to leave. */
+static void
+key(struct ui *u, int ch)
+{
+	char buf[64];
+	char *end;
+	unsigned long n;
+	int np, k;
+
+	np = vpdbsize(&u->pane[0].tl.cur.m);
+	u->msg[0] = '\0';
+	if (u->help || u->zoom) {
+		if (ch == 27 || ch == 'q' || ch == '?' || ch == '\n' ||
+		    ch == KEY_ENTER) {
+			u->help = u->zoom = 0;
+			return;
+		}
+		if (u->help)
+			return;
+	}
+	switch (ch) {
+	case 'q':
+		u->quit = 1;
+		break;
+	case '?':
+		u->help = 1;
+		break;
+	case 'j':
+	case KEY_DOWN:
+		seek(u, u->pos + 1);
+		break;
+	case 'k':
+	case KEY_UP:
+		if (u->pos > 0)
+			seek(u, u->pos - 1);
+		break;
+	case KEY_NPAGE:
+		seek(u, u->pos + 10);
+		break;
+	case KEY_PPAGE:
+		seek(u, u->pos > 10 ? u->pos - 10 : 0);
+		break;
+	case 'g':
+	case KEY_HOME:
+		seek(u, 0);
+		break;
+	case 'G':
+	case KEY_END:
+		seek(u, u->t->nev);
+		break;
+	case ':':
+		if (prompt(u, "go to event: ", buf, sizeof buf) < 0)
+			break;
+		n = strtoul(buf, &end, 10);
+		if (buf[0] == '\0' || *end != '\0' || n > u->t->nev)
+			snprintf(u->msg, sizeof u->msg, "no event '%.20s' "
+			    "(0 to %zu)", buf, u->t->nev);
+		else
+			seek(u, n);
+		break;
+	case ' ':
+		u->playing = !u->playing;
+		if (u->playing && u->pos == u->t->nev)
+			seek(u, 0);
+		break;
+	case '+':
+	case '=':
+		u->speed = u->speed >= 500 ? 1000 : u->speed * 2;
+		break;
+	case '-':
+		u->speed = u->speed <= 1 ? 1 : u->speed / 2;
+		break;
+	case 'f':
+	case 'F':
+		findevent(u, ch == 'f' ? 1 : -1, 'f');
+		break;
+	case '/':
+		if (prompt(u, "search id: ", buf, sizeof buf) < 0 ||
+		    buf[0] == '\0')
+			break;
+		snprintf(u->search, sizeof u->search, "%s", buf);
+		findevent(u, 1, '/');
+		break;
+	case 'n':
+	case 'N':
+		findevent(u, ch == 'n' ? 1 : -1, u->search[0] ? '/' : 'f');
+		break;
+	case 'h':
+	case KEY_LEFT:
+		if (u->sel > 0)
+			u->sel--;
+		break;
+	case 'l':
+	case KEY_RIGHT:
+		if (u->sel < np - 1)
+			u->sel++;
+		break;
+	case 'H':
+		u->sel = u->sel >= 8 ? u->sel - 8 : 0;
+		break;
+	case 'L':
+		u->sel = u->sel + 8 < np ? u->sel + 8 : np - 1;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		u->zoom = 1;
+		break;
+	case 'c':
+		if (u->npane == 1) {
+			k = policyindex(policyfind("plan9")) == u->pane[0].pidx ?
+			    policyindex(policyfind("span")) :
+			    policyindex(policyfind("plan9"));
+			openpane(u, 1, &policies[k]);
+			u->npane = 2;
+		} else {
+			timeline_free(&u->pane[1].tl);
+			free(u->pane[1].live);
+			u->pane[1].live = NULL;
+			u->npane = 1;
+			u->focus = 0;
+		}
+		divergence(u);
+		seek(u, u->pos);
+		break;
+	case '\t':
+		if (u->npane == 2)
+			u->focus = !u->focus;
+		break;
+	case 'p':
+		k = (u->pane[u->focus].pidx + 1) % npolicies;
+		if (u->npane == 2 && k == u->pane[!u->focus].pidx)
+			k = (k + 1) % npolicies;
+		openpane(u, u->focus, &policies[k]);
+		divergence(u);
+		seek(u, u->pos);
+		break;
+	case 'd':
+	case 'D':
+		if (u->npane < 2)
+			snprintf(u->msg, sizeof u->msg, "d needs two panes: "
+			    "press c");
+		else
+			findevent(u, ch == 'd' ? 1 : -1, 'd');
+		break;
+	case 12:
+		clearok(curscr, TRUE);
+		break;
+	case KEY_RESIZE:
+		break;
+	}
+}
+
+/*
+ * Run the view of t under p1 (and p2 beside it, if not nil).  keys and
+ * save are for tests; ascii forces the ASCII glyphs.  Returns the exit
+ * status.
+ */
+int
+ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
+    const struct replayopts *ro, const char *keys, const char *save,
+    int ascii)
+{
+	struct sigaction sa;
+	struct ui u;
+	const char *nc;
+	int ch, j, status, redraw;
+
+	if (!isatty(STDOUT_FILENO) || (keys == NULL && !isatty(STDIN_FILENO))) {
+		fprintf(stderr, "%s: the view needs a terminal; use '%s "
+		    "replay' or '%s dump' for text\n", progname, progname,
+		    progname);
+		return 2;
+	}
+	if (keys != NULL && parsekeys(keys) < 0) {
+		fprintf(stderr, "%s: --keys: a <Name> it does not know\n",
+		    progname);
+		return 2;
+	}
+	memset(&u, 0, sizeof u);
+	u.t = t;
+	u.ro = *ro;
+	u.speed = 10;
+	u.npane = p2 ? 2 : 1;
+	openpane(&u, 0, p1);
+	if (p2 != NULL)
+		openpane(&u, 1, p2);
+	divergence(&u);
+
+	setlocale(LC_ALL, "");
+	u.utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (initscr() == NULL) {
+		fprintf(stderr, "%s: cannot set up the terminal\n", progname);
+		return 2;
+	}
+	cursesup = 1;
+	fatalhook = restore;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	nc = getenv("NO_COLOR");
+	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
+		u.colour = 1;
+		start_color();
+		use_default_colors();
+		init_pair(Cblank, -1, -1);
+		init_pair(Cbig, COLOR_BLUE, -1);
+		init_pair(Ctable, COLOR_GREEN, -1);
+		init_pair(Cstale, COLOR_WHITE, COLOR_RED);
+		init_pair(Cok, COLOR_GREEN, -1);
+		init_pair(Cfail, COLOR_YELLOW, -1);
+		init_pair(Cpanic, COLOR_WHITE, COLOR_RED);
+		init_pair(Cdim, -1, -1);
+		init_pair(Cheader, COLOR_CYAN, -1);
+		init_pair(Ccurrent, -1, -1);
+		init_pair(Cspan, COLOR_MAGENTA, -1);
+	}
+	seek(&u, 0);
+	status = 0;
+	redraw = 1;
+	while (!u.quit && !caught) {
+		if (redraw)
+			draw(&u);
+		redraw = 1;
+		if (keys != NULL && scriptpos >= nscript && save != NULL) {
+			if (savescreen(save) < 0)
+				status = 2;
+			break;
+		}
+		ch = nextkey(&u, u.playing ? 1000 / u.speed : -1);
+		if (caught)
+			break;
+		if (ch == ERR) {
+			if (!u.playing)
+				redraw = 0;
+			else if (u.pos < t->nev)
+				seek(&u, u.pos + 1);
+			else
+				u.playing = 0;
+			continue;
+		}
+		if (ch == '\r')
+			ch = '\n';
+		key(&u, ch);
+	}
+	restore();
+	fatalhook = NULL;
+	for (j = 0; j < UIMAXPANE; j++) {
+		if (u.pane[j].tl.cp != NULL)
+			timeline_free(&u.pane[j].tl);
+		free(u.pane[j].live);
+	}
+	free(u.diverge);
+	free(script);
+	if (caught) {
+		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));
+		return 128 + caught;
+	}
+	return status;
+}

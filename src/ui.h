@@ -1,0 +1,75 @@
+/*
+ * The interactive view: state shared by the ui*.c files, which alone
+ * include curses.  The view owns one or two panes, each a timeline of
+ * the trace under a policy, kept in step at the same event.
+ */
+#ifndef VMAPVIEW_UI_H
+#define VMAPVIEW_UI_H
+
+#include "timeline.h"
+
+#define UIMAXPANE	2
+
+/* Colour pairs; attributes stand in for them without colour. */
+enum {
+	Cblank = 1,
+	Cbig,
+	Ctable,
+	Cstale,
+	Cok,
+	Cfail,
+	Cpanic,
+	Cdim,
+	Cheader,
+	Ccurrent,
+	Cspan,
+	Ncolour
+};
+
+struct pane {
+	struct timeline	 tl;
+	int		 pidx;		/* its policy */
+	int		*live;		/* live mappings at the cursor */
+	size_t		 nlive;
+};
+
+struct ui {
+	const struct trace	*t;
+	struct replayopts	 ro;
+	struct pane		 pane[UIMAXPANE];
+	int			 npane;
+	int			 focus;
+	size_t			 pos;		/* events run: 0..nev */
+	int			 sel;		/* selected vmap PDE, 0-based */
+	int			 zoom;		/* showing the selected table */
+	int			 help;
+	int			 playing;
+	int			 speed;		/* events per second, 1..1000 */
+	char			 search[64];	/* the last id searched */
+	char			 msg[160];	/* a one-off message */
+	uint8_t			*diverge;	/* per event, when two panes */
+	int			 colour;
+	int			 utf8;
+	int			 quit;
+};
+
+/* ui.c */
+int	 ui_main(const struct trace *, const Policy *, const Policy *,
+	     const struct replayopts *, const char *, const char *, int);
+int	 ui_attr(const struct ui *, int);
+
+/* ui_pd.c */
+int	 ui_pd_draw(struct ui *, struct pane *, int, int, int, int);
+void	 ui_pd_zoom(struct ui *, struct pane *, int, int, int, int);
+int	 ui_pd_mapping(const struct pane *, uint32_t);
+void	 ui_pd_info(struct ui *, struct pane *, int, int, int);
+void	 ui_pd_legend(struct ui *, int, int, int);
+
+/* ui_events.c */
+void	 ui_events_draw(struct ui *, int, int, int, int);
+void	 ui_measures_draw(struct ui *, struct pane *, int, int, int, int);
+void	 ui_status_draw(struct ui *);
+void	 ui_help_draw(struct ui *);
+int	 ui_explain(struct ui *, struct pane *, char *, size_t);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * The view's text panes: the events around the cursor with their
+ * results, the measures of the current state with a history line, the
+ * status line, the help screen, and the explanation of a panic from the
+ * state just before it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "ui.h"
+#include "util.h"
+
+/* The colour pair of a result. */
+static int
+resultpair(int kind)
+{
+	switch (kind) {
+	case Rok:
+		return Cok;
+	case Rfail:
+	case Rrefused:
+		return Cfail;
+	case Rpanic:
+		return Cpanic;
+	default:
+		return Cdim;
+	}
+}
+
+/* A result as a column shows it: the address of a vmap, else its name. */
+static const char *
+resultcell(char *buf, size_t len, const struct event *e,
+    const struct result *r)
+{
+	if (e->op == OPvmap && r->kind == Rok) {
+		snprintf(buf, len, "0x%.8x", r->va);
+		return buf;
+	}
+	return resultnames[r->kind];
+}
+
+/*
+ * The events around the cursor in the box at (y, x), h rows, w wide.
+ * Events not yet run are dim; the last one run is the current one.
+ */
+void
+ui_events_draw(struct ui *u, int y, int x, int h, int w)
+{
+	const struct event *e;
+	const struct result *r;
+	char line[512], b[24], sz[24], pa[16];
+	size_t first, i;
+	int j, row, n, attr;
+
+	attron(ui_attr(u, Cheader));
+	if (u->npane == 1)
+		snprintf(line, sizeof line, "%5s  %-6s  %-12s  %-10s  %-6s  %s",
+		    "seq", "op", "id", "pa", "size", "result");
+	else
+		snprintf(line, sizeof line, "%5s  %-6s  %-12s  %-6s  %-11s  %s",
+		    "seq", "op", "id", "size", policies[u->pane[0].pidx].name,
+		    policies[u->pane[1].pidx].name);
+	mvprintw(y, x, "%-*.*s", w, w, line);
+	attroff(ui_attr(u, Cheader));
+	h--;
+	y++;
+	if (h <= 0)
+		return;
+	first = u->pos > (size_t)h / 3 ? u->pos - h / 3 : 0;
+	if (first > 0)
+		first--;
+	for (row = 0, i = first; row < h; row++, i++) {
+		move(y + row, x);
+		clrtoeol();
+		if (i >= u->t->nev)
+			continue;
+		e = &u->t->ev[i];
+		strcpy(pa, "-");
+		strcpy(sz, "-");
+		if (e->op == OPvmap)
+			snprintf(pa, sizeof pa, "0x%.8x", e->pa);
+		if (e->op == OPvmap || (e->flags & EVSIZE))
+			fmtbytes(sz, sizeof sz, e->size);
+		attr = 0;
+		if (i + 1 == u->pos)
+			attr = ui_attr(u, Ccurrent);
+		else if (i >= u->pos)
+			attr = ui_attr(u, Cdim);
+		attron(attr);
+		if (u->npane == 1)
+			n = snprintf(line, sizeof line, "%5zu  %-6s  %-12.12s  "
+			    "%-10s  %-6s  ", i + 1, opnames[e->op],
+			    e->id ? e->id : "-", pa, sz);
+		else
+			n = snprintf(line, sizeof line, "%5zu  %-6s  %-12.12s  "
+			    "%-6s  ", i + 1, opnames[e->op], e->id ? e->id : "-",
+			    sz);
+		addnstr(line, w);
+		attroff(attr);
+		for (j = 0; j < u->npane && n < w; j++) {
+			r = &u->pane[j].tl.full.r[i];
+			attron(attr | (i < u->pos ? ui_attr(u,
+			    resultpair(r->kind)) : 0));
+			snprintf(line, sizeof line, "%-11s  ",
+			    resultcell(b, sizeof b, e, r));
+			addnstr(line, w - n);
+			n += strlen(line);
+			attroff(attr | (i < u->pos ? ui_attr(u,
+			    resultpair(r->kind)) : 0));
+		}
+		attron(attr);
+		line[0] = '\0';
+		if (u->diverge != NULL && u->diverge[i])
+			strcat(line, u->utf8 ? "\u2260 " : "<> ");
+		r = &u->pane[u->focus].tl.full.r[i];
+		if (r->panic != NULL)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    "%s ", r->panic);
+		if (e->text != NULL)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    "%s ", e->text);
+		if (e->note != NULL)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    "# %s", e->note);
+		if (n < w)
+			addnstr(line, w - n);
+		attroff(attr);
+	}
+}
+
+/* A history line of v[0..n) in w columns: per column, the lowest (or
+ * with hi, the highest) value of its events, scaled to max. */
+static void
+spark(struct ui *u, const void *v, int wide, size_t n, uint32_t max,
+    int hi, size_t cur, int w)
+{
+	static const char *const bars[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+		"\u2587", "\u2588"
+	};
+	static const char ascii[] = "_.-=+*#@";
+	size_t a, b, i;
+	uint32_t x, best;
+	int c, lvl;
+
+	if (n == 0 || w <= 0 || max == 0)
+		return;
+	for (c = 0; c < w; c++) {
+		a = (size_t)c * n / w;
+		b = (size_t)(c + 1) * n / w;
+		if (b <= a)
+			b = a + 1;
+		if (a >= n)
+			break;
+		best = hi ? 0 : UINT32_MAX;
+		for (i = a; i < b && i < n; i++) {
+			x = wide ? ((const uint32_t *)v)[i] :
+			    ((const uint16_t *)v)[i];
+			if ((hi && x > best) || (!hi && x < best))
+				best = x;
+		}
+		lvl = (int)((uint64_t)best * 7 / max);
+		if (lvl > 7)
+			lvl = 7;
+		if (cur >= a && cur < b)
+			attron(A_REVERSE);
+		if (u->utf8)
+			addstr(bars[lvl]);
+		else
+			addch(ascii[lvl]);
+		if (cur >= a && cur < b)
+			attroff(A_REVERSE);
+	}
+}
+
+/* The measures of pane p's current state in the box at (y, x). */
+void
+ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
+{
+	Stats s;
+	char b[24];
+	int i, row, np;
+	uint32_t top;
+
+	replay_measure(&p->tl.cur, &s);
+	np = vpdbsize(&p->tl.cur.m);
+	row = 0;
+#define LINE(...) do {							\
+		if (row < h) {						\
+			move(y + row, x);				\
+			clrtoeol();					\
+			mvprintw(y + row, x, __VA_ARGS__);		\
+		}							\
+		row++;							\
+	} while (0)
+	LINE("blank %d  big %d  table %d  stale %d", s.pde[Pblank],
+	    s.pde[Pbig], s.pde[Ptable], s.pde[Pstale]);
+	LINE("largest vmap (%s) %s  frag %.1f%%", policies[p->pidx].name,
+	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
+	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none", 100 * s.frag);
+	LINE("pages %u mapped, %u free", s.mapped, s.free);
+	LINE("largest free run %s", fmtbytes(b, sizeof b,
+	    (uint64_t)s.largestrun * BY2PG));
+	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
+	LINE("largest vmap now:");
+	for (i = 0; i < npolicies; i += 2) {
+		char c1[40], c2[40], b2[24];
+
+		snprintf(c1, sizeof c1, "%s %s", policies[i].name,
+		    s.largest[i] ? fmtbytes(b, sizeof b,
+		    (uint64_t)s.largest[i] * BY2PG) : "none");
+		snprintf(c2, sizeof c2, "%s %s", policies[i + 1].name,
+		    s.largest[i + 1] ? fmtbytes(b2, sizeof b2,
+		    (uint64_t)s.largest[i + 1] * BY2PG) : "none");
+		LINE(" %-16s %s", c1, c2);
+	}
+	top = (uint32_t)np * WD2PG;
+	if (top > MAXVMAPPAGES)
+		top = MAXVMAPPAGES;
+	LINE("largest vmap (%s) over time:", policies[p->pidx].name);
+	if (row < h) {
+		move(y + row, x);
+		clrtoeol();
+		spark(u, p->tl.full.histlargest, 1, u->t->nev + 1, top, 0,
+		    u->pos, w - 1);
+		row++;
+	}
+	LINE("stale tables over time:");
+	if (row < h) {
+		move(y + row, x);
+		clrtoeol();
+		spark(u, p->tl.full.histstale, 0, u->t->nev + 1, np, 1,
+		    u->pos, w - 1);
+		row++;
+	}
+#undef LINE
+}
+
+/* The status line: trace, policies, kernel, PSE, event, play state. */
+void
+ui_status_draw(struct ui *u)
+{
+	char line[512], pol[64];
+	const Mmu *m;
+
+	m = &u->pane[0].tl.cur.m;
+	if (u->npane == 1)
+		snprintf(pol, sizeof pol, "%s", policies[u->pane[0].pidx].name);
+	else
+		snprintf(pol, sizeof pol, "%s | %s", policies[u->pane[0].pidx].name,
+		    policies[u->pane[1].pidx].name);
+	snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event %zu/%zu | "
+	    "%s %d/s | ? help  q quit%s%s", trace_name(u->t), pol,
+	    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos, u->t->nev,
+	    u->playing ? "playing" : "paused", u->speed,
+	    u->msg[0] ? " | " : "", u->msg);
+	attron(A_REVERSE);
+	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
+	attroff(A_REVERSE);
+}
+
+/* The help screen: every key. */
+void
+ui_help_draw(struct ui *u)
+{
+	static const char *const lines[] = {
+		"vmapview: keys",
+		"",
+		"  j  Down      step forward one event",
+		"  k  Up        step back one event",
+		"  PgDn PgUp    ten events forward, back",
+		"  g  Home      the start (no event run)",
+		"  G  End       the end",
+		"  :            go to event N",
+		"  space        play, pause",
+		"  +  -         play faster, slower",
+		"  f  F         next, previous failure or panic",
+		"  /            search by id; n N next, previous match",
+		"               (n N with no search: as f F)",
+		"  h  Left      select the previous PDE",
+		"  l  Right     select the next PDE",
+		"  H  L         select a row up, down",
+		"  Enter        zoom into the selected PDE's page table",
+		"  Esc          back from the zoom or this help",
+		"  c            compare: two policies side by side",
+		"  Tab          switch the pane that has the focus",
+		"  p            next policy for the focused pane",
+		"  d  D         next, previous event where the panes differ",
+		"  Ctrl-L       redraw",
+		"  ?            this help",
+		"  q            quit (or close the zoom, this help)",
+		"",
+		"The map: one cell per PDE of the vmap.  Blank, a 4M page, a page",
+		"table with its fill, or a STALE table: empty but never freed by",
+		"pdbunmap, so a large plan9 vmap cannot use its 4M.  Underlined",
+		"cells belong to a mapping that spans page tables; reverse, the",
+		"selected mapping; bold with a marker, the current event's.",
+	};
+	size_t i;
+
+	erase();
+	for (i = 0; i < sizeof lines / sizeof lines[0] &&
+	    (int)i < LINES - 1; i++)
+		mvaddnstr(i, 1, lines[i], COLS - 2);
+	ui_status_draw(u);
+}
+
+/*
+ * When pane p's kernel has panicked by the current event, why: from the
+ * state just before the panic.  Writes a sentence to buf (nothing if
+ * there is no panic) and returns the panic's event index, or -1.
+ */
+int
+ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
+{
+	const struct result *r;
+	Mmu *m;
+	uint32_t va, size, off, pde, o;
+	size_t at;
+	int k;
+
+	buf[0] = '\0';
+	if (u->pos == 0 || !p->tl.cur.panicked)
+		return -1;
+	for (at = u->pos; at > 0 && p->tl.full.r[at - 1].kind != Rpanic; at--)
+		;
+	if (at == 0)
+		return -1;
+	r = &p->tl.full.r[at - 1];
+	if (timeline_seek(&p->tl, at - 1) < 0)
+		fatal("out of memory");
+	m = &p->tl.cur.m;
+	if (strncmp(r->panic, "mmuwalk", 7) == 0)
+		snprintf(buf, len, "no page-table page left: %u of the %u "
+		    "ptpages are in use", m->ptinuse, m->ptpages);
+	else if (strncmp(r->panic, "vmap: va=", 9) == 0) {
+		va = (uint32_t)strtoul(r->panic + 9, NULL, 16);
+		k = -1;
+		free(p->live);
+		p->nlive = replay_live(&p->tl.full, at - 1, &p->live);
+		k = ui_pd_mapping(p, va);
+		snprintf(buf, len, "%s at 0x%.8x is in use by %s (event %d), "
+		    "yet vmapalloc placed this mapping over it%s", strstr(r->panic,
+		    "pde=") ? "the 4M page" : "the page", va, k >= 0 &&
+		    u->t->ev[p->live[k]].id ? u->t->ev[p->live[k]].id : "a mapping",
+		    k >= 0 ? p->live[k] + 1 : 0,
+		    policies[p->pidx].vmapalloc == span_vmapalloc ? ": the span "
+		    "patch's address is off by where the hole in the last table "
+		    "of its run starts" : "");
+	} else if (strncmp(r->panic, "vunmap va=", 10) == 0)
+		snprintf(buf, len, "the range is not inside the vmap, or the "
+		    "size rounds past 2^31-1 and is negative as an int");
+	else if (strncmp(r->panic, "vunmap: misaligned", 18) == 0)
+		snprintf(buf, len, "9front unmaps a 4M page only from its start");
+	else {
+		/* not mapped: find the first page of the range that is not */
+		o = r->va & (BY2PG - 1);
+		va = r->va - o;
+		size = (r->size + o + BY2PG - 1) & ~(BY2PG - 1);
+		for (off = 0; off < size; off += BY2PG) {
+			pde = m->pdb[PDX(va + off)];
+			if (!(pde & PTEVALID)) {
+				snprintf(buf, len, "the PDE for 0x%.8x is blank",
+				    va + off);
+				break;
+			}
+			if (pde & PTESIZE) {
+				snprintf(buf, len, "0x%.8x is a 4M page: Bell Labs' "
+				    "pdbunmap clears it, then rounds va up to a 4M "
+				    "boundary, which an aligned va already is, so "
+				    "the next turn finds the PDE blank", va + off);
+				break;
+			}
+			if (!(pdetable(m, pde)[PTX(va + off)] & PTEVALID)) {
+				snprintf(buf, len, "the PTE for 0x%.8x is not "
+				    "mapped", va + off);
+				break;
+			}
+		}
+	}
+	if (timeline_seek(&p->tl, u->pos) < 0)
+		fatal("out of memory");
+	free(p->live);
+	p->nlive = replay_live(&p->tl.full, u->pos, &p->live);
+	return at - 1;
+}

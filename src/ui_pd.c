@@ -1,0 +1,363 @@
+/*
+ * The page-directory map: one cell per PDE of the vmap, in rows labelled
+ * with their addresses, each showing at a glance what the PDE holds.
+ * The selected mapping is drawn in reverse, mappings that span page
+ * tables are underlined, and the PDEs the current event touched are
+ * bold with a marker.  Enter zooms into the selected PDE's 1024 PTEs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "ui.h"
+#include "util.h"
+
+/* What a mapping event covers: [base, base+size). */
+static void
+maprange(const struct pane *p, int ev, uint32_t *base, uint32_t *size)
+{
+	*base = p->tl.full.r[ev].va & ~(BY2PG - 1);
+	*size = replay_mapsize(&p->tl.full, ev);
+}
+
+/*
+ * The index in p->live of the first live mapping covering va, or -1.
+ */
+int
+ui_pd_mapping(const struct pane *p, uint32_t va)
+{
+	uint32_t base, size;
+	size_t i;
+
+	for (i = 0; i < p->nlive; i++) {
+		maprange(p, p->live[i], &base, &size);
+		if (va >= base && va - base < size)
+			return i;
+	}
+	return -1;
+}
+
+/* The range the current event touched, if any.  Returns 0 if none. */
+static int
+eventrange(const struct ui *u, const struct pane *p, uint32_t *base,
+    uint32_t *size)
+{
+	const struct event *e;
+	const struct result *r;
+	uint32_t o;
+
+	if (u->pos == 0)
+		return 0;
+	e = &u->t->ev[u->pos - 1];
+	r = &p->tl.full.r[u->pos - 1];
+	if (e->op == OPvmap && r->kind == Rok) {
+		maprange(p, u->pos - 1, base, size);
+		return 1;
+	}
+	if (e->op == OPvunmap && (r->kind == Rok || r->kind == Rpanic)) {
+		o = r->va & (BY2PG - 1);
+		*base = r->va - o;
+		*size = (r->size + o + BY2PG - 1) & ~(BY2PG - 1);
+		return 1;
+	}
+	return 0;
+}
+
+/* The three columns of a PDE's cell, and its colour pair. */
+static const char *
+cellglyph(const struct ui *u, const Mmu *m, uint32_t pdx, int *pair,
+    char *buf, size_t len)
+{
+	static const char *const bars[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+		"\u2587", "\u2588"
+	};
+	int k, n, i, lvl;
+
+	switch (pdekind(m, pdx)) {
+	case Pblank:
+		*pair = Cblank;
+		return u->utf8 ? " \u00b7 " : " . ";
+	case Pbig:
+		*pair = Cbig;
+		return u->utf8 ? "\u2593\u2593\u2593" : "###";
+	case Pstale:
+		*pair = Cstale;
+		return u->utf8 ? "\u2591\u2591\u2591" : "!!!";
+	}
+	*pair = Ctable;
+	n = m->pool[(PPN(m->pdb[pdx]) - PTPOOLBASE) / BY2PG].nvalid;
+	if (!u->utf8) {
+		snprintf(buf, len, "t%2d", n >= 1024 ? 99 : n * 100 / 1024 > 0 ?
+		    n * 100 / 1024 : 1);
+		return buf;
+	}
+	/* a bar of three eighths-blocks: 24 levels, at least one */
+	lvl = (n * 24 + 1023) / 1024;
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		k = lvl - 8 * i;
+		if (k <= 0)
+			strncat(buf, " ", len - strlen(buf) - 1);
+		else
+			strncat(buf, bars[k > 8 ? 7 : k - 1],
+			    len - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+/*
+ * Draw pane p's map in the box at (y, x) of h rows and w columns:
+ * a header and the rows of cells.  Returns the rows used.
+ */
+int
+ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
+{
+	const Mmu *m;
+	uint8_t *spans, *sel, *touched;
+	uint32_t base, size, first, last, i, j, vbase;
+	char buf[32], lbl[16];
+	const char *g;
+	int np, cpr, cellw, rows, vis, top, r, c, pair, attr, k, ntab, used;
+
+	m = &p->tl.cur.m;
+	np = vpdbsize(m);
+	vbase = PDX(m->vmap);
+	cellw = 4;
+	cpr = 16;
+	if (9 + cpr * cellw > w)
+		cpr = 8;
+	if (9 + cpr * cellw > w)
+		cellw = 3;
+	if (9 + cpr * cellw > w)
+		cpr = 4;
+	rows = (np + cpr - 1) / cpr;
+	vis = h - 1;
+	if (vis < 1)
+		vis = 1;
+	top = 0;
+	if (rows > vis) {
+		top = u->sel / cpr - vis / 2;
+		if (top < 0)
+			top = 0;
+		if (top > rows - vis)
+			top = rows - vis;
+	}
+
+	/* which PDEs to mark */
+	spans = calloc(np, 1);
+	sel = calloc(np, 1);
+	touched = calloc(np, 1);
+	if (spans == NULL || sel == NULL || touched == NULL)
+		fatal("out of memory");
+	for (k = 0; k < (int)p->nlive; k++) {
+		maprange(p, p->live[k], &base, &size);
+		if (size == 0)
+			continue;
+		first = PDX(base) - vbase;
+		last = PDX(base + size - 1) - vbase;
+		for (ntab = 0, i = first; i <= last && i < (uint32_t)np; i++)
+			if (pdekind(m, vbase + i) >= Ptable)
+				ntab++;
+		for (i = first; ntab > 1 && i <= last && i < (uint32_t)np; i++)
+			spans[i] = 1;
+	}
+	if ((k = ui_pd_mapping(p, m->vmap + (uint32_t)u->sel * PGDIRSIZE)) < 0)
+		for (j = 0; j < PGDIRSIZE / BY2PG && k < 0; j++)
+			k = ui_pd_mapping(p, m->vmap + u->sel * PGDIRSIZE +
+			    j * BY2PG);
+	if (k >= 0) {
+		maprange(p, p->live[k], &base, &size);
+		for (i = PDX(base) - vbase; size && i <= PDX(base + size - 1) -
+		    vbase && i < (uint32_t)np; i++)
+			sel[i] = 1;
+	}
+	if (eventrange(u, p, &base, &size) && size > 0)
+		for (i = PDX(base) - vbase; i <= PDX(base + size - 1) - vbase &&
+		    i < (uint32_t)np; i++)
+			touched[i] = 1;
+
+	attr = ui_attr(u, Cheader) | (u->npane > 1 && p == &u->pane[u->focus]
+	    ? A_BOLD : 0);
+	attron(attr);
+	mvprintw(y, x, "%-*.*s", w, w, "");
+	mvprintw(y, x, "%s%s  PDEs %u-%u", u->npane > 1 && p ==
+	    &u->pane[u->focus] ? "> " : "", policies[p->pidx].name, vbase,
+	    vbase + np - 1);
+	attroff(attr);
+	used = 1;
+	for (r = top; r < rows && r < top + vis; r++) {
+		snprintf(lbl, sizeof lbl, "%.8x ", m->vmap + r * cpr *
+		    PGDIRSIZE);
+		attron(ui_attr(u, Cdim));
+		mvaddstr(y + used, x, lbl);
+		attroff(ui_attr(u, Cdim));
+		for (c = 0; c < cpr; c++) {
+			i = r * cpr + c;
+			if (i >= (uint32_t)np)
+				break;
+			g = cellglyph(u, m, vbase + i, &pair, buf, sizeof buf);
+			attr = ui_attr(u, pair);
+			if (spans[i])
+				attr |= A_UNDERLINE;
+			if (sel[i])
+				attr |= A_REVERSE;
+			if (touched[i])
+				attr |= A_BOLD;
+			if ((int)i == u->sel && p == &u->pane[u->focus])
+				attr |= A_REVERSE | A_BOLD;
+			move(y + used, x + 9 + c * cellw);
+			attron(attr);
+			addstr(g);
+			attroff(attr);
+			if (cellw == 4)
+				addstr(touched[i] ? (u->utf8 ? "\u25c2" : "<") :
+				    (int)i == u->sel && p == &u->pane[u->focus]
+				    ? "]" : " ");
+		}
+		used++;
+	}
+	free(spans);
+	free(sel);
+	free(touched);
+	return used;
+}
+
+/* One line about the selected PDE of pane p, at (y, x), w wide. */
+void
+ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
+{
+	const Mmu *m;
+	const struct event *e;
+	uint32_t pdx, pde, va, base, size;
+	char line[256], b[24];
+	int k, n;
+
+	m = &p->tl.cur.m;
+	pdx = PDX(m->vmap) + u->sel;
+	pde = m->pdb[pdx];
+	va = pdx * PGDIRSIZE;
+	n = snprintf(line, sizeof line, "PDE %u 0x%.8x: ", pdx, va);
+	switch (pdekind(m, pdx)) {
+	case Pblank:
+		n += snprintf(line + n, sizeof line - n, "blank");
+		break;
+	case Pbig:
+		n += snprintf(line + n, sizeof line - n, "4M page at pa 0x%.8x",
+		    PPN(pde));
+		break;
+	case Ptable:
+		n += snprintf(line + n, sizeof line - n, "table at pa 0x%.8x, "
+		    "%d/1024 PTEs", PPN(pde),
+		    m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid);
+		break;
+	case Pstale:
+		n += snprintf(line + n, sizeof line - n, "STALE table at pa "
+		    "0x%.8x, 0/1024 PTEs: never freed", PPN(pde));
+		break;
+	}
+	k = -1;
+	for (size = 0; size < PGDIRSIZE && k < 0; size += BY2PG)
+		k = ui_pd_mapping(p, va + size);
+	if (k >= 0 && n < (int)sizeof line) {
+		e = &u->t->ev[p->live[k]];
+		maprange(p, p->live[k], &base, &size);
+		snprintf(line + n, sizeof line - n, "; %s (event %d) 0x%.8x %s",
+		    e->id ? e->id : "-", p->live[k] + 1, p->tl.full.r[p->live[k]].va,
+		    fmtbytes(b, sizeof b, size));
+	}
+	mvprintw(y, x, "%-*.*s", w, w, line);
+}
+
+/* The zoom: the selected PDE's 1024 PTEs, a character each. */
+void
+ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
+{
+	static const char letters[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	const Mmu *m;
+	const struct event *e;
+	uint32_t pdx, pde, va, *pt, base, size;
+	int near[62], nnear, k, i, cols, rows, r, c, ch, line;
+	char b[24];
+
+	m = &p->tl.cur.m;
+	pdx = PDX(m->vmap) + u->sel;
+	pde = m->pdb[pdx];
+	va = pdx * PGDIRSIZE;
+	attron(ui_attr(u, Cheader));
+	mvprintw(y, x, "%-*.*s", w, w, "");
+	mvprintw(y, x, "zoom: PDE %u, 0x%.8x-0x%.8x, word 0x%.8x  (Esc back)",
+	    pdx, va, va + PGDIRSIZE - 1, pde);
+	attroff(ui_attr(u, Cheader));
+	if (pdekind(m, pdx) == Pblank || pdekind(m, pdx) == Pbig) {
+		mvprintw(y + 2, x, pdekind(m, pdx) == Pblank ?
+		    "blank: no page table" : "a 4M page at pa 0x%.8x: no page "
+		    "table", PPN(pde));
+		return;
+	}
+	pt = pdetable(m, pde);
+	/* the live mappings with pages in this table, lettered in order */
+	nnear = 0;
+	for (k = 0; k < (int)p->nlive && nnear < 62; k++) {
+		maprange(p, p->live[k], &base, &size);
+		if (size > 0 && base < va + PGDIRSIZE && base + size > va)
+			near[nnear++] = k;
+	}
+	cols = w >= 66 ? 64 : 32;
+	rows = WD2PG / cols;
+	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free",
+	    PPN(pde), m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid);
+	for (r = 0; r < rows && 2 + r < h; r++) {
+		mvprintw(y + 2 + r, x, "%.8x ", va + r * cols * BY2PG);
+		for (c = 0; c < cols; c++) {
+			i = r * cols + c;
+			ch = '.';
+			k = -1;
+			if (pt[i] & PTEVALID) {
+				ch = '?';	/* a page no live mapping owns */
+				for (k = 0; k < nnear; k++) {
+					maprange(p, p->live[near[k]], &base,
+					    &size);
+					if (va + i * BY2PG >= base &&
+					    va + i * BY2PG - base < size)
+						break;
+				}
+				if (k < nnear)
+					ch = letters[k];
+				else
+					k = -1;
+			}
+			attron(k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
+			    Ctable)) : ui_attr(u, Cdim));
+			addch(ch);
+			attroff(k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
+			    Ctable)) : ui_attr(u, Cdim));
+		}
+	}
+	line = y + 3 + rows;
+	for (k = 0; k < nnear && line < y + h; k++, line++) {
+		e = &u->t->ev[p->live[near[k]]];
+		maprange(p, p->live[near[k]], &base, &size);
+		mvprintw(line, x, "%c %-16.16s event %-6d 0x%.8x %-6s pa 0x%.8x",
+		    letters[k], e->id ? e->id : "-", p->live[near[k]] + 1,
+		    p->tl.full.r[p->live[near[k]]].va,
+		    fmtbytes(b, sizeof b, size), e->pa);
+	}
+}
+
+/* The legend of the map's cells, at (y, x), w columns wide. */
+void
+ui_pd_legend(struct ui *u, int y, int x, int w)
+{
+	attron(ui_attr(u, Cdim));
+	mvaddnstr(y, x, u->utf8 ?
+	    "\u00b7 blank  \u2593 4M page  \u2581\u2583\u2585 table, by fill  "
+	    "\u2591 STALE table (empty, never freed)  _ spans tables  "
+	    "\u25c2 this event" :
+	    ". blank  ### 4M page  tNN table, % full  !!! STALE table "
+	    "(empty, never freed)  _ spans tables  < this event", w);
+	attroff(ui_attr(u, Cdim));
+}

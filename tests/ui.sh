@@ -1,0 +1,171 @@
+#!/bin/sh
+# Screen tests: the real program in a real terminal (tmux), driven by a
+# --keys script whose end writes the screen as text (--save-screen), or
+# by tmux itself for resizing and colours.  Skipped without tmux.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
+cd "$top_srcdir" || exit 1
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+T="tmux -L vmapview-test-$$ -f /dev/null"
+trap '$T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+export LC_ALL=C.UTF-8
+# A session that lasts, so that the server does not exit between tests.
+$T new-session -d -s keep "sleep 3600"
+
+# screen NAME ARGS...: run the view with ARGS in a 100x30 terminal and
+# leave its exit status in $TMPD/NAME.st, its screen in $TMPD/NAME.txt
+# (when ARGS save it) and the terminal's settings after it in
+# $TMPD/NAME.stty.
+screen() {
+	name=$1
+	shift
+	for a in "$VMAPVIEW" "$@"; do
+		printf "'%s' " "$a"
+	done >"$TMPD/$name.cmd"
+	cat >"$TMPD/$name.sh" <<EOS
+export LC_ALL=${screen_locale:-C.UTF-8}
+$(cat "$TMPD/$name.cmd") 2>"$TMPD/$name.err"
+echo \$? >"$TMPD/$name.st"
+stty -a >"$TMPD/$name.stty"
+$T wait-for -S $name
+EOS
+	$T new-session -d -s "$name" -x 100 -y 30 "sh $TMPD/$name.sh"
+	$T wait-for "$name"
+}
+
+# has NAME TEXT DESCRIPTION: the saved screen holds TEXT.
+has() {
+	grep -qF -- "$2" "$TMPD/$1.txt"
+	ok $? "$3"
+	[ $? -eq 0 ] || sed 's/^/# /' "$TMPD/$1.txt"
+}
+
+# The lesson: the eighth poke under plan9.
+screen poke8 view --keys jjjjjjjjjjjjjjjjjjjj --save-screen "$TMPD/poke8.txt" \
+    traces/devtest.yaml
+same "$(cat "$TMPD/poke8.st")" 0 "view: exit 0 after the script"
+has poke8 "event 20/27" "status line: event 20 of 27"
+has poke8 "blank 3  big 2  table 1  stale 56" "56 stale tables at poke 8"
+has poke8 "largest vmap (plan9) 12M" "plan9 can place only 12M"
+grep -q '^   20  vmap    poke8 .*fail' "$TMPD/poke8.txt"
+ok $? "the eighth poke fails"
+grep -c '░░░' "$TMPD/poke8.txt" | grep -q '^8$'
+ok $? "stale tables drawn in the map rows"
+has poke8 "STALE table (empty, never freed)" "the legend names stale tables"
+
+# Compare plan9 with span and jump to the first divergence.
+screen cmp view -p plan9,span --keys d --save-screen "$TMPD/cmp.txt" \
+    traces/devtest.yaml
+has cmp "event 20/27" "d jumps to the first divergence, event 20"
+grep -q '^   20  vmap    poke8 .*fail  *0xe0c00000  *≠' "$TMPD/cmp.txt"
+ok $? "the divergence: plan9 fails, span maps at 0xe0c00000"
+has cmp "> plan9  PDEs 896-957" "the focused pane is marked"
+has cmp "span  PDEs 896-957" "span's pane"
+screen cmp2 view --keys 'cdd' --save-screen "$TMPD/cmp2.txt" traces/devtest.yaml
+has cmp2 "event 21/27" "c opens compare; d d the second divergence"
+screen cmp3 view --keys 'c<Tab>p' --save-screen "$TMPD/cmp3.txt" \
+    traces/devtest.yaml
+has cmp3 "> span-fixed  PDEs" "Tab then p: the focused pane's policy changes"
+
+# Moving through time.
+screen nav view --keys 'G:19<Enter>' --save-screen "$TMPD/nav.txt" \
+    traces/devtest.yaml
+has nav "event 19/27" ": goes to an event"
+screen back view --keys 'Gkkk' --save-screen "$TMPD/back.txt" \
+    traces/devtest.yaml
+has back "event 24/27" "G then k k k steps back"
+has back "blank 3  big 2  table 1  stale 56" "stepping back: the state of event 24"
+screen srch view --keys '/poke9<Enter>' --save-screen "$TMPD/srch.txt" \
+    traces/devtest.yaml
+has srch "event 22/27" "/ finds an id"
+screen fail view --keys 'ff' --save-screen "$TMPD/fail.txt" \
+    traces/devtest.yaml
+has fail "event 22/27" "f f: the second failure"
+
+# The zoom: poke1's 1024 pages fill PDE 899's table.
+screen zoom view --keys 'jjjjjjlll<Enter>' --save-screen "$TMPD/zoom.txt" \
+    traces/devtest.yaml
+has zoom "zoom: PDE 899, 0xe0c00000-0xe0ffffff" "Enter zooms into PDE 899"
+has zoom "1024/1024 PTEs used" "the table is full"
+has zoom "A poke1" "the mapping is lettered"
+grep -q '^e0c00000 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA$' \
+    "$TMPD/zoom.txt"
+ok $? "its PTEs drawn as A"
+screen unzoom view --keys 'jjjjjjlll<Enter><Esc>' --save-screen \
+    "$TMPD/unzoom.txt" traces/devtest.yaml
+has unzoom "PDE 899 0xe0c00000: table at pa" "Esc goes back to the map"
+
+# A panic, shown with its cause.
+screen panic view -p span --keys G --save-screen "$TMPD/panic.txt" \
+    traces/span-bug.yaml
+has panic "panic at event 6: vmap: va=0xe0800000 pa=0x403ff000 pte=0x20001013" \
+    "the panic's message"
+has panic "is in use by win2 (event 3)" "what in the state caused it"
+
+# Help, ASCII, too small.
+screen help view --keys '?' --save-screen "$TMPD/help.txt" traces/devtest.yaml
+has help "vmapview: keys" "? shows the help screen"
+has help "q            quit" "the help lists q"
+has help "Enter        zoom" "the help lists Enter"
+screen ascii view --ascii --keys jjjjjjjjjjjjjjjjjjj --save-screen \
+    "$TMPD/ascii.txt" traces/devtest.yaml
+has ascii "!!! !!! !!!" "--ascii: stale tables as !!!"
+screen_locale=C screen cloc view --keys jjjjjjjjjjjjjjjjjjj --save-screen \
+    "$TMPD/cloc.txt" traces/devtest.yaml
+has cloc "!!! STALE table" "a non-UTF-8 locale falls back to ASCII"
+screen_locale=
+
+# The terminal is left sane: on q, and on SIGTERM.
+screen quit view --keys q traces/devtest.yaml
+same "$(cat "$TMPD/quit.st")" 0 "q: exit 0"
+grep -q ' icanon ' "$TMPD/quit.stty" && grep -q ' echo ' "$TMPD/quit.stty"
+ok $? "q: the terminal is back in canonical mode with echo"
+screen term view --keys 'jj<TERM>' traces/devtest.yaml
+same "$(cat "$TMPD/term.st")" 143 "SIGTERM: exit 128+15"
+grep -q ' icanon ' "$TMPD/term.stty" && grep -q ' echo ' "$TMPD/term.stty"
+ok $? "SIGTERM: the terminal restored"
+
+# Not a terminal.
+"$VMAPVIEW" view traces/devtest.yaml >"$TMPD/out" 2>"$TMPD/err" </dev/null
+same "$?" 2 "not a terminal: exit 2"
+grep -q "use 'vmapview replay' or 'vmapview dump'" "$TMPD/err"
+ok $? "not a terminal: says what to use"
+"$VMAPVIEW" traces/devtest.yaml >"$TMPD/out" 2>&1 </dev/null
+same "$?" 2 "vmapview TRACE is the view"
+
+# Resizing and colour, with tmux's own terminal: wait for the screen.
+# waitfor SESSION TEXT: poll the pane (bounded) until it shows TEXT.
+waitfor() {
+	i=0
+	while [ $i -lt 100 ]; do
+		$T capture-pane -p -t "$1" 2>/dev/null | grep -qF -- "$2" &&
+		    return 0
+		i=$((i + 1))
+		sleep 0.05
+	done
+	$T capture-pane -p -t "$1" | sed 's/^/# /'
+	return 1
+}
+$T new-session -d -s live -x 100 -y 30 "$VMAPVIEW view traces/devtest.yaml"
+waitfor live "event 0/27"
+ok $? "live: the view starts"
+$T resize-window -t live -x 50 -y 12
+waitfor live "The terminal is too small: 50x12."
+ok $? "resize: too small says so"
+$T resize-window -t live -x 120 -y 40
+waitfor live "event 0/27"
+ok $? "resize: back to the view"
+$T capture-pane -e -p -t live | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
+ok $? "colours are used"
+$T send-keys -t live q
+$T kill-session -t live 2>/dev/null
+$T new-session -d -s mono -x 100 -y 30 \
+    "NO_COLOR=1 $VMAPVIEW view traces/devtest.yaml"
+waitfor mono "event 0/27"
+ok $? "NO_COLOR: the view starts"
+$T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
+same "$?" 1 "NO_COLOR: no colour"
+$T send-keys -t mono q
+done_testing
