@@ -152,7 +152,7 @@ test_replay(void)
 	replay_free(&rp);
 
 	{
-		struct replayopts o = { K9front, -1, 0 };
+		struct replayopts o = { K9front, -1, 0, 0, 0 };
 
 		replay_init(&rp, &t, policyfind("plan9"), &o);
 		replay_run(&rp, t.nev);
@@ -164,7 +164,7 @@ test_replay(void)
 		replay_free(&rp);
 	}
 	{
-		struct replayopts o = { -1, -1, 1 };
+		struct replayopts o = { -1, -1, 1, 0, 0 };
 
 		replay_init(&rp, &t, policyfind("plan9"), &o);
 		replay_run(&rp, t.nev);
