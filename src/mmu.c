@@ -443,3 +443,84 @@ pdecount(const Mmu *m, int n[Npdekind])
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
 		n[pdekind(m, first + i)]++;
 }
+
+/*
+ * Check the model's invariants: every page-table PDE points at a table
+ * of the pool and every table is pointed at once; the counts of valid
+ * PTEs, of pages in use and of leaked pages are right; PTEs are 0 or
+ * valid; the budget holds; no PDE outside the vmap is set.  Returns nil,
+ * or what is wrong (a static string, overwritten by the next call).
+ */
+const char *
+mmucheck(const Mmu *m)
+{
+	static char msg[128];
+	uint32_t i, first, last, inuse, leaked, *refs;
+	int j, k, n;
+	const Ptpage *pg;
+
+	first = PDX(m->vmap);
+	last = first + vpdbsize(m);
+	for (i = 0; i < NPDE; i++)
+		if ((i < first || i >= last) && m->pdb[i] != 0) {
+			snprintf(msg, sizeof msg, "PDE %u outside the vmap is "
+			    "0x%.8x", i, m->pdb[i]);
+			return msg;
+		}
+	refs = calloc(m->npool + 1, sizeof *refs);
+	if (refs == NULL)
+		return "out of memory";
+	for (i = first; i < last; i++) {
+		if (!(m->pdb[i] & PTEVALID) || (m->pdb[i] & PTESIZE))
+			continue;
+		k = ptindex(m->pdb[i]);
+		if (PPN(m->pdb[i]) < PTPOOLBASE || k >= m->npool ||
+		    m->pool[k].state != Pgtable || m->pool[k].pte == NULL) {
+			snprintf(msg, sizeof msg, "PDE %u points at 0x%.8x, "
+			    "not a table of the pool", i, m->pdb[i]);
+			free(refs);
+			return msg;
+		}
+		refs[k]++;
+	}
+	inuse = leaked = 0;
+	for (j = 0; j < m->npool; j++) {
+		pg = &m->pool[j];
+		if (pg->state == Pgfree)
+			continue;
+		inuse++;
+		if (pg->state == Pgorphan)
+			leaked++;
+		else if (refs[j] != 1) {
+			snprintf(msg, sizeof msg, "table %d is pointed at %u "
+			    "times", j, refs[j]);
+			free(refs);
+			return msg;
+		}
+		for (n = k = 0; k < WD2PG; k++) {
+			if (pg->pte[k] != 0 && !(pg->pte[k] & PTEVALID)) {
+				snprintf(msg, sizeof msg, "table %d entry %d is "
+				    "0x%.8x: set but not valid", j, k,
+				    pg->pte[k]);
+				free(refs);
+				return msg;
+			}
+			n += (pg->pte[k] & PTEVALID) != 0;
+		}
+		if (n != pg->nvalid) {
+			snprintf(msg, sizeof msg, "table %d counts %d valid "
+			    "PTEs, holds %d", j, pg->nvalid, n);
+			free(refs);
+			return msg;
+		}
+	}
+	free(refs);
+	if (inuse != m->ptinuse || leaked != m->ptleaked) {
+		snprintf(msg, sizeof msg, "pages in use %u (counted %u), leaked "
+		    "%u (counted %u)", inuse, m->ptinuse, leaked, m->ptleaked);
+		return msg;
+	}
+	if (m->ptpages != 0 && m->ptinuse > m->ptpages)
+		return "more page-table pages than the budget";
+	return NULL;
+}

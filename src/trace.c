@@ -18,6 +18,8 @@
 #include "mmu.h"
 #include "trace.h"
 
+#define MAXSCALAR	(1 << 20)	/* bytes in one value */
+
 const char *const opnames[Nop] = { "vmap", "vunmap", "note" };
 
 /* The keys an event may have, and which ops take them. */
@@ -58,6 +60,9 @@ struct loader {
 	int		 haveev;
 	const char	*file;
 	const char	*path;		/* to read again; nil for stdin */
+	FILE		*f;		/* the input, or nil for a string */
+	size_t		 nlive;		/* ids live now */
+	size_t		 maxlive;
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
@@ -121,9 +126,12 @@ readerror(struct loader *L)
 	size_t i;
 	int c;
 
-	if (L->parser.problem_value == -1)
+	if (L->parser.problem_value == -1) {
+		if (L->f != NULL && ferror(L->f))
+			return failat(L, NULL, "%s", strerror(errno));
 		return failat(L, NULL, "%s", L->parser.problem ?
 		    L->parser.problem : "cannot read the file");
+	}
 	memset(&mk, 0, sizeof mk);
 	if (L->path != NULL && (f = fopen(L->path, "rb")) != NULL) {
 		for (i = 0; i < L->parser.problem_offset &&
@@ -167,6 +175,10 @@ next(struct loader *L)
 		    L->parser.problem ? L->parser.problem : "bad YAML");
 	}
 	L->haveev = 1;
+	if (L->ev.type == YAML_SCALAR_EVENT &&
+	    L->ev.data.scalar.length > MAXSCALAR)
+		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
+		    "at most %d", L->ev.data.scalar.length, MAXSCALAR);
 	anchor = NULL;
 	switch (L->ev.type) {
 	case YAML_ALIAS_EVENT:
@@ -526,6 +538,8 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 			    L->t->ev[sl->live].line);
 		sl->key = e->id;	/* the newest owner */
 		sl->live = idx;
+		if (++L->nlive > L->maxlive)
+			L->maxlive = L->nlive;
 		return 0;
 	}
 	sl = idlookup(L, e->id, 0);
@@ -541,6 +555,7 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 	e->flags &= ~EVOWNID;
 	sl->live = -1;
 	sl->ended = e->line;
+	L->nlive--;
 	return 0;
 }
 
@@ -973,20 +988,54 @@ trace_init(struct trace *t)
 }
 
 /*
- * Load the trace in path ("-" is standard input) into t.  Returns 0, or
- * -1 with the message in err, and t left empty.
+ * A trace may not hold more live ids at once than its vmap has pages:
+ * every mapping that succeeds takes a page at least.  Checked once the
+ * machine is known (it may follow the events).
  */
-int
-trace_load(struct trace *t, const char *path, char *err, size_t errlen)
+static int
+checklive(struct loader *L)
+{
+	const struct event *e;
+	yaml_mark_t mk;
+	size_t i, n, limit;
+
+	limit = L->t->machine.vmapsize / BY2PG;
+	if (L->maxlive <= limit || L->t->nev == 0)
+		return 0;
+	n = 0;
+	e = &L->t->ev[0];
+	for (i = 0; i < L->t->nev; i++) {
+		e = &L->t->ev[i];
+		if (e->op == OPvmap && e->id != NULL)
+			n++;
+		else if (e->op == OPvunmap && e->ref >= 0)
+			n--;
+		if (n > limit)
+			break;
+	}
+	memset(&mk, 0, sizeof mk);
+	mk.line = e->line - 1;
+	mk.column = e->col - 1;
+	return failat(L, &mk, "%zu ids live at once: more than the %zu pages "
+	    "of the vmap", n, limit);
+}
+
+/*
+ * Load from f (a file; nil for the string buf of len bytes) into t,
+ * naming it name in messages and path (nil: cannot be read again).
+ */
+static int
+loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
+    const unsigned char *buf, size_t len, char *err, size_t errlen)
 {
 	struct loader L;
-	FILE *f;
 	int rv;
 
 	trace_init(t);
 	memset(&L, 0, sizeof L);
-	L.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	L.path = strcmp(path, "-") == 0 ? NULL : path;
+	L.file = name;
+	L.path = path;
+	L.f = f;
 	L.err = err;
 	L.errlen = errlen;
 	L.t = t;
@@ -994,34 +1043,60 @@ trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", L.file);
 		return -1;
 	}
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", L.file, strerror(errno));
-		trace_free(t);
-		return -1;
-	}
 	if (!yaml_parser_initialize(&L.parser)) {
 		snprintf(err, errlen, "%s: out of memory", L.file);
 		rv = -1;
 	} else {
-		yaml_parser_set_input_file(&L.parser, f);
+		if (f != NULL)
+			yaml_parser_set_input_file(&L.parser, f);
+		else
+			yaml_parser_set_input_string(&L.parser, buf, len);
 		rv = loadtop(&L);
-		if (rv == 0 && ferror(f)) {
+		if (rv == 0 && f != NULL && ferror(f)) {
 			snprintf(err, errlen, "%s: %s", L.file,
 			    strerror(errno));
 			rv = -1;
 		}
+		if (rv == 0)
+			rv = checklive(&L);
 		if (L.haveev)
 			yaml_event_delete(&L.ev);
 		yaml_parser_delete(&L.parser);
 	}
-	if (f != stdin)
-		fclose(f);
 	free(L.ids);
 	if (rv < 0)
 		trace_free(t);
 	return rv;
+}
+
+/*
+ * Load the trace in path ("-" is standard input) into t.  Returns 0, or
+ * -1 with the message in err, and t left empty.
+ */
+int
+trace_load(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	int rv;
+
+	if (strcmp(path, "-") == 0)
+		return loadfrom(t, "<stdin>", NULL, stdin, NULL, 0, err, errlen);
+	if ((f = fopen(path, "rb")) == NULL) {
+		trace_init(t);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rv = loadfrom(t, path, path, f, NULL, 0, err, errlen);
+	fclose(f);
+	return rv;
+}
+
+/* Load a trace from the len bytes at buf, named name in messages. */
+int
+trace_loadmem(struct trace *t, const char *name, const void *buf, size_t len,
+    char *err, size_t errlen)
+{
+	return loadfrom(t, name, NULL, NULL, buf, len, err, errlen);
 }
 
 /* Free what trace_load made. */

@@ -81,6 +81,8 @@ extern const char *const expectnames[];
 
 void		 trace_init(struct trace *);
 int		 trace_load(struct trace *, const char *, char *, size_t);
+int		 trace_loadmem(struct trace *, const char *, const void *, size_t,
+		     char *, size_t);
 int		 trace_append(struct trace *, const struct event *);
 int		 trace_write(FILE *, const struct trace *);
 int		 trace_writefile(const char *, const struct trace *, char *,

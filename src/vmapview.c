@@ -367,11 +367,16 @@ load(struct trace *t, const char *path)
 	return 0;
 }
 
-/* Flush standard output; a write error is status 2. */
+/*
+ * Flush standard output; a write error is status 2, but a reader that
+ * went away (a pipe into head) is not an error of ours.
+ */
 static int
 finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return status;
 		fprintf(stderr, "%s: writing the output: %s\n", progname,
 		    strerror(errno));
 		return EXITUSAGE;

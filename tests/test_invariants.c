@@ -1,0 +1,87 @@
+/*
+ * The model's invariants, checked after every event: the bundled traces
+ * and generated ones, under every policy, both kernels, PSE on and off,
+ * stopping at a panic and keeping going after it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "tap.h"
+#include "replay.h"
+
+/* Replay t every way; returns how many states broke an invariant. */
+static int
+checkall(const struct trace *t, const char *name)
+{
+	struct replayopts o;
+	struct replay rp;
+	const char *why;
+	char what[128];
+	int p, k, pse, kg, bad, events;
+
+	bad = events = 0;
+	for (p = 0; p < npolicies; p++)
+		for (k = 0; k < Nkernel; k++)
+			for (pse = 0; pse < 2; pse++)
+				for (kg = 0; kg < 2; kg++) {
+					memset(&o, 0, sizeof o);
+					o.kernel = k;
+					o.pse = pse;
+					o.keepgoing = kg;
+					replay_init(&rp, t, &policies[p], &o);
+					while (replay_step(&rp) > 0) {
+						events++;
+						if ((why = mmucheck(&rp.m)) == NULL)
+							continue;
+						if (bad++ < 3)
+							printf("# %s %s %s pse %d "
+							    "event %zu: %s\n", name,
+							    policies[p].name,
+							    kernelnames[k], pse,
+							    rp.pos, why);
+					}
+					replay_free(&rp);
+				}
+	snprintf(what, sizeof what, "%s: invariants after each of %d events",
+	    name, events);
+	tap_equ(bad, 0, what);
+	return bad;
+}
+
+int
+main(void)
+{
+	static const char *const names[] = {
+		"devtest", "boot", "span-bug", "pse-unmap", "reclaim"
+	};
+	struct genopts go = { 3, 1500, 11, 6, 0.7 };
+	struct trace t;
+	char path[512], err[256];
+	const char *top;
+	size_t i;
+	int g;
+
+	top = getenv("top_srcdir");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/traces/%s.yaml", top ? top : ".",
+		    names[i]);
+		if (trace_load(&t, path, err, sizeof err) < 0) {
+			tap_ok(0, err);
+			continue;
+		}
+		checkall(&t, names[i]);
+		trace_free(&t);
+	}
+	for (g = 0; g < ngenerators; g++) {
+		if (gen_run(&generators[g], &go, &t) < 0) {
+			tap_ok(0, generators[g].name);
+			continue;
+		}
+		t.machine.ptpages = g == 2 ? 40 : 0;	/* churn within a budget */
+		checkall(&t, generators[g].name);
+		trace_free(&t);
+	}
+	return tap_done();
+}
