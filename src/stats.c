@@ -129,13 +129,23 @@ struct shape {
 static uint32_t
 spanmulti(Mmu *m, uint32_t kmin)
 {
-	uint32_t *pd, k, before, empties, head, best;
+	uint32_t *pd, k, kmax, before, empties, head, best;
 	int i, np;
 	Ptpage *pg;
 
 	pd = vpdb(m);
 	np = vpdbsize(m);
-	for (k = np - 1; k >= kmin && k >= 1; k--) {
+	/* no run can have more empty tables than the longest block of them */
+	kmax = empties = 0;
+	for (i = 0; i < np; i++) {
+		if (ispt(pd[i]) && ptpage(m, pd[i])->maxhole == WD2PG)
+			empties++;
+		else
+			empties = 0;
+		if (empties > kmax)
+			kmax = empties;
+	}
+	for (k = kmax; k >= kmin && k >= 1; k--) {
 		before = 0;
 		best = 0;
 		empties = 0;

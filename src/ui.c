@@ -21,7 +21,8 @@
 #include "ui.h"
 #include "util.h"
 
-#define KEYSIGTERM	(-100)	/* a --keys pseudo-key: raise(SIGTERM) */
+/* --keys pseudo-keys that raise a signal: -100 - the signal's number */
+#define KEYSIG(n)	(-100 - (n))
 
 static volatile sig_atomic_t	 caught;
 static int			 cursesup;
@@ -100,7 +101,8 @@ parsekeys(const char *s)
 		{ "Right", KEY_RIGHT }, { "Tab", '\t' }, { "Space", ' ' },
 		{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE },
 		{ "Home", KEY_HOME }, { "End", KEY_END }, { "C-l", 12 },
-		{ "lt", '<' }, { "TERM", KEYSIGTERM },
+		{ "lt", '<' }, { "TERM", KEYSIG(SIGTERM) },
+		{ "INT", KEYSIG(SIGINT) }, { "HUP", KEYSIG(SIGHUP) },
 	};
 	const char *end;
 	size_t i, n;
@@ -137,8 +139,8 @@ nextkey(struct ui *u, int ms)
 
 	if (scriptpos < nscript) {
 		ch = script[scriptpos++];
-		if (ch == KEYSIGTERM) {
-			raise(SIGTERM);
+		if (ch <= KEYSIG(1)) {
+			raise(-100 - ch);
 			return ERR;
 		}
 		return ch;

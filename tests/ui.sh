@@ -122,10 +122,14 @@ screen quit view --keys q traces/devtest.yaml
 same "$(cat "$TMPD/quit.st")" 0 "q: exit 0"
 grep -q ' icanon ' "$TMPD/quit.stty" && grep -q ' echo ' "$TMPD/quit.stty"
 ok $? "q: the terminal is back in canonical mode with echo"
-screen term view --keys 'jj<TERM>' traces/devtest.yaml
-same "$(cat "$TMPD/term.st")" 143 "SIGTERM: exit 128+15"
-grep -q ' icanon ' "$TMPD/term.stty" && grep -q ' echo ' "$TMPD/term.stty"
-ok $? "SIGTERM: the terminal restored"
+for sig in TERM:143 INT:130 HUP:129; do
+	screen "sig${sig%:*}" view --keys "jj<${sig%:*}>" traces/devtest.yaml
+	same "$(cat "$TMPD/sig${sig%:*}.st")" "${sig#*:}" \
+	    "SIG${sig%:*}: exit 128 + the signal"
+	grep -q ' icanon ' "$TMPD/sig${sig%:*}.stty" &&
+	    grep -q ' echo ' "$TMPD/sig${sig%:*}.stty"
+	ok $? "SIG${sig%:*}: the terminal restored"
+done
 
 # Not a terminal.
 "$VMAPVIEW" view traces/devtest.yaml >"$TMPD/out" 2>"$TMPD/err" </dev/null

@@ -1,0 +1,10 @@
+#!/bin/sh
+# The fuzz target, built as a plain program, over the bundled traces,
+# the bad inputs and every input that once crashed it.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
+cd "$top_srcdir" || exit 1
+set -- traces/*.yaml tests/bad/*.yaml
+for f in tests/crashes/*; do
+	[ -f "$f" ] && set -- "$@" "$f"
+done
+exec "$top_builddir/tests/fuzz_replay" "$@"
