@@ -15,10 +15,7 @@
 
 #include "mmu.h"
 
-static int	ptalloc(Mmu *);
-static void	ptorphan(Mmu *, uint32_t);
-static void	ptfree(Mmu *, uint32_t);
-static int	ptindex(uint32_t);
+
 
 const char *const kernelnames[Nkernel] = { "labs", "9front" };
 
@@ -126,7 +123,7 @@ vpdb(Mmu *m)
 }
 
 /* The pool index of the page a page-table PDE points at. */
-static int
+int
 ptindex(uint32_t pde)
 {
 	return (PPN(pde) - PTPOOLBASE) / BY2PG;
@@ -157,7 +154,7 @@ pdekind(const Mmu *m, uint32_t i)
  * Take a zeroed page from the pool, as xspanalloc would.  Returns its
  * pool index, or -1 when the budget is spent (or memory is out).
  */
-static int
+int
 ptalloc(Mmu *m)
 {
 	Ptpage *pg, *npool;
@@ -191,6 +188,7 @@ ptalloc(Mmu *m)
 	} else
 		memset(pg->pte, 0, WD2PG * sizeof(uint32_t));
 	pg->nvalid = 0;
+	memset(pg->used, 0, sizeof pg->used);
 	pg->dirty = 1;
 	pg->state = Pgtable;
 	m->ptinuse++;
@@ -198,7 +196,7 @@ ptalloc(Mmu *m)
 }
 
 /* A PSE write replaced this page-table PDE: its page is leaked. */
-static void
+void
 ptorphan(Mmu *m, uint32_t pde)
 {
 	m->pool[ptindex(pde)].state = Pgorphan;
@@ -206,7 +204,7 @@ ptorphan(Mmu *m, uint32_t pde)
 }
 
 /* Return an empty page table to the pool (reclaim only). */
-static void
+void
 ptfree(Mmu *m, uint32_t pde)
 {
 	int i;
@@ -297,8 +295,7 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 			    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
 			    va + off, pa + off, *pte);
 		*pte = (pa + off) | flag | PTEVALID;
-		m->pool[ptindex(*pde)].nvalid++;
-		m->pool[ptindex(*pde)].dirty = 1;
+		ptset(&m->pool[ptindex(*pde)], PTX(va + off));
 		off += BY2PG;
 	}
 	return 0;
@@ -346,8 +343,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 			return mmupanic(m, "vunmap: not mapped");
 		table[PTX(v)] = 0;
 		pg = &m->pool[ptindex(*pde)];
-		pg->nvalid--;
-		pg->dirty = 1;
+		ptclear(pg, PTX(v));
 		if (pg->nvalid == 0 && m->policy->freetables) {
 			ptfree(m, *pde);
 			*pde = 0;
@@ -381,9 +377,12 @@ vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	rsize = (rsize + BY2PG - 1) & ~(BY2PG - 1);
 	if (pa == 0)
 		return Vrefused;
-	if ((va = m->policy->vmapalloc(m, rsize)) == 0)
+	va = m->slow ? m->policy->vmapalloc(m, rsize) :
+	    m->policy->fastalloc(m, rsize);
+	if (va == 0)
 		return Vfail;
-	if (pdbmap(m, pa | PTEUNCACHED | PTEWRITE, va, rsize) < 0)
+	if ((m->slow ? pdbmap : pdbmap_fast)(m, pa | PTEUNCACHED | PTEWRITE,
+	    va, rsize) < 0)
 		return Vpanic;
 	*vap = va + o;
 	return Vok;
@@ -429,7 +428,7 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 		fmtsize(sz, sizeof sz, ssize);
 		return mmupanic(m, "vunmap va=0x%.8x size=%s", va, sz);
 	}
-	return pdbunmap(m, va, s);
+	return (m->slow ? pdbunmap : pdbunmap_fast)(m, va, s);
 }
 
 /* Count the vmap's PDEs by kind into n[Npdekind]. */
@@ -507,6 +506,14 @@ mmucheck(const Mmu *m)
 			}
 			n += (pg->pte[k] & PTEVALID) != 0;
 		}
+		for (k = 0; k < WD2PG; k++)
+			if (((pg->used[k / 64] >> (k % 64)) & 1) !=
+			    ((pg->pte[k] & PTEVALID) != 0)) {
+				snprintf(msg, sizeof msg, "table %d entry %d: "
+				    "the bitmap disagrees", j, k);
+				free(refs);
+				return msg;
+			}
 		if (n != pg->nvalid) {
 			snprintf(msg, sizeof msg, "table %d counts %d valid "
 			    "PTEs, holds %d", j, pg->nvalid, n);

@@ -65,6 +65,9 @@ struct Ptpage {
 	int		state;		/* Pgfree, Pgtable, Pgorphan */
 	int		nextfree;
 
+	/* bit j set: PTE j valid; kept with the words, for the fast paths */
+	uint64_t	used[WD2PG / 64];
+
 	/* free-run summary for the measures; recomputed when dirty */
 	int		dirty;
 	uint16_t	maxhole;	/* longest run of zero PTEs */
@@ -84,6 +87,7 @@ struct Policy {
 	uint32_t	(*vmapalloc)(Mmu *, uint32_t);
 	int		freetables;	/* pdbunmap frees empty page tables */
 	const char	*summary;
+	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers */
 };
 
 struct Mmu {
@@ -94,6 +98,7 @@ struct Mmu {
 	uint32_t	vmapsize;	/* VMAPSIZE */
 	int		pse;
 	int		kernel;
+	int		slow;		/* the kernel-shaped code only, no indexes */
 	uint32_t	ptpages;	/* budget of page-table pages; 0: none */
 	const Policy	*policy;
 
@@ -136,6 +141,12 @@ enum {
 	Vpanic
 };
 
+/* mmu.c: the pool, for the fast paths */
+int		 ptindex(uint32_t);
+int		 ptalloc(Mmu *);
+void		 ptorphan(Mmu *, uint32_t);
+void		 ptfree(Mmu *, uint32_t);
+
 /* mmu.c */
 extern const char *const kernelnames[Nkernel];
 int		 kernelfind(const char *);
@@ -164,11 +175,23 @@ uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
 void		 ptsummary(Mmu *, Ptpage *);
 
+/* fast.c */
+Ptpage		*ptfresh(Mmu *, uint32_t);
+void		 ptset(Ptpage *, int);
+void		 ptclear(Ptpage *, int);
+int		 bmfirstfit(const uint64_t *, int);
+uint32_t	 plan9_vmapalloc_fast(Mmu *, uint32_t);
+uint32_t	 span_vmapalloc_fast(Mmu *, uint32_t);
+uint32_t	 spanfixed_vmapalloc_fast(Mmu *, uint32_t);
+int		 pdbmap_fast(Mmu *, uint32_t, uint32_t, uint32_t);
+int		 pdbunmap_fast(Mmu *, uint32_t, uint32_t);
+
 /* vmapalloc.c */
 extern const Policy	policies[];
 extern const int	npolicies;
 const Policy	*policyfind(const char *);
 int		 policyindex(const Policy *);
+uint32_t	 vmapblank(Mmu *, uint32_t);
 uint32_t	 plan9_vmapalloc(Mmu *, uint32_t);
 uint32_t	 span_vmapalloc(Mmu *, uint32_t);
 uint32_t	 spanfixed_vmapalloc(Mmu *, uint32_t);

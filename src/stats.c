@@ -25,40 +25,6 @@ ispt(uint32_t pde)
 	return (pde & PTEVALID) && !(pde & PTESIZE);
 }
 
-/* Recompute a page table's free-run summary. */
-void
-ptsummary(Mmu *m, Ptpage *pg)
-{
-	int i, run, best;
-
-	run = best = 0;
-	for (i = 0; i < WD2PG; i++) {
-		if (pg->pte[i] == 0) {
-			if (++run > best)
-				best = run;
-		} else
-			run = 0;
-	}
-	pg->maxhole = best;
-	pg->tail = run;
-	for (i = 0; i < WD2PG && pg->pte[i] == 0; i++)
-		;
-	pg->head = i;
-	pg->dirty = 0;
-}
-
-/* The pool page of a page-table PDE, its summary brought up to date. */
-static Ptpage *
-ptpage(Mmu *m, uint32_t pde)
-{
-	Ptpage *pg;
-
-	pg = &m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG];
-	if (pg->dirty)
-		ptsummary(m, pg);
-	return pg;
-}
-
 /*
  * Whether pdbmap would map size bytes at va without a panic, for a pa
  * that is not 4 MiB-aligned (so every page goes through a PTE): no
@@ -138,7 +104,7 @@ spanmulti(Mmu *m, uint32_t kmin)
 	/* no run can have more empty tables than the longest block of them */
 	kmax = empties = 0;
 	for (i = 0; i < np; i++) {
-		if (ispt(pd[i]) && ptpage(m, pd[i])->maxhole == WD2PG)
+		if (ispt(pd[i]) && ptfresh(m, pd[i])->maxhole == WD2PG)
 			empties++;
 		else
 			empties = 0;
@@ -154,7 +120,7 @@ spanmulti(Mmu *m, uint32_t kmin)
 				empties = 0;
 				continue;
 			}
-			pg = ptpage(m, pd[i]);
+			pg = ptfresh(m, pd[i]);
 			if (empties >= k) {
 				head = pg->head;
 				if (head > before && head > best)
@@ -201,7 +167,7 @@ largestvmap(Mmu *m, const Policy *p)
 			run = 0;
 			continue;
 		}
-		pg = ptpage(m, pd[i]);
+		pg = ptfresh(m, pd[i]);
 		if (pg->maxhole > sh.maxhole)
 			sh.maxhole = pg->maxhole;
 		/* the longest run over consecutive tables, for span-fixed */
@@ -276,7 +242,7 @@ mmustats(Mmu *m, Stats *s)
 			run = 0;
 			break;
 		default:
-			pg = ptpage(m, pd[i]);
+			pg = ptfresh(m, pd[i]);
 			s->mapped += pg->nvalid;
 			s->free += WD2PG - pg->nvalid;
 			if (run + pg->head > s->largestrun)

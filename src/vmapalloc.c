@@ -12,18 +12,21 @@
 
 #include "mmu.h"
 
-static uint32_t	blankpdes(Mmu *, uint32_t);
 static int	ispt(uint32_t);
 
 const Policy policies[] = {
 	{ "plan9", plan9_vmapalloc, 0,
-	  "pc/mmu.c: large requests take blank PDEs, small ones one table" },
+	  "pc/mmu.c: large requests take blank PDEs, small ones one table",
+	  plan9_vmapalloc_fast },
 	{ "span", span_vmapalloc, 0,
-	  "the mmu.c-span-pdes patch as submitted, latent bug included" },
+	  "the mmu.c-span-pdes patch as submitted, latent bug included",
+	  span_vmapalloc_fast },
 	{ "span-fixed", spanfixed_vmapalloc, 0,
-	  "the patch's intent: first fit across consecutive page tables" },
+	  "the patch's intent: first fit across consecutive page tables",
+	  spanfixed_vmapalloc_fast },
 	{ "reclaim", plan9_vmapalloc, 1,
-	  "plan9, but pdbunmap frees a page table once it is empty" },
+	  "plan9, but pdbunmap frees a page table once it is empty",
+	  plan9_vmapalloc_fast },
 };
 const int npolicies = sizeof policies / sizeof policies[0];
 _Static_assert(sizeof policies / sizeof policies[0] == MAXPOLICY,
@@ -56,8 +59,8 @@ ispt(uint32_t pde)
 }
 
 /* The start of the first run of n blank PDEs, or 0. */
-static uint32_t
-blankpdes(Mmu *m, uint32_t n)
+uint32_t
+vmapblank(Mmu *m, uint32_t n)
 {
 	int o;
 
@@ -80,14 +83,14 @@ plan9_vmapalloc(Mmu *m, uint32_t size)
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE) {
 		n = (size + PGDIRSIZE - 1) / PGDIRSIZE;
-		return blankpdes(m, n);
+		return vmapblank(m, n);
 	}
 	n = (size + BY2PG - 1) / BY2PG;
 	for (i = 0; i < vpdbsize(m); i++)
 		if (ispt(pd[i]))
 			if ((o = findhole(pdetable(m, pd[i]), WD2PG, n)) != -1)
 				return m->vmap + i * PGDIRSIZE + o * BY2PG;
-	return blankpdes(m, 1);
+	return vmapblank(m, 1);
 }
 
 /*
@@ -105,7 +108,7 @@ span_vmapalloc(Mmu *m, uint32_t size)
 
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE)
-		if ((va = blankpdes(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
 			return va;
 	n = (size + BY2PG - 1) / BY2PG;
 	have = 0;
@@ -130,7 +133,7 @@ span_vmapalloc(Mmu *m, uint32_t size)
 		}
 	}
 	if (size < PGDIRSIZE)
-		return blankpdes(m, 1);
+		return vmapblank(m, 1);
 	return 0;
 }
 
@@ -148,7 +151,7 @@ spanfixed_vmapalloc(Mmu *m, uint32_t size)
 
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE)
-		if ((va = blankpdes(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
 			return va;
 	n = (size + BY2PG - 1) / BY2PG;
 	run = start = 0;
@@ -172,6 +175,6 @@ spanfixed_vmapalloc(Mmu *m, uint32_t size)
 		}
 	}
 	if (size < PGDIRSIZE)
-		return blankpdes(m, 1);
+		return vmapblank(m, 1);
 	return 0;
 }

@@ -1,0 +1,346 @@
+/*
+ * The fast paths: the same allocator and the same mapping code as the
+ * kernel-shaped functions in mmu.c and vmapalloc.c, with indexes that
+ * give identical results.  Each page table keeps a bitmap of its valid
+ * PTEs (ptset, ptclear) and, recomputed from it when stale, the summary
+ * of its free runs: the longest hole, the free head and the free tail.
+ * vmapalloc then skips tables whose longest hole is too short and finds
+ * the first fit a word at a time; pdbmap and pdbunmap walk to a table
+ * once per PDE instead of once per page.
+ *
+ * The differential tests run random traces through both and compare
+ * every result and every word after every event; Mmu.slow selects the
+ * kernel-shaped code.
+ */
+#include <string.h>
+
+#include "mmu.h"
+
+/* Mark PTE j of pg valid. */
+void
+ptset(Ptpage *pg, int j)
+{
+	pg->used[j / 64] |= 1ull << (j % 64);
+	pg->nvalid++;
+	pg->dirty = 1;
+}
+
+/* Mark PTE j of pg not valid. */
+void
+ptclear(Ptpage *pg, int j)
+{
+	pg->used[j / 64] &= ~(1ull << (j % 64));
+	pg->nvalid--;
+	pg->dirty = 1;
+}
+
+/* The first set bit at or after i, or WD2PG. */
+static int
+nextone(const uint64_t *u, int i)
+{
+	uint64_t w;
+
+	while (i < WD2PG) {
+		w = u[i / 64] >> (i % 64);
+		if (w != 0)
+			return i + __builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return WD2PG;
+}
+
+/* The first clear bit at or after i, or WD2PG. */
+static int
+nextzero(const uint64_t *u, int i)
+{
+	uint64_t w;
+
+	while (i < WD2PG) {
+		w = ~u[i / 64] >> (i % 64);
+		if (w != 0)
+			return i + __builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return WD2PG;
+}
+
+/*
+ * findhole over a bitmap: the first run of count clear bits, or -1;
+ * count 0 gives 0 when bit 0 is clear and 1 otherwise, as findhole.
+ */
+int
+bmfirstfit(const uint64_t *u, int count)
+{
+	int s, e;
+
+	if (count <= 0)
+		return (u[0] & 1) ? 1 : 0;
+	for (e = 0; e < WD2PG;) {
+		s = nextzero(u, e);
+		if (s >= WD2PG)
+			break;
+		e = nextone(u, s);
+		if (e - s >= count)
+			return s;
+	}
+	return -1;
+}
+
+/* Recompute a page table's free-run summary from its bitmap. */
+void
+ptsummary(Mmu *m, Ptpage *pg)
+{
+	int s, e, best, i;
+
+	best = 0;
+	for (e = 0; e < WD2PG;) {
+		s = nextzero(pg->used, e);
+		if (s >= WD2PG)
+			break;
+		e = nextone(pg->used, s);
+		if (e - s > best)
+			best = e - s;
+	}
+	pg->maxhole = best;
+	pg->head = nextone(pg->used, 0);
+	pg->tail = 0;
+	for (i = WD2PG / 64 - 1; i >= 0; i--) {
+		if (pg->used[i] != 0) {
+			pg->tail += __builtin_clzll(pg->used[i]);
+			break;
+		}
+		pg->tail += 64;
+	}
+	pg->dirty = 0;
+}
+
+/* The pool page of a page-table PDE, its summary brought up to date. */
+Ptpage *
+ptfresh(Mmu *m, uint32_t pde)
+{
+	Ptpage *pg;
+
+	pg = &m->pool[ptindex(pde)];
+	if (pg->dirty)
+		ptsummary(m, pg);
+	return pg;
+}
+
+static int
+ispt(uint32_t pde)
+{
+	return (pde & PTEVALID) && !(pde & PTESIZE);
+}
+
+/* plan9_vmapalloc, skipping tables whose longest hole is too short. */
+uint32_t
+plan9_vmapalloc_fast(Mmu *m, uint32_t size)
+{
+	uint32_t *pd;
+	Ptpage *pg;
+	int i, n;
+
+	if (size >= PGDIRSIZE)
+		return plan9_vmapalloc(m, size);
+	pd = vpdb(m);
+	n = (size + BY2PG - 1) / BY2PG;
+	for (i = 0; i < vpdbsize(m); i++) {
+		if (!ispt(pd[i]))
+			continue;
+		pg = ptfresh(m, pd[i]);
+		if (pg->maxhole >= n)
+			return m->vmap + i * PGDIRSIZE +
+			    bmfirstfit(pg->used, n) * BY2PG;
+	}
+	return vmapblank(m, 1);
+}
+
+/* span_vmapalloc, each table's hole found from its summary and bitmap. */
+uint32_t
+span_vmapalloc_fast(Mmu *m, uint32_t size)
+{
+	uint32_t *pd, va, n, have, want, count;
+	Ptpage *pg;
+	int i, o;
+
+	pd = vpdb(m);
+	if (size >= PGDIRSIZE)
+		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+			return va;
+	n = (size + BY2PG - 1) / BY2PG;
+	have = 0;
+	want = n;
+	for (i = 0; i < vpdbsize(m); i++) {
+		if (ispt(pd[i])) {
+			count = want < WD2PG ? want : WD2PG;
+			want -= count;
+			pg = ptfresh(m, pd[i]);
+			o = pg->maxhole >= count ? bmfirstfit(pg->used, count) :
+			    -1;
+			if (o != -1)
+				have += count;
+			else {
+				have = 0;
+				want = n;
+			}
+			if (have >= n)
+				return m->vmap + i * PGDIRSIZE +
+				    (o + count) * BY2PG - have * BY2PG;
+		} else if (have > 0) {
+			have = 0;
+			want = n;
+		}
+	}
+	if (size < PGDIRSIZE)
+		return vmapblank(m, 1);
+	return 0;
+}
+
+/*
+ * spanfixed_vmapalloc, a table at a time: a run coming in from the
+ * tables before ends in this one's free head, or a hole inside it fits,
+ * or the run goes on from its free tail.
+ */
+uint32_t
+spanfixed_vmapalloc_fast(Mmu *m, uint32_t size)
+{
+	uint32_t *pd, va, n, run, start;
+	Ptpage *pg;
+	int i;
+
+	pd = vpdb(m);
+	if (size >= PGDIRSIZE)
+		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+			return va;
+	n = (size + BY2PG - 1) / BY2PG;
+	run = start = 0;
+	for (i = 0; i < vpdbsize(m); i++) {
+		if (!ispt(pd[i])) {
+			run = 0;
+			continue;
+		}
+		pg = ptfresh(m, pd[i]);
+		if (n == 0)
+			return m->vmap + i * PGDIRSIZE +
+			    ((pg->used[0] & 1) ? BY2PG : 0);
+		if (run + pg->head >= n)
+			return m->vmap + (run > 0 ? start : i * PGDIRSIZE);
+		if (pg->maxhole >= n)
+			return m->vmap + i * PGDIRSIZE +
+			    bmfirstfit(pg->used, n) * BY2PG;
+		if (pg->head == WD2PG) {
+			if (run == 0)
+				start = i * PGDIRSIZE;
+			run += WD2PG;
+		} else {
+			run = pg->tail;
+			start = i * PGDIRSIZE + (WD2PG - pg->tail) * BY2PG;
+		}
+	}
+	if (size < PGDIRSIZE)
+		return vmapblank(m, 1);
+	return 0;
+}
+
+/* pdbmap, filling a table's PTEs in one loop per PDE. */
+int
+pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
+{
+	uint32_t flag, off, *pde, *t;
+	uint64_t end;
+	Ptpage *pg;
+	int i, j;
+
+	flag = pa & 0xFFF;
+	pa &= ~0xFFFu;
+	for (off = 0; off < size;) {
+		pde = &m->pdb[PDX(va + off)];
+		if ((*pde & PTEVALID) && (*pde & PTESIZE))
+			return mmupanic(m,
+			    "vmap: va=0x%.8x pa=0x%.8x pde=0x%.8x",
+			    va + off, pa + off, *pde);
+		if (m->pse && (pa + off) % PGDIRSIZE == 0 &&
+		    (va + off) % PGDIRSIZE == 0 && size - off >= PGDIRSIZE) {
+			if (*pde & PTEVALID)
+				ptorphan(m, *pde);
+			*pde = (pa + off) | flag | PTESIZE | PTEVALID;
+			off += PGDIRSIZE;
+			continue;
+		}
+		if (!(*pde & PTEVALID)) {
+			if ((i = ptalloc(m)) < 0)
+				return mmupanic(m, "mmuwalk xspanalloc failed");
+			*pde = (PTPOOLBASE + (uint32_t)i * BY2PG) | PTEWRITE |
+			    PTEVALID;
+		}
+		pg = &m->pool[ptindex(*pde)];
+		t = pg->pte;
+		j = PTX(va + off);
+		end = (uint64_t)off + (uint64_t)(WD2PG - j) * BY2PG;
+		if (end > size)
+			end = size;
+		for (; off < end; off += BY2PG, j++) {
+			if (t[j] & PTEVALID)
+				return mmupanic(m,
+				    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
+				    va + off, pa + off, t[j]);
+			t[j] = (pa + off) | flag | PTEVALID;
+			ptset(pg, j);
+		}
+	}
+	return 0;
+}
+
+/* pdbunmap, clearing a table's PTEs in one loop per PDE. */
+int
+pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
+{
+	uint64_t v, vae, end;
+	uint32_t *pde, *t;
+	Ptpage *pg;
+	int j;
+
+	v = va;
+	if (m->kernel == Klabs)
+		vae = (uint32_t)(va + size);
+	else
+		vae = (uint64_t)va + size;
+	while (v < vae) {
+		pde = &m->pdb[PDX(v)];
+		if (!(*pde & PTEVALID))
+			return mmupanic(m, "vunmap: not mapped");
+		if (*pde & PTESIZE) {
+			if (m->kernel == Klabs) {
+				*pde = 0;
+				v = (uint32_t)((v + PGDIRSIZE - 1) &
+				    ~(uint64_t)(PGDIRSIZE - 1));
+				continue;
+			}
+			if (v % PGDIRSIZE != 0)
+				return mmupanic(m, "vunmap: misaligned: 0x%.8x",
+				    (uint32_t)v);
+			*pde = 0;
+			v += PGDIRSIZE;
+			continue;
+		}
+		pg = &m->pool[ptindex(*pde)];
+		t = pg->pte;
+		j = PTX(v);
+		end = (v | (PGDIRSIZE - 1)) + 1;
+		if (end > vae)
+			end = vae;
+		for (; v < end; v += BY2PG, j++) {
+			if (!(t[j] & PTEVALID))
+				return mmupanic(m, "vunmap: not mapped");
+			t[j] = 0;
+			ptclear(pg, j);
+			if (pg->nvalid == 0 && m->policy->freetables) {
+				ptfree(m, *pde);
+				*pde = 0;
+				v += BY2PG;
+				break;
+			}
+		}
+	}
+	return 0;
+}
