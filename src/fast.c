@@ -16,6 +16,36 @@
 
 #include "mmu.h"
 
+/* Set bits [a, b) of u. */
+static void
+setbits(uint64_t *u, int a, int b)
+{
+	uint64_t mask;
+
+	while (a < b) {
+		mask = ~0ull << (a % 64);
+		if (b - (a - a % 64) < 64)
+			mask &= ~(~0ull << (b % 64));
+		u[a / 64] |= mask;
+		a = (a / 64 + 1) * 64;
+	}
+}
+
+/* Clear bits [a, b) of u. */
+static void
+clearbits(uint64_t *u, int a, int b)
+{
+	uint64_t mask;
+
+	while (a < b) {
+		mask = ~0ull << (a % 64);
+		if (b - (a - a % 64) < 64)
+			mask &= ~(~0ull << (b % 64));
+		u[a / 64] &= ~mask;
+		a = (a / 64 + 1) * 64;
+	}
+}
+
 /* Mark PTE j of pg valid. */
 void
 ptset(Ptpage *pg, int j)
@@ -112,18 +142,6 @@ ptsummary(Mmu *m, Ptpage *pg)
 		pg->tail += 64;
 	}
 	pg->dirty = 0;
-}
-
-/* The pool page of a page-table PDE, its summary brought up to date. */
-Ptpage *
-ptfresh(Mmu *m, uint32_t pde)
-{
-	Ptpage *pg;
-
-	pg = &m->pool[ptindex(pde)];
-	if (pg->dirty)
-		ptsummary(m, pg);
-	return pg;
 }
 
 static int
@@ -249,7 +267,7 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 	uint32_t flag, off, *pde, *t;
 	uint64_t end;
 	Ptpage *pg;
-	int i, j;
+	int i, j, j0;
 
 	flag = pa & 0xFFF;
 	pa &= ~0xFFFu;
@@ -275,18 +293,23 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		}
 		pg = &m->pool[ptindex(*pde)];
 		t = pg->pte;
-		j = PTX(va + off);
+		j0 = j = PTX(va + off);
 		end = (uint64_t)off + (uint64_t)(WD2PG - j) * BY2PG;
 		if (end > size)
 			end = size;
-		for (; off < end; off += BY2PG, j++) {
+		for (; off < end; off += BY2PG, j++)
 			if (t[j] & PTEVALID)
-				return mmupanic(m,
-				    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
-				    va + off, pa + off, t[j]);
-			t[j] = (pa + off) | flag | PTEVALID;
-			ptset(pg, j);
-		}
+				break;
+			else
+				t[j] = (pa + off) | flag | PTEVALID;
+		/* account for what was written, panic or not */
+		setbits(pg->used, j0, j);
+		pg->nvalid += j - j0;
+		pg->dirty = 1;
+		if (off < end)
+			return mmupanic(m,
+			    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
+			    va + off, pa + off, t[j]);
 	}
 	return 0;
 }
@@ -298,7 +321,7 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 	uint64_t v, vae, end;
 	uint32_t *pde, *t;
 	Ptpage *pg;
-	int j;
+	int j, j0, left, bad;
 
 	v = va;
 	if (m->kernel == Klabs)
@@ -325,21 +348,32 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 		}
 		pg = &m->pool[ptindex(*pde)];
 		t = pg->pte;
-		j = PTX(v);
+		j0 = j = PTX(v);
 		end = (v | (PGDIRSIZE - 1)) + 1;
 		if (end > vae)
 			end = vae;
+		left = pg->nvalid;
+		bad = 0;
 		for (; v < end; v += BY2PG, j++) {
-			if (!(t[j] & PTEVALID))
-				return mmupanic(m, "vunmap: not mapped");
-			t[j] = 0;
-			ptclear(pg, j);
-			if (pg->nvalid == 0 && m->policy->freetables) {
-				ptfree(m, *pde);
-				*pde = 0;
-				v += BY2PG;
+			if (!(t[j] & PTEVALID)) {
+				bad = 1;
 				break;
 			}
+			t[j] = 0;
+			if (--left == 0 && m->policy->freetables) {
+				v += BY2PG;
+				j++;
+				break;
+			}
+		}
+		clearbits(pg->used, j0, j);
+		pg->nvalid = left;
+		pg->dirty = 1;
+		if (bad)
+			return mmupanic(m, "vunmap: not mapped");
+		if (left == 0 && m->policy->freetables) {
+			ptfree(m, *pde);
+			*pde = 0;
 		}
 	}
 	return 0;

@@ -122,13 +122,6 @@ vpdb(Mmu *m)
 	return &m->pdb[PDX(m->vmap)];
 }
 
-/* The pool index of the page a page-table PDE points at. */
-int
-ptindex(uint32_t pde)
-{
-	return (PPN(pde) - PTPOOLBASE) / BY2PG;
-}
-
 /* The words of the page table a PDE points at: KADDR(PPN(pde)). */
 uint32_t *
 pdetable(const Mmu *m, uint32_t pde)

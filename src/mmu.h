@@ -141,8 +141,14 @@ enum {
 	Vpanic
 };
 
+/* The pool index of the page a page-table PDE points at. */
+static inline int
+ptindex(uint32_t pde)
+{
+	return (PPN(pde) - PTPOOLBASE) / BY2PG;
+}
+
 /* mmu.c: the pool, for the fast paths */
-int		 ptindex(uint32_t);
 int		 ptalloc(Mmu *);
 void		 ptorphan(Mmu *, uint32_t);
 void		 ptfree(Mmu *, uint32_t);
@@ -173,10 +179,23 @@ int		 vunmap(Mmu *, uint32_t, int32_t);
 void		 mmustats(Mmu *, Stats *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
-void		 ptsummary(Mmu *, Ptpage *);
+int		 stalecount(const Mmu *);
 
 /* fast.c */
-Ptpage		*ptfresh(Mmu *, uint32_t);
+void		 ptsummary(Mmu *, Ptpage *);
+
+/* The pool page of a page-table PDE, its summary brought up to date. */
+static inline Ptpage *
+ptfresh(Mmu *m, uint32_t pde)
+{
+	Ptpage *pg;
+
+	pg = &m->pool[ptindex(pde)];
+	if (pg->dirty)
+		ptsummary(m, pg);
+	return pg;
+}
+
 void		 ptset(Ptpage *, int);
 void		 ptclear(Ptpage *, int);
 int		 bmfirstfit(const uint64_t *, int);

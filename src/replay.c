@@ -16,7 +16,7 @@ const char *const resultnames[Nresult] = {
 };
 
 static int	 runevent(struct replay *, const struct event *,
-		     struct result *);
+		     struct result *, const struct result *, uint32_t);
 static uint8_t	 checkexpect(const struct expect *, const struct result *);
 static void	 extremes(struct replay *);
 
@@ -40,7 +40,8 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->pidx = policyindex(p);
 	rp->keepgoing = o ? o->keepgoing : 0;
 	rp->measure = o ? o->measure : 0;
-	if (t->nev > 0 && (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
+	if ((o == NULL || !o->stream) && t->nev > 0 &&
+	    (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
 		return -1;
 	if (rp->measure && o->history) {
 		rp->histlargest = calloc(t->nev + 1, sizeof *rp->histlargest);
@@ -77,8 +78,9 @@ extremes(struct replay *rp)
 {
 	Stats *s;
 
+	/* only what the extremes need: the rest is measured on demand */
 	s = &rp->now;
-	mmustats(&rp->m, s);
+	s->pde[Pstale] = stalecount(&rp->m);
 	s->largest[rp->pidx] = largestvmap(&rp->m, &policies[rp->pidx]);
 	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
 		rp->minlargest = s->largest[rp->pidx];
@@ -110,12 +112,15 @@ replay_free(struct replay *rp)
 	memset(rp, 0, sizeof *rp);
 }
 
-/* Run one event on the machine; fills res.  Returns its result kind. */
+/*
+ * Run one event on the machine; fills res.  For a vunmap by id, made is
+ * what its vmap gave and srcsize what that vmap was given.  Returns the
+ * result's kind.
+ */
 static int
-runevent(struct replay *rp, const struct event *e, struct result *res)
+runevent(struct replay *rp, const struct event *e, struct result *res,
+    const struct result *made, uint32_t srcsize)
 {
-	const struct event *src;
-	const struct result *made;
 	uint32_t va;
 	int32_t size;
 
@@ -135,13 +140,11 @@ runevent(struct replay *rp, const struct event *e, struct result *res)
 			return Rpanic;
 		}
 	}
-	if (e->ref >= 0) {
-		src = &rp->t->ev[e->ref];
-		made = &rp->r[e->ref];
+	if (made != NULL) {
 		if (made->kind != Rok)
 			return Rskipped;
 		va = made->va;
-		size = (e->flags & EVSIZE) ? e->size : src->size;
+		size = (e->flags & EVSIZE) ? e->size : srcsize;
 	} else {
 		va = e->va;
 		size = e->size;
@@ -174,43 +177,26 @@ checkexpect(const struct expect *x, const struct result *r)
 }
 
 /*
- * Run the next event.  Returns 1 when there was one to run, 0 at the
- * end of the trace, -1 when out of memory.
+ * Run event e, the next one, and account for it: counts, expectation,
+ * measures.  made and srcsize are for a vunmap by id (see runevent), nil
+ * and 0 otherwise.  Fills *res; its panic message is the caller's.
+ * Returns -1 when out of memory.
  */
 int
-replay_step(struct replay *rp)
+replay_feed(struct replay *rp, const struct event *e,
+    const struct result *made, uint32_t srcsize, struct result *res)
 {
-	const struct event *e;
-	struct result *res, scratch;
 	const struct expect *x;
 
-	if (rp->pos >= rp->t->nev)
-		return 0;
-	e = &rp->t->ev[rp->pos];
-	if (rp->rerun) {
-		/* The results stand; only the machine moves on. */
-		rp->pos++;
-		if (rp->panicked && !rp->keepgoing)
-			return 1;
-		rp->m.panicked = 0;
-		memset(&scratch, 0, sizeof scratch);
-		if (runevent(rp, e, &scratch) == Rpanic)
-			rp->panicked = 1;
-		return 1;
-	}
-	res = &rp->r[rp->pos];
 	x = &e->expect[rp->pidx];
 	rp->pos++;
-	if (rp->panicked && !rp->keepgoing) {
+	memset(res, 0, sizeof *res);
+	if (rp->panicked && !rp->keepgoing)
 		res->kind = Rnotrun;
-		res->exp = checkexpect(x, res);
-		if (res->exp == Eunchecked)
-			rp->expunchecked++;
-		rp->count[Rnotrun]++;
-		return 1;
+	else {
+		rp->m.panicked = 0;
+		res->kind = runevent(rp, e, res, made, srcsize);
 	}
-	rp->m.panicked = 0;
-	res->kind = runevent(rp, e, res);
 	if (res->kind == Rpanic) {
 		rp->panicked = 1;
 		if ((res->panic = strdup(rp->m.panicmsg)) == NULL)
@@ -223,14 +209,51 @@ replay_step(struct replay *rp)
 		rp->expheld++;
 	else if (res->exp == Efailed)
 		rp->expfailed++;
+	else if (res->exp == Eunchecked)
+		rp->expunchecked++;
 	rp->count[res->kind]++;
-	if (rp->measure && e->op != OPnote)
+	if (rp->measure && e->op != OPnote && res->kind != Rnotrun)
 		extremes(rp);
 	else if (rp->histlargest != NULL) {
 		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
 		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
 	}
-	return 1;
+	return 0;
+}
+
+/*
+ * Run the next event of the loaded trace.  Returns 1 when there was one
+ * to run, 0 at the end of the trace, -1 when out of memory.
+ */
+int
+replay_step(struct replay *rp)
+{
+	const struct event *e;
+	const struct result *made;
+	struct result scratch;
+	uint32_t srcsize;
+
+	if (rp->pos >= rp->t->nev)
+		return 0;
+	e = &rp->t->ev[rp->pos];
+	made = NULL;
+	srcsize = 0;
+	if (e->ref >= 0) {
+		made = &rp->r[e->ref];
+		srcsize = rp->t->ev[e->ref].size;
+	}
+	if (rp->rerun) {
+		/* The results stand; only the machine moves on. */
+		rp->pos++;
+		if (rp->panicked && !rp->keepgoing)
+			return 1;
+		rp->m.panicked = 0;
+		memset(&scratch, 0, sizeof scratch);
+		if (runevent(rp, e, &scratch, made, srcsize) == Rpanic)
+			rp->panicked = 1;
+		return 1;
+	}
+	return replay_feed(rp, e, made, srcsize, &rp->r[rp->pos]) < 0 ? -1 : 1;
 }
 
 /*

@@ -69,6 +69,7 @@ struct replayopts {
 	int	keepgoing;
 	int	measure;	/* keep the measures and their extremes */
 	int	history;	/* and, with measure, their value after each event */
+	int	stream;		/* events come one by one: keep no results */
 };
 
 extern const char *const resultnames[Nresult];
@@ -77,6 +78,8 @@ int	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
+int	 replay_feed(struct replay *, const struct event *,
+	     const struct result *, uint32_t, struct result *);
 int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
 size_t	 replay_live(const struct replay *, size_t, int **);

@@ -265,12 +265,9 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	return emitend(em);
 }
 
-/*
- * The vmapreport document.  Returns 0, or -1 when the emitter or the
- * output fails.
- */
-int
-report_yaml(FILE *f, const struct replay *rp)
+/* The vmapreport document, with the results unless summary is set. */
+static int
+yamlreport(FILE *f, const struct replay *rp, int summary)
 {
 	yaml_emitter_t em;
 	size_t i;
@@ -284,13 +281,18 @@ report_yaml(FILE *f, const struct replay *rp)
 	    emitkv(&em, "trace", trace_name(rp->t)) < 0 ||
 	    emitkv(&em, "policy", policies[rp->pidx].name) < 0 ||
 	    emitkv(&em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
-	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0 ||
-	    emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
+	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0)
 		goto out;
-	for (i = 0; i < rp->t->nev; i++)
-		if (emitresult(&em, rp, i) < 0)
+	if (!summary) {
+		if (emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
 			goto out;
-	if (emitseqend(&em) < 0 || emitstr(&em, "summary") < 0 ||
+		for (i = 0; i < rp->t->nev; i++)
+			if (emitresult(&em, rp, i) < 0)
+				goto out;
+		if (emitseqend(&em) < 0)
+			goto out;
+	}
+	if (emitstr(&em, "summary") < 0 ||
 	    report_yamlsummary(&em, rp) < 0 || emitend(&em) < 0 ||
 	    emit_finish(&em) < 0)
 		goto out;
@@ -298,4 +300,21 @@ report_yaml(FILE *f, const struct replay *rp)
 out:
 	yaml_emitter_delete(&em);
 	return rv;
+}
+
+/*
+ * The vmapreport document.  Returns 0, or -1 when the emitter or the
+ * output fails.
+ */
+int
+report_yaml(FILE *f, const struct replay *rp)
+{
+	return yamlreport(f, rp, 0);
+}
+
+/* The vmapreport document without the results: the summary alone. */
+int
+report_yaml_summary(FILE *f, const struct replay *rp)
+{
+	return yamlreport(f, rp, 1);
 }

@@ -259,3 +259,22 @@ mmustats(Mmu *m, Stats *s)
 	s->ptleaked = m->ptleaked;
 	s->frag = s->free ? 1.0 - (double)s->largestrun / s->free : 0.0;
 }
+
+/* The stale tables of the vmap: page tables with no valid PTE. */
+int
+stalecount(const Mmu *m)
+{
+	const uint32_t *pd;
+	uint32_t pde;
+	int i, n, np;
+
+	pd = &m->pdb[PDX(m->vmap)];
+	np = vpdbsize(m);
+	for (i = n = 0; i < np; i++) {
+		pde = pd[i];
+		if ((pde & (PTEVALID | PTESIZE)) == PTEVALID &&
+		    m->pool[ptindex(pde)].nvalid == 0)
+			n++;
+	}
+	return n;
+}

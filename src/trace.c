@@ -46,12 +46,19 @@ const char *const expectnames[] = {
 	"", "ok", "fail", "refused", "skipped", "panic", ""
 };
 
-/* One id's life while loading: the vmap that holds it, or where it ended. */
+/* A live id while loading: the vmap that made it.  Gone when unmapped. */
 struct idslot {
-	const char	*key;
+	char		*key;		/* owned */
 	uint32_t	 hash;
-	int		 live;		/* index of the vmap event, or -1 */
-	int		 ended;		/* line of the vunmap that freed it */
+	int		 live;		/* index of the vmap event, if stored */
+	int		 line;		/* the vmap's line */
+	void		*user;		/* a sink's, while the id is live */
+};
+
+/* Where the live set grew to each size, for the limit on live ids. */
+struct livemark {
+	int	line;
+	int	col;
 };
 
 struct loader {
@@ -63,6 +70,11 @@ struct loader {
 	FILE		*f;		/* the input, or nil for a string */
 	size_t		 nlive;		/* ids live now */
 	size_t		 maxlive;
+	struct livemark	*maxat;		/* [k]: where k+1 ids were first live */
+	const struct tracesink *sk;	/* events go here, not into the trace */
+	int		 inevents;	/* the events key has been read */
+	void		**user;		/* the current event's id's sink slot */
+	long		 unmapped;	/* its slot, to delete after the sink */
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
@@ -508,14 +520,39 @@ idlookup(struct loader *L, const char *s, int add)
 		if (sl->hash == h && strcmp(sl->key, s) == 0)
 			return sl;
 	}
-	if (!add)
+	if (!add || (sl->key = strdup(s)) == NULL)
 		return NULL;
-	sl->key = s;
 	sl->hash = h;
 	sl->live = -1;
-	sl->ended = 0;
+	sl->user = NULL;
 	L->nids++;
 	return sl;
+}
+
+/*
+ * Delete slot i: linear probing with backward shift, so that no
+ * tombstones are left and the table stays as large as the live set.
+ */
+static void
+iddelete(struct loader *L, size_t i)
+{
+	size_t j, k, mask;
+
+	mask = L->idcap - 1;
+	free(L->ids[i].key);
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (L->ids[j].key == NULL)
+			break;
+		k = L->ids[j].hash & mask;
+		/* slot j may move to i unless its home lies in (i, j] */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			L->ids[i] = L->ids[j];
+			i = j;
+		}
+	}
+	L->ids[i].key = NULL;
+	L->nids--;
 }
 
 /*
@@ -525,36 +562,41 @@ idlookup(struct loader *L, const char *s, int add)
 static int
 liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 {
+	struct livemark *nat;
 	struct idslot *sl;
-	int idx;
 
-	idx = L->t->nev;
 	if (e->op == OPvmap) {
 		if ((sl = idlookup(L, e->id, 1)) == NULL)
 			return failat(L, NULL, "out of memory");
-		if (sl->live >= 0)
+		if (sl->key != NULL && sl->live != -1)
 			return failat(L, idmk, "id '%.40s' is still live "
-			    "(mapped at line %d)", e->id,
-			    L->t->ev[sl->live].line);
-		sl->key = e->id;	/* the newest owner */
-		sl->live = idx;
-		if (++L->nlive > L->maxlive)
+			    "(mapped at line %d)", e->id, sl->line);
+		sl->live = L->sk ? -2 : (int)L->t->nev;
+		sl->line = e->line;
+		L->user = &sl->user;
+		if (++L->nlive > L->maxlive) {
+			nat = realloc(L->maxat, L->nlive * sizeof *nat);
+			if (nat == NULL)
+				return failat(L, NULL, "out of memory");
+			L->maxat = nat;
+			nat[L->nlive - 1].line = e->line;
+			nat[L->nlive - 1].col = e->col;
 			L->maxlive = L->nlive;
+		}
 		return 0;
 	}
-	sl = idlookup(L, e->id, 0);
-	if (sl == NULL)
-		return failat(L, idmk, "id '%.40s' is not live (never mapped)",
-		    e->id);
-	if (sl->live < 0)
-		return failat(L, idmk, "id '%.40s' is not live (unmapped at "
-		    "line %d)", e->id, sl->ended);
-	e->ref = sl->live;
-	free(e->id);
-	e->id = L->t->ev[sl->live].id;
-	e->flags &= ~EVOWNID;
-	sl->live = -1;
-	sl->ended = e->line;
+	if ((sl = idlookup(L, e->id, 0)) == NULL)
+		return failat(L, idmk, "id '%.40s' is not live (never mapped, "
+		    "or unmapped already)", e->id);
+	e->flags |= EVBYID;
+	if (sl->live >= 0) {
+		e->ref = sl->live;
+		free(e->id);
+		e->id = L->t->ev[sl->live].id;
+		e->flags &= ~EVOWNID;
+	}
+	L->user = &sl->user;
+	L->unmapped = sl - L->ids;
 	L->nlive--;
 	return 0;
 }
@@ -622,29 +664,37 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 	return 0;
 }
 
-/* One event: a mapping of keys to values, appended to the trace. */
+/*
+ * One event: a mapping of keys to values, appended to the trace, or
+ * given to the sink.
+ */
 static int
 loadevent(struct loader *L)
 {
 	struct trace *t;
-	struct event *e, *nev;
+	struct event *e, *nev, one;
 	yaml_mark_t start, keymk[Nkey];
 	unsigned have;
 	uint64_t v;
 	size_t ncap;
 	char *s;
-	int k;
+	int k, rv;
 
 	t = L->t;
 	start = L->ev.start_mark;
-	if (t->nev == t->evcap) {
+	L->user = NULL;
+	L->unmapped = -1;
+	if (L->sk != NULL)
+		e = &one;
+	else if (t->nev == t->evcap) {
 		ncap = t->evcap ? 2 * t->evcap : 64;
 		if ((nev = realloc(t->ev, ncap * sizeof *nev)) == NULL)
 			return failat(L, NULL, "out of memory");
 		t->ev = nev;
 		t->evcap = ncap;
 	}
-	e = &t->ev[t->nev];
+	if (L->sk == NULL)
+		e = &t->ev[t->nev];
 	memset(e, 0, sizeof *e);
 	e->ref = -1;
 	e->line = start.line + 1;
@@ -760,7 +810,19 @@ loadevent(struct loader *L)
 	if (checkevent(L, e, &start, keymk, have) < 0)
 		goto bad;
 	t->nev++;
-	return 0;
+	rv = 0;
+	if (L->sk != NULL) {
+		rv = L->sk->event(L->sk->arg, t, e, L->user);
+		if (rv < 0)
+			failat(L, &start, "out of memory");
+		if (e->flags & EVOWNID)
+			free(e->id);
+		free(e->text);
+		free(e->note);
+	}
+	if (L->unmapped >= 0)
+		iddelete(L, L->unmapped);
+	return rv;
 bad:
 	if (e->flags & EVOWNID)
 		free(e->id);
@@ -945,6 +1007,8 @@ loadtop(struct loader *L)
 			    getstr(L, "description", &t->description) < 0)
 				return -1;
 		} else if (strcmp(s, "machine") == 0) {
+			if (L->inevents)
+				t->machinelate = 1;
 			if (have & 8)
 				return failat(L, &L->ev.start_mark,
 				    "machine given twice");
@@ -956,6 +1020,7 @@ loadtop(struct loader *L)
 				return failat(L, &L->ev.start_mark,
 				    "events given twice");
 			have |= 16;
+			L->inevents = 1;
 			if (loadevents(L) < 0)
 				return -1;
 		} else
@@ -995,29 +1060,17 @@ trace_init(struct trace *t)
 static int
 checklive(struct loader *L)
 {
-	const struct event *e;
 	yaml_mark_t mk;
-	size_t i, n, limit;
+	size_t limit;
 
 	limit = L->t->machine.vmapsize / BY2PG;
-	if (L->maxlive <= limit || L->t->nev == 0)
+	if (L->maxlive <= limit)
 		return 0;
-	n = 0;
-	e = &L->t->ev[0];
-	for (i = 0; i < L->t->nev; i++) {
-		e = &L->t->ev[i];
-		if (e->op == OPvmap && e->id != NULL)
-			n++;
-		else if (e->op == OPvunmap && e->ref >= 0)
-			n--;
-		if (n > limit)
-			break;
-	}
 	memset(&mk, 0, sizeof mk);
-	mk.line = e->line - 1;
-	mk.column = e->col - 1;
+	mk.line = L->maxat[limit].line - 1;
+	mk.column = L->maxat[limit].col - 1;
 	return failat(L, &mk, "%zu ids live at once: more than the %zu pages "
-	    "of the vmap", n, limit);
+	    "of the vmap", limit + 1, limit);
 }
 
 /*
@@ -1026,9 +1079,11 @@ checklive(struct loader *L)
  */
 static int
 loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
-    const unsigned char *buf, size_t len, char *err, size_t errlen)
+    const unsigned char *buf, size_t len, const struct tracesink *sk,
+    char *err, size_t errlen)
 {
 	struct loader L;
+	size_t i;
 	int rv;
 
 	trace_init(t);
@@ -1039,6 +1094,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	L.err = err;
 	L.errlen = errlen;
 	L.t = t;
+	L.sk = sk;
 	if ((t->file = strdup(L.file)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", L.file);
 		return -1;
@@ -1063,9 +1119,38 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 			yaml_event_delete(&L.ev);
 		yaml_parser_delete(&L.parser);
 	}
+	for (i = 0; i < L.idcap; i++) {
+		if (L.ids[i].key == NULL)
+			continue;
+		if (L.ids[i].user != NULL && sk != NULL)
+			sk->release(sk->arg, L.ids[i].user);
+		free(L.ids[i].key);
+	}
 	free(L.ids);
+	free(L.maxat);
 	if (rv < 0)
 		trace_free(t);
+	return rv;
+}
+
+/* Load path ("-" is standard input), with or without a sink. */
+static int
+loadpath(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	FILE *f;
+	int rv;
+
+	if (strcmp(path, "-") == 0)
+		return loadfrom(t, "<stdin>", NULL, stdin, NULL, 0, sk, err,
+		    errlen);
+	if ((f = fopen(path, "rb")) == NULL) {
+		trace_init(t);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rv = loadfrom(t, path, path, f, NULL, 0, sk, err, errlen);
+	fclose(f);
 	return rv;
 }
 
@@ -1076,19 +1161,22 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 int
 trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 {
-	FILE *f;
-	int rv;
+	return loadpath(t, path, NULL, err, errlen);
+}
 
-	if (strcmp(path, "-") == 0)
-		return loadfrom(t, "<stdin>", NULL, stdin, NULL, 0, err, errlen);
-	if ((f = fopen(path, "rb")) == NULL) {
-		trace_init(t);
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rv = loadfrom(t, path, path, f, NULL, 0, err, errlen);
-	fclose(f);
-	return rv;
+/*
+ * Read the trace in path, giving each event to sk instead of keeping it:
+ * memory follows the live ids, not the trace's length.  t gets the
+ * header and the count of events.  The events are checked as they come:
+ * an error may follow events already given, and then nothing the sink
+ * made of them stands.  If machine follows events, t->machinelate is
+ * set: the sink saw them under the default machine.
+ */
+int
+trace_stream(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	return loadpath(t, path, sk, err, errlen);
 }
 
 /* Load a trace from the len bytes at buf, named name in messages. */
@@ -1096,7 +1184,7 @@ int
 trace_loadmem(struct trace *t, const char *name, const void *buf, size_t len,
     char *err, size_t errlen)
 {
-	return loadfrom(t, name, NULL, NULL, buf, len, err, errlen);
+	return loadfrom(t, name, NULL, NULL, buf, len, NULL, err, errlen);
 }
 
 /* Free what trace_load made. */
@@ -1105,7 +1193,7 @@ trace_free(struct trace *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nev; i++) {
+	for (i = 0; t->ev != NULL && i < t->nev; i++) {
 		if (t->ev[i].flags & EVOWNID)
 			free(t->ev[i].id);
 		free(t->ev[i].text);

@@ -41,6 +41,7 @@ struct expect {
 #define EVVA	0x02	/* va given */
 #define EVTIME	0x04	/* t given */
 #define EVOWNID	0x08	/* id is this event's own copy */
+#define EVBYID	0x10	/* a vunmap by id */
 
 struct event {
 	uint8_t		 op;
@@ -67,6 +68,7 @@ struct machine {
 };
 
 struct trace {
+	int		 machinelate;	/* streamed: machine came after events */
 	char		*file;
 	char		*name;
 	char		*description;
@@ -76,6 +78,18 @@ struct trace {
 	size_t		 evcap;
 };
 
+/*
+ * Where trace_stream sends events.  user points at a slot of the id's
+ * (nil for events without one) that keeps its value from the vmap to the
+ * vunmap by id; the sink frees what it put there at that vunmap, and
+ * release frees what is left of live ids at the end.
+ */
+struct tracesink {
+	int	(*event)(void *, struct trace *, const struct event *, void **);
+	void	(*release)(void *, void *);
+	void	*arg;
+};
+
 extern const char *const opnames[Nop];
 extern const char *const expectnames[];
 
@@ -83,6 +97,8 @@ void		 trace_init(struct trace *);
 int		 trace_load(struct trace *, const char *, char *, size_t);
 int		 trace_loadmem(struct trace *, const char *, const void *, size_t,
 		     char *, size_t);
+int		 trace_stream(struct trace *, const char *,
+		     const struct tracesink *, char *, size_t);
 int		 trace_append(struct trace *, const struct event *);
 int		 trace_write(FILE *, const struct trace *);
 int		 trace_writefile(const char *, const struct trace *, char *,

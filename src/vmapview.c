@@ -40,6 +40,7 @@ struct opts {
 	const char		*keys;
 	const char		*savescreen;
 	int			 ascii;
+	int			 summary;
 	struct genopts		 gen;
 };
 
@@ -60,7 +61,7 @@ static const struct cmd cmds[] = {
 	  "the interactive view (two policies: side by side); ? for keys" },
 	{ "replay", cmd_replay,
 	  "replay [-p POLICY] [--kernel labs|9front] [--pse on|off]\n"
-	  "                [--format text|yaml] [--keep-going]\n"
+	  "                [--format text|yaml] [--keep-going] [--summary]\n"
 	  "                [--record-expect OUT] TRACE",
 	  "replay TRACE under a policy: one result per event and a summary" },
 	{ "check", cmd_check, "check TRACE...",
@@ -98,7 +99,8 @@ enum {
 	Ofill,
 	Okeys,
 	Osave,
-	Oascii
+	Oascii,
+	Osummary
 };
 
 static const struct option longopts[] = {
@@ -118,6 +120,7 @@ static const struct option longopts[] = {
 	{ "keys", required_argument, NULL, Okeys },
 	{ "save-screen", required_argument, NULL, Osave },
 	{ "ascii", no_argument, NULL, Oascii },
+	{ "summary", no_argument, NULL, Osummary },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -303,6 +306,9 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 		case Oascii:
 			o->ascii = 1;
 			break;
+		case Osummary:
+			o->summary = 1;
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -484,6 +490,121 @@ cmd_gen(int argc, char **argv)
 	return finish(0);
 }
 
+/*
+ * A replay fed by trace_stream: the event is run under the policy as it
+ * is read, nothing of it kept but what a vmap by id made, until its
+ * vunmap.
+ */
+struct stream {
+	const struct replayopts	*ro;
+	const Policy		*policy;
+	struct replay		 rp;
+	int			 started;
+};
+
+/* What a vmap by id made, for its vunmap. */
+struct idmade {
+	struct result	made;
+	uint32_t	size;
+};
+
+static int
+stream_event(void *arg, struct trace *t, const struct event *e,
+    void **user)
+{
+	struct stream *st;
+	struct idmade *im;
+	struct result res;
+	int rv;
+
+	st = arg;
+	if (!st->started) {
+		/* the machine is known once events begin (or never) */
+		if (replay_init(&st->rp, t, st->policy, st->ro) < 0)
+			return -1;
+		st->started = 1;
+	}
+	im = NULL;
+	if (e->op == OPvunmap && (e->flags & EVBYID))
+		im = *user;
+	rv = replay_feed(&st->rp, e, im ? &im->made : NULL, im ? im->size : 0,
+	    &res);
+	free(res.panic);
+	if (im != NULL) {
+		free(im);
+		*user = NULL;
+	}
+	if (rv == 0 && e->op == OPvmap && user != NULL) {
+		if ((im = malloc(sizeof *im)) == NULL)
+			return -1;
+		im->made = res;
+		im->made.panic = NULL;
+		im->size = e->size;
+		*user = im;
+	}
+	return rv;
+}
+
+static void
+stream_release(void *arg, void *user)
+{
+	free(user);
+}
+
+/*
+ * replay --summary: stream the trace through the replay, keeping no
+ * event; memory follows the live mappings.  A trace whose machine comes
+ * after its events is read again, kept.
+ */
+static int
+replay_summary(const char *path, struct opts *o)
+{
+	struct tracesink sk;
+	struct stream st;
+	struct trace t;
+	char err[512];
+	int status;
+
+	memset(&st, 0, sizeof st);
+	o->ro.stream = 1;
+	st.ro = &o->ro;
+	st.policy = o->policy;
+	sk.event = stream_event;
+	sk.release = stream_release;
+	sk.arg = &st;
+	if (trace_stream(&t, path, &sk, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		if (st.started)
+			replay_free(&st.rp);
+		return EXITUSAGE;
+	}
+	if (!st.started || t.machinelate) {
+		/* no event, or events seen under the default machine */
+		if (st.started)
+			replay_free(&st.rp);
+		trace_free(&t);
+		if (load(&t, path) < 0)
+			return EXITUSAGE;
+		o->ro.stream = 0;
+		if (replay_init(&st.rp, &t, o->policy, &o->ro) < 0 ||
+		    replay_run(&st.rp, t.nev) < 0)
+			fatal("out of memory");
+	}
+	st.rp.t = &t;
+	if (o->yaml) {
+		if (report_yaml_summary(stdout, &st.rp) < 0)
+			fprintf(stderr, "%s: writing the report failed\n",
+			    progname);
+	} else {
+		report_heading(stdout, &st.rp);
+		report_summary(stdout, &st.rp);
+	}
+	status = replay_status(&st.rp);
+	replay_free(&st.rp);
+	trace_free(&t);
+	return finish(status);
+}
+
 static int
 cmd_replay(int argc, char **argv)
 {
@@ -493,9 +614,17 @@ cmd_replay(int argc, char **argv)
 	int first, status;
 
 	if ((first = parseopts(argc, argv, "policy kernel pse format "
-	    "keep-going record-expect", &o)) < 0)
+	    "keep-going record-expect summary", &o)) < 0)
 		return EXITUSAGE;
 	o.ro.measure = 1;
+	if (o.summary && o.recordexpect == NULL) {
+		if (first != argc - 1)
+			return usageerr("%s: one TRACE, please", argv[0]);
+		if (o.nplist > 1)
+			return usageerr("%s: one policy, please (compare takes "
+			    "several)", argv[0]);
+		return replay_summary(argv[first], &o);
+	}
 	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
 		return EXITUSAGE;
 	if (o.recordexpect != NULL && recordexpect(o.recordexpect, &t, &rp)
