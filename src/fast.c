@@ -264,7 +264,7 @@ spanfixed_vmapalloc_fast(Mmu *m, uint32_t size)
 int
 pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 {
-	uint32_t flag, off, *pde, *t;
+	uint32_t flag, off, *pde, *t, w;
 	uint64_t end;
 	Ptpage *pg;
 	int i, j, j0;
@@ -297,11 +297,12 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		end = (uint64_t)off + (uint64_t)(WD2PG - j) * BY2PG;
 		if (end > size)
 			end = size;
-		for (; off < end; off += BY2PG, j++)
+		w = (pa + off) | flag | PTEVALID;
+		for (; off < end; off += BY2PG, j++, w += BY2PG) {
 			if (t[j] & PTEVALID)
 				break;
-			else
-				t[j] = (pa + off) | flag | PTEVALID;
+			t[j] = w;
+		}
 		/* account for what was written, panic or not */
 		setbits(pg->used, j0, j);
 		pg->nvalid += j - j0;
@@ -321,7 +322,7 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 	uint64_t v, vae, end;
 	uint32_t *pde, *t;
 	Ptpage *pg;
-	int j, j0, left, bad;
+	int j, j0, left, bad, n, k;
 
 	v = va;
 	if (m->kernel == Klabs)
@@ -354,18 +355,20 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 			end = vae;
 		left = pg->nvalid;
 		bad = 0;
-		for (; v < end; v += BY2PG, j++) {
-			if (!(t[j] & PTEVALID)) {
+		/* the pages to clear here; reclaim stops at the table's last */
+		n = (end - v) / BY2PG;
+		if (m->policy->freetables && n > left)
+			n = left;
+		for (k = 0; k < n; k++) {
+			if (!(t[j + k] & PTEVALID)) {
 				bad = 1;
 				break;
 			}
-			t[j] = 0;
-			if (--left == 0 && m->policy->freetables) {
-				v += BY2PG;
-				j++;
-				break;
-			}
+			t[j + k] = 0;
 		}
+		left -= k;
+		v += (uint64_t)k * BY2PG;
+		j += k;
 		clearbits(pg->used, j0, j);
 		pg->nvalid = left;
 		pg->dirty = 1;

@@ -722,20 +722,34 @@ cmd_view(int argc, char **argv)
 	return status;
 }
 
+/* check's sink: the events are checked as they are read; nothing more. */
+static int
+check_event(void *arg, struct trace *t, const struct event *e, void **user)
+{
+	return 0;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
+	struct tracesink sk;
 	struct opts o;
 	struct trace t;
+	char err[512];
 	int first, i, status;
 
 	if ((first = parseopts(argc, argv, "", &o)) < 0)
 		return EXITUSAGE;
 	if (first == argc)
 		return usageerr("%s: which TRACE?", argv[0]);
+	sk.event = check_event;
+	sk.release = stream_release;
+	sk.arg = NULL;
 	status = 0;
 	for (i = first; i < argc; i++) {
-		if (load(&t, argv[i]) < 0) {
+		/* streamed: memory follows the live ids */
+		if (trace_stream(&t, argv[i], &sk, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
 			status = EXITUSAGE;
 			continue;
 		}
