@@ -13,6 +13,7 @@
 #include "config.h"
 #include "compare.h"
 #include "gen.h"
+#include "import.h"
 #include "ui.h"
 #include "replay.h"
 #include "report.h"
@@ -41,6 +42,7 @@ struct opts {
 	const char		*savescreen;
 	int			 ascii;
 	int			 summary;
+	int			 noexpect;
 	struct genopts		 gen;
 };
 
@@ -50,6 +52,7 @@ static int	cmd_dump(int, char **);
 static int	cmd_compare(int, char **);
 static int	cmd_gen(int, char **);
 static int	cmd_view(int, char **);
+static int	cmd_import(int, char **);
 static int	cmd_policies(int, char **);
 static int	cmd_help(int, char **);
 static int	cmd_version(int, char **);
@@ -78,6 +81,9 @@ static const struct cmd cmds[] = {
 	  "gen devtest|boot|churn|staircase [--seed N] [--events N]\n"
 	  "                [--pokes N] [--pdes N] [--fill F] [-o FILE]",
 	  "write a generated trace (to standard output by default)" },
+	{ "import", cmd_import,
+	  "import [-p POLICY | --no-expect] [-o FILE] LOG",
+	  "a console log of vmap/vunmap lines into a trace (vmaptrace(5))" },
 	{ "policies", cmd_policies, "policies",
 	  "list the allocation policies" },
 	{ "help", cmd_help, "help", "this text" },
@@ -100,7 +106,8 @@ enum {
 	Okeys,
 	Osave,
 	Oascii,
-	Osummary
+	Osummary,
+	Onoexpect
 };
 
 static const struct option longopts[] = {
@@ -121,6 +128,7 @@ static const struct option longopts[] = {
 	{ "save-screen", required_argument, NULL, Osave },
 	{ "ascii", no_argument, NULL, Oascii },
 	{ "summary", no_argument, NULL, Osummary },
+	{ "no-expect", no_argument, NULL, Onoexpect },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -308,6 +316,9 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case Osummary:
 			o->summary = 1;
+			break;
+		case Onoexpect:
+			o->noexpect = 1;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -720,6 +731,64 @@ cmd_view(int argc, char **argv)
 	    &o.ro, o.keys, o.savescreen, o.ascii);
 	trace_free(&t);
 	return status;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	struct importstats st;
+	struct opts o;
+	struct trace t;
+	char err[512], desc[512];
+	const char *base;
+	FILE *f;
+	int first, rv;
+
+	if ((first = parseopts(argc, argv, "policy output no-expect", &o)) < 0)
+		return EXITUSAGE;
+	if (first != argc - 1)
+		return usageerr("%s: one LOG, please", argv[0]);
+	if (strcmp(argv[first], "-") == 0)
+		f = stdin;
+	else if ((f = fopen(argv[first], "r")) == NULL) {
+		fprintf(stderr, "%s: %s\n", argv[first], strerror(errno));
+		return EXITUSAGE;
+	}
+	rv = import_log(f, strcmp(argv[first], "-") == 0 ? "<stdin>" :
+	    argv[first], o.noexpect ? -1 : policyindex(o.policy), &t, &st);
+	if (f != stdin)
+		fclose(f);
+	if (rv < 0) {
+		fprintf(stderr, "%s\n", st.err);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
+	base = strrchr(argv[first], '/');
+	base = base ? base + 1 : argv[first];
+	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
+	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
+	    st.skipped, o.noexpect ? "" : "  The addresses the kernel gave "
+	    "are the expectations of its policy.");
+	if ((t.name = strdup(base)) == NULL ||
+	    (t.description = strdup(desc)) == NULL)
+		fatal("out of memory");
+	fprintf(stderr, "%s: %zu lines, %zu events, %zu skipped", base,
+	    st.lines, st.events, st.skipped);
+	if (st.unknown)
+		fprintf(stderr, " (%zu vunmaps of unknown addresses without a "
+		    "size)", st.unknown);
+	if (st.rawunmaps)
+		fprintf(stderr, ", %zu vunmaps kept as raw addresses",
+		    st.rawunmaps);
+	fputc('\n', stderr);
+	if (trace_writefile(o.output ? o.output : "-", &t, err, sizeof err)
+	    < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
+	trace_free(&t);
+	return finish(0);
 }
 
 /* check's sink: the events are checked as they are read; nothing more. */
