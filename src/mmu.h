@@ -179,7 +179,7 @@ int		 vunmap(Mmu *, uint32_t, int32_t);
 void		 mmustats(Mmu *, Stats *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
-int		 stalecount(const Mmu *);
+void		 leancount(const Mmu *, int *, uint32_t *);
 
 /* fast.c */
 void		 ptsummary(Mmu *, Ptpage *);

@@ -46,7 +46,9 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	if (rp->measure && o->history) {
 		rp->histlargest = calloc(t->nev + 1, sizeof *rp->histlargest);
 		rp->histstale = calloc(t->nev + 1, sizeof *rp->histstale);
-		if (rp->histlargest == NULL || rp->histstale == NULL)
+		rp->histfree = calloc(t->nev + 1, sizeof *rp->histfree);
+		if (rp->histlargest == NULL || rp->histstale == NULL ||
+		    rp->histfree == NULL)
 			return -1;
 	}
 	if (rp->measure)
@@ -80,7 +82,7 @@ extremes(struct replay *rp)
 
 	/* only what the extremes need: the rest is measured on demand */
 	s = &rp->now;
-	s->pde[Pstale] = stalecount(&rp->m);
+	leancount(&rp->m, &s->pde[Pstale], &s->free);
 	s->largest[rp->pidx] = largestvmap(&rp->m, &policies[rp->pidx]);
 	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
 		rp->minlargest = s->largest[rp->pidx];
@@ -93,6 +95,7 @@ extremes(struct replay *rp)
 	if (rp->histlargest != NULL) {
 		rp->histlargest[rp->pos] = s->largest[rp->pidx];
 		rp->histstale[rp->pos] = s->pde[Pstale];
+		rp->histfree[rp->pos] = s->free;
 	}
 }
 
@@ -108,6 +111,7 @@ replay_free(struct replay *rp)
 	free(rp->r);
 	free(rp->histlargest);
 	free(rp->histstale);
+	free(rp->histfree);
 	mmufree(&rp->m);
 	memset(rp, 0, sizeof *rp);
 }
@@ -217,6 +221,7 @@ replay_feed(struct replay *rp, const struct event *e,
 	else if (rp->histlargest != NULL) {
 		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
 		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
+		rp->histfree[rp->pos] = rp->histfree[rp->pos - 1];
 	}
 	return 0;
 }

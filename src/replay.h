@@ -57,6 +57,7 @@ struct replay {
 	size_t			 maxstaleat;
 	uint32_t		*histlargest;	/* after each event, if set */
 	uint16_t		*histstale;
+	uint32_t		*histfree;
 
 	/* results already known: run events for the state alone */
 	int			 rerun;

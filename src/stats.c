@@ -260,21 +260,29 @@ mmustats(Mmu *m, Stats *s)
 	s->frag = s->free ? 1.0 - (double)s->largestrun / s->free : 0.0;
 }
 
-/* The stale tables of the vmap: page tables with no valid PTE. */
-int
-stalecount(const Mmu *m)
+/*
+ * The two measures kept after every event, cheaply: the stale tables
+ * (page tables with no valid PTE) and the free pages.
+ */
+void
+leancount(const Mmu *m, int *stale, uint32_t *free)
 {
 	const uint32_t *pd;
 	uint32_t pde;
-	int i, n, np;
+	int i, np, nv;
 
 	pd = &m->pdb[PDX(m->vmap)];
 	np = vpdbsize(m);
-	for (i = n = 0; i < np; i++) {
+	*stale = 0;
+	*free = 0;
+	for (i = 0; i < np; i++) {
 		pde = pd[i];
-		if ((pde & (PTEVALID | PTESIZE)) == PTEVALID &&
-		    m->pool[ptindex(pde)].nvalid == 0)
-			n++;
+		if (!(pde & PTEVALID))
+			*free += WD2PG;
+		else if (!(pde & PTESIZE)) {
+			nv = m->pool[ptindex(pde)].nvalid;
+			*free += WD2PG - nv;
+			*stale += nv == 0;
+		}
 	}
-	return n;
 }

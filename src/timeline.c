@@ -54,6 +54,7 @@ timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
 	tl->cur.rerun = 1;
 	tl->cur.histlargest = NULL;
 	tl->cur.histstale = NULL;
+	tl->cur.histfree = NULL;
 	memset(&tl->cur.m, 0, sizeof tl->cur.m);
 	tl->cur.m.pool = NULL;
 	if (mmucopy(&tl->cur.m, &tl->cp[0].m) < 0)

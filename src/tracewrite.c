@@ -6,11 +6,9 @@
  * to a temporary file in the same directory and renamed into place, so
  * an error never leaves a truncated file.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "emit.h"
 #include "mmu.h"
@@ -154,6 +152,12 @@ out:
 	return rv;
 }
 
+static int
+writetrace(FILE *f, void *t)
+{
+	return trace_write(f, t);
+}
+
 /*
  * Write t to path through a temporary file renamed into place; "-" is
  * standard output.  Returns -1 with a message in err.
@@ -162,57 +166,7 @@ int
 trace_writefile(const char *path, const struct trace *t, char *err,
     size_t errlen)
 {
-	char *tmp;
-	FILE *f;
-	int fd, rv, saved;
-
-	if (strcmp(path, "-") == 0) {
-		if (trace_write(stdout, t) < 0 || fflush(stdout) != 0) {
-			snprintf(err, errlen, "writing the trace: %s",
-			    strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	sprintf(tmp, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return -1;
-	}
-	rv = trace_write(f, t);
-	saved = errno;
-	if (fflush(f) != 0 || ferror(f)) {
-		rv = -1;
-		saved = errno;
-	}
-	if (fsync(fileno(f)) != 0 && rv == 0) {
-		rv = -1;
-		saved = errno;
-	}
-	if (fclose(f) != 0 && rv == 0) {
-		rv = -1;
-		saved = errno;
-	}
-	if (rv == 0 && rename(tmp, path) != 0) {
-		rv = -1;
-		saved = errno;
-	}
-	if (rv < 0) {
-		unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, saved ? strerror(saved) :
-		    "the YAML emitter failed");
-	}
-	free(tmp);
-	return rv;
+	return writeatomic(path, writetrace, (void *)t, err, errlen);
 }
 
 /*

@@ -2,9 +2,12 @@
  * Helpers for every command: the impossible-state exit and the human
  * form of sizes.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -53,4 +56,69 @@ fmtbytes(char *buf, size_t len, uint64_t v)
 		}
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
+}
+
+/*
+ * Write a file through fn: to a temporary file beside path, flushed and
+ * synced, then renamed into place, so that an error never leaves a
+ * truncated or clobbered file.  "-" is standard output.  Returns -1
+ * with a message in err.
+ */
+int
+writeatomic(const char *path, int (*fn)(FILE *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	char *tmp;
+	FILE *f;
+	int fd, rv, saved;
+
+	if (strcmp(path, "-") == 0) {
+		if (fn(stdout, arg) < 0 || fflush(stdout) != 0) {
+			snprintf(err, errlen, "writing the output: %s",
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if ((tmp = malloc(strlen(path) + 16)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	f = NULL;
+	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	errno = 0;
+	rv = fn(f, arg);
+	saved = errno;
+	if (fflush(f) != 0 || ferror(f)) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == 0 && fsync(fileno(f)) != 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (fclose(f) != 0 && rv == 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == 0 && rename(tmp, path) != 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv < 0) {
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, saved ? strerror(saved) :
+		    "the writer failed");
+	}
+	free(tmp);
+	return rv;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 extern const char *progname;
 extern void (*fatalhook)(void);
@@ -14,5 +15,7 @@ extern void (*fatalhook)(void);
 void	 fatal(const char *, ...)
 	     __attribute__((format(printf, 1, 2), noreturn));
 char	*fmtbytes(char *, size_t, uint64_t);
+int	 writeatomic(const char *, int (*)(FILE *, void *), void *, char *,
+	     size_t);
 
 #endif

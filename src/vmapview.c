@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "compare.h"
+#include "export.h"
 #include "gen.h"
 #include "import.h"
 #include "ui.h"
@@ -43,6 +44,7 @@ struct opts {
 	int			 ascii;
 	int			 summary;
 	int			 noexpect;
+	int			 plot;
 	struct genopts		 gen;
 };
 
@@ -53,6 +55,7 @@ static int	cmd_compare(int, char **);
 static int	cmd_gen(int, char **);
 static int	cmd_view(int, char **);
 static int	cmd_import(int, char **);
+static int	cmd_export(int, char **);
 static int	cmd_policies(int, char **);
 static int	cmd_help(int, char **);
 static int	cmd_version(int, char **);
@@ -84,6 +87,10 @@ static const struct cmd cmds[] = {
 	{ "import", cmd_import,
 	  "import [-p POLICY | --no-expect] [-o FILE] LOG",
 	  "a console log of vmap/vunmap lines into a trace (vmaptrace(5))" },
+	{ "export", cmd_export,
+	  "export [--at N] [-p POLICY] [--plot] [--kernel K] [--pse on|off]\n"
+	  "                [-o FILE] TRACE",
+	  "the map after event N (or, --plot, the measures) as SVG" },
 	{ "policies", cmd_policies, "policies",
 	  "list the allocation policies" },
 	{ "help", cmd_help, "help", "this text" },
@@ -107,7 +114,8 @@ enum {
 	Osave,
 	Oascii,
 	Osummary,
-	Onoexpect
+	Onoexpect,
+	Oplot
 };
 
 static const struct option longopts[] = {
@@ -129,6 +137,7 @@ static const struct option longopts[] = {
 	{ "ascii", no_argument, NULL, Oascii },
 	{ "summary", no_argument, NULL, Osummary },
 	{ "no-expect", no_argument, NULL, Onoexpect },
+	{ "plot", no_argument, NULL, Oplot },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -243,7 +252,7 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 	opterr = 0;
 	for (;;) {
 		idx = -1;
-		ch = getopt_long(argc, argv, "+p:o:h", longopts, &idx);
+		ch = getopt_long(argc, argv, "p:o:h", longopts, &idx);
 		if (ch == -1)
 			break;
 		if (ch == '?') {
@@ -319,6 +328,9 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case Onoexpect:
 			o->noexpect = 1;
+			break;
+		case Oplot:
+			o->plot = 1;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -731,6 +743,72 @@ cmd_view(int argc, char **argv)
 	    &o.ro, o.keys, o.savescreen, o.ascii);
 	trace_free(&t);
 	return status;
+}
+
+/* What export writes: the map of one replay, or the plot of several. */
+struct exportjob {
+	struct replay	*rp;
+	int		 n;
+	int		 plot;
+};
+
+static int
+writeexport(FILE *f, void *arg)
+{
+	struct exportjob *j;
+
+	j = arg;
+	return j->plot ? export_plot(f, j->rp, j->n) : export_map(f, j->rp);
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	struct replay rps[MAXPOLICY];
+	struct exportjob job;
+	struct opts o;
+	struct trace t;
+	char err[512];
+	int first, i, n, status;
+
+	if ((first = parseopts(argc, argv, "policy kernel pse keep-going at "
+	    "output plot", &o)) < 0)
+		return EXITUSAGE;
+	if (o.plot && o.at >= 0)
+		return usageerr("%s: --plot draws the whole run; no --at",
+		    argv[0]);
+	if (loadreplay(argc, argv, first, &o, &t, &rps[0]) < 0)
+		return EXITUSAGE;
+	n = 1;
+	if (o.plot) {
+		/* every policy, the chosen one first, with its history */
+		replay_free(&rps[0]);
+		o.ro.measure = 1;
+		o.ro.history = 1;
+		for (i = -1; i < npolicies; i++) {
+			if (i >= 0 && &policies[i] == o.policy)
+				continue;
+			if (replay_init(&rps[n - (i < 0)], &t, i < 0 ? o.policy :
+			    &policies[i], &o.ro) < 0 ||
+			    replay_run(&rps[n - (i < 0)], t.nev) < 0)
+				fatal("out of memory");
+			if (i >= 0)
+				n++;
+		}
+	}
+	job.rp = rps;
+	job.n = n;
+	job.plot = o.plot;
+	status = 0;
+	if (writeatomic(o.output ? o.output : "-", writeexport, &job, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		status = EXITUSAGE;
+	}
+	for (i = 0; i < n; i++)
+		replay_free(&rps[i]);
+	trace_free(&t);
+	return status ? status : finish(0);
 }
 
 static int
