@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -70,6 +71,7 @@ writeatomic(const char *path, int (*fn)(FILE *, void *), void *arg,
 {
 	char *tmp;
 	FILE *f;
+	mode_t um;
 	int fd, rv, saved;
 
 	if (strcmp(path, "-") == 0) {
@@ -95,6 +97,10 @@ writeatomic(const char *path, int (*fn)(FILE *, void *), void *arg,
 		free(tmp);
 		return -1;
 	}
+	/* mkstemp makes it 0600; a new file gets what umask allows */
+	um = umask(0);
+	umask(um);
+	fchmod(fd, 0666 & ~um);
 	errno = 0;
 	rv = fn(f, arg);
 	saved = errno;
@@ -121,4 +127,25 @@ writeatomic(const char *path, int (*fn)(FILE *, void *), void *arg,
 	}
 	free(tmp);
 	return rv;
+}
+
+/*
+ * A bundled trace by its bare name: "devtest" is devtest.yaml in
+ * $VMAPVIEW_TRACES or, by default, the installed traces.  Returns name
+ * itself when it is a file, has a '/', or no bundled trace has it;
+ * else the path, in buf.
+ */
+const char *
+findtrace(const char *name, char *buf, size_t len)
+{
+	const char *dir;
+
+	if (strchr(name, '/') != NULL || strcmp(name, "-") == 0 ||
+	    access(name, F_OK) == 0)
+		return name;
+	if ((dir = getenv("VMAPVIEW_TRACES")) == NULL || dir[0] == '\0')
+		dir = PKGDATADIR;
+	snprintf(buf, len, "%s/%s%s", dir, name,
+	    strstr(name, ".yaml") ? "" : ".yaml");
+	return access(buf, R_OK) == 0 ? buf : name;
 }

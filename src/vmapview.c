@@ -387,8 +387,9 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 static int
 load(struct trace *t, const char *path)
 {
-	char err[512];
+	char err[512], buf[1024];
 
+	path = findtrace(path, buf, sizeof buf);
 	if (trace_load(t, path, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
@@ -585,7 +586,7 @@ replay_summary(const char *path, struct opts *o)
 	struct tracesink sk;
 	struct stream st;
 	struct trace t;
-	char err[512];
+	char err[512], buf[1024];
 	int status;
 
 	memset(&st, 0, sizeof st);
@@ -595,6 +596,7 @@ replay_summary(const char *path, struct opts *o)
 	sk.event = stream_event;
 	sk.release = stream_release;
 	sk.arg = &st;
+	path = findtrace(path, buf, sizeof buf);
 	if (trace_stream(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		if (st.started)
@@ -938,6 +940,7 @@ cmd_version(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	char buf[1024];
 	size_t i;
 
 	if (argc < 2) {
@@ -953,7 +956,8 @@ main(int argc, char **argv)
 			return cmds[i].run(argc - 1, argv + 1);
 	/* vmapview TRACE, or options then TRACE: the view */
 	if (argv[1][0] == '-' || strchr(argv[1], '.') != NULL ||
-	    strchr(argv[1], '/') != NULL)
+	    strchr(argv[1], '/') != NULL ||
+	    findtrace(argv[1], buf, sizeof buf) != argv[1])
 		return cmd_view(argc, argv);
 	return usageerr("unknown command '%s'", argv[1]);
 }
