@@ -524,3 +524,20 @@ mmucheck(const Mmu *m)
 		return "more page-table pages than the budget";
 	return NULL;
 }
+
+/* Whether two machines hold the same words and the same page counts. */
+int
+mmusame(const Mmu *a, const Mmu *b)
+{
+	uint32_t i;
+
+	if (memcmp(a->pdb, b->pdb, sizeof a->pdb) != 0 ||
+	    a->ptinuse != b->ptinuse || a->ptleaked != b->ptleaked)
+		return 0;
+	for (i = 0; i < NPDE; i++)
+		if ((a->pdb[i] & PTEVALID) && !(a->pdb[i] & PTESIZE) &&
+		    memcmp(pdetable(a, a->pdb[i]), pdetable(b, b->pdb[i]),
+		    WD2PG * sizeof(uint32_t)) != 0)
+			return 0;
+	return 1;
+}

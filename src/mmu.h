@@ -160,6 +160,7 @@ void		 mmuinit(Mmu *, const Policy *, int, int, uint32_t, uint32_t,
 		     uint32_t);
 void		 mmufree(Mmu *);
 const char	*mmucheck(const Mmu *);
+int		 mmusame(const Mmu *, const Mmu *);
 int		 mmucopy(Mmu *, const Mmu *);
 int		 mmupanic(Mmu *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

@@ -12,17 +12,6 @@
 #include "report.h"
 #include "util.h"
 
-/* The expectation in words: a result name or the address. */
-static const char *
-expectstr(char *buf, size_t len, const struct expect *x)
-{
-	if (x->kind == Xaddr) {
-		snprintf(buf, len, "0x%.8x", x->addr);
-		return buf;
-	}
-	return expectnames[x->kind];
-}
-
 /* A size in pages for people: 12M, 4092K, or none. */
 static const char *
 pagesstr(char *buf, size_t len, uint32_t pages)
@@ -118,7 +107,7 @@ report_text(FILE *f, const struct replay *rp)
 		sep = "  ";
 		if (r->exp == Efailed) {
 			fprintf(f, "%sEXPECTED %s", sep,
-			    expectstr(xb, sizeof xb, &e->expect[rp->pidx]));
+			    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]));
 			sep = "; ";
 		}
 		if (r->panic != NULL) {
@@ -193,7 +182,7 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	if (r->panic != NULL && emitkv(em, "panic", r->panic) < 0)
 		return -1;
 	if (r->exp == Efailed && emitkv(em, "expected",
-	    expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)
+	    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)
 		return -1;
 	return emitend(em);
 }

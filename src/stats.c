@@ -151,9 +151,6 @@ largestvmap(Mmu *m, const Policy *p)
 	int i, np;
 	Ptpage *pg;
 
-	/* A vmap at address 0 cannot return its first page: ask vmapalloc. */
-	if (m->vmap == 0)
-		return largestvmap_ref(m, p);
 	memset(&sh, 0, sizeof sh);
 	pd = vpdb(m);
 	np = vpdbsize(m);

@@ -71,6 +71,7 @@ struct loader {
 	size_t		 nlive;		/* ids live now */
 	size_t		 maxlive;
 	struct livemark	*maxat;		/* [k]: where k+1 ids were first live */
+	size_t		 maxatcap;
 	const struct tracesink *sk;	/* events go here, not into the trace */
 	int		 inevents;	/* the events key has been read */
 	void		**user;		/* the current event's id's sink slot */
@@ -575,12 +576,15 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 		sl->line = e->line;
 		L->user = &sl->user;
 		if (++L->nlive > L->maxlive) {
-			nat = realloc(L->maxat, L->nlive * sizeof *nat);
-			if (nat == NULL)
-				return failat(L, NULL, "out of memory");
-			L->maxat = nat;
-			nat[L->nlive - 1].line = e->line;
-			nat[L->nlive - 1].col = e->col;
+			if (L->nlive > L->maxatcap) {
+				L->maxatcap = L->maxatcap ? 2 * L->maxatcap : 256;
+				nat = realloc(L->maxat, L->maxatcap * sizeof *nat);
+				if (nat == NULL)
+					return failat(L, NULL, "out of memory");
+				L->maxat = nat;
+			}
+			L->maxat[L->nlive - 1].line = e->line;
+			L->maxat[L->nlive - 1].col = e->col;
 			L->maxlive = L->nlive;
 		}
 		return 0;
@@ -902,6 +906,10 @@ loadmachine(struct loader *L)
 			if (v % PGDIRSIZE != 0)
 				return failat(L, &mk[k], "machine.vmap: %#llx "
 				    "is not 4M-aligned", (unsigned long long)v);
+			/* vmapalloc's 0 is failure: its first page would be lost */
+			if (v == 0)
+				return failat(L, &mk[k], "machine.vmap: 0 "
+				    "cannot be told from vmapalloc's failure");
 			mc->vmap = v;
 			break;
 		case 1:
@@ -1218,4 +1226,15 @@ trace_name(const struct trace *t)
 		return "-";
 	s = strrchr(t->file, '/');
 	return s ? s + 1 : t->file;
+}
+
+/* An expectation as a trace writes it: a result's name or the address. */
+const char *
+trace_expectstr(char *buf, size_t len, const struct expect *x)
+{
+	if (x->kind == Xaddr) {
+		snprintf(buf, len, "0x%.8x", x->addr);
+		return buf;
+	}
+	return expectnames[x->kind];
 }

@@ -105,6 +105,7 @@ int		 trace_writefile(const char *, const struct trace *, char *,
 		     size_t);
 void		 trace_free(struct trace *);
 const char	*trace_name(const struct trace *);
+const char	*trace_expectstr(char *, size_t, const struct expect *);
 int		 trace_parsenum(const char *, int, uint64_t *);
 
 #endif

@@ -38,17 +38,6 @@ emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
 	return emitkv(em, k, fmtbytes(buf, sizeof buf, v));
 }
 
-/* One expectation value. */
-static const char *
-expectval(char *buf, size_t len, const struct expect *x)
-{
-	if (x->kind == Xaddr) {
-		snprintf(buf, len, "0x%.8x", x->addr);
-		return buf;
-	}
-	return expectnames[x->kind];
-}
-
 /* expect: a scalar when every policy has the same, else a mapping. */
 static int
 emitexpect(yaml_emitter_t *em, const struct event *e)
@@ -68,13 +57,13 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 	if (n == 0)
 		return 0;
 	if (same)
-		return emitkv(em, "expect", expectval(buf, sizeof buf,
+		return emitkv(em, "expect", trace_expectstr(buf, sizeof buf,
 		    &e->expect[0]));
 	if (emitstr(em, "expect") < 0 || emitmap(em, 1) < 0)
 		return -1;
 	for (i = 0; i < NPOLICY; i++)
 		if (e->expect[i].kind != Xnone &&
-		    emitkv(em, policies[i].name, expectval(buf, sizeof buf,
+		    emitkv(em, policies[i].name, trace_expectstr(buf, sizeof buf,
 		    &e->expect[i])) < 0)
 			return -1;
 	return emitend(em);

@@ -23,23 +23,6 @@ rnd(uint32_t n)
 	return (uint32_t)((rng >> 33) % n);
 }
 
-/* Whether two machines hold the same words. */
-static int
-samewords(const Mmu *a, const Mmu *b)
-{
-	uint32_t i;
-
-	if (memcmp(a->pdb, b->pdb, sizeof a->pdb) != 0 ||
-	    a->ptinuse != b->ptinuse || a->ptleaked != b->ptleaked)
-		return 0;
-	for (i = 0; i < NPDE; i++)
-		if ((a->pdb[i] & PTEVALID) && !(a->pdb[i] & PTESIZE) &&
-		    memcmp(pdetable(a, a->pdb[i]), pdetable(b, b->pdb[i]),
-		    WD2PG * sizeof(uint32_t)) != 0)
-			return 0;
-	return 1;
-}
-
 /*
  * A random trace on a small vmap: maps of every size class, unmaps by
  * id (whole, or a size of their own) and raw unmaps of random ranges.
@@ -125,7 +108,7 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 		if (a->kind != b->kind || a->va != b->va ||
 		    (a->panic == NULL) != (b->panic == NULL) ||
 		    (a->panic && strcmp(a->panic, b->panic) != 0) ||
-		    !samewords(&slow.m, &fast.m)) {
+		    !mmusame(&slow.m, &fast.m)) {
 			if (bad++ == 0)
 				printf("# %s %s pse %d: event %zu differs: "
 				    "%s 0x%x %s / %s 0x%x %s\n", p->name,

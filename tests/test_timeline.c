@@ -11,23 +11,6 @@
 #include "tap.h"
 #include "timeline.h"
 
-/* Whether two machines hold the same page directory and tables. */
-static int
-samewords(const Mmu *a, const Mmu *b)
-{
-	uint32_t i;
-
-	if (memcmp(a->pdb, b->pdb, sizeof a->pdb) != 0 ||
-	    a->ptinuse != b->ptinuse || a->ptleaked != b->ptleaked)
-		return 0;
-	for (i = 0; i < NPDE; i++)
-		if ((a->pdb[i] & PTEVALID) && !(a->pdb[i] & PTESIZE) &&
-		    memcmp(pdetable(a, a->pdb[i]), pdetable(b, b->pdb[i]),
-		    WD2PG * sizeof(uint32_t)) != 0)
-			return 0;
-	return 1;
-}
-
 int
 main(void)
 {
@@ -66,7 +49,7 @@ main(void)
 			}
 			replay_init(&ref, &t, &policies[i], &ro);
 			replay_run(&ref, n);
-			if (!samewords(&tl.cur.m, &ref.m) ||
+			if (!mmusame(&tl.cur.m, &ref.m) ||
 			    tl.cur.panicked != ref.panicked)
 				bad++;
 			replay_free(&ref);
