@@ -28,6 +28,15 @@ struct livemap {
 	size_t		ev;
 };
 
+/* The buffers of a read, freed however it ends. */
+struct importbuf {
+	char		*line;
+	size_t		 linecap;
+	struct livemap	*live;
+	size_t		 nlive;
+	size_t		 cap;
+};
+
 /* Split line into at most max whitespace-separated words. */
 static int
 split(char *line, char **w, int max)
@@ -54,6 +63,7 @@ number(const char *s, int suffix, uint64_t max, uint32_t *v)
 	return 0;
 }
 
+/* Say what is wrong with line of name.  Returns -1. */
 static int
 failline(struct importstats *st, const char *name, size_t line,
     const char *fmt, const char *arg)
@@ -65,36 +75,28 @@ failline(struct importstats *st, const char *name, size_t line,
 }
 
 /*
- * Read the log f (named name) into t.  Expectations go to policy pidx
- * (-1: none).  Returns 0, or -1 with the message in st->err.
+ * Read the log f (named name) into t, with b's buffers.
  */
-int
-import_log(FILE *f, const char *name, int pidx, struct trace *t,
-    struct importstats *st)
+static int
+readlog(FILE *f, const char *name, int pidx, struct trace *t,
+    struct importstats *st, struct importbuf *b)
 {
-	struct livemap *live, *nl;
+	struct livemap *nl;
 	struct event e;
-	size_t nlive, cap, lineno, k;
-	char *line, *w[16], id[64], caller[64];
-	size_t linecap;
+	size_t lineno, k;
+	char *w[16], id[64], caller[64];
 	ssize_t len;
 	double ts, lastt;
 	uint32_t pa, size, va;
 	int n, i, serial, hast;
 
-	trace_init(t);
-	memset(st, 0, sizeof *st);
-	live = NULL;
-	nlive = cap = 0;
-	line = NULL;
-	linecap = 0;
 	lineno = 0;
 	serial = 0;
 	lastt = 0;
-	while ((len = getline(&line, &linecap, f)) >= 0) {
+	while ((len = getline(&b->line, &b->linecap, f)) >= 0) {
 		lineno++;
 		st->lines++;
-		n = split(line, w, 16);
+		n = split(b->line, w, 16);
 		i = 0;
 		hast = 0;
 		ts = 0;
@@ -174,20 +176,20 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
 				if ((e.id = strdup(id)) == NULL)
 					fatal("out of memory");
 				e.flags |= EVOWNID;
-				for (k = 0; k < nlive && live[k].va != va; k++)
+				for (k = 0; k < b->nlive && b->live[k].va != va; k++)
 					;
-				if (k == nlive) {
-					if (nlive == cap) {
-						cap = cap ? 2 * cap : 64;
-						nl = realloc(live, cap * sizeof *nl);
+				if (k == b->nlive) {
+					if (b->nlive == b->cap) {
+						b->cap = b->cap ? 2 * b->cap : 64;
+						nl = realloc(b->live, b->cap * sizeof *nl);
 						if (nl == NULL)
 							fatal("out of memory");
-						live = nl;
+						b->live = nl;
 					}
-					nlive++;
+					b->nlive++;
 				}
-				live[k].va = va;
-				live[k].ev = t->nev;
+				b->live[k].va = va;
+				b->live[k].ev = t->nev;
 			}
 		} else {
 			if (n - i != 2 && n - i != 3)
@@ -202,16 +204,16 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
 				return failline(st, name, lineno, "size '%.40s' "
 				    "is not a size below 2^31", w[i + 2]);
 			e.op = OPvunmap;
-			for (k = 0; k < nlive && live[k].va != va; k++)
+			for (k = 0; k < b->nlive && b->live[k].va != va; k++)
 				;
-			if (k < nlive) {
-				e.ref = live[k].ev;
-				e.id = t->ev[live[k].ev].id;
+			if (k < b->nlive) {
+				e.ref = b->live[k].ev;
+				e.id = t->ev[b->live[k].ev].id;
 				if (n - i == 3 && size != t->ev[e.ref].size) {
 					e.size = size;
 					e.flags |= EVSIZE;
 				}
-				live[k] = live[--nlive];
+				b->live[k] = b->live[--b->nlive];
 				if (pidx >= 0)
 					e.expect[pidx].kind = Xok;
 			} else if (n - i == 3) {
@@ -232,12 +234,30 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
 			fatal("out of memory");
 		st->events++;
 	}
-	free(line);
-	free(live);
 	if (ferror(f)) {
 		snprintf(st->err, sizeof st->err, "%s: %s", name,
 		    strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Read the log f (named name) into t.  Expectations go to policy pidx
+ * (-1: none).  Returns 0, or -1 with the message in st->err.
+ */
+int
+import_log(FILE *f, const char *name, int pidx, struct trace *t,
+    struct importstats *st)
+{
+	struct importbuf b;
+	int rv;
+
+	trace_init(t);
+	memset(st, 0, sizeof *st);
+	memset(&b, 0, sizeof b);
+	rv = readlog(f, name, pidx, t, st, &b);
+	free(b.line);
+	free(b.live);
+	return rv;
 }

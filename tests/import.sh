@@ -5,10 +5,10 @@
 cd "$top_srcdir" || exit 1
 V=$VMAPVIEW
 
-"$V" import tests/import/plan9.log >"$TMPD/t.yaml" 2>"$TMPD/err"
+"$V" import tests/import/plan9.console >"$TMPD/t.yaml" 2>"$TMPD/err"
 same "$?" 0 "import: exit 0"
 same "$(cat "$TMPD/err")" \
-    "plan9.log: 16 lines, 10 events, 6 skipped (1 vunmaps of unknown addresses without a size)" \
+    "plan9.console: 16 lines, 10 events, 6 skipped (1 vunmaps of unknown addresses without a size)" \
     "import: the lines counted"
 cmp -s "$TMPD/t.yaml" tests/import/plan9.yaml
 ok $? "import: the trace (tests/import/plan9.yaml)"
@@ -17,10 +17,10 @@ ok $? "import: the trace (tests/import/plan9.yaml)"
 same "$?" 0 "the imported trace replays as the kernel ran"
 grep -q '^expect    10 held, 0 failed' "$TMPD/out"
 ok $? "every recorded result is an expectation that holds"
-"$V" import --no-expect tests/import/plan9.log 2>/dev/null | grep -c expect \
+"$V" import --no-expect tests/import/plan9.console 2>/dev/null | grep -c expect \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 0 "--no-expect: no expectations"
-"$V" import -p span tests/import/plan9.log 2>/dev/null | grep -c 'span: ' \
+"$V" import -p span tests/import/plan9.console 2>/dev/null | grep -c 'span: ' \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 10 "-p span: the expectations are span's"
 
