@@ -265,26 +265,14 @@ static void
 series(FILE *f, const void *v, int wide, size_t n, int x0, int w, int top,
     int bottom, double max, int hi, const char *cls, const char *style)
 {
-	size_t a, b, i;
-	double best, x;
+	uint32_t best;
 	int c;
 
 	fprintf(f, "<polyline class=\"%s\" fill=\"none\" %s points=\"", cls,
 	    style);
 	for (c = 0; c < w; c++) {
-		a = (size_t)c * n / w;
-		b = (size_t)(c + 1) * n / w;
-		if (b <= a)
-			b = a + 1;
-		if (a >= n)
+		if (replay_histcolumn(v, wide, n, c, w, hi, &best) < 0)
 			break;
-		best = hi ? 0 : 1e300;
-		for (i = a; i < b && i < n; i++) {
-			x = wide ? ((const uint32_t *)v)[i] :
-			    ((const uint16_t *)v)[i];
-			if ((hi && x > best) || (!hi && x < best))
-				best = x;
-		}
 		fprintf(f, "%d,%.1f ", x0 + c, ypos(best, max, top, bottom));
 	}
 	fputs("\"/>\n", f);

@@ -349,3 +349,31 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 	*live = v;
 	return j;
 }
+
+/*
+ * Column c of w of a history v[0..n] (wide: uint32_t, else uint16_t)
+ * drawn in w columns: the lowest value of its events, or with hi the
+ * highest.  Returns 0 and sets *out, or -1 past the end.
+ */
+int
+replay_histcolumn(const void *v, int wide, size_t n, int c, int w, int hi,
+    uint32_t *out)
+{
+	size_t a, b, i;
+	uint32_t x, best;
+
+	a = (size_t)c * n / w;
+	b = (size_t)(c + 1) * n / w;
+	if (b <= a)
+		b = a + 1;
+	if (a >= n)
+		return -1;
+	best = hi ? 0 : UINT32_MAX;
+	for (i = a; i < b && i < n; i++) {
+		x = wide ? ((const uint32_t *)v)[i] : ((const uint16_t *)v)[i];
+		if ((hi && x > best) || (!hi && x < best))
+			best = x;
+	}
+	*out = best;
+	return 0;
+}

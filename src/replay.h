@@ -86,5 +86,7 @@ int	 replay_status(const struct replay *);
 size_t	 replay_live(const struct replay *, size_t, int **);
 uint32_t replay_mapsize(const struct replay *, int);
 void	 replay_measure(struct replay *, Stats *);
+int	 replay_histcolumn(const void *, int, size_t, int, int, int,
+	     uint32_t *);
 
 #endif

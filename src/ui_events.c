@@ -142,26 +142,19 @@ spark(struct ui *u, const void *v, int wide, size_t n, uint32_t max,
 		"\u2587", "\u2588"
 	};
 	static const char ascii[] = "_.-=+*#@";
-	size_t a, b, i;
-	uint32_t x, best;
+	uint32_t best;
 	int c, lvl;
+	size_t a, b;
 
 	if (n == 0 || w <= 0 || max == 0)
 		return;
 	for (c = 0; c < w; c++) {
+		if (replay_histcolumn(v, wide, n, c, w, hi, &best) < 0)
+			break;
 		a = (size_t)c * n / w;
 		b = (size_t)(c + 1) * n / w;
 		if (b <= a)
 			b = a + 1;
-		if (a >= n)
-			break;
-		best = hi ? 0 : UINT32_MAX;
-		for (i = a; i < b && i < n; i++) {
-			x = wide ? ((const uint32_t *)v)[i] :
-			    ((const uint16_t *)v)[i];
-			if ((hi && x > best) || (!hi && x < best))
-				best = x;
-		}
 		lvl = (int)((uint64_t)best * 7 / max);
 		if (lvl > 7)
 			lvl = 7;
