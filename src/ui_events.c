@@ -194,9 +194,8 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	LINE("largest vmap (%s) %s  frag %.1f%%", policies[p->pidx].name,
 	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
 	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none", 100 * s.frag);
-	LINE("pages %u mapped, %u free", s.mapped, s.free);
-	LINE("largest free run %s", fmtbytes(b, sizeof b,
-	    (uint64_t)s.largestrun * BY2PG));
+	LINE("pages %u mapped, %u free, run %s", s.mapped, s.free,
+	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
 	for (i = 0; i < npolicies; i += 2) {
