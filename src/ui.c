@@ -67,8 +67,7 @@ ui_attr(const struct ui *u, int c)
 		[Cblank] = A_DIM, [Cbig] = A_BOLD, [Ctable] = A_NORMAL,
 		[Cstale] = A_REVERSE | A_BOLD, [Cok] = A_NORMAL,
 		[Cfail] = A_BOLD, [Cpanic] = A_BOLD | A_REVERSE,
-		[Cdim] = A_DIM, [Cheader] = A_BOLD, [Ccurrent] = A_REVERSE,
-		[Cspan] = A_UNDERLINE
+		[Cdim] = A_DIM, [Cheader] = A_BOLD, [Ccurrent] = A_REVERSE
 	};
 
 	if (!u->colour)
@@ -628,7 +627,6 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 		init_pair(Cdim, -1, -1);
 		init_pair(Cheader, COLOR_CYAN, -1);
 		init_pair(Ccurrent, -1, -1);
-		init_pair(Cspan, COLOR_MAGENTA, -1);
 	}
 	seek(&u, 0);
 	status = 0;

@@ -22,7 +22,6 @@ enum {
 	Cdim,
 	Cheader,
 	Ccurrent,
-	Cspan,
 	Ncolour
 };
 
