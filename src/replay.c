@@ -227,6 +227,42 @@ replay_feed(struct replay *rp, const struct event *e,
 }
 
 /*
+ * Feed e, as trace_stream gives it, to rp: a vunmap by id gets what the
+ * vmap with its slot made, from mt, and a vmap with an id leaves there
+ * what it made.  Fills *res as replay_feed.  Returns -1 when out of
+ * memory.
+ */
+int
+replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
+    struct result *res)
+{
+	struct made *m, *nv;
+	size_t ncap;
+
+	m = NULL;
+	if (e->op == OPvunmap && (e->flags & EVBYID) && e->slot >= 0 &&
+	    (size_t)e->slot < mt->cap)
+		m = &mt->v[e->slot];
+	if (replay_feed(rp, e, m ? &m->r : NULL, m ? m->size : 0, res) < 0)
+		return -1;
+	if (e->op != OPvmap || e->slot < 0)
+		return 0;
+	if ((size_t)e->slot >= mt->cap) {
+		for (ncap = mt->cap ? mt->cap : 64; ncap <= (size_t)e->slot;)
+			ncap *= 2;
+		if ((nv = realloc(mt->v, ncap * sizeof *nv)) == NULL)
+			return -1;
+		mt->v = nv;
+		mt->cap = ncap;
+	}
+	m = &mt->v[e->slot];
+	m->r = *res;
+	m->r.panic = NULL;
+	m->size = e->size;
+	return 0;
+}
+
+/*
  * Run the next event of the loaded trace.  Returns 1 when there was one
  * to run, 0 at the end of the trace, -1 when out of memory.
  */

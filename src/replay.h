@@ -73,6 +73,20 @@ struct replayopts {
 	int	stream;		/* events come one by one: keep no results */
 };
 
+/*
+ * For a replay fed by trace_stream: what each vmap with an id made, by
+ * the id's slot, until the vunmap by that id.
+ */
+struct made {
+	struct result	r;		/* its panic is not kept */
+	uint32_t	size;		/* the size the vmap was given */
+};
+
+struct madetab {
+	struct made	*v;
+	size_t		 cap;
+};
+
 extern const char *const resultnames[Nresult];
 
 int	 replay_init(struct replay *, const struct trace *, const Policy *,
@@ -81,6 +95,8 @@ void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
 int	 replay_feed(struct replay *, const struct event *,
 	     const struct result *, uint32_t, struct result *);
+int	 replay_feedslot(struct replay *, struct madetab *,
+	     const struct event *, struct result *);
 int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
 size_t	 replay_live(const struct replay *, size_t, int **);

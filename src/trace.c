@@ -52,7 +52,7 @@ struct idslot {
 	uint32_t	 hash;
 	int		 live;		/* index of the vmap event, if stored */
 	int		 line;		/* the vmap's line */
-	void		*user;		/* a sink's, while the id is live */
+	int		 slot;		/* the event's slot (trace.h) */
 };
 
 /* Where the live set grew to each size, for the limit on live ids. */
@@ -74,8 +74,11 @@ struct loader {
 	size_t		 maxatcap;
 	const struct tracesink *sk;	/* events go here, not into the trace */
 	int		 inevents;	/* the events key has been read */
-	void		**user;		/* the current event's id's sink slot */
-	long		 unmapped;	/* its slot, to delete after the sink */
+	long		 unmapped;	/* its id, to delete after the sink */
+	int		*freeslots;	/* slots of ids unmapped, to use again */
+	size_t		 nfreeslots;
+	size_t		 freeslotcap;
+	int		 nslots;	/* slots ever given */
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
@@ -525,13 +528,31 @@ idlookup(struct loader *L, const char *s, int add)
 		return NULL;
 	sl->hash = h;
 	sl->live = -1;
-	sl->user = NULL;
+	sl->slot = -1;
 	L->nids++;
 	return sl;
 }
 
+/* Slot k is free again: the next vmap with an id may have it. */
+static int
+freeslot(struct loader *L, int k)
+{
+	size_t ncap;
+	int *nf;
+
+	if (L->nfreeslots == L->freeslotcap) {
+		ncap = L->freeslotcap ? 2 * L->freeslotcap : 64;
+		if ((nf = realloc(L->freeslots, ncap * sizeof *nf)) == NULL)
+			return -1;
+		L->freeslots = nf;
+		L->freeslotcap = ncap;
+	}
+	L->freeslots[L->nfreeslots++] = k;
+	return 0;
+}
+
 /*
- * Delete slot i: linear probing with backward shift, so that no
+ * Delete entry i: linear probing with backward shift, so that no
  * tombstones are left and the table stays as large as the live set.
  */
 static void
@@ -574,7 +595,9 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 			    "(mapped at line %d)", e->id, sl->line);
 		sl->live = L->sk ? -2 : (int)L->t->nev;
 		sl->line = e->line;
-		L->user = &sl->user;
+		sl->slot = L->nfreeslots > 0 ? L->freeslots[--L->nfreeslots] :
+		    L->nslots++;
+		e->slot = sl->slot;
 		if (++L->nlive > L->maxlive) {
 			if (L->nlive > L->maxatcap) {
 				L->maxatcap = L->maxatcap ? 2 * L->maxatcap : 256;
@@ -599,7 +622,7 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 		e->id = L->t->ev[sl->live].id;
 		e->flags &= ~EVOWNID;
 	}
-	L->user = &sl->user;
+	e->slot = sl->slot;
 	L->unmapped = sl - L->ids;
 	L->nlive--;
 	return 0;
@@ -686,7 +709,6 @@ loadevent(struct loader *L)
 
 	t = L->t;
 	start = L->ev.start_mark;
-	L->user = NULL;
 	L->unmapped = -1;
 	if (L->sk != NULL)
 		e = &one;
@@ -701,6 +723,7 @@ loadevent(struct loader *L)
 		e = &t->ev[t->nev];
 	memset(e, 0, sizeof *e);
 	e->ref = -1;
+	e->slot = -1;
 	e->line = start.line + 1;
 	e->col = start.column + 1;
 	have = 0;
@@ -816,7 +839,7 @@ loadevent(struct loader *L)
 	t->nev++;
 	rv = 0;
 	if (L->sk != NULL) {
-		rv = L->sk->event(L->sk->arg, t, e, L->user);
+		rv = L->sk->event(L->sk->arg, t, e);
 		if (rv < 0)
 			failat(L, &start, "out of memory");
 		if (e->flags & EVOWNID)
@@ -824,8 +847,11 @@ loadevent(struct loader *L)
 		free(e->text);
 		free(e->note);
 	}
-	if (L->unmapped >= 0)
+	if (L->unmapped >= 0) {
+		if (freeslot(L, L->ids[L->unmapped].slot) < 0)
+			rv = failat(L, NULL, "out of memory");
 		iddelete(L, L->unmapped);
+	}
 	return rv;
 bad:
 	if (e->flags & EVOWNID)
@@ -1130,12 +1156,11 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	for (i = 0; i < L.idcap; i++) {
 		if (L.ids[i].key == NULL)
 			continue;
-		if (L.ids[i].user != NULL && sk != NULL)
-			sk->release(sk->arg, L.ids[i].user);
 		free(L.ids[i].key);
 	}
 	free(L.ids);
 	free(L.maxat);
+	free(L.freeslots);
 	if (rv < 0)
 		trace_free(t);
 	return rv;

@@ -50,6 +50,7 @@ struct event {
 	uint32_t	 va;
 	uint32_t	 size;
 	int		 ref;		/* vunmap by id: index of its vmap; else -1 */
+	int		 slot;		/* the id's slot while live; else -1 */
 	int		 line;		/* where the event starts, 1-based */
 	int		 col;
 	char		*id;
@@ -79,14 +80,13 @@ struct trace {
 };
 
 /*
- * Where trace_stream sends events.  user points at a slot of the id's
- * (nil for events without one) that keeps its value from the vmap to the
- * vunmap by id; the sink frees what it put there at that vunmap, and
- * release frees what is left of live ids at the end.
+ * Where trace_stream sends events.  A vmap with an id and the vunmap by
+ * that id have the same slot: a small number, given to the vmap and
+ * free again after the vunmap, so that a sink can keep what the vmap
+ * made in an array as large as the most ids live at once.
  */
 struct tracesink {
-	int	(*event)(void *, struct trace *, const struct event *, void **);
-	void	(*release)(void *, void *);
+	int	(*event)(void *, struct trace *, const struct event *);
 	void	*arg;
 };
 

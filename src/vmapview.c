@@ -15,6 +15,7 @@
 #include "export.h"
 #include "gen.h"
 #include "import.h"
+#include "relay.h"
 #include "ui.h"
 #include "replay.h"
 #include "report.h"
@@ -517,27 +518,20 @@ cmd_gen(int argc, char **argv)
 /*
  * A replay fed by trace_stream: the event is run under the policy as it
  * is read, nothing of it kept but what a vmap by id made, until its
- * vunmap.
+ * vunmap.  It runs on a thread of its own (relay.h) when it can.
  */
 struct stream {
 	const struct replayopts	*ro;
 	const Policy		*policy;
 	struct replay		 rp;
+	struct madetab		 made;
 	int			 started;
 };
 
-/* What a vmap by id made, for its vunmap. */
-struct idmade {
-	struct result	made;
-	uint32_t	size;
-};
-
 static int
-stream_event(void *arg, struct trace *t, const struct event *e,
-    void **user)
+stream_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct stream *st;
-	struct idmade *im;
 	struct result res;
 	int rv;
 
@@ -548,31 +542,9 @@ stream_event(void *arg, struct trace *t, const struct event *e,
 			return -1;
 		st->started = 1;
 	}
-	im = NULL;
-	if (e->op == OPvunmap && (e->flags & EVBYID))
-		im = *user;
-	rv = replay_feed(&st->rp, e, im ? &im->made : NULL, im ? im->size : 0,
-	    &res);
+	rv = replay_feedslot(&st->rp, &st->made, e, &res);
 	free(res.panic);
-	if (im != NULL) {
-		free(im);
-		*user = NULL;
-	}
-	if (rv == 0 && e->op == OPvmap && user != NULL) {
-		if ((im = malloc(sizeof *im)) == NULL)
-			return -1;
-		im->made = res;
-		im->made.panic = NULL;
-		im->size = e->size;
-		*user = im;
-	}
 	return rv;
-}
-
-static void
-stream_release(void *arg, void *user)
-{
-	free(user);
 }
 
 /*
@@ -583,21 +555,26 @@ stream_release(void *arg, void *user)
 static int
 replay_summary(const char *path, struct opts *o)
 {
-	struct tracesink sk;
+	struct tracesink sk, via;
 	struct stream st;
 	struct trace t;
+	struct relay *rl;
 	char err[512], buf[1024];
-	int status;
+	int status, rv;
 
 	memset(&st, 0, sizeof st);
 	o->ro.stream = 1;
 	st.ro = &o->ro;
 	st.policy = o->policy;
 	sk.event = stream_event;
-	sk.release = stream_release;
 	sk.arg = &st;
 	path = findtrace(path, buf, sizeof buf);
-	if (trace_stream(&t, path, &sk, err, sizeof err) < 0) {
+	rl = relay_start(&sk, &via);
+	rv = trace_stream(&t, path, rl ? &via : &sk, err, sizeof err);
+	if (relay_finish(rl) < 0 && rv == 0)
+		fatal("out of memory");
+	free(st.made.v);
+	if (rv < 0) {
 		fprintf(stderr, "%s\n", err);
 		if (st.started)
 			replay_free(&st.rp);
@@ -873,7 +850,7 @@ cmd_import(int argc, char **argv)
 
 /* check's sink: the events are checked as they are read; nothing more. */
 static int
-check_event(void *arg, struct trace *t, const struct event *e, void **user)
+check_event(void *arg, struct trace *t, const struct event *e)
 {
 	return 0;
 }
@@ -892,7 +869,6 @@ cmd_check(int argc, char **argv)
 	if (first == argc)
 		return usageerr("%s: which TRACE?", argv[0]);
 	sk.event = check_event;
-	sk.release = stream_release;
 	sk.arg = NULL;
 	status = 0;
 	for (i = first; i < argc; i++) {

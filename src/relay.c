@@ -1,0 +1,248 @@
+/*
+ * The relay (relay.h).  A ring of DEPTH batches: the reader fills the
+ * batch at tail, the sink's thread empties the one at head.  An event's
+ * strings are copied into its batch's buffer, so that nothing malloc
+ * gave one thread is freed by the other: frees across threads make
+ * malloc's arenas fight and cost more than they save.  The sink is
+ * given a trace of its own that holds the machine as it was when the
+ * batch was filled and the count of events before each one, so that
+ * it never reads what the reader is writing.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+enum {
+	BATCH = 512,	/* events handed over at once */
+	DEPTH = 8,	/* batches read ahead, at most */
+	NSTR = 3	/* strings of an event: id, text, note */
+};
+
+#define NOSTR	SIZE_MAX
+
+struct batch {
+	struct event	 ev[BATCH];
+	size_t		 off[BATCH][NSTR];	/* in buf, or NOSTR */
+	int		 n;
+	size_t		 nev0;		/* events the trace had before ev[0] */
+	struct machine	 machine;
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+};
+
+struct relay {
+	struct tracesink to;		/* the sink, run on the thread */
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 filled;	/* tail moved, or done */
+	pthread_cond_t	 emptied;	/* head moved */
+	struct batch	 b[DEPTH];
+	unsigned	 head;		/* batches the sink has emptied */
+	unsigned	 tail;		/* batches the reader has filled */
+	int		 done;		/* the reader has no more */
+	int		 failed;	/* the sink returned -1 */
+	struct batch	*cur;		/* b[tail % DEPTH], being filled */
+};
+
+/*
+ * Whether to relay: not on one processor, where it only adds
+ * hand-overs, nor when VMAPVIEW_THREADS is 1.
+ */
+static int
+wanted(void)
+{
+	const char *s;
+
+	s = getenv("VMAPVIEW_THREADS");
+	if (s != NULL && strcmp(s, "1") == 0)
+		return 0;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/* Copy s (and its NUL) into b's buffer; its offset, NOSTR for nil. */
+static size_t
+keepstr(struct batch *b, const char *s, int *oom)
+{
+	size_t cap, n, off;
+	char *nb;
+
+	if (s == NULL)
+		return NOSTR;
+	n = strlen(s) + 1;
+	if (b->cap - b->len < n) {
+		for (cap = b->cap ? b->cap : 8192; cap - b->len < n;)
+			cap *= 2;
+		if ((nb = realloc(b->buf, cap)) == NULL) {
+			*oom = 1;
+			return NOSTR;
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
+	off = b->len;
+	memcpy(b->buf + off, s, n);
+	b->len += n;
+	return off;
+}
+
+/* Point the batch's events at their strings, now that buf stays put. */
+static void
+settle(struct batch *b)
+{
+	char **s[NSTR];
+	int i, k;
+
+	for (i = 0; i < b->n; i++) {
+		s[0] = &b->ev[i].id;
+		s[1] = &b->ev[i].text;
+		s[2] = &b->ev[i].note;
+		for (k = 0; k < NSTR; k++)
+			*s[k] = b->off[i][k] == NOSTR ? NULL :
+			    b->buf + b->off[i][k];
+	}
+}
+
+/* The sink's thread. */
+static void *
+run(void *arg)
+{
+	struct relay *r;
+	struct batch *b;
+	struct trace t;
+	int i, end, failed;
+
+	r = arg;
+	trace_init(&t);
+	for (failed = 0;;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->head == r->tail && !r->done)
+			pthread_cond_wait(&r->filled, &r->lock);
+		end = r->head == r->tail;
+		pthread_mutex_unlock(&r->lock);
+		if (end)
+			break;
+		b = &r->b[r->head % DEPTH];
+		t.machine = b->machine;
+		for (i = 0; i < b->n && !failed; i++) {
+			t.nev = b->nev0 + i + 1;
+			if (r->to.event(r->to.arg, &t, &b->ev[i]) < 0)
+				failed = 1;
+		}
+		pthread_mutex_lock(&r->lock);
+		r->failed = failed;
+		r->head++;
+		pthread_cond_signal(&r->emptied);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* Hand the batch being filled to the sink's thread. */
+static void
+publish(struct relay *r)
+{
+	settle(r->cur);
+	pthread_mutex_lock(&r->lock);
+	r->tail++;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->lock);
+	r->cur = NULL;
+}
+
+/* The reader's side: copy e into the batch being filled. */
+static int
+relay_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct relay *r;
+	struct batch *b;
+	int oom, failed;
+
+	r = arg;
+	if (r->cur == NULL) {
+		pthread_mutex_lock(&r->lock);
+		while (r->tail - r->head == DEPTH)
+			pthread_cond_wait(&r->emptied, &r->lock);
+		failed = r->failed;
+		pthread_mutex_unlock(&r->lock);
+		if (failed)
+			return -1;
+		b = r->cur = &r->b[r->tail % DEPTH];
+		b->n = 0;
+		b->len = 0;
+		b->nev0 = t->nev - 1;
+		b->machine = t->machine;
+	}
+	b = r->cur;
+	oom = 0;
+	b->ev[b->n] = *e;
+	b->off[b->n][0] = keepstr(b, e->id, &oom);
+	b->off[b->n][1] = keepstr(b, e->text, &oom);
+	b->off[b->n][2] = keepstr(b, e->note, &oom);
+	if (oom)
+		return -1;
+	b->ev[b->n].flags &= ~EVOWNID;
+	if (++b->n == BATCH)
+		publish(r);
+	return 0;
+}
+
+/*
+ * Start running sink to on a thread of its own and set via to the sink
+ * to give trace_stream instead.  Returns nil when no thread is wanted or
+ * none could be had: then give to itself.
+ */
+struct relay *
+relay_start(const struct tracesink *to, struct tracesink *via)
+{
+	struct relay *r;
+
+	if (!wanted() || (r = calloc(1, sizeof *r)) == NULL)
+		return NULL;
+	r->to = *to;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->emptied, NULL);
+	if (pthread_create(&r->thread, NULL, run, r) != 0) {
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->filled);
+		pthread_cond_destroy(&r->emptied);
+		free(r);
+		return NULL;
+	}
+	via->event = relay_event;
+	via->arg = r;
+	return r;
+}
+
+/*
+ * Wait for the sink to run every event handed over, then free the
+ * relay.  Returns -1 when the sink failed.  Nil: nothing to do.
+ */
+int
+relay_finish(struct relay *r)
+{
+	int k, rv;
+
+	if (r == NULL)
+		return 0;
+	if (r->cur != NULL)
+		publish(r);
+	pthread_mutex_lock(&r->lock);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	rv = r->failed ? -1 : 0;
+	for (k = 0; k < DEPTH; k++)
+		free(r->b[k].buf);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+	free(r);
+	return rv;
+}

@@ -1,0 +1,18 @@
+/*
+ * A relay: a trace sink run on a thread of its own.  The reader hands
+ * each checked event to the relay, which copies it into a batch; the
+ * sink's thread takes the batches in order.  Reading the next part of
+ * a trace then overlaps replaying the part before, and the sink sees
+ * exactly the events, in the order, that it would see unrelayed.
+ */
+#ifndef VMAPVIEW_RELAY_H
+#define VMAPVIEW_RELAY_H
+
+#include "trace.h"
+
+struct relay;
+
+struct relay	*relay_start(const struct tracesink *, struct tracesink *);
+int		 relay_finish(struct relay *);
+
+#endif
