@@ -1,6 +1,7 @@
 /*
- * The view's side of the benchmark, without a terminal: load a trace
- * and open the view's timeline (what the view does before it draws),
+ * The view's side of the benchmark, without a terminal: read a trace
+ * and open the view's timeline as the view does before it draws
+ * (timeline_load),
  * then time the seeks a person makes: G, g, jump to an event, step
  * back, step forward.  Prints "open_seconds worst_seek_ms".
  */
@@ -25,6 +26,7 @@ main(int argc, char **argv)
 	struct replayopts o = { -1, -1, 0, 0, 0, 0 };
 	struct timeline tl;
 	struct trace t;
+	const Policy *p;
 	size_t targets[8], n;
 	double t0, open, worst, d;
 	char err[512];
@@ -34,13 +36,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: seek POLICY TRACE\n");
 		return 2;
 	}
+	p = policyfind(argv[1]);
 	t0 = now();
-	if (trace_load(&t, argv[2], err, sizeof err) < 0) {
+	if (timeline_load(&t, argv[2], &p, 1, &o, &tl, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	if (timeline_open(&tl, &t, policyfind(argv[1]), &o) < 0 ||
-	    timeline_seek(&tl, 0) < 0)
+	if (timeline_seek(&tl, 0) < 0)
 		return 2;
 	open = now() - t0;
 	n = t.nev;

@@ -14,18 +14,18 @@
 #include "report.h"
 #include "util.h"
 
-/* What a result shows in a column: the address of a vmap, else its name. */
+/* What policy j's result shows in a column: a vmap's address, or its name. */
 static const char *
-cell(char *buf, size_t len, const struct event *e, const struct result *r)
+cell(char *buf, size_t len, const struct diff *d, int j)
 {
-	if (e->op == OPvmap && r->kind == Rok) {
-		snprintf(buf, len, "0x%.8x", r->va);
+	if (d->op == OPvmap && d->kind[j] == Rok) {
+		snprintf(buf, len, "0x%.8x", d->va[j]);
 		return buf;
 	}
-	return resultnames[r->kind];
+	return resultnames[d->kind[j]];
 }
 
-/* Whether two results of the same event differ. */
+/* Whether two results of the same event e differ. */
 static int
 differ(const struct event *e, const struct result *a, const struct result *b)
 {
@@ -35,23 +35,20 @@ differ(const struct event *e, const struct result *a, const struct result *b)
 }
 
 /*
- * Why policy rp gave its result at event i, from the PDE kinds and
+ * Why policy rp gave result r at event e, from the PDE kinds and
  * measures of the state before it.  Writes one sentence to buf.
  */
 static void
-explain(char *buf, size_t len, const struct replay *rp, size_t i,
-    const uint8_t *kinds, const Stats *before)
+explain(char *buf, size_t len, const struct replay *rp,
+    const struct event *e, const struct result *r, const uint8_t *kinds,
+    const Stats *before)
 {
-	const struct event *e;
-	const struct result *r;
 	const Policy *p;
 	uint32_t o, size, n, first, last, k, cnt[Npdekind], blankrun, run;
 	size_t w;
 	char sz[24];
 	int np;
 
-	e = &rp->t->ev[i];
-	r = &rp->r[i];
 	p = &policies[rp->pidx];
 	np = vpdbsize(&rp->m);
 	w = snprintf(buf, len, "%s ", p->name);
@@ -215,77 +212,179 @@ sumcell(char *buf, size_t len, int k, const struct replay *rp,
 }
 
 /*
- * Replay t under each of the n policies in step.  Returns -1 when out
- * of memory.  Caller frees with compare_free.
+ * Start replaying under each of the n policies in step, on t's machine;
+ * the events come through compare_feed.  Returns -1 when out of memory.
+ * Caller frees with compare_free.
  */
 int
-compare_run(struct compare *c, const struct trace *t, const Policy **p,
+compare_init(struct compare *c, const struct trace *t, const Policy **p,
     int n, const struct replayopts *o)
 {
 	struct replayopts ro;
-	uint8_t *kinds;
-	Stats *before;
-	size_t i;
-	int j, k, np;
+	int j;
 
 	memset(c, 0, sizeof *c);
 	c->t = t;
 	c->n = n;
 	ro = *o;
 	ro.measure = 1;
+	ro.history = 0;
+	ro.stream = 1;
 	for (j = 0; j < n; j++)
 		if (replay_init(&c->rp[j], t, p[j], &ro) < 0)
 			return -1;
-	np = vpdbsize(&c->rp[0].m);
-	kinds = malloc((size_t)n * np);
-	before = malloc(n * sizeof *before);
-	if (kinds == NULL || before == NULL) {
-		free(kinds);
-		free(before);
-		return -1;
-	}
-	c->first = 0;
-	for (i = 0; i < t->nev; i++) {
-		if (c->first == 0)
-			for (j = 0; j < n; j++) {
-				for (k = 0; k < np; k++)
-					kinds[j * np + k] = pdekind(&c->rp[j].m,
-					    PDX(c->rp[j].m.vmap) + k);
-				before[j] = c->rp[j].now;
-			}
-		for (j = 0; j < n; j++)
-			if (replay_step(&c->rp[j]) < 0)
-				goto oom;
-		for (j = 1; j < n; j++)
-			if (differ(&t->ev[i], &c->rp[0].r[i], &c->rp[j].r[i]))
-				break;
-		if (j == n)
-			continue;
-		c->ndiff++;
-		if (c->first != 0)
-			continue;
-		c->first = i + 1;
-		for (j = 0; j < n; j++)
-			explain(c->why[j], sizeof c->why[j], &c->rp[j], i,
-			    kinds + j * np, &before[j]);
-	}
-	free(kinds);
-	free(before);
-	return 0;
-oom:
-	free(kinds);
-	free(before);
-	return -1;
+	c->kinds = malloc((size_t)n * vpdbsize(&c->rp[0].m));
+	return c->kinds == NULL ? -1 : 0;
 }
 
-/* Free the replays. */
+/* Keep id in the pool; its offset, NOID for nil, or -1 when out of memory. */
+static int
+keepid(struct compare *c, const char *id, size_t *off)
+{
+	size_t n, ncap;
+	char *nb;
+
+	*off = NOID;
+	if (id == NULL)
+		return 0;
+	n = strlen(id) + 1;
+	if (c->idcap - c->idlen < n) {
+		for (ncap = c->idcap ? c->idcap : 4096; ncap - c->idlen < n;)
+			ncap *= 2;
+		if ((nb = realloc(c->ids, ncap)) == NULL)
+			return -1;
+		c->ids = nb;
+		c->idcap = ncap;
+	}
+	memcpy(c->ids + c->idlen, id, n);
+	*off = c->idlen;
+	c->idlen += n;
+	return 0;
+}
+
+/*
+ * Run the next event under every policy.  An event whose results differ
+ * is kept; the first is explained from the states just before it.
+ * Returns -1 when out of memory.
+ */
+int
+compare_feed(struct compare *c, const struct event *e)
+{
+	struct result res[MAXPOLICY];
+	struct diff *d, *nd;
+	size_t ncap;
+	int j, k, np, rv;
+
+	np = vpdbsize(&c->rp[0].m);
+	if (c->first == 0)
+		for (j = 0; j < c->n; j++) {
+			for (k = 0; k < np; k++)
+				c->kinds[j * np + k] = pdekind(&c->rp[j].m,
+				    PDX(c->rp[j].m.vmap) + k);
+			c->before[j] = c->rp[j].now;
+		}
+	for (j = 0; j < c->n; j++)
+		if (replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]) < 0) {
+			while (--j >= 0)
+				free(res[j].panic);
+			return -1;
+		}
+	c->pos++;
+	rv = 0;
+	for (j = 1; j < c->n; j++)
+		if (differ(e, &res[0], &res[j]))
+			break;
+	if (j == c->n)
+		goto out;
+	if (c->ndiff == c->dcap) {
+		ncap = c->dcap ? 2 * c->dcap : 64;
+		if ((nd = realloc(c->d, ncap * sizeof *nd)) == NULL)
+			goto oom;
+		c->d = nd;
+		c->dcap = ncap;
+	}
+	d = &c->d[c->ndiff];
+	memset(d, 0, sizeof *d);
+	d->seq = c->pos;
+	d->op = e->op;
+	if (keepid(c, e->id, &d->id) < 0)
+		goto oom;
+	for (j = 0; j < c->n; j++) {
+		d->kind[j] = res[j].kind;
+		d->va[j] = res[j].va;
+	}
+	c->ndiff++;
+	if (c->first != 0)
+		goto out;
+	c->first = c->pos;
+	c->firstev = *e;
+	c->firstev.id = NULL;
+	c->firstev.text = NULL;
+	c->firstev.note = NULL;
+	if (e->id != NULL) {
+		snprintf(c->firstid, sizeof c->firstid, "%s", e->id);
+		c->firstev.id = c->firstid;
+	}
+	for (j = 0; j < c->n; j++)
+		explain(c->why[j], sizeof c->why[j], &c->rp[j], e, &res[j],
+		    c->kinds + j * np, &c->before[j]);
+	goto out;
+oom:
+	rv = -1;
+out:
+	for (j = 0; j < c->n; j++)
+		free(res[j].panic);
+	return rv;
+}
+
+/*
+ * The trace the report names, once it has been read to its end; also
+ * to be called after c has been copied.
+ */
+void
+compare_settrace(struct compare *c, const struct trace *t)
+{
+	int j;
+
+	c->t = t;
+	for (j = 0; j < c->n; j++)
+		c->rp[j].t = t;
+	if (c->firstev.id != NULL)
+		c->firstev.id = c->firstid;	/* c may have been moved */
+}
+
+/*
+ * Replay the loaded trace t under each of the n policies in step.
+ * Returns -1 when out of memory.  Caller frees with compare_free.
+ */
+int
+compare_run(struct compare *c, const struct trace *t, const Policy **p,
+    int n, const struct replayopts *o)
+{
+	size_t i;
+
+	if (compare_init(c, t, p, n, o) < 0)
+		return -1;
+	for (i = 0; i < t->nev; i++)
+		if (compare_feed(c, &t->ev[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Free the replays and the differences. */
 void
 compare_free(struct compare *c)
 {
 	int j;
 
-	for (j = 0; j < c->n; j++)
+	for (j = 0; j < c->n; j++) {
 		replay_free(&c->rp[j]);
+		free(c->made[j].v);
+	}
+	free(c->d);
+	free(c->ids);
+	free(c->kinds);
+	memset(c, 0, sizeof *c);
 }
 
 /* The table of differences, the summaries and the first divergence. */
@@ -294,6 +393,7 @@ compare_text(FILE *f, const struct compare *c)
 {
 	const struct trace *t;
 	const struct event *e;
+	const struct diff *d;
 	Stats s[MAXPOLICY];
 	char b[24], sz[48], cells[MAXPOLICY][24];
 	size_t i;
@@ -312,18 +412,13 @@ compare_text(FILE *f, const struct compare *c)
 			    policies[c->rp[j].pidx].name);
 		row(f, 27, "  seq  op      id", cells, c->n);
 	}
-	for (i = 0; i < t->nev; i++) {
-		e = &t->ev[i];
-		for (j = 1; j < c->n; j++)
-			if (differ(e, &c->rp[0].r[i], &c->rp[j].r[i]))
-				break;
-		if (j == c->n)
-			continue;
-		snprintf(sz, sizeof sz, "%5zu  %-6s  %.12s", i + 1,
-		    opnames[e->op], e->id ? e->id : "-");
+	for (i = 0; i < c->ndiff; i++) {
+		d = &c->d[i];
+		snprintf(sz, sizeof sz, "%5zu  %-6s  %.12s", d->seq,
+		    opnames[d->op], d->id != NOID ? c->ids + d->id : "-");
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%s",
-			    cell(b, sizeof b, e, &c->rp[j].r[i]));
+			    cell(b, sizeof b, d, j));
 		row(f, 27, sz, cells, c->n);
 	}
 
@@ -350,7 +445,7 @@ compare_text(FILE *f, const struct compare *c)
 		fprintf(f, "\nthe policies agree on every event\n");
 		return;
 	}
-	e = &t->ev[c->first - 1];
+	e = &c->firstev;
 	fprintf(f, "\nfirst divergence: event %zu, %s", c->first,
 	    opnames[e->op]);
 	if (e->id)
@@ -368,7 +463,7 @@ int
 compare_yaml(FILE *f, const struct compare *c)
 {
 	yaml_emitter_t em;
-	const struct event *e;
+	const struct diff *d;
 	char b[24];
 	size_t i;
 	int j, rv;
@@ -389,20 +484,15 @@ compare_yaml(FILE *f, const struct compare *c)
 	if (emitseqend(&em) < 0 || emitnum(&em, "differ", c->ndiff) < 0 ||
 	    emitstr(&em, "differences") < 0 || emitseq(&em, 0) < 0)
 		goto out;
-	for (i = 0; i < c->t->nev; i++) {
-		e = &c->t->ev[i];
-		for (j = 1; j < c->n; j++)
-			if (differ(e, &c->rp[0].r[i], &c->rp[j].r[i]))
-				break;
-		if (j == c->n)
-			continue;
-		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", i + 1) < 0 ||
-		    emitkv(&em, "op", opnames[e->op]) < 0 ||
-		    (e->id && emitkv(&em, "id", e->id) < 0))
+	for (i = 0; i < c->ndiff; i++) {
+		d = &c->d[i];
+		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", d->seq) < 0 ||
+		    emitkv(&em, "op", opnames[d->op]) < 0 ||
+		    (d->id != NOID && emitkv(&em, "id", c->ids + d->id) < 0))
 			goto out;
 		for (j = 0; j < c->n; j++)
 			if (emitkv(&em, policies[c->rp[j].pidx].name,
-			    cell(b, sizeof b, e, &c->rp[j].r[i])) < 0)
+			    cell(b, sizeof b, d, j)) < 0)
 				goto out;
 		if (emitend(&em) < 0)
 			goto out;

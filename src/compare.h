@@ -9,15 +9,41 @@
 
 #include "replay.h"
 
+/* An event whose results differ: what the report shows of it. */
+struct diff {
+	size_t		seq;		/* 1-based */
+	uint8_t		op;
+	size_t		id;		/* in the id pool, or NOID */
+	uint8_t		kind[MAXPOLICY];
+	uint32_t	va[MAXPOLICY];
+};
+
+#define NOID	((size_t)-1)
+
 struct compare {
 	const struct trace	*t;
 	int			 n;
 	struct replay		 rp[MAXPOLICY];
-	size_t			 ndiff;		/* events that differ */
+	struct madetab		 made[MAXPOLICY];
+	size_t			 pos;		/* events fed */
+	struct diff		*d;		/* the events that differ */
+	size_t			 ndiff;
+	size_t			 dcap;
+	char			*ids;		/* their ids, each ended by NUL */
+	size_t			 idlen;
+	size_t			 idcap;
 	size_t			 first;		/* seq of the first; 0: none */
+	struct event		 firstev;	/* that event; its id is firstid */
+	char			 firstid[48];
 	char			 why[MAXPOLICY][320];
+	uint8_t			*kinds;		/* PDE kinds before the event */
+	Stats			 before[MAXPOLICY];
 };
 
+int	compare_init(struct compare *, const struct trace *, const Policy **,
+	    int, const struct replayopts *);
+int	compare_feed(struct compare *, const struct event *);
+void	compare_settrace(struct compare *, const struct trace *);
 int	compare_run(struct compare *, const struct trace *, const Policy **,
 	    int, const struct replayopts *);
 void	compare_free(struct compare *);

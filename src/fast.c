@@ -150,6 +150,29 @@ ispt(uint32_t pde)
 	return (pde & PTEVALID) && !(pde & PTESIZE);
 }
 
+/*
+ * Take away (sign -1) or add (+1) what the PDE at pde counts in the
+ * vmap's free pages and stale tables: before and after it changes.
+ */
+static inline void
+account(Mmu *m, const uint32_t *pde, int sign)
+{
+	uint32_t w;
+	int nv;
+
+	if (!m->counted ||
+	    (uint32_t)(pde - &m->pdb[PDX(m->vmap)]) >= m->vmapsize / PGDIRSIZE)
+		return;
+	w = *pde;
+	if (!(w & PTEVALID))
+		m->nfree += sign * WD2PG;
+	else if (!(w & PTESIZE)) {
+		nv = m->pool[ptindex(w)].nvalid;
+		m->nfree += sign * (WD2PG - nv);
+		m->nstale += sign * (nv == 0);
+	}
+}
+
 /* plan9_vmapalloc, skipping tables whose longest hole is too short. */
 uint32_t
 plan9_vmapalloc_fast(Mmu *m, uint32_t size)
@@ -277,17 +300,21 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 			return mmupanic(m,
 			    "vmap: va=0x%.8x pa=0x%.8x pde=0x%.8x",
 			    va + off, pa + off, *pde);
+		account(m, pde, -1);
 		if (m->pse && (pa + off) % PGDIRSIZE == 0 &&
 		    (va + off) % PGDIRSIZE == 0 && size - off >= PGDIRSIZE) {
 			if (*pde & PTEVALID)
 				ptorphan(m, *pde);
 			*pde = (pa + off) | flag | PTESIZE | PTEVALID;
+			account(m, pde, 1);
 			off += PGDIRSIZE;
 			continue;
 		}
 		if (!(*pde & PTEVALID)) {
-			if ((i = ptalloc(m)) < 0)
+			if ((i = ptalloc(m)) < 0) {
+				account(m, pde, 1);
 				return mmupanic(m, "mmuwalk xspanalloc failed");
+			}
 			*pde = (PTPOOLBASE + (uint32_t)i * BY2PG) | PTEWRITE |
 			    PTEVALID;
 		}
@@ -307,6 +334,7 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		setbits(pg->used, j0, j);
 		pg->nvalid += j - j0;
 		pg->dirty = 1;
+		account(m, pde, 1);
 		if (off < end)
 			return mmupanic(m,
 			    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
@@ -336,6 +364,7 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 		if (*pde & PTESIZE) {
 			if (m->kernel == Klabs) {
 				*pde = 0;
+				account(m, pde, 1);
 				v = (uint32_t)((v + PGDIRSIZE - 1) &
 				    ~(uint64_t)(PGDIRSIZE - 1));
 				continue;
@@ -344,9 +373,11 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 				return mmupanic(m, "vunmap: misaligned: 0x%.8x",
 				    (uint32_t)v);
 			*pde = 0;
+			account(m, pde, 1);
 			v += PGDIRSIZE;
 			continue;
 		}
+		account(m, pde, -1);
 		pg = &m->pool[ptindex(*pde)];
 		t = pg->pte;
 		j0 = j = PTX(v);
@@ -372,12 +403,15 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 		clearbits(pg->used, j0, j);
 		pg->nvalid = left;
 		pg->dirty = 1;
-		if (bad)
+		if (bad) {
+			account(m, pde, 1);
 			return mmupanic(m, "vunmap: not mapped");
+		}
 		if (left == 0 && m->policy->freetables) {
 			ptfree(m, *pde);
 			*pde = 0;
 		}
+		account(m, pde, 1);
 	}
 	return 0;
 }

@@ -80,7 +80,12 @@ mmucopy(Mmu *dst, const Mmu *src)
 	for (i = 0; i < src->npool; i++) {
 		dst->pool[i] = src->pool[i];
 		dst->pool[i].pte = NULL;
-		if (src->pool[i].pte == NULL)
+		/*
+		 * Only tables in use: nothing reads a leaked table's words
+		 * again, and a free one is zeroed when taken.
+		 */
+		if (src->pool[i].pte == NULL ||
+		    src->pool[i].state != Pgtable)
 			continue;
 		dst->pool[i].pte = malloc(WD2PG * sizeof(uint32_t));
 		if (dst->pool[i].pte == NULL) {
@@ -245,6 +250,7 @@ mmuwalk(Mmu *m, uint32_t va, int create)
 	if (!(*pde & PTEVALID)) {
 		if (!create)
 			return NULL;
+		m->counted = 0;
 		if ((i = ptalloc(m)) < 0) {
 			mmupanic(m, "mmuwalk xspanalloc failed");
 			return NULL;
@@ -264,6 +270,7 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 {
 	uint32_t flag, off, *pde, *pte;
 
+	m->counted = 0;		/* the fast paths' counts, not kept here */
 	flag = pa & 0xFFF;
 	pa &= ~0xFFFu;
 	for (off = 0; off < size;) {
@@ -308,6 +315,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 	uint32_t *pde, *table;
 	Ptpage *pg;
 
+	m->counted = 0;
 	v = va;
 	if (m->kernel == Klabs)
 		vae = (uint32_t)(va + size);
@@ -489,6 +497,8 @@ mmucheck(const Mmu *m)
 			free(refs);
 			return msg;
 		}
+		if (pg->pte == NULL)
+			continue;	/* a leaked table's, not copied */
 		for (n = k = 0; k < WD2PG; k++) {
 			if (pg->pte[k] != 0 && !(pg->pte[k] & PTEVALID)) {
 				snprintf(msg, sizeof msg, "table %d entry %d is "
@@ -522,6 +532,15 @@ mmucheck(const Mmu *m)
 	}
 	if (m->ptpages != 0 && m->ptinuse > m->ptpages)
 		return "more page-table pages than the budget";
+	if (m->counted) {
+		recount(m, &n, &i);
+		if (n != m->nstale || i != m->nfree) {
+			snprintf(msg, sizeof msg, "kept %d stale tables and %u "
+			    "free pages; there are %d and %u", m->nstale,
+			    m->nfree, n, i);
+			return msg;
+		}
+	}
 	return NULL;
 }
 

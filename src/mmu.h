@@ -110,6 +110,15 @@ struct Mmu {
 	uint32_t	ptinuse;	/* tables and orphans */
 	uint32_t	ptleaked;	/* orphans */
 
+	/*
+	 * The vmap's free pages and stale tables, kept by the fast paths
+	 * while counted is set; the kernel-shaped ones clear it, and
+	 * leancount counts again.
+	 */
+	int		counted;
+	uint32_t	nfree;
+	int		nstale;
+
 	/* the last panic, if any */
 	int		panicked;
 	char		panicmsg[PANICLEN];
@@ -180,7 +189,8 @@ int		 vunmap(Mmu *, uint32_t, int32_t);
 void		 mmustats(Mmu *, Stats *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
-void		 leancount(const Mmu *, int *, uint32_t *);
+void		 leancount(Mmu *, int *, uint32_t *);
+void		 recount(const Mmu *, int *, uint32_t *);
 
 /* fast.c */
 void		 ptsummary(Mmu *, Ptpage *);

@@ -50,17 +50,17 @@ struct relay {
 };
 
 /*
- * Whether to relay: not on one processor, where it only adds
- * hand-overs, nor when VMAPVIEW_THREADS is 1.
+ * Whether to relay: VMAPVIEW_THREADS says, 1 for no and a larger number
+ * for yes; else yes unless there is one processor, where a relay only
+ * adds hand-overs.
  */
 static int
 wanted(void)
 {
 	const char *s;
 
-	s = getenv("VMAPVIEW_THREADS");
-	if (s != NULL && strcmp(s, "1") == 0)
-		return 0;
+	if ((s = getenv("VMAPVIEW_THREADS")) != NULL && *s != '\0')
+		return atoi(s) > 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 

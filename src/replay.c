@@ -43,6 +43,8 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	if ((o == NULL || !o->stream) && t->nev > 0 &&
 	    (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
 		return -1;
+	if (rp->r != NULL)
+		rp->cap = t->nev;
 	if (rp->measure && o->history) {
 		rp->histlargest = calloc(t->nev + 1, sizeof *rp->histlargest);
 		rp->histstale = calloc(t->nev + 1, sizeof *rp->histstale);
@@ -97,6 +99,45 @@ extremes(struct replay *rp)
 		rp->histstale[rp->pos] = s->pde[Pstale];
 		rp->histfree[rp->pos] = s->free;
 	}
+}
+
+/*
+ * Make room for results of n events (and their history, if kept), for
+ * a trace that grows while it is replayed.  Returns -1 when out of
+ * memory.
+ */
+int
+replay_reserve(struct replay *rp, size_t n)
+{
+	struct result *nr;
+	uint32_t *nl, *nf;
+	uint16_t *ns;
+	size_t ncap;
+
+	if (n <= rp->cap)
+		return 0;
+	for (ncap = rp->cap ? rp->cap : 1024; ncap < n;)
+		ncap *= 2;
+	if ((nr = realloc(rp->r, ncap * sizeof *nr)) == NULL)
+		return -1;
+	memset(nr + rp->cap, 0, (ncap - rp->cap) * sizeof *nr);
+	rp->r = nr;
+	if (rp->histlargest != NULL) {
+		if ((nl = realloc(rp->histlargest, (ncap + 1) * sizeof *nl)) ==
+		    NULL)
+			return -1;
+		rp->histlargest = nl;
+		if ((ns = realloc(rp->histstale, (ncap + 1) * sizeof *ns)) ==
+		    NULL)
+			return -1;
+		rp->histstale = ns;
+		if ((nf = realloc(rp->histfree, (ncap + 1) * sizeof *nf)) ==
+		    NULL)
+			return -1;
+		rp->histfree = nf;
+	}
+	rp->cap = ncap;
+	return 0;
 }
 
 /* Free the replay's results and machine. */

@@ -42,6 +42,7 @@ struct replay {
 	int			 panicked;	/* the kernel is halted */
 	size_t			 pos;		/* events run so far */
 	struct result		*r;		/* one per event */
+	size_t			 cap;		/* of r, and of the history */
 	size_t			 count[Nresult];
 	size_t			 expheld;
 	size_t			 expfailed;
@@ -93,6 +94,7 @@ int	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
+int	 replay_reserve(struct replay *, size_t);
 int	 replay_feed(struct replay *, const struct event *,
 	     const struct result *, uint32_t, struct result *);
 int	 replay_feedslot(struct replay *, struct madetab *,

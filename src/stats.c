@@ -257,12 +257,9 @@ mmustats(Mmu *m, Stats *s)
 	s->frag = s->free ? 1.0 - (double)s->largestrun / s->free : 0.0;
 }
 
-/*
- * The two measures kept after every event, cheaply: the stale tables
- * (page tables with no valid PTE) and the free pages.
- */
+/* Count the vmap's stale tables (no valid PTE) and free pages. */
 void
-leancount(const Mmu *m, int *stale, uint32_t *free)
+recount(const Mmu *m, int *stale, uint32_t *free)
 {
 	const uint32_t *pd;
 	uint32_t pde;
@@ -282,4 +279,20 @@ leancount(const Mmu *m, int *stale, uint32_t *free)
 			*stale += nv == 0;
 		}
 	}
+}
+
+/*
+ * The two measures kept after every event, cheaply: the stale tables
+ * and the free pages.  The fast paths keep them as they write; after
+ * the kernel-shaped code they are counted again.
+ */
+void
+leancount(Mmu *m, int *stale, uint32_t *free)
+{
+	if (!m->counted) {
+		recount(m, &m->nstale, &m->nfree);
+		m->counted = 1;
+	}
+	*stale = m->nstale;
+	*free = m->nfree;
 }

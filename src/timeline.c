@@ -3,52 +3,98 @@
  * interval events the machine is copied into a checkpoint.  Seeking to
  * event n copies the last checkpoint at or before n and runs the few
  * events after it again, results already known, so stepping back costs
- * what stepping forward does.  The interval grows with the trace so
- * that there are at most MAXCP checkpoints.
+ * what stepping forward does.  The interval doubles as the trace grows,
+ * so that there are at most MAXCP checkpoints; the trace may grow while
+ * it is replayed (timeline_add).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "relay.h"
 #include "timeline.h"
 
-#define MAXCP		512
+#define MAXCP		128
 #define MININTERVAL	64
 
+/* Copy the machine as it is now into a new checkpoint. */
+static int
+checkpoint(struct timeline *tl)
+{
+	struct checkpoint *c;
+	size_t i;
+
+	if (tl->ncp == MAXCP) {
+		/* keep every other one, twice as far apart */
+		for (i = 1; i < tl->ncp; i += 2)
+			mmufree(&tl->cp[i].m);
+		for (i = 2; i < tl->ncp; i += 2)
+			tl->cp[i / 2] = tl->cp[i];
+		tl->ncp = (tl->ncp + 1) / 2;
+		tl->interval *= 2;
+		if (tl->full.pos % tl->interval != 0)
+			return 0;
+	}
+	c = &tl->cp[tl->ncp];
+	if (mmucopy(&c->m, &tl->full.m) < 0)
+		return -1;
+	c->pos = tl->full.pos;
+	c->panicked = tl->full.panicked;
+	tl->ncp++;
+	return 0;
+}
+
 /*
- * Replay t under p into tl, with checkpoints.  Returns -1 when out of
+ * Start a timeline of t under p; its events, already there or appended
+ * later, are run by timeline_add, and timeline_end makes it ready to
+ * seek.  expect is how many events there will be, roughly, or 0: the
+ * interval starts where it need not grow.  Returns -1 when out of
  * memory (tl is then freed).
  */
 int
-timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
-    const struct replayopts *o)
+timeline_begin(struct timeline *tl, const struct trace *t, const Policy *p,
+    const struct replayopts *o, size_t expect)
 {
 	struct replayopts ro;
-	struct checkpoint *c;
 
 	memset(tl, 0, sizeof *tl);
 	ro = *o;
 	ro.measure = 1;
 	ro.history = 1;
-	tl->interval = t->nev / MAXCP + 1;
+	ro.stream = 0;
+	tl->interval = expect / MAXCP + 1;
 	if (tl->interval < MININTERVAL)
 		tl->interval = MININTERVAL;
-	tl->cp = calloc(t->nev / tl->interval + 1, sizeof *tl->cp);
-	if (tl->cp == NULL || replay_init(&tl->full, t, p, &ro) < 0)
-		goto oom;
-	for (;;) {
-		if (tl->full.pos % tl->interval == 0) {
-			c = &tl->cp[tl->ncp];
-			if (mmucopy(&c->m, &tl->full.m) < 0)
-				goto oom;
-			c->pos = tl->full.pos;
-			c->panicked = tl->full.panicked;
-			tl->ncp++;
-		}
-		if (tl->full.pos == t->nev)
-			break;
-		if (replay_step(&tl->full) < 0)
-			goto oom;
+	tl->cp = calloc(MAXCP, sizeof *tl->cp);
+	if (tl->cp == NULL || replay_init(&tl->full, t, p, &ro) < 0 ||
+	    checkpoint(tl) < 0) {
+		timeline_free(tl);
+		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Run the trace's next event, keeping a checkpoint every interval
+ * events; when there would be more than MAXCP, every other one goes
+ * and the interval doubles.  Returns -1 when out of memory.
+ */
+int
+timeline_add(struct timeline *tl)
+{
+	if (replay_reserve(&tl->full, tl->full.pos + 1) < 0 ||
+	    replay_step(&tl->full) < 0)
+		return -1;
+	if (tl->full.pos % tl->interval == 0)
+		return checkpoint(tl);
+	return 0;
+}
+
+/* Every event has been added: make the cursor.  -1: out of memory. */
+int
+timeline_end(struct timeline *tl)
+{
 	/* The cursor's machine: the run's results, its own state. */
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
@@ -58,9 +104,27 @@ timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
 	memset(&tl->cur.m, 0, sizeof tl->cur.m);
 	tl->cur.m.pool = NULL;
 	if (mmucopy(&tl->cur.m, &tl->cp[0].m) < 0)
-		goto oom;
+		return -1;
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
+	return 0;
+}
+
+/*
+ * Replay t under p into tl, with checkpoints.  Returns -1 when out of
+ * memory (tl is then freed).
+ */
+int
+timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
+    const struct replayopts *o)
+{
+	if (timeline_begin(tl, t, p, o, t->nev) < 0)
+		return -1;
+	while (tl->full.pos < t->nev)
+		if (timeline_add(tl) < 0)
+			goto oom;
+	if (timeline_end(tl) < 0)
+		goto oom;
 	return 0;
 oom:
 	timeline_free(tl);
@@ -106,4 +170,165 @@ timeline_free(struct timeline *tl)
 	mmufree(&tl->cur.m);
 	replay_free(&tl->full);
 	memset(tl, 0, sizeof *tl);
+}
+
+/*
+ * The sink of timeline_load: each event kept, in a trace of its own,
+ * and run at once under every policy.
+ */
+struct keeper {
+	struct trace		 own;
+	int			*slotev;	/* slot: index of its vmap */
+	size_t			 slotcap;
+	struct timeline		*tl;
+	const Policy *const	*p;
+	int			 n;
+	const struct replayopts	*o;
+	size_t			 expect;	/* events, from the file's size */
+	int			 started;
+};
+
+static int
+keep_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct keeper *k;
+	struct event ev;
+	size_t ncap;
+	int *ns, j;
+
+	k = arg;
+	if (!k->started) {
+		k->started = 1;
+		k->own.machine = t->machine;
+		for (j = 0; j < k->n; j++)
+			if (timeline_begin(&k->tl[j], &k->own, k->p[j], k->o,
+			    k->expect) < 0) {
+				while (--j >= 0)
+					timeline_free(&k->tl[j]);
+				k->n = 0;
+				return -1;
+			}
+	}
+	ev = *e;
+	ev.id = ev.text = ev.note = NULL;
+	ev.flags &= ~EVOWNID;
+	ev.ref = -1;
+	if ((e->flags & EVBYID) && e->slot >= 0 &&
+	    (size_t)e->slot < k->slotcap) {
+		/* as trace_load has it: tied to its vmap, sharing its id */
+		ev.ref = k->slotev[e->slot];
+		ev.id = k->own.ev[ev.ref].id;
+	} else if (e->id != NULL) {
+		if ((ev.id = strdup(e->id)) == NULL)
+			return -1;
+		ev.flags |= EVOWNID;
+	}
+	if ((e->text != NULL && (ev.text = strdup(e->text)) == NULL) ||
+	    (e->note != NULL && (ev.note = strdup(e->note)) == NULL) ||
+	    trace_append(&k->own, &ev) < 0) {
+		if (ev.flags & EVOWNID)
+			free(ev.id);
+		free(ev.text);
+		free(ev.note);
+		return -1;
+	}
+	if (e->op == OPvmap && e->slot >= 0) {
+		if ((size_t)e->slot >= k->slotcap) {
+			for (ncap = k->slotcap ? k->slotcap : 64;
+			    ncap <= (size_t)e->slot;)
+				ncap *= 2;
+			if ((ns = realloc(k->slotev, ncap * sizeof *ns)) == NULL)
+				return -1;
+			k->slotev = ns;
+			k->slotcap = ncap;
+		}
+		k->slotev[e->slot] = k->own.nev - 1;
+	}
+	for (j = 0; j < k->n; j++)
+		if (timeline_add(&k->tl[j]) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Read the trace in path into t and open a timeline of it under each of
+ * the n policies p, in one pass: each event is kept and run as it is
+ * read, on a thread of its own when there is one (relay.h).  A trace
+ * whose machine follows its events is read again; standard input ("-")
+ * is read whole first.  Returns 0, or -1
+ * with the message in err (t and tl then hold nothing).
+ */
+int
+timeline_load(struct trace *t, const char *path, const Policy *const *p,
+    int n, const struct replayopts *o, struct timeline *tl, char *err,
+    size_t errlen)
+{
+	struct tracesink sk, via;
+	struct keeper k;
+	struct relay *rl;
+	struct stat st;
+	int j, rv;
+
+	if (strcmp(path, "-") == 0) {
+		/* standard input cannot be read again */
+		trace_init(t);
+		goto plain;
+	}
+	memset(&k, 0, sizeof k);
+	trace_init(&k.own);
+	k.tl = tl;
+	k.p = p;
+	k.n = n;
+	k.o = o;
+	/* an event takes 32 bytes or more: more would only thin them */
+	if (stat(path, &st) == 0)
+		k.expect = st.st_size / 32;
+	sk.event = keep_event;
+	sk.arg = &k;
+	rl = relay_start(&sk, &via);
+	rv = trace_stream(t, path, rl ? &via : &sk, err, errlen);
+	if (relay_finish(rl) < 0 && rv == 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		rv = -1;
+	}
+	free(k.slotev);
+	if (rv == 0 && k.started && !t->machinelate) {
+		/* the header is the reader's, the events the keeper's */
+		k.own.file = t->file;
+		k.own.name = t->name;
+		k.own.description = t->description;
+		t->file = t->name = t->description = NULL;
+		trace_free(t);
+		*t = k.own;
+		for (j = 0; j < n; j++) {
+			tl[j].full.t = t;
+			if (timeline_end(&tl[j]) < 0) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+		}
+		return 0;
+	}
+	for (j = 0; j < k.n && k.started; j++)
+		timeline_free(&tl[j]);
+	trace_free(&k.own);
+	if (rv < 0)
+		return -1;
+	/* no event, or events seen under the default machine */
+	trace_free(t);
+plain:
+	if (trace_load(t, path, err, errlen) < 0)
+		return -1;
+	for (j = 0; j < n; j++)
+		if (timeline_open(&tl[j], t, p[j], o) < 0) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			n = j;
+			goto fail;
+		}
+	return 0;
+fail:
+	for (j = 0; j < n; j++)
+		timeline_free(&tl[j]);
+	trace_free(t);
+	return -1;
 }

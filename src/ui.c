@@ -557,20 +557,12 @@ key(struct ui *u, int ch)
 }
 
 /*
- * Run the view of t under p1 (and p2 beside it, if not nil).  keys and
- * save are for tests; ascii forces the ASCII glyphs.  Returns the exit
- * status.
+ * Whether the view can run: a terminal, and keys (for tests) it can
+ * read.  Says why not and returns 2; else 0.
  */
 int
-ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
-    const struct replayopts *ro, const char *keys, const char *save,
-    int ascii)
+ui_usable(const char *keys)
 {
-	struct sigaction sa;
-	struct ui u;
-	const char *nc;
-	int ch, j, status, redraw;
-
 	if (!isatty(STDOUT_FILENO) || (keys == NULL && !isatty(STDIN_FILENO))) {
 		fprintf(stderr, "%s: the view needs a terminal; use '%s "
 		    "replay' or '%s dump' for text\n", progname, progname,
@@ -582,14 +574,40 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 		    progname);
 		return 2;
 	}
+	return 0;
+}
+
+/*
+ * Run the view of t under p1 (and p2 beside it, if not nil).  keys and
+ * save are for tests; ascii forces the ASCII glyphs.  Returns the exit
+ * status.
+ */
+int
+ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
+    struct timeline *ready, const struct replayopts *ro, const char *keys,
+    const char *save, int ascii)
+{
+	struct sigaction sa;
+	struct ui u;
+	const char *nc;
+	int ch, j, status, redraw;
+
 	memset(&u, 0, sizeof u);
 	u.t = t;
 	u.ro = *ro;
 	u.speed = 10;
 	u.npane = p2 ? 2 : 1;
-	openpane(&u, 0, p1);
-	if (p2 != NULL)
-		openpane(&u, 1, p2);
+	if (ready != NULL) {
+		/* opened as the trace was read (timeline_load) */
+		for (j = 0; j < u.npane; j++) {
+			u.pane[j].tl = ready[j];
+			u.pane[j].pidx = policyindex(j ? p2 : p1);
+		}
+	} else {
+		openpane(&u, 0, p1);
+		if (p2 != NULL)
+			openpane(&u, 1, p2);
+	}
 	divergence(&u);
 
 	setlocale(LC_ALL, "");

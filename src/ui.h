@@ -54,8 +54,10 @@ struct ui {
 
 /* ui.c */
 int	 ui_main(const struct trace *, const Policy *, const Policy *,
-	     const struct replayopts *, const char *, const char *, int);
+	     struct timeline *, const struct replayopts *, const char *,
+	     const char *, int);
 int	 ui_attr(const struct ui *, int);
+int	 ui_usable(const char *);
 
 /* ui_pd.c */
 int	 ui_pd_draw(struct ui *, struct pane *, int, int, int, int);

@@ -667,6 +667,75 @@ cmd_dump(int argc, char **argv)
 	return finish(0);
 }
 
+/* compare's sink: every event to every policy, started on the first. */
+struct cmpstream {
+	struct compare	 c;
+	struct opts	*o;
+	int		 started;
+};
+
+static int
+compare_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct cmpstream *cs;
+
+	cs = arg;
+	if (!cs->started) {
+		cs->started = 1;
+		if (compare_init(&cs->c, t, cs->o->plist, cs->o->nplist,
+		    &cs->o->ro) < 0)
+			return -1;
+	}
+	return compare_feed(&cs->c, e);
+}
+
+/*
+ * Compare the policies over the trace in path, streamed: the events are
+ * not kept, only those whose results differ.  A trace whose machine
+ * comes after its events, or that has none, is read again, kept.
+ * Returns -1 after saying why.
+ */
+static int
+compare_stream(struct compare *c, struct trace *t, const char *path,
+    struct opts *o)
+{
+	struct tracesink sk, via;
+	struct cmpstream cs;
+	struct relay *rl;
+	char err[512], buf[1024];
+	int rv;
+
+	memset(&cs, 0, sizeof cs);
+	cs.o = o;
+	sk.event = compare_event;
+	sk.arg = &cs;
+	path = findtrace(path, buf, sizeof buf);
+	rl = relay_start(&sk, &via);
+	rv = trace_stream(t, path, rl ? &via : &sk, err, sizeof err);
+	if (relay_finish(rl) < 0 && rv == 0)
+		fatal("out of memory");
+	if (rv < 0) {
+		fprintf(stderr, "%s\n", err);
+		if (cs.started)
+			compare_free(&cs.c);
+		return -1;
+	}
+	if (cs.started && !t->machinelate) {
+		*c = cs.c;
+		compare_settrace(c, t);
+		return 0;
+	}
+	if (cs.started)
+		compare_free(&cs.c);
+	trace_free(t);
+	if (load(t, path) < 0)
+		return -1;
+	if (compare_run(c, t, o->plist, o->nplist, &o->ro) < 0)
+		fatal("out of memory");
+	compare_settrace(c, t);
+	return 0;
+}
+
 static int
 cmd_compare(int argc, char **argv)
 {
@@ -685,10 +754,8 @@ cmd_compare(int argc, char **argv)
 			o.plist[o.nplist++] = &policies[i];
 	if (o.nplist < 2)
 		return usageerr("%s: -p names two policies or more", argv[0]);
-	if (load(&t, argv[first]) < 0)
+	if (compare_stream(&c, &t, argv[first], &o) < 0)
 		return EXITUSAGE;
-	if (compare_run(&c, &t, o.plist, o.nplist, &o.ro) < 0)
-		fatal("out of memory");
 	if (o.yaml) {
 		if (compare_yaml(stdout, &c) < 0)
 			fprintf(stderr, "%s: writing the comparison failed\n",
@@ -705,7 +772,11 @@ cmd_view(int argc, char **argv)
 {
 	struct opts o;
 	struct trace t;
-	int first, status;
+	struct timeline tl[2];
+	const Policy *pl[2];
+	const char *path;
+	char err[512], buf[1024];
+	int first, status, n;
 
 	if ((first = parseopts(argc, argv, "policy kernel pse keep-going "
 	    "ascii keys save-screen", &o)) < 0)
@@ -716,10 +787,20 @@ cmd_view(int argc, char **argv)
 		return usageerr("%s: one or two policies", argv[0]);
 	if (o.savescreen != NULL && o.keys == NULL)
 		return usageerr("%s: --save-screen goes with --keys", argv[0]);
-	if (load(&t, argv[first]) < 0)
+	pl[0] = o.policy;
+	pl[1] = o.nplist == 2 ? o.plist[1] : NULL;
+	n = pl[1] ? 2 : 1;
+	path = findtrace(argv[first], buf, sizeof buf);
+	if (timeline_load(&t, path, pl, n, &o.ro, tl, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
 		return EXITUSAGE;
-	status = ui_main(&t, o.policy, o.nplist == 2 ? o.plist[1] : NULL,
-	    &o.ro, o.keys, o.savescreen, o.ascii);
+	}
+	if ((status = ui_usable(o.keys)) != 0) {
+		while (--n >= 0)
+			timeline_free(&tl[n]);
+	} else
+		status = ui_main(&t, pl[0], pl[1], tl, &o.ro, o.keys,
+		    o.savescreen, o.ascii);
 	trace_free(&t);
 	return status;
 }

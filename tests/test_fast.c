@@ -92,10 +92,11 @@ static int
 differential(const struct trace *t, const Policy *p, int kernel, int pse,
     int *events)
 {
-	struct replayopts o = { kernel, pse, 1, 0, 0 };
+	struct replayopts o = { kernel, pse, 1, 0, 0, 0 };
 	struct replay slow, fast;
 	const struct result *a, *b;
-	int bad;
+	uint32_t sfree, ffree;
+	int bad, sstale, fstale;
 
 	replay_init(&slow, t, p, &o);
 	replay_init(&fast, t, p, &o);
@@ -105,7 +106,11 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 		(*events)++;
 		a = &slow.r[slow.pos - 1];
 		b = &fast.r[fast.pos - 1];
-		if (a->kind != b->kind || a->va != b->va ||
+		/* the counts: kept by the fast paths, counted after slow */
+		leancount(&slow.m, &sstale, &sfree);
+		leancount(&fast.m, &fstale, &ffree);
+		if (sstale != fstale || sfree != ffree ||
+		    a->kind != b->kind || a->va != b->va ||
 		    (a->panic == NULL) != (b->panic == NULL) ||
 		    (a->panic && strcmp(a->panic, b->panic) != 0) ||
 		    !mmusame(&slow.m, &fast.m)) {

@@ -30,6 +30,9 @@ checkall(const struct trace *t, const char *name)
 					o.kernel = k;
 					o.pse = pse;
 					o.keepgoing = kg;
+					/* measured: mmucheck then checks the
+					 * counts the fast paths keep */
+					o.measure = 1;
 					replay_init(&rp, t, &policies[p], &o);
 					while (replay_step(&rp) > 0) {
 						events++;

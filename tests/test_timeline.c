@@ -1,26 +1,187 @@
 /*
  * The view's time travel against the plain replay: after random seeks,
  * forward and back across checkpoints, the cursor's machine holds the
- * very words a replay from the start to that event holds.
+ * very words a replay from the start to that event holds.  A timeline
+ * that grows as its trace is read (timeline_begin, timeline_add), and
+ * one read from a file in one pass (timeline_load, with and without a
+ * thread), hold the same results, history and words as timeline_open
+ * of the loaded trace.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "tap.h"
 #include "timeline.h"
 
+/* 60 seeks of tl, each against a replay of t from the start; bad ones. */
+static int
+seeks(struct timeline *tl, const struct trace *t, const Policy *p,
+    const struct replayopts *ro, uint64_t r)
+{
+	struct replay ref;
+	size_t n, k;
+	int bad;
+
+	bad = 0;
+	for (k = 0; k < 60; k++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		n = (r >> 33) % (t->nev + 1);
+		if (k % 3 == 0 && n > 0)
+			n = tl->cur.pos > 0 ? tl->cur.pos - 1 : 0;
+		if (timeline_seek(tl, n) < 0)
+			return bad + 1;
+		replay_init(&ref, t, p, ro);
+		replay_run(&ref, n);
+		if (!mmusame(&tl->cur.m, &ref.m) ||
+		    tl->cur.panicked != ref.panicked)
+			bad++;
+		replay_free(&ref);
+	}
+	return bad;
+}
+
+/* Events of a and b (results of replays of them) that differ. */
+static size_t
+differ(const struct trace *ta, const struct timeline *a,
+    const struct trace *tb, const struct timeline *b)
+{
+	const struct event *x, *y;
+	const struct result *u, *v;
+	size_t i, bad;
+
+	if (ta->nev != tb->nev)
+		return (size_t)-1;
+	bad = 0;
+	for (i = 0; i < ta->nev; i++) {
+		x = &ta->ev[i];
+		y = &tb->ev[i];
+		u = &a->full.r[i];
+		v = &b->full.r[i];
+		if (x->op != y->op || x->pa != y->pa || x->size != y->size ||
+		    x->ref != y->ref || x->line != y->line ||
+		    (x->id == NULL) != (y->id == NULL) ||
+		    (x->id && strcmp(x->id, y->id) != 0) ||
+		    u->kind != v->kind || u->va != v->va || u->exp != v->exp ||
+		    (u->panic == NULL) != (v->panic == NULL) ||
+		    a->full.histlargest[i + 1] != b->full.histlargest[i + 1] ||
+		    a->full.histstale[i + 1] != b->full.histstale[i + 1] ||
+		    a->full.histfree[i + 1] != b->full.histfree[i + 1])
+			bad++;
+	}
+	return bad;
+}
+
+/* Checkpoints where they should be: at most 128, interval apart. */
+static int
+spaced(const struct timeline *tl)
+{
+	size_t k;
+
+	if (tl->ncp == 0 || tl->ncp > 128)
+		return 0;
+	for (k = 0; k < tl->ncp; k++)
+		if (tl->cp[k].pos != k * tl->interval)
+			return 0;
+	return tl->ncp == tl->full.pos / tl->interval + 1;
+}
+
+/*
+ * A trace long enough that a timeline grown from nothing thins its
+ * checkpoints: grown, and read from a file with and without a thread,
+ * against timeline_open.
+ */
+static void
+growing(void)
+{
+	struct genopts go = { 9, 20000, 11, 4, 0.6 };
+	struct replayopts ro = { -1, -1, 1, 0, 0, 0 };
+	struct timeline open, grown, loaded;
+	struct trace t, grow, back;
+	const Policy *p;
+	char path[] = "/tmp/vmapview-tl-XXXXXX", err[512], what[128];
+	size_t i;
+	int j, fd, th;
+
+	if (gen_run(&generators[2], &go, &t) < 0 ||
+	    (fd = mkstemp(path)) < 0) {
+		tap_ok(0, "gen churn and a file for it");
+		return;
+	}
+	close(fd);
+	if (trace_writefile(path, &t, err, sizeof err) < 0) {
+		tap_ok(0, err);
+		unlink(path);
+		return;
+	}
+	/* as the file gives it back: slots, ids shared by vunmaps */
+	trace_free(&t);
+	if (trace_load(&t, path, err, sizeof err) < 0) {
+		tap_ok(0, err);
+		unlink(path);
+		return;
+	}
+	for (j = 0; j < npolicies; j++) {
+		p = &policies[j];
+		timeline_open(&open, &t, p, &ro);
+
+		/* grown event by event, not knowing how many will come */
+		trace_init(&grow);
+		grow.machine = t.machine;
+		timeline_begin(&grown, &grow, p, &ro, 0);
+		for (i = 0; i < t.nev; i++) {
+			trace_append(&grow, &t.ev[i]);
+			timeline_add(&grown);
+		}
+		timeline_end(&grown);
+		snprintf(what, sizeof what, "%s: grown from nothing, %zu "
+		    "checkpoints every %zu events", p->name, grown.ncp,
+		    grown.interval);
+		tap_ok(grown.interval > 64 && spaced(&grown), what);
+		snprintf(what, sizeof what, "%s: grown, the same results and "
+		    "history as opened", p->name);
+		tap_equ(differ(&t, &open, &grow, &grown), 0, what);
+		snprintf(what, sizeof what, "%s: grown, 60 seeks", p->name);
+		tap_equ(seeks(&grown, &t, p, &ro, 777 + j), 0, what);
+		timeline_free(&grown);
+		free(grow.ev);		/* the events are t's */
+
+		for (th = 0; th < 2; th++) {
+			setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);
+			if (timeline_load(&back, path, &p, 1, &ro, &loaded, err,
+			    sizeof err) < 0) {
+				tap_ok(0, err);
+				continue;
+			}
+			snprintf(what, sizeof what, "%s: read in one pass%s, "
+			    "the same events, results and history", p->name,
+			    th ? " on two threads" : "");
+			tap_equ(differ(&t, &open, &back, &loaded), 0, what);
+			snprintf(what, sizeof what, "%s: read in one pass%s, "
+			    "60 seeks", p->name, th ? " on two threads" : "");
+			tap_equ(seeks(&loaded, &back, p, &ro, 99 + j), 0,
+			    what);
+			tap_ok(spaced(&loaded), "and its checkpoints spaced");
+			timeline_free(&loaded);
+			trace_free(&back);
+		}
+		timeline_free(&open);
+	}
+	unsetenv("VMAPVIEW_THREADS");
+	trace_free(&t);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	struct genopts go = { 7, 3000, 11, 4, 0.6 };
-	struct replayopts ro = { -1, -1, 1, 0, 0 };
+	struct replayopts ro = { -1, -1, 1, 0, 0, 0 };
 	struct timeline tl;
-	struct replay ref;
 	struct trace t;
-	uint64_t r;
-	size_t n, k;
 	char what[96];
 	int i, bad;
 
@@ -36,29 +197,13 @@ main(void)
 		snprintf(what, sizeof what, "%s: %zu checkpoints every %zu events",
 		    policies[i].name, tl.ncp, tl.interval);
 		tap_ok(tl.ncp == t.nev / tl.interval + 1, what);
-		bad = 0;
-		r = 12345 + i;
-		for (k = 0; k < 60; k++) {
-			r = r * 6364136223846793005ull + 1442695040888963407ull;
-			n = (r >> 33) % (t.nev + 1);
-			if (k % 3 == 0 && n > 0)
-				n = tl.cur.pos > 0 ? tl.cur.pos - 1 : 0;
-			if (timeline_seek(&tl, n) < 0) {
-				bad++;
-				break;
-			}
-			replay_init(&ref, &t, &policies[i], &ro);
-			replay_run(&ref, n);
-			if (!mmusame(&tl.cur.m, &ref.m) ||
-			    tl.cur.panicked != ref.panicked)
-				bad++;
-			replay_free(&ref);
-		}
+		bad = seeks(&tl, &t, &policies[i], &ro, 12345 + i);
 		snprintf(what, sizeof what, "%s: 60 seeks, the same words as a "
 		    "replay from the start", policies[i].name);
 		tap_equ(bad, 0, what);
 		timeline_free(&tl);
 	}
 	trace_free(&t);
+	growing();
 	return tap_done();
 }
