@@ -1,11 +1,17 @@
 /*
- * Run a command N times and print the median wall time (seconds) and the
- * largest peak resident memory (KiB) of its runs: "median max_rss".
- * Its output goes to /dev/null.
+ * Time a command against the yardstick, run in turn with it so that
+ * both see the machine alike: "runstat N YARDSTICK... -- COMMAND..."
+ * runs each N times, alternately, and prints
+ *	yardstick_median command_median ratio_median max_rss_kib cpu_median
+ * where ratio is command/yardstick per pair, max_rss the command's
+ * largest peak resident memory and cpu its user+system seconds.  With
+ * no "--", the command alone: "median max_rss_kib cpu_median".
+ * Output of the commands goes to /dev/null.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,40 +25,85 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int
-main(int argc, char **argv)
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof *v, cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Run argv once; wall seconds, and its peak memory and CPU seconds. */
+static double
+run(char **argv, long *rss, double *cpu)
 {
 	struct timespec t0, t1;
 	struct rusage ru;
-	double *t;
-	long maxrss;
-	int n, i, st, fd;
 	pid_t pid;
+	int st, fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((pid = fork()) == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
+		exit(2);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		exit(2);
+	*rss = ru.ru_maxrss;
+	*cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	double *ty, *tc, *ratio, *cpu, c;
+	char **yard, **cmd;
+	long rss, maxrss;
+	int n, i;
 
 	if (argc < 3 || (n = atoi(argv[1])) < 1) {
-		fprintf(stderr, "usage: runstat N COMMAND...\n");
+		fprintf(stderr, "usage: runstat N [YARDSTICK... --] "
+		    "COMMAND...\n");
 		return 2;
 	}
-	t = calloc(n, sizeof *t);
+	yard = NULL;
+	cmd = argv + 2;
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = NULL;
+			yard = argv + 2;
+			cmd = argv + i + 1;
+			break;
+		}
+	if (cmd[0] == NULL) {
+		fprintf(stderr, "runstat: no command\n");
+		return 2;
+	}
+	ty = calloc(n, sizeof *ty);
+	tc = calloc(n, sizeof *tc);
+	ratio = calloc(n, sizeof *ratio);
+	cpu = calloc(n, sizeof *cpu);
 	maxrss = 0;
 	for (i = 0; i < n; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if ((pid = fork()) == 0) {
-			fd = open("/dev/null", O_WRONLY);
-			dup2(fd, 1);
-			execvp(argv[2], argv + 2);
-			_exit(127);
-		}
-		if (wait4(pid, &st, 0, &ru) < 0)
-			return 2;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			return 2;
-		t[i] = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-		if (ru.ru_maxrss > maxrss)
-			maxrss = ru.ru_maxrss;
+		if (yard != NULL)
+			ty[i] = run(yard, &rss, &c);
+		tc[i] = run(cmd, &rss, &cpu[i]);
+		if (rss > maxrss)
+			maxrss = rss;
+		if (yard != NULL)
+			ratio[i] = tc[i] / ty[i];
 	}
-	qsort(t, n, sizeof *t, cmp);
-	printf("%.3f %ld\n", t[n / 2], maxrss);
+	if (yard != NULL)
+		printf("%.3f %.3f %.2f %ld %.3f\n", median(ty, n),
+		    median(tc, n), median(ratio, n), maxrss, median(cpu, n));
+	else
+		printf("%.3f %ld %.3f\n", median(tc, n), maxrss,
+		    median(cpu, n));
 	return 0;
 }

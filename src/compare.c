@@ -146,6 +146,66 @@ row(FILE *f, int labelw, const char *label, char cells[][24], int n)
 	fputc('\n', f);
 }
 
+/* Copy s, at most max bytes of it, to p, padded with blanks to w. */
+static char *
+put(char *p, const char *s, size_t max, size_t w)
+{
+	size_t n;
+
+	for (n = 0; n < max && s[n] != '\0'; n++)
+		*p++ = s[n];
+	for (; n < w; n++)
+		*p++ = ' ';
+	return p;
+}
+
+/*
+ * The row of difference d, into buf (at least 160 bytes), as row()
+ * would print it: label "%5zu  %-6s  %.12s" in 27 columns, then a
+ * column of 13 per policy.  Built by hand: there may be a million.
+ * Returns its length.
+ */
+static size_t
+diffrow(char *buf, const struct compare *c, const struct diff *d)
+{
+	char num[24], cellb[24], *p, *q;
+	size_t seq;
+	int j, k;
+
+	q = num + sizeof num;
+	*--q = '\0';
+	seq = d->seq;
+	do
+		*--q = '0' + seq % 10;
+	while ((seq /= 10) > 0);
+	p = buf;
+	p = put(p, "", 0, num + sizeof num - 1 - q < 5 ?
+	    5 - (num + sizeof num - 1 - q) : 0);
+	p = put(p, q, sizeof num, 0);
+	p = put(p, "  ", 2, 2);
+	p = put(p, opnames[d->op], sizeof num, 6);
+	p = put(p, "  ", 2, 2);
+	p = put(p, d->id != NOID ? c->ids + d->id : "-", 12, 0);
+	if (p - buf < 27)
+		p = put(p, "", 0, 27 - (p - buf));
+	for (j = 0; j < c->n; j++) {
+		p = put(p, "  ", 2, 2);
+		if (d->op == OPvmap && d->kind[j] == Rok) {
+			cellb[0] = '0';
+			cellb[1] = 'x';
+			for (k = 0; k < 8; k++)
+				cellb[2 + k] = "0123456789abcdef"[
+				    (d->va[j] >> (28 - 4 * k)) & 0xF];
+			cellb[10] = '\0';
+			q = cellb;
+		} else
+			q = (char *)resultnames[d->kind[j]];
+		p = put(p, q, 23, j < c->n - 1 ? 11 : 0);
+	}
+	*p++ = '\n';
+	return p - buf;
+}
+
 /* The rows of the summary table beyond the result counts. */
 enum {
 	Sexpfailed, Sblank, Sbig, Stable, Sstale, Sfree, Srun, Sfrag,
@@ -282,6 +342,9 @@ compare_feed(struct compare *c, const struct event *e)
 				c->kinds[j * np + k] = pdekind(&c->rp[j].m,
 				    PDX(c->rp[j].m.vmap) + k);
 			c->before[j] = c->rp[j].now;
+			/* the summary may not have measured it just now */
+			c->before[j].largest[c->rp[j].pidx] = largestvmap(
+			    &c->rp[j].m, &policies[c->rp[j].pidx]);
 		}
 	for (j = 0; j < c->n; j++)
 		if (replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]) < 0) {
@@ -395,7 +458,7 @@ compare_text(FILE *f, const struct compare *c)
 	const struct event *e;
 	const struct diff *d;
 	Stats s[MAXPOLICY];
-	char b[24], sz[48], cells[MAXPOLICY][24];
+	char sz[48], cells[MAXPOLICY][24], line[200];
 	size_t i;
 	int j, k;
 
@@ -414,12 +477,7 @@ compare_text(FILE *f, const struct compare *c)
 	}
 	for (i = 0; i < c->ndiff; i++) {
 		d = &c->d[i];
-		snprintf(sz, sizeof sz, "%5zu  %-6s  %.12s", d->seq,
-		    opnames[d->op], d->id != NOID ? c->ids + d->id : "-");
-		for (j = 0; j < c->n; j++)
-			snprintf(cells[j], sizeof cells[j], "%s",
-			    cell(b, sizeof b, d, j));
-		row(f, 27, sz, cells, c->n);
+		fwrite(line, 1, diffrow(line, c, d), f);
 	}
 
 	fputc('\n', f);

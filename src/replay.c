@@ -18,7 +18,7 @@ const char *const resultnames[Nresult] = {
 static int	 runevent(struct replay *, const struct event *,
 		     struct result *, const struct result *, uint32_t);
 static uint8_t	 checkexpect(const struct expect *, const struct result *);
-static void	 extremes(struct replay *);
+static void	 extremes(struct replay *, int);
 
 /*
  * Prepare a replay of t under p, with the trace's machine as o
@@ -54,7 +54,7 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 			return -1;
 	}
 	if (rp->measure)
-		extremes(rp);
+		extremes(rp, 1);
 	return 0;
 }
 
@@ -75,17 +75,21 @@ replay_measure(struct replay *rp, Stats *s)
 /*
  * Measure the state the events so far left and keep the extremes: the
  * lowest largest vmap of this replay's policy, the most stale tables.
- * The first of equal values is kept.
+ * The first of equal values is kept.  Without largest, the largest vmap
+ * is known not to have gone down: it is not measured, and now.largest
+ * is left as it was.
  */
 static void
-extremes(struct replay *rp)
+extremes(struct replay *rp, int largest)
 {
 	Stats *s;
 
 	/* only what the extremes need: the rest is measured on demand */
 	s = &rp->now;
 	leancount(&rp->m, &s->pde[Pstale], &s->free);
-	s->largest[rp->pidx] = largestvmap(&rp->m, &policies[rp->pidx]);
+	if (largest)
+		s->largest[rp->pidx] = largestvmap(&rp->m,
+		    &policies[rp->pidx]);
 	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
 		rp->minlargest = s->largest[rp->pidx];
 		rp->minlargestat = rp->pos;
@@ -222,6 +226,35 @@ checkexpect(const struct expect *x, const struct result *r)
 }
 
 /*
+ * Whether a result may have changed the machine: a failed, refused or
+ * skipped event leaves it as it was (vmapalloc's search writes nothing),
+ * and so do events not run.
+ */
+static int
+changes(int kind)
+{
+	return kind == Rok || kind == Rpanic;
+}
+
+/*
+ * Whether the largest vmap of p never goes down when mappings go:
+ * true of plan9's vmapalloc (plan9, reclaim).  An unmap only clears
+ * PTEs and PDEs: holes in tables grow, runs of blank PDEs grow, and
+ * page tables are only given back (reclaim), which leaves a blank PDE
+ * that serves every size an empty table did, with a page of the budget
+ * to spare for it.  So the lowest largest vmap is never after a vunmap
+ * and a summary need not measure there (tests/test_fast.c holds it to
+ * a replay measured after every event).  span's and span-fixed's
+ * largest vmap may go down: a new blank PDE can change which step of
+ * their search a size reaches.
+ */
+static int
+growsonunmap(const Policy *p)
+{
+	return p->vmapalloc == plan9_vmapalloc;
+}
+
+/*
  * Run event e, the next one, and account for it: counts, expectation,
  * measures.  made and srcsize are for a vunmap by id (see runevent), nil
  * and 0 otherwise.  Fills *res; its panic message is the caller's.
@@ -257,8 +290,9 @@ replay_feed(struct replay *rp, const struct event *e,
 	else if (res->exp == Eunchecked)
 		rp->expunchecked++;
 	rp->count[res->kind]++;
-	if (rp->measure && e->op != OPnote && res->kind != Rnotrun)
-		extremes(rp);
+	if (rp->measure && e->op != OPnote && changes(res->kind))
+		extremes(rp, rp->histlargest != NULL || e->op != OPvunmap ||
+		    !growsonunmap(&policies[rp->pidx]));
 	else if (rp->histlargest != NULL) {
 		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
 		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];

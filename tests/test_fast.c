@@ -3,7 +3,10 @@
  * seeds; every policy, both kernels, PSE on and off, with and without
  * a page-table budget, keeping going after panics) replayed both ways,
  * with the same result, address and panic for every event and the same
- * page-directory and page-table words after it.
+ * page-directory and page-table words after it.  And the extremes a
+ * summary keeps (it does not measure where the largest vmap cannot have
+ * gone down) against the lowest and highest of a history measured
+ * after every event.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -129,6 +132,53 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 	return bad;
 }
 
+/*
+ * The extremes of a summary replay of t against the state measured
+ * after every event of an unmeasured one; returns 1 when they differ.
+ */
+static int
+extremes(const struct trace *t, const Policy *p, int kernel, int pse)
+{
+	struct replayopts lean = { kernel, pse, 1, 1, 0, 0 };
+	struct replayopts plain = { kernel, pse, 1, 0, 0, 0 };
+	struct replay a, b;
+	size_t minat, maxat;
+	uint32_t min, v, free;
+	int max, stale, bad;
+
+	replay_init(&a, t, p, &lean);
+	replay_run(&a, t->nev);
+	replay_init(&b, t, p, &plain);
+	min = UINT32_MAX;
+	max = -1;
+	minat = maxat = 0;
+	do {
+		if (b.pos > 0 && t->ev[b.pos - 1].op == OPnote)
+			continue;	/* not a measured event */
+		if (b.pos > 0 && b.r[b.pos - 1].kind == Rnotrun)
+			continue;
+		recount(&b.m, &stale, &free);
+		if ((v = largestvmap(&b.m, p)) < min) {
+			min = v;
+			minat = b.pos;
+		}
+		if (stale > max) {
+			max = stale;
+			maxat = b.pos;
+		}
+	} while (replay_step(&b) > 0);
+	bad = a.minlargest != min || a.minlargestat != minat ||
+	    a.maxstale != max || a.maxstaleat != maxat;
+	if (bad)
+		printf("# %s %s pse %d: lowest %u @%zu, history %u @%zu; "
+		    "most stale %d @%zu, history %d @%zu\n", p->name,
+		    kernelnames[kernel], pse, a.minlargest, a.minlargestat,
+		    min, minat, a.maxstale, a.maxstaleat, max, maxat);
+	replay_free(&a);
+	replay_free(&b);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -154,6 +204,23 @@ main(void)
 		trace_free(&t);
 		snprintf(what, sizeof what, "%s: fast and kernel-shaped agree "
 		    "on %d events, words and all", policies[p].name, events);
+		tap_equ(bad, 0, what);
+	}
+	for (p = 0; p < npolicies; p++) {
+		bad = events = 0;
+		for (s = 0; s < 40; s++) {
+			rng = 5000 + s;
+			randomtrace(&t, 300);
+			for (k = 0; k < Nkernel; k++)
+				for (pse = 0; pse < 2; pse++) {
+					bad += extremes(&t, &policies[p], k,
+					    pse);
+					events++;
+				}
+			trace_free(&t);
+		}
+		snprintf(what, sizeof what, "%s: a summary's extremes, measured "
+		    "after every event, %d replays", policies[p].name, events);
 		tap_equ(bad, 0, what);
 	}
 	return tap_done();
