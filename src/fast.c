@@ -283,14 +283,30 @@ spanfixed_vmapalloc_fast(Mmu *m, uint32_t size)
 	return 0;
 }
 
+/* k PTEs from w on, a page apart; four at a time, for the compiler. */
+static void
+fill(uint32_t *t, uint32_t w, int k)
+{
+	int j;
+
+	for (j = 0; j + 4 <= k; j += 4, w += 4 * BY2PG) {
+		t[j] = w;
+		t[j + 1] = w + BY2PG;
+		t[j + 2] = w + 2 * BY2PG;
+		t[j + 3] = w + 3 * BY2PG;
+	}
+	for (; j < k; j++, w += BY2PG)
+		t[j] = w;
+}
+
 /* pdbmap, filling a table's PTEs in one loop per PDE. */
 int
 pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 {
-	uint32_t flag, off, *pde, *t, w;
+	uint32_t flag, off, *pde, *t;
 	uint64_t end;
 	Ptpage *pg;
-	int i, j, j0;
+	int i, j0, k, n;
 
 	flag = pa & 0xFFF;
 	pa &= ~0xFFFu;
@@ -320,25 +336,26 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		}
 		pg = &m->pool[ptindex(*pde)];
 		t = pg->pte;
-		j0 = j = PTX(va + off);
-		end = (uint64_t)off + (uint64_t)(WD2PG - j) * BY2PG;
+		j0 = PTX(va + off);
+		end = (uint64_t)off + (uint64_t)(WD2PG - j0) * BY2PG;
 		if (end > size)
 			end = size;
-		w = (pa + off) | flag | PTEVALID;
-		for (; off < end; off += BY2PG, j++, w += BY2PG) {
-			if (t[j] & PTEVALID)
-				break;
-			t[j] = w;
-		}
+		/* the pages for this table; the bitmap says which are taken */
+		n = (end - off + BY2PG - 1) / BY2PG;
+		k = nextone(pg->used, j0) - j0;
+		if (k > n)
+			k = n;
+		fill(&t[j0], (pa + off) | flag | PTEVALID, k);
+		off += k * BY2PG;
 		/* account for what was written, panic or not */
-		setbits(pg->used, j0, j);
-		pg->nvalid += j - j0;
+		setbits(pg->used, j0, j0 + k);
+		pg->nvalid += k;
 		pg->dirty = 1;
 		account(m, pde, 1);
-		if (off < end)
+		if (k < n)
 			return mmupanic(m,
 			    "vmap: va=0x%.8x pa=0x%.8x pte=0x%.8x",
-			    va + off, pa + off, t[j]);
+			    va + off, pa + off, t[j0 + k]);
 	}
 	return 0;
 }
@@ -385,18 +402,16 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 		if (end > vae)
 			end = vae;
 		left = pg->nvalid;
-		bad = 0;
 		/* the pages to clear here; reclaim stops at the table's last */
 		n = (end - v) / BY2PG;
 		if (m->policy->freetables && n > left)
 			n = left;
-		for (k = 0; k < n; k++) {
-			if (!(t[j + k] & PTEVALID)) {
-				bad = 1;
-				break;
-			}
-			t[j + k] = 0;
-		}
+		/* up to the first that is not mapped, if one is */
+		k = nextzero(pg->used, j) - j;
+		bad = k < n;
+		if (!bad)
+			k = n;
+		memset(&t[j], 0, k * sizeof t[0]);
 		left -= k;
 		v += (uint64_t)k * BY2PG;
 		j += k;

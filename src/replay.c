@@ -237,21 +237,25 @@ changes(int kind)
 }
 
 /*
- * Whether the largest vmap of p never goes down when mappings go:
- * true of plan9's vmapalloc (plan9, reclaim).  An unmap only clears
- * PTEs and PDEs: holes in tables grow, runs of blank PDEs grow, and
- * page tables are only given back (reclaim), which leaves a blank PDE
- * that serves every size an empty table did, with a page of the budget
- * to spare for it.  So the lowest largest vmap is never after a vunmap
- * and a summary need not measure there (tests/test_fast.c holds it to
- * a replay measured after every event).  span's and span-fixed's
- * largest vmap may go down: a new blank PDE can change which step of
- * their search a size reaches.
+ * Whether the largest vmap under m's policy never goes down when
+ * mappings go.  An unmap only clears PTEs and PDEs: holes in tables
+ * grow, runs of blank PDEs grow, and page tables are only given back
+ * (reclaim), which leaves a blank PDE that serves every size an empty
+ * table did, with a page of the budget to spare for it.  A size that
+ * plan9's vmapalloc (plan9, reclaim) placed and mapped, it still does.
+ * So does span-fixed's without a budget of page tables; with one, a new
+ * run of blank PDEs can take a size its run over tables served, and
+ * then want tables the budget lacks.  span's run over tables may start
+ * at the wrong address, which a new blank PDE can bring about.  Where
+ * it cannot go down, the lowest largest vmap is never after a vunmap
+ * and a summary need not measure there (tests/test_fast.c holds it to a
+ * replay measured after every event).
  */
 static int
-growsonunmap(const Policy *p)
+growsonunmap(const Mmu *m)
 {
-	return p->vmapalloc == plan9_vmapalloc;
+	return m->policy->vmapalloc == plan9_vmapalloc ||
+	    (m->policy->vmapalloc == spanfixed_vmapalloc && m->ptpages == 0);
 }
 
 /*
@@ -292,7 +296,7 @@ replay_feed(struct replay *rp, const struct event *e,
 	rp->count[res->kind]++;
 	if (rp->measure && e->op != OPnote && changes(res->kind))
 		extremes(rp, rp->histlargest != NULL || e->op != OPvunmap ||
-		    !growsonunmap(&policies[rp->pidx]));
+		    !growsonunmap(&rp->m));
 	else if (rp->histlargest != NULL) {
 		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
 		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
