@@ -218,6 +218,22 @@ next(struct loader *L)
 	return 0;
 }
 
+/*
+ * The index of the n bytes at s in names[0..nn), or nn.  A value with a
+ * NUL byte inside matches nothing.
+ */
+static int
+findname(const char *const *names, int nn, const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; i < nn; i++)
+		if (names[i][0] == s[0] && strlen(names[i]) == n &&
+		    memcmp(names[i], s, n) == 0)
+			return i;
+	return nn;
+}
+
 /* What the current event is, in words, for messages. */
 static const char *
 evkind(const yaml_event_t *ev)
@@ -738,10 +754,8 @@ loadevent(struct loader *L)
 			goto bad;
 		}
 		s = (char *)L->ev.data.scalar.value;
-		for (k = 0; k < Nkey; k++)
-			if (strcmp(s, keynames[k]) == 0)
-				break;
-		if (k == Nkey) {
+		if ((k = findname(keynames, Nkey, s,
+		    L->ev.data.scalar.length)) == Nkey) {
 			failat(L, &L->ev.start_mark, "unknown event key "
 			    "'%.40s'", s);
 			goto bad;
@@ -763,10 +777,8 @@ loadevent(struct loader *L)
 				    "vmap, vunmap or note");
 				goto bad;
 			}
-			for (e->op = 0; e->op < Nop; e->op++)
-				if (strcmp(s, opnames[e->op]) == 0)
-					break;
-			if (e->op == Nop) {
+			if ((e->op = findname(opnames, Nop, s,
+			    L->ev.data.scalar.length)) == Nop) {
 				failat(L, &L->ev.start_mark, "op: '%.40s' is "
 				    "not vmap, vunmap or note", s);
 				goto bad;
