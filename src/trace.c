@@ -48,7 +48,8 @@ const char *const expectnames[] = {
 
 /* A live id while loading: the vmap that made it.  Gone when unmapped. */
 struct idslot {
-	char		*key;		/* owned */
+	char		*key;		/* the vmap's id, or ownkey: the table's */
+	int		 ownkey;
 	uint32_t	 hash;
 	int		 live;		/* index of the vmap event, if stored */
 	int		 line;		/* the vmap's line */
@@ -540,8 +541,11 @@ idlookup(struct loader *L, const char *s, int add)
 		if (sl->hash == h && strcmp(sl->key, s) == 0)
 			return sl;
 	}
-	if (!add || (sl->key = strdup(s)) == NULL)
+	if (!add)
 		return NULL;
+	/* the caller's string, until it says the table owns it */
+	sl->key = (char *)s;
+	sl->ownkey = 0;
 	sl->hash = h;
 	sl->live = -1;
 	sl->slot = -1;
@@ -577,7 +581,8 @@ iddelete(struct loader *L, size_t i)
 	size_t j, k, mask;
 
 	mask = L->idcap - 1;
-	free(L->ids[i].key);
+	if (L->ids[i].ownkey)
+		free(L->ids[i].key);
 	for (j = i;;) {
 		j = (j + 1) & mask;
 		if (L->ids[j].key == NULL)
@@ -611,6 +616,11 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 			    "(mapped at line %d)", e->id, sl->line);
 		sl->live = L->sk ? -2 : (int)L->t->nev;
 		sl->line = e->line;
+		if (L->sk != NULL) {
+			/* streamed: the id lives with the table, to its vunmap */
+			sl->ownkey = 1;
+			e->flags &= ~EVOWNID;
+		}
 		sl->slot = L->nfreeslots > 0 ? L->freeslots[--L->nfreeslots] :
 		    L->nslots++;
 		e->slot = sl->slot;
@@ -1166,7 +1176,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 		yaml_parser_delete(&L.parser);
 	}
 	for (i = 0; i < L.idcap; i++) {
-		if (L.ids[i].key == NULL)
+		if (L.ids[i].key == NULL || !L.ids[i].ownkey)
 			continue;
 		free(L.ids[i].key);
 	}
