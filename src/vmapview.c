@@ -569,6 +569,11 @@ replay_summary(const char *path, struct opts *o)
 	sk.event = stream_event;
 	sk.arg = &st;
 	path = findtrace(path, buf, sizeof buf);
+	if (strcmp(path, "-") == 0) {
+		/* standard input cannot be read again: keep it from the start */
+		trace_init(&t);
+		goto kept;
+	}
 	rl = relay_start(&sk, &via);
 	rv = trace_stream(&t, path, rl ? &via : &sk, err, sizeof err);
 	if (relay_finish(rl) < 0 && rv == 0)
@@ -585,6 +590,7 @@ replay_summary(const char *path, struct opts *o)
 		if (st.started)
 			replay_free(&st.rp);
 		trace_free(&t);
+kept:
 		if (load(&t, path) < 0)
 			return EXITUSAGE;
 		o->ro.stream = 0;
@@ -710,6 +716,11 @@ compare_stream(struct compare *c, struct trace *t, const char *path,
 	sk.event = compare_event;
 	sk.arg = &cs;
 	path = findtrace(path, buf, sizeof buf);
+	if (strcmp(path, "-") == 0) {
+		/* standard input cannot be read again: keep it from the start */
+		trace_init(t);
+		goto kept;
+	}
 	rl = relay_start(&sk, &via);
 	rv = trace_stream(t, path, rl ? &via : &sk, err, sizeof err);
 	if (relay_finish(rl) < 0 && rv == 0)
@@ -728,6 +739,7 @@ compare_stream(struct compare *c, struct trace *t, const char *path,
 	if (cs.started)
 		compare_free(&cs.c);
 	trace_free(t);
+kept:
 	if (load(t, path) < 0)
 		return -1;
 	if (compare_run(c, t, o->plist, o->nplist, &o->ro) < 0)

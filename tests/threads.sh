@@ -38,6 +38,7 @@ done
 mkdir "$TMPD/early" "$TMPD/late"
 {
 	echo "vmaptrace: 1"
+	echo "name: t"
 	echo "machine: {vmapsize: 64M, kernel: 9front}"
 	echo "events:"
 	i=1
@@ -63,6 +64,13 @@ for c in "replay --summary -p plan9" "compare"; do
 done
 grep -q 'fail' "$TMPD/a"
 ok $? "... under the late machine, not the default one"
+# Standard input cannot be read again: it is kept from the start.
+for c in "replay --summary -p plan9" "compare"; do
+	$V $c "$TMPD/late/t.yaml" >"$TMPD/a"
+	$V $c - <"$TMPD/late/t.yaml" >"$TMPD/b"
+	cmp -s "$TMPD/a" "$TMPD/b"
+	ok $? "$c -: the machine after the events, read from standard input"
+done
 
 # An error 20000 events in: the same message, status 2, no report.
 {
