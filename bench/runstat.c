@@ -2,11 +2,12 @@
  * Time a command against the yardstick, run in turn with it so that
  * both see the machine alike: "runstat N YARDSTICK... -- COMMAND..."
  * runs each N times, alternately, and prints
- *	yardstick_median command_median ratio_median max_rss_kib cpu_median
- * where ratio is command/yardstick per pair, max_rss the command's
- * largest peak resident memory and cpu its user+system seconds.  With
- * no "--", the command alone: "median max_rss_kib cpu_median".
- * Output of the commands goes to /dev/null.
+ *	yardstick_best command_best ratio max_rss_kib cpu_best
+ * where best is the least of the N wall times (a busy machine only ever
+ * adds time), ratio is command_best/yardstick_best, max_rss the
+ * command's largest peak resident memory and cpu its least user+system
+ * seconds.  With no "--", the command alone: "best max_rss_kib
+ * cpu_best".  Output of the commands goes to /dev/null.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,19 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
-median(double *v, int n)
+least(const double *v, int n)
 {
-	qsort(v, n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double m;
+	int i;
+
+	for (m = v[0], i = 1; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return m;
 }
 
 /* Run argv once; wall seconds, and its peak memory and CPU seconds. */
@@ -62,7 +60,7 @@ run(char **argv, long *rss, double *cpu)
 int
 main(int argc, char **argv)
 {
-	double *ty, *tc, *ratio, *cpu, c;
+	double *ty, *tc, *cpu, c;
 	char **yard, **cmd;
 	long rss, maxrss;
 	int n, i;
@@ -87,7 +85,6 @@ main(int argc, char **argv)
 	}
 	ty = calloc(n, sizeof *ty);
 	tc = calloc(n, sizeof *tc);
-	ratio = calloc(n, sizeof *ratio);
 	cpu = calloc(n, sizeof *cpu);
 	maxrss = 0;
 	for (i = 0; i < n; i++) {
@@ -96,14 +93,12 @@ main(int argc, char **argv)
 		tc[i] = run(cmd, &rss, &cpu[i]);
 		if (rss > maxrss)
 			maxrss = rss;
-		if (yard != NULL)
-			ratio[i] = tc[i] / ty[i];
 	}
 	if (yard != NULL)
-		printf("%.3f %.3f %.2f %ld %.3f\n", median(ty, n),
-		    median(tc, n), median(ratio, n), maxrss, median(cpu, n));
+		printf("%.3f %.3f %.2f %ld %.3f\n", least(ty, n),
+		    least(tc, n), least(tc, n) / least(ty, n), maxrss,
+		    least(cpu, n));
 	else
-		printf("%.3f %ld %.3f\n", median(tc, n), maxrss,
-		    median(cpu, n));
+		printf("%.3f %ld %.3f\n", least(tc, n), maxrss, least(cpu, n));
 	return 0;
 }
