@@ -18,7 +18,7 @@
 
 enum {
 	BATCH = 512,	/* events handed over at once */
-	DEPTH = 8,	/* batches read ahead, at most */
+	DEPTH = 32,	/* batches read ahead, at most */
 	NSTR = 3	/* strings of an event: id, text, note */
 };
 
