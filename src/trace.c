@@ -314,9 +314,10 @@ trace_parsenum(const char *s, int suffix, uint64_t *vp)
 			d = *p - 'A' + 10;
 		else
 			break;
-		if (v > (UINT64_MAX - d) / base)
+		/* no division per digit: this runs for every number read */
+		if (__builtin_mul_overflow(v, base, &v) ||
+		    __builtin_add_overflow(v, d, &v))
 			return -2;
-		v = v * base + d;
 	}
 	mul = 1;
 	if (*p != '\0' && suffix && p[1] == '\0' && p != s) {
@@ -337,9 +338,9 @@ trace_parsenum(const char *s, int suffix, uint64_t *vp)
 	}
 	if (*p != '\0')
 		return -1;
-	if (v > UINT64_MAX / mul)
+	if (__builtin_mul_overflow(v, mul, &v))
 		return -2;
-	*vp = v * mul;
+	*vp = v;
 	return 0;
 }
 
