@@ -86,4 +86,21 @@ for c in "replay --summary" "compare" "check"; do
 	ok $? "$c: ... and FILE:LINE names it"
 done
 
+# Every bad trace: the same one line as check gives, through the relay.
+for f in tests/bad/*.yaml; do
+	name=$(basename "$f" .yaml)
+	for c in "replay --summary" "compare" "view"; do
+		VMAPVIEW_THREADS=2 $V $c "$f" </dev/null >"$TMPD/out" \
+		    2>"$TMPD/err"
+		st=$?
+		if [ "$st:$(wc -c <"$TMPD/out")" = "2:0" ] &&
+		    cmp -s "$TMPD/err" "tests/bad/$name.err"; then
+			ok 0 "$c $name: check's message, exit 2"
+		else
+			ok 1 "$c $name: check's message, exit 2"
+			sed 's/^/# /' "$TMPD/err" | head -3
+		fi
+	done
+done
+
 done_testing
