@@ -19,6 +19,7 @@
 enum {
 	BATCH = 512,	/* events handed over at once */
 	DEPTH = 32,	/* batches read ahead, at most */
+	WAKE = 8,	/* batches waiting that wake the sink's thread */
 	NSTR = 3	/* strings of an event: id, text, note */
 };
 
@@ -45,6 +46,7 @@ struct relay {
 	unsigned	 head;		/* batches the sink has emptied */
 	unsigned	 tail;		/* batches the reader has filled */
 	int		 done;		/* the reader has no more */
+	int		 sleeping;	/* the sink's thread waits for WAKE */
 	int		 failed;	/* the sink returned -1 */
 	struct batch	*cur;		/* b[tail % DEPTH], being filled */
 };
@@ -120,8 +122,17 @@ run(void *arg)
 	trace_init(&t);
 	for (failed = 0;;) {
 		pthread_mutex_lock(&r->lock);
-		while (r->head == r->tail && !r->done)
-			pthread_cond_wait(&r->filled, &r->lock);
+		if (r->head == r->tail && !r->done) {
+			/*
+			 * Ahead of the reader: sleep until there are a few
+			 * batches, not one, so that each wake-up, a system
+			 * call, pays for more events.
+			 */
+			r->sleeping = 1;
+			while (r->tail - r->head < WAKE && !r->done)
+				pthread_cond_wait(&r->filled, &r->lock);
+			r->sleeping = 0;
+		}
 		end = r->head == r->tail;
 		pthread_mutex_unlock(&r->lock);
 		if (end)
@@ -149,7 +160,8 @@ publish(struct relay *r)
 	settle(r->cur);
 	pthread_mutex_lock(&r->lock);
 	r->tail++;
-	pthread_cond_signal(&r->filled);
+	if (r->sleeping && r->tail - r->head >= WAKE)
+		pthread_cond_signal(&r->filled);
 	pthread_mutex_unlock(&r->lock);
 	r->cur = NULL;
 }
