@@ -153,6 +153,7 @@ ispt(uint32_t pde)
 /*
  * Take away (sign -1) or add (+1) what the PDE at pde counts in the
  * vmap's free pages and stale tables: before and after it changes.
+ * After, the PDE is marked for the measures' tree too.
  */
 static inline void
 account(Mmu *m, const uint32_t *pde, int sign)
@@ -160,6 +161,8 @@ account(Mmu *m, const uint32_t *pde, int sign)
 	uint32_t w;
 	int nv;
 
+	if (sign > 0)
+		markpde(m, pde);
 	if (!m->counted ||
 	    (uint32_t)(pde - &m->pdb[PDX(m->vmap)]) >= m->vmapsize / PGDIRSIZE)
 		return;

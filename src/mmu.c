@@ -57,6 +57,10 @@ mmufree(Mmu *m)
 	free(m->pool);
 	m->pool = NULL;
 	m->npool = m->poolcap = 0;
+	free(m->tree);
+	m->tree = NULL;
+	m->nleaf = 0;
+	m->treeok = 0;
 }
 
 /*
@@ -71,6 +75,9 @@ mmucopy(Mmu *dst, const Mmu *src)
 	*dst = *src;
 	dst->pool = NULL;
 	dst->npool = dst->poolcap = 0;
+	dst->tree = NULL;	/* built again when it is measured */
+	dst->nleaf = 0;
+	dst->treeok = 0;
 	if (src->npool == 0)
 		return 0;
 	dst->pool = calloc(src->npool, sizeof *dst->pool);
@@ -251,6 +258,7 @@ mmuwalk(Mmu *m, uint32_t va, int create)
 		if (!create)
 			return NULL;
 		m->counted = 0;
+		m->treeok = 0;
 		if ((i = ptalloc(m)) < 0) {
 			mmupanic(m, "mmuwalk xspanalloc failed");
 			return NULL;
@@ -271,6 +279,7 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 	uint32_t flag, off, *pde, *pte;
 
 	m->counted = 0;		/* the fast paths' counts, not kept here */
+	m->treeok = 0;
 	flag = pa & 0xFFF;
 	pa &= ~0xFFFu;
 	for (off = 0; off < size;) {
@@ -316,6 +325,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 	Ptpage *pg;
 
 	m->counted = 0;
+	m->treeok = 0;
 	v = va;
 	if (m->kernel == Klabs)
 		vae = (uint32_t)(va + size);

@@ -55,6 +55,7 @@ enum {
 };
 
 typedef struct Mmu Mmu;
+typedef struct Pdenode Pdenode;
 typedef struct Policy Policy;
 typedef struct Ptpage Ptpage;
 
@@ -118,6 +119,17 @@ struct Mmu {
 	int		counted;
 	uint32_t	nfree;
 	int		nstale;
+
+	/*
+	 * A tree over the vmap's PDEs for the largest vmap (stats.c):
+	 * right but for the PDEs marked since, while treeok is set.  The
+	 * fast paths mark the PDEs they write; the kernel-shaped code
+	 * clears treeok.  A copy of the Mmu builds its own.
+	 */
+	Pdenode		*tree;
+	int		nleaf;
+	int		treeok;
+	uint64_t	pdemark[NPDE / 64];
 
 	/* the last panic, if any */
 	int		panicked;
@@ -194,6 +206,16 @@ void		 recount(const Mmu *, int *, uint32_t *);
 
 /* fast.c */
 void		 ptsummary(Mmu *, Ptpage *);
+
+/* Mark the PDE at pde changed, for the tree of the measures. */
+static inline void
+markpde(Mmu *m, const uint32_t *pde)
+{
+	uint32_t i;
+
+	i = (uint32_t)(pde - m->pdb);
+	m->pdemark[i / 64] |= 1ull << (i % 64);
+}
 
 /* The pool page of a page-table PDE, its summary brought up to date. */
 static inline Ptpage *

@@ -12,6 +12,7 @@
  * monotonic in the size.  The differential tests hold the two to the
  * same answers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mmu.h"
@@ -72,6 +73,112 @@ largestvmap_ref(Mmu *m, const Policy *p)
 		    pdbmapok(m, va, n * BY2PG))
 			return n;
 	return 0;
+}
+
+/*
+ * A node of the tree over the vmap's PDEs: for its stretch of PDEs, the
+ * runs of blank PDEs and of free PTEs over consecutive page tables at
+ * its start, at its end and anywhere, and the longest hole in one of
+ * its tables.  Two neighbours make their parent as a run's pieces join.
+ */
+struct Pdenode {
+	uint32_t	bpre, bsuf, bbest;	/* blank PDEs */
+	uint32_t	rpre, rsuf, rbest;	/* free pages over tables */
+	uint16_t	maxhole;
+	uint8_t		ball;		/* every PDE blank */
+	uint8_t		rall;		/* every PDE an empty table */
+};
+
+/* The leaf of PDE i of the vmap (past the vmap: a PDE that breaks runs). */
+static void
+leaf(Mmu *m, int i, Pdenode *n)
+{
+	uint32_t pde;
+	Ptpage *pg;
+
+	memset(n, 0, sizeof *n);
+	if (i >= vpdbsize(m))
+		return;
+	pde = vpdb(m)[i];
+	if (pde == 0) {
+		n->bpre = n->bsuf = n->bbest = 1;
+		n->ball = 1;
+	} else if (ispt(pde)) {
+		pg = ptfresh(m, pde);
+		n->rpre = pg->head;
+		n->rsuf = pg->tail;
+		n->rbest = pg->maxhole;
+		n->maxhole = pg->maxhole;
+		n->rall = pg->head == WD2PG;
+	}
+}
+
+static uint32_t
+max3(uint32_t a, uint32_t b, uint32_t c)
+{
+	a = a > b ? a : b;
+	return a > c ? a : c;
+}
+
+/* Node k from its children. */
+static void
+pull(Pdenode *t, int k)
+{
+	const Pdenode *l, *r;
+	Pdenode *n;
+
+	l = &t[2 * k];
+	r = &t[2 * k + 1];
+	n = &t[k];
+	n->bpre = l->ball ? l->bpre + r->bpre : l->bpre;
+	n->bsuf = r->ball ? r->bsuf + l->bsuf : r->bsuf;
+	n->bbest = max3(l->bbest, r->bbest, l->bsuf + r->bpre);
+	n->ball = l->ball && r->ball;
+	n->rpre = l->rall ? l->rpre + r->rpre : l->rpre;
+	n->rsuf = r->rall ? r->rsuf + l->rsuf : r->rsuf;
+	n->rbest = max3(l->rbest, r->rbest, l->rsuf + r->rpre);
+	n->rall = l->rall && r->rall;
+	n->maxhole = l->maxhole > r->maxhole ? l->maxhole : r->maxhole;
+}
+
+/*
+ * Bring the tree up to date: the leaves of the PDEs marked since, and
+ * the nodes above them; all of it when it was not kept.  Returns its
+ * root, or nil when out of memory.
+ */
+static const Pdenode *
+treefresh(Mmu *m)
+{
+	uint64_t w;
+	int np, first, i, k, b;
+
+	np = vpdbsize(m);
+	if (m->tree == NULL) {
+		for (m->nleaf = 1; m->nleaf < np;)
+			m->nleaf *= 2;
+		if ((m->tree = calloc(2 * m->nleaf, sizeof *m->tree)) == NULL)
+			return NULL;
+		m->treeok = 0;
+	}
+	first = PDX(m->vmap);
+	if (!m->treeok) {
+		for (i = 0; i < m->nleaf; i++)
+			leaf(m, i, &m->tree[m->nleaf + i]);
+		for (k = m->nleaf - 1; k >= 1; k--)
+			pull(m->tree, k);
+		m->treeok = 1;
+	} else
+		for (b = 0; b < NPDE / 64; b++)
+			for (w = m->pdemark[b]; w != 0; w &= w - 1) {
+				i = b * 64 + __builtin_ctzll(w) - first;
+				if (i < 0 || i >= np)
+					continue;
+				leaf(m, i, &m->tree[m->nleaf + i]);
+				for (k = (m->nleaf + i) / 2; k >= 1; k /= 2)
+					pull(m->tree, k);
+			}
+	memset(m->pdemark, 0, sizeof m->pdemark);
+	return &m->tree[1];
 }
 
 /* What the fast path needs to know of the vmap's PDEs. */
@@ -146,9 +253,10 @@ spanmulti(Mmu *m, uint32_t kmin)
 uint32_t
 largestvmap(Mmu *m, const Policy *p)
 {
+	const Pdenode *root;
 	struct shape sh;
 	uint32_t *pd, blanks, run, best, big, small, v;
-	int i, np;
+	int i, n, np;
 	Ptpage *pg;
 
 	memset(&sh, 0, sizeof sh);
@@ -156,7 +264,15 @@ largestvmap(Mmu *m, const Policy *p)
 	np = vpdbsize(m);
 	blanks = run = 0;
 	best = 0;
-	for (i = 0; i < np; i++) {
+	/* span needs its tables one by one (spanmulti); the rest, the tree */
+	if (p->vmapalloc != span_vmapalloc && (root = treefresh(m)) != NULL) {
+		sh.blankrun = root->bbest;
+		sh.maxhole = root->maxhole;
+		best = root->rbest;
+		n = 0;
+	} else
+		n = np;
+	for (i = 0; i < n; i++) {
 		blanks = pd[i] == 0 ? blanks + 1 : 0;
 		if (blanks > sh.blankrun)
 			sh.blankrun = blanks;
