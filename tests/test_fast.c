@@ -180,6 +180,52 @@ extremes(const struct trace *t, const Policy *p, int kernel, int pse)
 }
 
 /*
+ * ptsummary, a word at a time, against counting bit by bit: random
+ * bitmaps of runs of every length, across words and inside them.
+ */
+static void
+summaries(void)
+{
+	Ptpage pg;
+	Mmu m;
+	int k, j, len, bad, best, run, head, tail, used;
+
+	memset(&m, 0, sizeof m);
+	bad = 0;
+	for (k = 0; k < 20000; k++) {
+		memset(&pg, 0, sizeof pg);
+		used = rnd(2);
+		for (j = 0; j < WD2PG; j += len) {
+			/* runs short and long: 1-3, up to 70, up to 300 */
+			len = 1 + rnd(k % 3 == 0 ? 3 : k % 3 == 1 ? 70 : 300);
+			if (used)
+				for (run = j; run < j + len && run < WD2PG; run++)
+					pg.used[run / 64] |= 1ull << (run % 64);
+			used = rnd(3) != 0 ? !used : used;
+		}
+		best = run = head = 0;
+		for (j = 0; j < WD2PG; j++) {
+			if ((pg.used[j / 64] >> (j % 64)) & 1)
+				run = 0;
+			else if (++run > best)
+				best = run;
+			if (run == j + 1)
+				head = run;
+		}
+		tail = run;
+		pg.dirty = 1;
+		ptsummary(&m, &pg);
+		if (pg.maxhole != best || pg.head != head || pg.tail != tail) {
+			if (bad++ == 0)
+				printf("# bitmap %d: hole %d head %d tail %d, "
+				    "counted %d %d %d\n", k, pg.maxhole,
+				    pg.head, pg.tail, best, head, tail);
+		}
+	}
+	tap_equ(bad, 0, "ptsummary: 20000 random bitmaps, counted bit by bit");
+}
+
+/*
  * Where span-fixed's largest vmap goes down at a vunmap: two 4 MiB
  * pages go, and the 6M its run over an empty table and a free head
  * took now goes to the new blank PDEs, which need tables a budget of
@@ -257,6 +303,7 @@ main(void)
 		    "on %d events, words and all", policies[p].name, events);
 		tap_equ(bad, 0, what);
 	}
+	summaries();
 	budgetdrop();
 	for (p = 0; p < npolicies; p++) {
 		bad = events = 0;
