@@ -10,6 +10,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -208,7 +209,7 @@ relay_event(void *arg, struct trace *t, const struct event *e)
  * to give trace_stream instead.  Returns nil when no thread is wanted or
  * none could be had: then give to itself.
  */
-struct relay *
+static struct relay *
 relay_start(const struct tracesink *to, struct tracesink *via)
 {
 	struct relay *r;
@@ -235,7 +236,7 @@ relay_start(const struct tracesink *to, struct tracesink *via)
  * Wait for the sink to run every event handed over, then free the
  * relay.  Returns -1 when the sink failed.  Nil: nothing to do.
  */
-int
+static int
 relay_finish(struct relay *r)
 {
 	int k, rv;
@@ -256,5 +257,28 @@ relay_finish(struct relay *r)
 	pthread_cond_destroy(&r->filled);
 	pthread_cond_destroy(&r->emptied);
 	free(r);
+	return rv;
+}
+
+/*
+ * trace_stream(t, path, sk, ...) with sk on a thread of its own when
+ * there is one.  When trace_stream returns, the sink has run every
+ * event.  Returns 0, or -1 with the message in err.
+ */
+int
+relay_stream(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	struct tracesink via;
+	struct relay *r;
+	int rv;
+
+	r = relay_start(sk, &via);
+	rv = trace_stream(t, path, r ? &via : sk, err, errlen);
+	if (relay_finish(r) < 0 && rv == 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		trace_free(t);
+		rv = -1;
+	}
 	return rv;
 }

@@ -10,9 +10,7 @@
 
 #include "trace.h"
 
-struct relay;
-
-struct relay	*relay_start(const struct tracesink *, struct tracesink *);
-int		 relay_finish(struct relay *);
+int	relay_stream(struct trace *, const char *, const struct tracesink *,
+	    char *, size_t);
 
 #endif

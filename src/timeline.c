@@ -263,9 +263,8 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
     int n, const struct replayopts *o, struct timeline *tl, char *err,
     size_t errlen)
 {
-	struct tracesink sk, via;
+	struct tracesink sk;
 	struct keeper k;
-	struct relay *rl;
 	struct stat st;
 	int j, rv;
 
@@ -285,12 +284,7 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 		k.expect = st.st_size / 32;
 	sk.event = keep_event;
 	sk.arg = &k;
-	rl = relay_start(&sk, &via);
-	rv = trace_stream(t, path, rl ? &via : &sk, err, errlen);
-	if (relay_finish(rl) < 0 && rv == 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		rv = -1;
-	}
+	rv = relay_stream(t, path, &sk, err, errlen);
 	free(k.slotev);
 	if (rv == 0 && k.started && !t->machinelate) {
 		/* the header is the reader's, the events the keeper's */

@@ -555,10 +555,9 @@ stream_event(void *arg, struct trace *t, const struct event *e)
 static int
 replay_summary(const char *path, struct opts *o)
 {
-	struct tracesink sk, via;
+	struct tracesink sk;
 	struct stream st;
 	struct trace t;
-	struct relay *rl;
 	char err[512], buf[1024];
 	int status, rv;
 
@@ -574,10 +573,7 @@ replay_summary(const char *path, struct opts *o)
 		trace_init(&t);
 		goto kept;
 	}
-	rl = relay_start(&sk, &via);
-	rv = trace_stream(&t, path, rl ? &via : &sk, err, sizeof err);
-	if (relay_finish(rl) < 0 && rv == 0)
-		fatal("out of memory");
+	rv = relay_stream(&t, path, &sk, err, sizeof err);
 	free(st.made.v);
 	if (rv < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -705,9 +701,8 @@ static int
 compare_stream(struct compare *c, struct trace *t, const char *path,
     struct opts *o)
 {
-	struct tracesink sk, via;
+	struct tracesink sk;
 	struct cmpstream cs;
-	struct relay *rl;
 	char err[512], buf[1024];
 	int rv;
 
@@ -721,10 +716,7 @@ compare_stream(struct compare *c, struct trace *t, const char *path,
 		trace_init(t);
 		goto kept;
 	}
-	rl = relay_start(&sk, &via);
-	rv = trace_stream(t, path, rl ? &via : &sk, err, sizeof err);
-	if (relay_finish(rl) < 0 && rv == 0)
-		fatal("out of memory");
+	rv = relay_stream(t, path, &sk, err, sizeof err);
 	if (rv < 0) {
 		fprintf(stderr, "%s\n", err);
 		if (cs.started)
