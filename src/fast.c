@@ -79,6 +79,25 @@ nextone(const uint64_t *u, int i)
 	return WD2PG;
 }
 
+/* The last set bit before i, or -1. */
+static int
+prevone(const uint64_t *u, int i)
+{
+	uint64_t w;
+	int k;
+
+	while (i > 0) {
+		k = (i - 1) / 64;
+		w = u[k];
+		if ((i - 1) % 64 != 63)
+			w &= (1ull << ((i - 1) % 64 + 1)) - 1;
+		if (w != 0)
+			return k * 64 + 63 - __builtin_clzll(w);
+		i = k * 64;
+	}
+	return -1;
+}
+
 /* The first clear bit at or after i, or WD2PG. */
 static int
 nextzero(const uint64_t *u, int i)
@@ -120,18 +139,21 @@ bmfirstfit(const uint64_t *u, int count)
 void
 ptsummary(Mmu *m, Ptpage *pg)
 {
-	int s, e, best, i;
+	int s, e, best, at, i;
 
-	best = 0;
+	best = at = 0;
 	for (e = 0; e < WD2PG;) {
 		s = nextzero(pg->used, e);
 		if (s >= WD2PG)
 			break;
 		e = nextone(pg->used, s);
-		if (e - s > best)
+		if (e - s > best) {
 			best = e - s;
+			at = s;
+		}
 	}
 	pg->maxhole = best;
+	pg->maxat = at;
 	pg->head = nextone(pg->used, 0);
 	pg->tail = 0;
 	for (i = WD2PG / 64 - 1; i >= 0; i--) {
@@ -302,6 +324,48 @@ fill(uint32_t *t, uint32_t w, int k)
 		t[j] = w;
 }
 
+/*
+ * PTEs [a, b) of pg were just made valid: keep its summary, unless the
+ * longest hole was in the way (then it is found again when wanted).
+ */
+static void
+summaryset(Ptpage *pg, int a, int b)
+{
+	if (pg->dirty || b <= a)
+		return;
+	if (a < pg->maxat + pg->maxhole && b > pg->maxat) {
+		pg->dirty = 1;
+		return;
+	}
+	if (a < pg->head)
+		pg->head = a;
+	if (b > WD2PG - pg->tail)
+		pg->tail = WD2PG - b;
+}
+
+/*
+ * PTEs [a, b) of pg were just cleared: the hole around them, merged
+ * with its neighbours, may be the new longest, head or tail.
+ */
+static void
+summaryclear(Ptpage *pg, int a, int b)
+{
+	int s, e;
+
+	if (pg->dirty || b <= a)
+		return;
+	s = prevone(pg->used, a) + 1;
+	e = nextone(pg->used, b);
+	if (e - s > pg->maxhole) {
+		pg->maxhole = e - s;
+		pg->maxat = s;
+	}
+	if (s == 0)
+		pg->head = e;
+	if (e == WD2PG)
+		pg->tail = WD2PG - s;
+}
+
 /* pdbmap, filling a table's PTEs in one loop per PDE. */
 int
 pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
@@ -353,7 +417,7 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		/* account for what was written, panic or not */
 		setbits(pg->used, j0, j0 + k);
 		pg->nvalid += k;
-		pg->dirty = 1;
+		summaryset(pg, j0, j0 + k);
 		account(m, pde, 1);
 		if (k < n)
 			return mmupanic(m,
@@ -420,7 +484,7 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 		j += k;
 		clearbits(pg->used, j0, j);
 		pg->nvalid = left;
-		pg->dirty = 1;
+		summaryclear(pg, j0, j);
 		if (bad) {
 			account(m, pde, 1);
 			return mmupanic(m, "vunmap: not mapped");

@@ -64,6 +64,27 @@ mmufree(Mmu *m)
 }
 
 /*
+ * Whether a summary the fast paths kept is what its table has: as
+ * ptsummary finds it, and a hole of that length where it says.
+ */
+static int
+sumright(const Ptpage *pg)
+{
+	Ptpage c;
+	int k;
+
+	c = *pg;
+	ptsummary(NULL, &c);
+	if (c.maxhole != pg->maxhole || c.head != pg->head ||
+	    c.tail != pg->tail || pg->maxat + pg->maxhole > WD2PG)
+		return 0;
+	for (k = pg->maxat; k < pg->maxat + pg->maxhole; k++)
+		if ((pg->used[k / 64] >> (k % 64)) & 1)
+			return 0;
+	return 1;
+}
+
+/*
  * Make dst an independent copy of src (dst must be unused or freed).
  * Returns -1 when out of memory.
  */
@@ -530,6 +551,13 @@ mmucheck(const Mmu *m)
 		if (n != pg->nvalid) {
 			snprintf(msg, sizeof msg, "table %d counts %d valid "
 			    "PTEs, holds %d", j, pg->nvalid, n);
+			free(refs);
+			return msg;
+		}
+		if (!pg->dirty && !sumright(pg)) {
+			snprintf(msg, sizeof msg, "table %d: the summary kept "
+			    "(hole %d at %d, head %d, tail %d) is not its own",
+			    j, pg->maxhole, pg->maxat, pg->head, pg->tail);
 			free(refs);
 			return msg;
 		}

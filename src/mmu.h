@@ -69,9 +69,13 @@ struct Ptpage {
 	/* bit j set: PTE j valid; kept with the words, for the fast paths */
 	uint64_t	used[WD2PG / 64];
 
-	/* free-run summary for the measures; recomputed when dirty */
+	/*
+	 * free-run summary for the measures: kept by the fast paths
+	 * where they can, recomputed when dirty
+	 */
 	int		dirty;
 	uint16_t	maxhole;	/* longest run of zero PTEs */
+	uint16_t	maxat;		/* where one of that length starts */
 	uint16_t	head;		/* zero PTEs at the start */
 	uint16_t	tail;		/* zero PTEs at the end */
 };
