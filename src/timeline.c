@@ -254,8 +254,8 @@ keep_event(void *arg, struct trace *t, const struct event *e)
  * Read the trace in path into t and open a timeline of it under each of
  * the n policies p, in one pass: each event is kept and run as it is
  * read, on a thread of its own when there is one (relay.h).  A trace
- * whose machine follows its events is read again; standard input ("-")
- * is read whole first.  Returns 0, or -1
+ * whose machine follows its events is read again; one that cannot be
+ * (standard input, a pipe) is read whole first.  Returns 0, or -1
  * with the message in err (t and tl then hold nothing).
  */
 int
@@ -268,8 +268,8 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	struct stat st;
 	int j, rv;
 
-	if (strcmp(path, "-") == 0) {
-		/* standard input cannot be read again */
+	if (!trace_rereadable(path)) {
+		/* read whole first: it cannot be read again */
 		trace_init(t);
 		goto plain;
 	}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -1233,6 +1234,20 @@ trace_stream(struct trace *t, const char *path, const struct tracesink *sk,
     char *err, size_t errlen)
 {
 	return loadpath(t, path, sk, err, errlen);
+}
+
+/*
+ * Whether the trace at path can be read a second time, as a stream
+ * whose machine came after its events must be: a regular file, not
+ * standard input ("-") or a pipe.
+ */
+int
+trace_rereadable(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode);
 }
 
 /* Load a trace from the len bytes at buf, named name in messages. */

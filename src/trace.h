@@ -99,6 +99,7 @@ int		 trace_loadmem(struct trace *, const char *, const void *, size_t,
 		     char *, size_t);
 int		 trace_stream(struct trace *, const char *,
 		     const struct tracesink *, char *, size_t);
+int		 trace_rereadable(const char *);
 int		 trace_append(struct trace *, const struct event *);
 int		 trace_write(FILE *, const struct trace *);
 int		 trace_writefile(const char *, const struct trace *, char *,

@@ -568,8 +568,8 @@ replay_summary(const char *path, struct opts *o)
 	sk.event = stream_event;
 	sk.arg = &st;
 	path = findtrace(path, buf, sizeof buf);
-	if (strcmp(path, "-") == 0) {
-		/* standard input cannot be read again: keep it from the start */
+	if (!trace_rereadable(path)) {
+		/* standard input, a pipe: keep it from the start */
 		trace_init(&t);
 		goto kept;
 	}
@@ -711,8 +711,8 @@ compare_stream(struct compare *c, struct trace *t, const char *path,
 	sk.event = compare_event;
 	sk.arg = &cs;
 	path = findtrace(path, buf, sizeof buf);
-	if (strcmp(path, "-") == 0) {
-		/* standard input cannot be read again: keep it from the start */
+	if (!trace_rereadable(path)) {
+		/* standard input, a pipe: keep it from the start */
 		trace_init(t);
 		goto kept;
 	}

@@ -70,6 +70,13 @@ for c in "replay --summary -p plan9" "compare"; do
 	$V $c - <"$TMPD/late/t.yaml" >"$TMPD/b"
 	cmp -s "$TMPD/a" "$TMPD/b"
 	ok $? "$c -: the machine after the events, read from standard input"
+	mkfifo "$TMPD/fifo"
+	cat "$TMPD/late/t.yaml" >"$TMPD/fifo" &
+	$V $c "$TMPD/fifo" >"$TMPD/b"
+	wait
+	rm -f "$TMPD/fifo"
+	cmp -s "$TMPD/a" "$TMPD/b"
+	ok $? "$c FIFO: the machine after the events, read from a pipe"
 done
 
 # An error 20000 events in: the same message, status 2, no report.
