@@ -150,7 +150,7 @@ static const Pdenode *
 treefresh(Mmu *m)
 {
 	uint64_t w;
-	int np, first, i, k, b;
+	int np, first, i, k, b, n, j, changed[NPDE];
 
 	np = vpdbsize(m);
 	if (m->tree == NULL) {
@@ -167,16 +167,28 @@ treefresh(Mmu *m)
 		for (k = m->nleaf - 1; k >= 1; k--)
 			pull(m->tree, k);
 		m->treeok = 1;
-	} else
+	} else {
+		/* the marked leaves, in order, then their parents, once each */
+		n = 0;
 		for (b = 0; b < NPDE / 64; b++)
 			for (w = m->pdemark[b]; w != 0; w &= w - 1) {
 				i = b * 64 + __builtin_ctzll(w) - first;
 				if (i < 0 || i >= np)
 					continue;
 				leaf(m, i, &m->tree[m->nleaf + i]);
-				for (k = (m->nleaf + i) / 2; k >= 1; k /= 2)
-					pull(m->tree, k);
+				changed[n++] = m->nleaf + i;
 			}
+		while (n > 0 && changed[0] > 1) {
+			for (i = j = 0; i < n; i++) {
+				k = changed[i] / 2;
+				if (j == 0 || changed[j - 1] != k) {
+					pull(m->tree, k);
+					changed[j++] = k;
+				}
+			}
+			n = j;
+		}
+	}
 	memset(m->pdemark, 0, sizeof m->pdemark);
 	return &m->tree[1];
 }
