@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "compare.h"
@@ -1001,9 +1002,13 @@ cmd_version(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	static char obuf[1 << 16];
 	char buf[1024];
 	size_t i;
 
+	/* reports of a million events: fewer, larger writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (argc < 2) {
 		usage(stderr);
 		return EXITUSAGE;
