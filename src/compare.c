@@ -384,10 +384,6 @@ compare_feed(struct compare *c, const struct event *e)
 	c->firstev.id = NULL;
 	c->firstev.text = NULL;
 	c->firstev.note = NULL;
-	if (e->id != NULL) {
-		snprintf(c->firstid, sizeof c->firstid, "%s", e->id);
-		c->firstev.id = c->firstid;
-	}
 	for (j = 0; j < c->n; j++)
 		explain(c->why[j], sizeof c->why[j], &c->rp[j], e, &res[j],
 		    c->kinds + j * np, &c->before[j]);
@@ -400,10 +396,7 @@ out:
 	return rv;
 }
 
-/*
- * The trace the report names, once it has been read to its end; also
- * to be called after c has been copied.
- */
+/* The trace the report names, once it has been read to its end. */
 void
 compare_settrace(struct compare *c, const struct trace *t)
 {
@@ -412,8 +405,6 @@ compare_settrace(struct compare *c, const struct trace *t)
 	c->t = t;
 	for (j = 0; j < c->n; j++)
 		c->rp[j].t = t;
-	if (c->firstev.id != NULL)
-		c->firstev.id = c->firstid;	/* c may have been moved */
 }
 
 /*
@@ -506,8 +497,8 @@ compare_text(FILE *f, const struct compare *c)
 	e = &c->firstev;
 	fprintf(f, "\nfirst divergence: event %zu, %s", c->first,
 	    opnames[e->op]);
-	if (e->id)
-		fprintf(f, " %s", e->id);
+	if (c->d[0].id != NOID)
+		fprintf(f, " %s", c->ids + c->d[0].id);
 	if (e->op == OPvmap)
 		fprintf(f, " of %s at pa 0x%.8x", fmtbytes(sz, sizeof sz,
 		    e->size), e->pa);

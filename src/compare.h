@@ -33,8 +33,7 @@ struct compare {
 	size_t			 idlen;
 	size_t			 idcap;
 	size_t			 first;		/* seq of the first; 0: none */
-	struct event		 firstev;	/* that event; its id is firstid */
-	char			 firstid[48];
+	struct event		 firstev;	/* that event; its id is d[0]'s */
 	char			 why[MAXPOLICY][320];
 	uint8_t			*kinds;		/* PDE kinds before the event */
 	Stats			 before[MAXPOLICY];
