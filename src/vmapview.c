@@ -480,13 +480,27 @@ recordexpect(const char *path, struct trace *t, const struct replay *rp)
 	return 0;
 }
 
+/* Write t to out ("-" or nil: standard output), free it, and exit's status. */
+static int
+savetrace(struct trace *t, const char *out)
+{
+	char err[512];
+	int rv;
+
+	rv = trace_writefile(out ? out : "-", t, err, sizeof err);
+	if (rv < 0)
+		fprintf(stderr, "%s: %s\n", progname, err);
+	trace_free(t);
+	return rv < 0 ? EXITUSAGE : finish(0);
+}
+
 static int
 cmd_gen(int argc, char **argv)
 {
 	const struct generator *g;
 	struct opts o;
 	struct trace t;
-	char err[512], allowed[64];
+	char allowed[64];
 	int first;
 
 	if (argc < 2 || argv[1][0] == '-')
@@ -506,14 +520,7 @@ cmd_gen(int argc, char **argv)
 		    argv[first + 1]);
 	if (gen_run(g, &o.gen, &t) < 0)
 		fatal("out of memory");
-	if (trace_writefile(o.output ? o.output : "-", &t, err, sizeof err)
-	    < 0) {
-		fprintf(stderr, "%s: %s\n", progname, err);
-		trace_free(&t);
-		return EXITUSAGE;
-	}
-	trace_free(&t);
-	return finish(0);
+	return savetrace(&t, o.output);
 }
 
 /*
@@ -882,7 +889,7 @@ cmd_import(int argc, char **argv)
 	struct importstats st;
 	struct opts o;
 	struct trace t;
-	char err[512], desc[512];
+	char desc[512];
 	const char *base;
 	FILE *f;
 	int first, rv;
@@ -924,14 +931,7 @@ cmd_import(int argc, char **argv)
 		fprintf(stderr, ", %zu vunmaps kept as raw addresses",
 		    st.rawunmaps);
 	fputc('\n', stderr);
-	if (trace_writefile(o.output ? o.output : "-", &t, err, sizeof err)
-	    < 0) {
-		fprintf(stderr, "%s: %s\n", progname, err);
-		trace_free(&t);
-		return EXITUSAGE;
-	}
-	trace_free(&t);
-	return finish(0);
+	return savetrace(&t, o.output);
 }
 
 /* check's sink: the events are checked as they are read; nothing more. */
