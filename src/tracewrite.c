@@ -2,9 +2,9 @@
  * The trace writer: a struct trace back out as a vmaptrace file through
  * libyaml's emitter, one flow mapping per event, numbers in the form a
  * person would write them (hex addresses, sizes with K, M or G).  What
- * it writes, trace_load reads back to the same trace.  Files are written
- * to a temporary file in the same directory and renamed into place, so
- * an error never leaves a truncated file.
+ * it writes, trace_load reads back to the same trace.  Files are
+ * written through outfile_write, which never destroys what is at the
+ * path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "emit.h"
 #include "mmu.h"
 #include "trace.h"
+#include "outfile.h"
 #include "util.h"
 
 /* A scalar in literal block style (|), for multi-line text. */
@@ -148,14 +149,14 @@ writetrace(FILE *f, void *t)
 }
 
 /*
- * Write t to path through a temporary file renamed into place; "-" is
- * standard output.  Returns -1 with a message in err.
+ * Write t to path as outfile_write does; "-" is standard output.
+ * Returns -1 with a message in err.
  */
 int
 trace_writefile(const char *path, const struct trace *t, char *err,
     size_t errlen)
 {
-	return writeatomic(path, writetrace, (void *)t, err, errlen);
+	return outfile_write(path, writetrace, (void *)t, err, errlen);
 }
 
 /*

@@ -16,7 +16,5 @@ void	 fatal(const char *, ...)
 	     __attribute__((format(printf, 1, 2), noreturn));
 char	*fmtbytes(char *, size_t, uint64_t);
 const char *findtrace(const char *, char *, size_t);
-int	 writeatomic(const char *, int (*)(FILE *, void *), void *, char *,
-	     size_t);
 
 #endif

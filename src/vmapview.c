@@ -21,6 +21,7 @@
 #include "replay.h"
 #include "report.h"
 #include "trace.h"
+#include "outfile.h"
 #include "util.h"
 
 #define EXITUSAGE	2
@@ -385,6 +386,23 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 	return optind;
 }
 
+/*
+ * Refuse to write out (nil: nothing) over in, the file being read, by
+ * any name or link.  Returns -1 after saying so.
+ */
+static int
+notinput(const char *out, const char *in, const char *what)
+{
+	char buf[1024];
+
+	if (out == NULL || !outfile_isinput(out, findtrace(in, buf,
+	    sizeof buf)))
+		return 0;
+	fprintf(stderr, "%s: %s is the %s being read: nothing written\n",
+	    progname, out, what);
+	return -1;
+}
+
 /* Load one trace, reporting an error.  Returns -1 on error. */
 static int
 load(struct trace *t, const char *path)
@@ -637,6 +655,9 @@ cmd_replay(int argc, char **argv)
 			    "several)", argv[0]);
 		return replay_summary(argv[first], &o);
 	}
+	if (first == argc - 1 && notinput(o.recordexpect, argv[first],
+	    "trace") < 0)
+		return EXITUSAGE;
 	if (loadreplay(argc, argv, first, &o, &t, &rp) < 0)
 		return EXITUSAGE;
 	if (o.recordexpect != NULL && recordexpect(o.recordexpect, &t, &rp)
@@ -849,6 +870,8 @@ cmd_export(int argc, char **argv)
 	if (o.plot && o.at >= 0)
 		return usageerr("%s: --plot draws the whole run; no --at",
 		    argv[0]);
+	if (first == argc - 1 && notinput(o.output, argv[first], "trace") < 0)
+		return EXITUSAGE;
 	if (loadreplay(argc, argv, first, &o, &t, &rps[0]) < 0)
 		return EXITUSAGE;
 	n = 1;
@@ -872,7 +895,7 @@ cmd_export(int argc, char **argv)
 	job.n = n;
 	job.plot = o.plot;
 	status = 0;
-	if (writeatomic(o.output ? o.output : "-", writeexport, &job, err,
+	if (outfile_write(o.output ? o.output : "-", writeexport, &job, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		status = EXITUSAGE;
@@ -898,6 +921,8 @@ cmd_import(int argc, char **argv)
 		return EXITUSAGE;
 	if (first != argc - 1)
 		return usageerr("%s: one LOG, please", argv[0]);
+	if (notinput(o.output, argv[first], "log") < 0)
+		return EXITUSAGE;
 	if (strcmp(argv[first], "-") == 0)
 		f = stdin;
 	else if ((f = fopen(argv[first], "r")) == NULL) {
