@@ -238,7 +238,10 @@ sumcell(char *buf, size_t len, int k, const struct replay *rp,
 
 	switch (k) {
 	case Sexpfailed:
-		snprintf(buf, len, "%zu", rp->expfailed);
+		if (replay_unchecked(rp) != NULL)
+			snprintf(buf, len, "not checked");
+		else
+			snprintf(buf, len, "%zu", rp->expfailed);
 		break;
 	case Sblank:
 	case Sbig:
@@ -459,7 +462,11 @@ compare_text(FILE *f, const struct compare *c)
 	for (j = 0; j < c->n; j++)
 		fprintf(f, "%s %s", j ? "," : "",
 		    policies[c->rp[j].pidx].name);
-	fprintf(f, "\n%zu of %zu events differ\n\n", c->ndiff, t->nev);
+	fputc('\n', f);
+	if (replay_unchecked(&c->rp[0]) != NULL)
+		fprintf(f, "expectations not checked: %s\n",
+		    replay_unchecked(&c->rp[0]));
+	fprintf(f, "%zu of %zu events differ\n\n", c->ndiff, t->nev);
 	if (c->ndiff > 0) {
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%s",

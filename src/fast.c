@@ -396,7 +396,7 @@ pdbmap_fast(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 		if (!(*pde & PTEVALID)) {
 			if ((i = ptalloc(m)) < 0) {
 				account(m, pde, 1);
-				return mmupanic(m, "mmuwalk xspanalloc failed");
+				return ptexhausted(m);
 			}
 			*pde = (PTPOOLBASE + (uint32_t)i * BY2PG) | PTEWRITE |
 			    PTEVALID;
@@ -454,8 +454,7 @@ pdbunmap_fast(Mmu *m, uint32_t va, uint32_t size)
 				continue;
 			}
 			if (v % PGDIRSIZE != 0)
-				return mmupanic(m, "vunmap: misaligned: 0x%.8x",
-				    (uint32_t)v);
+				return misaligned(m, v);
 			*pde = 0;
 			account(m, pde, 1);
 			v += PGDIRSIZE;

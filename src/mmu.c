@@ -243,6 +243,19 @@ ptfree(Mmu *m, uint32_t pde)
 }
 
 /*
+ * The kernel's panic when no page-table page is left.  Under both
+ * kernels mmuwalk's page comes from xspanalloc(BY2PG, BY2PG, 0) (9front
+ * calls it through rampage once conf.mem is set, which it is before any
+ * driver runs), and xspanalloc panics itself before mmuwalk can test
+ * for nil.  Returns -1.
+ */
+int
+ptexhausted(Mmu *m)
+{
+	return mmupanic(m, "xspanalloc: %u %u %u", BY2PG, BY2PG, 0u);
+}
+
+/*
  * First fit: the lowest index of a run of count zero words in a[0..n),
  * or -1.  Like the kernel, it tests after counting each word, so a count
  * of 0 gives 0 when a[0] is zero and 1 otherwise.
@@ -281,7 +294,7 @@ mmuwalk(Mmu *m, uint32_t va, int create)
 		m->counted = 0;
 		m->treeok = 0;
 		if ((i = ptalloc(m)) < 0) {
-			mmupanic(m, "mmuwalk xspanalloc failed");
+			ptexhausted(m);
 			return NULL;
 		}
 		*pde = (PTPOOLBASE + (uint32_t)i * BY2PG) | PTEWRITE | PTEVALID;
@@ -332,6 +345,16 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 }
 
 /*
+ * 9front's panic for a 4 MiB page unmapped from inside it: %#p, which
+ * prints 0x and the digits, unpadded.  Returns -1.
+ */
+int
+misaligned(Mmu *m, uint32_t va)
+{
+	return mmupanic(m, "vunmap: misaligned: 0x%x", va);
+}
+
+/*
  * Remove the mappings of [va, va+size); each must exist.  Page tables
  * are never freed, except under a policy that asks for it.  Under labs
  * the end is a 32-bit sum and a PSE PDE sends va to the next 4 MiB
@@ -364,8 +387,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 				continue;
 			}
 			if (v % PGDIRSIZE != 0)
-				return mmupanic(m, "vunmap: misaligned: 0x%.8x",
-				    (uint32_t)v);
+				return misaligned(m, v);
 			*pde = 0;
 			v += PGDIRSIZE;
 			continue;
@@ -433,14 +455,18 @@ fmtsize(char *buf, size_t len, int64_t size)
 /*
  * Remove a device mapping.  Returns 0, or -1 after a panic: the range
  * check's or pdbunmap's.  Under labs size is an int and va+size a
- * 32-bit sum, so a huge size may wrap and pass the check; 9front keeps
- * both in 64 bits.
+ * 32-bit sum, so a huge size may wrap and pass the check; 9front's size
+ * is a vlong and its va+size 64-bit.  Under both, VMAP+VMAPSIZE is a
+ * 32-bit sum: a vmap that ends at 2^32 makes it 0, and the check fails
+ * for every range but one that wraps to 0 too.  The kernel's message
+ * ends with " pc=" and its caller's pc; the model has no caller and
+ * leaves it out.
  */
 int
 vunmap(Mmu *m, uint32_t va, int32_t size)
 {
-	uint32_t o, s;
-	uint64_t end, top;
+	uint32_t o, s, top;
+	uint64_t end;
 	int64_t ssize;
 	char sz[24];
 
@@ -448,7 +474,7 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 	va -= o;
 	s = (uint32_t)size + o;
 	s = (s + BY2PG - 1) & ~(BY2PG - 1);
-	top = (uint64_t)m->vmap + m->vmapsize;
+	top = m->vmap + m->vmapsize;
 	if (m->kernel == Klabs) {
 		ssize = (int32_t)s;
 		end = (uint32_t)(va + s);
@@ -457,7 +483,10 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 		end = (uint64_t)va + s;
 	}
 	if (ssize < 0 || va < m->vmap || end > top) {
-		fmtsize(sz, sizeof sz, ssize);
+		if (m->kernel == Klabs)
+			fmtsize(sz, sizeof sz, ssize);
+		else
+			snprintf(sz, sizeof sz, "%lld", (long long)ssize);
 		return mmupanic(m, "vunmap va=0x%.8x size=%s", va, sz);
 	}
 	return (m->slow ? pdbunmap : pdbunmap_fast)(m, va, s);

@@ -93,6 +93,7 @@ struct Policy {
 	int		freetables;	/* pdbunmap frees empty page tables */
 	const char	*summary;
 	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers */
+	const char	*caveat;	/* what a real kernel would differ in */
 };
 
 struct Mmu {
@@ -175,6 +176,8 @@ ptindex(uint32_t pde)
 
 /* mmu.c: the pool, for the fast paths */
 int		 ptalloc(Mmu *);
+int		 ptexhausted(Mmu *);
+int		 misaligned(Mmu *, uint32_t);
 void		 ptorphan(Mmu *, uint32_t);
 void		 ptfree(Mmu *, uint32_t);
 

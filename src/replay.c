@@ -6,6 +6,7 @@
  * modeled kernel: later events are not run, unless asked to keep going,
  * when they run on the state the panic left.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,13 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	kernel = o && o->kernel >= 0 ? o->kernel : mc->kernel;
 	pse = o && o->pse >= 0 ? o->pse : mc->pse;
 	mmuinit(&rp->m, p, kernel, pse, mc->vmap, mc->vmapsize, mc->ptpages);
+	if (kernel != mc->kernel)
+		snprintf(rp->override, sizeof rp->override, "--kernel %s",
+		    kernelnames[kernel]);
+	if (pse != mc->pse)
+		snprintf(rp->override + strlen(rp->override),
+		    sizeof rp->override - strlen(rp->override), "%s--pse %s",
+		    rp->override[0] ? " " : "", pse ? "on" : "off");
 	rp->t = t;
 	rp->pidx = policyindex(p);
 	rp->keepgoing = o ? o->keepgoing : 0;
@@ -268,9 +276,11 @@ int
 replay_feed(struct replay *rp, const struct event *e,
     const struct result *made, uint32_t srcsize, struct result *res)
 {
+	static const struct expect none;
 	const struct expect *x;
 
-	x = &e->expect[rp->pidx];
+	/* on a machine other than the trace's, as if none were written */
+	x = rp->override[0] ? &none : &e->expect[rp->pidx];
 	rp->pos++;
 	memset(res, 0, sizeof *res);
 	if (rp->panicked && !rp->keepgoing)
@@ -287,6 +297,8 @@ replay_feed(struct replay *rp, const struct event *e,
 			rp->unexpectedpanics++;
 	}
 	res->exp = checkexpect(x, res);
+	if (rp->override[0] && e->expect[rp->pidx].kind != Xnone)
+		res->exp = Eunchecked;
 	if (res->exp == Eheld)
 		rp->expheld++;
 	else if (res->exp == Efailed)
@@ -396,6 +408,22 @@ int
 replay_status(const struct replay *rp)
 {
 	return rp->expfailed > 0 || rp->unexpectedpanics > 0;
+}
+
+/*
+ * Why the expectations were not checked, in words, or nil when they
+ * were.  Returns a static buffer.
+ */
+const char *
+replay_unchecked(const struct replay *rp)
+{
+	static char buf[96];
+
+	if (rp->override[0] == '\0')
+		return NULL;
+	snprintf(buf, sizeof buf, "the trace's machine was overridden (%s)",
+	    rp->override);
+	return buf;
 }
 
 /*

@@ -62,6 +62,13 @@ struct replay {
 
 	/* results already known: run events for the state alone */
 	int			 rerun;
+
+	/*
+	 * The options that changed the trace's machine ("--kernel 9front"),
+	 * or "": its expectations were recorded for its own machine and
+	 * are not checked on another.
+	 */
+	char			 override[40];
 };
 
 /* Overrides of the trace's machine; -1 keeps the trace's. */
@@ -101,6 +108,7 @@ int	 replay_feedslot(struct replay *, struct madetab *,
 	     const struct event *, struct result *);
 int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
+const char *replay_unchecked(const struct replay *);
 size_t	 replay_live(const struct replay *, size_t, int **);
 uint32_t replay_mapsize(const struct replay *, int);
 void	 replay_measure(struct replay *, Stats *);

@@ -140,6 +140,9 @@ report_summary(FILE *f, const struct replay *rp)
 	fprintf(f, " %zu %s\n", rp->count[Rnotrun], resultnames[Rnotrun]);
 	fprintf(f, "expect    %zu held, %zu failed, %zu unchecked\n",
 	    rp->expheld, rp->expfailed, rp->expunchecked);
+	if (replay_unchecked(rp) != NULL)
+		fprintf(f, "          expectations not checked: %s\n",
+		    replay_unchecked(rp));
 	replay_measure((struct replay *)rp, &s);
 	report_measures(f, rp, &s);
 	if (rp->measure)
@@ -148,10 +151,15 @@ report_summary(FILE *f, const struct replay *rp)
 		    policies[rp->pidx].name,
 		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
 		    rp->maxstale, rp->maxstaleat);
-	if (rp->unexpectedpanics > 0)
+	if (rp->unexpectedpanics > 0 && replay_unchecked(rp) != NULL)
+		fprintf(f, "status    the kernel panicked; expectations not "
+		    "checked\n");
+	else if (rp->unexpectedpanics > 0)
 		fprintf(f, "status    the kernel panicked unexpectedly\n");
 	else if (rp->expfailed > 0)
 		fprintf(f, "status    expectations failed\n");
+	else if (replay_unchecked(rp) != NULL)
+		fprintf(f, "status    no panic; expectations not checked\n");
 	else
 		fprintf(f, "status    as expected\n");
 }
@@ -240,6 +248,8 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	    emitnum(em, "held", rp->expheld) < 0 ||
 	    emitnum(em, "failed", rp->expfailed) < 0 ||
 	    emitnum(em, "unchecked", rp->expunchecked) < 0 ||
+	    (replay_unchecked(rp) != NULL && emitkv(em, "not-checked",
+	    replay_unchecked(rp)) < 0) ||
 	    emitend(em) < 0 ||
 	    emitnum(em, "unexpected-panics", rp->unexpectedpanics) < 0 ||
 	    emitstr(em, "pdes") < 0 || emitmap(em, 1) < 0 ||

@@ -325,7 +325,7 @@ ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
 	if (timeline_seek(&p->tl, at - 1) < 0)
 		fatal("out of memory");
 	m = &p->tl.cur.m;
-	if (strncmp(r->panic, "mmuwalk", 7) == 0)
+	if (strncmp(r->panic, "xspanalloc", 10) == 0)
 		snprintf(buf, len, "no page-table page left: %u of the %u "
 		    "ptpages are in use", m->ptinuse, m->ptpages);
 	else if (strncmp(r->panic, "vmap: va=", 9) == 0) {
@@ -344,7 +344,8 @@ ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
 		    "of its run starts" : "");
 	} else if (strncmp(r->panic, "vunmap va=", 10) == 0)
 		snprintf(buf, len, "the range is not inside the vmap, or the "
-		    "size rounds past 2^31-1 and is negative as an int");
+		    "size rounds past 2^31-1 and is negative as an int, or "
+		    "the vmap ends at 2^32, where VMAP+VMAPSIZE wraps to 0");
 	else if (strncmp(r->panic, "vunmap: misaligned", 18) == 0)
 		snprintf(buf, len, "9front unmaps a 4M page only from its start");
 	else {

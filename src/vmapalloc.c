@@ -17,16 +17,19 @@ static int	ispt(uint32_t);
 const Policy policies[] = {
 	{ "plan9", plan9_vmapalloc, 0,
 	  "pc/mmu.c: large requests take blank PDEs, small ones one table",
-	  plan9_vmapalloc_fast },
+	  plan9_vmapalloc_fast, NULL },
 	{ "span", span_vmapalloc, 0,
 	  "the mmu.c-span-pdes patch as submitted, latent bug included",
-	  span_vmapalloc_fast },
+	  span_vmapalloc_fast, NULL },
 	{ "span-fixed", spanfixed_vmapalloc, 0,
 	  "the patch's intent: first fit across consecutive page tables",
-	  spanfixed_vmapalloc_fast },
+	  spanfixed_vmapalloc_fast, NULL },
 	{ "reclaim", plan9_vmapalloc, 1,
 	  "plan9, but pdbunmap frees a page table once it is empty",
-	  plan9_vmapalloc_fast },
+	  plan9_vmapalloc_fast,
+	  "a hypothetical: it frees the table in Mach 0's page directory\n"
+	  "only, but vmapsync has copied the PDE into other page directories\n"
+	  "and counts on it never going away; a real kernel would need more" },
 };
 const int npolicies = sizeof policies / sizeof policies[0];
 _Static_assert(sizeof policies / sizeof policies[0] == MAXPOLICY,

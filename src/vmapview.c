@@ -468,6 +468,9 @@ loadreplay(int argc, char **argv, int first, const struct opts *o,
 /*
  * Write the trace back to path with this replay's results as the
  * expectations of its policy.  Events that did not run keep theirs.
+ * Expectations are for the trace's own machine: a replay on another
+ * (--kernel, --pse) writes that machine, and drops the other
+ * policies' expectations, which were for the old one.
  */
 static int
 recordexpect(const char *path, struct trace *t, const struct replay *rp)
@@ -479,7 +482,19 @@ recordexpect(const char *path, struct trace *t, const struct replay *rp)
 	struct expect *x;
 	char err[512];
 	size_t i;
+	int j;
 
+	if (rp->override[0] != '\0') {
+		t->machine.kernel = rp->m.kernel;
+		t->machine.pse = rp->m.pse;
+		for (i = 0; i < t->nev; i++)
+			for (j = 0; j < NPOLICY; j++)
+				if (j != rp->pidx)
+					t->ev[i].expect[j].kind = Xnone;
+		fprintf(stderr, "%s: %s: recorded for the machine replayed "
+		    "(%s); other policies' expectations dropped\n", progname,
+		    path, rp->override);
+	}
 	for (i = 0; i < t->nev; i++) {
 		if (t->ev[i].op == OPnote || rp->r[i].kind == Rnotrun)
 			continue;
@@ -999,14 +1014,23 @@ static int
 cmd_policies(int argc, char **argv)
 {
 	struct opts o;
+	const char *p, *q;
 	int i;
 
 	if (parseopts(argc, argv, "", &o) < 0)
 		return EXITUSAGE;
 	if (optind != argc)
 		return usageerr("%s takes no operands", argv[0]);
-	for (i = 0; i < npolicies; i++)
+	for (i = 0; i < npolicies; i++) {
 		printf("%-11s %s\n", policies[i].name, policies[i].summary);
+		for (p = policies[i].caveat; p != NULL && *p != '\0'; p = q) {
+			q = strchr(p, '\n');
+			q = q ? q + 1 : p + strlen(p);
+			printf("%-11s %.*s", "", (int)(q - p), p);
+		}
+		if (policies[i].caveat != NULL)
+			putchar('\n');
+	}
 	return finish(0);
 }
 

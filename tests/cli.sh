@@ -47,8 +47,12 @@ same "$?" 2 "--at not a number: exit 2"
 "$V" dump --at 0 traces/devtest.yaml | grep -c ' blank$' >"$TMPD/n"
 same "$(cat "$TMPD/n")" 62 "--at 0: every PDE blank"
 
-same "$("$V" policies | cut -d' ' -f1 | tr '\n' ' ')" \
+same "$("$V" policies | grep -v '^ ' | cut -d' ' -f1 | tr '\n' ' ')" \
     "plan9 span span-fixed reclaim " "policies lists the four"
+"$V" policies | grep -A3 '^reclaim' | grep -q "vmapsync has copied the PDE"
+ok $? "policies: reclaim is a hypothetical, and says why"
+grep -q 'vmapsync' man/vmapview.1
+ok $? "vmapview.1: ... and so does the man page"
 "$V" check traces/*.yaml >"$TMPD/out"
 same "$?:$(wc -l <"$TMPD/out")" "0:$(ls traces/*.yaml | wc -l)" \
     "check: every bundled trace is valid"
@@ -132,6 +136,25 @@ same "$?" 0 "record-expect: ... keeping span-fixed's expectations"
 same "$?" 2 "record-expect into a missing directory: exit 2"
 grep -q 'No such file or directory' "$TMPD/err"
 ok $? "record-expect: the error names the cause"
+
+# Expectations are for the trace's machine: not checked on another.
+"$V" replay --kernel 9front traces/pse-unmap.yaml >"$TMPD/out"
+same "$?" 0 "--kernel 9front on a labs trace: exit 0"
+grep -qx "          expectations not checked: the trace's machine was overridden (--kernel 9front)" \
+    "$TMPD/out"
+ok $? "... and the report says why in one line"
+"$V" replay --kernel labs --pse on traces/pse-unmap.yaml | grep -c 'not checked' \
+    >"$TMPD/n"
+same "$(cat "$TMPD/n")" 0 "options that match the trace's machine change nothing"
+"$V" replay -p span --kernel 9front --record-expect "$TMPD/k9.yaml" \
+    traces/pse-unmap.yaml >/dev/null 2>"$TMPD/err"
+same "$(grep -c 'kernel: 9front' "$TMPD/k9.yaml"):$(grep -c 'plan9:' "$TMPD/k9.yaml")" \
+    "1:0" "record-expect on another machine: writes that machine, drops the rest"
+grep -q "recorded for the machine replayed (--kernel 9front)" "$TMPD/err"
+ok $? "... and says so"
+"$V" replay -p span "$TMPD/k9.yaml" | grep '^expect' >"$TMPD/out"
+same "$(cat "$TMPD/out")" "expect    4 held, 0 failed, 0 unchecked" \
+    "... and replays as recorded"
 
 # compare
 "$V" compare -p plan9 traces/devtest.yaml 2>/dev/null

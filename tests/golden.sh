@@ -36,6 +36,15 @@ for t in traces/*.yaml; do
 	check "$base.compare.txt" compare "$t"
 	check "$base.compare.yaml" compare --format yaml "$t"
 done
+# The kernels' own words where they differ (tests/kernel), each trace
+# under both; no message carries the caller's pc, which the model lacks.
+for t in tests/kernel/*.yaml; do
+	base=kernel-$(basename "$t" .yaml)
+	check "$base.labs.txt" replay --kernel labs "$t"
+	check "$base.9front.txt" replay --kernel 9front "$t"
+done
+! grep -l 'pc=' tests/golden/kernel-* >/dev/null
+ok $? "no panic message ends with the caller's pc"
 check pse-unmap.9front.txt replay --kernel 9front traces/pse-unmap.yaml
 check pse-unmap.keep-going.txt replay --keep-going traces/pse-unmap.yaml
 check devtest.nopse.txt replay --pse off traces/devtest.yaml

@@ -294,7 +294,14 @@ test_panics(void)
 	tap_equ(vmap(&m, 0x1000000, 8 * MB, &va), Vok, "ptpages 2: 8M fits");
 	tap_equ(vmap(&m, 0x2000000, 4096, &va), Vpanic,
 	    "ptpages 2: a third table panics");
-	tap_eqs(m.panicmsg, "mmuwalk xspanalloc failed", "xspanalloc message");
+	tap_eqs(m.panicmsg, "xspanalloc: 4096 4096 0",
+	    "labs: xspanalloc panics before mmuwalk's nil check");
+	setup("plan9", K9front, 0, 1);
+	tap_equ(vmap(&m, 0x1000000, 4096, &va), Vok, "ptpages 1: 4K fits");
+	tap_equ(vmap(&m, 0x2000000, 4 * MB, &va), Vpanic,
+	    "ptpages 1: 4M more wants a second table");
+	tap_eqs(m.panicmsg, "xspanalloc: 4096 4096 0",
+	    "9front: rampage takes xspanalloc's page, and it panics");
 
 	/* vunmap's range check */
 	setup("plan9", Klabs, 1, 0);
@@ -366,8 +373,50 @@ test_wrap(void)
 	mapok(0xFEE00000, 4096);
 	tap_equ((uint32_t)vunmap(&m, VMAP, 0x7FFFF000), (uint32_t)-1,
 	    "9front: the same size panics");
-	tap_eqs(m.panicmsg, "vunmap va=0xe0000000 size=0x7ffff000",
-	    "9front: range message");
+	tap_eqs(m.panicmsg, "vunmap va=0xe0000000 size=2147479552",
+	    "9front: range message, the size in decimal");
+	setup("plan9", K9front, 1, 0);
+	vunmap(&m, VMAP - BY2PG, 1);
+	tap_eqs(m.panicmsg, "vunmap va=0xdffff000 size=4096",
+	    "9front: a byte rounds to 4096");
+}
+
+/* A vmap that ends at 2^32: VMAP+VMAPSIZE is 0 in 32 bits. */
+static void
+test_top(void)
+{
+	uint32_t va;
+	int k;
+
+	for (k = Klabs; k <= K9front; k++) {
+		mmufree(&m);
+		mmuinit(&m, policyfind("plan9"), k, 1, 0xFFC00000u, 4 * MB, 0);
+		va = mapok(0xFEE00000, 4096);
+		tap_equ(va, 0xFFC00000u, "top of memory: vmap maps");
+		tap_equ((uint32_t)vunmap(&m, va, 4096), (uint32_t)-1,
+		    "top of memory: vunmap's range check fails");
+		tap_eqs(m.panicmsg, k == Klabs ?
+		    "vunmap va=0xffc00000 size=0x1000" :
+		    "vunmap va=0xffc00000 size=4096",
+		    k == Klabs ? "labs: the range panic" :
+		    "9front: the range panic");
+		tap_equ(pteword(va), 0xFEE00013, "... and the page stays mapped");
+	}
+	/* labs: a range that ends at 2^32 wraps to 0 too, and passes. */
+	mmufree(&m);
+	mmuinit(&m, policyfind("plan9"), Klabs, 1, 0xFFC00000u, 4 * MB, 0);
+	va = mapok(0xFEE00000, 4096);
+	tap_equ(vunmap(&m, va, 4 * MB), 0,
+	    "labs: va+size 0, not above 0: no panic");
+	tap_equ(pteword(va), 0xFEE00013, "labs: ... and va < 0 is never true");
+	/* 9front: from inside a 4 MiB page, unpadded %#p */
+	mmufree(&m);
+	mmuinit(&m, policyfind("plan9"), K9front, 1, 0x00400000u, 8 * MB, 0);
+	va = mapok(0x00800000, 4 * MB);
+	tap_equ(va, 0x00400000u, "a 4M page at 0x400000");
+	vunmap(&m, va + BY2PG, BY2PG);
+	tap_eqs(m.panicmsg, "vunmap: misaligned: 0x401000",
+	    "9front: misaligned, %#p unpadded");
 }
 
 static void
@@ -434,6 +483,7 @@ main(void)
 	test_panics();
 	test_unmap_pse();
 	test_wrap();
+	test_top();
 	test_leak();
 	test_reclaim();
 	test_copy();
