@@ -32,6 +32,8 @@ struct livemap {
 struct importbuf {
 	char		*line;
 	size_t		 linecap;
+	char		*text;		/* the line as read, for warnings */
+	size_t		 textcap;
 	struct livemap	*live;
 	size_t		 nlive;
 	size_t		 cap;
@@ -63,15 +65,92 @@ number(const char *s, int suffix, uint64_t max, uint32_t *v)
 	return 0;
 }
 
-/* Say what is wrong with line of name.  Returns -1. */
+/* Whether one of the n words is vmap or vunmap: a line about them. */
 static int
-failline(struct importstats *st, const char *name, size_t line,
-    const char *fmt, const char *arg)
+mentions(char **w, int n)
 {
-	snprintf(st->err, sizeof st->err, "%s:%zu: ", name, line);
-	snprintf(st->err + strlen(st->err), sizeof st->err - strlen(st->err),
-	    fmt, arg);
-	return -1;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(w[i], "vmap") == 0 || strcmp(w[i], "vunmap") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A line that names vmap or vunmap but is no call of the grammar:
+ * skipped with a warning that quotes it (the first IMPORTWARNMAX), or,
+ * strict, an error.  why is a format for one string, arg.  Returns -1
+ * for an error (the message in st->err), else 0.
+ */
+static int
+malformed(struct importstats *st, const char *name, size_t line,
+    const char *text, const char *why, const char *arg)
+{
+	char reason[128];
+	int len, cut;
+
+	snprintf(reason, sizeof reason, why, arg);
+	len = (int)strcspn(text, "\r\n");
+	cut = len > 80;
+	if (st->strict) {
+		snprintf(st->err, sizeof st->err, "%s:%zu: %s: \"%.*s%s\"",
+		    name, line, reason, cut ? 80 : len, text, cut ? "..." : "");
+		return -1;
+	}
+	if (st->warn != NULL && st->malformed < IMPORTWARNMAX)
+		fprintf(st->warn, "%s:%zu: skipped, %s: \"%.*s%s\"\n", name,
+		    line, reason, cut ? 80 : len, text, cut ? "..." : "");
+	st->malformed++;
+	st->skipped++;
+	return 0;
+}
+
+/*
+ * Parse the words w[0..n) of a line that begins with vmap or vunmap
+ * into e (op, pa, size), and the address it names into *va.  Returns
+ * 0, or -1 after malformed, whose own result is left in *bad.
+ */
+static int
+parsecall(struct importstats *st, const char *name, size_t line,
+    const char *text, char **w, int n, struct event *e, uint32_t *va,
+    int *bad)
+{
+	const char *why, *arg;
+	uint32_t pa, size;
+
+	pa = size = *va = 0;
+	why = arg = NULL;
+	if (strcmp(w[0], "vmap") == 0) {
+		e->op = OPvmap;
+		e->flags |= EVSIZE;
+		if (n != 5 || (strcmp(w[3], "->") != 0 &&
+		    strcmp(w[3], "=>") != 0))
+			why = "expected vmap PA SIZE -> VA";
+		else if (number(w[1], 0, UINT32_MAX, &pa) < 0)
+			why = "pa '%.40s' is not an address below 2^32", arg = w[1];
+		else if (number(w[2], 1, INT32_MAX, &size) < 0)
+			why = "size '%.40s' is not a size below 2^31", arg = w[2];
+		else if (strcmp(w[4], "nil") != 0 && strcmp(w[4], "(nil)") != 0 &&
+		    number(w[4], 0, UINT32_MAX, va) < 0)
+			why = "va '%.40s' is not an address below 2^32", arg = w[4];
+	} else {
+		e->op = OPvunmap;
+		if (n != 2 && n != 3)
+			why = "expected vunmap VA [SIZE]";
+		else if (number(w[1], 0, UINT32_MAX, va) < 0)
+			why = "va '%.40s' is not an address below 2^32", arg = w[1];
+		else if (n == 3 && number(w[2], 1, INT32_MAX, &size) < 0)
+			why = "size '%.40s' is not a size below 2^31", arg = w[2];
+	}
+	if (why != NULL) {
+		*bad = malformed(st, name, line, text, arg ? why : "%s",
+		    arg ? arg : why);
+		return -1;
+	}
+	e->pa = pa;
+	e->size = size;
+	return 0;
 }
 
 /*
@@ -87,8 +166,8 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 	char *w[16], id[64], caller[64];
 	ssize_t len;
 	double ts, lastt;
-	uint32_t pa, size, va;
-	int n, i, serial, hast;
+	uint32_t va;
+	int n, i, serial, hast, bad;
 
 	lineno = 0;
 	serial = 0;
@@ -96,6 +175,12 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 	while ((len = getline(&b->line, &b->linecap, f)) >= 0) {
 		lineno++;
 		st->lines++;
+		if ((size_t)len + 1 > b->textcap) {
+			b->textcap = len + 1;
+			if ((b->text = realloc(b->text, b->textcap)) == NULL)
+				fatal("out of memory");
+		}
+		memcpy(b->text, b->line, len + 1);
 		n = split(b->line, w, 16);
 		i = 0;
 		hast = 0;
@@ -111,7 +196,11 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 			ts = strtod(p, &end);
 			if (end == p || errno != 0 || (*end != ']' &&
 			    *end != '\0') || ts < 0) {
-				st->skipped++;
+				if (!mentions(w, n))
+					st->skipped++;
+				else if (malformed(st, name, lineno, b->text,
+				    "'%.40s' is not a time in seconds", w[0]) < 0)
+					return -1;
 				continue;
 			}
 			if (*end == '\0' && i + 1 < n && strcmp(w[i + 1], "]")
@@ -127,44 +216,36 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 		}
 		if (i >= n || (strcmp(w[i], "vmap") != 0 &&
 		    strcmp(w[i], "vunmap") != 0)) {
-			st->skipped++;
+			if (!mentions(w, n))
+				st->skipped++;
+			else if (malformed(st, name, lineno, b->text, "%s",
+			    "not a vmap or vunmap call") < 0)
+				return -1;
 			continue;
 		}
 		memset(&e, 0, sizeof e);
 		e.ref = -1;
 		e.line = lineno;
+		if (parsecall(st, name, lineno, b->text, w + i, n - i, &e, &va,
+		    &bad) < 0) {
+			if (bad < 0)
+				return -1;
+			continue;
+		}
 		if (hast) {
-			if (ts < lastt)
-				return failline(st, name, lineno,
-				    "%s: the time goes back", w[0]);
+			if (ts < lastt) {
+				snprintf(st->err, sizeof st->err, "%s:%zu: %s: "
+				    "the time goes back", name, lineno, w[0]);
+				return -1;
+			}
 			lastt = ts;
 			e.t = ts;
 			e.flags |= EVTIME;
 		}
-		if (strcmp(w[i], "vmap") == 0) {
-			if (n - i != 5 || (strcmp(w[i + 3], "->") != 0 &&
-			    strcmp(w[i + 3], "=>") != 0))
-				return failline(st, name, lineno, "%s: expected "
-				    "vmap PA SIZE -> VA", "vmap");
-			if (number(w[i + 1], 0, UINT32_MAX, &pa) < 0)
-				return failline(st, name, lineno, "pa '%.40s' is "
-				    "not an address below 2^32", w[i + 1]);
-			if (number(w[i + 2], 1, INT32_MAX, &size) < 0)
-				return failline(st, name, lineno, "size '%.40s' "
-				    "is not a size below 2^31", w[i + 2]);
-			va = 0;
-			if (strcmp(w[i + 4], "nil") != 0 &&
-			    strcmp(w[i + 4], "(nil)") != 0 &&
-			    number(w[i + 4], 0, UINT32_MAX, &va) < 0)
-				return failline(st, name, lineno, "va '%.40s' is "
-				    "not an address below 2^32", w[i + 4]);
-			e.op = OPvmap;
-			e.pa = pa;
-			e.size = size;
-			e.flags |= EVSIZE;
+		if (e.op == OPvmap) {
 			if (pidx >= 0) {
 				/* nil for a pa in page 0 is the kernel's refusal */
-				e.expect[pidx].kind = va ? Xaddr : pa < BY2PG ?
+				e.expect[pidx].kind = va ? Xaddr : e.pa < BY2PG ?
 				    Xrefused : Xfail;
 				e.expect[pidx].addr = va;
 			}
@@ -192,33 +273,20 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 				b->live[k].ev = t->nev;
 			}
 		} else {
-			if (n - i != 2 && n - i != 3)
-				return failline(st, name, lineno, "%s: expected "
-				    "vunmap VA [SIZE]", "vunmap");
-			if (number(w[i + 1], 0, UINT32_MAX, &va) < 0)
-				return failline(st, name, lineno, "va '%.40s' is "
-				    "not an address below 2^32", w[i + 1]);
-			size = 0;
-			if (n - i == 3 && number(w[i + 2], 1, INT32_MAX, &size)
-			    < 0)
-				return failline(st, name, lineno, "size '%.40s' "
-				    "is not a size below 2^31", w[i + 2]);
-			e.op = OPvunmap;
 			for (k = 0; k < b->nlive && b->live[k].va != va; k++)
 				;
 			if (k < b->nlive) {
 				e.ref = b->live[k].ev;
 				e.id = t->ev[b->live[k].ev].id;
-				if (n - i == 3 && size != t->ev[e.ref].size) {
-					e.size = size;
+				if (n - i == 3 && e.size != t->ev[e.ref].size)
 					e.flags |= EVSIZE;
-				}
+				else
+					e.size = 0;
 				b->live[k] = b->live[--b->nlive];
 				if (pidx >= 0)
 					e.expect[pidx].kind = Xok;
 			} else if (n - i == 3) {
 				e.va = va;
-				e.size = size;
 				e.flags |= EVVA | EVSIZE;
 				st->rawunmaps++;
 			} else {
@@ -251,13 +319,19 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
     struct importstats *st)
 {
 	struct importbuf b;
-	int rv;
+	FILE *warn;
+	int rv, strict;
 
 	trace_init(t);
+	strict = st->strict;
+	warn = st->warn;
 	memset(st, 0, sizeof *st);
+	st->strict = strict;
+	st->warn = warn;
 	memset(&b, 0, sizeof b);
 	rv = readlog(f, name, pidx, t, st, &b);
 	free(b.line);
+	free(b.text);
 	free(b.live);
 	return rv;
 }

@@ -9,11 +9,19 @@
 
 #include "trace.h"
 
+/* Warnings printed, at most; the rest are counted. */
+#define IMPORTWARNMAX	10
+
 struct importstats {
+	/* set by the caller */
+	int	strict;		/* a line that names vmap but is no call: error */
+	FILE	*warn;		/* where warnings go, or nil */
+
 	size_t	lines;
 	size_t	events;
 	size_t	skipped;	/* lines that are not ours, and ... */
 	size_t	unknown;	/* ... vunmaps of unknown addresses, no size */
+	size_t	malformed;	/* ... lines that name vmap but are no call */
 	size_t	rawunmaps;	/* vunmaps kept as a raw va */
 	char	err[256];
 };

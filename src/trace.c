@@ -919,7 +919,8 @@ loadmachine(struct loader *L)
 	uint64_t v;
 	unsigned have;
 	size_t k;
-	char *s;
+	char *s, why[64];
+	const char *bad;
 	int kern;
 
 	mc = &L->t->machine;
@@ -953,25 +954,17 @@ loadmachine(struct loader *L)
 		case 0:
 			if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
 				return -1;
-			if (v % PGDIRSIZE != 0)
-				return failat(L, &mk[k], "machine.vmap: %#llx "
-				    "is not 4M-aligned", (unsigned long long)v);
-			/* vmapalloc's 0 is failure: its first page would be lost */
-			if (v == 0)
-				return failat(L, &mk[k], "machine.vmap: 0 "
-				    "cannot be told from vmapalloc's failure");
+			if ((bad = trace_vmapbad(why, sizeof why, v)) != NULL)
+				return failat(L, &mk[k], "machine.vmap: %s", bad);
 			mc->vmap = v;
 			break;
 		case 1:
 			if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v)
 			    < 0)
 				return -1;
-			if (v == 0 || v % PGDIRSIZE != 0)
-				return failat(L, &mk[k], "machine.vmapsize: "
-				    "not a positive multiple of 4M");
-			if (v == 1ull << 32)
-				return failat(L, &mk[k], "machine.vmapsize: "
-				    "at most 4092M");
+			if ((bad = trace_vmapsizebad(v)) != NULL)
+				return failat(L, &mk[k], "machine.vmapsize: %s",
+				    bad);
 			mc->vmapsize = v;
 			break;
 		case 2:
@@ -997,6 +990,38 @@ loadmachine(struct loader *L)
 		return failat(L, (have & 2) ? &mk[1] : &mk[0],
 		    "machine: vmap+vmapsize is past 2^32");
 	return 0;
+}
+
+/*
+ * What is wrong with v as the machine's vmap (vmaptrace(5)), in buf,
+ * or nil.
+ */
+const char *
+trace_vmapbad(char *buf, size_t len, uint64_t v)
+{
+	if (v > UINT32_MAX)
+		snprintf(buf, len, "%#llx is not an address below 2^32",
+		    (unsigned long long)v);
+	else if (v % PGDIRSIZE != 0)
+		snprintf(buf, len, "%#llx is not 4M-aligned",
+		    (unsigned long long)v);
+	else if (v == 0)
+		/* vmapalloc's 0 is failure: its first page would be lost */
+		snprintf(buf, len, "0 cannot be told from vmapalloc's failure");
+	else
+		return NULL;
+	return buf;
+}
+
+/* What is wrong with v as the machine's vmapsize, or nil. */
+const char *
+trace_vmapsizebad(uint64_t v)
+{
+	if (v == 0 || v % PGDIRSIZE != 0)
+		return "not a positive multiple of 4M";
+	if (v >= 1ull << 32)
+		return "at most 4092M";
+	return NULL;
 }
 
 /* The document: a mapping whose first key is vmaptrace. */

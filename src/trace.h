@@ -108,5 +108,7 @@ void		 trace_free(struct trace *);
 const char	*trace_name(const struct trace *);
 const char	*trace_expectstr(char *, size_t, const struct expect *);
 int		 trace_parsenum(const char *, int, uint64_t *);
+const char	*trace_vmapbad(char *, size_t, uint64_t);
+const char	*trace_vmapsizebad(uint64_t);
 
 #endif

@@ -48,6 +48,10 @@ struct opts {
 	int			 summary;
 	int			 noexpect;
 	int			 plot;
+	int			 strict;
+	uint64_t		 vmap;		/* 0: the default */
+	uint64_t		 vmapsize;
+	const char		*name;
 	struct genopts		 gen;
 };
 
@@ -88,7 +92,9 @@ static const struct cmd cmds[] = {
 	  "                [--pokes N] [--pdes N] [--fill F] [-o FILE]",
 	  "write a generated trace (to standard output by default)" },
 	{ "import", cmd_import,
-	  "import [-p POLICY | --no-expect] [-o FILE] LOG",
+	  "import [-p POLICY | --no-expect] [--strict] [--kernel K]\n"
+	  "                [--pse on|off] [--vmap ADDR] [--vmapsize SIZE]\n"
+	  "                [--name NAME] [-o FILE] LOG",
 	  "a console log of vmap/vunmap lines into a trace (vmaptrace(5))" },
 	{ "export", cmd_export,
 	  "export [--at N] [-p POLICY] [--plot] [--kernel K] [--pse on|off]\n"
@@ -118,7 +124,11 @@ enum {
 	Oascii,
 	Osummary,
 	Onoexpect,
-	Oplot
+	Oplot,
+	Ostrict,
+	Ovmap,
+	Ovmapsize,
+	Oname
 };
 
 static const struct option longopts[] = {
@@ -141,6 +151,10 @@ static const struct option longopts[] = {
 	{ "summary", no_argument, NULL, Osummary },
 	{ "no-expect", no_argument, NULL, Onoexpect },
 	{ "plot", no_argument, NULL, Oplot },
+	{ "strict", no_argument, NULL, Ostrict },
+	{ "vmap", required_argument, NULL, Ovmap },
+	{ "vmapsize", required_argument, NULL, Ovmapsize },
+	{ "name", required_argument, NULL, Oname },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -236,9 +250,9 @@ policylist(const char *arg, struct opts *o)
 static int
 parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 {
-	const char *name;
+	const char *name, *bad;
 	uint64_t v;
-	char *end;
+	char *end, why[64];
 	int ch, idx;
 
 	memset(o, 0, sizeof *o);
@@ -334,6 +348,34 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case Oplot:
 			o->plot = 1;
+			break;
+		case Ostrict:
+			o->strict = 1;
+			break;
+		case Oname:
+			if (*optarg == '\0') {
+				usageerr("--name: '%s' is empty", optarg);
+				return -1;
+			}
+			o->name = optarg;
+			break;
+		case Ovmap:
+			if (trace_parsenum(optarg, 0, &v) < 0 ||
+			    (bad = trace_vmapbad(why, sizeof why, v)) != NULL) {
+				usageerr("--vmap: %s", bad ? bad :
+				    "not a number");
+				return -1;
+			}
+			o->vmap = v;
+			break;
+		case Ovmapsize:
+			if (trace_parsenum(optarg, 1, &v) < 0 ||
+			    (bad = trace_vmapsizebad(v)) != NULL) {
+				usageerr("--vmapsize: %s", bad ? bad :
+				    "not a size");
+				return -1;
+			}
+			o->vmapsize = v;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -925,6 +967,7 @@ static int
 cmd_import(int argc, char **argv)
 {
 	struct importstats st;
+	struct machine *mc;
 	struct opts o;
 	struct trace t;
 	char desc[512];
@@ -932,20 +975,28 @@ cmd_import(int argc, char **argv)
 	FILE *f;
 	int first, rv;
 
-	if ((first = parseopts(argc, argv, "policy output no-expect", &o)) < 0)
+	if ((first = parseopts(argc, argv, "policy output no-expect strict "
+	    "kernel pse vmap vmapsize name", &o)) < 0)
 		return EXITUSAGE;
 	if (first != argc - 1)
 		return usageerr("%s: one LOG, please", argv[0]);
 	if (notinput(o.output, argv[first], "log") < 0)
 		return EXITUSAGE;
-	if (strcmp(argv[first], "-") == 0)
+	if (strcmp(argv[first], "-") == 0) {
 		f = stdin;
-	else if ((f = fopen(argv[first], "r")) == NULL) {
-		fprintf(stderr, "%s: %s\n", argv[first], strerror(errno));
+		base = "stdin";
+	} else if ((f = fopen(argv[first], "r")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", progname, argv[first],
+		    strerror(errno));
 		return EXITUSAGE;
+	} else {
+		base = strrchr(argv[first], '/');
+		base = base ? base + 1 : argv[first];
 	}
-	rv = import_log(f, strcmp(argv[first], "-") == 0 ? "<stdin>" :
-	    argv[first], o.noexpect ? -1 : policyindex(o.policy), &t, &st);
+	st.strict = o.strict;
+	st.warn = stderr;
+	rv = import_log(f, f == stdin ? base : argv[first], o.noexpect ? -1 :
+	    policyindex(o.policy), &t, &st);
 	if (f != stdin)
 		fclose(f);
 	if (rv < 0) {
@@ -953,13 +1004,29 @@ cmd_import(int argc, char **argv)
 		trace_free(&t);
 		return EXITUSAGE;
 	}
-	base = strrchr(argv[first], '/');
-	base = base ? base + 1 : argv[first];
+	if (st.malformed > IMPORTWARNMAX)
+		fprintf(stderr, "%s: %zu more lines that name vmap or vunmap "
+		    "but are no call, skipped\n", base,
+		    st.malformed - IMPORTWARNMAX);
+	mc = &t.machine;
+	if (o.vmap != 0)
+		mc->vmap = o.vmap;
+	if (o.vmapsize != 0)
+		mc->vmapsize = o.vmapsize;
+	if ((uint64_t)mc->vmap + mc->vmapsize > 1ull << 32) {
+		trace_free(&t);
+		return usageerr("%s: --vmap and --vmapsize end past 2^32",
+		    argv[0]);
+	}
+	if (o.ro.kernel >= 0)
+		mc->kernel = o.ro.kernel;
+	if (o.ro.pse >= 0)
+		mc->pse = o.ro.pse;
 	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
 	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
 	    st.skipped, o.noexpect ? "" : "  The addresses the kernel gave "
 	    "are the expectations of its policy.");
-	if ((t.name = strdup(base)) == NULL ||
+	if ((t.name = strdup(o.name ? o.name : base)) == NULL ||
 	    (t.description = strdup(desc)) == NULL)
 		fatal("out of memory");
 	fprintf(stderr, "%s: %zu lines, %zu events, %zu skipped", base,
@@ -967,6 +1034,9 @@ cmd_import(int argc, char **argv)
 	if (st.unknown)
 		fprintf(stderr, " (%zu vunmaps of unknown addresses without a "
 		    "size)", st.unknown);
+	if (st.malformed)
+		fprintf(stderr, ", %zu of them naming vmap or vunmap",
+		    st.malformed);
 	if (st.rawunmaps)
 		fprintf(stderr, ", %zu vunmaps kept as raw addresses",
 		    st.rawunmaps);
