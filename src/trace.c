@@ -111,6 +111,7 @@ static int	 checkevent(struct loader *, struct event *, const yaml_mark_t *,
 static int	 liveness(struct loader *, struct event *, const yaml_mark_t *);
 static struct idslot *idlookup(struct loader *, const char *, int);
 static int	 loadtop(struct loader *);
+static int	 tabindent(const yaml_parser_t *);
 
 /* Record an error at mark (or at the file alone).  Returns -1. */
 static int
@@ -170,6 +171,23 @@ readerror(struct loader *L)
 }
 
 /*
+ * Whether the scanner stopped at a tab where indentation goes: libyaml
+ * says it found a character that cannot start a token, and it is a
+ * tab (the scanner has not moved past it), or it names the tab itself.
+ */
+static int
+tabindent(const yaml_parser_t *p)
+{
+	if (p->error != YAML_SCANNER_ERROR || p->problem == NULL)
+		return 0;
+	if (strstr(p->problem, "tab character") != NULL)
+		return 1;
+	return strcmp(p->problem, "found character that cannot start any "
+	    "token") == 0 && p->buffer.pointer < p->buffer.last &&
+	    *p->buffer.pointer == '\t';
+}
+
+/*
  * The next parser event into L->ev.  Parser errors, aliases and
  * anchors become load errors.
  */
@@ -186,6 +204,10 @@ next(struct loader *L)
 			return failat(L, NULL, "out of memory");
 		if (L->parser.error == YAML_READER_ERROR)
 			return readerror(L);
+		if (tabindent(&L->parser))
+			return failat(L, &L->parser.problem_mark, "a tab "
+			    "indents this line, and YAML forbids tabs for "
+			    "indentation: use spaces");
 		if (L->parser.context != NULL)
 			return failat(L, &L->parser.problem_mark, "%s %s",
 			    L->parser.problem, L->parser.context);

@@ -1139,10 +1139,15 @@ main(int argc, char **argv)
 	for (i = 0; i < NCMD; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
-	/* vmapview TRACE, or options then TRACE: the view */
+	/*
+	 * vmapview TRACE, or options then TRACE: the view, which names
+	 * itself in its messages as if asked for by name
+	 */
 	if (argv[1][0] == '-' || strchr(argv[1], '.') != NULL ||
 	    strchr(argv[1], '/') != NULL ||
-	    findtrace(argv[1], buf, sizeof buf) != argv[1])
+	    findtrace(argv[1], buf, sizeof buf) != argv[1]) {
+		argv[0] = (char *)"view";
 		return cmd_view(argc, argv);
+	}
 	return usageerr("unknown command '%s'", argv[1]);
 }

@@ -16,6 +16,10 @@ same "$("$V" --version)" "vmapview $(sed -n 's/^AC_INIT(\[vmapview\], \[\([^]]*\
     "--version prints the package version"
 "$V" >/dev/null 2>&1
 same "$?" 2 "no command: exit 2"
+"$V" --bogus 2>"$TMPD/err"
+same "$?:$(head -1 "$TMPD/err")" \
+    "2:vmapview: view: unknown or incomplete option --bogus" \
+    "an unknown option before any command: one prefix, the view's name"
 "$V" frobnicate 2>"$TMPD/err"
 same "$?" 2 "unknown command: exit 2"
 grep -q "unknown command 'frobnicate'" "$TMPD/err"
