@@ -1,0 +1,192 @@
+#!/bin/sh
+# Every example of the README and the man pages is run, and does what
+# the text around it says.  The command lines are read from the
+# documents themselves (the README's indented command lines, the .EX
+# blocks of vmapview(1)'s EXAMPLES), so an example added without a
+# check here fails; examples given inline in the prose are listed here
+# and must still be in the text.  The view's examples run in tmux with
+# a --keys script added (skipped without tmux).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
+cd "$top_srcdir" || exit 1
+V=$VMAPVIEW
+VMAPVIEW_TRACES=$top_srcdir/traces
+export VMAPVIEW_TRACES
+W=$TMPD/work
+mkdir "$W"
+ln -s "$top_srcdir/traces" "$W/traces"
+cp tests/import/plan9.console "$W/console.log"
+cp traces/boot.yaml "$W/mytrace.yaml"
+
+# The examples, one per line, as the documents give them.
+{
+	sed -n 's/^    \(\.\/bootstrap && .* && \)\{0,1\}\(\.\/vmapview .*\)$/\2/p;
+	    s/^    \(vmapview .*\)$/\1/p' README |
+	    grep -v '\[\|[A-Z][A-Z]'	# not the synopses
+	sed -n '/^\.SH EXAMPLES/,/^\.SH/{/^\.EX/,/^\.EE/p;}' man/vmapview.1 |
+	    grep -v '^\.E[XE]' | sed 's/\\-/-/g'
+} >"$TMPD/examples"
+
+# inline TEXT FILE: an example given in a sentence is still there.
+inline() {
+	grep -qF -- "$1" "$2"
+	ok $? "$2 still gives '$1'"
+	echo "$1" >>"$TMPD/examples"
+}
+inline "'vmapview import console.log'" README
+inline "('vmapview devtest')" README
+inline "made by ./vmapview export --at 20 -p plan9 traces/devtest.yaml" README
+inline '.B vmapview devtest' man/vmapview.1
+inline '.B vmapview replay \-\-format yaml' man/vmaptrace.5
+inline '.B vmapview compare \-\-format yaml' man/vmaptrace.5
+
+if command -v tmux >/dev/null 2>&1; then
+	T="tmux -L vmapview-examples-$$ -f /dev/null"
+	trap '$T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+	$T new-session -d -s keep "sleep 3600"
+fi
+
+# view KEYS ARGS...: run the view with ARGS and the keys in a terminal;
+# its screen in $TMPD/screen, its exit status in $TMPD/st.
+view() {
+	keys=$1
+	shift
+	{
+		echo "cd '$W'"
+		printf "'%s' " "$V" "$@" --keys "$keys" --save-screen \
+		    "$TMPD/screen"
+		echo '2>/dev/null'
+		echo "echo \$? >'$TMPD/st'"
+		echo "$T wait-for -S viewdone"
+	} >"$TMPD/view.sh"
+	rm -f "$TMPD/screen" "$TMPD/st"
+	$T new-session -d -s view -x 100 -y 30 "LC_ALL=C.UTF-8 sh $TMPD/view.sh"
+	$T wait-for viewdone
+}
+
+# run ARGS...: the example, in the work directory; output in
+# $TMPD/out, errors in $TMPD/err, status in $st.
+run() {
+	(cd "$W" && "$V" "$@") >"$TMPD/out" 2>"$TMPD/err"
+	st=$?
+}
+
+# has TEXT DESCRIPTION: the output holds TEXT.
+has() {
+	grep -qF -- "$1" "$TMPD/out"
+	ok $? "$2"
+}
+
+# The claims, by example.
+while IFS= read -r ex; do
+	cmd=${ex#./}
+	cmd=${cmd#made by ./}
+	cmd=$(printf '%s' "$cmd" | tr -d "'()")
+	cmd=${cmd#.B }
+	cmd=$(printf '%s' "$cmd" | sed 's/\\-/-/g')
+	# shellcheck disable=SC2086
+	set -- ${cmd#vmapview }
+	case $cmd in
+	"vmapview replay -p plan9 traces/devtest.yaml")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0, as the trace expects"
+		grep -q '^   20  vmap    poke8 .* fail ' "$TMPD/out"
+		ok $? "$cmd: the eighth poke fails under plan9" ;;
+	"vmapview replay -p span traces/devtest.yaml")
+		run "$@"
+		grep -q '^   20  vmap    poke8 .* ok  *0xe0c00000' "$TMPD/out"
+		ok $? "$cmd: the eighth poke maps under the patch" ;;
+	"vmapview dump --at 19 traces/devtest.yaml")
+		run "$@"
+		same "$(grep -c 'stale table' "$TMPD/out"):$(grep -c ' blank$' \
+		    "$TMPD/out")" "56:3" \
+		    "$cmd: before the eighth poke, 56 stale tables and 3 blank PDEs"
+		;;
+	"vmapview compare -p plan9,span traces/devtest.yaml")
+		run "$@"
+		has "first divergence: event 20, vmap poke8" \
+		    "$cmd: they part at the eighth poke"
+		has "plan9 fails: no 8 blank PDEs in a row (the longest run is 3)" \
+		    "$cmd: ... where plan9 fails, and why" ;;
+	"vmapview view -p plan9,span traces/devtest.yaml")
+		if [ -z "${T:-}" ]; then
+			skip "$cmd: tmux is not installed"
+			continue
+		fi
+		view d "$@"
+		same "$(cat "$TMPD/st")" 0 "$cmd: the view opens and quits"
+		grep -q 'event 20/27' "$TMPD/screen" 2>/dev/null
+		ok $? "$cmd: d goes to the eighth poke, where they differ"
+		grep -q 'plan9  PDEs.*span  PDEs' "$TMPD/screen" 2>/dev/null
+		ok $? "$cmd: ... the two side by side" ;;
+	"vmapview devtest")
+		if [ -z "${T:-}" ]; then
+			skip "$cmd: tmux is not installed"
+			continue
+		fi
+		view G "$@"
+		grep -q 'devtest.*event 27/27' "$TMPD/screen" 2>/dev/null
+		ok $? "$cmd: the bundled trace by its bare name, in the view" ;;
+	"vmapview replay --format yaml")
+		run "$@" -p span traces/devtest.yaml
+		same "$(sed -n '1,5p;/^results:/p;/^summary:/p' "$TMPD/out" |
+		    tr '\n' ' ')" "vmapreport: 1 trace: devtest policy: span kernel: labs pse: true results: summary: " \
+		    "$cmd: a vmapreport document, as vmaptrace(5) shows it" ;;
+	"vmapview compare --format yaml")
+		run "$@" traces/devtest.yaml
+		same "$(grep -c '^vmapcompare: 1$\|^differences:\|^summaries:\|^first-divergence:' \
+		    "$TMPD/out")" 4 \
+		    "$cmd: a vmapcompare document with what vmaptrace(5) lists" ;;
+	"vmapview policies")
+		run "$@"
+		same "$(grep -v '^ ' "$TMPD/out" | cut -d' ' -f1 | tr '\n' ' ')" \
+		    "plan9 span span-fixed reclaim " "$cmd: the four policies" ;;
+	"vmapview import console.log" | \
+	    "vmapview import -o mine.yaml console.log")
+		run "$@"
+		[ -f "$W/mine.yaml" ] && cp "$W/mine.yaml" "$TMPD/out"
+		same "$st:$(grep -c 'op: v' "$TMPD/out")" "0:10" \
+		    "$cmd: the log's ten calls as a trace"
+		(cd "$W" && "$V" replay - <"$TMPD/out" >/dev/null)
+		ok $? "$cmd: ... whose expectations are what the kernel returned"
+		;;
+	"vmapview export --at 20 -o poke8.svg devtest" | \
+	    "vmapview export --at 20 -p plan9 traces/devtest.yaml")
+		run "$@"
+		[ -f "$W/poke8.svg" ] && cp "$W/poke8.svg" "$TMPD/out"
+		cmp -s "$TMPD/out" doc/devtest-poke8-plan9.svg
+		ok $? "$cmd: the picture of the eighth poke under plan9" ;;
+	"vmapview export --plot -o run.svg devtest")
+		run "$@"
+		cmp -s "$W/run.svg" doc/devtest-plot.svg
+		ok $? "$cmd: the plot of the run" ;;
+	"vmapview replay -p span --record-expect rec.yaml mytrace.yaml")
+		run "$@"
+		(cd "$W" && "$V" replay -p span rec.yaml) | grep '^expect' \
+		    >"$TMPD/out"
+		same "$st:$(cat "$TMPD/out")" \
+		    "0:expect    $(grep -c 'op: v' "$W/mytrace.yaml") held, 0 failed, 0 unchecked" \
+		    "$cmd: the run becomes a regression test" ;;
+	"vmapview gen churn --events 1000000 --seed 1 -o churn.yaml")
+		run "$@"
+		same "$st:$(cd "$W" && "$V" check churn.yaml)" \
+		    "0:churn.yaml: ok, 1000000 events" "$cmd: a million events"
+		rm -f "$W/churn.yaml" ;;
+	"vmapview replay traces/pse-unmap.yaml")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0, as the trace expects"
+		grep -q '^    3  vunmap  fb .* panic .*vunmap: not mapped' \
+		    "$TMPD/out"
+		ok $? "$cmd: labs panics unmapping the 4 MiB page" ;;
+	"vmapview replay --kernel 9front traces/pse-unmap.yaml")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0"
+		grep -q '^    3  vunmap  fb .* ok ' "$TMPD/out"
+		ok $? "$cmd: 9front unmaps the 4 MiB page"
+		has "expectations not checked: the trace's machine was overridden (--kernel 9front)" \
+		    "$cmd: ... and does not hold it to labs's expectations" ;;
+	*)
+		ok 1 "no check for the example '$ex'" ;;
+	esac
+done <"$TMPD/examples"
+same "$(wc -l <"$TMPD/examples")" 25 "the examples, all of them checked"
+done_testing
