@@ -87,20 +87,26 @@ static int
 malformed(struct importstats *st, const char *name, size_t line,
     const char *text, const char *why, const char *arg)
 {
-	char reason[128];
-	int len, cut;
+	char reason[128], shown[81];
+	int k, len, cut;
 
 	snprintf(reason, sizeof reason, why, arg);
 	len = (int)strcspn(text, "\r\n");
 	cut = len > 80;
+	if (cut)
+		len = 80;
+	for (k = 0; k < len; k++)	/* no terminal controls from the log */
+		shown[k] = ((unsigned char)text[k] < ' ' && text[k] != '\t') ||
+		    text[k] == 0x7f ? '?' : text[k];
+	shown[len] = '\0';
 	if (st->strict) {
-		snprintf(st->err, sizeof st->err, "%s:%zu: %s: \"%.*s%s\"",
-		    name, line, reason, cut ? 80 : len, text, cut ? "..." : "");
+		snprintf(st->err, sizeof st->err, "%s:%zu: %s: \"%s%s\"",
+		    name, line, reason, shown, cut ? "..." : "");
 		return -1;
 	}
 	if (st->warn != NULL && st->malformed < IMPORTWARNMAX)
-		fprintf(st->warn, "%s:%zu: skipped, %s: \"%.*s%s\"\n", name,
-		    line, reason, cut ? 80 : len, text, cut ? "..." : "");
+		fprintf(st->warn, "%s:%zu: skipped, %s: \"%s%s\"\n", name,
+		    line, reason, shown, cut ? "..." : "");
 	st->malformed++;
 	st->skipped++;
 	return 0;

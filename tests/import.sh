@@ -59,6 +59,9 @@ done >"$TMPD/many.log"
 same "$(grep -c 'skipped, va' "$TMPD/err"):$(sed -n 11p "$TMPD/err")" \
     "10:many.log: 2 more lines that name vmap or vunmap but are no call, skipped" \
     "at most 10 warnings, then a count"
+printf 'x: \033[2J vmap gone\n' | "$V" import - 2>"$TMPD/err" >/dev/null
+same "$(head -1 "$TMPD/err")" 'stdin:1: skipped, not a vmap or vunmap call: "x: ?[2J vmap gone"' \
+    "a quoted line carries no terminal controls"
 printf '[2.0] vmap 0x1000 4096 -> 0xe0000000\n[1.0] vunmap 0xe0000000\n' \
     >"$TMPD/bad3.log"
 "$V" import "$TMPD/bad3.log" 2>"$TMPD/err" >/dev/null

@@ -103,6 +103,12 @@ screen panic view -p span --keys G --save-screen "$TMPD/panic.txt" \
 has panic "panic at event 6: vmap: va=0xe0800000 pa=0x403ff000 pte=0x20001013" \
     "the panic's message"
 has panic "is in use by win2 (event 3)" "what in the state caused it"
+screen xspan view --keys G --save-screen "$TMPD/xspan.txt" \
+    tests/kernel/ptpages.yaml
+has xspan "panic at event 2: xspanalloc: 4096 4096 0" \
+    "page tables run out: xspanalloc's own words"
+has xspan "no page-table page left: 1 of the 1 ptpages are in use" \
+    "... and why"
 
 # Help, ASCII, too small.
 screen help view --keys '?' --save-screen "$TMPD/help.txt" traces/devtest.yaml
