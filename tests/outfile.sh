@@ -31,6 +31,15 @@ wait "$reader"
 cmp -s "$D/fromfifo" "$TMPD/want.yaml"
 ok $? "-o FIFO: the reader got the whole trace"
 
+# A FIFO whose reader goes away: quiet, as a pipe into head is.
+(trap '' PIPE; timeout 20 "$V" gen churn --events 50000 -o "$D/fifo" \
+    2>"$TMPD/err"; echo $? >"$TMPD/st") &
+writer=$!
+timeout 20 head -c 100 "$D/fifo" >/dev/null
+wait "$writer"
+same "$(cat "$TMPD/st"):$(cat "$TMPD/err")" "0:" \
+    "-o FIFO, its reader gone (SIGPIPE ignored): quiet, exit 0"
+
 # A symbolic link: the target replaced, its mode kept; the link stays.
 mkdir "$D/a" "$D/b"
 echo old >"$D/b/target"
