@@ -23,7 +23,7 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct replayopts o = { -1, -1, 0, 0, 0, 0 };
+	struct replayopts o = { .kernel = -1, .pse = -1 };
 	struct timeline tl;
 	struct trace t;
 	const Policy *p;

@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		trace_free(&t);
 		return 0;
 	}
-	for (p = 0; p < npolicies; p++) {
-		all[p] = &policies[p];
+	for (p = 0; p < npolicy(); p++) {
+		all[p] = policyat(p);
 		for (k = 0; k < Nkernel; k++) {
 			/* each policy and kernel once, keeping going or not */
 			memset(&o, 0, sizeof o);
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			o.pse = -1;
 			o.keepgoing = (p + k) % 2;
 			o.measure = 1;
-			if (replay_init(&rp, &t, &policies[p], &o) < 0 ||
+			if (replay_init(&rp, &t, policyat(p), &o) < 0 ||
 			    replay_run(&rp, t.nev) < 0)
 				abort();
 			report_text(null, &rp);
@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&o, 0, sizeof o);
 	o.kernel = o.pse = -1;
-	if (compare_run(&c, &t, all, npolicies, &o) < 0)
+	if (compare_run(&c, &t, all, npolicy(), &o) < 0)
 		abort();
 	compare_text(null, &c);
 	compare_yaml(null, &c);

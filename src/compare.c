@@ -46,10 +46,10 @@ explain(char *buf, size_t len, const struct replay *rp,
 	const Policy *p;
 	uint32_t o, size, n, first, last, k, cnt[Npdekind], blankrun, run;
 	size_t w;
-	char sz[24];
+	char sz[24], msg[PANICLEN];
 	int np;
 
-	p = &policies[rp->pidx];
+	p = policyat(rp->pidx);
 	np = vpdbsize(&rp->m);
 	w = snprintf(buf, len, "%s ", p->name);
 	if (w >= len)
@@ -58,7 +58,8 @@ explain(char *buf, size_t len, const struct replay *rp,
 	len -= w;
 	switch (r->kind) {
 	case Rpanic:
-		snprintf(buf, len, "panics: %s", r->panic);
+		snprintf(buf, len, "panics: %s", replay_panicmsg(msg,
+		    sizeof msg, rp, r));
 		return;
 	case Rrefused:
 		snprintf(buf, len, "refuses it (%s)", e->pa < BY2PG ?
@@ -347,7 +348,7 @@ compare_feed(struct compare *c, const struct event *e)
 			c->before[j] = c->rp[j].now;
 			/* the summary may not have measured it just now */
 			c->before[j].largest[c->rp[j].pidx] = largestvmap(
-			    &c->rp[j].m, &policies[c->rp[j].pidx]);
+			    &c->rp[j].m, policyat(c->rp[j].pidx));
 		}
 	for (j = 0; j < c->n; j++)
 		if (replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]) < 0) {
@@ -461,7 +462,7 @@ compare_text(FILE *f, const struct compare *c)
 	    kernelnames[c->rp[0].m.kernel], c->rp[0].m.pse ? "on" : "off");
 	for (j = 0; j < c->n; j++)
 		fprintf(f, "%s %s", j ? "," : "",
-		    policies[c->rp[j].pidx].name);
+		    policyat(c->rp[j].pidx)->name);
 	fputc('\n', f);
 	if (replay_unchecked(&c->rp[0]) != NULL)
 		fprintf(f, "expectations not checked: %s\n",
@@ -470,7 +471,7 @@ compare_text(FILE *f, const struct compare *c)
 	if (c->ndiff > 0) {
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%s",
-			    policies[c->rp[j].pidx].name);
+			    policyat(c->rp[j].pidx)->name);
 		row(f, 27, "  seq  op      id", cells, c->n);
 	}
 	for (i = 0; i < c->ndiff; i++) {
@@ -481,7 +482,7 @@ compare_text(FILE *f, const struct compare *c)
 	fputc('\n', f);
 	for (j = 0; j < c->n; j++) {
 		snprintf(cells[j], sizeof cells[j], "%s",
-		    policies[c->rp[j].pidx].name);
+		    policyat(c->rp[j].pidx)->name);
 		replay_measure((struct replay *)&c->rp[j], &s[j]);
 	}
 	row(f, 20, "summary", cells, c->n);
@@ -535,7 +536,7 @@ compare_yaml(FILE *f, const struct compare *c)
 	    emitstr(&em, "policies") < 0 || emitseq(&em, 1) < 0)
 		goto out;
 	for (j = 0; j < c->n; j++)
-		if (emitstr(&em, policies[c->rp[j].pidx].name) < 0)
+		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0)
 			goto out;
 	if (emitseqend(&em) < 0 || emitnum(&em, "differ", c->ndiff) < 0 ||
 	    emitstr(&em, "differences") < 0 || emitseq(&em, 0) < 0)
@@ -547,7 +548,7 @@ compare_yaml(FILE *f, const struct compare *c)
 		    (d->id != NOID && emitkv(&em, "id", c->ids + d->id) < 0))
 			goto out;
 		for (j = 0; j < c->n; j++)
-			if (emitkv(&em, policies[c->rp[j].pidx].name,
+			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
 			    cell(b, sizeof b, d, j)) < 0)
 				goto out;
 		if (emitend(&em) < 0)
@@ -557,7 +558,7 @@ compare_yaml(FILE *f, const struct compare *c)
 	    emitmap(&em, 0) < 0)
 		goto out;
 	for (j = 0; j < c->n; j++)
-		if (emitstr(&em, policies[c->rp[j].pidx].name) < 0 ||
+		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0 ||
 		    report_yamlsummary(&em, &c->rp[j]) < 0)
 			goto out;
 	if (emitend(&em) < 0)
@@ -569,7 +570,7 @@ compare_yaml(FILE *f, const struct compare *c)
 		    emitstr(&em, "why") < 0 || emitmap(&em, 0) < 0)
 			goto out;
 		for (j = 0; j < c->n; j++)
-			if (emitkv(&em, policies[c->rp[j].pidx].name,
+			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
 			    c->why[j]) < 0)
 				goto out;
 		if (emitend(&em) < 0 || emitend(&em) < 0)

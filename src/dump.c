@@ -48,7 +48,7 @@ dumppde(FILE *f, const Mmu *m, uint32_t i)
 		break;
 	case Ptable:
 		fprintf(f, "table %d/1024\n",
-		    m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid);
+		    mmupage(m, pde)->nvalid);
 		break;
 	case Pstale:
 		fprintf(f, "stale table 0/1024\n");

@@ -23,9 +23,6 @@
 static const char *const kindnames[Npdekind] = {
 	"blank", "big", "table", "stale"
 };
-static const char *const policycolour[MAXPOLICY] = {
-	"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1"
-};
 
 /* Text for SVG: &, < and > escaped. */
 static void
@@ -81,7 +78,7 @@ export_map(FILE *f, const struct replay *rp)
 	const struct event *e;
 	const struct result *r;
 	uint32_t first, pde, base, size;
-	char b[32], line[256];
+	char b[32], line[256], msg[PANICLEN];
 	int np, cols, rows, w, h, i, k, x, y, ntab, a, z, n, *live;
 	size_t nlive, j;
 
@@ -110,7 +107,7 @@ export_map(FILE *f, const struct replay *rp)
 	fprintf(f, "<text x=\"12\" y=\"22\" font-size=\"15\" "
 	    "font-weight=\"bold\">");
 	snprintf(line, sizeof line, "%s: %s, kernel %s, PSE %s, after event "
-	    "%zu of %zu", trace_name(rp->t), policies[rp->pidx].name,
+	    "%zu of %zu", trace_name(rp->t), policyat(rp->pidx)->name,
 	    kernelnames[m->kernel], m->pse ? "on" : "off", rp->pos,
 	    rp->t->nev);
 	xmltext(f, line);
@@ -129,7 +126,7 @@ export_map(FILE *f, const struct replay *rp)
 			snprintf(line + n, sizeof line - n, ": 0x%.8x", r->va);
 		else if (r->panic != NULL)
 			snprintf(line + n, sizeof line - n, ": panic %s",
-			    r->panic);
+			    replay_panicmsg(msg, sizeof msg, rp, r));
 		else
 			snprintf(line + n, sizeof line - n, ": %s",
 			    resultnames[r->kind]);
@@ -152,7 +149,7 @@ export_map(FILE *f, const struct replay *rp)
 		    k == Pblank ? "blank" : k == Pbig ? "4M page" : k == Pstale ?
 		    "stale table, 0/1024 PTEs" : "table");
 		n = k == Ptable || k == Pstale ?
-		    m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid : 0;
+		    mmupage(m, pde)->nvalid : 0;
 		if (k == Ptable)
 			fprintf(f, ", %d/1024 PTEs", n);
 		fputs("</title>", f);
@@ -347,9 +344,9 @@ export_plot(FILE *f, const struct replay *rps, int n)
 	    "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
 	for (j = n - 1; j >= 0; j--) {
 		snprintf(line, sizeof line, "largest %s",
-		    policies[rps[j].pidx].name);
+		    policyat(rps[j].pidx)->name);
 		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\"",
-		    policycolour[rps[j].pidx], j == 0 ? "2.5" : "1.5");
+		    policycolour(rps[j].pidx), j == 0 ? "2.5" : "1.5");
 		series(f, rps[j].histlargest, 1, nev + 1, x0, x1 - x0, y0, y1,
 		    top, 0, line, style);
 	}
@@ -359,9 +356,9 @@ export_plot(FILE *f, const struct replay *rps, int n)
 		y = y1 + 30 + j * 14;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"11\" fill=\"%s\">%s</text>\n", x0 - 6, y + 4,
-		    policycolour[rps[j].pidx], policies[rps[j].pidx].name);
+		    policycolour(rps[j].pidx), policyat(rps[j].pidx)->name);
 		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">",
-		    policies[rps[j].pidx].name, policycolour[rps[j].pidx]);
+		    policyat(rps[j].pidx)->name, policycolour(rps[j].pidx));
 		for (i = 0; i < nev; i++) {
 			x = x0 + (int)((double)(i + 1) * (x1 - x0) / (nev ? nev : 1));
 			if (rps[j].r[i].kind == Rfail)
@@ -380,17 +377,17 @@ export_plot(FILE *f, const struct replay *rps, int n)
 		fprintf(f, "<line x1=\"%d\" y1=\"34\" x2=\"%d\" y2=\"34\" "
 		    "stroke=\"%s\" stroke-width=\"2.5\"/><text x=\"%d\" "
 		    "y=\"38\" font-size=\"11\">%s</text>\n", x, x + 16,
-		    policycolour[rps[j].pidx], x + 20,
-		    policies[rps[j].pidx].name);
-		x += 28 + 7 * (int)strlen(policies[rps[j].pidx].name);
+		    policycolour(rps[j].pidx), x + 20,
+		    policyat(rps[j].pidx)->name);
+		x += 28 + 7 * (int)strlen(policyat(rps[j].pidx)->name);
 	}
 	fprintf(f, "<g font-size=\"11\"><line x1=\"%d\" y1=\"34\" "
 	    "x2=\"%d\" y2=\"34\" stroke=\"#e15759\" stroke-width=\"2\"/>"
 	    "<text x=\"%d\" y=\"38\">stale tables (%s)</text><line "
 	    "x1=\"%d\" y1=\"34\" x2=\"%d\" y2=\"34\" stroke=\"#cccccc\" "
 	    "stroke-width=\"6\"/><text x=\"%d\" y=\"38\">free (%s)</text>"
-	    "</g>\n", x + 10, x + 26, x + 30, policies[rp->pidx].name,
-	    x + 150, x + 166, x + 170, policies[rp->pidx].name);
+	    "</g>\n", x + 10, x + 26, x + 30, policyat(rp->pidx)->name,
+	    x + 150, x + 166, x + 170, policyat(rp->pidx)->name);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">| a vmap "
 	    "that failed, x a panic</text>\n", x0, h - 8);
 	fputs("</svg>\n", f);

@@ -5,12 +5,18 @@
  * words the hardware would see; the allocator keeps no other bookkeeping,
  * so a slot is free exactly when its word is 0.
  *
- * This header is the whole model interface.  It includes neither curses
- * nor yaml: the model knows nothing of traces or screens.
+ * This header is the whole model interface, in the order of its layers:
+ * the page-table pool (ptpool.c), the page directory and the kernel's
+ * functions (mmu.c, with the fast forms of pdbmap and pdbunmap in
+ * mmufast.c), the allocation policies (vmapalloc.c, fast.c), the
+ * measures (stats.c) and the registry of policies (policy.c).  Each
+ * layer calls only those before it.  It includes neither curses nor
+ * yaml: the model knows nothing of traces or screens.
  */
 #ifndef VMAPVIEW_MMU_H
 #define VMAPVIEW_MMU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define BY2PG		4096u
@@ -22,6 +28,10 @@
 #define PDX(va)		(((uint32_t)(va)>>22) & 0x3FF)
 #define PTX(va)		(((uint32_t)(va)>>12) & 0x3FF)
 #define PPN(x)		((uint32_t)(x) & ~0xFFFu)
+
+/* x rounded up to a multiple of n, a power of 2; how many n hold x. */
+#define ROUND(x, n)	(((x) + (n) - 1) & ~((n) - 1))
+#define HOWMANY(x, n)	(((x) + (n) - 1) / (n))
 
 #define PTEVALID	0x001u
 #define PTEWRITE	0x002u
@@ -37,7 +47,11 @@
  */
 #define PTPOOLBASE	0x00800000u
 
-#define PANICLEN	96
+/* Policies that can be registered at once: the built-in ones and more. */
+#define MAXPOLICY	8
+
+/* vmap's size is an int: 2^31-1 bytes, rounded up, is 2^19 pages. */
+#define MAXVMAPPAGES	(0x80000000u / BY2PG)
 
 enum {
 	Klabs,		/* Bell Labs pc/mmu.c, 2012 */
@@ -55,11 +69,19 @@ enum {
 };
 
 typedef struct Mmu Mmu;
+typedef struct Mmuconf Mmuconf;
+typedef struct Panic Panic;
 typedef struct Pdenode Pdenode;
 typedef struct Policy Policy;
 typedef struct Ptpage Ptpage;
+typedef struct Ptpool Ptpool;
+typedef struct Stats Stats;
 
-/* One page of the page-table pool. */
+/*
+ * ptpool.c: the page-table pool
+ */
+
+/* One page of the pool. */
 struct Ptpage {
 	uint32_t	*pte;		/* WD2PG words, or nil when never used */
 	int		nvalid;		/* PTEs with PTEVALID set */
@@ -86,14 +108,122 @@ enum {
 	Pgorphan	/* overwritten by a PSE PDE: leaked */
 };
 
-/* An allocation policy: a name and its vmapalloc. */
-struct Policy {
-	const char	*name;
-	uint32_t	(*vmapalloc)(Mmu *, uint32_t);
-	int		freetables;	/* pdbunmap frees empty page tables */
-	const char	*summary;
-	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers */
-	const char	*caveat;	/* what a real kernel would differ in */
+struct Ptpool {
+	Ptpage		*pg;
+	int		n;		/* pages ever taken */
+	int		cap;
+	int		freehead;	/* list of pages given back, or -1 */
+	uint32_t	inuse;		/* tables and orphans */
+	uint32_t	leaked;		/* orphans */
+	uint32_t	budget;		/* pages at once; 0: no limit */
+};
+
+void		 ptinit(Ptpool *, uint32_t);
+void		 ptpoolfree(Ptpool *);
+void		 ptpoolcopy(Ptpool *, const Ptpool *);
+int		 ptalloc(Ptpool *);
+void		 ptorphan(Ptpool *, int);
+void		 ptfree(Ptpool *, int);
+void		 ptset(Ptpage *, int);
+void		 ptclear(Ptpage *, int);
+void		 ptsetrun(Ptpage *, int, int);
+void		 ptclearrun(Ptpage *, int, int);
+int		 ptnextused(const Ptpage *, int);
+int		 ptnextfree(const Ptpage *, int);
+void		 ptsummary(Ptpage *);
+int		 bmfirstfit(const uint64_t *, int);
+int		 ptcheck(const Ptpool *, const uint32_t *, char *, size_t);
+
+/* The pool index of the page a page-table PDE points at. */
+static inline int
+ptindex(uint32_t pde)
+{
+	return (PPN(pde) - PTPOOLBASE) / BY2PG;
+}
+
+/* The physical address of pool page i. */
+static inline uint32_t
+ptaddr(int i)
+{
+	return PTPOOLBASE + (uint32_t)i * BY2PG;
+}
+
+/* The pool page a page-table PDE points at. */
+static inline Ptpage *
+ptpage(const Ptpool *p, uint32_t pde)
+{
+	return &p->pg[ptindex(pde)];
+}
+
+/* The pool page of a page-table PDE, its summary brought up to date. */
+static inline Ptpage *
+ptfresh(const Ptpool *p, uint32_t pde)
+{
+	Ptpage *pg;
+
+	pg = ptpage(p, pde);
+	if (pg->dirty)
+		ptsummary(pg);
+	return pg;
+}
+
+/* A PDE that points at a page table (valid, not a 4 MiB page). */
+static inline int
+ispt(uint32_t pde)
+{
+	return (pde & PTEVALID) && !(pde & PTESIZE);
+}
+
+/*
+ * mmu.c and mmufast.c: the page directory and the kernel's functions
+ */
+
+/* The panics of the model's kernel code. */
+enum {
+	PNone,
+	PNvmappde,	/* pdbmap met a 4 MiB PDE */
+	PNvmappte,	/* pdbmap met a valid PTE */
+	PNxspan,	/* no page-table page left: xspanalloc */
+	PNrange,	/* vunmap's range check */
+	PNnotmapped,	/* pdbunmap met an entry that is not mapped */
+	PNmisaligned	/* 9front's pdbunmap inside a 4 MiB page */
+};
+
+/* What, beyond its kind, made the kernel panic. */
+enum {
+	PCnone,
+	PCblankpde,	/* not mapped: the PDE is blank */
+	PCfreepte,	/* not mapped: the PTE is not valid */
+	PCcleared4m,	/* not mapped: labs cleared this 4 MiB PDE, va stayed */
+	PCnegative,	/* range: the size is negative as an int */
+	PCbelow,	/* range: va is below VMAP */
+	PCabove,	/* range: the end is past VMAP+VMAPSIZE */
+	PCwrapped	/* range: VMAP+VMAPSIZE is 0 in 32 bits */
+};
+
+/*
+ * A modeled panic, as data.  Its message is made from it, per kernel,
+ * by panicfmt; nothing reads a message back.
+ */
+struct Panic {
+	uint8_t		kind;
+	uint8_t		cause;
+	uint32_t	va;		/* where it stopped */
+	uint32_t	pa;		/* vmap: the physical address there */
+	uint32_t	word;		/* the PDE or PTE found there */
+	uint32_t	allocva;	/* vmap: what vmapalloc returned */
+	int64_t		size;		/* vunmap: the size as the kernel held it */
+};
+
+/* How to set up a machine. */
+struct Mmuconf {
+	const Policy	*policy;
+	int		kernel;
+	int		pse;
+	uint32_t	vmap;		/* VMAP */
+	uint32_t	vmapsize;	/* VMAPSIZE */
+	uint32_t	ptpages;	/* budget of page-table pages; 0: none */
+	int		slow;		/* the kernel-shaped code only */
 };
 
 struct Mmu {
@@ -104,17 +234,14 @@ struct Mmu {
 	uint32_t	vmapsize;	/* VMAPSIZE */
 	int		pse;
 	int		kernel;
-	int		slow;		/* the kernel-shaped code only, no indexes */
-	uint32_t	ptpages;	/* budget of page-table pages; 0: none */
 	const Policy	*policy;
 
-	/* the page-table pool */
-	Ptpage		*pool;
-	int		npool;		/* pages ever taken */
-	int		poolcap;
-	int		freehead;	/* list of pages given back, or -1 */
-	uint32_t	ptinuse;	/* tables and orphans */
-	uint32_t	ptleaked;	/* orphans */
+	/* the code chosen at mmuinit: the kernel-shaped, or the fast forms */
+	uint32_t	(*alloc)(Mmu *, uint32_t);
+	int		(*map)(Mmu *, uint32_t, uint32_t, uint32_t);
+	int		(*unmap)(Mmu *, uint32_t, uint32_t);
+
+	Ptpool		pt;
 
 	/*
 	 * The vmap's free pages and stale tables, kept by the fast paths
@@ -138,25 +265,7 @@ struct Mmu {
 
 	/* the last panic, if any */
 	int		panicked;
-	char		panicmsg[PANICLEN];
-};
-
-#define MAXPOLICY	4	/* entries of policies[] */
-
-/* vmap's size is an int: 2^31-1 bytes, rounded up, is 2^19 pages. */
-#define MAXVMAPPAGES	(0x80000000u / BY2PG)
-
-/* What the state is measured by (spec section 6).  Pages, not bytes. */
-typedef struct Stats Stats;
-struct Stats {
-	int		pde[Npdekind];
-	uint32_t	mapped;
-	uint32_t	free;
-	uint32_t	largestrun;	/* free pages in a row; blank PDE: 1024 */
-	uint32_t	ptinuse;
-	uint32_t	ptleaked;
-	uint32_t	largest[MAXPOLICY];	/* largest vmap, per policy */
-	double		frag;		/* 1 - largestrun/free */
+	Panic		panic;
 };
 
 /* Outcomes of vmap, beside an address. */
@@ -167,52 +276,8 @@ enum {
 	Vpanic
 };
 
-/* The pool index of the page a page-table PDE points at. */
-static inline int
-ptindex(uint32_t pde)
-{
-	return (PPN(pde) - PTPOOLBASE) / BY2PG;
-}
-
-/* mmu.c: the pool, for the fast paths */
-int		 ptalloc(Mmu *);
-int		 ptexhausted(Mmu *);
-int		 misaligned(Mmu *, uint32_t);
-void		 ptorphan(Mmu *, uint32_t);
-void		 ptfree(Mmu *, uint32_t);
-
-/* mmu.c */
-extern const char *const kernelnames[Nkernel];
-int		 kernelfind(const char *);
-void		 mmuinit(Mmu *, const Policy *, int, int, uint32_t, uint32_t,
-		     uint32_t);
-void		 mmufree(Mmu *);
-const char	*mmucheck(const Mmu *);
-int		 mmusame(const Mmu *, const Mmu *);
-int		 mmucopy(Mmu *, const Mmu *);
-int		 mmupanic(Mmu *, const char *, ...)
-		     __attribute__((format(printf, 2, 3)));
-int		 vpdbsize(const Mmu *);
-uint32_t	*vpdb(Mmu *);
-uint32_t	*pdetable(const Mmu *, uint32_t);
-int		 pdekind(const Mmu *, uint32_t);
-void		 pdecount(const Mmu *, int [Npdekind]);
-int		 findhole(const uint32_t *, int, int);
-uint32_t	*mmuwalk(Mmu *, uint32_t, int);
-int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
-int		 pdbunmap(Mmu *, uint32_t, uint32_t);
-int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
-int		 vunmap(Mmu *, uint32_t, int32_t);
-
-/* stats.c */
-void		 mmustats(Mmu *, Stats *);
-uint32_t	 largestvmap(Mmu *, const Policy *);
-uint32_t	 largestvmap_ref(Mmu *, const Policy *);
-void		 leancount(Mmu *, int *, uint32_t *);
-void		 recount(const Mmu *, int *, uint32_t *);
-
-/* fast.c */
-void		 ptsummary(Mmu *, Ptpage *);
+/* Longest panic message panicfmt writes, with its NUL. */
+#define PANICLEN	64
 
 /* Mark the PDE at pde changed, for the tree of the measures. */
 static inline void
@@ -224,35 +289,133 @@ markpde(Mmu *m, const uint32_t *pde)
 	m->pdemark[i / 64] |= 1ull << (i % 64);
 }
 
-/* The pool page of a page-table PDE, its summary brought up to date. */
-static inline Ptpage *
-ptfresh(Mmu *m, uint32_t pde)
+/*
+ * Record a kernel panic of kind at va (with pa and the word found
+ * there).  Returns -1, for the caller to return.
+ */
+static inline int
+mmupanic(Mmu *m, int kind, int cause, uint32_t va, uint32_t pa,
+    uint32_t word)
 {
-	Ptpage *pg;
+	Panic *p;
 
-	pg = &m->pool[ptindex(pde)];
-	if (pg->dirty)
-		ptsummary(m, pg);
-	return pg;
+	p = &m->panic;
+	p->kind = kind;
+	p->cause = cause;
+	p->va = va;
+	p->pa = pa;
+	p->word = word;
+	p->allocva = 0;
+	p->size = 0;
+	m->panicked = 1;
+	return -1;
 }
 
-void		 ptset(Ptpage *, int);
-void		 ptclear(Ptpage *, int);
-int		 bmfirstfit(const uint64_t *, int);
-uint32_t	 plan9_vmapalloc_fast(Mmu *, uint32_t);
-uint32_t	 span_vmapalloc_fast(Mmu *, uint32_t);
-uint32_t	 spanfixed_vmapalloc_fast(Mmu *, uint32_t);
+/* The page-table pool's page for a page-table PDE of m. */
+static inline Ptpage *
+mmupage(const Mmu *m, uint32_t pde)
+{
+	return ptpage(&m->pt, pde);
+}
+
+/* mmu.c */
+extern const char *const kernelnames[Nkernel];
+int		 kernelfind(const char *);
+void		 mmuinit(Mmu *, const Mmuconf *);
+void		 mmufree(Mmu *);
+const char	*mmucheck(const Mmu *);
+int		 mmusame(const Mmu *, const Mmu *);
+void		 mmucopy(Mmu *, const Mmu *);
+char		*panicfmt(char *, size_t, const Panic *, int);
+int		 vpdbsize(const Mmu *);
+uint32_t	*vpdb(Mmu *);
+uint32_t	*pdetable(const Mmu *, uint32_t);
+int		 pdekind(const Mmu *, uint32_t);
+void		 pdecount(const Mmu *, int [Npdekind]);
+void		 recount(const Mmu *, int *, uint32_t *);
+void		 leancount(Mmu *, int *, uint32_t *);
+int		 findhole(const uint32_t *, int, int);
+uint32_t	*mmuwalk(Mmu *, uint32_t, int);
+int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
+int		 pdbunmap(Mmu *, uint32_t, uint32_t);
+int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
+int		 vunmap(Mmu *, uint32_t, int32_t);
+
+/* mmufast.c */
 int		 pdbmap_fast(Mmu *, uint32_t, uint32_t, uint32_t);
 int		 pdbunmap_fast(Mmu *, uint32_t, uint32_t);
 
+/*
+ * vmapalloc.c, fast.c: the allocation policies
+ */
+
+/* Whether a policy's largest vmap can go down when a vunmap runs. */
+enum {
+	Fallcan,	/* yes, or not known */
+	Fallnever,	/* no */
+	Fallbudget	/* only with a budget of page-table pages */
+};
+
+/*
+ * An allocation policy: one entry of the registry (policy.c).  Nothing
+ * else in the program knows a policy by its name or its functions.
+ */
+struct Policy {
+	const char	*name;
+	const char	*summary;	/* one line */
+	const char	*caveat;	/* what a real kernel would differ in */
+	uint32_t	(*vmapalloc)(Mmu *, uint32_t);	/* the kernel's shape */
+	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers; or nil */
+	uint32_t	(*largest)(Mmu *);	/* nil: search by dry runs */
+	int		unmapfall;	/* Fallcan, Fallnever, Fallbudget */
+	int		freetables;	/* pdbunmap frees empty page tables */
+	int		spans;		/* it can place a map across tables */
+	const char	*mapbug;	/* why pdbmap can panic on its address */
+	const char	*colour;	/* in pictures; nil: from a palette */
+};
+
 /* vmapalloc.c */
-extern const Policy	policies[];
-extern const int	npolicies;
-const Policy	*policyfind(const char *);
-int		 policyindex(const Policy *);
 uint32_t	 vmapblank(Mmu *, uint32_t);
 uint32_t	 plan9_vmapalloc(Mmu *, uint32_t);
 uint32_t	 span_vmapalloc(Mmu *, uint32_t);
 uint32_t	 spanfixed_vmapalloc(Mmu *, uint32_t);
+
+/* fast.c */
+uint32_t	 plan9_vmapalloc_fast(Mmu *, uint32_t);
+uint32_t	 span_vmapalloc_fast(Mmu *, uint32_t);
+uint32_t	 spanfixed_vmapalloc_fast(Mmu *, uint32_t);
+
+/*
+ * stats.c: the measures
+ */
+
+/* What the state is measured by (spec section 6).  Pages, not bytes. */
+struct Stats {
+	int		pde[Npdekind];
+	uint32_t	mapped;
+	uint32_t	free;
+	uint32_t	largestrun;	/* free pages in a row; blank PDE: 1024 */
+	uint32_t	ptinuse;
+	uint32_t	ptleaked;
+	uint32_t	largest[MAXPOLICY];	/* largest vmap, per policy */
+	double		frag;		/* 1 - largestrun/free */
+};
+
+void		 mmustats(Mmu *, Stats *);
+uint32_t	 largestvmap(Mmu *, const Policy *);
+uint32_t	 largestvmap_ref(Mmu *, const Policy *);
+uint32_t	 plan9_largest(Mmu *);
+uint32_t	 span_largest(Mmu *);
+uint32_t	 spanfixed_largest(Mmu *);
+
+/*
+ * policy.c: the registry
+ */
+int		 policyregister(const Policy *);
+int		 npolicy(void);
+const Policy	*policyat(int);
+const Policy	*policyfind(const char *);
+int		 policyindex(const Policy *);
+const char	*policycolour(int);
 
 #endif

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "outfile.h"
-#include "util.h"
+#include "xmalloc.h"
 
 #define MAXLINKS	40	/* as the kernel's own limit on a lookup */
 
@@ -31,7 +31,6 @@ struct outpath {
 	struct stat	 st;		/* when it exists */
 };
 
-static char	*xstrdup(const char *);
 static int	 fdname(const char *);
 static int	 resolve(const char *, struct outpath *);
 static char	*dirof(const char *);
@@ -40,16 +39,6 @@ static int	 writeinplace(const char *, int (*)(FILE *, void *), void *,
 		     char *, size_t);
 static int	 writereplace(const struct outpath *,
 		     int (*)(FILE *, void *), void *, char *, size_t);
-
-static char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		fatal("out of memory");
-	return p;
-}
 
 /*
  * Whether p names a file descriptor of the process: its target is
@@ -130,8 +119,7 @@ resolve(const char *path, struct outpath *op)
 			next = xstrdup(target);
 		else {
 			dir = dirof(cur);
-			if ((next = malloc(strlen(dir) + n + 2)) == NULL)
-				fatal("out of memory");
+			next = xmalloc(strlen(dir) + n + 2);
 			sprintf(next, "%s/%s", dir, target);
 			free(dir);
 		}
@@ -216,8 +204,7 @@ writereplace(const struct outpath *op, int (*fn)(FILE *, void *), void *arg,
 	dir = dirof(op->real);
 	base = strrchr(op->real, '/');
 	base = base ? base + 1 : op->real;
-	if ((tmp = malloc(strlen(dir) + strlen(base) + 16)) == NULL)
-		fatal("out of memory");
+	tmp = xmalloc(strlen(dir) + strlen(base) + 16);
 	sprintf(tmp, "%s/.%s.XXXXXX", dir, base);
 	f = NULL;
 	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "replay.h"
+#include "xmalloc.h"
 
 const char *const resultnames[Nresult] = {
 	"not-run", "ok", "fail", "refused", "skipped", "panic"
@@ -30,13 +31,17 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
     const struct replayopts *o)
 {
 	const struct machine *mc;
+	Mmuconf conf;
 	int kernel, pse;
 
 	memset(rp, 0, sizeof *rp);
 	mc = &t->machine;
 	kernel = o && o->kernel >= 0 ? o->kernel : mc->kernel;
 	pse = o && o->pse >= 0 ? o->pse : mc->pse;
-	mmuinit(&rp->m, p, kernel, pse, mc->vmap, mc->vmapsize, mc->ptpages);
+	conf = (Mmuconf){ .policy = p, .kernel = kernel, .pse = pse,
+	    .vmap = mc->vmap, .vmapsize = mc->vmapsize,
+	    .ptpages = mc->ptpages, .slow = o ? o->slow : 0 };
+	mmuinit(&rp->m, &conf);
 	if (kernel != mc->kernel)
 		snprintf(rp->override, sizeof rp->override, "--kernel %s",
 		    kernelnames[kernel]);
@@ -76,8 +81,8 @@ replay_measure(struct replay *rp, Stats *s)
 	int i;
 
 	mmustats(&rp->m, s);
-	for (i = 0; i < npolicies; i++)
-		s->largest[i] = largestvmap(&rp->m, &policies[i]);
+	for (i = 0; i < npolicy(); i++)
+		s->largest[i] = largestvmap(&rp->m, policyat(i));
 }
 
 /*
@@ -97,7 +102,7 @@ extremes(struct replay *rp, int largest)
 	leancount(&rp->m, &s->pde[Pstale], &s->free);
 	if (largest)
 		s->largest[rp->pidx] = largestvmap(&rp->m,
-		    &policies[rp->pidx]);
+		    policyat(rp->pidx));
 	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
 		rp->minlargest = s->largest[rp->pidx];
 		rp->minlargestat = rp->pos;
@@ -262,8 +267,8 @@ changes(int kind)
 static int
 growsonunmap(const Mmu *m)
 {
-	return m->policy->vmapalloc == plan9_vmapalloc ||
-	    (m->policy->vmapalloc == spanfixed_vmapalloc && m->ptpages == 0);
+	return m->policy->unmapfall == Fallnever ||
+	    (m->policy->unmapfall == Fallbudget && m->pt.budget == 0);
 }
 
 /*
@@ -291,8 +296,8 @@ replay_feed(struct replay *rp, const struct event *e,
 	}
 	if (res->kind == Rpanic) {
 		rp->panicked = 1;
-		if ((res->panic = strdup(rp->m.panicmsg)) == NULL)
-			return -1;
+		res->panic = xmalloc(sizeof *res->panic);
+		*res->panic = rp->m.panic;
 		if (x->kind != Xpanic)
 			rp->unexpectedpanics++;
 	}
@@ -411,6 +416,21 @@ replay_status(const struct replay *rp)
 }
 
 /*
+ * The message of result r's panic, as the replay's kernel prints it, in
+ * buf; "" when r did not panic.  Returns buf.
+ */
+char *
+replay_panicmsg(char *buf, size_t len, const struct replay *rp,
+    const struct result *r)
+{
+	if (r->panic == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return panicfmt(buf, len, r->panic, rp->m.kernel);
+}
+
+/*
  * Why the expectations were not checked, in words, or nil when they
  * were.  Returns a static buffer.
  */
@@ -491,6 +511,29 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 	free(gone);
 	*live = v;
 	return j;
+}
+
+/*
+ * The vmap event whose mapping, live after the first upto events,
+ * covers va; or -1.
+ */
+long
+replay_owner(const struct replay *rp, size_t upto, uint32_t va)
+{
+	uint32_t base;
+	size_t i, n;
+	int *live;
+	long k;
+
+	n = replay_live(rp, upto, &live);
+	k = -1;
+	for (i = 0; i < n && k < 0; i++) {
+		base = rp->r[live[i]].va & ~(BY2PG - 1);
+		if (va >= base && va - base < replay_mapsize(rp, live[i]))
+			k = live[i];
+	}
+	free(live);
+	return k;
 }
 
 /*

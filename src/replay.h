@@ -31,13 +31,13 @@ struct result {
 	uint8_t		 exp;
 	uint32_t	 va;		/* vmap: the address; vunmap: the va */
 	uint32_t	 size;		/* vunmap: the size it was given */
-	char		*panic;		/* the message of a panic */
+	Panic		*panic;		/* a panic's own, or nil */
 };
 
 struct replay {
 	const struct trace	*t;
 	Mmu			 m;
-	int			 pidx;		/* index in policies[] */
+	int			 pidx;		/* the policy's index in the registry */
 	int			 keepgoing;
 	int			 panicked;	/* the kernel is halted */
 	size_t			 pos;		/* events run so far */
@@ -79,6 +79,7 @@ struct replayopts {
 	int	measure;	/* keep the measures and their extremes */
 	int	history;	/* and, with measure, their value after each event */
 	int	stream;		/* events come one by one: keep no results */
+	int	slow;		/* the kernel-shaped code only (Mmuconf) */
 };
 
 /*
@@ -109,8 +110,11 @@ int	 replay_feedslot(struct replay *, struct madetab *,
 int	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
 const char *replay_unchecked(const struct replay *);
+char	*replay_panicmsg(char *, size_t, const struct replay *,
+	     const struct result *);
 size_t	 replay_live(const struct replay *, size_t, int **);
 uint32_t replay_mapsize(const struct replay *, int);
+long	 replay_owner(const struct replay *, size_t, uint32_t);
 void	 replay_measure(struct replay *, Stats *);
 int	 replay_histcolumn(const void *, int, size_t, int, int, int,
 	     uint32_t *);

@@ -38,8 +38,8 @@ report_measures(FILE *f, const struct replay *rp, const Stats *s)
 	    "fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
 	    pagesstr(b, sizeof b, s->largestrun), 100 * s->frag);
 	fprintf(f, "largest   ");
-	for (i = 0; i < npolicies; i++)
-		fprintf(f, "%s%s %s", i ? ", " : "", policies[i].name,
+	for (i = 0; i < npolicy(); i++)
+		fprintf(f, "%s%s %s", i ? ", " : "", policyat(i)->name,
 		    pagesstr(b, sizeof b, s->largest[i]));
 	fprintf(f, "\nptpages   %u in use, %u leaked\n", s->ptinuse,
 	    s->ptleaked);
@@ -50,7 +50,7 @@ void
 report_heading(FILE *f, const struct replay *rp)
 {
 	fprintf(f, "trace %s, policy %s, kernel %s, pse %s\n",
-	    trace_name(rp->t), policies[rp->pidx].name,
+	    trace_name(rp->t), policyat(rp->pidx)->name,
 	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
 }
 
@@ -69,7 +69,7 @@ report_text(FILE *f, const struct replay *rp)
 	const struct trace *t;
 	const struct event *e;
 	const struct result *r;
-	char pa[16], size[24], va[16], xb[16];
+	char pa[16], size[24], va[16], xb[16], msg[PANICLEN];
 	const char *sep;
 	size_t i;
 	int idw, w;
@@ -111,7 +111,8 @@ report_text(FILE *f, const struct replay *rp)
 			sep = "; ";
 		}
 		if (r->panic != NULL) {
-			fprintf(f, "%s%s", sep, r->panic);
+			fprintf(f, "%s%s", sep, replay_panicmsg(msg, sizeof msg,
+			    rp, r));
 			sep = "; ";
 		}
 		if (e->text != NULL) {
@@ -148,7 +149,7 @@ report_summary(FILE *f, const struct replay *rp)
 	if (rp->measure)
 		fprintf(f, "extremes  %s's largest vmap lowest %s after event "
 		    "%zu; stale tables most %d after event %zu\n",
-		    policies[rp->pidx].name,
+		    policyat(rp->pidx)->name,
 		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
 		    rp->maxstale, rp->maxstaleat);
 	if (rp->unexpectedpanics > 0 && replay_unchecked(rp) != NULL)
@@ -170,7 +171,7 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 {
 	const struct event *e;
 	const struct result *r;
-	char xb[16];
+	char xb[16], msg[PANICLEN];
 
 	e = &rp->t->ev[i];
 	r = &rp->r[i];
@@ -187,7 +188,8 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	    (r->kind == Rok || r->kind == Rpanic))) &&
 	    emithex(em, "va", r->va) < 0)
 		return -1;
-	if (r->panic != NULL && emitkv(em, "panic", r->panic) < 0)
+	if (r->panic != NULL && emitkv(em, "panic", replay_panicmsg(msg,
+	    sizeof msg, rp, r)) < 0)
 		return -1;
 	if (r->exp == Efailed && emitkv(em, "expected",
 	    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)
@@ -211,8 +213,8 @@ emitmeasures(yaml_emitter_t *em, const struct replay *rp)
 	    emitkv(em, "fragmentation", b) < 0 ||
 	    emitstr(em, "largest-vmap") < 0 || emitmap(em, 1) < 0)
 		return -1;
-	for (i = 0; i < npolicies; i++)
-		if (emitnum(em, policies[i].name,
+	for (i = 0; i < npolicy(); i++)
+		if (emitnum(em, policyat(i)->name,
 		    (unsigned long long)s.largest[i] * BY2PG) < 0)
 			return -1;
 	if (emitend(em) < 0)
@@ -257,8 +259,8 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	    emitnum(em, "big", n[Pbig]) < 0 ||
 	    emitnum(em, "table", n[Ptable]) < 0 ||
 	    emitnum(em, "stale", n[Pstale]) < 0 || emitend(em) < 0 ||
-	    emitnum(em, "ptpages", rp->m.ptinuse) < 0 ||
-	    emitnum(em, "leaked", rp->m.ptleaked) < 0 ||
+	    emitnum(em, "ptpages", rp->m.pt.inuse) < 0 ||
+	    emitnum(em, "leaked", rp->m.pt.leaked) < 0 ||
 	    emitmeasures(em, rp) < 0)
 		return -1;
 	return emitend(em);
@@ -278,7 +280,7 @@ yamlreport(FILE *f, const struct replay *rp, int summary)
 	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
 	    emitkv(&em, "vmapreport", "1") < 0 ||
 	    emitkv(&em, "trace", trace_name(rp->t)) < 0 ||
-	    emitkv(&em, "policy", policies[rp->pidx].name) < 0 ||
+	    emitkv(&em, "policy", policyat(rp->pidx)->name) < 0 ||
 	    emitkv(&em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
 	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0)
 		goto out;

@@ -5,26 +5,19 @@
  *
  * largestvmap_ref asks vmapalloc itself for every size, largest first,
  * and checks that pdbmap would map the result: exact by definition, and
- * slow.  largestvmap gets the same answer from each page table's
- * free-run summary (longest hole, free head, free tail), which pdbmap
- * and pdbunmap mark stale when they write, so a state can be measured
- * after every event of a long trace.  Neither assumes that success is
- * monotonic in the size.  The differential tests hold the two to the
- * same answers.
+ * slow: it serves a policy that has no way of its own.  The built-in
+ * policies' (plan9_largest, span_largest, spanfixed_largest) get the
+ * same answer from each page table's free-run summary (longest hole,
+ * free head, free tail), kept as pdbmap and pdbunmap write, and from a
+ * tree over the PDEs, so that a state can be measured after every event
+ * of a long trace.  Neither assumes that success is monotonic in the
+ * size.  The differential tests hold them to the same answers.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu.h"
-
-static int	ispt(uint32_t);
-
-/* A PDE that points at a page table. */
-static int
-ispt(uint32_t pde)
-{
-	return (pde & PTEVALID) && !(pde & PTESIZE);
-}
+#include "xmalloc.h"
 
 /*
  * Whether pdbmap would map size bytes at va without a panic, for a pa
@@ -51,7 +44,7 @@ pdbmapok(Mmu *m, uint32_t va, uint32_t size)
 		if (pdetable(m, pde)[PTX(va + off)] & PTEVALID)
 			return 0;
 	}
-	return m->ptpages == 0 || m->ptinuse + need <= m->ptpages;
+	return m->pt.budget == 0 || m->pt.inuse + need <= m->pt.budget;
 }
 
 /*
@@ -104,7 +97,7 @@ leaf(Mmu *m, int i, Pdenode *n)
 		n->bpre = n->bsuf = n->bbest = 1;
 		n->ball = 1;
 	} else if (ispt(pde)) {
-		pg = ptfresh(m, pde);
+		pg = ptfresh(&m->pt, pde);
 		n->rpre = pg->head;
 		n->rsuf = pg->tail;
 		n->rbest = pg->maxhole;
@@ -144,7 +137,7 @@ pull(Pdenode *t, int k)
 /*
  * Bring the tree up to date: the leaves of the PDEs marked since, and
  * the nodes above them; all of it when it was not kept.  Returns its
- * root, or nil when out of memory.
+ * root.
  */
 static const Pdenode *
 treefresh(Mmu *m)
@@ -156,8 +149,7 @@ treefresh(Mmu *m)
 	if (m->tree == NULL) {
 		for (m->nleaf = 1; m->nleaf < np;)
 			m->nleaf *= 2;
-		if ((m->tree = calloc(2 * m->nleaf, sizeof *m->tree)) == NULL)
-			return NULL;
+		m->tree = xcalloc(2 * m->nleaf, sizeof *m->tree);
 		m->treeok = 0;
 	}
 	first = PDX(m->vmap);
@@ -193,14 +185,6 @@ treefresh(Mmu *m)
 	return &m->tree[1];
 }
 
-/* What the fast path needs to know of the vmap's PDEs. */
-struct shape {
-	uint32_t	blankrun;	/* longest run of blank PDEs */
-	uint32_t	avail;		/* page tables the budget still allows */
-	uint32_t	maxhole;	/* longest hole in one table */
-	int		anyblank;
-};
-
 /*
  * span's step 2 beyond one table: the largest n = k*1024 + r (k >= kmin,
  * 1 <= r <= 1024) for which the first run the patch's scan finds is one
@@ -223,7 +207,7 @@ spanmulti(Mmu *m, uint32_t kmin)
 	/* no run can have more empty tables than the longest block of them */
 	kmax = empties = 0;
 	for (i = 0; i < np; i++) {
-		if (ispt(pd[i]) && ptfresh(m, pd[i])->maxhole == WD2PG)
+		if (ispt(pd[i]) && ptfresh(&m->pt, pd[i])->maxhole == WD2PG)
 			empties++;
 		else
 			empties = 0;
@@ -239,7 +223,7 @@ spanmulti(Mmu *m, uint32_t kmin)
 				empties = 0;
 				continue;
 			}
-			pg = ptfresh(m, pd[i]);
+			pg = ptfresh(&m->pt, pd[i]);
 			if (empties >= k) {
 				head = pg->head;
 				if (head > before && head > best)
@@ -255,88 +239,142 @@ spanmulti(Mmu *m, uint32_t kmin)
 	return 0;
 }
 
+/* What the largest vmap of every policy depends on in the vmap's PDEs. */
+struct shape {
+	uint32_t	blankrun;	/* longest run of blank PDEs */
+	uint32_t	avail;		/* page tables the budget still allows */
+	uint32_t	maxhole;	/* longest hole in one table */
+	uint32_t	tablerun;	/* longest run of free PTEs over tables */
+	uint32_t	big;		/* what step 1 places: blank PDEs */
+	uint32_t	small;		/* below 4 MiB, the blank PDE's answer */
+};
+
 /*
- * The largest vmap, in pages, that would succeed now under p: vmapalloc
- * places it and pdbmap maps it without a panic, for a pa that is not
- * 4 MiB-aligned.  0: none.  Success is not monotonic in the size (a
- * span run whose address is off panics while a larger one maps), so
- * each step of vmapalloc is worked out for the sizes that reach it.
+ * The shape of the vmap: from the tree over its PDEs, or, with walk,
+ * from its tables one by one (for span, whose spanmulti walks them
+ * anyway).
  */
-uint32_t
-largestvmap(Mmu *m, const Policy *p)
+static void
+shapeof(Mmu *m, int walk, struct shape *sh)
 {
 	const Pdenode *root;
-	struct shape sh;
-	uint32_t *pd, blanks, run, best, big, small, v;
+	uint32_t *pd, blanks, run;
 	int i, n, np;
 	Ptpage *pg;
 
-	memset(&sh, 0, sizeof sh);
+	memset(sh, 0, sizeof *sh);
 	pd = vpdb(m);
 	np = vpdbsize(m);
 	blanks = run = 0;
-	best = 0;
-	/* span needs its tables one by one (spanmulti); the rest, the tree */
-	if (p->vmapalloc != span_vmapalloc && (root = treefresh(m)) != NULL) {
-		sh.blankrun = root->bbest;
-		sh.maxhole = root->maxhole;
-		best = root->rbest;
+	n = np;
+	if (!walk) {
+		root = treefresh(m);
+		sh->blankrun = root->bbest;
+		sh->maxhole = root->maxhole;
+		sh->tablerun = root->rbest;
 		n = 0;
-	} else
-		n = np;
+	}
 	for (i = 0; i < n; i++) {
 		blanks = pd[i] == 0 ? blanks + 1 : 0;
-		if (blanks > sh.blankrun)
-			sh.blankrun = blanks;
+		if (blanks > sh->blankrun)
+			sh->blankrun = blanks;
 		if (!ispt(pd[i])) {
 			run = 0;
 			continue;
 		}
-		pg = ptfresh(m, pd[i]);
-		if (pg->maxhole > sh.maxhole)
-			sh.maxhole = pg->maxhole;
-		/* the longest run over consecutive tables, for span-fixed */
-		if (run + pg->head > best)
-			best = run + pg->head;
+		pg = ptfresh(&m->pt, pd[i]);
+		if (pg->maxhole > sh->maxhole)
+			sh->maxhole = pg->maxhole;
+		if (run + pg->head > sh->tablerun)
+			sh->tablerun = run + pg->head;
 		run = pg->head == WD2PG ? run + WD2PG : pg->tail;
 	}
-	if (sh.maxhole > best)
-		best = sh.maxhole;
-	sh.anyblank = sh.blankrun > 0;
-	sh.avail = m->ptpages == 0 ? (uint32_t)np :
-	    m->ptinuse >= m->ptpages ? 0 : m->ptpages - m->ptinuse;
-
+	if (sh->maxhole > sh->tablerun)
+		sh->tablerun = sh->maxhole;
+	sh->avail = m->pt.budget == 0 ? (uint32_t)np :
+	    m->pt.inuse >= m->pt.budget ? 0 : m->pt.budget - m->pt.inuse;
 	/* Step 1, for 4 MiB and more: blank PDEs, each needing a table. */
-	big = (sh.blankrun < sh.avail ? sh.blankrun : sh.avail) * WD2PG;
+	sh->big = (sh->blankrun < sh->avail ? sh->blankrun : sh->avail) * WD2PG;
 	/* Below 4 MiB, a blank PDE is the last resort of every policy. */
-	small = sh.anyblank && sh.avail > 0 ? WD2PG - 1 : 0;
+	sh->small = sh->blankrun > 0 && sh->avail > 0 ? WD2PG - 1 : 0;
+}
 
-	if (p->vmapalloc == plan9_vmapalloc) {
-		v = sh.maxhole < WD2PG - 1 ? sh.maxhole : WD2PG - 1;
-		small = small > v ? small : v;
-		v = big;
-	} else if (p->vmapalloc == span_vmapalloc) {
-		v = sh.maxhole < WD2PG - 1 ? sh.maxhole : WD2PG - 1;
-		small = small > v ? small : v;
-		/* 4 MiB from one empty table, when step 1 has no blank PDE */
-		v = sh.blankrun == 0 && sh.maxhole == WD2PG ? WD2PG : 0;
-		if (big > v)
-			v = big;
-		if (spanmulti(m, sh.blankrun) > v)
-			v = spanmulti(m, sh.blankrun);
-	} else if (p->vmapalloc == spanfixed_vmapalloc) {
-		v = best < WD2PG - 1 ? best : WD2PG - 1;
-		small = small > v ? small : v;
-		/* the run over tables serves sizes step 1 cannot place */
-		v = best > sh.blankrun * WD2PG ? best : 0;
-		if (big > v)
-			v = big;
-	} else
-		return largestvmap_ref(m, p);
-	if (small > v)
-		v = small;
-	/* Every step places any smaller size of its own, so the cap is exact. */
-	return v < MAXVMAPPAGES ? v : MAXVMAPPAGES;
+static uint32_t
+max2(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint32_t
+min2(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The largest of the sizes below 4 MiB (small) and from 4 MiB on (big)
+ * a policy places, capped as vmap's int size caps it.  Every step
+ * places any smaller size of its own, so the cap is exact.
+ */
+static uint32_t
+largestof(uint32_t small, uint32_t big)
+{
+	return min2(max2(small, big), MAXVMAPPAGES);
+}
+
+/*
+ * The largest vmap, in pages, that would succeed now under each
+ * built-in policy: vmapalloc places it and pdbmap maps it without a
+ * panic, for a pa that is not 4 MiB-aligned.  0: none.  Success is not
+ * monotonic in the size (a span run whose address is off panics while
+ * a larger one maps), so each step of vmapalloc is worked out for the
+ * sizes that reach it.
+ */
+uint32_t
+plan9_largest(Mmu *m)
+{
+	struct shape sh;
+
+	shapeof(m, 0, &sh);
+	return largestof(max2(sh.small, min2(sh.maxhole, WD2PG - 1)), sh.big);
+}
+
+/* span: step 1, one empty table for 4 MiB, or runs over tables. */
+uint32_t
+span_largest(Mmu *m)
+{
+	struct shape sh;
+	uint32_t v;
+
+	shapeof(m, 1, &sh);
+	/* 4 MiB from one empty table, when step 1 has no blank PDE */
+	v = sh.blankrun == 0 && sh.maxhole == WD2PG ? WD2PG : 0;
+	v = max2(max2(v, sh.big), spanmulti(m, sh.blankrun));
+	return largestof(max2(sh.small, min2(sh.maxhole, WD2PG - 1)), v);
+}
+
+/* span-fixed: step 1, or the longest run over consecutive tables. */
+uint32_t
+spanfixed_largest(Mmu *m)
+{
+	struct shape sh;
+	uint32_t v;
+
+	shapeof(m, 0, &sh);
+	/* the run over tables serves sizes step 1 cannot place */
+	v = sh.tablerun > sh.blankrun * WD2PG ? sh.tablerun : 0;
+	return largestof(max2(sh.small, min2(sh.tablerun, WD2PG - 1)),
+	    max2(v, sh.big));
+}
+
+/*
+ * The largest vmap that would succeed now under p, in pages: its own
+ * way of finding it, or else the search by dry runs.
+ */
+uint32_t
+largestvmap(Mmu *m, const Policy *p)
+{
+	return p->largest != NULL ? p->largest(m) : largestvmap_ref(m, p);
 }
 
 /*
@@ -367,7 +405,7 @@ mmustats(Mmu *m, Stats *s)
 			run = 0;
 			break;
 		default:
-			pg = ptfresh(m, pd[i]);
+			pg = ptfresh(&m->pt, pd[i]);
 			s->mapped += pg->nvalid;
 			s->free += WD2PG - pg->nvalid;
 			if (run + pg->head > s->largestrun)
@@ -380,47 +418,7 @@ mmustats(Mmu *m, Stats *s)
 		if (run > s->largestrun)
 			s->largestrun = run;
 	}
-	s->ptinuse = m->ptinuse;
-	s->ptleaked = m->ptleaked;
+	s->ptinuse = m->pt.inuse;
+	s->ptleaked = m->pt.leaked;
 	s->frag = s->free ? 1.0 - (double)s->largestrun / s->free : 0.0;
-}
-
-/* Count the vmap's stale tables (no valid PTE) and free pages. */
-void
-recount(const Mmu *m, int *stale, uint32_t *free)
-{
-	const uint32_t *pd;
-	uint32_t pde;
-	int i, np, nv;
-
-	pd = &m->pdb[PDX(m->vmap)];
-	np = vpdbsize(m);
-	*stale = 0;
-	*free = 0;
-	for (i = 0; i < np; i++) {
-		pde = pd[i];
-		if (!(pde & PTEVALID))
-			*free += WD2PG;
-		else if (!(pde & PTESIZE)) {
-			nv = m->pool[ptindex(pde)].nvalid;
-			*free += WD2PG - nv;
-			*stale += nv == 0;
-		}
-	}
-}
-
-/*
- * The two measures kept after every event, cheaply: the stale tables
- * and the free pages.  The fast paths keep them as they write; after
- * the kernel-shaped code they are counted again.
- */
-void
-leancount(Mmu *m, int *stale, uint32_t *free)
-{
-	if (!m->counted) {
-		recount(m, &m->nstale, &m->nfree);
-		m->counted = 1;
-	}
-	*stale = m->nstale;
-	*free = m->nfree;
 }

@@ -37,8 +37,7 @@ checkpoint(struct timeline *tl)
 			return 0;
 	}
 	c = &tl->cp[tl->ncp];
-	if (mmucopy(&c->m, &tl->full.m) < 0)
-		return -1;
+	mmucopy(&c->m, &tl->full.m);
 	c->pos = tl->full.pos;
 	c->panicked = tl->full.panicked;
 	tl->ncp++;
@@ -102,9 +101,7 @@ timeline_end(struct timeline *tl)
 	tl->cur.histstale = NULL;
 	tl->cur.histfree = NULL;
 	memset(&tl->cur.m, 0, sizeof tl->cur.m);
-	tl->cur.m.pool = NULL;
-	if (mmucopy(&tl->cur.m, &tl->cp[0].m) < 0)
-		return -1;
+	mmucopy(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
 	return 0;
@@ -147,8 +144,7 @@ timeline_seek(struct timeline *tl, size_t n)
 	/* Forward from here when the cursor is already between c and n. */
 	if (!(tl->cur.pos >= c->pos && tl->cur.pos <= n)) {
 		mmufree(&tl->cur.m);
-		if (mmucopy(&tl->cur.m, &c->m) < 0)
-			return -1;
+		mmucopy(&tl->cur.m, &c->m);
 		tl->cur.pos = c->pos;
 		tl->cur.panicked = c->panicked;
 	}

@@ -482,7 +482,7 @@ getexpect(struct loader *L, struct event *e)
 	if (L->ev.type == YAML_SCALAR_EVENT) {
 		if (parseexpect(L, "expect", &x) < 0)
 			return -1;
-		for (i = 0; i < NPOLICY; i++)
+		for (i = 0; i < MAXPOLICY; i++)
 			e->expect[i] = x;
 		return 0;
 	}
@@ -715,7 +715,7 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 			return failat(L, start, "note needs text");
 		break;
 	}
-	for (i = 0; i < NPOLICY; i++) {
+	for (i = 0; i < MAXPOLICY; i++) {
 		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
 			return failat(L, &keymk[Kexpect],
 			    "expect: only a vmap returns an address");

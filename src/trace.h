@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define NPOLICY	4	/* entries of policies[] */
+#include "mmu.h"
 
 enum {
 	OPvmap,
@@ -57,7 +57,7 @@ struct event {
 	char		*text;		/* a note event's text */
 	char		*note;		/* a remark on the event */
 	double		 t;
-	struct expect	 expect[NPOLICY];
+	struct expect	 expect[MAXPOLICY];
 };
 
 struct machine {

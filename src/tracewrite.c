@@ -48,7 +48,7 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 
 	n = 0;
 	same = 1;
-	for (i = 0; i < NPOLICY; i++) {
+	for (i = 0; i < MAXPOLICY; i++) {
 		if (e->expect[i].kind != Xnone)
 			n++;
 		if (e->expect[i].kind != e->expect[0].kind ||
@@ -62,9 +62,9 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 		    &e->expect[0]));
 	if (emitstr(em, "expect") < 0 || emitmap(em, 1) < 0)
 		return -1;
-	for (i = 0; i < NPOLICY; i++)
+	for (i = 0; i < MAXPOLICY; i++)
 		if (e->expect[i].kind != Xnone &&
-		    emitkv(em, policies[i].name, trace_expectstr(buf, sizeof buf,
+		    emitkv(em, policyat(i)->name, trace_expectstr(buf, sizeof buf,
 		    &e->expect[i])) < 0)
 			return -1;
 	return emitend(em);

@@ -334,7 +334,7 @@ static void
 draw(struct ui *u)
 {
 	struct pane *p;
-	char why[320];
+	char why[320], msg[PANICLEN];
 	int needw, needh, maph, rows, mapw, y, j, pw, cpr, at;
 
 	erase();
@@ -394,7 +394,8 @@ draw(struct ui *u)
 		attron(ui_attr(u, Cpanic));
 		mvprintw(y++, 0, "%-*.*s", COLS, COLS, "");
 		mvprintw(y - 1, 0, "panic at event %d: %.*s", at + 1, COLS - 24,
-		    p->tl.full.r[at].panic);
+		    replay_panicmsg(msg, sizeof msg, &p->tl.full,
+		    &p->tl.full.r[at]));
 		attroff(ui_attr(u, Cpanic));
 		mvprintw(y++, 0, "%.*s", COLS, why);
 	}
@@ -516,7 +517,7 @@ key(struct ui *u, int ch)
 			k = policyindex(policyfind("plan9")) == u->pane[0].pidx ?
 			    policyindex(policyfind("span")) :
 			    policyindex(policyfind("plan9"));
-			openpane(u, 1, &policies[k]);
+			openpane(u, 1, policyat(k));
 			u->npane = 2;
 		} else {
 			timeline_free(&u->pane[1].tl);
@@ -533,10 +534,10 @@ key(struct ui *u, int ch)
 			u->focus = !u->focus;
 		break;
 	case 'p':
-		k = (u->pane[u->focus].pidx + 1) % npolicies;
+		k = (u->pane[u->focus].pidx + 1) % npolicy();
 		if (u->npane == 2 && k == u->pane[!u->focus].pidx)
-			k = (k + 1) % npolicies;
-		openpane(u, u->focus, &policies[k]);
+			k = (k + 1) % npolicy();
+		openpane(u, u->focus, policyat(k));
 		divergence(u);
 		seek(u, u->pos);
 		break;

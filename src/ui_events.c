@@ -51,7 +51,7 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 {
 	const struct event *e;
 	const struct result *r;
-	char line[512], b[24], sz[24], pa[16];
+	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
 	size_t first, i;
 	int j, row, n, attr;
 
@@ -61,8 +61,8 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		    "seq", "op", "id", "pa", "size", "result");
 	else
 		snprintf(line, sizeof line, "%5s  %-6s  %-12s  %-6s  %-11s  %s",
-		    "seq", "op", "id", "size", policies[u->pane[0].pidx].name,
-		    policies[u->pane[1].pidx].name);
+		    "seq", "op", "id", "size", policyat(u->pane[0].pidx)->name,
+		    policyat(u->pane[1].pidx)->name);
 	mvprintw(y, x, "%-*.*s", w, w, line);
 	attroff(ui_attr(u, Cheader));
 	h--;
@@ -118,7 +118,8 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		r = &u->pane[u->focus].tl.full.r[i];
 		if (r->panic != NULL)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    "%s ", r->panic);
+			    "%s ", replay_panicmsg(msg, sizeof msg,
+			    &u->pane[u->focus].tl.full, r));
 		if (e->text != NULL)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
 			    "%s ", e->text);
@@ -191,20 +192,20 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	} while (0)
 	LINE("blank %d  big %d  table %d  stale %d", s.pde[Pblank],
 	    s.pde[Pbig], s.pde[Ptable], s.pde[Pstale]);
-	LINE("largest vmap (%s) %s  frag %.1f%%", policies[p->pidx].name,
+	LINE("largest vmap (%s) %s  frag %.1f%%", policyat(p->pidx)->name,
 	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
 	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none", 100 * s.frag);
 	LINE("pages %u mapped, %u free, run %s", s.mapped, s.free,
 	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
-	for (i = 0; i < npolicies; i += 2) {
+	for (i = 0; i < npolicy(); i += 2) {
 		char c1[40], c2[40], b2[24];
 
-		snprintf(c1, sizeof c1, "%s %s", policies[i].name,
+		snprintf(c1, sizeof c1, "%s %s", policyat(i)->name,
 		    s.largest[i] ? fmtbytes(b, sizeof b,
 		    (uint64_t)s.largest[i] * BY2PG) : "none");
-		snprintf(c2, sizeof c2, "%s %s", policies[i + 1].name,
+		snprintf(c2, sizeof c2, "%s %s", policyat(i + 1)->name,
 		    s.largest[i + 1] ? fmtbytes(b2, sizeof b2,
 		    (uint64_t)s.largest[i + 1] * BY2PG) : "none");
 		LINE(" %-16s %s", c1, c2);
@@ -212,7 +213,7 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	top = (uint32_t)np * WD2PG;
 	if (top > MAXVMAPPAGES)
 		top = MAXVMAPPAGES;
-	LINE("largest vmap (%s) over time:", policies[p->pidx].name);
+	LINE("largest vmap (%s) over time:", policyat(p->pidx)->name);
 	if (row < h) {
 		move(y + row, x);
 		clrtoeol();
@@ -240,10 +241,10 @@ ui_status_draw(struct ui *u)
 
 	m = &u->pane[0].tl.cur.m;
 	if (u->npane == 1)
-		snprintf(pol, sizeof pol, "%s", policies[u->pane[0].pidx].name);
+		snprintf(pol, sizeof pol, "%s", policyat(u->pane[0].pidx)->name);
 	else
-		snprintf(pol, sizeof pol, "%s | %s", policies[u->pane[0].pidx].name,
-		    policies[u->pane[1].pidx].name);
+		snprintf(pol, sizeof pol, "%s | %s", policyat(u->pane[0].pidx)->name,
+		    policyat(u->pane[1].pidx)->name);
 	snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event %zu/%zu | "
 	    "%s %d/s | ? help  q quit%s%s", trace_name(u->t), pol,
 	    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos, u->t->nev,
@@ -302,17 +303,18 @@ ui_help_draw(struct ui *u)
 
 /*
  * When pane p's kernel has panicked by the current event, why: from the
- * state just before the panic.  Writes a sentence to buf (nothing if
- * there is no panic) and returns the panic's event index, or -1.
+ * panic the model recorded, and the mappings live just before it.
+ * Writes a sentence to buf (nothing if there is no panic) and returns
+ * the panic's event index, or -1.
  */
 int
 ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
 {
-	const struct result *r;
-	Mmu *m;
-	uint32_t va, size, off, pde, o;
+	const Panic *pn;
+	const Policy *pol;
+	const char *id;
 	size_t at;
-	int k;
+	long k;
 
 	buf[0] = '\0';
 	if (u->pos == 0 || !p->tl.cur.panicked)
@@ -321,62 +323,43 @@ ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
 		;
 	if (at == 0)
 		return -1;
-	r = &p->tl.full.r[at - 1];
-	if (timeline_seek(&p->tl, at - 1) < 0)
-		fatal("out of memory");
-	m = &p->tl.cur.m;
-	if (strncmp(r->panic, "xspanalloc", 10) == 0)
+	pn = p->tl.full.r[at - 1].panic;
+	pol = policyat(p->pidx);
+	switch (pn->kind) {
+	case PNxspan:
 		snprintf(buf, len, "no page-table page left: %u of the %u "
-		    "ptpages are in use", m->ptinuse, m->ptpages);
-	else if (strncmp(r->panic, "vmap: va=", 9) == 0) {
-		va = (uint32_t)strtoul(r->panic + 9, NULL, 16);
-		k = -1;
-		free(p->live);
-		p->nlive = replay_live(&p->tl.full, at - 1, &p->live);
-		k = ui_pd_mapping(p, va);
-		snprintf(buf, len, "%s at 0x%.8x is in use by %s (event %d), "
-		    "yet vmapalloc placed this mapping over it%s", strstr(r->panic,
-		    "pde=") ? "the 4M page" : "the page", va, k >= 0 &&
-		    u->t->ev[p->live[k]].id ? u->t->ev[p->live[k]].id : "a mapping",
-		    k >= 0 ? p->live[k] + 1 : 0,
-		    policies[p->pidx].vmapalloc == span_vmapalloc ? ": the span "
-		    "patch's address is off by where the hole in the last table "
-		    "of its run starts" : "");
-	} else if (strncmp(r->panic, "vunmap va=", 10) == 0)
+		    "ptpages are in use", p->tl.full.m.pt.budget,
+		    p->tl.full.m.pt.budget);
+		break;
+	case PNvmappde:
+	case PNvmappte:
+		k = replay_owner(&p->tl.full, at - 1, pn->va);
+		id = k >= 0 ? u->t->ev[k].id : NULL;
+		snprintf(buf, len, "%s at 0x%.8x is in use by %s (event %ld), "
+		    "yet vmapalloc placed this mapping over it%s%s",
+		    pn->kind == PNvmappde ? "the 4M page" : "the page", pn->va,
+		    id ? id : "a mapping", k + 1, pol->mapbug ? ": " : "",
+		    pol->mapbug ? pol->mapbug : "");
+		break;
+	case PNrange:
 		snprintf(buf, len, "the range is not inside the vmap, or the "
 		    "size rounds past 2^31-1 and is negative as an int, or "
 		    "the vmap ends at 2^32, where VMAP+VMAPSIZE wraps to 0");
-	else if (strncmp(r->panic, "vunmap: misaligned", 18) == 0)
+		break;
+	case PNmisaligned:
 		snprintf(buf, len, "9front unmaps a 4M page only from its start");
-	else {
-		/* not mapped: find the first page of the range that is not */
-		o = r->va & (BY2PG - 1);
-		va = r->va - o;
-		size = (r->size + o + BY2PG - 1) & ~(BY2PG - 1);
-		for (off = 0; off < size; off += BY2PG) {
-			pde = m->pdb[PDX(va + off)];
-			if (!(pde & PTEVALID)) {
-				snprintf(buf, len, "the PDE for 0x%.8x is blank",
-				    va + off);
-				break;
-			}
-			if (pde & PTESIZE) {
-				snprintf(buf, len, "0x%.8x is a 4M page: Bell Labs' "
-				    "pdbunmap clears it, then rounds va up to a 4M "
-				    "boundary, which an aligned va already is, so "
-				    "the next turn finds the PDE blank", va + off);
-				break;
-			}
-			if (!(pdetable(m, pde)[PTX(va + off)] & PTEVALID)) {
-				snprintf(buf, len, "the PTE for 0x%.8x is not "
-				    "mapped", va + off);
-				break;
-			}
-		}
+		break;
+	case PNnotmapped:
+		if (pn->cause == PCcleared4m)
+			snprintf(buf, len, "0x%.8x is a 4M page: Bell Labs' "
+			    "pdbunmap clears it, then rounds va up to a 4M "
+			    "boundary, which an aligned va already is, so the "
+			    "next turn finds the PDE blank", pn->va);
+		else
+			snprintf(buf, len, "the %s for 0x%.8x %s", pn->cause ==
+			    PCblankpde ? "PDE" : "PTE", pn->va, pn->cause ==
+			    PCblankpde ? "is blank" : "is not mapped");
+		break;
 	}
-	if (timeline_seek(&p->tl, u->pos) < 0)
-		fatal("out of memory");
-	free(p->live);
-	p->nlive = replay_live(&p->tl.full, u->pos, &p->live);
 	return at - 1;
 }

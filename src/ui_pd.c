@@ -88,7 +88,7 @@ cellglyph(const struct ui *u, const Mmu *m, uint32_t pdx, int *pair,
 		return u->utf8 ? "\u2591\u2591\u2591" : "!!!";
 	}
 	*pair = Ctable;
-	n = m->pool[(PPN(m->pdb[pdx]) - PTPOOLBASE) / BY2PG].nvalid;
+	n = mmupage(m, m->pdb[pdx])->nvalid;
 	if (!u->utf8) {
 		snprintf(buf, len, "t%2d", n >= 1024 ? 99 : n * 100 / 1024 > 0 ?
 		    n * 100 / 1024 : 1);
@@ -184,7 +184,7 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	attron(attr);
 	mvprintw(y, x, "%-*.*s", w, w, "");
 	mvprintw(y, x, "%s%s  PDEs %u-%u", u->npane > 1 && p ==
-	    &u->pane[u->focus] ? "> " : "", policies[p->pidx].name, vbase,
+	    &u->pane[u->focus] ? "> " : "", policyat(p->pidx)->name, vbase,
 	    vbase + np - 1);
 	attroff(attr);
 	used = 1;
@@ -251,7 +251,7 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 	case Ptable:
 		n += snprintf(line + n, sizeof line - n, "table at pa 0x%.8x, "
 		    "%d/1024 PTEs", PPN(pde),
-		    m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid);
+		    mmupage(m, pde)->nvalid);
 		break;
 	case Pstale:
 		n += snprintf(line + n, sizeof line - n, "STALE table at pa "
@@ -309,7 +309,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	cols = w >= 66 ? 64 : 32;
 	rows = WD2PG / cols;
 	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free",
-	    PPN(pde), m->pool[(PPN(pde) - PTPOOLBASE) / BY2PG].nvalid);
+	    PPN(pde), mmupage(m, pde)->nvalid);
 	for (r = 0; r < rows && 2 + r < h; r++) {
 		mvprintw(y + 2 + r, x, "%.8x ", va + r * cols * BY2PG);
 		for (c = 0; c < cols; c++) {

@@ -1,6 +1,6 @@
 /*
- * Helpers for every command: the impossible-state exit and the human
- * form of sizes.
+ * Helpers for every command: the human form of sizes and the bundled
+ * traces by name.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,27 +11,6 @@
 #include <unistd.h>
 
 #include "util.h"
-
-const char *progname = "vmapview";
-
-/* Run before fatal prints: the view restores the terminal here. */
-void (*fatalhook)(void);
-
-/* An impossible state or out of memory: say so and exit 2. */
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fatalhook != NULL)
-		fatalhook();
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
 
 /*
  * Write v as the trace format would: with a G, M or K suffix when it is

@@ -1,6 +1,6 @@
 /*
- * Small helpers shared by the commands: fatal errors and the way sizes
- * and addresses are written for people.
+ * Small helpers shared by the commands: the way sizes are written for
+ * people, and the bundled traces by name.
  */
 #ifndef VMAPVIEW_UTIL_H
 #define VMAPVIEW_UTIL_H
@@ -9,11 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-extern const char *progname;
-extern void (*fatalhook)(void);
+#include "xmalloc.h"
 
-void	 fatal(const char *, ...)
-	     __attribute__((format(printf, 1, 2), noreturn));
 char	*fmtbytes(char *, size_t, uint64_t);
 const char *findtrace(const char *, char *, size_t);
 

@@ -7,59 +7,10 @@
  *
  * Each returns a virtual address or 0 for failure, as the kernel does,
  * so an allocation at address 0 (a vmap starting at 0) is a failure too.
+ * Their fast forms are in fast.c; the registry that names them, in
+ * policy.c.
  */
-#include <string.h>
-
 #include "mmu.h"
-
-static int	ispt(uint32_t);
-
-const Policy policies[] = {
-	{ "plan9", plan9_vmapalloc, 0,
-	  "pc/mmu.c: large requests take blank PDEs, small ones one table",
-	  plan9_vmapalloc_fast, NULL },
-	{ "span", span_vmapalloc, 0,
-	  "the mmu.c-span-pdes patch as submitted, latent bug included",
-	  span_vmapalloc_fast, NULL },
-	{ "span-fixed", spanfixed_vmapalloc, 0,
-	  "the patch's intent: first fit across consecutive page tables",
-	  spanfixed_vmapalloc_fast, NULL },
-	{ "reclaim", plan9_vmapalloc, 1,
-	  "plan9, but pdbunmap frees a page table once it is empty",
-	  plan9_vmapalloc_fast,
-	  "a hypothetical: it frees the table in Mach 0's page directory\n"
-	  "only, but vmapsync has copied the PDE into other page directories\n"
-	  "and counts on it never going away; a real kernel would need more" },
-};
-const int npolicies = sizeof policies / sizeof policies[0];
-_Static_assert(sizeof policies / sizeof policies[0] == MAXPOLICY,
-    "MAXPOLICY must count policies[]");
-
-/* The policy named s, or nil. */
-const Policy *
-policyfind(const char *s)
-{
-	int i;
-
-	for (i = 0; i < npolicies; i++)
-		if (strcmp(s, policies[i].name) == 0)
-			return &policies[i];
-	return NULL;
-}
-
-/* The index of p in policies[]. */
-int
-policyindex(const Policy *p)
-{
-	return p - policies;
-}
-
-/* A PDE that points at a page table (valid, not a 4 MiB page). */
-static int
-ispt(uint32_t pde)
-{
-	return (pde & PTEVALID) && !(pde & PTESIZE);
-}
 
 /* The start of the first run of n blank PDEs, or 0. */
 uint32_t
@@ -85,10 +36,10 @@ plan9_vmapalloc(Mmu *m, uint32_t size)
 
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE) {
-		n = (size + PGDIRSIZE - 1) / PGDIRSIZE;
+		n = HOWMANY(size, PGDIRSIZE);
 		return vmapblank(m, n);
 	}
-	n = (size + BY2PG - 1) / BY2PG;
+	n = HOWMANY(size, BY2PG);
 	for (i = 0; i < vpdbsize(m); i++)
 		if (ispt(pd[i]))
 			if ((o = findhole(pdetable(m, pd[i]), WD2PG, n)) != -1)
@@ -111,9 +62,9 @@ span_vmapalloc(Mmu *m, uint32_t size)
 
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE)
-		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+		if ((va = vmapblank(m, HOWMANY(size, PGDIRSIZE))) != 0)
 			return va;
-	n = (size + BY2PG - 1) / BY2PG;
+	n = HOWMANY(size, BY2PG);
 	have = 0;
 	want = n;
 	for (i = 0; i < vpdbsize(m); i++) {
@@ -154,9 +105,9 @@ spanfixed_vmapalloc(Mmu *m, uint32_t size)
 
 	pd = vpdb(m);
 	if (size >= PGDIRSIZE)
-		if ((va = vmapblank(m, (size + PGDIRSIZE - 1) / PGDIRSIZE)) != 0)
+		if ((va = vmapblank(m, HOWMANY(size, PGDIRSIZE))) != 0)
 			return va;
-	n = (size + BY2PG - 1) / BY2PG;
+	n = HOWMANY(size, BY2PG);
 	run = start = 0;
 	for (i = 0; i < vpdbsize(m); i++) {
 		if (!ispt(pd[i])) {

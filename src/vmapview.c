@@ -256,7 +256,7 @@ parseopts(int argc, char **argv, const char *allowed, struct opts *o)
 	int ch, idx;
 
 	memset(o, 0, sizeof *o);
-	o->policy = &policies[0];
+	o->policy = policyat(0);
 	o->ro.kernel = -1;
 	o->ro.pse = -1;
 	o->at = -1;
@@ -530,7 +530,7 @@ recordexpect(const char *path, struct trace *t, const struct replay *rp)
 		t->machine.kernel = rp->m.kernel;
 		t->machine.pse = rp->m.pse;
 		for (i = 0; i < t->nev; i++)
-			for (j = 0; j < NPOLICY; j++)
+			for (j = 0; j < MAXPOLICY; j++)
 				if (j != rp->pidx)
 					t->ev[i].expect[j].kind = Xnone;
 		fprintf(stderr, "%s: %s: recorded for the machine replayed "
@@ -840,8 +840,8 @@ cmd_compare(int argc, char **argv)
 	if (first != argc - 1)
 		return usageerr("%s: one TRACE, please", argv[0]);
 	if (o.nplist == 0)
-		for (i = 0; i < npolicies; i++)
-			o.plist[o.nplist++] = &policies[i];
+		for (i = 0; i < npolicy(); i++)
+			o.plist[o.nplist++] = policyat(i);
 	if (o.nplist < 2)
 		return usageerr("%s: -p names two policies or more", argv[0]);
 	if (compare_stream(&c, &t, argv[first], &o) < 0)
@@ -937,11 +937,11 @@ cmd_export(int argc, char **argv)
 		replay_free(&rps[0]);
 		o.ro.measure = 1;
 		o.ro.history = 1;
-		for (i = -1; i < npolicies; i++) {
-			if (i >= 0 && &policies[i] == o.policy)
+		for (i = -1; i < npolicy(); i++) {
+			if (i >= 0 && policyat(i) == o.policy)
 				continue;
 			if (replay_init(&rps[n - (i < 0)], &t, i < 0 ? o.policy :
-			    &policies[i], &o.ro) < 0 ||
+			    policyat(i), &o.ro) < 0 ||
 			    replay_run(&rps[n - (i < 0)], t.nev) < 0)
 				fatal("out of memory");
 			if (i >= 0)
@@ -1091,14 +1091,14 @@ cmd_policies(int argc, char **argv)
 		return EXITUSAGE;
 	if (optind != argc)
 		return usageerr("%s takes no operands", argv[0]);
-	for (i = 0; i < npolicies; i++) {
-		printf("%-11s %s\n", policies[i].name, policies[i].summary);
-		for (p = policies[i].caveat; p != NULL && *p != '\0'; p = q) {
+	for (i = 0; i < npolicy(); i++) {
+		printf("%-11s %s\n", policyat(i)->name, policyat(i)->summary);
+		for (p = policyat(i)->caveat; p != NULL && *p != '\0'; p = q) {
 			q = strchr(p, '\n');
 			q = q ? q + 1 : p + strlen(p);
 			printf("%-11s %.*s", "", (int)(q - p), p);
 		}
-		if (policies[i].caveat != NULL)
+		if (policyat(i)->caveat != NULL)
 			putchar('\n');
 	}
 	return finish(0);

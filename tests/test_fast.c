@@ -90,20 +90,33 @@ randomtrace(struct trace *t, int nev)
 	}
 }
 
+/* Whether two results' panics (or none) are the same, field by field. */
+static int
+panicsame(const Panic *a, const Panic *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->kind == b->kind && a->cause == b->cause && a->va == b->va &&
+	    a->pa == b->pa && a->word == b->word && a->allocva == b->allocva &&
+	    a->size == b->size;
+}
+
 /* Replay t slow and fast in step; returns the events that differed. */
 static int
 differential(const struct trace *t, const Policy *p, int kernel, int pse,
     int *events)
 {
-	struct replayopts o = { kernel, pse, 1, 0, 0, 0 };
+	struct replayopts o = { .kernel = kernel, .pse = pse, .keepgoing = 1 };
+	struct replayopts so = { .kernel = kernel, .pse = pse, .keepgoing = 1,
+	    .slow = 1 };
 	struct replay slow, fast;
 	const struct result *a, *b;
+	char am[PANICLEN], bm[PANICLEN];
 	uint32_t sfree, ffree;
 	int bad, sstale, fstale;
 
-	replay_init(&slow, t, p, &o);
+	replay_init(&slow, t, p, &so);
 	replay_init(&fast, t, p, &o);
-	slow.m.slow = 1;
 	bad = 0;
 	while (replay_step(&slow) > 0 && replay_step(&fast) > 0) {
 		(*events)++;
@@ -114,17 +127,16 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 		leancount(&fast.m, &fstale, &ffree);
 		if (sstale != fstale || sfree != ffree ||
 		    a->kind != b->kind || a->va != b->va ||
-		    (a->panic == NULL) != (b->panic == NULL) ||
-		    (a->panic && strcmp(a->panic, b->panic) != 0) ||
+		    !panicsame(a->panic, b->panic) ||
 		    !mmusame(&slow.m, &fast.m)) {
 			if (bad++ == 0)
 				printf("# %s %s pse %d: event %zu differs: "
 				    "%s 0x%x %s / %s 0x%x %s\n", p->name,
 				    kernelnames[kernel], pse, slow.pos,
 				    resultnames[a->kind], a->va,
-				    a->panic ? a->panic : "",
+				    replay_panicmsg(am, sizeof am, &slow, a),
 				    resultnames[b->kind], b->va,
-				    b->panic ? b->panic : "");
+				    replay_panicmsg(bm, sizeof bm, &fast, b));
 		}
 	}
 	replay_free(&slow);
@@ -139,8 +151,10 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 static int
 extremes(const struct trace *t, const Policy *p, int kernel, int pse)
 {
-	struct replayopts lean = { kernel, pse, 1, 1, 0, 0 };
-	struct replayopts plain = { kernel, pse, 1, 0, 0, 0 };
+	struct replayopts lean = { .kernel = kernel, .pse = pse,
+	    .keepgoing = 1, .measure = 1 };
+	struct replayopts plain = { .kernel = kernel, .pse = pse,
+	    .keepgoing = 1 };
 	struct replay a, b;
 	size_t minat, maxat;
 	uint32_t min, v, free;
@@ -187,10 +201,8 @@ static void
 summaries(void)
 {
 	Ptpage pg;
-	Mmu m;
 	int k, j, len, bad, best, run, head, tail, used;
 
-	memset(&m, 0, sizeof m);
 	bad = 0;
 	for (k = 0; k < 20000; k++) {
 		memset(&pg, 0, sizeof pg);
@@ -214,7 +226,7 @@ summaries(void)
 		}
 		tail = run;
 		pg.dirty = 1;
-		ptsummary(&m, &pg);
+		ptsummary(&pg);
 		if (pg.maxhole != best || pg.head != head || pg.tail != tail) {
 			if (bad++ == 0)
 				printf("# bitmap %d: hole %d head %d tail %d, "
@@ -243,7 +255,7 @@ budgetdrop(void)
 		{ OPvunmap, 1, 0, 0 },			/* T empty */
 		{ OPvunmap, 0, 0, 0 },			/* PDE 0-1 blank */
 	};
-	struct replayopts o = { K9front, 1, 0, 1, 0, 0 };
+	struct replayopts o = { .kernel = K9front, .pse = 1, .measure = 1 };
 	struct replay rp;
 	struct trace t;
 	struct event e;
@@ -284,42 +296,42 @@ main(void)
 	char what[128];
 	int s, p, k, pse, bad, events;
 
-	for (p = 0; p < npolicies; p++) {
+	for (p = 0; p < npolicy(); p++) {
 		bad = events = 0;
 		for (s = 0; s < 12; s++) {
 			rng = 1000 + s;
 			randomtrace(&t, 400);
 			for (k = 0; k < Nkernel; k++)
 				for (pse = 0; pse < 2; pse++)
-					bad += differential(&t, &policies[p], k,
+					bad += differential(&t, policyat(p), k,
 					    pse, &events);
 			trace_free(&t);
 		}
 		gen_run(&generators[2], &go, &t);
 		for (k = 0; k < Nkernel; k++)
-			bad += differential(&t, &policies[p], k, 1, &events);
+			bad += differential(&t, policyat(p), k, 1, &events);
 		trace_free(&t);
 		snprintf(what, sizeof what, "%s: fast and kernel-shaped agree "
-		    "on %d events, words and all", policies[p].name, events);
+		    "on %d events, words and all", policyat(p)->name, events);
 		tap_equ(bad, 0, what);
 	}
 	summaries();
 	budgetdrop();
-	for (p = 0; p < npolicies; p++) {
+	for (p = 0; p < npolicy(); p++) {
 		bad = events = 0;
 		for (s = 0; s < 40; s++) {
 			rng = 5000 + s;
 			randomtrace(&t, 300);
 			for (k = 0; k < Nkernel; k++)
 				for (pse = 0; pse < 2; pse++) {
-					bad += extremes(&t, &policies[p], k,
+					bad += extremes(&t, policyat(p), k,
 					    pse);
 					events++;
 				}
 			trace_free(&t);
 		}
 		snprintf(what, sizeof what, "%s: a summary's extremes, measured "
-		    "after every event, %d replays", policies[p].name, events);
+		    "after every event, %d replays", policyat(p)->name, events);
 		tap_equ(bad, 0, what);
 	}
 	return tap_done();

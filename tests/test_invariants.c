@@ -22,7 +22,7 @@ checkall(const struct trace *t, const char *name)
 	int p, k, pse, kg, bad, events;
 
 	bad = events = 0;
-	for (p = 0; p < npolicies; p++)
+	for (p = 0; p < npolicy(); p++)
 		for (k = 0; k < Nkernel; k++)
 			for (pse = 0; pse < 2; pse++)
 				for (kg = 0; kg < 2; kg++) {
@@ -33,7 +33,7 @@ checkall(const struct trace *t, const char *name)
 					/* measured: mmucheck then checks the
 					 * counts the fast paths keep */
 					o.measure = 1;
-					replay_init(&rp, t, &policies[p], &o);
+					replay_init(&rp, t, policyat(p), &o);
 					while (replay_step(&rp) > 0) {
 						events++;
 						if ((why = mmucheck(&rp.m)) == NULL)
@@ -41,7 +41,7 @@ checkall(const struct trace *t, const char *name)
 						if (bad++ < 3)
 							printf("# %s %s %s pse %d "
 							    "event %zu: %s\n", name,
-							    policies[p].name,
+							    policyat(p)->name,
 							    kernelnames[k], pse,
 							    rp.pos, why);
 					}

@@ -8,32 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mmu.h"
+#include "model.h"
 #include "tap.h"
 
-#define VMAP	0xE0000000u
 #define PT(k)	(PTPOOLBASE + (k) * BY2PG)	/* k-th page-table page */
 
-static Mmu m;
-
-static void
-setup(const char *policy, int kernel, int pse, uint32_t ptpages)
+/* The message of the last panic, as m's kernel prints it. */
+static const char *
+msg(void)
 {
-	mmufree(&m);
-	mmuinit(&m, policyfind(policy), kernel, pse, DEFVMAP, DEFVMAPSIZE,
-	    ptpages);
-}
+	static char buf[PANICLEN];
 
-/* vmap that must succeed; returns the address, or 0 after a failure. */
-static uint32_t
-mapok(uint32_t pa, int32_t size)
-{
-	uint32_t va;
-
-	va = 0;
-	if (vmap(&m, pa, size, &va) != Vok)
-		return 0;
-	return va;
+	return panicfmt(buf, sizeof buf, &m.panic, m.kernel);
 }
 
 /* The PTE word at va, or ~0 when no page table covers va. */
@@ -90,7 +76,7 @@ test_vmap_small(void)
 	    "vmap: ... take two pages");
 	tap_equ(vmap(&m, 0x00000800, 4096, &va), Vrefused,
 	    "vmap: pa in page 0 is refused under labs");
-	tap_equ(m.ptinuse, 1, "vmap: one page table in use");
+	tap_equ(m.pt.inuse, 1, "vmap: one page table in use");
 }
 
 static void
@@ -104,14 +90,14 @@ test_vmap_pse(void)
 	    "pse: PDE 1 is pa|PTEUNCACHED|PTEWRITE|PTESIZE|PTEVALID");
 	tap_equ(m.pdb[PDX(VMAP) + 2], 0xD0400000 | 0x93,
 	    "pse: PDE 2 maps the next 4M");
-	tap_equ(m.ptinuse, 1, "pse: no page table for 4M pages");
+	tap_equ(m.pt.inuse, 1, "pse: no page table for 4M pages");
 
 	setup("plan9", Klabs, 0, 0);
 	tap_equ(mapok(0xD0000000, 8 * MB), VMAP, "nopse: 8M at PDE 0");
 	tap_equ(m.pdb[PDX(VMAP)], PT(0) | 3, "nopse: PDE 0 is a table");
 	tap_equ(pteword(VMAP + 4 * MB + 1023 * BY2PG), 0xD07FF013,
 	    "nopse: last PTE of PDE 1");
-	tap_equ(m.ptinuse, 2, "nopse: two tables");
+	tap_equ(m.pt.inuse, 2, "nopse: two tables");
 
 	/* 4M-aligned va and pa but 4M+4K: one big page then a PTE. */
 	setup("plan9", Klabs, 1, 0);
@@ -200,7 +186,7 @@ test_policies(void)
 	test_devtest("reclaim", same);
 	pdecount(&m, n);
 	tap_equ(n[Pstale], 0, "devtest reclaim: no stale table");
-	tap_equ(m.ptinuse, 1, "devtest reclaim: only the APICs' table");
+	tap_equ(m.pt.inuse, 1, "devtest reclaim: only the APICs' table");
 }
 
 /*
@@ -210,8 +196,7 @@ test_policies(void)
 static void
 bugsetup(const char *policy)
 {
-	mmufree(&m);
-	mmuinit(&m, policyfind(policy), Klabs, 1, VMAP, 12 * MB, 0);
+	machine(policy, Klabs, 1, VMAP, 12 * MB, 0);
 	mapok(0xFEE00000, 4096);			/* PT0[0] */
 	mapok(0x10001000, 8 * MB);			/* PT1, PT2 full */
 	vunmap(&m, VMAP + 4 * MB, 4 * MB);		/* PT1 empty */
@@ -229,10 +214,10 @@ test_spanbug(void)
 	    "span bug: address is o pages into the first table");
 	tap_equ(vmap(&m, 0x30000000, 4 * MB + 2 * BY2PG, &va), Vpanic,
 	    "span bug: vmap panics");
-	tap_eqs(m.panicmsg,
+	tap_eqs(msg(),
 	    "vmap: va=0xe0800000 pa=0x303ff000 pte=0x10401013",
 	    "span bug: the pte panic's message");
-	tap_equ(m.pool[1].nvalid, 1023,
+	tap_equ(m.pt.pg[1].nvalid, 1023,
 	    "span bug: PTEs written before the panic stay");
 
 	bugsetup("span-fixed");
@@ -278,7 +263,7 @@ test_panics(void)
 	mapok(0xD0000000, 4 * MB);
 	tap_equ((uint32_t)pdbmap(&m, 0x5000 | 0x12, VMAP + 0x3000, BY2PG),
 	    (uint32_t)-1, "pdbmap onto a 4M page panics");
-	tap_eqs(m.panicmsg, "vmap: va=0xe0003000 pa=0x00005000 pde=0xd0000093",
+	tap_eqs(msg(), "vmap: va=0xe0003000 pa=0x00005000 pde=0xd0000093",
 	    "pde panic message");
 
 	/* pte panic: pdbmap onto a used PTE. */
@@ -286,7 +271,7 @@ test_panics(void)
 	mapok(0xFEE00000, 4096);
 	tap_equ((uint32_t)pdbmap(&m, 0x5000 | 0x12, VMAP, BY2PG),
 	    (uint32_t)-1, "pdbmap onto a used PTE panics");
-	tap_eqs(m.panicmsg, "vmap: va=0xe0000000 pa=0x00005000 pte=0xfee00013",
+	tap_eqs(msg(), "vmap: va=0xe0000000 pa=0x00005000 pte=0xfee00013",
 	    "pte panic message");
 
 	/* the budget of page-table pages */
@@ -294,38 +279,38 @@ test_panics(void)
 	tap_equ(vmap(&m, 0x1000000, 8 * MB, &va), Vok, "ptpages 2: 8M fits");
 	tap_equ(vmap(&m, 0x2000000, 4096, &va), Vpanic,
 	    "ptpages 2: a third table panics");
-	tap_eqs(m.panicmsg, "xspanalloc: 4096 4096 0",
+	tap_eqs(msg(), "xspanalloc: 4096 4096 0",
 	    "labs: xspanalloc panics before mmuwalk's nil check");
 	setup("plan9", K9front, 0, 1);
 	tap_equ(vmap(&m, 0x1000000, 4096, &va), Vok, "ptpages 1: 4K fits");
 	tap_equ(vmap(&m, 0x2000000, 4 * MB, &va), Vpanic,
 	    "ptpages 1: 4M more wants a second table");
-	tap_eqs(m.panicmsg, "xspanalloc: 4096 4096 0",
+	tap_eqs(msg(), "xspanalloc: 4096 4096 0",
 	    "9front: rampage takes xspanalloc's page, and it panics");
 
 	/* vunmap's range check */
 	setup("plan9", Klabs, 1, 0);
 	tap_equ((uint32_t)vunmap(&m, VMAP - BY2PG, BY2PG), (uint32_t)-1,
 	    "vunmap below VMAP panics");
-	tap_eqs(m.panicmsg, "vunmap va=0xdffff000 size=0x1000",
+	tap_eqs(msg(), "vunmap va=0xdffff000 size=0x1000",
 	    "range panic message");
 	vunmap(&m, VMAP + 248 * MB - BY2PG, 2 * BY2PG);
-	tap_eqs(m.panicmsg, "vunmap va=0xef7ff000 size=0x2000",
+	tap_eqs(msg(), "vunmap va=0xef7ff000 size=0x2000",
 	    "vunmap past the top panics");
 	vunmap(&m, VMAP, 0x7FFFFFFF);
-	tap_eqs(m.panicmsg, "vunmap va=0xe0000000 size=-0x80000000",
+	tap_eqs(msg(), "vunmap va=0xe0000000 size=-0x80000000",
 	    "labs: a size that rounds past 2^31 is negative");
 
 	/* not mapped */
 	setup("plan9", Klabs, 1, 0);
 	vunmap(&m, VMAP, BY2PG);
-	tap_eqs(m.panicmsg, "vunmap: not mapped", "vunmap of a blank PDE");
+	tap_eqs(msg(), "vunmap: not mapped", "vunmap of a blank PDE");
 	setup("plan9", Klabs, 1, 0);
 	mapok(0xFEE00000, 4096);
 	m.panicked = 0;
 	tap_equ((uint32_t)vunmap(&m, VMAP + BY2PG, BY2PG), (uint32_t)-1,
 	    "vunmap of a free PTE panics");
-	tap_eqs(m.panicmsg, "vunmap: not mapped", "... not mapped");
+	tap_eqs(msg(), "vunmap: not mapped", "... not mapped");
 }
 
 static void
@@ -335,7 +320,7 @@ test_unmap_pse(void)
 	mapok(0xD0000000, 4 * MB);
 	tap_equ((uint32_t)vunmap(&m, VMAP, 4 * MB), (uint32_t)-1,
 	    "labs: unmapping a 4M page panics");
-	tap_eqs(m.panicmsg, "vunmap: not mapped",
+	tap_eqs(msg(), "vunmap: not mapped",
 	    "labs: aligned va does not move, next turn finds it blank");
 	tap_equ(m.pdb[PDX(VMAP)], 0, "labs: the PDE was cleared first");
 
@@ -349,7 +334,7 @@ test_unmap_pse(void)
 	mapok(0xD0000000, 4 * MB);
 	tap_equ((uint32_t)vunmap(&m, VMAP + BY2PG, BY2PG), (uint32_t)-1,
 	    "9front: unaligned va in a 4M page panics");
-	tap_eqs(m.panicmsg, "vunmap: misaligned: 0xe0001000",
+	tap_eqs(msg(), "vunmap: misaligned: 0xe0001000",
 	    "9front: misaligned message");
 
 	/* labs: unaligned va in a 4M page clears it and moves on. */
@@ -373,11 +358,11 @@ test_wrap(void)
 	mapok(0xFEE00000, 4096);
 	tap_equ((uint32_t)vunmap(&m, VMAP, 0x7FFFF000), (uint32_t)-1,
 	    "9front: the same size panics");
-	tap_eqs(m.panicmsg, "vunmap va=0xe0000000 size=2147479552",
+	tap_eqs(msg(), "vunmap va=0xe0000000 size=2147479552",
 	    "9front: range message, the size in decimal");
 	setup("plan9", K9front, 1, 0);
 	vunmap(&m, VMAP - BY2PG, 1);
-	tap_eqs(m.panicmsg, "vunmap va=0xdffff000 size=4096",
+	tap_eqs(msg(), "vunmap va=0xdffff000 size=4096",
 	    "9front: a byte rounds to 4096");
 }
 
@@ -389,13 +374,12 @@ test_top(void)
 	int k;
 
 	for (k = Klabs; k <= K9front; k++) {
-		mmufree(&m);
-		mmuinit(&m, policyfind("plan9"), k, 1, 0xFFC00000u, 4 * MB, 0);
+		machine("plan9", k, 1, 0xFFC00000u, 4 * MB, 0);
 		va = mapok(0xFEE00000, 4096);
 		tap_equ(va, 0xFFC00000u, "top of memory: vmap maps");
 		tap_equ((uint32_t)vunmap(&m, va, 4096), (uint32_t)-1,
 		    "top of memory: vunmap's range check fails");
-		tap_eqs(m.panicmsg, k == Klabs ?
+		tap_eqs(msg(), k == Klabs ?
 		    "vunmap va=0xffc00000 size=0x1000" :
 		    "vunmap va=0xffc00000 size=4096",
 		    k == Klabs ? "labs: the range panic" :
@@ -403,19 +387,17 @@ test_top(void)
 		tap_equ(pteword(va), 0xFEE00013, "... and the page stays mapped");
 	}
 	/* labs: a range that ends at 2^32 wraps to 0 too, and passes. */
-	mmufree(&m);
-	mmuinit(&m, policyfind("plan9"), Klabs, 1, 0xFFC00000u, 4 * MB, 0);
+	machine("plan9", Klabs, 1, 0xFFC00000u, 4 * MB, 0);
 	va = mapok(0xFEE00000, 4096);
 	tap_equ(vunmap(&m, va, 4 * MB), 0,
 	    "labs: va+size 0, not above 0: no panic");
 	tap_equ(pteword(va), 0xFEE00013, "labs: ... and va < 0 is never true");
 	/* 9front: from inside a 4 MiB page, unpadded %#p */
-	mmufree(&m);
-	mmuinit(&m, policyfind("plan9"), K9front, 1, 0x00400000u, 8 * MB, 0);
+	machine("plan9", K9front, 1, 0x00400000u, 8 * MB, 0);
 	va = mapok(0x00800000, 4 * MB);
 	tap_equ(va, 0x00400000u, "a 4M page at 0x400000");
 	vunmap(&m, va + BY2PG, BY2PG);
-	tap_eqs(m.panicmsg, "vunmap: misaligned: 0x401000",
+	tap_eqs(msg(), "vunmap: misaligned: 0x401000",
 	    "9front: misaligned, %#p unpadded");
 }
 
@@ -430,12 +412,12 @@ test_leak(void)
 	va = mapok(0x2000, 244 * MB);		/* PDEs 1..61, tables */
 	tap_equ(va, VMAP + 4 * MB, "leak: 244M in tables");
 	vunmap(&m, va, 244 * MB);
-	tap_equ(m.ptinuse, 62, "leak: 62 tables");
+	tap_equ(m.pt.inuse, 62, "leak: 62 tables");
 	va = mapok(0x40000000, 8 * MB);
 	tap_equ(va, VMAP + 4 * MB, "leak: span reuses stale tables");
 	tap_equ(m.pdb[PDX(VMAP) + 1], 0x40000093, "leak: PSE PDE over a table");
-	tap_equ(m.ptleaked, 2, "leak: two tables orphaned");
-	tap_equ(m.ptinuse, 62, "leak: still counted in use");
+	tap_equ(m.pt.leaked, 2, "leak: two tables orphaned");
+	tap_equ(m.pt.inuse, 62, "leak: still counted in use");
 }
 
 static void
@@ -450,10 +432,10 @@ test_reclaim(void)
 	tap_equ(m.pdb[PDX(VMAP)], PT(0) | 3, "reclaim: table kept while used");
 	vunmap(&m, vb, 4096);
 	tap_equ(m.pdb[PDX(VMAP)], 0, "reclaim: empty table's PDE cleared");
-	tap_equ(m.ptinuse, 0, "reclaim: page back in the pool");
+	tap_equ(m.pt.inuse, 0, "reclaim: page back in the pool");
 	va = mapok(0xFEE00000, 4096);
 	tap_equ(m.pdb[PDX(VMAP)], PT(0) | 3, "reclaim: the page is reused");
-	tap_equ(m.npool, 1, "reclaim: no new page taken");
+	tap_equ(m.pt.n, 1, "reclaim: no new page taken");
 }
 
 static void
@@ -463,7 +445,7 @@ test_copy(void)
 
 	setup("plan9", Klabs, 0, 0);
 	mapok(0x1000000, 8 * MB);
-	tap_equ(mmucopy(&c, &m), 0, "mmucopy");
+	mmucopy(&c, &m);
 	vunmap(&m, VMAP, 8 * MB);
 	tap_equ(pdetable(&c, c.pdb[PDX(VMAP)])[0], 0x1000013,
 	    "mmucopy: the copy does not share tables");

@@ -9,23 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu.h"
+#include "model.h"
 #include "tap.h"
-
-#define VMAP	0xE0000000u
-
-static Mmu m;
-
-static uint32_t
-mapok(uint32_t pa, int32_t size)
-{
-	uint32_t va;
-
-	va = 0;
-	if (vmap(&m, pa, size, &va) != Vok)
-		return 0;
-	return va;
-}
 
 static uint32_t
 largest(const char *policy)
@@ -40,7 +25,7 @@ test_devtest(void)
 	Stats s;
 	int i;
 
-	mmuinit(&m, policyfind("plan9"), Klabs, 1, VMAP, 248 * MB, 0);
+	machine("plan9", Klabs, 1, VMAP, 248 * MB, 0);
 	mapok(0xFEE00000, 1024);
 	mapok(0xFEC00000, 1024);
 	mapok(0xD0000000, 8 * MB);
@@ -65,9 +50,9 @@ test_devtest(void)
 	    "devtest: span largest 224M over the stale tables");
 	tap_equ(largest("span-fixed"), 56 * 1024,
 	    "devtest: span-fixed largest 224M");
-	for (i = 0; i < MAXPOLICY; i++)
-		tap_equ(largestvmap_ref(&m, &policies[i]),
-		    largestvmap(&m, &policies[i]), "devtest: reference agrees");
+	for (i = 0; i < npolicy(); i++)
+		tap_equ(largestvmap_ref(&m, policyat(i)),
+		    largestvmap(&m, policyat(i)), "devtest: reference agrees");
 	mmufree(&m);
 }
 
@@ -82,7 +67,7 @@ static void
 nonmonotonic(void)
 {
 	mmufree(&m);
-	mmuinit(&m, policyfind("span"), Klabs, 0, VMAP, 20 * MB, 0);
+	machine("span", Klabs, 0, VMAP, 20 * MB, 0);
 	mapok(0xFEE00000, 4096);
 	mapok(0x10001000, 16 * MB);
 	vunmap(&m, VMAP + 4 * MB, 4 * MB);
@@ -119,7 +104,7 @@ test_nonmonotonic(void)
 static void
 test_budget(void)
 {
-	mmuinit(&m, policyfind("plan9"), Klabs, 0, VMAP, 16 * MB, 2);
+	machine("plan9", Klabs, 0, VMAP, 16 * MB, 2);
 	mapok(0xFEE00000, 4096);
 	tap_equ(largest("plan9"), 1024, "budget 2, one used: 4M");
 	tap_equ(largestvmap_ref(&m, policyfind("plan9")), 1024,
@@ -154,9 +139,9 @@ midcheck(void)
 	int i;
 
 	midchecks++;
-	for (i = 0; i < MAXPOLICY; i++)
-		if (largestvmap(&m, &policies[i]) !=
-		    largestvmap_ref(&m, &policies[i]))
+	for (i = 0; i < npolicy(); i++)
+		if (largestvmap(&m, policyat(i)) !=
+		    largestvmap_ref(&m, policyat(i)))
 			midbad++;
 }
 
@@ -167,8 +152,7 @@ randomstate(void)
 	uint32_t live[64], lsize[64], va, size, pa, off, len;
 	int nlive, i, ops, k;
 
-	mmufree(&m);
-	mmuinit(&m, &policies[rnd(MAXPOLICY)], rnd(2), rnd(2), VMAP,
+	machine(policyat(rnd(npolicy()))->name, rnd(2), rnd(2), VMAP,
 	    (2 + rnd(5)) * 4 * MB, rnd(3) == 0 ? 2 + rnd(4) : 0);
 	nlive = 0;
 	ops = 10 + rnd(40);
@@ -233,19 +217,19 @@ test_differential(void)
 		fast = largestvmap(&m, policyfind("span"));
 		if (fast < s.free && span_vmapalloc(&m, (fast + 1) * BY2PG))
 			offby++;
-		for (i = 0; i < MAXPOLICY; i++) {
-			fast = largestvmap(&m, &policies[i]);
-			ref = largestvmap_ref(&m, &policies[i]);
+		for (i = 0; i < npolicy(); i++) {
+			fast = largestvmap(&m, policyat(i));
+			ref = largestvmap_ref(&m, policyat(i));
 			if (fast != ref) {
 				if (bad++ < 5)
 					printf("# state %d, %s: fast %u, "
 					    "reference %u\n", n,
-					    policies[i].name, fast, ref);
+					    policyat(i)->name, fast, ref);
 			}
 		}
 	}
 	snprintf(what, sizeof what, "differential: largest vmap, 150 random "
-	    "states x %d policies", MAXPOLICY);
+	    "states x %d policies", npolicy());
 	tap_equ(bad, 0, what);
 	snprintf(what, sizeof what, "differential: and %d states on the way "
 	    "there, measured as they changed", midchecks);

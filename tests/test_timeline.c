@@ -98,7 +98,7 @@ static void
 growing(void)
 {
 	struct genopts go = { 9, 20000, 11, 4, 0.6 };
-	struct replayopts ro = { -1, -1, 1, 0, 0, 0 };
+	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
 	struct timeline open, grown, loaded;
 	struct trace t, grow, back;
 	const Policy *p;
@@ -124,8 +124,8 @@ growing(void)
 		unlink(path);
 		return;
 	}
-	for (j = 0; j < npolicies; j++) {
-		p = &policies[j];
+	for (j = 0; j < npolicy(); j++) {
+		p = policyat(j);
 		timeline_open(&open, &t, p, &ro);
 
 		/* grown event by event, not knowing how many will come */
@@ -179,7 +179,7 @@ int
 main(void)
 {
 	struct genopts go = { 7, 3000, 11, 4, 0.6 };
-	struct replayopts ro = { -1, -1, 1, 0, 0, 0 };
+	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
 	struct timeline tl;
 	struct trace t;
 	char what[96];
@@ -189,17 +189,17 @@ main(void)
 		tap_ok(0, "gen churn");
 		return tap_done();
 	}
-	for (i = 0; i < npolicies; i++) {
-		if (timeline_open(&tl, &t, &policies[i], &ro) < 0) {
+	for (i = 0; i < npolicy(); i++) {
+		if (timeline_open(&tl, &t, policyat(i), &ro) < 0) {
 			tap_ok(0, "timeline_open");
 			continue;
 		}
 		snprintf(what, sizeof what, "%s: %zu checkpoints every %zu events",
-		    policies[i].name, tl.ncp, tl.interval);
+		    policyat(i)->name, tl.ncp, tl.interval);
 		tap_ok(tl.ncp == t.nev / tl.interval + 1, what);
-		bad = seeks(&tl, &t, &policies[i], &ro, 12345 + i, 60);
+		bad = seeks(&tl, &t, policyat(i), &ro, 12345 + i, 60);
 		snprintf(what, sizeof what, "%s: 60 seeks, the same words as a "
-		    "replay from the start", policies[i].name);
+		    "replay from the start", policyat(i)->name);
 		tap_equ(bad, 0, what);
 		timeline_free(&tl);
 	}

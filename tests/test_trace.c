@@ -126,7 +126,7 @@ test_replay(void)
 {
 	struct trace t;
 	struct replay rp;
-	char err[256];
+	char err[256], msg[PANICLEN];
 
 	if (loadtext(&t,
 	    "vmaptrace: 1\n"
@@ -144,7 +144,11 @@ test_replay(void)
 	replay_init(&rp, &t, policyfind("plan9"), NULL);
 	replay_run(&rp, t.nev);
 	tap_equ(rp.r[1].kind, Rpanic, "labs: vunmap of a 4M page panics");
-	tap_eqs(rp.r[1].panic, "vunmap: not mapped", "... with its message");
+	tap_eqs(replay_panicmsg(msg, sizeof msg, &rp, &rp.r[1]),
+	    "vunmap: not mapped", "... with its message");
+	tap_equ(rp.r[1].panic->kind == PNnotmapped &&
+	    rp.r[1].panic->cause == PCcleared4m, 1,
+	    "... as data: the 4M PDE labs has just cleared");
 	tap_equ(rp.r[1].exp, Efailed, "... against expect ok");
 	tap_equ(rp.r[2].kind, Rnotrun, "after a panic: not-run");
 	tap_equ(rp.r[4].exp, Eunchecked, "not-run expectations unchecked");
@@ -152,7 +156,7 @@ test_replay(void)
 	replay_free(&rp);
 
 	{
-		struct replayopts o = { K9front, -1, 0, 0, 0 };
+		struct replayopts o = { .kernel = K9front, .pse = -1 };
 
 		replay_init(&rp, &t, policyfind("plan9"), &o);
 		replay_run(&rp, t.nev);
@@ -164,7 +168,7 @@ test_replay(void)
 		replay_free(&rp);
 	}
 	{
-		struct replayopts o = { -1, -1, 1, 0, 0 };
+		struct replayopts o = { .kernel = -1, .pse = -1, .keepgoing = 1 };
 
 		replay_init(&rp, &t, policyfind("plan9"), &o);
 		replay_run(&rp, t.nev);

@@ -1,0 +1,403 @@
+/*
+ * The page-table pool: the pages of kernel memory that page tables are
+ * made of, as xspanalloc hands them out, with a budget.  Each page
+ * keeps beside its words a bitmap of its valid PTEs and, recomputed from
+ * it when stale, the summary of its free runs (the longest hole, the
+ * free head, the free tail), which the fast paths and the measures
+ * read.  The lowest layer of the model: it knows nothing of page
+ * directories or policies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu.h"
+#include "xmalloc.h"
+
+/* The mask of bits [a, b) within the word of bit a. */
+static uint64_t
+wordmask(int a, int b)
+{
+	uint64_t mask;
+
+	mask = ~0ull << (a % 64);
+	if (b - (a - a % 64) < 64)
+		mask &= ~(~0ull << (b % 64));
+	return mask;
+}
+
+/* Set bits [a, b) of u. */
+static void
+setbits(uint64_t *u, int a, int b)
+{
+	for (; a < b; a = (a / 64 + 1) * 64)
+		u[a / 64] |= wordmask(a, b);
+}
+
+/* Clear bits [a, b) of u. */
+static void
+clearbits(uint64_t *u, int a, int b)
+{
+	for (; a < b; a = (a / 64 + 1) * 64)
+		u[a / 64] &= ~wordmask(a, b);
+}
+
+/* The first bit at or after i that is set (or, with clear, not), or WD2PG. */
+static int
+nextbit(const uint64_t *u, int i, int clear)
+{
+	uint64_t w;
+
+	while (i < WD2PG) {
+		w = (clear ? ~u[i / 64] : u[i / 64]) >> (i % 64);
+		if (w != 0)
+			return i + __builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return WD2PG;
+}
+
+/* The last set bit before i, or -1. */
+static int
+prevone(const uint64_t *u, int i)
+{
+	uint64_t w;
+	int k;
+
+	while (i > 0) {
+		k = (i - 1) / 64;
+		w = u[k];
+		if ((i - 1) % 64 != 63)
+			w &= (1ull << ((i - 1) % 64 + 1)) - 1;
+		if (w != 0)
+			return k * 64 + 63 - __builtin_clzll(w);
+		i = k * 64;
+	}
+	return -1;
+}
+
+/* The first valid PTE of pg at or after j, or WD2PG. */
+int
+ptnextused(const Ptpage *pg, int j)
+{
+	return nextbit(pg->used, j, 0);
+}
+
+/* The first free PTE of pg at or after j, or WD2PG. */
+int
+ptnextfree(const Ptpage *pg, int j)
+{
+	return nextbit(pg->used, j, 1);
+}
+
+/*
+ * findhole over a bitmap: the first run of count clear bits, or -1;
+ * count 0 gives 0 when bit 0 is clear and 1 otherwise, as findhole.
+ */
+int
+bmfirstfit(const uint64_t *u, int count)
+{
+	int s, e;
+
+	if (count <= 0)
+		return (u[0] & 1) ? 1 : 0;
+	for (e = 0; e < WD2PG;) {
+		s = nextbit(u, e, 1);
+		if (s >= WD2PG)
+			break;
+		e = nextbit(u, s, 0);
+		if (e - s >= count)
+			return s;
+	}
+	return -1;
+}
+
+/* Recompute a page table's free-run summary from its bitmap. */
+void
+ptsummary(Ptpage *pg)
+{
+	int s, e, best, at, i;
+
+	best = at = 0;
+	for (e = 0; e < WD2PG;) {
+		s = nextbit(pg->used, e, 1);
+		if (s >= WD2PG)
+			break;
+		e = nextbit(pg->used, s, 0);
+		if (e - s > best) {
+			best = e - s;
+			at = s;
+		}
+	}
+	pg->maxhole = best;
+	pg->maxat = at;
+	pg->head = nextbit(pg->used, 0, 0);
+	pg->tail = 0;
+	for (i = WD2PG / 64 - 1; i >= 0; i--) {
+		if (pg->used[i] != 0) {
+			pg->tail += __builtin_clzll(pg->used[i]);
+			break;
+		}
+		pg->tail += 64;
+	}
+	pg->dirty = 0;
+}
+
+/*
+ * Whether a summary kept by the fast paths is what its table has: as
+ * ptsummary finds it, and a hole of that length where it says.
+ */
+static int
+sumright(const Ptpage *pg)
+{
+	Ptpage c;
+	int k;
+
+	c = *pg;
+	ptsummary(&c);
+	if (c.maxhole != pg->maxhole || c.head != pg->head ||
+	    c.tail != pg->tail || pg->maxat + pg->maxhole > WD2PG)
+		return 0;
+	for (k = pg->maxat; k < pg->maxat + pg->maxhole; k++)
+		if ((pg->used[k / 64] >> (k % 64)) & 1)
+			return 0;
+	return 1;
+}
+
+/* Mark PTE j of pg valid; the summary is found again when wanted. */
+void
+ptset(Ptpage *pg, int j)
+{
+	pg->used[j / 64] |= 1ull << (j % 64);
+	pg->nvalid++;
+	pg->dirty = 1;
+}
+
+/* Mark PTE j of pg not valid. */
+void
+ptclear(Ptpage *pg, int j)
+{
+	pg->used[j / 64] &= ~(1ull << (j % 64));
+	pg->nvalid--;
+	pg->dirty = 1;
+}
+
+/*
+ * PTEs [a, b) of pg were just made valid: mark them, and keep the
+ * summary unless the longest hole was in the way (then it is found
+ * again when wanted).
+ */
+void
+ptsetrun(Ptpage *pg, int a, int b)
+{
+	if (b <= a)
+		return;
+	setbits(pg->used, a, b);
+	pg->nvalid += b - a;
+	if (pg->dirty)
+		return;
+	if (a < pg->maxat + pg->maxhole && b > pg->maxat) {
+		pg->dirty = 1;
+		return;
+	}
+	if (a < pg->head)
+		pg->head = a;
+	if (b > WD2PG - pg->tail)
+		pg->tail = WD2PG - b;
+}
+
+/*
+ * PTEs [a, b) of pg were just cleared: mark them; the hole around them,
+ * merged with its neighbours, may be the new longest, head or tail.
+ */
+void
+ptclearrun(Ptpage *pg, int a, int b)
+{
+	int s, e;
+
+	if (b <= a)
+		return;
+	clearbits(pg->used, a, b);
+	pg->nvalid -= b - a;
+	if (pg->dirty)
+		return;
+	s = prevone(pg->used, a) + 1;
+	e = nextbit(pg->used, b, 0);
+	if (e - s > pg->maxhole) {
+		pg->maxhole = e - s;
+		pg->maxat = s;
+	}
+	if (s == 0)
+		pg->head = e;
+	if (e == WD2PG)
+		pg->tail = WD2PG - s;
+}
+
+/* An empty pool of at most budget pages at once (0: no limit). */
+void
+ptinit(Ptpool *p, uint32_t budget)
+{
+	memset(p, 0, sizeof *p);
+	p->budget = budget;
+	p->freehead = -1;
+}
+
+/* Give back the pool's memory. */
+void
+ptpoolfree(Ptpool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->pg[i].pte);
+	free(p->pg);
+	p->pg = NULL;
+	p->n = p->cap = 0;
+}
+
+/*
+ * Make dst an independent copy of src.  Only tables in use are copied
+ * word for word: nothing reads a leaked table's words again, and a free
+ * one is zeroed when taken.
+ */
+void
+ptpoolcopy(Ptpool *dst, const Ptpool *src)
+{
+	int i;
+
+	*dst = *src;
+	dst->pg = NULL;
+	dst->cap = src->n;
+	if (src->n == 0)
+		return;
+	dst->pg = xcalloc(src->n, sizeof *dst->pg);
+	for (i = 0; i < src->n; i++) {
+		dst->pg[i] = src->pg[i];
+		dst->pg[i].pte = NULL;
+		if (src->pg[i].pte == NULL || src->pg[i].state != Pgtable)
+			continue;
+		dst->pg[i].pte = xmalloc(WD2PG * sizeof(uint32_t));
+		memcpy(dst->pg[i].pte, src->pg[i].pte, WD2PG * sizeof(uint32_t));
+	}
+}
+
+/*
+ * Take a zeroed page, as xspanalloc would.  Returns its index, or -1
+ * when the budget is spent.
+ */
+int
+ptalloc(Ptpool *p)
+{
+	Ptpage *pg;
+	int i;
+
+	if (p->budget != 0 && p->inuse >= p->budget)
+		return -1;
+	if (p->freehead >= 0) {
+		i = p->freehead;
+		p->freehead = p->pg[i].nextfree;
+	} else {
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 16;
+			p->pg = xreallocarray(p->pg, p->cap, sizeof *p->pg);
+		}
+		i = p->n++;
+		memset(&p->pg[i], 0, sizeof p->pg[i]);
+	}
+	pg = &p->pg[i];
+	if (pg->pte == NULL)
+		pg->pte = xcalloc(WD2PG, sizeof(uint32_t));
+	else
+		memset(pg->pte, 0, WD2PG * sizeof(uint32_t));
+	pg->nvalid = 0;
+	memset(pg->used, 0, sizeof pg->used);
+	pg->dirty = 1;
+	pg->state = Pgtable;
+	p->inuse++;
+	return i;
+}
+
+/* A 4 MiB page was written over the PDE of table i: it is leaked. */
+void
+ptorphan(Ptpool *p, int i)
+{
+	p->pg[i].state = Pgorphan;
+	p->leaked++;
+}
+
+/* Give table i, empty, back to the pool (reclaim only). */
+void
+ptfree(Ptpool *p, int i)
+{
+	p->pg[i].state = Pgfree;
+	p->pg[i].nextfree = p->freehead;
+	p->freehead = i;
+	p->inuse--;
+}
+
+/*
+ * Check the pool against refs[i], how many PDEs point at page i: each
+ * table once, orphans and free pages never; PTEs 0 or valid, bitmaps
+ * and counts right, summaries kept right; the pages in use and leaked
+ * counted right and within the budget.  Returns 0, or -1 with what is
+ * wrong in msg.
+ */
+int
+ptcheck(const Ptpool *p, const uint32_t *refs, char *msg, size_t len)
+{
+	const Ptpage *pg;
+	uint32_t inuse, leaked;
+	int i, k, n;
+
+	inuse = leaked = 0;
+	for (i = 0; i < p->n; i++) {
+		pg = &p->pg[i];
+		if (pg->state == Pgfree)
+			continue;
+		inuse++;
+		if (pg->state == Pgorphan)
+			leaked++;
+		else if (refs[i] != 1) {
+			snprintf(msg, len, "table %d is pointed at %u times", i,
+			    refs[i]);
+			return -1;
+		}
+		if (pg->pte == NULL)
+			continue;	/* a leaked table's, not copied */
+		for (n = k = 0; k < WD2PG; k++) {
+			if (pg->pte[k] != 0 && !(pg->pte[k] & PTEVALID)) {
+				snprintf(msg, len, "table %d entry %d is 0x%.8x: "
+				    "set but not valid", i, k, pg->pte[k]);
+				return -1;
+			}
+			if (((pg->used[k / 64] >> (k % 64)) & 1) !=
+			    ((pg->pte[k] & PTEVALID) != 0)) {
+				snprintf(msg, len, "table %d entry %d: the bitmap "
+				    "disagrees", i, k);
+				return -1;
+			}
+			n += (pg->pte[k] & PTEVALID) != 0;
+		}
+		if (n != pg->nvalid) {
+			snprintf(msg, len, "table %d counts %d valid PTEs, holds "
+			    "%d", i, pg->nvalid, n);
+			return -1;
+		}
+		if (!pg->dirty && !sumright(pg)) {
+			snprintf(msg, len, "table %d: the summary kept (hole %d "
+			    "at %d, head %d, tail %d) is not its own", i,
+			    pg->maxhole, pg->maxat, pg->head, pg->tail);
+			return -1;
+		}
+	}
+	if (inuse != p->inuse || leaked != p->leaked) {
+		snprintf(msg, len, "pages in use %u (counted %u), leaked %u "
+		    "(counted %u)", inuse, p->inuse, leaked, p->leaked);
+		return -1;
+	}
+	if (p->budget != 0 && p->inuse > p->budget) {
+		snprintf(msg, len, "more page-table pages than the budget");
+		return -1;
+	}
+	return 0;
+}
