@@ -79,7 +79,7 @@ explain(char *buf, size_t len, const struct replay *rp,
 		return;
 	}
 	o = e->pa & (BY2PG - 1);
-	size = (e->size + o + BY2PG - 1) & ~(BY2PG - 1);
+	size = ROUND(e->size + o, BY2PG);
 	n = size / BY2PG;
 	if (r->kind == Rfail) {
 		blankrun = run = 0;
@@ -88,7 +88,7 @@ explain(char *buf, size_t len, const struct replay *rp,
 			if (run > blankrun)
 				blankrun = run;
 		}
-		if (size >= PGDIRSIZE && p->vmapalloc == plan9_vmapalloc)
+		if (size >= PGDIRSIZE && !p->spans)
 			snprintf(buf, len, "fails: no %u blank PDEs in a row "
 			    "(the longest run is %u)",
 			    (size + PGDIRSIZE - 1) / PGDIRSIZE, blankrun);
@@ -96,7 +96,7 @@ explain(char *buf, size_t len, const struct replay *rp,
 			snprintf(buf, len, "fails: no %u blank PDEs in a row "
 			    "(the longest run is %u), and no run of %u free "
 			    "pages over page tables that it can use (it could "
-			    "place %s)", (size + PGDIRSIZE - 1) / PGDIRSIZE,
+			    "place %s)", HOWMANY(size, PGDIRSIZE),
 			    blankrun, n, before->largest[rp->pidx] ?
 			    fmtbytes(sz, sizeof sz,
 			    (uint64_t)before->largest[rp->pidx] * BY2PG) :
@@ -277,10 +277,10 @@ sumcell(char *buf, size_t len, int k, const struct replay *rp,
 
 /*
  * Start replaying under each of the n policies in step, on t's machine;
- * the events come through compare_feed.  Returns -1 when out of memory.
- * Caller frees with compare_free.
+ * the events come through compare_feed.  Caller frees with
+ * compare_free.
  */
-int
+void
 compare_init(struct compare *c, const struct trace *t, const Policy **p,
     int n, const struct replayopts *o)
 {
@@ -295,49 +295,55 @@ compare_init(struct compare *c, const struct trace *t, const Policy **p,
 	ro.history = 0;
 	ro.stream = 1;
 	for (j = 0; j < n; j++)
-		if (replay_init(&c->rp[j], t, p[j], &ro) < 0)
-			return -1;
-	c->kinds = malloc((size_t)n * vpdbsize(&c->rp[0].m));
-	return c->kinds == NULL ? -1 : 0;
+		replay_init(&c->rp[j], t, p[j], &ro);
+	c->kinds = xmalloc((size_t)n * vpdbsize(&c->rp[0].m));
 }
 
-/* Keep id in the pool; its offset, NOID for nil, or -1 when out of memory. */
-static int
-keepid(struct compare *c, const char *id, size_t *off)
+/* Keep id in the pool; its offset, or NOID for nil. */
+static size_t
+keepid(struct compare *c, const char *id)
 {
-	size_t n, ncap;
-	char *nb;
+	size_t n, off;
 
-	*off = NOID;
 	if (id == NULL)
-		return 0;
+		return NOID;
 	n = strlen(id) + 1;
 	if (c->idcap - c->idlen < n) {
-		for (ncap = c->idcap ? c->idcap : 4096; ncap - c->idlen < n;)
-			ncap *= 2;
-		if ((nb = realloc(c->ids, ncap)) == NULL)
-			return -1;
-		c->ids = nb;
-		c->idcap = ncap;
+		if (c->idcap == 0)
+			c->idcap = 4096;
+		while (c->idcap - c->idlen < n)
+			c->idcap *= 2;
+		c->ids = xrealloc(c->ids, c->idcap);
 	}
 	memcpy(c->ids + c->idlen, id, n);
-	*off = c->idlen;
+	off = c->idlen;
 	c->idlen += n;
+	return off;
+}
+
+/* Whether the results res of event e differ between the policies. */
+static int
+differs(const struct compare *c, const struct event *e,
+    const struct result *res)
+{
+	int j;
+
+	for (j = 1; j < c->n; j++)
+		if (differ(e, &res[0], &res[j]))
+			return 1;
 	return 0;
 }
 
 /*
  * Run the next event under every policy.  An event whose results differ
  * is kept; the first is explained from the states just before it.
- * Returns -1 when out of memory.
  */
-int
+void
 compare_feed(struct compare *c, const struct event *e)
 {
 	struct result res[MAXPOLICY];
-	struct diff *d, *nd;
-	size_t ncap;
-	int j, k, np, rv;
+	struct diff *d;
+	int j, k, np;
 
 	np = vpdbsize(&c->rp[0].m);
 	if (c->first == 0)
@@ -351,53 +357,36 @@ compare_feed(struct compare *c, const struct event *e)
 			    &c->rp[j].m, policyat(c->rp[j].pidx));
 		}
 	for (j = 0; j < c->n; j++)
-		if (replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]) < 0) {
-			while (--j >= 0)
-				free(res[j].panic);
-			return -1;
-		}
+		replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]);
 	c->pos++;
-	rv = 0;
-	for (j = 1; j < c->n; j++)
-		if (differ(e, &res[0], &res[j]))
-			break;
-	if (j == c->n)
-		goto out;
-	if (c->ndiff == c->dcap) {
-		ncap = c->dcap ? 2 * c->dcap : 64;
-		if ((nd = realloc(c->d, ncap * sizeof *nd)) == NULL)
-			goto oom;
-		c->d = nd;
-		c->dcap = ncap;
+	if (differs(c, e, res)) {
+		if (c->ndiff == c->dcap) {
+			c->dcap = c->dcap ? 2 * c->dcap : 64;
+			c->d = xreallocarray(c->d, c->dcap, sizeof *c->d);
+		}
+		d = &c->d[c->ndiff++];
+		memset(d, 0, sizeof *d);
+		d->seq = c->pos;
+		d->op = e->op;
+		d->id = keepid(c, e->id);
+		for (j = 0; j < c->n; j++) {
+			d->kind[j] = res[j].kind;
+			d->va[j] = res[j].va;
+		}
+		if (c->first == 0) {
+			c->first = c->pos;
+			c->firstev = *e;
+			c->firstev.id = NULL;
+			c->firstev.text = NULL;
+			c->firstev.note = NULL;
+			for (j = 0; j < c->n; j++)
+				explain(c->why[j], sizeof c->why[j], &c->rp[j],
+				    e, &res[j], c->kinds + j * np,
+				    &c->before[j]);
+		}
 	}
-	d = &c->d[c->ndiff];
-	memset(d, 0, sizeof *d);
-	d->seq = c->pos;
-	d->op = e->op;
-	if (keepid(c, e->id, &d->id) < 0)
-		goto oom;
-	for (j = 0; j < c->n; j++) {
-		d->kind[j] = res[j].kind;
-		d->va[j] = res[j].va;
-	}
-	c->ndiff++;
-	if (c->first != 0)
-		goto out;
-	c->first = c->pos;
-	c->firstev = *e;
-	c->firstev.id = NULL;
-	c->firstev.text = NULL;
-	c->firstev.note = NULL;
-	for (j = 0; j < c->n; j++)
-		explain(c->why[j], sizeof c->why[j], &c->rp[j], e, &res[j],
-		    c->kinds + j * np, &c->before[j]);
-	goto out;
-oom:
-	rv = -1;
-out:
 	for (j = 0; j < c->n; j++)
 		free(res[j].panic);
-	return rv;
 }
 
 /* The trace the report names, once it has been read to its end. */
@@ -413,20 +402,17 @@ compare_settrace(struct compare *c, const struct trace *t)
 
 /*
  * Replay the loaded trace t under each of the n policies in step.
- * Returns -1 when out of memory.  Caller frees with compare_free.
+ * Caller frees with compare_free.
  */
-int
+void
 compare_run(struct compare *c, const struct trace *t, const Policy **p,
     int n, const struct replayopts *o)
 {
 	size_t i;
 
-	if (compare_init(c, t, p, n, o) < 0)
-		return -1;
+	compare_init(c, t, p, n, o);
 	for (i = 0; i < t->nev; i++)
-		if (compare_feed(c, &t->ev[i]) < 0)
-			return -1;
-	return 0;
+		compare_feed(c, &t->ev[i]);
 }
 
 /* Free the replays and the differences. */

@@ -39,11 +39,11 @@ struct compare {
 	Stats			 before[MAXPOLICY];
 };
 
-int	compare_init(struct compare *, const struct trace *, const Policy **,
+void	compare_init(struct compare *, const struct trace *, const Policy **,
 	    int, const struct replayopts *);
-int	compare_feed(struct compare *, const struct event *);
+void	compare_feed(struct compare *, const struct event *);
 void	compare_settrace(struct compare *, const struct trace *);
-int	compare_run(struct compare *, const struct trace *, const Policy **,
+void	compare_run(struct compare *, const struct trace *, const Policy **,
 	    int, const struct replayopts *);
 void	compare_free(struct compare *);
 void	compare_text(FILE *, const struct compare *);

@@ -57,10 +57,9 @@ dumppde(FILE *f, const Mmu *m, uint32_t i)
 }
 
 /*
- * Write the state the replay has reached.  Returns -1 when out of
- * memory.
+ * Write the state the replay has reached.
  */
-int
+void
 dump_text(FILE *f, const struct replay *rp)
 {
 	const Mmu *m;
@@ -81,8 +80,7 @@ dump_text(FILE *f, const struct replay *rp)
 	first = PDX(m->vmap);
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
 		dumppde(f, m, first + i);
-	if ((n = replay_live(rp, rp->pos, &live)) == (size_t)-1)
-		return -1;
+	n = replay_live(rp, rp->pos, &live);
 	fprintf(f, "\nlive mappings: %zu\n", n);
 	for (k = 0; k < n; k++) {
 		e = &rp->t->ev[live[k]];
@@ -102,5 +100,4 @@ dump_text(FILE *f, const struct replay *rp)
 	fputc('\n', f);
 	replay_measure((struct replay *)rp, &s);
 	report_measures(f, rp, &s);
-	return 0;
 }

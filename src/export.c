@@ -184,8 +184,7 @@ export_map(FILE *f, const struct replay *rp)
 	}
 
 	/* mappings that span page tables, and the current event's range */
-	if ((nlive = replay_live(rp, rp->pos, &live)) == (size_t)-1)
-		return -1;
+	nlive = replay_live(rp, rp->pos, &live);
 	for (j = 0; j < nlive; j++) {
 		base = rp->r[live[j]].va & ~(BY2PG - 1);
 		size = replay_mapsize(rp, live[j]);

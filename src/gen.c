@@ -19,20 +19,23 @@ struct rng {
 	uint64_t	s;
 };
 
-static int	gen_devtest(struct trace *, const struct genopts *);
-static int	gen_boot(struct trace *, const struct genopts *);
-static int	gen_churn(struct trace *, const struct genopts *);
-static int	gen_staircase(struct trace *, const struct genopts *);
+static void	gen_devtest(struct trace *, const struct genopts *);
+static void	gen_boot(struct trace *, const struct genopts *);
+static void	gen_churn(struct trace *, const struct genopts *);
+static void	gen_staircase(struct trace *, const struct genopts *);
 
 const struct generator generators[] = {
 	{ "devtest", gen_devtest,
-	  "the patch's test driver: APICs, a framebuffer, --pokes 32M pokes" },
+	  "the patch's test driver: APICs, a framebuffer, --pokes 32M pokes",
+	  GOpokes },
 	{ "boot", gen_boot,
-	  "a plausible PC's boot-time devices, chosen by --seed" },
+	  "a plausible PC's boot-time devices, chosen by --seed", 0 },
 	{ "churn", gen_churn,
-	  "--events random maps and unmaps, live set near --fill of the vmap" },
+	  "--events random maps and unmaps, live set near --fill of the vmap",
+	  GOevents | GOfill },
 	{ "staircase", gen_staircase,
-	  "a stale table in each of --pdes PDEs, then one large request" },
+	  "a stale table in each of --pdes PDEs, then one large request",
+	  GOpdes },
 };
 const int ngenerators = sizeof generators / sizeof generators[0];
 
@@ -74,8 +77,8 @@ runit(struct rng *r)
 	return (rnext(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* An event of op with the given fields; id is copied.  -1: out of memory. */
-static int
+/* An event of op with the given fields; id and text are copied. */
+static void
 add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
     const char *text)
 {
@@ -89,53 +92,41 @@ add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
 	if (op == OPvmap || (op == OPvunmap && id == NULL))
 		e.flags |= EVSIZE;
 	if (id != NULL) {
-		if ((e.id = strdup(id)) == NULL)
-			return -1;
+		e.id = xstrdup(id);
 		e.flags |= EVOWNID;
 	}
-	if (text != NULL && (e.text = strdup(text)) == NULL) {
-		free(e.id);
-		return -1;
-	}
-	if (trace_append(t, &e) < 0) {
-		free(e.id);
-		free(e.text);
-		return -1;
-	}
-	return 0;
+	if (text != NULL)
+		e.text = xstrdup(text);
+	trace_append(t, &e);
 }
 
-static int
+/* The trace's name and description. */
+static void
 setmeta(struct trace *t, const char *name, const char *desc)
 {
-	if ((t->name = strdup(name)) == NULL ||
-	    (t->description = strdup(desc)) == NULL)
-		return -1;
-	return 0;
+	t->name = xstrdup(name);
+	t->description = xstrdup(desc);
 }
 
 /* The patch's test driver: boot, then pokes of vmap(0x2000, 32M). */
-static int
+static void
 gen_devtest(struct trace *t, const struct genopts *o)
 {
 	char id[32];
 	uint32_t i;
 
-	if (setmeta(t, "devtest", "The mmu.c-span-pdes test driver: the "
-	    "local and I/O APICs share PDE 0's table, an 8 MiB framebuffer "
-	    "takes two 4 MiB pages, then each poke maps 32 MiB at pa 0x2000 "
-	    "(eight page tables) and unmaps it.\n") < 0 ||
-	    add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL) < 0 ||
-	    add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL) < 0 ||
-	    add(t, OPvmap, 0xD0000000, 8 * MB, "fb", NULL) < 0)
-		return -1;
+	setmeta(t, "devtest", "The mmu.c-span-pdes test driver: the local "
+	    "and I/O APICs share PDE 0's table, an 8 MiB framebuffer takes "
+	    "two 4 MiB pages, then each poke maps 32 MiB at pa 0x2000 (eight "
+	    "page tables) and unmaps it.\n");
+	add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL);
+	add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL);
+	add(t, OPvmap, 0xD0000000, 8 * MB, "fb", NULL);
 	for (i = 1; i <= o->pokes; i++) {
 		snprintf(id, sizeof id, "poke%u", i);
-		if (add(t, OPvmap, 0x2000, 32 * MB, id, NULL) < 0 ||
-		    add(t, OPvunmap, 0, 0, id, NULL) < 0)
-			return -1;
+		add(t, OPvmap, 0x2000, 32 * MB, id, NULL);
+		add(t, OPvunmap, 0, 0, id, NULL);
 	}
-	return 0;
 }
 
 /* A device that may be present: its name, BAR window and size. */
@@ -148,7 +139,7 @@ struct device {
 };
 
 /* A PC's boot: interrupt controllers, firmware tables, display, devices. */
-static int
+static void
 gen_boot(struct trace *t, const struct genopts *o)
 {
 	static const struct device devs[] = {
@@ -163,40 +154,35 @@ gen_boot(struct trace *t, const struct genopts *o)
 	};
 	static const uint32_t fbsizes[] = { 4 * MB, 8 * MB, 16 * MB, 32 * MB };
 	struct rng r;
-	uint32_t pa, fb, k;
+	uint32_t pa, fb, k, size;
 	size_t i;
 
 	r.s = o->seed;
-	if (setmeta(t, "boot", "A PC's boot-time device mappings: APICs, "
-	    "HPET, a scan of the BIOS area, ACPI tables, VGA, a framebuffer "
-	    "and the registers of the devices the seed chose.\n") < 0 ||
-	    add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL) < 0 ||
-	    add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL) < 0 ||
-	    add(t, OPvmap, 0xFED00000, 1024, "hpet", NULL) < 0 ||
-	    add(t, OPvmap, 0xE0000, 128 * 1024, "biosarea", NULL) < 0 ||
-	    add(t, OPvunmap, 0, 0, "biosarea", NULL) < 0)
-		return -1;
+	setmeta(t, "boot", "A PC's boot-time device mappings: APICs, HPET, a "
+	    "scan of the BIOS area, ACPI tables, VGA, a framebuffer and the "
+	    "registers of the devices the seed chose.\n");
+	add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL);
+	add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL);
+	add(t, OPvmap, 0xFED00000, 1024, "hpet", NULL);
+	add(t, OPvmap, 0xE0000, 128 * 1024, "biosarea", NULL);
+	add(t, OPvunmap, 0, 0, "biosarea", NULL);
 	pa = 0x7FF00000 - rbelow(&r, 64) * 0x100000 + rbelow(&r, 16) * 0x1000;
-	if (add(t, OPvmap, pa, 0x20000 + rbelow(&r, 8) * 0x1000, "acpi", NULL)
-	    < 0 || add(t, OPvmap, 0xA0000, 128 * 1024, "vga", NULL) < 0)
-		return -1;
+	size = 0x20000 + rbelow(&r, 8) * 0x1000;
+	add(t, OPvmap, pa, size, "acpi", NULL);
+	add(t, OPvmap, 0xA0000, 128 * 1024, "vga", NULL);
 	fb = fbsizes[rbelow(&r, 4)];
 	/* a framebuffer BAR is aligned to its size, below 0xfe000000 */
 	pa = 0xC0000000 + rbelow(&r, 0x3E000000 / fb) * fb;
-	if (add(t, OPvmap, pa, fb, "fb", NULL) < 0)
-		return -1;
+	add(t, OPvmap, pa, fb, "fb", NULL);
 	for (i = 0; i < sizeof devs / sizeof devs[0]; i++) {
 		if (rbelow(&r, 4) >= (uint32_t)devs[i].chance)
 			continue;
 		k = devs[i].span / devs[i].size;
 		pa = devs[i].base + rbelow(&r, k ? k : 1) * devs[i].size;
-		if (add(t, OPvmap, pa, devs[i].size, devs[i].name, NULL) < 0)
-			return -1;
+		add(t, OPvmap, pa, devs[i].size, devs[i].name, NULL);
 	}
-	if (add(t, OPvunmap, 0, 0, "acpi", NULL) < 0 ||
-	    add(t, OPnote, 0, 0, NULL, "boot done") < 0)
-		return -1;
-	return 0;
+	add(t, OPvunmap, 0, 0, "acpi", NULL);
+	add(t, OPnote, 0, 0, NULL, "boot done");
 }
 
 /*
@@ -204,7 +190,7 @@ gen_boot(struct trace *t, const struct genopts *o)
  * at 4M-aligned pa, the live set (as the trace's text has it) held near
  * fill of the vmap, a random live mapping unmapped.
  */
-static int
+static void
 gen_churn(struct trace *t, const struct genopts *o)
 {
 	struct rng r;
@@ -212,28 +198,21 @@ gen_churn(struct trace *t, const struct genopts *o)
 	uint64_t livebytes, target;
 	char **lid, id[32];
 	size_t i;
-	int domap, rv;
+	int domap;
 
 	r.s = o->seed;
 	/* Bell Labs' vunmap panics on the first 4 MiB page it meets. */
 	t->machine.kernel = K9front;
-	if (setmeta(t, "churn", "Random device mappings: sizes log-uniform "
-	    "from 4 KiB to 16 MiB, a quarter at 4 MiB-aligned physical "
-	    "addresses, mapped and unmapped so that the live set stays near "
-	    "a fill level of the vmap.  The kernel is 9front: under labs the "
-	    "first unmap of a 4 MiB page panics.\n") < 0)
-		return -1;
-	lid = calloc(o->events + 1, sizeof *lid);
-	lsize = calloc(o->events + 1, sizeof *lsize);
-	if (lid == NULL || lsize == NULL) {
-		free(lid);
-		free(lsize);
-		return -1;
-	}
+	setmeta(t, "churn", "Random device mappings: sizes log-uniform from "
+	    "4 KiB to 16 MiB, a quarter at 4 MiB-aligned physical addresses, "
+	    "mapped and unmapped so that the live set stays near a fill level "
+	    "of the vmap.  The kernel is 9front: under labs the first unmap "
+	    "of a 4 MiB page panics.\n");
+	lid = xcalloc(o->events + 1, sizeof *lid);
+	lsize = xcalloc(o->events + 1, sizeof *lsize);
 	target = (uint64_t)(o->fill * t->machine.vmapsize);
 	nlive = serial = 0;
 	livebytes = 0;
-	rv = 0;
 	for (i = 0; i < o->events; i++) {
 		if (nlive == 0)
 			domap = 1;
@@ -243,10 +222,7 @@ gen_churn(struct trace *t, const struct genopts *o)
 			domap = rbelow(&r, 5) == 0;
 		if (!domap) {
 			k = rbelow(&r, nlive);
-			if (add(t, OPvunmap, 0, 0, lid[k], NULL) < 0) {
-				rv = -1;
-				break;
-			}
+			add(t, OPvunmap, 0, 0, lid[k], NULL);
 			free(lid[k]);
 			livebytes -= lsize[k];
 			nlive--;
@@ -265,11 +241,8 @@ gen_churn(struct trace *t, const struct genopts *o)
 			pa = (1 + rbelow(&r, (0xF0000000u - size) / BY2PG - 1))
 			    * BY2PG;
 		snprintf(id, sizeof id, "m%u", ++serial);
-		if (add(t, OPvmap, pa, size, id, NULL) < 0 ||
-		    (lid[nlive] = strdup(id)) == NULL) {
-			rv = -1;
-			break;
-		}
+		add(t, OPvmap, pa, size, id, NULL);
+		lid[nlive] = xstrdup(id);
 		lsize[nlive++] = size;
 		livebytes += size;
 	}
@@ -277,7 +250,6 @@ gen_churn(struct trace *t, const struct genopts *o)
 		free(lid[k]);
 	free(lid);
 	free(lsize);
-	return rv;
 }
 
 /*
@@ -285,42 +257,35 @@ gen_churn(struct trace *t, const struct genopts *o)
  * tables before it and takes a blank PDE; unmapped, each leaves a stale
  * table.  Then a request for two PDEs: plan9 finds no two blank PDEs.
  */
-static int
+static void
 gen_staircase(struct trace *t, const struct genopts *o)
 {
 	char id[32];
 	uint32_t i;
 
 	t->machine.vmapsize = o->pdes * PGDIRSIZE;
-	if (setmeta(t, "staircase", "The fragmentation lesson: each small "
+	setmeta(t, "staircase", "The fragmentation lesson: each small "
 	    "mapping (4 MiB less a page) takes a PDE of its own, and leaves "
 	    "an empty page table there when it goes.  Then every PDE holds a "
 	    "stale table and a request for 8 MiB fails under plan9, though "
-	    "the whole vmap is free.\n") < 0 ||
-	    add(t, OPnote, 0, 0, NULL, "a staircase of small mappings") < 0)
-		return -1;
+	    "the whole vmap is free.\n");
+	add(t, OPnote, 0, 0, NULL, "a staircase of small mappings");
 	for (i = 0; i < o->pdes; i++) {
 		snprintf(id, sizeof id, "step%u", i + 1);
-		if (add(t, OPvmap, 0x10001000 + i * 0x1000000, PGDIRSIZE - BY2PG,
-		    id, NULL) < 0)
-			return -1;
+		add(t, OPvmap, 0x10001000 + i * 0x1000000, PGDIRSIZE - BY2PG,
+		    id, NULL);
 	}
 	for (i = 0; i < o->pdes; i++) {
 		snprintf(id, sizeof id, "step%u", i + 1);
-		if (add(t, OPvunmap, 0, 0, id, NULL) < 0)
-			return -1;
+		add(t, OPvunmap, 0, 0, id, NULL);
 	}
-	return add(t, OPvmap, 0x20001000, 2 * PGDIRSIZE, "big", NULL);
+	add(t, OPvmap, 0x20001000, 2 * PGDIRSIZE, "big", NULL);
 }
 
 /* Make the trace of generator g into t (empty, with default machine). */
-int
+void
 gen_run(const struct generator *g, const struct genopts *o, struct trace *t)
 {
 	trace_init(t);
-	if (g->run(t, o) < 0) {
-		trace_free(t);
-		return -1;
-	}
-	return 0;
+	g->run(t, o);
 }

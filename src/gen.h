@@ -17,17 +17,26 @@ struct genopts {
 	double		fill;		/* churn: target live fraction */
 };
 
+/* The settings a generator takes, beyond the seed every one takes. */
+enum {
+	GOevents = 1 << 0,
+	GOpokes = 1 << 1,
+	GOpdes = 1 << 2,
+	GOfill = 1 << 3
+};
+
 struct generator {
 	const char	*name;
-	int		(*run)(struct trace *, const struct genopts *);
+	void		(*run)(struct trace *, const struct genopts *);
 	const char	*summary;
+	unsigned	 takes;		/* GOevents, ... */
 };
 
 extern const struct generator	generators[];
 extern const int		ngenerators;
 
 const struct generator	*gen_find(const char *);
-int			 gen_run(const struct generator *,
+void			 gen_run(const struct generator *,
 			     const struct genopts *, struct trace *);
 
 #endif

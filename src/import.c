@@ -304,8 +304,7 @@ readlog(FILE *f, const char *name, int pidx, struct trace *t,
 		}
 		if (caller[0] != '\0' && (e.note = strdup(caller)) == NULL)
 			fatal("out of memory");
-		if (trace_append(t, &e) < 0)
-			fatal("out of memory");
+		trace_append(t, &e);
 		st->events++;
 	}
 	if (ferror(f)) {

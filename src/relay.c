@@ -282,3 +282,35 @@ relay_stream(struct trace *t, const char *path, const struct tracesink *sk,
 	}
 	return rv;
 }
+
+/*
+ * Give every event of the trace at path, checked, to sink, in order:
+ * as it is read (relay_stream) when the file can be read again, else
+ * from the trace loaded whole (standard input, a pipe).  A trace whose
+ * machine follows its events was given under the default machine: the
+ * sink is reset and given them again, loaded whole.  t holds the
+ * header and, when loaded whole, the events.  Returns 0, or -1 with
+ * the message in err and the sink reset.
+ */
+int
+relay_run(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	if (trace_rereadable(path)) {
+		if (relay_stream(t, path, sk, err, errlen) < 0) {
+			sk->reset(sk->arg);
+			return -1;
+		}
+		if (!t->machinelate)
+			return 0;
+		sk->reset(sk->arg);
+		trace_free(t);
+	}
+	if (trace_load(t, path, err, errlen) < 0)
+		return -1;
+	for (i = 0; i < t->nev; i++)
+		sk->event(sk->arg, t, &t->ev[i]);
+	return 0;
+}

@@ -12,5 +12,7 @@
 
 int	relay_stream(struct trace *, const char *, const struct tracesink *,
 	    char *, size_t);
+int	relay_run(struct trace *, const char *, const struct tracesink *,
+	    char *, size_t);
 
 #endif

@@ -24,9 +24,9 @@ static void	 extremes(struct replay *, int);
 
 /*
  * Prepare a replay of t under p, with the trace's machine as o
- * overrides it.  Returns -1 when out of memory.
+ * overrides it.
  */
-int
+void
 replay_init(struct replay *rp, const struct trace *t, const Policy *p,
     const struct replayopts *o)
 {
@@ -53,22 +53,17 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->pidx = policyindex(p);
 	rp->keepgoing = o ? o->keepgoing : 0;
 	rp->measure = o ? o->measure : 0;
-	if ((o == NULL || !o->stream) && t->nev > 0 &&
-	    (rp->r = calloc(t->nev, sizeof *rp->r)) == NULL)
-		return -1;
-	if (rp->r != NULL)
+	if ((o == NULL || !o->stream) && t->nev > 0) {
+		rp->r = xcalloc(t->nev, sizeof *rp->r);
 		rp->cap = t->nev;
+	}
 	if (rp->measure && o->history) {
-		rp->histlargest = calloc(t->nev + 1, sizeof *rp->histlargest);
-		rp->histstale = calloc(t->nev + 1, sizeof *rp->histstale);
-		rp->histfree = calloc(t->nev + 1, sizeof *rp->histfree);
-		if (rp->histlargest == NULL || rp->histstale == NULL ||
-		    rp->histfree == NULL)
-			return -1;
+		rp->histlargest = xcalloc(t->nev + 1, sizeof *rp->histlargest);
+		rp->histstale = xcalloc(t->nev + 1, sizeof *rp->histstale);
+		rp->histfree = xcalloc(t->nev + 1, sizeof *rp->histfree);
 	}
 	if (rp->measure)
 		extremes(rp, 1);
-	return 0;
 }
 
 /*
@@ -120,41 +115,28 @@ extremes(struct replay *rp, int largest)
 
 /*
  * Make room for results of n events (and their history, if kept), for
- * a trace that grows while it is replayed.  Returns -1 when out of
- * memory.
+ * a trace that grows while it is replayed.
  */
-int
+void
 replay_reserve(struct replay *rp, size_t n)
 {
-	struct result *nr;
-	uint32_t *nl, *nf;
-	uint16_t *ns;
 	size_t ncap;
 
 	if (n <= rp->cap)
-		return 0;
+		return;
 	for (ncap = rp->cap ? rp->cap : 1024; ncap < n;)
 		ncap *= 2;
-	if ((nr = realloc(rp->r, ncap * sizeof *nr)) == NULL)
-		return -1;
-	memset(nr + rp->cap, 0, (ncap - rp->cap) * sizeof *nr);
-	rp->r = nr;
+	rp->r = xreallocarray(rp->r, ncap, sizeof *rp->r);
+	memset(rp->r + rp->cap, 0, (ncap - rp->cap) * sizeof *rp->r);
 	if (rp->histlargest != NULL) {
-		if ((nl = realloc(rp->histlargest, (ncap + 1) * sizeof *nl)) ==
-		    NULL)
-			return -1;
-		rp->histlargest = nl;
-		if ((ns = realloc(rp->histstale, (ncap + 1) * sizeof *ns)) ==
-		    NULL)
-			return -1;
-		rp->histstale = ns;
-		if ((nf = realloc(rp->histfree, (ncap + 1) * sizeof *nf)) ==
-		    NULL)
-			return -1;
-		rp->histfree = nf;
+		rp->histlargest = xreallocarray(rp->histlargest, ncap + 1,
+		    sizeof *rp->histlargest);
+		rp->histstale = xreallocarray(rp->histstale, ncap + 1,
+		    sizeof *rp->histstale);
+		rp->histfree = xreallocarray(rp->histfree, ncap + 1,
+		    sizeof *rp->histfree);
 	}
 	rp->cap = ncap;
-	return 0;
 }
 
 /* Free the replay's results and machine. */
@@ -274,10 +256,9 @@ growsonunmap(const Mmu *m)
 /*
  * Run event e, the next one, and account for it: counts, expectation,
  * measures.  made and srcsize are for a vunmap by id (see runevent), nil
- * and 0 otherwise.  Fills *res; its panic message is the caller's.
- * Returns -1 when out of memory.
+ * and 0 otherwise.  Fills *res; its panic is the caller's to free.
  */
-int
+void
 replay_feed(struct replay *rp, const struct event *e,
     const struct result *made, uint32_t srcsize, struct result *res)
 {
@@ -319,48 +300,42 @@ replay_feed(struct replay *rp, const struct event *e,
 		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
 		rp->histfree[rp->pos] = rp->histfree[rp->pos - 1];
 	}
-	return 0;
 }
 
 /*
  * Feed e, as trace_stream gives it, to rp: a vunmap by id gets what the
  * vmap with its slot made, from mt, and a vmap with an id leaves there
- * what it made.  Fills *res as replay_feed.  Returns -1 when out of
- * memory.
+ * what it made.  Fills *res as replay_feed.
  */
-int
+void
 replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
     struct result *res)
 {
-	struct made *m, *nv;
+	struct made *m;
 	size_t ncap;
 
 	m = NULL;
 	if (e->op == OPvunmap && (e->flags & EVBYID) && e->slot >= 0 &&
 	    (size_t)e->slot < mt->cap)
 		m = &mt->v[e->slot];
-	if (replay_feed(rp, e, m ? &m->r : NULL, m ? m->size : 0, res) < 0)
-		return -1;
+	replay_feed(rp, e, m ? &m->r : NULL, m ? m->size : 0, res);
 	if (e->op != OPvmap || e->slot < 0)
-		return 0;
+		return;
 	if ((size_t)e->slot >= mt->cap) {
 		for (ncap = mt->cap ? mt->cap : 64; ncap <= (size_t)e->slot;)
 			ncap *= 2;
-		if ((nv = realloc(mt->v, ncap * sizeof *nv)) == NULL)
-			return -1;
-		mt->v = nv;
+		mt->v = xreallocarray(mt->v, ncap, sizeof *mt->v);
 		mt->cap = ncap;
 	}
 	m = &mt->v[e->slot];
 	m->r = *res;
 	m->r.panic = NULL;
 	m->size = e->size;
-	return 0;
 }
 
 /*
  * Run the next event of the loaded trace.  Returns 1 when there was one
- * to run, 0 at the end of the trace, -1 when out of memory.
+ * to run, 0 at the end of the trace.
  */
 int
 replay_step(struct replay *rp)
@@ -390,22 +365,16 @@ replay_step(struct replay *rp)
 			rp->panicked = 1;
 		return 1;
 	}
-	return replay_feed(rp, e, made, srcsize, &rp->r[rp->pos]) < 0 ? -1 : 1;
+	replay_feed(rp, e, made, srcsize, &rp->r[rp->pos]);
+	return 1;
 }
 
-/*
- * Run events until n have run (or the trace ends).  Returns -1 when out
- * of memory.
- */
-int
+/* Run events until n have run (or the trace ends). */
+void
 replay_run(struct replay *rp, size_t n)
 {
-	int rv;
-
-	rv = 1;
-	while (rp->pos < n && (rv = replay_step(rp)) > 0)
+	while (rp->pos < n && replay_step(rp) > 0)
 		;
-	return rv < 0 ? -1 : 0;
 }
 
 /* Exit status per spec section 5: 0, or 1 on a failed expectation or panic. */
@@ -413,6 +382,46 @@ int
 replay_status(const struct replay *rp)
 {
 	return rp->expfailed > 0 || rp->unexpectedpanics > 0;
+}
+
+/*
+ * Make this replay's results the expectations of its policy in t, the
+ * trace it replayed; events that did not run keep theirs.  Expectations
+ * are for the trace's own machine: on another (--kernel, --pse), t
+ * gets that machine, and the other policies' expectations, which were
+ * for the old one, go.  Returns 1 when they went, else 0.
+ */
+int
+replay_record(const struct replay *rp, struct trace *t)
+{
+	static const uint8_t kinds[Nresult] = {
+		[Rok] = Xok, [Rfail] = Xfail, [Rrefused] = Xrefused,
+		[Rskipped] = Xskipped, [Rpanic] = Xpanic
+	};
+	struct expect *x;
+	size_t i;
+	int j;
+
+	if (rp->override[0] != '\0') {
+		t->machine.kernel = rp->m.kernel;
+		t->machine.pse = rp->m.pse;
+		for (i = 0; i < t->nev; i++)
+			for (j = 0; j < MAXPOLICY; j++)
+				if (j != rp->pidx)
+					t->ev[i].expect[j].kind = Xnone;
+	}
+	for (i = 0; i < t->nev; i++) {
+		if (t->ev[i].op == OPnote || rp->r[i].kind == Rnotrun)
+			continue;
+		x = &t->ev[i].expect[rp->pidx];
+		x->kind = kinds[rp->r[i].kind];
+		x->addr = 0;
+		if (t->ev[i].op == OPvmap && rp->r[i].kind == Rok) {
+			x->kind = Xaddr;
+			x->addr = rp->r[i].va;
+		}
+	}
+	return rp->override[0] != '\0';
 }
 
 /*
@@ -456,16 +465,15 @@ replay_mapsize(const struct replay *rp, int i)
 	uint32_t o;
 
 	o = rp->r[i].va & (BY2PG - 1);
-	return (rp->t->ev[i].size + o + BY2PG - 1) & ~(BY2PG - 1);
+	return ROUND(rp->t->ev[i].size + o, BY2PG);
 }
 
 /*
  * The mappings live after the first upto events (at most those run so
- * far): vmaps that returned an
- * address and that no vunmap has since removed, by id or by the very
- * address vmap returned.  Sets *live to their event indices in trace
- * order (caller frees) and returns how many, or (size_t)-1 when out of
- * memory.
+ * far): vmaps that returned an address and that no vunmap has since
+ * removed, by id or by the very address vmap returned.  Sets *live to
+ * their event indices in trace order (caller frees) and returns how
+ * many.
  */
 size_t
 replay_live(const struct replay *rp, size_t upto, int **live)
@@ -480,13 +488,8 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 		upto = rp->pos;
 	if (upto == 0)
 		return 0;
-	gone = calloc(upto, 1);
-	v = malloc(upto * sizeof *v);
-	if (gone == NULL || v == NULL) {
-		free(gone);
-		free(v);
-		return (size_t)-1;
-	}
+	gone = xcalloc(upto, 1);
+	v = xcalloc(upto, sizeof *v);
 	n = 0;
 	for (i = 0; i < upto; i++) {
 		e = &rp->t->ev[i];

@@ -98,17 +98,18 @@ struct madetab {
 
 extern const char *const resultnames[Nresult];
 
-int	 replay_init(struct replay *, const struct trace *, const Policy *,
+void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
-int	 replay_reserve(struct replay *, size_t);
-int	 replay_feed(struct replay *, const struct event *,
+void	 replay_reserve(struct replay *, size_t);
+void	 replay_feed(struct replay *, const struct event *,
 	     const struct result *, uint32_t, struct result *);
-int	 replay_feedslot(struct replay *, struct madetab *,
+void	 replay_feedslot(struct replay *, struct madetab *,
 	     const struct event *, struct result *);
-int	 replay_run(struct replay *, size_t);
+void	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
+int	 replay_record(const struct replay *, struct trace *);
 const char *replay_unchecked(const struct replay *);
 char	*replay_panicmsg(char *, size_t, const struct replay *,
 	     const struct result *);

@@ -15,6 +15,6 @@ void	report_summary(FILE *, const struct replay *);
 void	report_measures(FILE *, const struct replay *, const Stats *);
 int	report_yaml(FILE *, const struct replay *);
 int	report_yaml_summary(FILE *, const struct replay *);
-int	dump_text(FILE *, const struct replay *);
+void	dump_text(FILE *, const struct replay *);
 
 #endif

@@ -14,12 +14,13 @@
 
 #include "relay.h"
 #include "timeline.h"
+#include "xmalloc.h"
 
 #define MAXCP		128
 #define MININTERVAL	64
 
 /* Copy the machine as it is now into a new checkpoint. */
-static int
+static void
 checkpoint(struct timeline *tl)
 {
 	struct checkpoint *c;
@@ -34,24 +35,22 @@ checkpoint(struct timeline *tl)
 		tl->ncp = (tl->ncp + 1) / 2;
 		tl->interval *= 2;
 		if (tl->full.pos % tl->interval != 0)
-			return 0;
+			return;
 	}
 	c = &tl->cp[tl->ncp];
 	mmucopy(&c->m, &tl->full.m);
 	c->pos = tl->full.pos;
 	c->panicked = tl->full.panicked;
 	tl->ncp++;
-	return 0;
 }
 
 /*
  * Start a timeline of t under p; its events, already there or appended
  * later, are run by timeline_add, and timeline_end makes it ready to
  * seek.  expect is how many events there will be, roughly, or 0: the
- * interval starts where it need not grow.  Returns -1 when out of
- * memory (tl is then freed).
+ * interval starts where it need not grow.
  */
-int
+void
 timeline_begin(struct timeline *tl, const struct trace *t, const Policy *p,
     const struct replayopts *o, size_t expect)
 {
@@ -65,33 +64,27 @@ timeline_begin(struct timeline *tl, const struct trace *t, const Policy *p,
 	tl->interval = expect / MAXCP + 1;
 	if (tl->interval < MININTERVAL)
 		tl->interval = MININTERVAL;
-	tl->cp = calloc(MAXCP, sizeof *tl->cp);
-	if (tl->cp == NULL || replay_init(&tl->full, t, p, &ro) < 0 ||
-	    checkpoint(tl) < 0) {
-		timeline_free(tl);
-		return -1;
-	}
-	return 0;
+	tl->cp = xcalloc(MAXCP, sizeof *tl->cp);
+	replay_init(&tl->full, t, p, &ro);
+	checkpoint(tl);
 }
 
 /*
  * Run the trace's next event, keeping a checkpoint every interval
  * events; when there would be more than MAXCP, every other one goes
- * and the interval doubles.  Returns -1 when out of memory.
+ * and the interval doubles.
  */
-int
+void
 timeline_add(struct timeline *tl)
 {
-	if (replay_reserve(&tl->full, tl->full.pos + 1) < 0 ||
-	    replay_step(&tl->full) < 0)
-		return -1;
+	replay_reserve(&tl->full, tl->full.pos + 1);
+	replay_step(&tl->full);
 	if (tl->full.pos % tl->interval == 0)
-		return checkpoint(tl);
-	return 0;
+		checkpoint(tl);
 }
 
-/* Every event has been added: make the cursor.  -1: out of memory. */
-int
+/* Every event has been added: make the cursor. */
+void
 timeline_end(struct timeline *tl)
 {
 	/* The cursor's machine: the run's results, its own state. */
@@ -100,36 +93,24 @@ timeline_end(struct timeline *tl)
 	tl->cur.histlargest = NULL;
 	tl->cur.histstale = NULL;
 	tl->cur.histfree = NULL;
-	memset(&tl->cur.m, 0, sizeof tl->cur.m);
 	mmucopy(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
-	return 0;
 }
 
-/*
- * Replay t under p into tl, with checkpoints.  Returns -1 when out of
- * memory (tl is then freed).
- */
-int
+/* Replay t under p into tl, with checkpoints. */
+void
 timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
     const struct replayopts *o)
 {
-	if (timeline_begin(tl, t, p, o, t->nev) < 0)
-		return -1;
+	timeline_begin(tl, t, p, o, t->nev);
 	while (tl->full.pos < t->nev)
-		if (timeline_add(tl) < 0)
-			goto oom;
-	if (timeline_end(tl) < 0)
-		goto oom;
-	return 0;
-oom:
-	timeline_free(tl);
-	return -1;
+		timeline_add(tl);
+	timeline_end(tl);
 }
 
 /* Bring the cursor's machine to the state after n events. */
-int
+void
 timeline_seek(struct timeline *tl, size_t n)
 {
 	struct checkpoint *c;
@@ -149,9 +130,7 @@ timeline_seek(struct timeline *tl, size_t n)
 		tl->cur.panicked = c->panicked;
 	}
 	while (tl->cur.pos < n)
-		if (replay_step(&tl->cur) < 0)
-			return -1;
-	return 0;
+		replay_step(&tl->cur);
 }
 
 /* Free the run, the checkpoints and the cursor. */
@@ -184,27 +163,28 @@ struct keeper {
 	int			 started;
 };
 
+/* Begin the timelines, the machine known: t's. */
+static void
+keep_start(struct keeper *k, const struct trace *t)
+{
+	int j;
+
+	k->started = 1;
+	k->own.machine = t->machine;
+	for (j = 0; j < k->n; j++)
+		timeline_begin(&k->tl[j], &k->own, k->p[j], k->o, k->expect);
+}
+
 static int
 keep_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct keeper *k;
 	struct event ev;
-	size_t ncap;
-	int *ns, j;
+	int j;
 
 	k = arg;
-	if (!k->started) {
-		k->started = 1;
-		k->own.machine = t->machine;
-		for (j = 0; j < k->n; j++)
-			if (timeline_begin(&k->tl[j], &k->own, k->p[j], k->o,
-			    k->expect) < 0) {
-				while (--j >= 0)
-					timeline_free(&k->tl[j]);
-				k->n = 0;
-				return -1;
-			}
-	}
+	if (!k->started)
+		keep_start(k, t);
 	ev = *e;
 	ev.id = ev.text = ev.note = NULL;
 	ev.flags &= ~EVOWNID;
@@ -215,44 +195,51 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 		ev.ref = k->slotev[e->slot];
 		ev.id = k->own.ev[ev.ref].id;
 	} else if (e->id != NULL) {
-		if ((ev.id = strdup(e->id)) == NULL)
-			return -1;
+		ev.id = xstrdup(e->id);
 		ev.flags |= EVOWNID;
 	}
-	if ((e->text != NULL && (ev.text = strdup(e->text)) == NULL) ||
-	    (e->note != NULL && (ev.note = strdup(e->note)) == NULL) ||
-	    trace_append(&k->own, &ev) < 0) {
-		if (ev.flags & EVOWNID)
-			free(ev.id);
-		free(ev.text);
-		free(ev.note);
-		return -1;
-	}
+	if (e->text != NULL)
+		ev.text = xstrdup(e->text);
+	if (e->note != NULL)
+		ev.note = xstrdup(e->note);
+	trace_append(&k->own, &ev);
 	if (e->op == OPvmap && e->slot >= 0) {
 		if ((size_t)e->slot >= k->slotcap) {
-			for (ncap = k->slotcap ? k->slotcap : 64;
-			    ncap <= (size_t)e->slot;)
-				ncap *= 2;
-			if ((ns = realloc(k->slotev, ncap * sizeof *ns)) == NULL)
-				return -1;
-			k->slotev = ns;
-			k->slotcap = ncap;
+			while (k->slotcap <= (size_t)e->slot)
+				k->slotcap = k->slotcap ? 2 * k->slotcap : 64;
+			k->slotev = xreallocarray(k->slotev, k->slotcap,
+			    sizeof *k->slotev);
 		}
 		k->slotev[e->slot] = k->own.nev - 1;
 	}
 	for (j = 0; j < k->n; j++)
-		if (timeline_add(&k->tl[j]) < 0)
-			return -1;
+		timeline_add(&k->tl[j]);
 	return 0;
+}
+
+/* Forget the events kept and the timelines begun. */
+static void
+keep_reset(void *arg)
+{
+	struct keeper *k;
+	int j;
+
+	k = arg;
+	for (j = 0; j < k->n && k->started; j++)
+		timeline_free(&k->tl[j]);
+	trace_free(&k->own);
+	trace_init(&k->own);
+	free(k->slotev);
+	k->slotev = NULL;
+	k->slotcap = 0;
+	k->started = 0;
 }
 
 /*
  * Read the trace in path into t and open a timeline of it under each of
  * the n policies p, in one pass: each event is kept and run as it is
- * read, on a thread of its own when there is one (relay.h).  A trace
- * whose machine follows its events is read again; one that cannot be
- * (standard input, a pipe) is read whole first.  Returns 0, or -1
- * with the message in err (t and tl then hold nothing).
+ * read, on a thread of its own when there is one (relay.h).  Returns 0,
+ * or -1 with the message in err (t and tl then hold nothing).
  */
 int
 timeline_load(struct trace *t, const char *path, const Policy *const *p,
@@ -262,13 +249,8 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	struct tracesink sk;
 	struct keeper k;
 	struct stat st;
-	int j, rv;
+	int j;
 
-	if (!trace_rereadable(path)) {
-		/* read whole first: it cannot be read again */
-		trace_init(t);
-		goto plain;
-	}
 	memset(&k, 0, sizeof k);
 	trace_init(&k.own);
 	k.tl = tl;
@@ -276,49 +258,26 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	k.n = n;
 	k.o = o;
 	/* an event takes 32 bytes or more: more would only thin them */
-	if (stat(path, &st) == 0)
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		k.expect = st.st_size / 32;
 	sk.event = keep_event;
+	sk.reset = keep_reset;
 	sk.arg = &k;
-	rv = relay_stream(t, path, &sk, err, errlen);
+	if (relay_run(t, path, &sk, err, errlen) < 0)
+		return -1;
+	if (!k.started)		/* no event: the header's machine */
+		keep_start(&k, t);
 	free(k.slotev);
-	if (rv == 0 && k.started && !t->machinelate) {
-		/* the header is the reader's, the events the keeper's */
-		k.own.file = t->file;
-		k.own.name = t->name;
-		k.own.description = t->description;
-		t->file = t->name = t->description = NULL;
-		trace_free(t);
-		*t = k.own;
-		for (j = 0; j < n; j++) {
-			tl[j].full.t = t;
-			if (timeline_end(&tl[j]) < 0) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto fail;
-			}
-		}
-		return 0;
+	/* the header is the reader's, the events the keeper's */
+	k.own.file = t->file;
+	k.own.name = t->name;
+	k.own.description = t->description;
+	t->file = t->name = t->description = NULL;
+	trace_free(t);
+	*t = k.own;
+	for (j = 0; j < n; j++) {
+		tl[j].full.t = t;
+		timeline_end(&tl[j]);
 	}
-	for (j = 0; j < k.n && k.started; j++)
-		timeline_free(&tl[j]);
-	trace_free(&k.own);
-	if (rv < 0)
-		return -1;
-	/* no event, or events seen under the default machine */
-	trace_free(t);
-plain:
-	if (trace_load(t, path, err, errlen) < 0)
-		return -1;
-	for (j = 0; j < n; j++)
-		if (timeline_open(&tl[j], t, p[j], o) < 0) {
-			snprintf(err, errlen, "%s: out of memory", path);
-			n = j;
-			goto fail;
-		}
 	return 0;
-fail:
-	for (j = 0; j < n; j++)
-		timeline_free(&tl[j]);
-	trace_free(t);
-	return -1;
 }

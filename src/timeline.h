@@ -22,15 +22,15 @@ struct timeline {
 	size_t			 interval;	/* events between checkpoints */
 };
 
-int	timeline_open(struct timeline *, const struct trace *, const Policy *,
+void	timeline_open(struct timeline *, const struct trace *, const Policy *,
 	    const struct replayopts *);
-int	timeline_begin(struct timeline *, const struct trace *, const Policy *,
-	    const struct replayopts *, size_t);
-int	timeline_add(struct timeline *);
-int	timeline_end(struct timeline *);
+void	timeline_begin(struct timeline *, const struct trace *,
+	    const Policy *, const struct replayopts *, size_t);
+void	timeline_add(struct timeline *);
+void	timeline_end(struct timeline *);
 int	timeline_load(struct trace *, const char *, const Policy *const *, int,
 	    const struct replayopts *, struct timeline *, char *, size_t);
-int	timeline_seek(struct timeline *, size_t);
+void	timeline_seek(struct timeline *, size_t);
 void	timeline_free(struct timeline *);
 
 #endif

@@ -87,6 +87,7 @@ struct trace {
  */
 struct tracesink {
 	int	(*event)(void *, struct trace *, const struct event *);
+	void	(*reset)(void *);	/* forget every event (relay_run) */
 	void	*arg;
 };
 
@@ -100,7 +101,7 @@ int		 trace_loadmem(struct trace *, const char *, const void *, size_t,
 int		 trace_stream(struct trace *, const char *,
 		     const struct tracesink *, char *, size_t);
 int		 trace_rereadable(const char *);
-int		 trace_append(struct trace *, const struct event *);
+void		 trace_append(struct trace *, const struct event *);
 int		 trace_write(FILE *, const struct trace *);
 int		 trace_writefile(const char *, const struct trace *, char *,
 		     size_t);

@@ -159,23 +159,13 @@ trace_writefile(const char *path, const struct trace *t, char *err,
 	return outfile_write(path, writetrace, (void *)t, err, errlen);
 }
 
-/*
- * Append a copy of e to t, taking over its strings.  Returns -1 when
- * out of memory.
- */
-int
+/* Append a copy of e to t, taking over its strings. */
+void
 trace_append(struct trace *t, const struct event *e)
 {
-	struct event *nev;
-	size_t ncap;
-
 	if (t->nev == t->evcap) {
-		ncap = t->evcap ? 2 * t->evcap : 64;
-		if ((nev = realloc(t->ev, ncap * sizeof *nev)) == NULL)
-			return -1;
-		t->ev = nev;
-		t->evcap = ncap;
+		t->evcap = t->evcap ? 2 * t->evcap : 64;
+		t->ev = xreallocarray(t->ev, t->evcap, sizeof *t->ev);
 	}
 	t->ev[t->nev++] = *e;
-	return 0;
 }

@@ -199,12 +199,9 @@ seek(struct ui *u, size_t n)
 	u->pos = n;
 	for (j = 0; j < u->npane; j++) {
 		p = &u->pane[j];
-		if (timeline_seek(&p->tl, n) < 0)
-			fatal("out of memory");
+		timeline_seek(&p->tl, n);
 		free(p->live);
 		p->nlive = replay_live(&p->tl.full, n, &p->live);
-		if (p->nlive == (size_t)-1)
-			fatal("out of memory");
 	}
 }
 
@@ -220,8 +217,7 @@ openpane(struct ui *u, int j, const Policy *p)
 		free(pn->live);
 		pn->live = NULL;
 	}
-	if (timeline_open(&pn->tl, u->t, p, &u->ro) < 0)
-		fatal("out of memory");
+	timeline_open(&pn->tl, u->t, p, &u->ro);
 	pn->pidx = policyindex(p);
 }
 
@@ -236,8 +232,7 @@ divergence(struct ui *u)
 	u->diverge = NULL;
 	if (u->npane < 2)
 		return;
-	if ((u->diverge = calloc(u->t->nev + 1, 1)) == NULL)
-		fatal("out of memory");
+	u->diverge = xcalloc(u->t->nev + 1, 1);
 	for (i = 0; i < u->t->nev; i++) {
 		a = &u->pane[0].tl.full.r[i];
 		b = &u->pane[1].tl.full.r[i];
@@ -514,9 +509,8 @@ key(struct ui *u, int ch)
 		break;
 	case 'c':
 		if (u->npane == 1) {
-			k = policyindex(policyfind("plan9")) == u->pane[0].pidx ?
-			    policyindex(policyfind("span")) :
-			    policyindex(policyfind("plan9"));
+			/* the first policy the pane does not show */
+			k = u->pane[0].pidx == 0 ? 1 : 0;
 			openpane(u, 1, policyat(k));
 			u->npane = 2;
 		} else {

@@ -13,6 +13,8 @@
 #include "ui.h"
 #include "util.h"
 
+static void	largestcell(char *, size_t, const Stats *, int);
+
 /* The colour pair of a result. */
 static int
 resultpair(int kind)
@@ -199,15 +201,14 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
+	/* two policies a line; the last alone when they are odd */
 	for (i = 0; i < npolicy(); i += 2) {
-		char c1[40], c2[40], b2[24];
+		char c1[40], c2[40];
 
-		snprintf(c1, sizeof c1, "%s %s", policyat(i)->name,
-		    s.largest[i] ? fmtbytes(b, sizeof b,
-		    (uint64_t)s.largest[i] * BY2PG) : "none");
-		snprintf(c2, sizeof c2, "%s %s", policyat(i + 1)->name,
-		    s.largest[i + 1] ? fmtbytes(b2, sizeof b2,
-		    (uint64_t)s.largest[i + 1] * BY2PG) : "none");
+		largestcell(c1, sizeof c1, &s, i);
+		c2[0] = '\0';
+		if (i + 1 < npolicy())
+			largestcell(c2, sizeof c2, &s, i + 1);
 		LINE(" %-16s %s", c1, c2);
 	}
 	top = (uint32_t)np * WD2PG;
@@ -299,6 +300,16 @@ ui_help_draw(struct ui *u)
 	    (int)i < LINES - 1; i++)
 		mvaddnstr(i, 1, lines[i], COLS - 2);
 	ui_status_draw(u);
+}
+
+/* "plan9 12M": policy i's largest vmap in s, or "none". */
+static void
+largestcell(char *buf, size_t len, const Stats *s, int i)
+{
+	char b[24];
+
+	snprintf(buf, len, "%s %s", policyat(i)->name, s->largest[i] ?
+	    fmtbytes(b, sizeof b, (uint64_t)s->largest[i] * BY2PG) : "none");
 }
 
 /*

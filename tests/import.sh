@@ -77,7 +77,7 @@ same "$(sed -n '/^name:/p;/^  vmap:/p;/^  vmapsize:/p;/^  pse:/p;/^  kernel:/p' 
     "--kernel, --pse, --vmap, --vmapsize and --name set the trace's machine and name"
 "$V" import --vmap 0xc0001000 tests/import/plan9.console 2>"$TMPD/err" >/dev/null
 same "$?:$(head -1 "$TMPD/err")" \
-    "2:vmapview: --vmap: 0xc0001000 is not 4M-aligned" "--vmap not 4M-aligned: exit 2"
+    "2:vmapview: import: --vmap: 0xc0001000 is not 4M-aligned" "--vmap not 4M-aligned: exit 2"
 "$V" import --vmap 0xf0000000 --vmapsize 512M tests/import/plan9.console \
     2>"$TMPD/err" >/dev/null
 same "$?" 2 "--vmap and --vmapsize past 2^32: exit 2"

@@ -291,7 +291,8 @@ budgetdrop(void)
 int
 main(void)
 {
-	struct genopts go = { 11, 3000, 11, 4, 0.8 };
+	struct genopts go = { .seed = 11, .events = 3000, .pokes = 11,
+	    .pdes = 4, .fill = 0.8 };
 	struct trace t;
 	char what[128];
 	int s, p, k, pse, bad, events;
@@ -307,7 +308,7 @@ main(void)
 					    pse, &events);
 			trace_free(&t);
 		}
-		gen_run(&generators[2], &go, &t);
+		gen_run(gen_find("churn"), &go, &t);
 		for (k = 0; k < Nkernel; k++)
 			bad += differential(&t, policyat(p), k, 1, &events);
 		trace_free(&t);

@@ -1,0 +1,117 @@
+/*
+ * vmapview compare: a trace under several policies in step, read once:
+ * the events whose results differ, the summaries side by side and the
+ * first divergence explained.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compare.h"
+#include "relay.h"
+#include "util.h"
+
+static int	cmd_compare_exec(struct args *);
+
+static const struct cmd_option options[] = {
+	{ Opolicy, "policy", 'p', ARGpolicies, "P1,P2[,...]",
+	    "the policies, two or more (default: all)" },
+	OPT_KERNEL("K"),
+	OPT_PSE,
+	OPT_FORMAT,
+	OPT_END
+};
+
+const struct cmd_entry cmd_compare_entry = {
+	.name = "compare",
+	.operands = "TRACE",
+	.minargs = 1,
+	.maxargs = 1,
+	.help = "replay TRACE under several policies (default all) side by "
+	    "side",
+	.options = options,
+	.exec = cmd_compare_exec,
+};
+
+/* compare's sink: every event to every policy, started on the first. */
+struct cmpstream {
+	struct compare		 c;
+	const Policy		**p;
+	int			 n;
+	const struct replayopts	*ro;
+	int			 started;
+};
+
+static int
+compare_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct cmpstream *cs;
+
+	cs = arg;
+	if (!cs->started) {
+		cs->started = 1;
+		compare_init(&cs->c, t, cs->p, cs->n, cs->ro);
+	}
+	compare_feed(&cs->c, e);
+	return 0;
+}
+
+static void
+compare_reset(void *arg)
+{
+	struct cmpstream *cs;
+
+	cs = arg;
+	if (cs->started)
+		compare_free(&cs->c);
+	cs->started = 0;
+}
+
+static int
+cmd_compare_exec(struct args *a)
+{
+	const Policy *p[MAXPOLICY];
+	struct replayopts ro;
+	struct tracesink sk;
+	struct cmpstream cs;
+	struct trace t;
+	const struct argvalue *v;
+	char buf[1024], err[512];
+	int i, n;
+
+	v = args_get(a, Opolicy);
+	n = v->npol;
+	for (i = 0; i < n; i++)
+		p[i] = v->pol[i];
+	if (n == 0)
+		for (n = 0; n < npolicy(); n++)
+			p[n] = policyat(n);
+	if (n < 2)
+		return cmd_usageerr(a, "-p names two policies or more");
+	args_replayopts(a, &ro);
+	/* streamed: the events are not kept, only those that differ */
+	memset(&cs, 0, sizeof cs);
+	cs.p = p;
+	cs.n = n;
+	cs.ro = &ro;
+	sk.event = compare_event;
+	sk.reset = compare_reset;
+	sk.arg = &cs;
+	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXITUSAGE;
+	}
+	if (!cs.started)	/* no event: the header's machine */
+		compare_init(&cs.c, &t, p, n, &ro);
+	compare_settrace(&cs.c, &t);
+	if (args_get(a, Oformat)->val) {
+		if (compare_yaml(stdout, &cs.c) < 0)
+			fprintf(stderr, "%s: writing the comparison failed\n",
+			    progname);
+	} else
+		compare_text(stdout, &cs.c);
+	compare_free(&cs.c);
+	trace_free(&t);
+	return cmd_finish(EXITOK);
+}

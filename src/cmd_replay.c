@@ -1,0 +1,181 @@
+/*
+ * vmapview replay: a trace under one policy, a result per event and a
+ * summary, as text or as the vmapreport document.  With --summary the
+ * trace is replayed as it is read and no event is kept; with
+ * --record-expect the results become the trace's expectations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "relay.h"
+#include "report.h"
+#include "util.h"
+
+static int	cmd_replay_exec(struct args *);
+
+static const struct cmd_option options[] = {
+	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY",
+	    "the allocation policy (default plan9)" },
+	OPT_KERNEL("labs|9front"),
+	OPT_PSE,
+	OPT_FORMAT,
+	OPT_KEEPGOING,
+	{ Osummary, "summary", 0, ARGnone, NULL,
+	    "the summary alone, replayed as read: no event kept" },
+	{ Orecordexpect, "record-expect", 0, ARGfile, "OUT",
+	    "write the trace to OUT with these results expected" },
+	OPT_END
+};
+
+const struct cmd_entry cmd_replay_entry = {
+	.name = "replay",
+	.operands = "TRACE",
+	.minargs = 1,
+	.maxargs = 1,
+	.help = "replay TRACE under a policy: one result per event and a "
+	    "summary",
+	.options = options,
+	.exec = cmd_replay_exec,
+};
+
+/*
+ * A replay fed by trace_stream: the event is run under the policy as it
+ * is read, nothing of it kept but what a vmap by id made, until its
+ * vunmap.  It runs on a thread of its own (relay.h) when it can.
+ */
+struct stream {
+	const struct replayopts	*ro;
+	const Policy		*policy;
+	struct replay		 rp;
+	struct madetab		 made;
+	int			 started;
+};
+
+/* Start the replay on t's machine, which is known once events begin. */
+static void
+stream_start(struct stream *st, const struct trace *t)
+{
+	replay_init(&st->rp, t, st->policy, st->ro);
+	st->started = 1;
+}
+
+static int
+stream_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct stream *st;
+	struct result res;
+
+	st = arg;
+	if (!st->started)
+		stream_start(st, t);
+	replay_feedslot(&st->rp, &st->made, e, &res);
+	free(res.panic);
+	return 0;
+}
+
+static void
+stream_reset(void *arg)
+{
+	struct stream *st;
+
+	st = arg;
+	if (st->started)
+		replay_free(&st->rp);
+	free(st->made.v);
+	memset(&st->made, 0, sizeof st->made);
+	st->started = 0;
+}
+
+/*
+ * replay --summary: stream the trace through the replay, keeping no
+ * event; memory follows the live mappings.
+ */
+static int
+summary(const char *path, const Policy *p, struct replayopts *ro, int yaml)
+{
+	struct tracesink sk;
+	struct stream st;
+	struct trace t;
+	char err[512];
+	int status;
+
+	memset(&st, 0, sizeof st);
+	ro->stream = 1;
+	st.ro = ro;
+	st.policy = p;
+	sk.event = stream_event;
+	sk.reset = stream_reset;
+	sk.arg = &st;
+	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXITUSAGE;
+	}
+	if (!st.started)	/* no event: the header's machine */
+		stream_start(&st, &t);
+	free(st.made.v);
+	st.rp.t = &t;
+	if (yaml) {
+		if (report_yaml_summary(stdout, &st.rp) < 0)
+			fprintf(stderr, "%s: writing the report failed\n",
+			    progname);
+	} else {
+		report_heading(stdout, &st.rp);
+		report_summary(stdout, &st.rp);
+	}
+	status = replay_status(&st.rp);
+	replay_free(&st.rp);
+	trace_free(&t);
+	return cmd_finish(status);
+}
+
+static int
+cmd_replay_exec(struct args *a)
+{
+	struct replayopts ro;
+	struct replay rp;
+	struct trace t;
+	const Policy *p;
+	const char *path, *rec;
+	char buf[1024], err[512];
+	int yaml, status;
+
+	if (args_get(a, Opolicy)->npol > 1)
+		return cmd_usageerr(a, "one policy, please (compare takes "
+		    "several)");
+	p = args_policy(a);
+	args_replayopts(a, &ro);
+	ro.measure = 1;
+	yaml = args_get(a, Oformat)->val;
+	path = args_trace(a, 0, buf, sizeof buf);
+	rec = args_str(a, Orecordexpect, NULL);
+	if (args_has(a, Osummary) && rec == NULL)
+		return summary(path, p, &ro, yaml);
+	if (cmd_notinput(rec, path, "trace") < 0 || cmd_load(&t, path) < 0)
+		return EXITUSAGE;
+	replay_init(&rp, &t, p, &ro);
+	replay_run(&rp, t.nev);
+	if (rec != NULL) {
+		if (replay_record(&rp, &t))
+			fprintf(stderr, "%s: %s: recorded for the machine "
+			    "replayed (%s); other policies' expectations "
+			    "dropped\n", progname, rec, rp.override);
+		if (trace_writefile(rec, &t, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: %s\n", progname, err);
+			replay_free(&rp);
+			trace_free(&t);
+			return EXITUSAGE;
+		}
+	}
+	if (yaml) {
+		if (report_yaml(stdout, &rp) < 0)
+			fprintf(stderr, "%s: writing the report failed\n",
+			    progname);
+	} else
+		report_text(stdout, &rp);
+	status = replay_status(&rp);
+	replay_free(&rp);
+	trace_free(&t);
+	return cmd_finish(status);
+}
