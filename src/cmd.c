@@ -246,8 +246,8 @@ cmd_parse(const struct cmd_entry *e, const struct cmd_entry *const *table,
 				return cmd_usageerr(a, "unknown option -%c",
 				    optopt), -1;
 			if ((o = otheroption(table, argv[optind - 1])) != NULL)
-				return cmd_usageerr(a, "%s takes no --%s",
-				    e->name, o->name), -1;
+				return cmd_usageerr(a, "takes no --%s",
+				    o->name), -1;
 			return cmd_usageerr(a, "unknown or incomplete option "
 			    "%s", argv[optind - 1]), -1;
 		}
@@ -263,8 +263,7 @@ cmd_parse(const struct cmd_entry *e, const struct cmd_entry *const *table,
 		    e->operands), -1;
 	if (e->maxargs >= 0 && a->argc > e->maxargs) {
 		if (e->maxargs == 0)
-			return cmd_usageerr(a, "%s takes no operands", e->name),
-			    -1;
+			return cmd_usageerr(a, "takes no operands"), -1;
 		return cmd_usageerr(a, "one %s, please", e->lead ? e->lead :
 		    e->operands), -1;
 	}
