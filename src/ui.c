@@ -36,7 +36,6 @@ static void	 restore(void);
 static int	 parsekeys(const char *);
 static int	 nextkey(struct ui *, int);
 static void	 draw(struct ui *);
-static void	 seek(struct ui *, size_t);
 static int	 savescreen(const char *);
 
 /* A signal ends the view: the loop sees the flag and cleans up. */
@@ -188,8 +187,8 @@ savescreen(const char *path)
 }
 
 /* Move every pane to the state after n events. */
-static void
-seek(struct ui *u, size_t n)
+void
+ui_seek(struct ui *u, size_t n)
 {
 	struct pane *p;
 	int j;
@@ -206,8 +205,8 @@ seek(struct ui *u, size_t n)
 }
 
 /* Open pane j under policy p at the current event. */
-static void
-openpane(struct ui *u, int j, const Policy *p)
+void
+ui_openpane(struct ui *u, int j, const Policy *p)
 {
 	struct pane *pn;
 
@@ -222,8 +221,8 @@ openpane(struct ui *u, int j, const Policy *p)
 }
 
 /* Mark the events where the two panes' results differ. */
-static void
-divergence(struct ui *u)
+void
+ui_divergence(struct ui *u)
 {
 	const struct result *a, *b;
 	size_t i;
@@ -241,9 +240,13 @@ divergence(struct ui *u)
 	}
 }
 
-/* The next event (dir 1) or previous (-1) from the cursor that matches. */
-static int
-findevent(struct ui *u, int dir, int what)
+/*
+ * Go to the next event (dir 1) or previous (-1) from the cursor that
+ * matches what: 'f' a failure or panic, 'd' a divergence, '/' the
+ * search.  Returns 0, or -1 with a message when there is none.
+ */
+int
+ui_find(struct ui *u, int dir, int what)
 {
 	const struct result *r;
 	const struct event *e;
@@ -274,7 +277,7 @@ findevent(struct ui *u, int dir, int what)
 			i++;
 		continue;
 found:
-		seek(u, dir > 0 ? i + 1 : i);
+		ui_seek(u, dir > 0 ? i + 1 : i);
 		return 0;
 	}
 	snprintf(u->msg, sizeof u->msg, "no %s %s", what == 'f' ?
@@ -287,8 +290,8 @@ found:
  * Read a line at the status line after prompt; Enter gives it, Esc
  * gives up.  Returns 0 with the text in buf, or -1.
  */
-static int
-prompt(struct ui *u, const char *pr, char *buf, size_t len)
+int
+ui_prompt(struct ui *u, const char *pr, char *buf, size_t len)
 {
 	size_t n;
 	int ch;
@@ -399,158 +402,6 @@ draw(struct ui *u)
 	refresh();
 }
 
-/* Handle one key.  Sets u->quit to leave. */
-static void
-key(struct ui *u, int ch)
-{
-	char buf[64];
-	char *end;
-	unsigned long n;
-	int np, k;
-
-	np = vpdbsize(&u->pane[0].tl.cur.m);
-	u->msg[0] = '\0';
-	if (u->help || u->zoom) {
-		if (ch == 27 || ch == 'q' || ch == '?' || ch == '\n' ||
-		    ch == KEY_ENTER) {
-			u->help = u->zoom = 0;
-			return;
-		}
-		if (u->help)
-			return;
-	}
-	switch (ch) {
-	case 'q':
-		u->quit = 1;
-		break;
-	case '?':
-		u->help = 1;
-		break;
-	case 'j':
-	case KEY_DOWN:
-		seek(u, u->pos + 1);
-		break;
-	case 'k':
-	case KEY_UP:
-		if (u->pos > 0)
-			seek(u, u->pos - 1);
-		break;
-	case KEY_NPAGE:
-		seek(u, u->pos + 10);
-		break;
-	case KEY_PPAGE:
-		seek(u, u->pos > 10 ? u->pos - 10 : 0);
-		break;
-	case 'g':
-	case KEY_HOME:
-		seek(u, 0);
-		break;
-	case 'G':
-	case KEY_END:
-		seek(u, u->t->nev);
-		break;
-	case ':':
-		if (prompt(u, "go to event: ", buf, sizeof buf) < 0)
-			break;
-		n = strtoul(buf, &end, 10);
-		if (buf[0] == '\0' || *end != '\0' || n > u->t->nev)
-			snprintf(u->msg, sizeof u->msg, "no event '%.20s' "
-			    "(0 to %zu)", buf, u->t->nev);
-		else
-			seek(u, n);
-		break;
-	case ' ':
-		u->playing = !u->playing;
-		if (u->playing && u->pos == u->t->nev)
-			seek(u, 0);
-		break;
-	case '+':
-	case '=':
-		u->speed = u->speed >= 500 ? 1000 : u->speed * 2;
-		break;
-	case '-':
-		u->speed = u->speed <= 1 ? 1 : u->speed / 2;
-		break;
-	case 'f':
-	case 'F':
-		findevent(u, ch == 'f' ? 1 : -1, 'f');
-		break;
-	case '/':
-		if (prompt(u, "search id: ", buf, sizeof buf) < 0 ||
-		    buf[0] == '\0')
-			break;
-		snprintf(u->search, sizeof u->search, "%s", buf);
-		findevent(u, 1, '/');
-		break;
-	case 'n':
-	case 'N':
-		findevent(u, ch == 'n' ? 1 : -1, u->search[0] ? '/' : 'f');
-		break;
-	case 'h':
-	case KEY_LEFT:
-		if (u->sel > 0)
-			u->sel--;
-		break;
-	case 'l':
-	case KEY_RIGHT:
-		if (u->sel < np - 1)
-			u->sel++;
-		break;
-	case 'H':
-		u->sel = u->sel >= 8 ? u->sel - 8 : 0;
-		break;
-	case 'L':
-		u->sel = u->sel + 8 < np ? u->sel + 8 : np - 1;
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		u->zoom = 1;
-		break;
-	case 'c':
-		if (u->npane == 1) {
-			/* the first policy the pane does not show */
-			k = u->pane[0].pidx == 0 ? 1 : 0;
-			openpane(u, 1, policyat(k));
-			u->npane = 2;
-		} else {
-			timeline_free(&u->pane[1].tl);
-			free(u->pane[1].live);
-			u->pane[1].live = NULL;
-			u->npane = 1;
-			u->focus = 0;
-		}
-		divergence(u);
-		seek(u, u->pos);
-		break;
-	case '\t':
-		if (u->npane == 2)
-			u->focus = !u->focus;
-		break;
-	case 'p':
-		k = (u->pane[u->focus].pidx + 1) % npolicy();
-		if (u->npane == 2 && k == u->pane[!u->focus].pidx)
-			k = (k + 1) % npolicy();
-		openpane(u, u->focus, policyat(k));
-		divergence(u);
-		seek(u, u->pos);
-		break;
-	case 'd':
-	case 'D':
-		if (u->npane < 2)
-			snprintf(u->msg, sizeof u->msg, "d needs two panes: "
-			    "press c");
-		else
-			findevent(u, ch == 'd' ? 1 : -1, 'd');
-		break;
-	case 12:
-		clearok(curscr, TRUE);
-		break;
-	case KEY_RESIZE:
-		break;
-	}
-}
-
 /*
  * Whether the view can run: a terminal, and keys (for tests) it can
  * read.  Says why not and returns 2; else 0.
@@ -599,11 +450,11 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 			u.pane[j].pidx = policyindex(j ? p2 : p1);
 		}
 	} else {
-		openpane(&u, 0, p1);
+		ui_openpane(&u, 0, p1);
 		if (p2 != NULL)
-			openpane(&u, 1, p2);
+			ui_openpane(&u, 1, p2);
 	}
-	divergence(&u);
+	ui_divergence(&u);
 
 	setlocale(LC_ALL, "");
 	u.utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -641,7 +492,7 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 		init_pair(Cheader, COLOR_CYAN, -1);
 		init_pair(Ccurrent, -1, -1);
 	}
-	seek(&u, 0);
+	ui_seek(&u, 0);
 	status = 0;
 	redraw = 1;
 	while (!u.quit && !caught) {
@@ -660,14 +511,14 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 			if (!u.playing)
 				redraw = 0;
 			else if (u.pos < t->nev)
-				seek(&u, u.pos + 1);
+				ui_seek(&u, u.pos + 1);
 			else
 				u.playing = 0;
 			continue;
 		}
 		if (ch == '\r')
 			ch = '\n';
-		key(&u, ch);
+		ui_key(&u, ch);
 	}
 	restore();
 	fatalhook = NULL;

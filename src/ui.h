@@ -58,6 +58,15 @@ int	 ui_main(const struct trace *, const Policy *, const Policy *,
 	     const char *, int);
 int	 ui_attr(const struct ui *, int);
 int	 ui_usable(const char *);
+void	 ui_seek(struct ui *, size_t);
+int	 ui_find(struct ui *, int, int);
+int	 ui_prompt(struct ui *, const char *, char *, size_t);
+void	 ui_openpane(struct ui *, int, const Policy *);
+void	 ui_divergence(struct ui *);
+
+/* ui_keys.c */
+void	 ui_key(struct ui *, int);
+void	 ui_help_draw(struct ui *);
 
 /* ui_pd.c */
 int	 ui_pd_draw(struct ui *, struct pane *, int, int, int, int);
@@ -70,7 +79,6 @@ void	 ui_pd_legend(struct ui *, int, int, int);
 void	 ui_events_draw(struct ui *, int, int, int, int);
 void	 ui_measures_draw(struct ui *, struct pane *, int, int, int, int);
 void	 ui_status_draw(struct ui *);
-void	 ui_help_draw(struct ui *);
 int	 ui_explain(struct ui *, struct pane *, char *, size_t);
 
 #endif

@@ -256,52 +256,6 @@ ui_status_draw(struct ui *u)
 	attroff(A_REVERSE);
 }
 
-/* The help screen: every key. */
-void
-ui_help_draw(struct ui *u)
-{
-	static const char *const lines[] = {
-		"vmapview: keys",
-		"",
-		"  j  Down      step forward one event",
-		"  k  Up        step back one event",
-		"  PgDn PgUp    ten events forward, back",
-		"  g  Home      the start (no event run)",
-		"  G  End       the end",
-		"  :            go to event N",
-		"  space        play, pause",
-		"  +  -         play faster, slower",
-		"  f  F         next, previous failure or panic",
-		"  /            search by id; n N next, previous match",
-		"               (n N with no search: as f F)",
-		"  h  Left      select the previous PDE",
-		"  l  Right     select the next PDE",
-		"  H  L         select a row up, down",
-		"  Enter        zoom into the selected PDE's page table",
-		"  Esc          back from the zoom or this help",
-		"  c            compare: two policies side by side",
-		"  Tab          switch the pane that has the focus",
-		"  p            next policy for the focused pane",
-		"  d  D         next, previous event where the panes differ",
-		"  Ctrl-L       redraw",
-		"  ?            this help",
-		"  q            quit (or close the zoom, this help)",
-		"",
-		"The map: one cell per PDE of the vmap.  Blank, a 4M page, a page",
-		"table with its fill, or a STALE table: empty but never freed by",
-		"pdbunmap, so a large plan9 vmap cannot use its 4M.  Underlined",
-		"cells belong to a mapping that spans page tables; reverse, the",
-		"selected mapping; bold with a marker, the current event's.",
-	};
-	size_t i;
-
-	erase();
-	for (i = 0; i < sizeof lines / sizeof lines[0] &&
-	    (int)i < LINES - 1; i++)
-		mvaddnstr(i, 1, lines[i], COLS - 2);
-	ui_status_draw(u);
-}
-
 /* "plan9 12M": policy i's largest vmap in s, or "none". */
 static void
 largestcell(char *buf, size_t len, const Stats *s, int i)
