@@ -16,8 +16,10 @@
 
 #include <yaml.h>
 
+#include "idtab.h"
 #include "mmu.h"
 #include "trace.h"
+#include "xmalloc.h"
 
 #define MAXSCALAR	(1 << 20)	/* bytes in one value */
 
@@ -47,16 +49,6 @@ const char *const expectnames[] = {
 	"", "ok", "fail", "refused", "skipped", "panic", ""
 };
 
-/* A live id while loading: the vmap that made it.  Gone when unmapped. */
-struct idslot {
-	char		*key;		/* the vmap's id, or ownkey: the table's */
-	int		 ownkey;
-	uint32_t	 hash;
-	int		 live;		/* index of the vmap event, if stored */
-	int		 line;		/* the vmap's line */
-	int		 slot;		/* the event's slot (trace.h) */
-};
-
 /* Where the live set grew to each size, for the limit on live ids. */
 struct livemark {
 	int	line;
@@ -77,19 +69,23 @@ struct loader {
 	const struct tracesink *sk;	/* events go here, not into the trace */
 	int		 inevents;	/* the events key has been read */
 	long		 unmapped;	/* its id, to delete after the sink */
-	int		*freeslots;	/* slots of ids unmapped, to use again */
-	size_t		 nfreeslots;
-	size_t		 freeslotcap;
-	int		 nslots;	/* slots ever given */
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
 
-	struct idslot	*ids;
-	size_t		 nids;
-	size_t		 idcap;		/* a power of two */
+	struct idtab	 ids;		/* the live ids */
 	double		 lastt;
 	int		 lastline;
+};
+
+/* The keys a mapping may have, and how their errors word them. */
+struct keyset {
+	const char *const	*names;
+	int			 n;
+	const char		*kind;		/* "an event key" */
+	const char		*unknown;	/* "unknown event key" */
+	const char		*prefix;	/* before a key given twice */
+	int			 first;		/* the key that must be first, or -1 */
 };
 
 static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
@@ -109,9 +105,13 @@ static int	 loadevent(struct loader *);
 static int	 checkevent(struct loader *, struct event *, const yaml_mark_t *,
 		     const yaml_mark_t *, unsigned);
 static int	 liveness(struct loader *, struct event *, const yaml_mark_t *);
-static struct idslot *idlookup(struct loader *, const char *, int);
 static int	 loadtop(struct loader *);
 static int	 tabindent(const yaml_parser_t *);
+static int	 keyloop(struct loader *, const struct keyset *, unsigned *,
+		     yaml_mark_t *, int (*)(struct loader *, int, void *), void *);
+static int	 eventkey(struct loader *, int, void *);
+static int	 machinekey(struct loader *, int, void *);
+static int	 topkey(struct loader *, int, void *);
 
 /* Record an error at mark (or at the file alone).  Returns -1. */
 static int
@@ -201,7 +201,7 @@ next(struct loader *L)
 	L->haveev = 0;
 	if (!yaml_parser_parse(&L->parser, &L->ev)) {
 		if (L->parser.error == YAML_MEMORY_ERROR)
-			return failat(L, NULL, "out of memory");
+			fatal("out of memory");
 		if (L->parser.error == YAML_READER_ERROR)
 			return readerror(L);
 		if (tabindent(&L->parser))
@@ -300,10 +300,7 @@ scalardup(struct loader *L)
 		failat(L, &L->ev.start_mark, "a NUL byte in a value");
 		return NULL;
 	}
-	if ((s = malloc(n + 1)) == NULL) {
-		failat(L, NULL, "out of memory");
-		return NULL;
-	}
+	s = xmalloc(n + 1);
 	memcpy(s, L->ev.data.scalar.value, n + 1);
 	return s;
 }
@@ -515,113 +512,6 @@ getexpect(struct loader *L, struct event *e)
 	}
 }
 
-/* The id table: open addressing on a string hash. */
-static uint32_t
-strhash(const char *s)
-{
-	uint32_t h;
-
-	h = 2166136261u;
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-/* The slot of id s; with add, made when missing (nil when OOM). */
-static struct idslot *
-idlookup(struct loader *L, const char *s, int add)
-{
-	struct idslot *old, *sl;
-	size_t i, j, oldcap;
-	uint32_t h;
-
-	if (add && (L->nids + 1) * 2 > L->idcap) {
-		old = L->ids;
-		oldcap = L->idcap;
-		L->idcap = oldcap ? 2 * oldcap : 64;
-		L->ids = calloc(L->idcap, sizeof *L->ids);
-		if (L->ids == NULL) {
-			L->ids = old;
-			L->idcap = oldcap;
-			return NULL;
-		}
-		for (i = 0; i < oldcap; i++) {
-			if (old[i].key == NULL)
-				continue;
-			j = old[i].hash & (L->idcap - 1);
-			while (L->ids[j].key != NULL)
-				j = (j + 1) & (L->idcap - 1);
-			L->ids[j] = old[i];
-		}
-		free(old);
-	}
-	if (L->idcap == 0)
-		return NULL;
-	h = strhash(s);
-	for (i = h & (L->idcap - 1);; i = (i + 1) & (L->idcap - 1)) {
-		sl = &L->ids[i];
-		if (sl->key == NULL)
-			break;
-		if (sl->hash == h && strcmp(sl->key, s) == 0)
-			return sl;
-	}
-	if (!add)
-		return NULL;
-	/* the caller's string, until it says the table owns it */
-	sl->key = (char *)s;
-	sl->ownkey = 0;
-	sl->hash = h;
-	sl->live = -1;
-	sl->slot = -1;
-	L->nids++;
-	return sl;
-}
-
-/* Slot k is free again: the next vmap with an id may have it. */
-static int
-freeslot(struct loader *L, int k)
-{
-	size_t ncap;
-	int *nf;
-
-	if (L->nfreeslots == L->freeslotcap) {
-		ncap = L->freeslotcap ? 2 * L->freeslotcap : 64;
-		if ((nf = realloc(L->freeslots, ncap * sizeof *nf)) == NULL)
-			return -1;
-		L->freeslots = nf;
-		L->freeslotcap = ncap;
-	}
-	L->freeslots[L->nfreeslots++] = k;
-	return 0;
-}
-
-/*
- * Delete entry i: linear probing with backward shift, so that no
- * tombstones are left and the table stays as large as the live set.
- */
-static void
-iddelete(struct loader *L, size_t i)
-{
-	size_t j, k, mask;
-
-	mask = L->idcap - 1;
-	if (L->ids[i].ownkey)
-		free(L->ids[i].key);
-	for (j = i;;) {
-		j = (j + 1) & mask;
-		if (L->ids[j].key == NULL)
-			break;
-		k = L->ids[j].hash & mask;
-		/* slot j may move to i unless its home lies in (i, j] */
-		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
-			L->ids[i] = L->ids[j];
-			i = j;
-		}
-	}
-	L->ids[i].key = NULL;
-	L->nids--;
-}
-
 /*
  * Liveness, read from the text: a vmap's id must not be live; a vunmap
  * by id must name a live one, which it ends.
@@ -629,13 +519,11 @@ iddelete(struct loader *L, size_t i)
 static int
 liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 {
-	struct livemark *nat;
 	struct idslot *sl;
 
 	if (e->op == OPvmap) {
-		if ((sl = idlookup(L, e->id, 1)) == NULL)
-			return failat(L, NULL, "out of memory");
-		if (sl->key != NULL && sl->live != -1)
+		sl = idtab_add(&L->ids, e->id);
+		if (sl->live != -1)
 			return failat(L, idmk, "id '%.40s' is still live "
 			    "(mapped at line %d)", e->id, sl->line);
 		sl->live = L->sk ? -2 : (int)L->t->nev;
@@ -645,16 +533,12 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 			sl->ownkey = 1;
 			e->flags &= ~EVOWNID;
 		}
-		sl->slot = L->nfreeslots > 0 ? L->freeslots[--L->nfreeslots] :
-		    L->nslots++;
 		e->slot = sl->slot;
 		if (++L->nlive > L->maxlive) {
 			if (L->nlive > L->maxatcap) {
 				L->maxatcap = L->maxatcap ? 2 * L->maxatcap : 256;
-				nat = realloc(L->maxat, L->maxatcap * sizeof *nat);
-				if (nat == NULL)
-					return failat(L, NULL, "out of memory");
-				L->maxat = nat;
+				L->maxat = xreallocarray(L->maxat, L->maxatcap,
+				    sizeof *L->maxat);
 			}
 			L->maxat[L->nlive - 1].line = e->line;
 			L->maxat[L->nlive - 1].col = e->col;
@@ -662,7 +546,7 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 		}
 		return 0;
 	}
-	if ((sl = idlookup(L, e->id, 0)) == NULL)
+	if ((sl = idtab_find(&L->ids, e->id)) == NULL)
 		return failat(L, idmk, "id '%.40s' is not live (never mapped, "
 		    "or unmapped already)", e->id);
 	e->flags |= EVBYID;
@@ -673,7 +557,7 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 		e->flags &= ~EVOWNID;
 	}
 	e->slot = sl->slot;
-	L->unmapped = sl - L->ids;
+	L->unmapped = sl - L->ids.ids;
 	L->nlive--;
 	return 0;
 }
@@ -742,177 +626,185 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 }
 
 /*
+ * Read the keys of the mapping just begun, to its end: each one of ks,
+ * none twice; for each, with the parser at its value, call fn with the
+ * key's index.  Sets *have to the keys seen and mk[k] to where key k
+ * was.  Returns -1 after an error.
+ */
+static int
+keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
+    yaml_mark_t *mk, int (*fn)(struct loader *, int, void *), void *arg)
+{
+	const char *s;
+	int k;
+
+	*have = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark, "expected %s, not %s",
+			    ks->kind, evkind(&L->ev));
+		s = (const char *)L->ev.data.scalar.value;
+		k = findname(ks->names, ks->n, s, L->ev.data.scalar.length);
+		if (*have == 0 && ks->first >= 0 && k != ks->first)
+			return failat(L, &L->ev.start_mark, "the first key must "
+			    "be %s, not '%.40s'", ks->names[ks->first], s);
+		if (k == ks->n)
+			return failat(L, &L->ev.start_mark, "%s '%.40s'",
+			    ks->unknown, s);
+		if (*have & (1u << k))
+			return failat(L, &L->ev.start_mark, "%s%s given twice",
+			    ks->prefix, ks->names[k]);
+		*have |= 1u << k;
+		mk[k] = L->ev.start_mark;
+		if (next(L) < 0 || fn(L, k, arg) < 0)
+			return -1;
+	}
+}
+
+/* t: the seconds since the recording began. */
+static int
+gettime(struct loader *L, double *tp)
+{
+	const char *s;
+	char *end;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark, "t: expected seconds, not %s",
+		    evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	errno = 0;
+	*tp = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(*tp) ||
+	    *tp < 0)
+		return failat(L, &L->ev.start_mark, "t: '%.40s' is not a time "
+		    "in seconds", s);
+	return 0;
+}
+
+/* The value of event key k into e. */
+static int
+eventkey(struct loader *L, int k, void *arg)
+{
+	struct event *e;
+	const char *s;
+	uint64_t v;
+
+	e = arg;
+	switch (k) {
+	case Kop:
+		s = (const char *)L->ev.data.scalar.value;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark, "op: expected vmap, "
+			    "vunmap or note");
+		if ((e->op = findname(opnames, Nop, s,
+		    L->ev.data.scalar.length)) == Nop)
+			return failat(L, &L->ev.start_mark, "op: '%.40s' is not "
+			    "vmap, vunmap or note", s);
+		return 0;
+	case Kpa:
+	case Kva:
+		if (getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if (k == Kpa)
+			e->pa = v;
+		else {
+			e->va = v;
+			e->flags |= EVVA;
+		}
+		return 0;
+	case Ksize:
+		if (getnum(L, "size", 1, INT32_MAX, &v) < 0)
+			return -1;
+		e->size = v;
+		e->flags |= EVSIZE;
+		return 0;
+	case Kid:
+		if (getstr(L, "id", &e->id) < 0)
+			return -1;
+		e->flags |= EVOWNID;
+		if (e->id[0] == '\0')
+			return failat(L, &L->ev.start_mark, "id: empty");
+		return 0;
+	case Ktext:
+		return getstr(L, "text", &e->text);
+	case Knote:
+		return getstr(L, "note", &e->note);
+	case Kexpect:
+		return getexpect(L, e);
+	case Kt:
+		if (gettime(L, &e->t) < 0)
+			return -1;
+		e->flags |= EVTIME;
+		return 0;
+	}
+	return 0;
+}
+
+/* Free what the event holds of its own. */
+static void
+eventfree(struct event *e)
+{
+	if (e->flags & EVOWNID)
+		free(e->id);
+	free(e->text);
+	free(e->note);
+}
+
+/*
  * One event: a mapping of keys to values, appended to the trace, or
  * given to the sink.
  */
 static int
 loadevent(struct loader *L)
 {
+	static const struct keyset eventkeys = {
+		keynames, Nkey, "an event key", "unknown event key", "", -1
+	};
 	struct trace *t;
-	struct event *e, *nev, one;
+	struct event *e, one;
 	yaml_mark_t start, keymk[Nkey];
 	unsigned have;
-	uint64_t v;
-	size_t ncap;
-	char *s;
-	int k, rv;
 
 	t = L->t;
 	start = L->ev.start_mark;
 	L->unmapped = -1;
 	if (L->sk != NULL)
 		e = &one;
-	else if (t->nev == t->evcap) {
-		ncap = t->evcap ? 2 * t->evcap : 64;
-		if ((nev = realloc(t->ev, ncap * sizeof *nev)) == NULL)
-			return failat(L, NULL, "out of memory");
-		t->ev = nev;
-		t->evcap = ncap;
-	}
-	if (L->sk == NULL)
+	else {
+		if (t->nev == t->evcap) {
+			t->evcap = t->evcap ? 2 * t->evcap : 64;
+			t->ev = xreallocarray(t->ev, t->evcap, sizeof *t->ev);
+		}
 		e = &t->ev[t->nev];
+	}
 	memset(e, 0, sizeof *e);
 	e->ref = -1;
 	e->slot = -1;
 	e->line = start.line + 1;
 	e->col = start.column + 1;
-	have = 0;
-	for (;;) {
-		if (next(L) < 0)
-			goto bad;
-		if (L->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (L->ev.type != YAML_SCALAR_EVENT) {
-			failat(L, &L->ev.start_mark, "expected an event key, "
-			    "not %s", evkind(&L->ev));
-			goto bad;
-		}
-		s = (char *)L->ev.data.scalar.value;
-		if ((k = findname(keynames, Nkey, s,
-		    L->ev.data.scalar.length)) == Nkey) {
-			failat(L, &L->ev.start_mark, "unknown event key "
-			    "'%.40s'", s);
-			goto bad;
-		}
-		if (have & (1u << k)) {
-			failat(L, &L->ev.start_mark, "%s given twice",
-			    keynames[k]);
-			goto bad;
-		}
-		have |= 1u << k;
-		keymk[k] = L->ev.start_mark;
-		if (next(L) < 0)
-			goto bad;
-		switch (k) {
-		case Kop:
-			s = (char *)L->ev.data.scalar.value;
-			if (L->ev.type != YAML_SCALAR_EVENT) {
-				failat(L, &L->ev.start_mark, "op: expected "
-				    "vmap, vunmap or note");
-				goto bad;
-			}
-			if ((e->op = findname(opnames, Nop, s,
-			    L->ev.data.scalar.length)) == Nop) {
-				failat(L, &L->ev.start_mark, "op: '%.40s' is "
-				    "not vmap, vunmap or note", s);
-				goto bad;
-			}
-			break;
-		case Kpa:
-		case Kva:
-			if (getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
-				goto bad;
-			if (k == Kpa)
-				e->pa = v;
-			else {
-				e->va = v;
-				e->flags |= EVVA;
-			}
-			break;
-		case Ksize:
-			if (getnum(L, "size", 1, INT32_MAX, &v) < 0)
-				goto bad;
-			e->size = v;
-			e->flags |= EVSIZE;
-			break;
-		case Kid:
-			if (getstr(L, "id", &e->id) < 0)
-				goto bad;
-			e->flags |= EVOWNID;
-			if (e->id[0] == '\0') {
-				failat(L, &L->ev.start_mark, "id: empty");
-				goto bad;
-			}
-			break;
-		case Ktext:
-			if (getstr(L, "text", &e->text) < 0)
-				goto bad;
-			break;
-		case Knote:
-			if (getstr(L, "note", &e->note) < 0)
-				goto bad;
-			break;
-		case Kexpect:
-			if (getexpect(L, e) < 0)
-				goto bad;
-			break;
-		case Kt:
-			if (L->ev.type != YAML_SCALAR_EVENT) {
-				failat(L, &L->ev.start_mark,
-				    "t: expected seconds, not %s",
-				    evkind(&L->ev));
-				goto bad;
-			}
-			s = (char *)L->ev.data.scalar.value;
-			{
-				char *end;
-
-				errno = 0;
-				e->t = strtod(s, &end);
-				if (*s == '\0' || *end != '\0' || errno != 0 ||
-				    !isfinite(e->t) || e->t < 0) {
-					failat(L, &L->ev.start_mark, "t: '%.40s'"
-					    " is not a time in seconds", s);
-					goto bad;
-				}
-			}
-			e->flags |= EVTIME;
-			break;
-		}
+	if (keyloop(L, &eventkeys, &have, keymk, eventkey, e) < 0 ||
+	    checkevent(L, e, &start, keymk, have) < 0) {
+		eventfree(e);
+		return -1;
 	}
-	if (checkevent(L, e, &start, keymk, have) < 0)
-		goto bad;
 	t->nev++;
-	rv = 0;
 	if (L->sk != NULL) {
-		rv = L->sk->event(L->sk->arg, t, e);
-		if (rv < 0)
-			failat(L, &start, "out of memory");
-		if (e->flags & EVOWNID)
-			free(e->id);
-		free(e->text);
-		free(e->note);
+		L->sk->event(L->sk->arg, t, e);
+		eventfree(e);
 	}
-	if (L->unmapped >= 0) {
-		if (freeslot(L, L->ids[L->unmapped].slot) < 0)
-			rv = failat(L, NULL, "out of memory");
-		iddelete(L, L->unmapped);
-	}
-	return rv;
-bad:
-	if (e->flags & EVOWNID)
-		free(e->id);
-	free(e->text);
-	free(e->note);
-	return -1;
+	if (L->unmapped >= 0)
+		idtab_delete(&L->ids, L->unmapped);
+	return 0;
 }
 
 /* events: a sequence of event mappings. */
 static int
 loadevents(struct loader *L)
 {
-	if (next(L) < 0)
-		return -1;
 	if (L->ev.type != YAML_SEQUENCE_START_EVENT)
 		return failat(L, &L->ev.start_mark,
 		    "events: expected a sequence, not %s", evkind(&L->ev));
@@ -929,87 +821,85 @@ loadevents(struct loader *L)
 	}
 }
 
+/* The keys of machine, and where each value was. */
+enum { Mvmap, Mvmapsize, Mpse, Mkernel, Mptpages, Nmachinekey };
+static const char *const machinekeys[Nmachinekey] = {
+	"vmap", "vmapsize", "pse", "kernel", "ptpages"
+};
+
+struct machineread {
+	struct machine	*mc;
+	yaml_mark_t	 mk[Nmachinekey];	/* of the values */
+};
+
+/* The value of machine key k. */
+static int
+machinekey(struct loader *L, int k, void *arg)
+{
+	struct machineread *mr;
+	struct machine *mc;
+	const char *bad;
+	char why[64];
+	uint64_t v;
+	int kern;
+
+	mr = arg;
+	mc = mr->mc;
+	mr->mk[k] = L->ev.start_mark;
+	switch (k) {
+	case Mvmap:
+		if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if ((bad = trace_vmapbad(why, sizeof why, v)) != NULL)
+			return failat(L, &mr->mk[k], "machine.vmap: %s", bad);
+		mc->vmap = v;
+		return 0;
+	case Mvmapsize:
+		if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v) < 0)
+			return -1;
+		if ((bad = trace_vmapsizebad(v)) != NULL)
+			return failat(L, &mr->mk[k], "machine.vmapsize: %s", bad);
+		mc->vmapsize = v;
+		return 0;
+	case Mpse:
+		return getbool(L, "machine.pse", &mc->pse);
+	case Mkernel:
+		if (L->ev.type != YAML_SCALAR_EVENT || (kern = kernelfind(
+		    (const char *)L->ev.data.scalar.value)) < 0)
+			return failat(L, &mr->mk[k], "machine.kernel: expected "
+			    "labs or 9front");
+		mc->kernel = kern;
+		return 0;
+	case Mptpages:
+		if (getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
+			return -1;
+		mc->ptpages = v;
+		return 0;
+	}
+	return 0;
+}
+
 /* machine: the modeled machine's settings, each optional. */
 static int
 loadmachine(struct loader *L)
 {
-	static const char *const keys[] = {
-		"vmap", "vmapsize", "pse", "kernel", "ptpages"
+	static const struct keyset keys = {
+		machinekeys, Nmachinekey, "a machine key",
+		"unknown machine key", "machine.", -1
 	};
-	struct machine *mc;
-	yaml_mark_t mk[5];
-	uint64_t v;
+	struct machineread mr;
+	yaml_mark_t keymk[Nmachinekey];
 	unsigned have;
-	size_t k;
-	char *s, why[64];
-	const char *bad;
-	int kern;
 
-	mc = &L->t->machine;
-	if (expect(L, YAML_MAPPING_START_EVENT, "machine: expected a mapping")
-	    < 0)
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark, "machine: expected a "
+		    "mapping, not %s", evkind(&L->ev));
+	mr.mc = &L->t->machine;
+	if (keyloop(L, &keys, &have, keymk, machinekey, &mr) < 0)
 		return -1;
-	have = 0;
-	for (;;) {
-		if (next(L) < 0)
-			return -1;
-		if (L->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (L->ev.type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev.start_mark,
-			    "expected a machine key, not %s", evkind(&L->ev));
-		s = (char *)L->ev.data.scalar.value;
-		for (k = 0; k < 5; k++)
-			if (strcmp(s, keys[k]) == 0)
-				break;
-		if (k == 5)
-			return failat(L, &L->ev.start_mark,
-			    "unknown machine key '%.40s'", s);
-		if (have & (1u << k))
-			return failat(L, &L->ev.start_mark,
-			    "machine.%s given twice", keys[k]);
-		have |= 1u << k;
-		if (next(L) < 0)
-			return -1;
-		mk[k] = L->ev.start_mark;
-		switch (k) {
-		case 0:
-			if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
-				return -1;
-			if ((bad = trace_vmapbad(why, sizeof why, v)) != NULL)
-				return failat(L, &mk[k], "machine.vmap: %s", bad);
-			mc->vmap = v;
-			break;
-		case 1:
-			if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v)
-			    < 0)
-				return -1;
-			if ((bad = trace_vmapsizebad(v)) != NULL)
-				return failat(L, &mk[k], "machine.vmapsize: %s",
-				    bad);
-			mc->vmapsize = v;
-			break;
-		case 2:
-			if (getbool(L, "machine.pse", &mc->pse) < 0)
-				return -1;
-			break;
-		case 3:
-			if (L->ev.type != YAML_SCALAR_EVENT ||
-			    (kern = kernelfind((char *)
-			    L->ev.data.scalar.value)) < 0)
-				return failat(L, &mk[k], "machine.kernel: "
-				    "expected labs or 9front");
-			mc->kernel = kern;
-			break;
-		case 4:
-			if (getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
-				return -1;
-			mc->ptpages = v;
-			break;
-		}
-	}
-	if ((uint64_t)mc->vmap + mc->vmapsize > 1ull << 32)
-		return failat(L, (have & 2) ? &mk[1] : &mk[0],
+	if ((uint64_t)mr.mc->vmap + mr.mc->vmapsize > 1ull << 32)
+		return failat(L, (have & (1u << Mvmapsize)) ?
+		    &mr.mk[Mvmapsize] : &mr.mk[Mvmap],
 		    "machine: vmap+vmapsize is past 2^32");
 	return 0;
 }
@@ -1046,17 +936,53 @@ trace_vmapsizebad(uint64_t v)
 	return NULL;
 }
 
+/* The keys of the document. */
+enum { Tvmaptrace, Tname, Tdescription, Tmachine, Tevents, Ntopkey };
+static const char *const topkeys[Ntopkey] = {
+	"vmaptrace", "name", "description", "machine", "events"
+};
+
+/* The value of the document's key k. */
+static int
+topkey(struct loader *L, int k, void *arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	switch (k) {
+	case Tvmaptrace:
+		if (getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if (v != 1)
+			return failat(L, &L->ev.start_mark, "vmaptrace version "
+			    "%llu is not supported (this is version 1)",
+			    (unsigned long long)v);
+		return 0;
+	case Tname:
+		return getstr(L, "name", &L->t->name);
+	case Tdescription:
+		return getstr(L, "description", &L->t->description);
+	case Tmachine:
+		if (L->inevents)
+			L->t->machinelate = 1;
+		return loadmachine(L);
+	case Tevents:
+		L->inevents = 1;
+		return loadevents(L);
+	}
+	return 0;
+}
+
 /* The document: a mapping whose first key is vmaptrace. */
 static int
 loadtop(struct loader *L)
 {
-	struct trace *t;
-	yaml_mark_t mk;
-	uint64_t v;
+	static const struct keyset keys = {
+		topkeys, Ntopkey, "a key", "unknown key", "", Tvmaptrace
+	};
+	yaml_mark_t mk, keymk[Ntopkey];
 	unsigned have;
-	char *s;
 
-	t = L->t;
 	if (expect(L, YAML_STREAM_START_EVENT, "a stream") < 0)
 		return -1;
 	if (next(L) < 0)
@@ -1070,71 +996,11 @@ loadtop(struct loader *L)
 		return failat(L, &L->ev.start_mark,
 		    "a trace is a mapping, not %s", evkind(&L->ev));
 	mk = L->ev.start_mark;
-	have = 0;
-	for (;;) {
-		if (next(L) < 0)
-			return -1;
-		if (L->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (L->ev.type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev.start_mark,
-			    "expected a key, not %s", evkind(&L->ev));
-		s = (char *)L->ev.data.scalar.value;
-		if (have == 0 && strcmp(s, "vmaptrace") != 0)
-			return failat(L, &L->ev.start_mark,
-			    "the first key must be vmaptrace, not '%.40s'", s);
-		if (strcmp(s, "vmaptrace") == 0) {
-			if (have & 1)
-				return failat(L, &L->ev.start_mark,
-				    "vmaptrace given twice");
-			have |= 1;
-			if (next(L) < 0 ||
-			    getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
-				return -1;
-			if (v != 1)
-				return failat(L, &L->ev.start_mark,
-				    "vmaptrace version %llu is not supported "
-				    "(this is version 1)",
-				    (unsigned long long)v);
-		} else if (strcmp(s, "name") == 0) {
-			if (have & 2)
-				return failat(L, &L->ev.start_mark,
-				    "name given twice");
-			have |= 2;
-			if (next(L) < 0 || getstr(L, "name", &t->name) < 0)
-				return -1;
-		} else if (strcmp(s, "description") == 0) {
-			if (have & 4)
-				return failat(L, &L->ev.start_mark,
-				    "description given twice");
-			have |= 4;
-			if (next(L) < 0 ||
-			    getstr(L, "description", &t->description) < 0)
-				return -1;
-		} else if (strcmp(s, "machine") == 0) {
-			if (L->inevents)
-				t->machinelate = 1;
-			if (have & 8)
-				return failat(L, &L->ev.start_mark,
-				    "machine given twice");
-			have |= 8;
-			if (loadmachine(L) < 0)
-				return -1;
-		} else if (strcmp(s, "events") == 0) {
-			if (have & 16)
-				return failat(L, &L->ev.start_mark,
-				    "events given twice");
-			have |= 16;
-			L->inevents = 1;
-			if (loadevents(L) < 0)
-				return -1;
-		} else
-			return failat(L, &L->ev.start_mark,
-			    "unknown key '%.40s'", s);
-	}
-	if (!(have & 1))
+	if (keyloop(L, &keys, &have, keymk, topkey, NULL) < 0)
+		return -1;
+	if (!(have & (1u << Tvmaptrace)))
 		return failat(L, &mk, "no vmaptrace key: not a trace");
-	if (!(have & 16))
+	if (!(have & (1u << Tevents)))
 		return failat(L, &mk, "no events key");
 	if (expect(L, YAML_DOCUMENT_END_EVENT, "the end of the document") < 0)
 		return -1;
@@ -1188,7 +1054,6 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
     char *err, size_t errlen)
 {
 	struct loader L;
-	size_t i;
 	int rv;
 
 	trace_init(t);
@@ -1200,38 +1065,25 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	L.errlen = errlen;
 	L.t = t;
 	L.sk = sk;
-	if ((t->file = strdup(L.file)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", L.file);
-		return -1;
-	}
-	if (!yaml_parser_initialize(&L.parser)) {
-		snprintf(err, errlen, "%s: out of memory", L.file);
+	t->file = xstrdup(L.file);
+	if (!yaml_parser_initialize(&L.parser))
+		fatal("out of memory");
+	if (f != NULL)
+		yaml_parser_set_input_file(&L.parser, f);
+	else
+		yaml_parser_set_input_string(&L.parser, buf, len);
+	rv = loadtop(&L);
+	if (rv == 0 && f != NULL && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", L.file, strerror(errno));
 		rv = -1;
-	} else {
-		if (f != NULL)
-			yaml_parser_set_input_file(&L.parser, f);
-		else
-			yaml_parser_set_input_string(&L.parser, buf, len);
-		rv = loadtop(&L);
-		if (rv == 0 && f != NULL && ferror(f)) {
-			snprintf(err, errlen, "%s: %s", L.file,
-			    strerror(errno));
-			rv = -1;
-		}
-		if (rv == 0)
-			rv = checklive(&L);
-		if (L.haveev)
-			yaml_event_delete(&L.ev);
-		yaml_parser_delete(&L.parser);
 	}
-	for (i = 0; i < L.idcap; i++) {
-		if (L.ids[i].key == NULL || !L.ids[i].ownkey)
-			continue;
-		free(L.ids[i].key);
-	}
-	free(L.ids);
+	if (rv == 0)
+		rv = checklive(&L);
+	if (L.haveev)
+		yaml_event_delete(&L.ev);
+	yaml_parser_delete(&L.parser);
+	idtab_free(&L.ids);
 	free(L.maxat);
-	free(L.freeslots);
 	if (rv < 0)
 		trace_free(t);
 	return rv;
