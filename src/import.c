@@ -28,15 +28,30 @@ struct livemap {
 	size_t		ev;
 };
 
-/* The buffers of a read, freed however it ends. */
-struct importbuf {
-	char		*line;
-	size_t		 linecap;
-	char		*text;		/* the line as read, for warnings */
-	size_t		 textcap;
-	struct livemap	*live;
-	size_t		 nlive;
-	size_t		 cap;
+/* A read of a log: where it is, and its buffers, freed however it ends. */
+struct reader {
+	const char		*name;
+	int			 pidx;		/* whose expectations, or -1 */
+	struct trace		*t;
+	struct importstats	*st;
+	size_t			 lineno;
+	int			 serial;	/* ids made so far */
+	double			 lastt;
+	char			*line;
+	size_t			 linecap;
+	char			*text;		/* the line as read, for warnings */
+	size_t			 textcap;
+	struct livemap		*live;
+	size_t			 nlive;
+	size_t			 cap;
+};
+
+/* What a line says before its call: [SECONDS] CALLER: */
+struct head {
+	int	 op;		/* the word of the call */
+	int	 hast;
+	double	 t;
+	char	 caller[64];
 };
 
 /* Split line into at most max whitespace-separated words. */
@@ -159,156 +174,195 @@ parsecall(struct importstats *st, const char *name, size_t line,
 	return 0;
 }
 
+/* The live mapping that was given va, or r->nlive. */
+static size_t
+findlive(const struct reader *r, uint32_t va)
+{
+	size_t k;
+
+	for (k = 0; k < r->nlive && r->live[k].va != va; k++)
+		;
+	return k;
+}
+
 /*
- * Read the log f (named name) into t, with b's buffers.
+ * The head of the words w[0..n) of a line: a time in brackets ("[" and
+ * "]" may stand apart, as dmesg pads them) and a caller, both optional.
+ * Returns 0 with h->op the index of vmap or vunmap; 1 for a line that
+ * is not a call (skipped, and warned of if it names one); -1 for an
+ * error.
  */
 static int
-readlog(FILE *f, const char *name, int pidx, struct trace *t,
-    struct importstats *st, struct importbuf *b)
+linehead(struct reader *r, char **w, int n, struct head *h)
 {
-	struct livemap *nl;
+	char *p, *end;
+	int i;
+
+	memset(h, 0, sizeof *h);
+	i = 0;
+	if (n > 0 && w[0][0] == '[') {
+		p = w[0] + 1;
+		if (*p == '\0' && n > 1)
+			p = w[++i];
+		errno = 0;
+		h->t = strtod(p, &end);
+		if (end == p || errno != 0 || (*end != ']' && *end != '\0') ||
+		    h->t < 0) {
+			if (!mentions(w, n)) {
+				r->st->skipped++;
+				return 1;
+			}
+			return malformed(r->st, r->name, r->lineno, r->text,
+			    "'%.40s' is not a time in seconds", w[0]) < 0 ?
+			    -1 : 1;
+		}
+		if (*end == '\0' && i + 1 < n && strcmp(w[i + 1], "]") == 0)
+			i++;
+		h->hast = 1;
+		i++;
+	}
+	if (i + 1 < n && w[i][strlen(w[i]) - 1] == ':') {
+		snprintf(h->caller, sizeof h->caller, "%.*s",
+		    (int)strlen(w[i]) - 1, w[i]);
+		i++;
+	}
+	if (i < n && (strcmp(w[i], "vmap") == 0 || strcmp(w[i], "vunmap") == 0)) {
+		h->op = i;
+		return 0;
+	}
+	if (!mentions(w, n)) {
+		r->st->skipped++;
+		return 1;
+	}
+	return malformed(r->st, r->name, r->lineno, r->text, "%s",
+	    "not a vmap or vunmap call") < 0 ? -1 : 1;
+}
+
+/*
+ * A vmap that returned va: its expectation, and, when it mapped, a
+ * made-up id tied to the address for the vunmap that names it.
+ */
+static void
+tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
+{
+	char id[96];
+	size_t k;
+
+	if (r->pidx >= 0) {
+		/* nil for a pa in page 0 is the kernel's refusal */
+		e->expect[r->pidx].kind = va ? Xaddr : e->pa < BY2PG ?
+		    Xrefused : Xfail;
+		e->expect[r->pidx].addr = va;
+	}
+	if (va == 0)
+		return;
+	snprintf(id, sizeof id, "%s%s%d", caller[0] ? caller : "m",
+	    caller[0] ? "-" : "", ++r->serial);
+	e->id = xstrdup(id);
+	e->flags |= EVOWNID;
+	if ((k = findlive(r, va)) == r->nlive) {
+		if (r->nlive == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 64;
+			r->live = xreallocarray(r->live, r->cap, sizeof *r->live);
+		}
+		r->nlive++;
+	}
+	r->live[k].va = va;
+	r->live[k].ev = r->t->nev;
+}
+
+/*
+ * A vunmap of va (sized: with its size): by id when a live vmap
+ * returned va, else as a raw va.  Returns 0, or 1 when it cannot be
+ * kept: no size, and no vmap to take it from.
+ */
+static int
+tievunmap(struct reader *r, struct event *e, uint32_t va, int sized)
+{
+	size_t k;
+
+	if ((k = findlive(r, va)) < r->nlive) {
+		e->ref = r->live[k].ev;
+		e->id = r->t->ev[e->ref].id;
+		if (sized && e->size != r->t->ev[e->ref].size)
+			e->flags |= EVSIZE;
+		else
+			e->size = 0;
+		r->live[k] = r->live[--r->nlive];
+		if (r->pidx >= 0)
+			e->expect[r->pidx].kind = Xok;
+		return 0;
+	}
+	if (!sized) {
+		r->st->skipped++;
+		r->st->unknown++;
+		return 1;
+	}
+	e->va = va;
+	e->flags |= EVVA | EVSIZE;
+	r->st->rawunmaps++;
+	return 0;
+}
+
+/* One line of the log.  Returns -1 for an error (in r->st->err). */
+static int
+readline(struct reader *r)
+{
 	struct event e;
-	size_t lineno, k;
-	char *w[16], id[64], caller[64];
-	ssize_t len;
-	double ts, lastt;
+	struct head h;
+	char *w[16];
 	uint32_t va;
-	int n, i, serial, hast, bad;
+	int n, rv, bad;
 
-	lineno = 0;
-	serial = 0;
-	lastt = 0;
-	while ((len = getline(&b->line, &b->linecap, f)) >= 0) {
-		lineno++;
-		st->lines++;
-		if ((size_t)len + 1 > b->textcap) {
-			b->textcap = len + 1;
-			if ((b->text = realloc(b->text, b->textcap)) == NULL)
-				fatal("out of memory");
+	n = split(r->line, w, 16);
+	if ((rv = linehead(r, w, n, &h)) != 0)
+		return rv < 0 ? -1 : 0;
+	memset(&e, 0, sizeof e);
+	e.ref = -1;
+	e.line = r->lineno;
+	if (parsecall(r->st, r->name, r->lineno, r->text, w + h.op, n - h.op,
+	    &e, &va, &bad) < 0)
+		return bad < 0 ? -1 : 0;
+	if (h.hast) {
+		if (h.t < r->lastt) {
+			snprintf(r->st->err, sizeof r->st->err, "%s:%zu: %s: "
+			    "the time goes back", r->name, r->lineno, w[0]);
+			return -1;
 		}
-		memcpy(b->text, b->line, len + 1);
-		n = split(b->line, w, 16);
-		i = 0;
-		hast = 0;
-		ts = 0;
-		caller[0] = '\0';
-		/* [SECONDS], or "[" SECONDS "]" as dmesg pads it */
-		if (i < n && w[i][0] == '[') {
-			char *p = w[i] + 1, *end;
+		r->lastt = h.t;
+		e.t = h.t;
+		e.flags |= EVTIME;
+	}
+	if (e.op == OPvmap)
+		tievmap(r, &e, va, h.caller);
+	else if (tievunmap(r, &e, va, n - h.op == 3) != 0)
+		return 0;
+	if (h.caller[0] != '\0')
+		e.note = xstrdup(h.caller);
+	trace_append(r->t, &e);
+	r->st->events++;
+	return 0;
+}
 
-			if (*p == '\0' && i + 1 < n)
-				p = w[++i];
-			errno = 0;
-			ts = strtod(p, &end);
-			if (end == p || errno != 0 || (*end != ']' &&
-			    *end != '\0') || ts < 0) {
-				if (!mentions(w, n))
-					st->skipped++;
-				else if (malformed(st, name, lineno, b->text,
-				    "'%.40s' is not a time in seconds", w[0]) < 0)
-					return -1;
-				continue;
-			}
-			if (*end == '\0' && i + 1 < n && strcmp(w[i + 1], "]")
-			    == 0)
-				i++;
-			hast = 1;
-			i++;
+/* Read the log f, a line at a time.  Returns -1 for an error. */
+static int
+readlog(FILE *f, struct reader *r)
+{
+	ssize_t len;
+
+	while ((len = getline(&r->line, &r->linecap, f)) >= 0) {
+		r->lineno++;
+		r->st->lines++;
+		if ((size_t)len + 1 > r->textcap) {
+			r->textcap = len + 1;
+			r->text = xrealloc(r->text, r->textcap);
 		}
-		if (i + 1 < n && w[i][strlen(w[i]) - 1] == ':') {
-			snprintf(caller, sizeof caller, "%.*s",
-			    (int)strlen(w[i]) - 1, w[i]);
-			i++;
-		}
-		if (i >= n || (strcmp(w[i], "vmap") != 0 &&
-		    strcmp(w[i], "vunmap") != 0)) {
-			if (!mentions(w, n))
-				st->skipped++;
-			else if (malformed(st, name, lineno, b->text, "%s",
-			    "not a vmap or vunmap call") < 0)
-				return -1;
-			continue;
-		}
-		memset(&e, 0, sizeof e);
-		e.ref = -1;
-		e.line = lineno;
-		if (parsecall(st, name, lineno, b->text, w + i, n - i, &e, &va,
-		    &bad) < 0) {
-			if (bad < 0)
-				return -1;
-			continue;
-		}
-		if (hast) {
-			if (ts < lastt) {
-				snprintf(st->err, sizeof st->err, "%s:%zu: %s: "
-				    "the time goes back", name, lineno, w[0]);
-				return -1;
-			}
-			lastt = ts;
-			e.t = ts;
-			e.flags |= EVTIME;
-		}
-		if (e.op == OPvmap) {
-			if (pidx >= 0) {
-				/* nil for a pa in page 0 is the kernel's refusal */
-				e.expect[pidx].kind = va ? Xaddr : e.pa < BY2PG ?
-				    Xrefused : Xfail;
-				e.expect[pidx].addr = va;
-			}
-			if (va != 0) {
-				/* a live id, tied to the address it got */
-				snprintf(id, sizeof id, "%s%s%d", caller[0] ?
-				    caller : "m", caller[0] ? "-" : "",
-				    ++serial);
-				if ((e.id = strdup(id)) == NULL)
-					fatal("out of memory");
-				e.flags |= EVOWNID;
-				for (k = 0; k < b->nlive && b->live[k].va != va; k++)
-					;
-				if (k == b->nlive) {
-					if (b->nlive == b->cap) {
-						b->cap = b->cap ? 2 * b->cap : 64;
-						nl = realloc(b->live, b->cap * sizeof *nl);
-						if (nl == NULL)
-							fatal("out of memory");
-						b->live = nl;
-					}
-					b->nlive++;
-				}
-				b->live[k].va = va;
-				b->live[k].ev = t->nev;
-			}
-		} else {
-			for (k = 0; k < b->nlive && b->live[k].va != va; k++)
-				;
-			if (k < b->nlive) {
-				e.ref = b->live[k].ev;
-				e.id = t->ev[b->live[k].ev].id;
-				if (n - i == 3 && e.size != t->ev[e.ref].size)
-					e.flags |= EVSIZE;
-				else
-					e.size = 0;
-				b->live[k] = b->live[--b->nlive];
-				if (pidx >= 0)
-					e.expect[pidx].kind = Xok;
-			} else if (n - i == 3) {
-				e.va = va;
-				e.flags |= EVVA | EVSIZE;
-				st->rawunmaps++;
-			} else {
-				/* no size and no vmap to take it from */
-				st->skipped++;
-				st->unknown++;
-				continue;
-			}
-		}
-		if (caller[0] != '\0' && (e.note = strdup(caller)) == NULL)
-			fatal("out of memory");
-		trace_append(t, &e);
-		st->events++;
+		memcpy(r->text, r->line, len + 1);
+		if (readline(r) < 0)
+			return -1;
 	}
 	if (ferror(f)) {
-		snprintf(st->err, sizeof st->err, "%s: %s", name,
+		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
 		    strerror(errno));
 		return -1;
 	}
@@ -323,7 +377,7 @@ int
 import_log(FILE *f, const char *name, int pidx, struct trace *t,
     struct importstats *st)
 {
-	struct importbuf b;
+	struct reader r;
 	FILE *warn;
 	int rv, strict;
 
@@ -333,10 +387,14 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
 	memset(st, 0, sizeof *st);
 	st->strict = strict;
 	st->warn = warn;
-	memset(&b, 0, sizeof b);
-	rv = readlog(f, name, pidx, t, st, &b);
-	free(b.line);
-	free(b.text);
-	free(b.live);
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.pidx = pidx;
+	r.t = t;
+	r.st = st;
+	rv = readlog(f, &r);
+	free(r.line);
+	free(r.text);
+	free(r.live);
 	return rv;
 }
