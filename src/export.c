@@ -70,120 +70,125 @@ outline(FILE *f, int a, int b, int cols, const char *cls, const char *style)
 	}
 }
 
-/* The map of rp's state after its events so far. */
-int
-export_map(FILE *f, const struct replay *rp)
+/* The start of a picture of w by h, on white. */
+static void
+svgstart(FILE *f, int w, int h)
 {
-	const Mmu *m;
-	const struct event *e;
-	const struct result *r;
-	uint32_t first, pde, base, size;
-	char b[32], line[256], msg[PANICLEN];
-	int np, cols, rows, w, h, i, k, x, y, ntab, a, z, n, *live;
-	size_t nlive, j;
-
-	m = &rp->m;
-	np = vpdbsize(m);
-	first = PDX(m->vmap);
-	cols = np <= 128 ? 8 : 16;
-	rows = (np + cols - 1) / cols;
-	w = LABELW + cols * (CELLW + GAP) + 20;
-	if (w < 520)
-		w = 520;
-	h = TOP + rows * (CELLH + GAP) + 70;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
 	    "font-size=\"12\">\n", w, h, w, h);
-	fprintf(f, "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
-	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-	    "<rect width=\"6\" height=\"6\" fill=\"#e15759\"/>"
-	    "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#ffffff\" "
-	    "stroke-width=\"2\"/></pattern></defs>\n");
-	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
-	    h);
+}
 
-	/* the caption */
-	fprintf(f, "<text x=\"12\" y=\"22\" font-size=\"15\" "
-	    "font-weight=\"bold\">");
+/* A line of text at x, y, escaped, with more attributes (or ""). */
+static void
+svgtext(FILE *f, int x, int y, const char *attrs, const char *s)
+{
+	fprintf(f, "<text x=\"%d\" y=\"%d\"%s>", x, y, attrs);
+	xmltext(f, s);
+	fputs("</text>\n", f);
+}
+
+/* The map's caption: the trace, the machine, the event and its result. */
+static void
+mapcaption(FILE *f, const struct replay *rp)
+{
+	const struct event *e;
+	const struct result *r;
+	char b[32], line[256], msg[PANICLEN];
+	int n;
+
 	snprintf(line, sizeof line, "%s: %s, kernel %s, PSE %s, after event "
 	    "%zu of %zu", trace_name(rp->t), policyat(rp->pidx)->name,
-	    kernelnames[m->kernel], m->pse ? "on" : "off", rp->pos,
+	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off", rp->pos,
 	    rp->t->nev);
-	xmltext(f, line);
-	fputs("</text>\n", f);
-	if (rp->pos > 0) {
-		e = &rp->t->ev[rp->pos - 1];
-		r = &rp->r[rp->pos - 1];
-		n = snprintf(line, sizeof line, "event %zu: %s", rp->pos,
-		    opnames[e->op]);
-		if (e->id != NULL)
-			n += snprintf(line + n, sizeof line - n, " %s", e->id);
-		if (e->op == OPvmap)
-			n += snprintf(line + n, sizeof line - n, " of %s at pa "
-			    "0x%.8x", fmtbytes(b, sizeof b, e->size), e->pa);
-		if (e->op == OPvmap && r->kind == Rok)
-			snprintf(line + n, sizeof line - n, ": 0x%.8x", r->va);
-		else if (r->panic != NULL)
-			snprintf(line + n, sizeof line - n, ": panic %s",
-			    replay_panicmsg(msg, sizeof msg, rp, r));
-		else
-			snprintf(line + n, sizeof line - n, ": %s",
-			    resultnames[r->kind]);
-		fprintf(f, "<text x=\"12\" y=\"44\">");
-		xmltext(f, line);
-		fputs("</text>\n", f);
-	}
+	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
+	if (rp->pos == 0)
+		return;
+	e = &rp->t->ev[rp->pos - 1];
+	r = &rp->r[rp->pos - 1];
+	n = snprintf(line, sizeof line, "event %zu: %s", rp->pos,
+	    opnames[e->op]);
+	if (e->id != NULL)
+		n += snprintf(line + n, sizeof line - n, " %s", e->id);
+	if (e->op == OPvmap)
+		n += snprintf(line + n, sizeof line - n, " of %s at pa 0x%.8x",
+		    fmtbytes(b, sizeof b, e->size), e->pa);
+	if (e->op == OPvmap && r->kind == Rok)
+		snprintf(line + n, sizeof line - n, ": 0x%.8x", r->va);
+	else if (r->panic != NULL)
+		snprintf(line + n, sizeof line - n, ": panic %s",
+		    replay_panicmsg(msg, sizeof msg, rp, r));
+	else
+		snprintf(line + n, sizeof line - n, ": %s",
+		    resultnames[r->kind]);
+	svgtext(f, 12, 44, "", line);
+}
 
-	/* the cells */
-	for (i = 0; i < np; i++) {
-		cellxy(i, cols, &x, &y);
-		if (i % cols == 0)
-			fprintf(f, "<text x=\"%d\" y=\"%d\" "
-			    "font-family=\"monospace\">0x%.8x</text>\n", 8,
-			    y + CELLH / 2 + 4, m->vmap + i * PGDIRSIZE);
-		k = pdekind(m, first + i);
-		pde = m->pdb[first + i];
-		fprintf(f, "<g class=\"pde %s\"><title>PDE %u 0x%.8x: %s",
-		    kindnames[k], first + i, (first + i) * PGDIRSIZE,
-		    k == Pblank ? "blank" : k == Pbig ? "4M page" : k == Pstale ?
-		    "stale table, 0/1024 PTEs" : "table");
-		n = k == Ptable || k == Pstale ?
-		    mmupage(m, pde)->nvalid : 0;
-		if (k == Ptable)
-			fprintf(f, ", %d/1024 PTEs", n);
-		fputs("</title>", f);
-		switch (k) {
-		case Pblank:
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-			    "height=\"%d\" fill=\"#f2f2f2\" stroke=\"#bbbbbb\"/>",
-			    x, y, CELLW, CELLH);
-			break;
-		case Pbig:
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-			    "height=\"%d\" fill=\"#4e79a7\"/><text x=\"%d\" "
-			    "y=\"%d\" fill=\"#ffffff\" text-anchor=\"middle\">"
-			    "4M</text>", x, y, CELLW, CELLH, x + CELLW / 2,
-			    y + CELLH / 2 + 4);
-			break;
-		case Ptable:
-			z = (n * CELLH + 1023) / 1024;
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-			    "height=\"%d\" fill=\"#d9f0d3\" stroke=\"#59a14f\"/>"
-			    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-			    "fill=\"#59a14f\"/>", x, y, CELLW, CELLH, x,
-			    y + CELLH - z, CELLW, z);
-			break;
-		case Pstale:
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-			    "height=\"%d\" fill=\"url(#hatch)\" stroke=\"#b2182b\""
-			    "/>", x, y, CELLW, CELLH);
-			break;
-		}
-		fputs("</g>\n", f);
-	}
+/* The cell of vmap slot i, in what its PDE holds. */
+static void
+mapcell(FILE *f, const Mmu *m, int i, int cols)
+{
+	uint32_t first, pde;
+	int k, n, x, y, z;
 
-	/* mappings that span page tables, and the current event's range */
+	first = PDX(m->vmap);
+	cellxy(i, cols, &x, &y);
+	if (i % cols == 0)
+		fprintf(f, "<text x=\"%d\" y=\"%d\" font-family=\"monospace\">"
+		    "0x%.8x</text>\n", 8, y + CELLH / 2 + 4,
+		    m->vmap + i * PGDIRSIZE);
+	k = pdekind(m, first + i);
+	pde = m->pdb[first + i];
+	fprintf(f, "<g class=\"pde %s\"><title>PDE %u 0x%.8x: %s",
+	    kindnames[k], first + i, (first + i) * PGDIRSIZE,
+	    k == Pblank ? "blank" : k == Pbig ? "4M page" : k == Pstale ?
+	    "stale table, 0/1024 PTEs" : "table");
+	n = k == Ptable || k == Pstale ? mmupage(m, pde)->nvalid : 0;
+	if (k == Ptable)
+		fprintf(f, ", %d/1024 PTEs", n);
+	fputs("</title>", f);
+	switch (k) {
+	case Pblank:
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"#f2f2f2\" stroke=\"#bbbbbb\"/>", x, y, CELLW, CELLH);
+		break;
+	case Pbig:
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"#4e79a7\"/><text x=\"%d\" y=\"%d\" fill=\"#ffffff\" "
+		    "text-anchor=\"middle\">4M</text>", x, y, CELLW, CELLH,
+		    x + CELLW / 2, y + CELLH / 2 + 4);
+		break;
+	case Ptable:
+		z = HOWMANY(n * CELLH, 1024);
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"#d9f0d3\" stroke=\"#59a14f\"/><rect x=\"%d\" "
+		    "y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#59a14f\"/>", x,
+		    y, CELLW, CELLH, x, y + CELLH - z, CELLW, z);
+		break;
+	case Pstale:
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"url(#hatch)\" stroke=\"#b2182b\"/>", x, y, CELLW,
+		    CELLH);
+		break;
+	}
+	fputs("</g>\n", f);
+}
+
+/* Outlined: the live mappings that span page tables, and the event's. */
+static void
+mapoutlines(FILE *f, const struct replay *rp, int cols)
+{
+	const Mmu *m;
+	const struct event *e;
+	const struct result *r;
+	uint32_t first, base, size;
+	size_t nlive, j;
+	int np, i, a, z, ntab, *live;
+
+	m = &rp->m;
+	np = vpdbsize(m);
+	first = PDX(m->vmap);
 	nlive = replay_live(rp, rp->pos, &live);
 	for (j = 0; j < nlive; j++) {
 		base = rp->r[live[j]].va & ~(BY2PG - 1);
@@ -200,29 +205,29 @@ export_map(FILE *f, const struct replay *rp)
 			    "stroke=\"#7b3294\" stroke-width=\"3\"");
 	}
 	free(live);
-	if (rp->pos > 0) {
-		r = &rp->r[rp->pos - 1];
-		e = &rp->t->ev[rp->pos - 1];
-		if ((e->op == OPvmap && r->kind == Rok) ||
-		    (e->op == OPvunmap && (r->kind == Rok ||
-		    r->kind == Rpanic))) {
-			base = r->va & ~(BY2PG - 1);
-			size = e->op == OPvmap ? replay_mapsize(rp, rp->pos - 1)
-			    : ((r->size + (r->va & (BY2PG - 1)) + BY2PG - 1) &
-			    ~(BY2PG - 1));
-			if (size > 0 && PDX(base) >= first &&
-			    PDX(base) - first < (uint32_t)np) {
-				z = PDX(base + size - 1) - first;
-				outline(f, PDX(base) - first,
-				    z < np ? z : np - 1, cols, "event",
-				    "stroke=\"#ff9d00\" stroke-width=\"2\" "
-				    "stroke-dasharray=\"5 3\"");
-			}
-		}
+	if (rp->pos == 0)
+		return;
+	r = &rp->r[rp->pos - 1];
+	e = &rp->t->ev[rp->pos - 1];
+	if (!((e->op == OPvmap && r->kind == Rok) || (e->op == OPvunmap &&
+	    (r->kind == Rok || r->kind == Rpanic))))
+		return;
+	base = r->va & ~(BY2PG - 1);
+	size = e->op == OPvmap ? replay_mapsize(rp, rp->pos - 1) :
+	    ROUND(r->size + (r->va & (BY2PG - 1)), BY2PG);
+	if (size > 0 && PDX(base) >= first && PDX(base) - first <
+	    (uint32_t)np) {
+		z = PDX(base + size - 1) - first;
+		outline(f, PDX(base) - first, z < np ? z : np - 1, cols,
+		    "event", "stroke=\"#ff9d00\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"5 3\"");
 	}
+}
 
-	/* the legend */
-	y = TOP + rows * (CELLH + GAP) + 18;
+/* The map's legend, from y down. */
+static void
+maplegend(FILE *f, int y)
+{
 	fprintf(f, "<g class=\"legend\" font-size=\"11\">"
 	    "<rect x=\"12\" y=\"%d\" width=\"14\" height=\"14\" "
 	    "fill=\"#f2f2f2\" stroke=\"#bbbbbb\"/><text x=\"30\" y=\"%d\">"
@@ -242,6 +247,34 @@ export_map(FILE *f, const struct replay *rp)
 	    "height=\"14\" fill=\"none\" stroke=\"#ff9d00\" stroke-width=\"2\" "
 	    "stroke-dasharray=\"5 3\"/><text x=\"264\" y=\"%d\">this "
 	    "event</text></g>\n", y + 22, y + 33, y + 22, y + 33);
+}
+
+/* The map of rp's state after its events so far. */
+int
+export_map(FILE *f, const struct replay *rp)
+{
+	int np, cols, rows, w, h, i;
+
+	np = vpdbsize(&rp->m);
+	cols = np <= 128 ? 8 : 16;
+	rows = HOWMANY(np, cols);
+	w = LABELW + cols * (CELLW + GAP) + 20;
+	if (w < 520)
+		w = 520;
+	h = TOP + rows * (CELLH + GAP) + 70;
+	svgstart(f, w, h);
+	fprintf(f, "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
+	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	    "<rect width=\"6\" height=\"6\" fill=\"#e15759\"/>"
+	    "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#ffffff\" "
+	    "stroke-width=\"2\"/></pattern></defs>\n");
+	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
+	    h);
+	mapcaption(f, rp);
+	for (i = 0; i < np; i++)
+		mapcell(f, &rp->m, i, cols);
+	mapoutlines(f, rp, cols);
+	maplegend(f, TOP + rows * (CELLH + GAP) + 18);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
 }
@@ -274,53 +307,31 @@ series(FILE *f, const void *v, int wide, size_t n, int x0, int w, int top,
 	fputs("\"/>\n", f);
 }
 
-/*
- * The measures over the run: rps[0..n) are full replays of one trace
- * under several policies, with history; rps[0] is the chosen one.
- */
-int
-export_plot(FILE *f, const struct replay *rps, int n)
+/* Where the plot draws: the box of the lines. */
+struct plotbox {
+	int	w, h;		/* the picture */
+	int	x0, x1;		/* the box, left to right */
+	int	y0, y1;		/* top to bottom */
+};
+
+/* The plot's title, axes and their labels. */
+static void
+plotaxes(FILE *f, const struct replay *rp, const struct plotbox *b,
+    double maxmb, int np)
 {
-	const struct replay *rp;
-	const struct trace *t;
-	uint32_t top;
-	double maxmb;
-	char line[256], style[96];
-	size_t i, nev;
-	int w, h, x0, x1, y0, y1, j, np, x, y;
+	char line[256];
+	size_t nev;
 
-	rp = &rps[0];
-	t = rp->t;
-	nev = t->nev;
-	np = vpdbsize(&rp->m);
-	top = (uint32_t)np * WD2PG;
-	if (top > MAXVMAPPAGES)
-		top = MAXVMAPPAGES;
-	maxmb = (double)top * BY2PG / MB;
-	w = 860;
-	h = 420;
-	x0 = 70;
-	x1 = w - 70;
-	y0 = 50;
-	y1 = h - 110;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-	    "font-size=\"12\">\n<rect width=\"%d\" height=\"%d\" "
-	    "fill=\"#ffffff\"/>\n", w, h, w, h, w, h);
+	nev = rp->t->nev;
 	snprintf(line, sizeof line, "%s: the measures over %zu events "
-	    "(kernel %s, PSE %s)", trace_name(t), nev,
+	    "(kernel %s, PSE %s)", trace_name(rp->t), nev,
 	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
-	fprintf(f, "<text x=\"12\" y=\"22\" font-size=\"15\" "
-	    "font-weight=\"bold\">");
-	xmltext(f, line);
-	fputs("</text>\n", f);
-
-	/* axes */
+	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
 	fprintf(f, "<g stroke=\"#888888\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
 	    "y2=\"%d\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
-	    x0, y1, x1, y1, x0, y0, x0, y1, x1, y0, x1, y1);
+	    b->x0, b->y1, b->x1, b->y1, b->x0, b->y0, b->x0, b->y1, b->x1,
+	    b->y0, b->x1, b->y1);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0fM</text>"
 	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
 	    "<text x=\"%d\" y=\"%d\">%d</text>"
@@ -331,35 +342,32 @@ export_plot(FILE *f, const struct replay *rps, int n)
 	    "text-anchor=\"middle\">largest vmap, free (MiB)</text>"
 	    "<text x=\"%d\" y=\"%d\" transform=\"rotate(90 %d %d)\" "
 	    "text-anchor=\"middle\">stale tables</text>\n",
-	    x0 - 6, y0 + 4, maxmb, x0 - 6, y1 + 4, x1 + 6, y0 + 4, np,
-	    x1 + 6, y1 + 4, x0, y1 + 16, x1, y1 + 16, nev,
-	    20, (y0 + y1) / 2, 20, (y0 + y1) / 2,
-	    w - 20, (y0 + y1) / 2, w - 20, (y0 + y1) / 2);
+	    b->x0 - 6, b->y0 + 4, maxmb, b->x0 - 6, b->y1 + 4, b->x1 + 6,
+	    b->y0 + 4, np, b->x1 + 6, b->y1 + 4, b->x0, b->y1 + 16, b->x1,
+	    b->y1 + 16, nev, 20, (b->y0 + b->y1) / 2, 20, (b->y0 + b->y1) / 2,
+	    b->w - 20, (b->y0 + b->y1) / 2, b->w - 20, (b->y0 + b->y1) / 2);
+}
 
-	/* free pages of the chosen policy, stale tables, largest vmaps */
-	series(f, rp->histfree, 1, nev + 1, x0, x1 - x0, y0, y1, top, 0,
-	    "free", "stroke=\"#cccccc\" stroke-width=\"6\"");
-	series(f, rp->histstale, 0, nev + 1, x0, x1 - x0, y0, y1, np, 1,
-	    "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
-	for (j = n - 1; j >= 0; j--) {
-		snprintf(line, sizeof line, "largest %s",
-		    policyat(rps[j].pidx)->name);
-		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\"",
-		    policycolour(rps[j].pidx), j == 0 ? "2.5" : "1.5");
-		series(f, rps[j].histlargest, 1, nev + 1, x0, x1 - x0, y0, y1,
-		    top, 0, line, style);
-	}
+/* Where each of the n policies failed (ticks) or panicked (crosses). */
+static void
+plotmarks(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
+{
+	const char *name, *colour;
+	size_t i, nev;
+	int j, x, y;
 
-	/* failures (ticks) and panics (crosses), a row per policy */
+	nev = rps[0].t->nev;
 	for (j = 0; j < n; j++) {
-		y = y1 + 30 + j * 14;
+		name = policyat(rps[j].pidx)->name;
+		colour = policycolour(rps[j].pidx);
+		y = b->y1 + 30 + j * 14;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		    "font-size=\"11\" fill=\"%s\">%s</text>\n", x0 - 6, y + 4,
-		    policycolour(rps[j].pidx), policyat(rps[j].pidx)->name);
-		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">",
-		    policyat(rps[j].pidx)->name, policycolour(rps[j].pidx));
+		    "font-size=\"11\" fill=\"%s\">%s</text>\n", b->x0 - 6,
+		    y + 4, colour, name);
+		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">", name, colour);
 		for (i = 0; i < nev; i++) {
-			x = x0 + (int)((double)(i + 1) * (x1 - x0) / (nev ? nev : 1));
+			x = b->x0 + (int)((double)(i + 1) * (b->x1 - b->x0) /
+			    (nev ? nev : 1));
 			if (rps[j].r[i].kind == Rfail)
 				fprintf(f, "<line class=\"fail\" x1=\"%d\" y1=\"%d\" "
 				    "x2=\"%d\" y2=\"%d\"/>", x, y - 4, x, y + 4);
@@ -370,25 +378,75 @@ export_plot(FILE *f, const struct replay *rps, int n)
 		}
 		fputs("</g>\n", f);
 	}
-	/* the key */
-	x = x0;
+}
+
+/* The key of the lines, and of the marks. */
+static void
+plotkey(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
+{
+	const char *name;
+	int j, x;
+
+	x = b->x0;
 	for (j = 0; j < n; j++) {
+		name = policyat(rps[j].pidx)->name;
 		fprintf(f, "<line x1=\"%d\" y1=\"34\" x2=\"%d\" y2=\"34\" "
 		    "stroke=\"%s\" stroke-width=\"2.5\"/><text x=\"%d\" "
 		    "y=\"38\" font-size=\"11\">%s</text>\n", x, x + 16,
-		    policycolour(rps[j].pidx), x + 20,
-		    policyat(rps[j].pidx)->name);
-		x += 28 + 7 * (int)strlen(policyat(rps[j].pidx)->name);
+		    policycolour(rps[j].pidx), x + 20, name);
+		x += 28 + 7 * (int)strlen(name);
 	}
+	name = policyat(rps[0].pidx)->name;
 	fprintf(f, "<g font-size=\"11\"><line x1=\"%d\" y1=\"34\" "
 	    "x2=\"%d\" y2=\"34\" stroke=\"#e15759\" stroke-width=\"2\"/>"
 	    "<text x=\"%d\" y=\"38\">stale tables (%s)</text><line "
 	    "x1=\"%d\" y1=\"34\" x2=\"%d\" y2=\"34\" stroke=\"#cccccc\" "
 	    "stroke-width=\"6\"/><text x=\"%d\" y=\"38\">free (%s)</text>"
-	    "</g>\n", x + 10, x + 26, x + 30, policyat(rp->pidx)->name,
-	    x + 150, x + 166, x + 170, policyat(rp->pidx)->name);
+	    "</g>\n", x + 10, x + 26, x + 30, name, x + 150, x + 166, x + 170,
+	    name);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">| a vmap "
-	    "that failed, x a panic</text>\n", x0, h - 8);
+	    "that failed, x a panic</text>\n", b->x0, b->h - 8);
+}
+
+/*
+ * The measures over the run: rps[0..n) are full replays of one trace
+ * under several policies, with history; rps[0] is the chosen one.
+ */
+int
+export_plot(FILE *f, const struct replay *rps, int n)
+{
+	const struct replay *rp;
+	struct plotbox b = { 860, 420, 70, 860 - 70, 50, 420 - 110 };
+	char line[256], style[96];
+	uint32_t top;
+	size_t nev;
+	int j, np;
+
+	rp = &rps[0];
+	nev = rp->t->nev;
+	np = vpdbsize(&rp->m);
+	top = (uint32_t)np * WD2PG;
+	if (top > MAXVMAPPAGES)
+		top = MAXVMAPPAGES;
+	svgstart(f, b.w, b.h);
+	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
+	    b.w, b.h);
+	plotaxes(f, rp, &b, (double)top * BY2PG / MB, np);
+	/* free pages of the chosen policy, stale tables, largest vmaps */
+	series(f, rp->histfree, 1, nev + 1, b.x0, b.x1 - b.x0, b.y0, b.y1, top,
+	    0, "free", "stroke=\"#cccccc\" stroke-width=\"6\"");
+	series(f, rp->histstale, 0, nev + 1, b.x0, b.x1 - b.x0, b.y0, b.y1, np,
+	    1, "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
+	for (j = n - 1; j >= 0; j--) {
+		snprintf(line, sizeof line, "largest %s",
+		    policyat(rps[j].pidx)->name);
+		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\"",
+		    policycolour(rps[j].pidx), j == 0 ? "2.5" : "1.5");
+		series(f, rps[j].histlargest, 1, nev + 1, b.x0, b.x1 - b.x0,
+		    b.y0, b.y1, top, 0, line, style);
+	}
+	plotmarks(f, rps, n, &b);
+	plotkey(f, rps, n, &b);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
 }
