@@ -108,77 +108,159 @@ cellglyph(const struct ui *u, const Mmu *m, uint32_t pdx, int *pair,
 	return buf;
 }
 
-/*
- * Draw pane p's map in the box at (y, x) of h rows and w columns:
- * a header and the rows of cells.  Returns the rows used.
- */
-int
-ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
+/* How the map fits its box: cells a row, their width, the rows shown. */
+struct pdlayout {
+	int	cellw;
+	int	cpr;		/* cells a row */
+	int	rows;
+	int	vis;		/* rows shown */
+	int	top;		/* the first shown */
+};
+
+/* What marks a PDE's cell. */
+enum {
+	MKspan = 1,	/* of a live mapping that spans page tables */
+	MKsel = 2,	/* of the selected mapping */
+	MKtouched = 4	/* of the current event's range */
+};
+
+/* The layout of np PDEs in h rows of w columns, the selection shown. */
+static void
+pdlayout(const struct ui *u, int np, int h, int w, struct pdlayout *lo)
+{
+	lo->cellw = 4;
+	lo->cpr = 16;
+	if (9 + lo->cpr * lo->cellw > w)
+		lo->cpr = 8;
+	if (9 + lo->cpr * lo->cellw > w)
+		lo->cellw = 3;
+	if (9 + lo->cpr * lo->cellw > w)
+		lo->cpr = 4;
+	lo->rows = HOWMANY(np, lo->cpr);
+	lo->vis = h - 1 < 1 ? 1 : h - 1;
+	lo->top = 0;
+	if (lo->rows > lo->vis) {
+		lo->top = u->sel / lo->cpr - lo->vis / 2;
+		if (lo->top < 0)
+			lo->top = 0;
+		if (lo->top > lo->rows - lo->vis)
+			lo->top = lo->rows - lo->vis;
+	}
+}
+
+/* Mark with bit the PDEs of [base, base+size), as far as the vmap's. */
+static void
+markrange(uint8_t *mark, const Mmu *m, uint32_t base, uint32_t size,
+    int bit)
+{
+	uint32_t i, first, np;
+
+	if (size == 0)
+		return;
+	first = PDX(m->vmap);
+	np = vpdbsize(m);
+	for (i = PDX(base) - first; i <= PDX(base + size - 1) - first &&
+	    i < np; i++)
+		mark[i] |= bit;
+}
+
+/* The marks of pane p's PDEs (caller frees). */
+static uint8_t *
+pdmarks(const struct ui *u, const struct pane *p)
 {
 	const Mmu *m;
-	uint8_t *spans, *sel, *touched;
-	uint32_t base, size, first, last, i, j, vbase;
-	char buf[32], lbl[16];
-	const char *g;
-	int np, cpr, cellw, rows, vis, top, r, c, pair, attr, k, ntab, used;
+	uint8_t *mark;
+	uint32_t base, size, i, vbase;
+	int np, k, ntab;
 
 	m = &p->tl.cur.m;
 	np = vpdbsize(m);
 	vbase = PDX(m->vmap);
-	cellw = 4;
-	cpr = 16;
-	if (9 + cpr * cellw > w)
-		cpr = 8;
-	if (9 + cpr * cellw > w)
-		cellw = 3;
-	if (9 + cpr * cellw > w)
-		cpr = 4;
-	rows = (np + cpr - 1) / cpr;
-	vis = h - 1;
-	if (vis < 1)
-		vis = 1;
-	top = 0;
-	if (rows > vis) {
-		top = u->sel / cpr - vis / 2;
-		if (top < 0)
-			top = 0;
-		if (top > rows - vis)
-			top = rows - vis;
-	}
-
-	/* which PDEs to mark */
-	spans = calloc(np, 1);
-	sel = calloc(np, 1);
-	touched = calloc(np, 1);
-	if (spans == NULL || sel == NULL || touched == NULL)
-		fatal("out of memory");
+	mark = xcalloc(np, 1);
 	for (k = 0; k < (int)p->nlive; k++) {
 		maprange(p, p->live[k], &base, &size);
 		if (size == 0)
 			continue;
-		first = PDX(base) - vbase;
-		last = PDX(base + size - 1) - vbase;
-		for (ntab = 0, i = first; i <= last && i < (uint32_t)np; i++)
-			if (pdekind(m, vbase + i) >= Ptable)
+		for (ntab = 0, i = PDX(base); i <= PDX(base + size - 1) &&
+		    i - vbase < (uint32_t)np; i++)
+			if (pdekind(m, i) >= Ptable)
 				ntab++;
-		for (i = first; ntab > 1 && i <= last && i < (uint32_t)np; i++)
-			spans[i] = 1;
+		if (ntab > 1)
+			markrange(mark, m, base, size, MKspan);
 	}
 	if ((k = ui_pd_mapping(p, m->vmap + (uint32_t)u->sel * PGDIRSIZE)) < 0)
-		for (j = 0; j < PGDIRSIZE / BY2PG && k < 0; j++)
+		for (i = 0; i < PGDIRSIZE / BY2PG && k < 0; i++)
 			k = ui_pd_mapping(p, m->vmap + u->sel * PGDIRSIZE +
-			    j * BY2PG);
+			    i * BY2PG);
 	if (k >= 0) {
 		maprange(p, p->live[k], &base, &size);
-		for (i = PDX(base) - vbase; size && i <= PDX(base + size - 1) -
-		    vbase && i < (uint32_t)np; i++)
-			sel[i] = 1;
+		markrange(mark, m, base, size, MKsel);
 	}
-	if (eventrange(u, p, &base, &size) && size > 0)
-		for (i = PDX(base) - vbase; i <= PDX(base + size - 1) - vbase &&
-		    i < (uint32_t)np; i++)
-			touched[i] = 1;
+	if (eventrange(u, p, &base, &size))
+		markrange(mark, m, base, size, MKtouched);
+	return mark;
+}
 
+/* Row r of the map at (y, x): its address, then its cells. */
+static void
+pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
+    const struct pdlayout *lo, int r, int y, int x)
+{
+	const Mmu *m;
+	const char *g;
+	char buf[32], lbl[16];
+	uint32_t i;
+	int c, pair, attr, cursor;
+
+	m = &p->tl.cur.m;
+	snprintf(lbl, sizeof lbl, "%.8x ", m->vmap + r * lo->cpr * PGDIRSIZE);
+	attron(ui_attr(u, Cdim));
+	mvaddstr(y, x, lbl);
+	attroff(ui_attr(u, Cdim));
+	for (c = 0; c < lo->cpr; c++) {
+		i = r * lo->cpr + c;
+		if (i >= (uint32_t)vpdbsize(m))
+			break;
+		g = cellglyph(u, m, PDX(m->vmap) + i, &pair, buf, sizeof buf);
+		cursor = (int)i == u->sel && p == &u->pane[u->focus];
+		attr = ui_attr(u, pair);
+		if (mark[i] & MKspan)
+			attr |= A_UNDERLINE;
+		if (mark[i] & MKsel)
+			attr |= A_REVERSE;
+		if (mark[i] & MKtouched)
+			attr |= A_BOLD;
+		if (cursor)
+			attr |= A_REVERSE | A_BOLD;
+		move(y, x + 9 + c * lo->cellw);
+		attron(attr);
+		addstr(g);
+		attroff(attr);
+		if (lo->cellw == 4)
+			addstr((mark[i] & MKtouched) ? (u->utf8 ? "\u25c2" :
+			    "<") : cursor ? "]" : " ");
+	}
+}
+
+/*
+ * Pane p's map at (y, x) in h rows of w columns: a heading, then the
+ * PDEs a row of cells each, scrolled to keep the selection in sight.
+ * Returns the rows drawn.
+ */
+int
+ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
+{
+	struct pdlayout lo;
+	const Mmu *m;
+	uint8_t *mark;
+	uint32_t vbase;
+	int np, r, attr, used;
+
+	m = &p->tl.cur.m;
+	np = vpdbsize(m);
+	vbase = PDX(m->vmap);
+	pdlayout(u, np, h, w, &lo);
+	mark = pdmarks(u, p);
 	attr = ui_attr(u, Cheader) | (u->npane > 1 && p == &u->pane[u->focus]
 	    ? A_BOLD : 0);
 	attron(attr);
@@ -188,40 +270,9 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	    vbase + np - 1);
 	attroff(attr);
 	used = 1;
-	for (r = top; r < rows && r < top + vis; r++) {
-		snprintf(lbl, sizeof lbl, "%.8x ", m->vmap + r * cpr *
-		    PGDIRSIZE);
-		attron(ui_attr(u, Cdim));
-		mvaddstr(y + used, x, lbl);
-		attroff(ui_attr(u, Cdim));
-		for (c = 0; c < cpr; c++) {
-			i = r * cpr + c;
-			if (i >= (uint32_t)np)
-				break;
-			g = cellglyph(u, m, vbase + i, &pair, buf, sizeof buf);
-			attr = ui_attr(u, pair);
-			if (spans[i])
-				attr |= A_UNDERLINE;
-			if (sel[i])
-				attr |= A_REVERSE;
-			if (touched[i])
-				attr |= A_BOLD;
-			if ((int)i == u->sel && p == &u->pane[u->focus])
-				attr |= A_REVERSE | A_BOLD;
-			move(y + used, x + 9 + c * cellw);
-			attron(attr);
-			addstr(g);
-			attroff(attr);
-			if (cellw == 4)
-				addstr(touched[i] ? (u->utf8 ? "\u25c2" : "<") :
-				    (int)i == u->sel && p == &u->pane[u->focus]
-				    ? "]" : " ");
-		}
-		used++;
-	}
-	free(spans);
-	free(sel);
-	free(touched);
+	for (r = lo.top; r < lo.rows && r < lo.top + lo.vis; r++)
+		pdrow(u, p, mark, &lo, r, y + used++, x);
+	free(mark);
 	return used;
 }
 

@@ -4,6 +4,8 @@
 # by tmux itself for resizing and colours.  Skipped without tmux.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
+update=0
+[ "${1:-}" = --update ] && update=1
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "1..0 # SKIP tmux is not installed"
 	exit 0
@@ -14,7 +16,8 @@ export LC_ALL=C.UTF-8
 # A session that lasts, so that the server does not exit between tests.
 $T new-session -d -s keep "sleep 3600"
 
-# screen NAME ARGS...: run the view with ARGS in a 100x30 terminal and
+# screen NAME ARGS...: run the view with ARGS in a terminal of
+# $screen_size (100x30 unless set) and
 # leave its exit status in $TMPD/NAME.st, its screen in $TMPD/NAME.txt
 # (when ARGS save it) and the terminal's settings after it in
 # $TMPD/NAME.stty.
@@ -31,7 +34,9 @@ echo \$? >"$TMPD/$name.st"
 stty -a >"$TMPD/$name.stty"
 $T wait-for -S $name
 EOS
-	$T new-session -d -s "$name" -x 100 -y 30 "sh $TMPD/$name.sh"
+	size=${screen_size:-100x30}
+	$T new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
+	    "sh $TMPD/$name.sh"
 	$T wait-for "$name"
 }
 
@@ -122,6 +127,34 @@ screen_locale=C screen cloc view --keys jjjjjjjjjjjjjjjjjjj --save-screen \
     "$TMPD/cloc.txt" traces/devtest.yaml
 has cloc "!!! STALE table" "a non-UTF-8 locale falls back to ASCII"
 screen_locale=
+
+# Golden screens (tig's way): the main screens, whole, against
+# tests/screens; 'make golden' writes them again after a deliberate
+# change (read the diff).
+# shot NAME SIZE KEYS ARGS...: the screen after KEYS is tests/screens/NAME.
+shot() {
+	name=$1
+	screen_size=$2
+	keys=$3
+	shift 3
+	screen "$name" view --keys "$keys" --save-screen "$TMPD/$name.txt" "$@"
+	screen_size=
+	[ $update -eq 1 ] && cp "$TMPD/$name.txt" "tests/screens/$name"
+	cmp -s "$TMPD/$name.txt" "tests/screens/$name"
+	ok $? "screen $name as tests/screens/$name"
+	[ $? -eq 0 ] || diff "tests/screens/$name" "$TMPD/$name.txt" |
+	    head -20 | sed 's/^/# /'
+}
+poke8=jjjjjjjjjjjjjjjjjjjj
+shot poke8-80x24 80x24 $poke8 traces/devtest.yaml
+shot poke8-100x30 100x30 $poke8 traces/devtest.yaml
+shot poke8-200x60 200x60 $poke8 traces/devtest.yaml
+shot compare-120x40 120x40 d -p plan9,span traces/devtest.yaml
+shot compare-200x60 200x60 d -p plan9,span traces/devtest.yaml
+shot zoom-100x30 100x30 'jjjjjjlll<Enter>' traces/devtest.yaml
+shot help-100x40 100x40 '?' traces/devtest.yaml
+shot panic-120x40 120x40 G -p span traces/span-bug.yaml
+shot ascii-100x30 100x30 $poke8 --ascii traces/devtest.yaml
 
 # The terminal is left sane: on q, and on SIGTERM.
 screen quit view --keys q traces/devtest.yaml
