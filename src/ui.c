@@ -424,40 +424,15 @@ ui_usable(const char *keys)
 }
 
 /*
- * Run the view of t under p1 (and p2 beside it, if not nil).  keys and
- * save are for tests; ascii forces the ASCII glyphs.  Returns the exit
- * status.
+ * Take the terminal: signals that end the view, curses, and colours
+ * unless NO_COLOR says otherwise.  Returns -1 after saying why not.
  */
-int
-ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
-    struct timeline *ready, const struct replayopts *ro, const char *keys,
-    const char *save, int ascii)
+static int
+termup(struct ui *u)
 {
 	struct sigaction sa;
-	struct ui u;
 	const char *nc;
-	int ch, j, status, redraw;
 
-	memset(&u, 0, sizeof u);
-	u.t = t;
-	u.ro = *ro;
-	u.speed = 10;
-	u.npane = p2 ? 2 : 1;
-	if (ready != NULL) {
-		/* opened as the trace was read (timeline_load) */
-		for (j = 0; j < u.npane; j++) {
-			u.pane[j].tl = ready[j];
-			u.pane[j].pidx = policyindex(j ? p2 : p1);
-		}
-	} else {
-		ui_openpane(&u, 0, p1);
-		if (p2 != NULL)
-			ui_openpane(&u, 1, p2);
-	}
-	ui_divergence(&u);
-
-	setlocale(LC_ALL, "");
-	u.utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
@@ -466,7 +441,7 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 	sigaction(SIGHUP, &sa, NULL);
 	if (initscr() == NULL) {
 		fprintf(stderr, "%s: cannot set up the terminal\n", progname);
-		return 2;
+		return -1;
 	}
 	cursesup = 1;
 	fatalhook = restore;
@@ -477,48 +452,88 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 	curs_set(0);
 	set_escdelay(25);
 	nc = getenv("NO_COLOR");
-	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
-		u.colour = 1;
-		start_color();
-		use_default_colors();
-		init_pair(Cblank, -1, -1);
-		init_pair(Cbig, COLOR_BLUE, -1);
-		init_pair(Ctable, COLOR_GREEN, -1);
-		init_pair(Cstale, COLOR_WHITE, COLOR_RED);
-		init_pair(Cok, COLOR_GREEN, -1);
-		init_pair(Cfail, COLOR_YELLOW, -1);
-		init_pair(Cpanic, COLOR_WHITE, COLOR_RED);
-		init_pair(Cdim, -1, -1);
-		init_pair(Cheader, COLOR_CYAN, -1);
-		init_pair(Ccurrent, -1, -1);
-	}
-	ui_seek(&u, 0);
-	status = 0;
+	if (!has_colors() || (nc != NULL && nc[0] != '\0'))
+		return 0;
+	u->colour = 1;
+	start_color();
+	use_default_colors();
+	init_pair(Cblank, -1, -1);
+	init_pair(Cbig, COLOR_BLUE, -1);
+	init_pair(Ctable, COLOR_GREEN, -1);
+	init_pair(Cstale, COLOR_WHITE, COLOR_RED);
+	init_pair(Cok, COLOR_GREEN, -1);
+	init_pair(Cfail, COLOR_YELLOW, -1);
+	init_pair(Cpanic, COLOR_WHITE, COLOR_RED);
+	init_pair(Cdim, -1, -1);
+	init_pair(Cheader, COLOR_CYAN, -1);
+	init_pair(Ccurrent, -1, -1);
+	return 0;
+}
+
+/*
+ * Draw, take a key, do it, until q, a signal, or the end of a --keys
+ * script (whose screen is then saved).  Returns the exit status.
+ */
+static int
+loop(struct ui *u, const char *keys, const char *save)
+{
+	int ch, redraw;
+
 	redraw = 1;
-	while (!u.quit && !caught) {
+	while (!u->quit && !caught) {
 		if (redraw)
-			draw(&u);
+			draw(u);
 		redraw = 1;
-		if (keys != NULL && scriptpos >= nscript && save != NULL) {
-			if (savescreen(save) < 0)
-				status = 2;
-			break;
-		}
-		ch = nextkey(&u, u.playing ? 1000 / u.speed : -1);
+		if (keys != NULL && scriptpos >= nscript && save != NULL)
+			return savescreen(save) < 0 ? 2 : 0;
+		ch = nextkey(u, u->playing ? 1000 / u->speed : -1);
 		if (caught)
 			break;
 		if (ch == ERR) {
-			if (!u.playing)
+			if (!u->playing)
 				redraw = 0;
-			else if (u.pos < t->nev)
-				ui_seek(&u, u.pos + 1);
+			else if (u->pos < u->t->nev)
+				ui_seek(u, u->pos + 1);
 			else
-				u.playing = 0;
+				u->playing = 0;
 			continue;
 		}
 		if (ch == '\r')
 			ch = '\n';
-		ui_key(&u, ch);
+		ui_key(u, ch);
+	}
+	return 0;
+}
+
+/*
+ * Run the view of t under p1 (and p2 beside it, if not nil), whose
+ * timelines ready holds.  keys and save are for tests; ascii forces the
+ * ASCII glyphs.  Returns the exit status.
+ */
+int
+ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
+    struct timeline *ready, const struct replayopts *ro, const char *keys,
+    const char *save, int ascii)
+{
+	struct ui u;
+	int j, status;
+
+	memset(&u, 0, sizeof u);
+	u.t = t;
+	u.ro = *ro;
+	u.speed = 10;
+	u.npane = p2 ? 2 : 1;
+	for (j = 0; j < u.npane; j++) {
+		u.pane[j].tl = ready[j];
+		u.pane[j].pidx = policyindex(j ? p2 : p1);
+	}
+	ui_divergence(&u);
+	setlocale(LC_ALL, "");
+	u.utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	status = 2;
+	if (termup(&u) == 0) {
+		ui_seek(&u, 0);
+		status = loop(&u, keys, save);
 	}
 	restore();
 	fatalhook = NULL;
