@@ -14,26 +14,6 @@
 #include "report.h"
 #include "util.h"
 
-/* What policy j's result shows in a column: a vmap's address, or its name. */
-static const char *
-cell(char *buf, size_t len, const struct diff *d, int j)
-{
-	if (d->op == OPvmap && d->kind[j] == Rok) {
-		snprintf(buf, len, "0x%.8x", d->va[j]);
-		return buf;
-	}
-	return resultnames[d->kind[j]];
-}
-
-/* Whether two results of the same event e differ. */
-static int
-differ(const struct event *e, const struct result *a, const struct result *b)
-{
-	if (a->kind != b->kind)
-		return 1;
-	return e->op == OPvmap && a->kind == Rok && a->va != b->va;
-}
-
 /*
  * Why policy rp gave result r at event e, from the PDE kinds and
  * measures of the state before it.  Writes one sentence to buf.
@@ -91,7 +71,7 @@ explain(char *buf, size_t len, const struct replay *rp,
 		if (size >= PGDIRSIZE && !p->spans)
 			snprintf(buf, len, "fails: no %u blank PDEs in a row "
 			    "(the longest run is %u)",
-			    (size + PGDIRSIZE - 1) / PGDIRSIZE, blankrun);
+			    HOWMANY(size, PGDIRSIZE), blankrun);
 		else if (size >= PGDIRSIZE)
 			snprintf(buf, len, "fails: no %u blank PDEs in a row "
 			    "(the longest run is %u), and no run of %u free "
@@ -329,7 +309,7 @@ differs(const struct compare *c, const struct event *e,
 	int j;
 
 	for (j = 1; j < c->n; j++)
-		if (differ(e, &res[0], &res[j]))
+		if (replay_differ(e, &res[0], &res[j]))
 			return 1;
 	return 0;
 }
@@ -535,7 +515,7 @@ compare_yaml(FILE *f, const struct compare *c)
 			goto out;
 		for (j = 0; j < c->n; j++)
 			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
-			    cell(b, sizeof b, d, j)) < 0)
+			    replay_cell(b, sizeof b, d->op, d->kind[j], d->va[j])) < 0)
 				goto out;
 		if (emitend(&em) < 0)
 			goto out;

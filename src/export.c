@@ -214,7 +214,7 @@ mapoutlines(FILE *f, const struct replay *rp, int cols)
 		return;
 	base = r->va & ~(BY2PG - 1);
 	size = e->op == OPvmap ? replay_mapsize(rp, rp->pos - 1) :
-	    ROUND(r->size + (r->va & (BY2PG - 1)), BY2PG);
+	    replay_unmapsize(r);
 	if (size > 0 && PDX(base) >= first && PDX(base) - first <
 	    (uint32_t)np) {
 		z = PDX(base + size - 1) - first;

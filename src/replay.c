@@ -516,6 +516,37 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 	return j;
 }
 
+/* Whether two results of the same event e differ. */
+int
+replay_differ(const struct event *e, const struct result *a,
+    const struct result *b)
+{
+	if (a->kind != b->kind)
+		return 1;
+	return e->op == OPvmap && a->kind == Rok && a->va != b->va;
+}
+
+/*
+ * A result of an op as a column shows it: a vmap's address (in buf),
+ * else the result's name.
+ */
+const char *
+replay_cell(char *buf, size_t len, int op, int kind, uint32_t va)
+{
+	if (op == OPvmap && kind == Rok) {
+		snprintf(buf, len, "0x%.8x", va);
+		return buf;
+	}
+	return resultnames[kind];
+}
+
+/* The bytes vunmap result r removed: its size, grown and rounded. */
+uint32_t
+replay_unmapsize(const struct result *r)
+{
+	return ROUND(r->size + (r->va & (BY2PG - 1)), BY2PG);
+}
+
 /*
  * The vmap event whose mapping, live after the first upto events,
  * covers va; or -1.

@@ -116,6 +116,10 @@ char	*replay_panicmsg(char *, size_t, const struct replay *,
 size_t	 replay_live(const struct replay *, size_t, int **);
 uint32_t replay_mapsize(const struct replay *, int);
 long	 replay_owner(const struct replay *, size_t, uint32_t);
+int	 replay_differ(const struct event *, const struct result *,
+	     const struct result *);
+const char *replay_cell(char *, size_t, int, int, uint32_t);
+uint32_t replay_unmapsize(const struct result *);
 void	 replay_measure(struct replay *, Stats *);
 int	 replay_histcolumn(const void *, int, size_t, int, int, int,
 	     uint32_t *);

@@ -235,8 +235,7 @@ ui_divergence(struct ui *u)
 	for (i = 0; i < u->t->nev; i++) {
 		a = &u->pane[0].tl.full.r[i];
 		b = &u->pane[1].tl.full.r[i];
-		u->diverge[i] = a->kind != b->kind || (a->kind == Rok &&
-		    u->t->ev[i].op == OPvmap && a->va != b->va);
+		u->diverge[i] = replay_differ(&u->t->ev[i], a, b);
 	}
 }
 
@@ -361,7 +360,7 @@ draw(struct ui *u)
 	if (u->npane == 1) {
 		mapw = COLS >= 9 + 64 + 36 ? 9 + 64 : 9 + 32;
 		cpr = mapw == 9 + 64 ? 16 : 8;
-		rows = (vpdbsize(&p->tl.cur.m) + cpr - 1) / cpr;
+		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
 		maph = rows + 2;
 		if (maph < 13)
 			maph = 13;

@@ -32,18 +32,6 @@ resultpair(int kind)
 	}
 }
 
-/* A result as a column shows it: the address of a vmap, else its name. */
-static const char *
-resultcell(char *buf, size_t len, const struct event *e,
-    const struct result *r)
-{
-	if (e->op == OPvmap && r->kind == Rok) {
-		snprintf(buf, len, "0x%.8x", r->va);
-		return buf;
-	}
-	return resultnames[r->kind];
-}
-
 /*
  * The events around the cursor in the box at (y, x), h rows, w wide.
  * Events not yet run are dim; the last one run is the current one.
@@ -107,7 +95,7 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 			attron(attr | (i < u->pos ? ui_attr(u,
 			    resultpair(r->kind)) : 0));
 			snprintf(line, sizeof line, "%-11s  ",
-			    resultcell(b, sizeof b, e, r));
+			    replay_cell(b, sizeof b, e->op, r->kind, r->va));
 			addnstr(line, w - n);
 			n += strlen(line);
 			attroff(attr | (i < u->pos ? ui_attr(u,

@@ -46,7 +46,6 @@ eventrange(const struct ui *u, const struct pane *p, uint32_t *base,
 {
 	const struct event *e;
 	const struct result *r;
-	uint32_t o;
 
 	if (u->pos == 0)
 		return 0;
@@ -57,9 +56,8 @@ eventrange(const struct ui *u, const struct pane *p, uint32_t *base,
 		return 1;
 	}
 	if (e->op == OPvunmap && (r->kind == Rok || r->kind == Rpanic)) {
-		o = r->va & (BY2PG - 1);
-		*base = r->va - o;
-		*size = (r->size + o + BY2PG - 1) & ~(BY2PG - 1);
+		*base = r->va & ~(BY2PG - 1);
+		*size = replay_unmapsize(r);
 		return 1;
 	}
 	return 0;
