@@ -34,7 +34,7 @@ static size_t	 nscript, scriptpos;
 static void	 onsignal(int);
 static void	 restore(void);
 static int	 parsekeys(const char *);
-static int	 nextkey(struct ui *, int);
+static int	 nextkey(int);
 static void	 draw(struct ui *);
 static int	 savescreen(const char *);
 
@@ -131,7 +131,7 @@ parsekeys(const char *s)
  * waiting at most ms (-1: until a key or a signal).  ERR on time-out.
  */
 static int
-nextkey(struct ui *u, int ms)
+nextkey(int ms)
 {
 	int ch;
 
@@ -290,7 +290,7 @@ found:
  * gives up.  Returns 0 with the text in buf, or -1.
  */
 int
-ui_prompt(struct ui *u, const char *pr, char *buf, size_t len)
+ui_prompt(const char *pr, char *buf, size_t len)
 {
 	size_t n;
 	int ch;
@@ -304,7 +304,7 @@ ui_prompt(struct ui *u, const char *pr, char *buf, size_t len)
 		mvprintw(LINES - 1, 0, "%s%s", pr, buf);
 		attroff(A_REVERSE);
 		refresh();
-		ch = nextkey(u, -1);
+		ch = nextkey(-1);
 		if (caught)
 			break;
 		if (ch == ERR)
@@ -485,7 +485,7 @@ loop(struct ui *u, const char *keys, const char *save)
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)
 			return savescreen(save) < 0 ? 2 : 0;
-		ch = nextkey(u, u->playing ? 1000 / u->speed : -1);
+		ch = nextkey(u->playing ? 1000 / u->speed : -1);
 		if (caught)
 			break;
 		if (ch == ERR) {

@@ -60,7 +60,7 @@ int	 ui_attr(const struct ui *, int);
 int	 ui_usable(const char *);
 void	 ui_seek(struct ui *, size_t);
 int	 ui_find(struct ui *, int, int);
-int	 ui_prompt(struct ui *, const char *, char *, size_t);
+int	 ui_prompt(const char *, char *, size_t);
 void	 ui_openpane(struct ui *, int, const Policy *);
 void	 ui_divergence(struct ui *);
 

@@ -119,7 +119,7 @@ k_goto(struct ui *u, int ch)
 	unsigned long n;
 
 	(void)ch;
-	if (ui_prompt(u, "go to event: ", buf, sizeof buf) < 0)
+	if (ui_prompt("go to event: ", buf, sizeof buf) < 0)
 		return;
 	n = strtoul(buf, &end, 10);
 	if (buf[0] == '\0' || *end != '\0' || n > u->t->nev)
@@ -159,7 +159,7 @@ k_search(struct ui *u, int ch)
 	char buf[64];
 
 	(void)ch;
-	if (ui_prompt(u, "search id: ", buf, sizeof buf) < 0 || buf[0] == '\0')
+	if (ui_prompt("search id: ", buf, sizeof buf) < 0 || buf[0] == '\0')
 		return;
 	snprintf(u->search, sizeof u->search, "%s", buf);
 	ui_find(u, 1, '/');

@@ -151,7 +151,7 @@ test_devtest(const char *policy, const uint32_t *want)
 		if (want[i] == 0)
 			tap_equ(r, Vfail, what);
 		else
-			tap_equ(r == Vok ? va : r, want[i], what);
+			tap_equ(r == Vok ? va : (uint32_t)r, want[i], what);
 		if (r == Vok)
 			vunmap(&m, va, 32 * MB);
 	}

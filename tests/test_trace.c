@@ -196,12 +196,12 @@ sameevent(const struct event *a, const struct event *b)
 
 /* Read a whole file; caller frees.  nil on error. */
 static char *
-slurp(const char *path, size_t *len)
+slurp(const char *file, size_t *len)
 {
 	FILE *f;
 	char *buf;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((f = fopen(file, "rb")) == NULL)
 		return NULL;
 	buf = malloc(1 << 20);
 	*len = buf ? fread(buf, 1, 1 << 20, f) : 0;
