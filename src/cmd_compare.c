@@ -42,7 +42,7 @@ struct cmpstream {
 	int			 started;
 };
 
-static int
+static void
 compare_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct cmpstream *cs;
@@ -53,7 +53,6 @@ compare_event(void *arg, struct trace *t, const struct event *e)
 		compare_init(&cs->c, t, cs->p, cs->n, cs->ro);
 	}
 	compare_feed(&cs->c, e);
-	return 0;
 }
 
 static void

@@ -61,7 +61,7 @@ stream_start(struct stream *st, const struct trace *t)
 	st->started = 1;
 }
 
-static int
+static void
 stream_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct stream *st;
@@ -72,7 +72,6 @@ stream_event(void *arg, struct trace *t, const struct event *e)
 		stream_start(st, t);
 	replay_feedslot(&st->rp, &st->made, e, &res);
 	free(res.panic);
-	return 0;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "relay.h"
+#include "xmalloc.h"
 
 enum {
 	BATCH = 512,	/* events handed over at once */
@@ -48,7 +49,6 @@ struct relay {
 	unsigned	 tail;		/* batches the reader has filled */
 	int		 done;		/* the reader has no more */
 	int		 sleeping;	/* the sink's thread waits for WAKE */
-	int		 failed;	/* the sink returned -1 */
 	struct batch	*cur;		/* b[tail % DEPTH], being filled */
 };
 
@@ -69,23 +69,19 @@ wanted(void)
 
 /* Copy s (and its NUL) into b's buffer; its offset, NOSTR for nil. */
 static size_t
-keepstr(struct batch *b, const char *s, int *oom)
+keepstr(struct batch *b, const char *s)
 {
-	size_t cap, n, off;
-	char *nb;
+	size_t n, off;
 
 	if (s == NULL)
 		return NOSTR;
 	n = strlen(s) + 1;
 	if (b->cap - b->len < n) {
-		for (cap = b->cap ? b->cap : 8192; cap - b->len < n;)
-			cap *= 2;
-		if ((nb = realloc(b->buf, cap)) == NULL) {
-			*oom = 1;
-			return NOSTR;
-		}
-		b->buf = nb;
-		b->cap = cap;
+		if (b->cap == 0)
+			b->cap = 8192;
+		while (b->cap - b->len < n)
+			b->cap *= 2;
+		b->buf = xrealloc(b->buf, b->cap);
 	}
 	off = b->len;
 	memcpy(b->buf + off, s, n);
@@ -117,11 +113,11 @@ run(void *arg)
 	struct relay *r;
 	struct batch *b;
 	struct trace t;
-	int i, end, failed;
+	int i, end;
 
 	r = arg;
 	trace_init(&t);
-	for (failed = 0;;) {
+	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		if (r->head == r->tail && !r->done) {
 			/*
@@ -140,13 +136,11 @@ run(void *arg)
 			break;
 		b = &r->b[r->head % DEPTH];
 		t.machine = b->machine;
-		for (i = 0; i < b->n && !failed; i++) {
+		for (i = 0; i < b->n; i++) {
 			t.nev = b->nev0 + i + 1;
-			if (r->to.event(r->to.arg, &t, &b->ev[i]) < 0)
-				failed = 1;
+			r->to.event(r->to.arg, &t, &b->ev[i]);
 		}
 		pthread_mutex_lock(&r->lock);
-		r->failed = failed;
 		r->head++;
 		pthread_cond_signal(&r->emptied);
 		pthread_mutex_unlock(&r->lock);
@@ -168,22 +162,18 @@ publish(struct relay *r)
 }
 
 /* The reader's side: copy e into the batch being filled. */
-static int
+static void
 relay_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct relay *r;
 	struct batch *b;
-	int oom, failed;
 
 	r = arg;
 	if (r->cur == NULL) {
 		pthread_mutex_lock(&r->lock);
 		while (r->tail - r->head == DEPTH)
 			pthread_cond_wait(&r->emptied, &r->lock);
-		failed = r->failed;
 		pthread_mutex_unlock(&r->lock);
-		if (failed)
-			return -1;
 		b = r->cur = &r->b[r->tail % DEPTH];
 		b->n = 0;
 		b->len = 0;
@@ -191,17 +181,13 @@ relay_event(void *arg, struct trace *t, const struct event *e)
 		b->machine = t->machine;
 	}
 	b = r->cur;
-	oom = 0;
 	b->ev[b->n] = *e;
-	b->off[b->n][0] = keepstr(b, e->id, &oom);
-	b->off[b->n][1] = keepstr(b, e->text, &oom);
-	b->off[b->n][2] = keepstr(b, e->note, &oom);
-	if (oom)
-		return -1;
+	b->off[b->n][0] = keepstr(b, e->id);
+	b->off[b->n][1] = keepstr(b, e->text);
+	b->off[b->n][2] = keepstr(b, e->note);
 	b->ev[b->n].flags &= ~EVOWNID;
 	if (++b->n == BATCH)
 		publish(r);
-	return 0;
 }
 
 /*
@@ -214,8 +200,9 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 {
 	struct relay *r;
 
-	if (!wanted() || (r = calloc(1, sizeof *r)) == NULL)
+	if (!wanted())
 		return NULL;
+	r = xcalloc(1, sizeof *r);
 	r->to = *to;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->filled, NULL);
@@ -234,15 +221,15 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 
 /*
  * Wait for the sink to run every event handed over, then free the
- * relay.  Returns -1 when the sink failed.  Nil: nothing to do.
+ * relay.  Nil: nothing to do.
  */
-static int
+static void
 relay_finish(struct relay *r)
 {
-	int k, rv;
+	int k;
 
 	if (r == NULL)
-		return 0;
+		return;
 	if (r->cur != NULL)
 		publish(r);
 	pthread_mutex_lock(&r->lock);
@@ -250,14 +237,12 @@ relay_finish(struct relay *r)
 	pthread_cond_signal(&r->filled);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	rv = r->failed ? -1 : 0;
 	for (k = 0; k < DEPTH; k++)
 		free(r->b[k].buf);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->filled);
 	pthread_cond_destroy(&r->emptied);
 	free(r);
-	return rv;
 }
 
 /*
@@ -275,11 +260,7 @@ relay_stream(struct trace *t, const char *path, const struct tracesink *sk,
 
 	r = relay_start(sk, &via);
 	rv = trace_stream(t, path, r ? &via : sk, err, errlen);
-	if (relay_finish(r) < 0 && rv == 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		trace_free(t);
-		rv = -1;
-	}
+	relay_finish(r);
 	return rv;
 }
 

@@ -175,7 +175,7 @@ keep_start(struct keeper *k, const struct trace *t)
 		timeline_begin(&k->tl[j], &k->own, k->p[j], k->o, k->expect);
 }
 
-static int
+static void
 keep_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct keeper *k;
@@ -214,7 +214,6 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 	}
 	for (j = 0; j < k->n; j++)
 		timeline_add(&k->tl[j]);
-	return 0;
 }
 
 /* Forget the events kept and the timelines begun. */

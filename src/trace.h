@@ -86,7 +86,7 @@ struct trace {
  * made in an array as large as the most ids live at once.
  */
 struct tracesink {
-	int	(*event)(void *, struct trace *, const struct event *);
+	void	(*event)(void *, struct trace *, const struct event *);
 	void	(*reset)(void *);	/* forget every event (relay_run) */
 	void	*arg;
 };
