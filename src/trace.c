@@ -465,6 +465,8 @@ parseexpect(struct loader *L, const char *name, struct expect *x)
 	return 0;
 }
 
+_Static_assert(MAXPOLICY <= 32, "getexpect marks policies in an int");
+
 /* expect: one value for every policy, or a mapping of policy to value. */
 static int
 getexpect(struct loader *L, struct event *e)
