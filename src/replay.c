@@ -156,34 +156,53 @@ replay_free(struct replay *rp)
 	memset(rp, 0, sizeof *rp);
 }
 
+/* A note: no effect. */
+static int
+op_note(struct replay *rp, const struct event *e, struct result *res,
+    const struct result *made, uint32_t srcsize)
+{
+	(void)rp;
+	(void)e;
+	(void)res;
+	(void)made;
+	(void)srcsize;
+	return Rok;
+}
+
+/* A vmap: the kernel's answer, and the address it gave. */
+static int
+op_vmap(struct replay *rp, const struct event *e, struct result *res,
+    const struct result *made, uint32_t srcsize)
+{
+	uint32_t va;
+
+	(void)made;
+	(void)srcsize;
+	switch (vmap(&rp->m, e->pa, (int32_t)e->size, &va)) {
+	case Vok:
+		res->va = va;
+		return Rok;
+	case Vfail:
+		return Rfail;
+	case Vrefused:
+		return Rrefused;
+	default:
+		return Rpanic;
+	}
+}
+
 /*
- * Run one event on the machine; fills res.  For a vunmap by id, made is
- * what its vmap gave and srcsize what that vmap was given.  Returns the
- * result's kind.
+ * A vunmap: by id, of the address its vmap made (made) with the size
+ * that vmap was given (srcsize) or its own; skipped when that vmap did
+ * not succeed.  Else of its raw va and size.
  */
 static int
-runevent(struct replay *rp, const struct event *e, struct result *res,
+op_vunmap(struct replay *rp, const struct event *e, struct result *res,
     const struct result *made, uint32_t srcsize)
 {
 	uint32_t va;
 	int32_t size;
 
-	switch (e->op) {
-	case OPnote:
-		return Rok;
-	case OPvmap:
-		switch (vmap(&rp->m, e->pa, (int32_t)e->size, &va)) {
-		case Vok:
-			res->va = va;
-			return Rok;
-		case Vfail:
-			return Rfail;
-		case Vrefused:
-			return Rrefused;
-		default:
-			return Rpanic;
-		}
-	}
 	if (made != NULL) {
 		if (made->kind != Rok)
 			return Rskipped;
@@ -198,6 +217,26 @@ runevent(struct replay *rp, const struct event *e, struct result *res,
 	if (vunmap(&rp->m, va, size) < 0)
 		return Rpanic;
 	return Rok;
+}
+
+/* What each op does to the machine: the result's kind. */
+static int (*const ops[Nop])(struct replay *, const struct event *,
+    struct result *, const struct result *, uint32_t) = {
+	[OPvmap] = op_vmap,
+	[OPvunmap] = op_vunmap,
+	[OPnote] = op_note,
+};
+
+/*
+ * Run one event on the machine; fills res.  For a vunmap by id, made is
+ * what its vmap gave and srcsize what that vmap was given.  Returns the
+ * result's kind.
+ */
+static int
+runevent(struct replay *rp, const struct event *e, struct result *res,
+    const struct result *made, uint32_t srcsize)
+{
+	return ops[e->op](rp, e, res, made, srcsize);
 }
 
 /* How expectation x fares against result r. */

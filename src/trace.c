@@ -25,24 +25,28 @@
 
 const char *const opnames[Nop] = { "vmap", "vunmap", "note" };
 
-/* The keys an event may have, and which ops take them. */
+/* The keys an event may have. */
 enum {
 	Kop, Kpa, Ksize, Kid, Kva, Ktext, Kexpect, Kt, Knote, Nkey
 };
 static const char *const keynames[Nkey] = {
 	"op", "pa", "size", "id", "va", "text", "expect", "t", "note"
 };
-#define B(op)	(1u << (op))
-static const unsigned keyops[Nkey] = {
-	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* op */
-	B(OPvmap),				/* pa */
-	B(OPvmap) | B(OPvunmap),		/* size */
-	B(OPvmap) | B(OPvunmap),		/* id */
-	B(OPvunmap),				/* va */
-	B(OPnote),				/* text */
-	B(OPvmap) | B(OPvunmap),		/* expect */
-	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* t */
-	B(OPvmap) | B(OPvunmap) | B(OPnote),	/* note */
+#define K(k)	(1u << (k))
+#define KALL	(K(Kop) | K(Kt) | K(Knote))	/* every op's */
+
+/*
+ * The ops: the keys each takes and those it needs (vunmap's choice of
+ * id or va is checked in checkevent).
+ */
+static const struct {
+	unsigned	takes;
+	unsigned	needs;
+} ops[Nop] = {
+	[OPvmap] = { KALL | K(Kpa) | K(Ksize) | K(Kid) | K(Kexpect),
+	    K(Kpa) | K(Ksize) },
+	[OPvunmap] = { KALL | K(Ksize) | K(Kid) | K(Kva) | K(Kexpect), 0 },
+	[OPnote] = { KALL | K(Ktext), K(Ktext) },
 };
 
 const char *const expectnames[] = {
@@ -574,39 +578,31 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 {
 	int k, i;
 
-	if (!(have & (1u << Kop)))
+	if (!(have & K(Kop)))
 		return failat(L, start, "event has no op");
 	for (k = 0; k < Nkey; k++)
-		if ((have & (1u << k)) && !(keyops[k] & B(e->op)))
+		if ((have & K(k)) && !(ops[e->op].takes & K(k)))
 			return failat(L, &keymk[k], "op %s takes no %s",
 			    opnames[e->op], keynames[k]);
-	switch (e->op) {
-	case OPvmap:
-		if (!(have & (1u << Kpa)))
-			return failat(L, start, "vmap needs pa");
-		if (!(have & (1u << Ksize)))
-			return failat(L, start, "vmap needs size");
-		break;
-	case OPvunmap:
-		if ((have & (1u << Kid)) && (have & (1u << Kva)))
+	for (k = 0; k < Nkey; k++)
+		if (!(have & K(k)) && (ops[e->op].needs & K(k)))
+			return failat(L, start, "%s needs %s", opnames[e->op],
+			    keynames[k]);
+	if (e->op == OPvunmap) {
+		if ((have & K(Kid)) && (have & K(Kva)))
 			return failat(L, &keymk[Kva],
 			    "vunmap takes id or va, not both");
-		if (!(have & ((1u << Kid) | (1u << Kva))))
+		if (!(have & (K(Kid) | K(Kva))))
 			return failat(L, start, "vunmap needs id or va");
-		if ((have & (1u << Kva)) && !(have & (1u << Ksize)))
+		if ((have & K(Kva)) && !(have & K(Ksize)))
 			return failat(L, start, "vunmap by va needs size");
-		break;
-	case OPnote:
-		if (!(have & (1u << Ktext)))
-			return failat(L, start, "note needs text");
-		break;
 	}
 	for (i = 0; i < MAXPOLICY; i++) {
 		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
 			return failat(L, &keymk[Kexpect],
 			    "expect: only a vmap returns an address");
 		if (e->expect[i].kind == Xskipped && !(e->op == OPvunmap &&
-		    (have & (1u << Kid))))
+		    (have & K(Kid))))
 			return failat(L, &keymk[Kexpect],
 			    "expect: only a vunmap by id can be skipped");
 		if (e->op == OPvunmap && (e->expect[i].kind == Xfail ||
@@ -614,7 +610,7 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 			return failat(L, &keymk[Kexpect],
 			    "expect: a vunmap is ok, skipped or panic");
 	}
-	if (have & (1u << Kt)) {
+	if (have & K(Kt)) {
 		if (e->t < L->lastt)
 			return failat(L, &keymk[Kt], "t goes back in time "
 			    "(%g after %g at line %d)", e->t, L->lastt,
@@ -622,7 +618,7 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 		L->lastt = e->t;
 		L->lastline = e->line;
 	}
-	if (have & (1u << Kid))
+	if (have & K(Kid))
 		return liveness(L, e, &keymk[Kid]);
 	return 0;
 }
