@@ -130,19 +130,6 @@ struct args {
 	char				**argv;
 };
 
-/* The entries, one per cmd_*.c file. */
-extern const struct cmd_entry	cmd_check_entry;
-extern const struct cmd_entry	cmd_compare_entry;
-extern const struct cmd_entry	cmd_dump_entry;
-extern const struct cmd_entry	cmd_export_entry;
-extern const struct cmd_entry	cmd_gen_entry;
-extern const struct cmd_entry	cmd_help_entry;
-extern const struct cmd_entry	cmd_import_entry;
-extern const struct cmd_entry	cmd_policies_entry;
-extern const struct cmd_entry	cmd_replay_entry;
-extern const struct cmd_entry	cmd_version_entry;
-extern const struct cmd_entry	cmd_view_entry;
-
 /* cmd.c: the parser */
 int		 cmd_run(const struct cmd_entry *, const struct cmd_entry *const *,
 		     int, char **);

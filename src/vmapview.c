@@ -12,6 +12,19 @@
 #include "cmd.h"
 #include "util.h"
 
+/* The entries, one per cmd_*.c file. */
+extern const struct cmd_entry	cmd_check_entry;
+extern const struct cmd_entry	cmd_compare_entry;
+extern const struct cmd_entry	cmd_dump_entry;
+extern const struct cmd_entry	cmd_export_entry;
+extern const struct cmd_entry	cmd_gen_entry;
+extern const struct cmd_entry	cmd_help_entry;
+extern const struct cmd_entry	cmd_import_entry;
+extern const struct cmd_entry	cmd_policies_entry;
+extern const struct cmd_entry	cmd_replay_entry;
+extern const struct cmd_entry	cmd_version_entry;
+extern const struct cmd_entry	cmd_view_entry;
+
 /* The commands, the default (the view) first, as usage lists them. */
 static const struct cmd_entry *const cmds[] = {
 	&cmd_view_entry,
