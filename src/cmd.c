@@ -253,6 +253,9 @@ cmd_parse(const struct cmd_entry *e, const struct cmd_entry *const *table,
 		}
 		for (i = 0; i < n && e->options[i].id != ch; i++)
 			;
+		if (i == n)
+			fatal("%s: getopt gave %d, no option of its own", e->name,
+			    ch);
 		if (checkarg(a, &e->options[i], &a->v[i], optarg) < 0)
 			return -1;
 	}
