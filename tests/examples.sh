@@ -14,7 +14,7 @@ export VMAPVIEW_TRACES
 W=$TMPD/work
 mkdir "$W"
 ln -s "$top_srcdir/traces" "$W/traces"
-cp tests/import/plan9.console "$W/console.log"
+cp tests/logs/plan9.console "$W/console.log"
 cp traces/boot.yaml "$W/mytrace.yaml"
 
 # The examples, one per line, as the documents give them.

@@ -9,20 +9,20 @@ update=0
 [ "${1:-}" = --update ] && update=1
 
 # check NAME COMMAND...: run it; compare its output and status with
-# tests/golden/NAME.
+# tests/expected/NAME.
 check() {
 	name=$1
 	shift
 	"$VMAPVIEW" "$@" >"$TMPD/out" 2>&1
 	echo "exit $?" >>"$TMPD/out"
 	if [ $update -eq 1 ]; then
-		cp "$TMPD/out" "tests/golden/$name"
+		cp "$TMPD/out" "tests/expected/$name"
 	fi
-	if cmp -s "$TMPD/out" "tests/golden/$name"; then
+	if cmp -s "$TMPD/out" "tests/expected/$name"; then
 		ok 0 "$name"
 	else
 		ok 1 "$name"
-		diff "tests/golden/$name" "$TMPD/out" | head -20 | sed 's/^/# /'
+		diff "tests/expected/$name" "$TMPD/out" | head -20 | sed 's/^/# /'
 	fi
 }
 
@@ -43,7 +43,7 @@ for t in tests/kernel/*.yaml; do
 	check "$base.labs.txt" replay --kernel labs "$t"
 	check "$base.9front.txt" replay --kernel 9front "$t"
 done
-! grep -l 'pc=' tests/golden/kernel-* >/dev/null
+! grep -l 'pc=' tests/expected/kernel-* >/dev/null
 ok $? "no panic message ends with the caller's pc"
 check pse-unmap.9front.txt replay --kernel 9front traces/pse-unmap.yaml
 check pse-unmap.keep-going.txt replay --keep-going traces/pse-unmap.yaml
@@ -55,7 +55,7 @@ check gen-devtest.yaml gen devtest --pokes 3
 check gen-boot-3.yaml gen boot --seed 3
 check gen-churn-5.yaml gen churn --events 60 --seed 5 --fill 0.3
 check gen-staircase.yaml gen staircase
-check gen-staircase.compare.txt compare -p plan9,span tests/golden/gen-staircase.in
+check gen-staircase.compare.txt compare -p plan9,span tests/expected/gen-staircase.in
 check devtest.compare-plan9-span.txt compare -p plan9,span traces/devtest.yaml
 check pse-unmap.compare-9front.txt compare --kernel 9front -p plan9,reclaim \
     traces/pse-unmap.yaml

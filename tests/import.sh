@@ -5,28 +5,28 @@
 cd "$top_srcdir" || exit 1
 V=$VMAPVIEW
 
-"$V" import tests/import/plan9.console >"$TMPD/t.yaml" 2>"$TMPD/err"
+"$V" import tests/logs/plan9.console >"$TMPD/t.yaml" 2>"$TMPD/err"
 same "$?" 0 "import: exit 0"
 same "$(cat "$TMPD/err")" \
     "plan9.console: 16 lines, 10 events, 6 skipped (1 vunmaps of unknown addresses without a size)" \
     "import: the lines counted"
-cmp -s "$TMPD/t.yaml" tests/import/plan9.yaml
-ok $? "import: the trace (tests/import/plan9.yaml)"
-[ $? -eq 0 ] || diff tests/import/plan9.yaml "$TMPD/t.yaml" | sed 's/^/# /'
+cmp -s "$TMPD/t.yaml" tests/logs/plan9.yaml
+ok $? "import: the trace (tests/logs/plan9.yaml)"
+[ $? -eq 0 ] || diff tests/logs/plan9.yaml "$TMPD/t.yaml" | sed 's/^/# /'
 "$V" replay -p plan9 "$TMPD/t.yaml" >"$TMPD/out"
 same "$?" 0 "the imported trace replays as the kernel ran"
 grep -q '^expect    10 held, 0 failed' "$TMPD/out"
 ok $? "every recorded result is an expectation that holds"
-"$V" import --no-expect tests/import/plan9.console 2>/dev/null | grep -c expect \
+"$V" import --no-expect tests/logs/plan9.console 2>/dev/null | grep -c expect \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 0 "--no-expect: no expectations"
-"$V" import -p span tests/import/plan9.console 2>/dev/null | grep -c 'span: ' \
+"$V" import -p span tests/logs/plan9.console 2>/dev/null | grep -c 'span: ' \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 10 "-p span: the expectations are span's"
 
 # Lines that name vmap or vunmap but are no call: skipped, each with a
 # warning that names FILE:LINE and quotes it; --strict makes them errors.
-cp tests/import/plan9.console "$TMPD/console.log"
+cp tests/logs/plan9.console "$TMPD/console.log"
 printf '[    3.600000] devtest: vmap failed\n' >>"$TMPD/console.log"
 "$V" import "$TMPD/console.log" >"$TMPD/t.yaml" 2>"$TMPD/err"
 same "$?" 0 "a line that names vmap but is no call: exit 0"
@@ -70,18 +70,18 @@ same "$?:$(sed "s|$TMPD/||" "$TMPD/err")" \
 
 # The machine and the name of the imported trace.
 "$V" import --kernel 9front --pse off --vmap 0xc0000000 --vmapsize 512M \
-    --name mybox tests/import/plan9.console 2>/dev/null >"$TMPD/m.yaml"
+    --name mybox tests/logs/plan9.console 2>/dev/null >"$TMPD/m.yaml"
 same "$(sed -n '/^name:/p;/^  vmap:/p;/^  vmapsize:/p;/^  pse:/p;/^  kernel:/p' \
     "$TMPD/m.yaml" | tr '\n' ' ')" \
     "name: mybox   vmap: 0xc0000000   vmapsize: 512M   pse: false   kernel: 9front " \
     "--kernel, --pse, --vmap, --vmapsize and --name set the trace's machine and name"
-"$V" import --vmap 0xc0001000 tests/import/plan9.console 2>"$TMPD/err" >/dev/null
+"$V" import --vmap 0xc0001000 tests/logs/plan9.console 2>"$TMPD/err" >/dev/null
 same "$?:$(head -1 "$TMPD/err")" \
     "2:vmapview: import: --vmap: 0xc0001000 is not 4M-aligned" "--vmap not 4M-aligned: exit 2"
-"$V" import --vmap 0xf0000000 --vmapsize 512M tests/import/plan9.console \
+"$V" import --vmap 0xf0000000 --vmapsize 512M tests/logs/plan9.console \
     2>"$TMPD/err" >/dev/null
 same "$?" 2 "--vmap and --vmapsize past 2^32: exit 2"
-"$V" import - <tests/import/plan9.console 2>"$TMPD/err" | grep '^name:' \
+"$V" import - <tests/logs/plan9.console 2>"$TMPD/err" | grep '^name:' \
     >"$TMPD/out"
 same "$(cat "$TMPD/out"):$(cut -d: -f1 "$TMPD/err")" "name: stdin:stdin" \
     "a log from standard input is named stdin"
