@@ -1,0 +1,1035 @@
+/*
+ * The trace reader: a vmaptrace file through libyaml's event parser, one
+ * event at a time, into a struct trace.  It is strict: anything the
+ * format does not allow stops the load with one message that names
+ * FILE:LINE:COLUMN, before anything is replayed.  Nothing is skipped,
+ * so an unexpected mapping or sequence is refused where it starts and
+ * deep nesting never gets deep.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#include "idtab.h"
+#include "mmu.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+#define MAXSCALAR	(1 << 20)	/* bytes in one value */
+
+/* The keys an event may have. */
+enum {
+	Kop, Kpa, Ksize, Kid, Kva, Ktext, Kexpect, Kt, Knote, Nkey
+};
+static const char *const keynames[Nkey] = {
+	"op", "pa", "size", "id", "va", "text", "expect", "t", "note"
+};
+#define K(k)	(1u << (k))
+#define KALL	(K(Kop) | K(Kt) | K(Knote))	/* every op's */
+
+/*
+ * The ops: the keys each takes and those it needs (vunmap's choice of
+ * id or va is checked in checkevent).
+ */
+static const struct {
+	unsigned	takes;
+	unsigned	needs;
+} ops[Nop] = {
+	[OPvmap] = { KALL | K(Kpa) | K(Ksize) | K(Kid) | K(Kexpect),
+	    K(Kpa) | K(Ksize) },
+	[OPvunmap] = { KALL | K(Ksize) | K(Kid) | K(Kva) | K(Kexpect), 0 },
+	[OPnote] = { KALL | K(Ktext), K(Ktext) },
+};
+
+/* Where the live set grew to each size, for the limit on live ids. */
+struct livemark {
+	int	line;
+	int	col;
+};
+
+struct loader {
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	int		 haveev;
+	const char	*file;
+	const char	*path;		/* to read again; nil for stdin */
+	FILE		*f;		/* the input, or nil for a string */
+	size_t		 nlive;		/* ids live now */
+	size_t		 maxlive;
+	struct livemark	*maxat;		/* [k]: where k+1 ids were first live */
+	size_t		 maxatcap;
+	const struct tracesink *sk;	/* events go here, not into the trace */
+	int		 inevents;	/* the events key has been read */
+	long		 unmapped;	/* its id, to delete after the sink */
+	char		*err;
+	size_t		 errlen;
+	struct trace	*t;
+
+	struct idtab	 ids;		/* the live ids */
+	double		 lastt;
+	int		 lastline;
+};
+
+/* The keys a mapping may have, and how their errors word them. */
+struct keyset {
+	const char *const	*names;
+	int			 n;
+	const char		*kind;		/* "an event key" */
+	const char		*unknown;	/* "unknown event key" */
+	const char		*prefix;	/* before a key given twice */
+	int			 first;		/* the key that must be first, or -1 */
+};
+
+static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+static int	 readerror(struct loader *);
+static int	 next(struct loader *);
+static int	 expect(struct loader *, yaml_event_type_t, const char *);
+static char	*scalardup(struct loader *);
+static int	 getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
+static int	 getstr(struct loader *, const char *, char **);
+static int	 getbool(struct loader *, const char *, int *);
+static int	 getexpect(struct loader *, struct event *);
+static int	 parseexpect(struct loader *, const char *, struct expect *);
+static int	 loadmachine(struct loader *);
+static int	 loadevents(struct loader *);
+static int	 loadevent(struct loader *);
+static int	 checkevent(struct loader *, struct event *, const yaml_mark_t *,
+		     const yaml_mark_t *, unsigned);
+static int	 liveness(struct loader *, struct event *, const yaml_mark_t *);
+static int	 loadtop(struct loader *);
+static int	 tabindent(const yaml_parser_t *);
+static int	 keyloop(struct loader *, const struct keyset *, unsigned *,
+		     yaml_mark_t *, int (*)(struct loader *, int, void *), void *);
+static int	 eventkey(struct loader *, int, void *);
+static int	 machinekey(struct loader *, int, void *);
+static int	 topkey(struct loader *, int, void *);
+
+/* Record an error at mark (or at the file alone).  Returns -1. */
+static int
+failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (mk != NULL)
+		n = snprintf(L->err, L->errlen, "%s:%zu:%zu: ", L->file,
+		    mk->line + 1, mk->column + 1);
+	else
+		n = snprintf(L->err, L->errlen, "%s: ", L->file);
+	if (n < 0 || (size_t)n >= L->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(L->err + n, L->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * A reader error (bad encoding, unreadable input) is known only by its
+ * byte offset: find its line and column by reading the file again.
+ */
+static int
+readerror(struct loader *L)
+{
+	yaml_mark_t mk;
+	FILE *f;
+	size_t i;
+	int c;
+
+	if (L->parser.problem_value == -1) {
+		if (L->f != NULL && ferror(L->f))
+			return failat(L, NULL, "%s", strerror(errno));
+		return failat(L, NULL, "%s", L->parser.problem ?
+		    L->parser.problem : "cannot read the file");
+	}
+	memset(&mk, 0, sizeof mk);
+	if (L->path != NULL && (f = fopen(L->path, "rb")) != NULL) {
+		for (i = 0; i < L->parser.problem_offset &&
+		    (c = getc(f)) != EOF; i++) {
+			if (c == '\n') {
+				mk.line++;
+				mk.column = 0;
+			} else
+				mk.column++;
+		}
+		fclose(f);
+		return failat(L, &mk, "%s (byte %#x)", L->parser.problem,
+		    L->parser.problem_value);
+	}
+	return failat(L, NULL, "%s (byte %#x at offset %zu)",
+	    L->parser.problem, L->parser.problem_value,
+	    L->parser.problem_offset);
+}
+
+/*
+ * Whether the scanner stopped at a tab where indentation goes: libyaml
+ * says it found a character that cannot start a token, and it is a
+ * tab (the scanner has not moved past it), or it names the tab itself.
+ */
+static int
+tabindent(const yaml_parser_t *p)
+{
+	if (p->error != YAML_SCANNER_ERROR || p->problem == NULL)
+		return 0;
+	if (strstr(p->problem, "tab character") != NULL)
+		return 1;
+	return strcmp(p->problem, "found character that cannot start any "
+	    "token") == 0 && p->buffer.pointer < p->buffer.last &&
+	    *p->buffer.pointer == '\t';
+}
+
+/*
+ * The next parser event into L->ev.  Parser errors, aliases and
+ * anchors become load errors.
+ */
+static int
+next(struct loader *L)
+{
+	yaml_char_t *anchor;
+
+	if (L->haveev)
+		yaml_event_delete(&L->ev);
+	L->haveev = 0;
+	if (!yaml_parser_parse(&L->parser, &L->ev)) {
+		if (L->parser.error == YAML_MEMORY_ERROR)
+			fatal("out of memory");
+		if (L->parser.error == YAML_READER_ERROR)
+			return readerror(L);
+		if (tabindent(&L->parser))
+			return failat(L, &L->parser.problem_mark, "a tab "
+			    "indents this line, and YAML forbids tabs for "
+			    "indentation: use spaces");
+		if (L->parser.context != NULL)
+			return failat(L, &L->parser.problem_mark, "%s %s",
+			    L->parser.problem, L->parser.context);
+		return failat(L, &L->parser.problem_mark, "%s",
+		    L->parser.problem ? L->parser.problem : "bad YAML");
+	}
+	L->haveev = 1;
+	if (L->ev.type == YAML_SCALAR_EVENT &&
+	    L->ev.data.scalar.length > MAXSCALAR)
+		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
+		    "at most %d", L->ev.data.scalar.length, MAXSCALAR);
+	anchor = NULL;
+	switch (L->ev.type) {
+	case YAML_ALIAS_EVENT:
+		return failat(L, &L->ev.start_mark,
+		    "YAML aliases are not allowed in a trace");
+	case YAML_SCALAR_EVENT:
+		anchor = L->ev.data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = L->ev.data.sequence_start.anchor;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = L->ev.data.mapping_start.anchor;
+		break;
+	default:
+		break;
+	}
+	if (anchor != NULL)
+		return failat(L, &L->ev.start_mark,
+		    "YAML anchors are not allowed in a trace");
+	return 0;
+}
+
+/*
+ * The index of the n bytes at s in names[0..nn), or nn.  A value with a
+ * NUL byte inside matches nothing.
+ */
+static int
+findname(const char *const *names, int nn, const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; i < nn; i++)
+		if (names[i][0] == s[0] && strlen(names[i]) == n &&
+		    memcmp(names[i], s, n) == 0)
+			return i;
+	return nn;
+}
+
+/* What the current event is, in words, for messages. */
+static const char *
+evkind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return "a scalar";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a sequence";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_DOCUMENT_START_EVENT:
+		return "a second document";
+	default:
+		return "the end";
+	}
+}
+
+/* Read the next event and insist on its type; what names the value. */
+static int
+expect(struct loader *L, yaml_event_type_t type, const char *what)
+{
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type == type)
+		return 0;
+	return failat(L, &L->ev.start_mark, "%s, not %s", what,
+	    evkind(&L->ev));
+}
+
+/* A copy of the current scalar; nil (with the error set) on NUL or OOM. */
+static char *
+scalardup(struct loader *L)
+{
+	char *s;
+	size_t n;
+
+	n = L->ev.data.scalar.length;
+	if (memchr(L->ev.data.scalar.value, '\0', n) != NULL) {
+		failat(L, &L->ev.start_mark, "a NUL byte in a value");
+		return NULL;
+	}
+	s = xmalloc(n + 1);
+	memcpy(s, L->ev.data.scalar.value, n + 1);
+	return s;
+}
+
+/* The current event as a number for key name, no larger than max. */
+static int
+getnum(struct loader *L, const char *name, int suffix, uint64_t max,
+    uint64_t *vp)
+{
+	const char *s;
+	int rv;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a number, not %s", name, evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	if ((rv = trace_parsenum(s, suffix, vp)) == -2)
+		return failat(L, &L->ev.start_mark,
+		    "%s: %.40s is out of range (at most %#llx)", name, s,
+		    (unsigned long long)max);
+	if (rv < 0) {
+		if (s[0] == '-')
+			return failat(L, &L->ev.start_mark,
+			    "%s: '%.40s' is negative", name, s);
+		return failat(L, &L->ev.start_mark,
+		    "%s: '%.40s' is not a number%s", name, s,
+		    suffix ? " (decimal or 0x hex, K M or G suffix)" :
+		    " (decimal or 0x hex)");
+	}
+	if (*vp > max)
+		return failat(L, &L->ev.start_mark,
+		    "%s: %.40s is out of range (at most %#llx)", name, s,
+		    (unsigned long long)max);
+	return 0;
+}
+
+/* The current event as a string for key name.  Caller frees. */
+static int
+getstr(struct loader *L, const char *name, char **sp)
+{
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a string, not %s", name, evkind(&L->ev));
+	free(*sp);
+	if ((*sp = scalardup(L)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The current event as a YAML 1.1 boolean. */
+static int
+getbool(struct loader *L, const char *name, int *bp)
+{
+	static const char *const yes[] = {
+		"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"
+	};
+	static const char *const no[] = {
+		"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"
+	};
+	const char *s;
+	size_t i;
+
+	if (L->ev.type == YAML_SCALAR_EVENT) {
+		s = (const char *)L->ev.data.scalar.value;
+		for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+			if (strcmp(s, yes[i]) == 0) {
+				*bp = 1;
+				return 0;
+			}
+			if (strcmp(s, no[i]) == 0) {
+				*bp = 0;
+				return 0;
+			}
+		}
+	}
+	return failat(L, &L->ev.start_mark, "%s: expected true or false",
+	    name);
+}
+
+/* One expectation value: a result name or an address. */
+static int
+parseexpect(struct loader *L, const char *name, struct expect *x)
+{
+	uint64_t v;
+	const char *s;
+	size_t i;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "%s: expected a result or an address, not %s", name,
+		    evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	for (i = Xok; i < Xaddr; i++)
+		if (strcmp(s, expectnames[i]) == 0) {
+			x->kind = i;
+			return 0;
+		}
+	if (trace_parsenum(s, 0, &v) < 0 || v > UINT32_MAX)
+		return failat(L, &L->ev.start_mark, "%s: '%.40s' is not ok, "
+		    "fail, refused, skipped, panic or an address", name, s);
+	x->kind = Xaddr;
+	x->addr = v;
+	return 0;
+}
+
+_Static_assert(MAXPOLICY <= 32, "getexpect marks policies in an int");
+
+/* expect: one value for every policy, or a mapping of policy to value. */
+static int
+getexpect(struct loader *L, struct event *e)
+{
+	struct expect x;
+	const Policy *p;
+	yaml_mark_t mk;
+	char name[64];
+	int i, seen;
+
+	memset(&x, 0, sizeof x);
+	if (L->ev.type == YAML_SCALAR_EVENT) {
+		if (parseexpect(L, "expect", &x) < 0)
+			return -1;
+		for (i = 0; i < MAXPOLICY; i++)
+			e->expect[i] = x;
+		return 0;
+	}
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark, "expect: expected a "
+		    "value or a mapping of policy to value, not %s",
+		    evkind(&L->ev));
+	seen = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "expect: a policy name, not %s", evkind(&L->ev));
+		mk = L->ev.start_mark;
+		p = policyfind((const char *)L->ev.data.scalar.value);
+		if (p == NULL)
+			return failat(L, &mk, "expect: no policy '%.40s'",
+			    (const char *)L->ev.data.scalar.value);
+		i = policyindex(p);
+		if (seen & (1 << i))
+			return failat(L, &mk, "expect: %s given twice",
+			    p->name);
+		seen |= 1 << i;
+		snprintf(name, sizeof name, "expect.%s", p->name);
+		if (next(L) < 0 || parseexpect(L, name, &e->expect[i]) < 0)
+			return -1;
+	}
+}
+
+/*
+ * Liveness, read from the text: a vmap's id must not be live; a vunmap
+ * by id must name a live one, which it ends.
+ */
+static int
+liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
+{
+	struct idslot *sl;
+
+	if (e->op == OPvmap) {
+		sl = idtab_add(&L->ids, e->id);
+		if (sl->live != -1)
+			return failat(L, idmk, "id '%.40s' is still live "
+			    "(mapped at line %d)", e->id, sl->line);
+		sl->live = L->sk ? -2 : (int)L->t->nev;
+		sl->line = e->line;
+		if (L->sk != NULL) {
+			/* streamed: the id lives with the table, to its vunmap */
+			sl->ownkey = 1;
+			e->flags &= ~EVOWNID;
+		}
+		e->slot = sl->slot;
+		if (++L->nlive > L->maxlive) {
+			if (L->nlive > L->maxatcap) {
+				L->maxatcap = L->maxatcap ? 2 * L->maxatcap : 256;
+				L->maxat = xreallocarray(L->maxat, L->maxatcap,
+				    sizeof *L->maxat);
+			}
+			L->maxat[L->nlive - 1].line = e->line;
+			L->maxat[L->nlive - 1].col = e->col;
+			L->maxlive = L->nlive;
+		}
+		return 0;
+	}
+	if ((sl = idtab_find(&L->ids, e->id)) == NULL)
+		return failat(L, idmk, "id '%.40s' is not live (never mapped, "
+		    "or unmapped already)", e->id);
+	e->flags |= EVBYID;
+	if (sl->live >= 0) {
+		e->ref = sl->live;
+		free(e->id);
+		e->id = L->t->ev[sl->live].id;
+		e->flags &= ~EVOWNID;
+	}
+	e->slot = sl->slot;
+	L->unmapped = sl - L->ids.ids;
+	L->nlive--;
+	return 0;
+}
+
+/*
+ * Checks that need the whole event: the op, its required keys, keys it
+ * does not take, expectations that fit it, time order and liveness.
+ */
+static int
+checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
+    const yaml_mark_t *keymk, unsigned have)
+{
+	int k, i;
+
+	if (!(have & K(Kop)))
+		return failat(L, start, "event has no op");
+	for (k = 0; k < Nkey; k++)
+		if ((have & K(k)) && !(ops[e->op].takes & K(k)))
+			return failat(L, &keymk[k], "op %s takes no %s",
+			    opnames[e->op], keynames[k]);
+	for (k = 0; k < Nkey; k++)
+		if (!(have & K(k)) && (ops[e->op].needs & K(k)))
+			return failat(L, start, "%s needs %s", opnames[e->op],
+			    keynames[k]);
+	if (e->op == OPvunmap) {
+		if ((have & K(Kid)) && (have & K(Kva)))
+			return failat(L, &keymk[Kva],
+			    "vunmap takes id or va, not both");
+		if (!(have & (K(Kid) | K(Kva))))
+			return failat(L, start, "vunmap needs id or va");
+		if ((have & K(Kva)) && !(have & K(Ksize)))
+			return failat(L, start, "vunmap by va needs size");
+	}
+	for (i = 0; i < MAXPOLICY; i++) {
+		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
+			return failat(L, &keymk[Kexpect],
+			    "expect: only a vmap returns an address");
+		if (e->expect[i].kind == Xskipped && !(e->op == OPvunmap &&
+		    (have & K(Kid))))
+			return failat(L, &keymk[Kexpect],
+			    "expect: only a vunmap by id can be skipped");
+		if (e->op == OPvunmap && (e->expect[i].kind == Xfail ||
+		    e->expect[i].kind == Xrefused))
+			return failat(L, &keymk[Kexpect],
+			    "expect: a vunmap is ok, skipped or panic");
+	}
+	if (have & K(Kt)) {
+		if (e->t < L->lastt)
+			return failat(L, &keymk[Kt], "t goes back in time "
+			    "(%g after %g at line %d)", e->t, L->lastt,
+			    L->lastline);
+		L->lastt = e->t;
+		L->lastline = e->line;
+	}
+	if (have & K(Kid))
+		return liveness(L, e, &keymk[Kid]);
+	return 0;
+}
+
+/*
+ * Read the keys of the mapping just begun, to its end: each one of ks,
+ * none twice; for each, with the parser at its value, call fn with the
+ * key's index.  Sets *have to the keys seen and mk[k] to where key k
+ * was.  Returns -1 after an error.
+ */
+static int
+keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
+    yaml_mark_t *mk, int (*fn)(struct loader *, int, void *), void *arg)
+{
+	const char *s;
+	int k;
+
+	*have = 0;
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark, "expected %s, not %s",
+			    ks->kind, evkind(&L->ev));
+		s = (const char *)L->ev.data.scalar.value;
+		k = findname(ks->names, ks->n, s, L->ev.data.scalar.length);
+		if (*have == 0 && ks->first >= 0 && k != ks->first)
+			return failat(L, &L->ev.start_mark, "the first key must "
+			    "be %s, not '%.40s'", ks->names[ks->first], s);
+		if (k == ks->n)
+			return failat(L, &L->ev.start_mark, "%s '%.40s'",
+			    ks->unknown, s);
+		if (*have & (1u << k))
+			return failat(L, &L->ev.start_mark, "%s%s given twice",
+			    ks->prefix, ks->names[k]);
+		*have |= 1u << k;
+		mk[k] = L->ev.start_mark;
+		if (next(L) < 0 || fn(L, k, arg) < 0)
+			return -1;
+	}
+}
+
+/* t: the seconds since the recording began. */
+static int
+gettime(struct loader *L, double *tp)
+{
+	const char *s;
+	char *end;
+
+	if (L->ev.type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev.start_mark, "t: expected seconds, not %s",
+		    evkind(&L->ev));
+	s = (const char *)L->ev.data.scalar.value;
+	errno = 0;
+	*tp = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(*tp) ||
+	    *tp < 0)
+		return failat(L, &L->ev.start_mark, "t: '%.40s' is not a time "
+		    "in seconds", s);
+	return 0;
+}
+
+/* The value of event key k into e. */
+static int
+eventkey(struct loader *L, int k, void *arg)
+{
+	struct event *e;
+	const char *s;
+	uint64_t v;
+
+	e = arg;
+	switch (k) {
+	case Kop:
+		s = (const char *)L->ev.data.scalar.value;
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev.start_mark, "op: expected vmap, "
+			    "vunmap or note");
+		if ((e->op = findname(opnames, Nop, s,
+		    L->ev.data.scalar.length)) == Nop)
+			return failat(L, &L->ev.start_mark, "op: '%.40s' is not "
+			    "vmap, vunmap or note", s);
+		return 0;
+	case Kpa:
+	case Kva:
+		if (getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if (k == Kpa)
+			e->pa = v;
+		else {
+			e->va = v;
+			e->flags |= EVVA;
+		}
+		return 0;
+	case Ksize:
+		if (getnum(L, "size", 1, INT32_MAX, &v) < 0)
+			return -1;
+		e->size = v;
+		e->flags |= EVSIZE;
+		return 0;
+	case Kid:
+		if (getstr(L, "id", &e->id) < 0)
+			return -1;
+		e->flags |= EVOWNID;
+		if (e->id[0] == '\0')
+			return failat(L, &L->ev.start_mark, "id: empty");
+		return 0;
+	case Ktext:
+		return getstr(L, "text", &e->text);
+	case Knote:
+		return getstr(L, "note", &e->note);
+	case Kexpect:
+		return getexpect(L, e);
+	case Kt:
+		if (gettime(L, &e->t) < 0)
+			return -1;
+		e->flags |= EVTIME;
+		return 0;
+	}
+	return 0;
+}
+
+/* Free what the event holds of its own. */
+static void
+eventfree(struct event *e)
+{
+	if (e->flags & EVOWNID)
+		free(e->id);
+	free(e->text);
+	free(e->note);
+}
+
+/*
+ * One event: a mapping of keys to values, appended to the trace, or
+ * given to the sink.
+ */
+static int
+loadevent(struct loader *L)
+{
+	static const struct keyset eventkeys = {
+		keynames, Nkey, "an event key", "unknown event key", "", -1
+	};
+	struct trace *t;
+	struct event *e, one;
+	yaml_mark_t start, keymk[Nkey];
+	unsigned have;
+
+	t = L->t;
+	start = L->ev.start_mark;
+	L->unmapped = -1;
+	if (L->sk != NULL)
+		e = &one;
+	else {
+		if (t->nev == t->evcap) {
+			t->evcap = t->evcap ? 2 * t->evcap : 64;
+			t->ev = xreallocarray(t->ev, t->evcap, sizeof *t->ev);
+		}
+		e = &t->ev[t->nev];
+	}
+	memset(e, 0, sizeof *e);
+	e->ref = -1;
+	e->slot = -1;
+	e->line = start.line + 1;
+	e->col = start.column + 1;
+	if (keyloop(L, &eventkeys, &have, keymk, eventkey, e) < 0 ||
+	    checkevent(L, e, &start, keymk, have) < 0) {
+		eventfree(e);
+		return -1;
+	}
+	t->nev++;
+	if (L->sk != NULL) {
+		L->sk->event(L->sk->arg, t, e);
+		eventfree(e);
+	}
+	if (L->unmapped >= 0)
+		idtab_delete(&L->ids, L->unmapped);
+	return 0;
+}
+
+/* events: a sequence of event mappings. */
+static int
+loadevents(struct loader *L)
+{
+	if (L->ev.type != YAML_SEQUENCE_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "events: expected a sequence, not %s", evkind(&L->ev));
+	for (;;) {
+		if (next(L) < 0)
+			return -1;
+		if (L->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (L->ev.type != YAML_MAPPING_START_EVENT)
+			return failat(L, &L->ev.start_mark,
+			    "an event is a mapping, not %s", evkind(&L->ev));
+		if (loadevent(L) < 0)
+			return -1;
+	}
+}
+
+/* The keys of machine, and where each value was. */
+enum { Mvmap, Mvmapsize, Mpse, Mkernel, Mptpages, Nmachinekey };
+static const char *const machinekeys[Nmachinekey] = {
+	"vmap", "vmapsize", "pse", "kernel", "ptpages"
+};
+
+struct machineread {
+	struct machine	*mc;
+	yaml_mark_t	 mk[Nmachinekey];	/* of the values */
+};
+
+/* The value of machine key k. */
+static int
+machinekey(struct loader *L, int k, void *arg)
+{
+	struct machineread *mr;
+	struct machine *mc;
+	const char *bad;
+	char why[64];
+	uint64_t v;
+	int kern;
+
+	mr = arg;
+	mc = mr->mc;
+	mr->mk[k] = L->ev.start_mark;
+	switch (k) {
+	case Mvmap:
+		if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if ((bad = trace_vmapbad(why, sizeof why, v)) != NULL)
+			return failat(L, &mr->mk[k], "machine.vmap: %s", bad);
+		mc->vmap = v;
+		return 0;
+	case Mvmapsize:
+		if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v) < 0)
+			return -1;
+		if ((bad = trace_vmapsizebad(v)) != NULL)
+			return failat(L, &mr->mk[k], "machine.vmapsize: %s", bad);
+		mc->vmapsize = v;
+		return 0;
+	case Mpse:
+		return getbool(L, "machine.pse", &mc->pse);
+	case Mkernel:
+		if (L->ev.type != YAML_SCALAR_EVENT || (kern = kernelfind(
+		    (const char *)L->ev.data.scalar.value)) < 0)
+			return failat(L, &mr->mk[k], "machine.kernel: expected "
+			    "labs or 9front");
+		mc->kernel = kern;
+		return 0;
+	case Mptpages:
+		if (getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
+			return -1;
+		mc->ptpages = v;
+		return 0;
+	}
+	return 0;
+}
+
+/* machine: the modeled machine's settings, each optional. */
+static int
+loadmachine(struct loader *L)
+{
+	static const struct keyset keys = {
+		machinekeys, Nmachinekey, "a machine key",
+		"unknown machine key", "machine.", -1
+	};
+	struct machineread mr;
+	yaml_mark_t keymk[Nmachinekey];
+	unsigned have;
+
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark, "machine: expected a "
+		    "mapping, not %s", evkind(&L->ev));
+	mr.mc = &L->t->machine;
+	if (keyloop(L, &keys, &have, keymk, machinekey, &mr) < 0)
+		return -1;
+	if ((uint64_t)mr.mc->vmap + mr.mc->vmapsize > 1ull << 32)
+		return failat(L, (have & (1u << Mvmapsize)) ?
+		    &mr.mk[Mvmapsize] : &mr.mk[Mvmap],
+		    "machine: vmap+vmapsize is past 2^32");
+	return 0;
+}
+
+/* The keys of the document. */
+enum { Tvmaptrace, Tname, Tdescription, Tmachine, Tevents, Ntopkey };
+static const char *const topkeys[Ntopkey] = {
+	"vmaptrace", "name", "description", "machine", "events"
+};
+
+/* The value of the document's key k. */
+static int
+topkey(struct loader *L, int k, void *arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	switch (k) {
+	case Tvmaptrace:
+		if (getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
+			return -1;
+		if (v != 1)
+			return failat(L, &L->ev.start_mark, "vmaptrace version "
+			    "%llu is not supported (this is version 1)",
+			    (unsigned long long)v);
+		return 0;
+	case Tname:
+		return getstr(L, "name", &L->t->name);
+	case Tdescription:
+		return getstr(L, "description", &L->t->description);
+	case Tmachine:
+		if (L->inevents)
+			L->t->machinelate = 1;
+		return loadmachine(L);
+	case Tevents:
+		L->inevents = 1;
+		return loadevents(L);
+	}
+	return 0;
+}
+
+/* The document: a mapping whose first key is vmaptrace. */
+static int
+loadtop(struct loader *L)
+{
+	static const struct keyset keys = {
+		topkeys, Ntopkey, "a key", "unknown key", "", Tvmaptrace
+	};
+	yaml_mark_t mk, keymk[Ntopkey];
+	unsigned have;
+
+	if (expect(L, YAML_STREAM_START_EVENT, "a stream") < 0)
+		return -1;
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_DOCUMENT_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "empty file: a trace needs vmaptrace: 1 and events");
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "a trace is a mapping, not %s", evkind(&L->ev));
+	mk = L->ev.start_mark;
+	if (keyloop(L, &keys, &have, keymk, topkey, NULL) < 0)
+		return -1;
+	if (!(have & (1u << Tvmaptrace)))
+		return failat(L, &mk, "no vmaptrace key: not a trace");
+	if (!(have & (1u << Tevents)))
+		return failat(L, &mk, "no events key");
+	if (expect(L, YAML_DOCUMENT_END_EVENT, "the end of the document") < 0)
+		return -1;
+	if (next(L) < 0)
+		return -1;
+	if (L->ev.type != YAML_STREAM_END_EVENT)
+		return failat(L, &L->ev.start_mark,
+		    "a second document: a trace is one document");
+	return 0;
+}
+
+/*
+ * A trace may not hold more live ids at once than its vmap has pages:
+ * every mapping that succeeds takes a page at least.  Checked once the
+ * machine is known (it may follow the events).
+ */
+static int
+checklive(struct loader *L)
+{
+	yaml_mark_t mk;
+	size_t limit;
+
+	limit = L->t->machine.vmapsize / BY2PG;
+	if (L->maxlive <= limit)
+		return 0;
+	memset(&mk, 0, sizeof mk);
+	mk.line = L->maxat[limit].line - 1;
+	mk.column = L->maxat[limit].col - 1;
+	return failat(L, &mk, "%zu ids live at once: more than the %zu pages "
+	    "of the vmap", limit + 1, limit);
+}
+
+/*
+ * Load from f (a file; nil for the string buf of len bytes) into t,
+ * naming it name in messages and path (nil: cannot be read again).
+ */
+static int
+loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
+    const unsigned char *buf, size_t len, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	struct loader L;
+	int rv;
+
+	trace_init(t);
+	memset(&L, 0, sizeof L);
+	L.file = name;
+	L.path = path;
+	L.f = f;
+	L.err = err;
+	L.errlen = errlen;
+	L.t = t;
+	L.sk = sk;
+	t->file = xstrdup(L.file);
+	if (!yaml_parser_initialize(&L.parser))
+		fatal("out of memory");
+	if (f != NULL)
+		yaml_parser_set_input_file(&L.parser, f);
+	else
+		yaml_parser_set_input_string(&L.parser, buf, len);
+	rv = loadtop(&L);
+	if (rv == 0 && f != NULL && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", L.file, strerror(errno));
+		rv = -1;
+	}
+	if (rv == 0)
+		rv = checklive(&L);
+	if (L.haveev)
+		yaml_event_delete(&L.ev);
+	yaml_parser_delete(&L.parser);
+	idtab_free(&L.ids);
+	free(L.maxat);
+	if (rv < 0)
+		trace_free(t);
+	return rv;
+}
+
+/* Load path ("-" is standard input), with or without a sink. */
+static int
+loadpath(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	FILE *f;
+	int rv;
+
+	if (strcmp(path, "-") == 0)
+		return loadfrom(t, "<stdin>", NULL, stdin, NULL, 0, sk, err,
+		    errlen);
+	if ((f = fopen(path, "rb")) == NULL) {
+		trace_init(t);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rv = loadfrom(t, path, path, f, NULL, 0, sk, err, errlen);
+	fclose(f);
+	return rv;
+}
+
+/*
+ * Load the trace in path ("-" is standard input) into t.  Returns 0, or
+ * -1 with the message in err, and t left empty.
+ */
+int
+trace_load(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	return loadpath(t, path, NULL, err, errlen);
+}
+
+/*
+ * Read the trace in path, giving each event to sk instead of keeping it:
+ * memory follows the live ids, not the trace's length.  t gets the
+ * header and the count of events.  The events are checked as they come:
+ * an error may follow events already given, and then nothing the sink
+ * made of them stands.  If machine follows events, t->machinelate is
+ * set: the sink saw them under the default machine.
+ */
+int
+trace_stream(struct trace *t, const char *path, const struct tracesink *sk,
+    char *err, size_t errlen)
+{
+	return loadpath(t, path, sk, err, errlen);
+}
+
+/* Load a trace from the len bytes at buf, named name in messages. */
+int
+trace_loadmem(struct trace *t, const char *name, const void *buf, size_t len,
+    char *err, size_t errlen)
+{
+	return loadfrom(t, name, NULL, NULL, buf, len, NULL, err, errlen);
+}
+
