@@ -71,7 +71,7 @@ stream_event(void *arg, struct trace *t, const struct event *e)
 	if (!st->started)
 		stream_start(st, t);
 	replay_feedslot(&st->rp, &st->made, e, &res);
-	free(res.panic);
+	replay_clear(&res);
 }
 
 static void

@@ -366,7 +366,7 @@ compare_feed(struct compare *c, const struct event *e)
 		}
 	}
 	for (j = 0; j < c->n; j++)
-		free(res[j].panic);
+		replay_clear(&res[j]);
 }
 
 /* The trace the report names, once it has been read to its end. */

@@ -366,12 +366,93 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 	return 0;
 }
 
+/* Refused, by check code with its numbers.  Returns Vrefused. */
+static int
+refuse(Mmu *m, int code, uint32_t a, uint32_t b)
+{
+	m->why = (Reason){ code, { a, b } };
+	return Vrefused;
+}
+
+/* 4 MiB pages pdbmap will write for pa at va: both aligned, with PSE. */
+static uint32_t
+bigpages(const Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
+{
+	if (!m->pse || pa % PGDIRSIZE != 0 || va % PGDIRSIZE != 0)
+		return 0;
+	return size / PGDIRSIZE;
+}
+
+/*
+ * The numbers of placement step code (RSblankrun, RSnewtable, RShole,
+ * RSrun) for size bytes at va (page-aligned) of the pages at pa, into r.
+ */
+void
+placedreason(const Mmu *m, int code, uint32_t pa, uint32_t va,
+    uint32_t size, Reason *r)
+{
+	uint32_t i, j, n;
+
+	i = PDX(va);
+	j = PDX(va + (size ? size - 1 : 0));
+	n = size / BY2PG;
+	switch (code) {
+	case RSblankrun:
+		*r = (Reason){ code, { j - i + 1, i, bigpages(m, pa, va, size) } };
+		break;
+	case RSnewtable:
+		*r = (Reason){ code, { i } };
+		break;
+	case RShole:
+		*r = (Reason){ code, { n, PTX(va), i } };
+		break;
+	default:
+		*r = (Reason){ RSrun, { n, i, j, PTX(va),
+		    bigpages(m, pa, va, size) } };
+		break;
+	}
+}
+
+/*
+ * Why vmapalloc put size bytes at va, from the PDEs before pdbmap
+ * runs: whole blank PDEs, a new table in a blank PDE, a hole in one
+ * table, or a run over the tables of several PDEs.
+ */
+static void
+whyplaced(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
+{
+	int code;
+
+	if (!(m->pdb[PDX(va)] & PTEVALID))
+		code = size >= PGDIRSIZE ? RSblankrun : RSnewtable;
+	else
+		code = PDX(va) == PDX(va + size - 1) ? RShole : RSrun;
+	placedreason(m, code, pa, va, size, &m->why);
+}
+
+/*
+ * pdbmap panicked on the size bytes vmapalloc placed at va: their
+ * PDEs, and for a valid PTE in the way, where the hole in its table
+ * starts (span's latent bug: past PTE 0 of a run's last table).
+ */
+static void
+whypanic(Mmu *m, uint32_t va, uint32_t size)
+{
+	uint32_t hole;
+
+	hole = WD2PG;
+	if (m->panic.kind == PNvmappte)
+		hole = ptnextfree(mmupage(m, m->pdb[PDX(m->panic.va)]),
+		    PTX(m->panic.va));
+	m->why = (Reason){ RSpanic, { PDX(va), PDX(va + size - 1), hole } };
+}
+
 /*
  * Map size bytes of device memory at pa.  Returns Vok with the address
  * in *vap, Vfail when vmapalloc finds no room, Vrefused when the kernel
  * declines the request, or Vpanic (the panic keeps what vmapalloc
- * returned).  size is the kernel's int: under labs its rounding wraps
- * in 32 bits; 9front checks and rounds in 64.
+ * returned).  m->why says why.  size is the kernel's int: under labs
+ * its rounding wraps in 32 bits; 9front checks and rounds in 64.
  */
 int
 vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
@@ -381,19 +462,31 @@ vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 
 	if (m->kernel == K9front) {
 		s64 = size;
-		if (pa < BY2PG || s64 <= 0 || (uint64_t)pa + s64 >= 1ull << 32 ||
-		    s64 > m->vmapsize)
-			return Vrefused;
+		if (pa < BY2PG)
+			return refuse(m, RSlowpa, pa, 0);
+		if (s64 <= 0)
+			return refuse(m, RSnosize, (uint32_t)size, 0);
+		if ((uint64_t)pa + s64 >= 1ull << 32)
+			return refuse(m, RSpast4g, pa, (uint32_t)size);
+		if (s64 > m->vmapsize)
+			return refuse(m, RStoobig, (uint32_t)size, m->vmapsize);
 	}
 	o = pa & (BY2PG - 1);
 	pa -= o;
 	rsize = ROUND((uint32_t)size + o, BY2PG);
 	if (pa == 0)
-		return Vrefused;
-	if ((va = m->alloc(m, rsize)) == 0)
+		return refuse(m, RSpage0, pa + o, 0);
+	if ((va = m->alloc(m, rsize)) == 0) {
+		if (m->policy->whyfail != NULL)
+			m->policy->whyfail(m, rsize, &m->why);
+		else
+			m->why = (Reason){ RSfail, { HOWMANY(rsize, BY2PG) } };
 		return Vfail;
+	}
+	whyplaced(m, pa, va, rsize);
 	if (m->map(m, pa | PTEUNCACHED | PTEWRITE, va, rsize) < 0) {
 		m->panic.allocva = va;
+		whypanic(m, va, rsize);
 		return Vpanic;
 	}
 	*vap = va + o;
@@ -429,12 +522,19 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 	}
 	cause = ssize < 0 ? PCnegative : va < m->vmap ? PCbelow :
 	    end > top ? (top == 0 ? PCwrapped : PCabove) : PCnone;
+	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va),
+	    PDX(va + (s ? s - 1 : 0)) } };
 	if (cause != PCnone) {
 		mmupanic(m, PNrange, cause, va, 0, 0);
 		m->panic.size = ssize;
+		m->why.code = RSpanic;
 		return -1;
 	}
-	return m->unmap(m, va, s);
+	if (m->unmap(m, va, s) < 0) {
+		m->why.code = RSpanic;
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -9,7 +9,8 @@
  * the page-table pool (ptpool.c), the page directory and the kernel's
  * functions (mmu.c, with the fast forms of pdbmap and pdbunmap in
  * mmufast.c), the allocation policies (vmapalloc.c, fast.c), the
- * measures (stats.c) and the registry of policies (policy.c).  Each
+ * measures (stats.c), the reasons (why.c) and the registry of policies
+ * (policy.c).  Each
  * layer calls only those before it.  It includes neither curses nor
  * yaml: the model knows nothing of traces or screens.
  */
@@ -75,6 +76,7 @@ typedef struct Pdenode Pdenode;
 typedef struct Policy Policy;
 typedef struct Ptpage Ptpage;
 typedef struct Ptpool Ptpool;
+typedef struct Reason Reason;
 typedef struct Stats Stats;
 
 /*
@@ -215,6 +217,45 @@ struct Panic {
 	int64_t		size;		/* vunmap: the size as the kernel held it */
 };
 
+/*
+ * Why a vmap or vunmap gave what it gave (why.c): a code and numbers
+ * whose names reasonfield gives.  PDE numbers are indices in the page
+ * directory.
+ */
+enum {
+	RSnone,
+	/* ok: the step that placed a vmap; a vunmap's pages */
+	RSblankrun,	/* pdes, pde, big-pages */
+	RShole,		/* pages, pte, pde */
+	RSrun,		/* pages, pde, last-pde, pte, big-pages */
+	RSnewtable,	/* pde */
+	RSunmapped,	/* pages, pde, last-pde */
+	RSnote,
+	RSskipped,
+	/* fail: why each step of the policy found nothing */
+	RSfailblank,	/* pdes, longest, pde, stale */
+	RSfailhole,	/* pages, largest, pde */
+	RSfailrun,	/* pages, pdes, longest, pde, run, run-pde, run-last-pde */
+	RSfailspan,	/* pages, pdes, longest, pde, empty, empty-pde */
+	RSfail,		/* pages */
+	/* refused: the argument check */
+	RSpage0,	/* pa */
+	RSlowpa,	/* pa */
+	RSnosize,	/* size */
+	RSpast4g,	/* pa, size */
+	RStoobig,	/* size, vmapsize */
+	/* panic: where the mapping was placed (Panic says the rest) */
+	RSpanic,	/* pde, last-pde, hole-pte */
+	Nreason
+};
+
+#define NREASONNUM	7
+
+struct Reason {
+	uint8_t		code;
+	uint32_t	n[NREASONNUM];
+};
+
 /* How to set up a machine. */
 struct Mmuconf {
 	const Policy	*policy;
@@ -266,6 +307,9 @@ struct Mmu {
 	/* the last panic, if any */
 	int		panicked;
 	Panic		panic;
+
+	/* why the last vmap or vunmap gave what it gave */
+	Reason		why;
 };
 
 /* Outcomes of vmap, beside an address. */
@@ -339,6 +383,8 @@ uint32_t	*mmuwalk(Mmu *, uint32_t, int);
 int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
 int		 pdbunmap(Mmu *, uint32_t, uint32_t);
 int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
+void		 placedreason(const Mmu *, int, uint32_t, uint32_t, uint32_t,
+		     Reason *);
 int		 vunmap(Mmu *, uint32_t, int32_t);
 
 /* mmufast.c */
@@ -370,6 +416,7 @@ struct Policy {
 	int		unmapfall;	/* Fallcan, Fallnever, Fallbudget */
 	int		freetables;	/* pdbunmap frees empty page tables */
 	int		spans;		/* it can place a map across tables */
+	void		(*whyfail)(Mmu *, uint32_t, Reason *);	/* or nil */
 	const char	*mapbug;	/* why pdbmap can panic on its address */
 	const char	*colour;	/* in pictures; nil: from a palette */
 };
@@ -407,6 +454,16 @@ uint32_t	 largestvmap_ref(Mmu *, const Policy *);
 uint32_t	 plan9_largest(Mmu *);
 uint32_t	 span_largest(Mmu *);
 uint32_t	 spanfixed_largest(Mmu *);
+
+/*
+ * why.c: the reasons
+ */
+const char	*reasonname(int);
+const char	*reasonfield(int, int);
+char		*reasonfmt(char *, size_t, const Reason *);
+void		 plan9_whyfail(Mmu *, uint32_t, Reason *);
+void		 span_whyfail(Mmu *, uint32_t, Reason *);
+void		 spanfixed_whyfail(Mmu *, uint32_t, Reason *);
 
 /*
  * policy.c: the registry

@@ -19,6 +19,8 @@ const char *const resultnames[Nresult] = {
 
 static int	 runevent(struct replay *, const struct event *,
 		     struct result *, const struct result *, uint32_t);
+static void	 keepfirst(struct replay *, struct first *,
+		     const struct event *, const struct result *);
 static uint8_t	 checkexpect(const struct expect *, const struct result *);
 static void	 extremes(struct replay *, int);
 
@@ -147,7 +149,7 @@ replay_free(struct replay *rp)
 
 	if (rp->r != NULL)
 		for (i = 0; i < rp->t->nev; i++)
-			free(rp->r[i].panic);
+			replay_clear(&rp->r[i]);
 	free(rp->r);
 	free(rp->histlargest);
 	free(rp->histstale);
@@ -163,9 +165,9 @@ op_note(struct replay *rp, const struct event *e, struct result *res,
 {
 	(void)rp;
 	(void)e;
-	(void)res;
 	(void)made;
 	(void)srcsize;
+	res->step = RSnote;
 	return Rok;
 }
 
@@ -175,10 +177,14 @@ op_vmap(struct replay *rp, const struct event *e, struct result *res,
     const struct result *made, uint32_t srcsize)
 {
 	uint32_t va;
+	int rv;
 
 	(void)made;
 	(void)srcsize;
-	switch (vmap(&rp->m, e->pa, (int32_t)e->size, &va)) {
+	va = 0;
+	rv = vmap(&rp->m, e->pa, (int32_t)e->size, &va);
+	res->step = rp->m.why.code;
+	switch (rv) {
 	case Vok:
 		res->va = va;
 		return Rok;
@@ -202,10 +208,13 @@ op_vunmap(struct replay *rp, const struct event *e, struct result *res,
 {
 	uint32_t va;
 	int32_t size;
+	int rv;
 
 	if (made != NULL) {
-		if (made->kind != Rok)
+		if (made->kind != Rok) {
+			res->step = RSskipped;
 			return Rskipped;
+		}
 		va = made->va;
 		size = (e->flags & EVSIZE) ? e->size : srcsize;
 	} else {
@@ -214,9 +223,9 @@ op_vunmap(struct replay *rp, const struct event *e, struct result *res,
 	}
 	res->va = va;
 	res->size = size;
-	if (vunmap(&rp->m, va, size) < 0)
-		return Rpanic;
-	return Rok;
+	rv = vunmap(&rp->m, va, size);
+	res->step = rp->m.why.code;
+	return rv < 0 ? Rpanic : Rok;
 }
 
 /* What each op does to the machine: the result's kind. */
@@ -321,9 +330,19 @@ replay_feed(struct replay *rp, const struct event *e,
 		if (x->kind != Xpanic)
 			rp->unexpectedpanics++;
 	}
+	if (res->kind == Rfail || res->kind == Rrefused || res->kind == Rpanic) {
+		res->why = xmalloc(sizeof *res->why);
+		*res->why = rp->m.why;
+	}
 	res->exp = checkexpect(x, res);
 	if (rp->override[0] && e->expect[rp->pidx].kind != Xnone)
 		res->exp = Eunchecked;
+	if (res->kind == Rfail && rp->firstfail.seq == 0)
+		keepfirst(rp, &rp->firstfail, e, res);
+	if (res->kind == Rpanic && rp->firstpanic.seq == 0)
+		keepfirst(rp, &rp->firstpanic, e, res);
+	if (res->exp == Efailed && rp->firstexp.seq == 0)
+		keepfirst(rp, &rp->firstexp, e, res);
 	if (res->exp == Eheld)
 		rp->expheld++;
 	else if (res->exp == Efailed)
@@ -369,6 +388,7 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 	m = &mt->v[e->slot];
 	m->r = *res;
 	m->r.panic = NULL;
+	m->r.why = NULL;
 	m->size = e->size;
 }
 
@@ -476,6 +496,167 @@ replay_panicmsg(char *buf, size_t len, const struct replay *rp,
 		return buf;
 	}
 	return panicfmt(buf, len, r->panic, rp->m.kernel);
+}
+
+/* Free what result r holds of its own: its panic and its reason. */
+void
+replay_clear(struct result *r)
+{
+	free(r->panic);
+	free(r->why);
+	r->panic = NULL;
+	r->why = NULL;
+}
+
+/*
+ * Why panic p happened, for the event e of rp (index i; results before
+ * it, when kept, name the mapping in the way).  Into buf, after its
+ * message.
+ */
+static void
+panicwhy(char *buf, size_t len, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
+{
+	const Panic *p;
+	const Reason *w;
+	const char *id;
+	size_t n;
+	long k;
+
+	p = r->panic;
+	w = r->why;
+	n = strlen(buf);
+	switch (p->kind) {
+	case PNvmappde:
+	case PNvmappte:
+		n += snprintf(buf + n, len - n, ": vmapalloc returned 0x%.8x for "
+		    "PDE%s %u", p->allocva, w->n[0] == w->n[1] ? "" : "s",
+		    w->n[0]);
+		if (n < len && w->n[1] != w->n[0])
+			n += snprintf(buf + n, len - n, "-%u", w->n[1]);
+		if (n < len)
+			n += snprintf(buf + n, len - n, "; %s 0x%.8x is in use",
+			    p->kind == PNvmappde ? "the 4M page at" : "the page at",
+			    p->va);
+		k = rp->r != NULL ? replay_owner(rp, i, p->va) : -1;
+		id = k >= 0 ? rp->t->ev[k].id : NULL;
+		if (n < len && k >= 0)
+			n += snprintf(buf + n, len - n, " by %s (event %ld)",
+			    id ? id : "a mapping", k + 1);
+		if (n < len && p->kind == PNvmappte && w->n[2] < WD2PG &&
+		    w->n[2] > PTX(p->va))
+			n += snprintf(buf + n, len - n, ", and the hole in that "
+			    "table starts at PTE %u", w->n[2]);
+		if (n < len && policyat(rp->pidx)->mapbug != NULL)
+			snprintf(buf + n, len - n, ": %s",
+			    policyat(rp->pidx)->mapbug);
+		break;
+	case PNxspan:
+		snprintf(buf + n, len - n, ": no page-table page left for 0x%.8x: "
+		    "all %u of ptpages are in use", p->va, rp->m.pt.budget);
+		break;
+	case PNrange:
+		if (p->cause == PCnegative)
+			snprintf(buf + n, len - n, ": the size rounds past "
+			    "2^31-1 and is negative as an int");
+		else if (p->cause == PCbelow)
+			snprintf(buf + n, len - n, ": 0x%.8x is below VMAP "
+			    "(0x%.8x)", p->va, rp->m.vmap);
+		else if (p->cause == PCwrapped)
+			snprintf(buf + n, len - n, ": the vmap ends at 2^32, so "
+			    "VMAP+VMAPSIZE is 0 in 32 bits and every range is "
+			    "past it");
+		else
+			snprintf(buf + n, len - n, ": the range ends past "
+			    "VMAP+VMAPSIZE (0x%.8x)", rp->m.vmap + rp->m.vmapsize);
+		break;
+	case PNnotmapped:
+		if (p->cause == PCcleared4m)
+			snprintf(buf + n, len - n, ": 0x%.8x is a 4M page: Bell "
+			    "Labs' pdbunmap clears it, then rounds va up to a 4M "
+			    "boundary, which an aligned va already is, so the next "
+			    "turn finds the PDE blank", p->va);
+		else
+			snprintf(buf + n, len - n, ": the %s for 0x%.8x %s",
+			    p->cause == PCblankpde ? "PDE" : "PTE", p->va,
+			    p->cause == PCblankpde ? "is blank" : "is not mapped");
+		break;
+	case PNmisaligned:
+		snprintf(buf + n, len - n, ": 9front unmaps a 4M page only from "
+		    "its start");
+		break;
+	}
+	(void)e;
+}
+
+/*
+ * Why event e (index i of the trace) gave result r in rp, in words:
+ * the model's reason (reasonfmt), with what the replay knows beside it
+ * (the mapping in a panic's way, the vmap a skipped vunmap names, the
+ * panic that stopped the kernel).  Into buf; returns buf.
+ */
+char *
+replay_why(char *buf, size_t len, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
+{
+	Reason rs;
+	uint32_t o;
+
+	buf[0] = '\0';
+	switch (r->kind) {
+	case Rnotrun:
+		snprintf(buf, len, "not run: the kernel panicked at event %zu",
+		    rp->firstpanic.seq);
+		return buf;
+	case Rskipped:
+		if (e->ref >= 0)
+			snprintf(buf, len, "its vmap (event %d) did not succeed",
+			    e->ref + 1);
+		else
+			snprintf(buf, len, "its vmap did not succeed");
+		return buf;
+	case Rpanic:
+		panicfmt(buf, len, r->panic, rp->m.kernel);
+		panicwhy(buf, len, rp, e, r, i);
+		return buf;
+	case Rfail:
+	case Rrefused:
+		return reasonfmt(buf, len, r->why);
+	}
+	if (e->op == OPnote)
+		return buf;
+	if (e->op == OPvunmap) {
+		o = r->va & (BY2PG - 1);
+		rs = (Reason){ RSunmapped, { replay_unmapsize(r) / BY2PG,
+		    PDX(r->va - o), PDX(r->va - o + (replay_unmapsize(r) ?
+		    replay_unmapsize(r) - 1 : 0)) } };
+		return reasonfmt(buf, len, &rs);
+	}
+	o = r->va & (BY2PG - 1);
+	placedreason(&rp->m, r->step, (e->pa & ~(BY2PG - 1)), r->va - o,
+	    ROUND(e->size + o, BY2PG), &rs);
+	return reasonfmt(buf, len, &rs);
+}
+
+/*
+ * Keep the first of a kind: the event, its id, and why (with, for an
+ * expectation that failed, what was expected).
+ */
+static void
+keepfirst(struct replay *rp, struct first *f, const struct event *e,
+    const struct result *r)
+{
+	char xb[16];
+	size_t n;
+
+	f->seq = rp->pos;
+	snprintf(f->id, sizeof f->id, "%s", e->id ? e->id : "-");
+	n = 0;
+	if (f == &rp->firstexp)
+		n = snprintf(f->why, sizeof f->why, "expected %s, got %s: ",
+		    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]),
+		    resultnames[r->kind]);
+	replay_why(f->why + n, sizeof f->why - n, rp, e, r, rp->pos - 1);
 }
 
 /*

@@ -29,9 +29,22 @@ enum {
 struct result {
 	uint8_t		 kind;
 	uint8_t		 exp;
+	uint8_t		 step;		/* the Reason's code (RSblankrun, ...) */
 	uint32_t	 va;		/* vmap: the address; vunmap: the va */
 	uint32_t	 size;		/* vunmap: the size it was given */
 	Panic		*panic;		/* a panic's own, or nil */
+	Reason		*why;		/* fail, refused, panic: the model's */
+};
+
+/*
+ * The first of each kind of trouble a replay met, kept as it goes even
+ * when it keeps no results (replay --summary): the event, its id and
+ * why, in words.
+ */
+struct first {
+	size_t		 seq;		/* 1-based; 0: none */
+	char		 id[48];
+	char		 why[400];
 };
 
 struct replay {
@@ -62,6 +75,11 @@ struct replay {
 
 	/* results already known: run events for the state alone */
 	int			 rerun;
+
+	/* the first failure, panic and failed expectation */
+	struct first		 firstfail;
+	struct first		 firstpanic;
+	struct first		 firstexp;
 
 	/*
 	 * The options that changed the trace's machine ("--kernel 9front"),
@@ -111,6 +129,9 @@ void	 replay_run(struct replay *, size_t);
 int	 replay_status(const struct replay *);
 int	 replay_record(const struct replay *, struct trace *);
 const char *replay_unchecked(const struct replay *);
+void	 replay_clear(struct result *);
+char	*replay_why(char *, size_t, const struct replay *, const struct event *,
+	     const struct result *, size_t);
 char	*replay_panicmsg(char *, size_t, const struct replay *,
 	     const struct result *);
 size_t	 replay_live(const struct replay *, size_t, int **);

@@ -1,0 +1,291 @@
+/*
+ * The reasons (mmu.h): their names and numbers, their words, and why
+ * each built-in policy's search came up empty (its whyfail).  vmap
+ * records a Reason after vmapalloc answers and before pdbmap runs
+ * (mmu.c): the step that placed the mapping, the argument check that
+ * refused it, or, when vmapalloc finds nothing, the policy's whyfail
+ * from here.  The words come from reasonfmt alone; nothing reads them
+ * back.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mmu.h"
+
+/* What each code is called, and its numbers (for the YAML report). */
+static const struct {
+	const char	*name;
+	const char	*field[NREASONNUM];
+} codes[Nreason] = {
+	[RSnone] = { "none", { NULL } },
+	[RSblankrun] = { "blank-run", { "pdes", "pde", "big-pages" } },
+	[RShole] = { "hole", { "pages", "pte", "pde" } },
+	[RSrun] = { "table-run", { "pages", "pde", "last-pde", "pte",
+	    "big-pages" } },
+	[RSnewtable] = { "new-table", { "pde" } },
+	[RSunmapped] = { "unmapped", { "pages", "pde", "last-pde" } },
+	[RSnote] = { "note", { NULL } },
+	[RSskipped] = { "skipped", { NULL } },
+	[RSfailblank] = { "no-blank-run", { "pdes", "longest", "pde", "stale" } },
+	[RSfailhole] = { "no-hole", { "pages", "largest", "pde" } },
+	[RSfailrun] = { "no-table-run", { "pages", "pdes", "longest", "pde",
+	    "run", "run-pde", "run-last-pde" } },
+	[RSfailspan] = { "no-span-run", { "pages", "pdes", "longest", "pde",
+	    "empty", "empty-pde" } },
+	[RSfail] = { "no-room", { "pages" } },
+	[RSpage0] = { "pa-in-page-0", { "pa" } },
+	[RSlowpa] = { "pa-below-4096", { "pa" } },
+	[RSnosize] = { "size-not-positive", { "size" } },
+	[RSpast4g] = { "reaches-4g", { "pa", "size" } },
+	[RStoobig] = { "size-past-vmapsize", { "size", "vmapsize" } },
+	[RSpanic] = { "panic", { "pde", "last-pde", "hole-pte" } },
+};
+
+/* The name of code c, as reports give it. */
+const char *
+reasonname(int c)
+{
+	return c >= 0 && c < Nreason && codes[c].name ? codes[c].name : "none";
+}
+
+/* The name of number k of code c, or nil past its last. */
+const char *
+reasonfield(int c, int k)
+{
+	if (c < 0 || c >= Nreason || k < 0 || k >= NREASONNUM)
+		return NULL;
+	return codes[c].field[k];
+}
+
+/* What the vmap's PDEs are, for the reasons a search failed. */
+struct pdeshape {
+	uint32_t	blankrun, blankat;	/* longest run of blank PDEs */
+	uint32_t	stale;			/* PDEs with empty tables */
+	uint32_t	hole, holeat;		/* longest hole in one table */
+	uint32_t	run, runat, runend;	/* longest run over tables */
+	uint32_t	empties, emptyat;	/* most empty tables in a row */
+	int		anyblank;
+};
+
+/* Measure the vmap's PDEs into s. */
+static void
+pdeshape(Mmu *m, struct pdeshape *s)
+{
+	uint32_t *pd, blanks, run, runstart, empties, first;
+	Ptpage *pg;
+	int i, np;
+
+	memset(s, 0, sizeof *s);
+	pd = vpdb(m);
+	np = vpdbsize(m);
+	first = PDX(m->vmap);
+	blanks = run = runstart = empties = 0;
+	for (i = 0; i < np; i++) {
+		blanks = pd[i] == 0 ? blanks + 1 : 0;
+		if (blanks > s->blankrun) {
+			s->blankrun = blanks;
+			s->blankat = first + i + 1 - blanks;
+		}
+		if (!ispt(pd[i])) {
+			run = empties = 0;
+			continue;
+		}
+		pg = ptfresh(&m->pt, pd[i]);
+		s->stale += pg->nvalid == 0;
+		if (pg->maxhole > s->hole) {
+			s->hole = pg->maxhole;
+			s->holeat = first + i;
+		}
+		/* a run over tables: the free tail before, this one's head */
+		if (run == 0)
+			runstart = first + i;
+		if (run + pg->head > s->run) {
+			s->run = run + pg->head;
+			s->runat = runstart;
+			s->runend = first + i;
+		}
+		if (pg->maxhole > s->run) {
+			s->run = pg->maxhole;
+			s->runat = s->runend = first + i;
+		}
+		if (pg->head == WD2PG)
+			run += WD2PG;
+		else {
+			run = pg->tail;
+			runstart = first + i;
+		}
+		empties = pg->nvalid == 0 ? empties + 1 : 0;
+		if (empties > s->empties) {
+			s->empties = empties;
+			s->emptyat = first + i + 1 - empties;
+		}
+	}
+	s->anyblank = s->blankrun > 0;
+}
+
+/*
+ * plan9's vmapalloc found nothing: a large request wants whole blank
+ * PDEs in a row; a small one a hole in one table, or a blank PDE.
+ */
+void
+plan9_whyfail(Mmu *m, uint32_t size, Reason *r)
+{
+	struct pdeshape s;
+
+	pdeshape(m, &s);
+	if (size >= PGDIRSIZE)
+		*r = (Reason){ RSfailblank, { HOWMANY(size, PGDIRSIZE),
+		    s.blankrun, s.blankat, s.stale } };
+	else
+		*r = (Reason){ RSfailhole, { HOWMANY(size, BY2PG), s.hole,
+		    s.holeat } };
+}
+
+/*
+ * span's vmapalloc found nothing.  A small request is searched as plan9
+ * searches it.  A large one wants blank PDEs, then a run its scan can
+ * use: empty tables in a row, then a table with a hole of the rest.
+ */
+void
+span_whyfail(Mmu *m, uint32_t size, Reason *r)
+{
+	struct pdeshape s;
+
+	if (size < PGDIRSIZE) {
+		plan9_whyfail(m, size, r);
+		return;
+	}
+	pdeshape(m, &s);
+	*r = (Reason){ RSfailspan, { HOWMANY(size, BY2PG), HOWMANY(size,
+	    PGDIRSIZE), s.blankrun, s.blankat, s.empties, s.emptyat } };
+}
+
+/*
+ * span-fixed's vmapalloc found nothing: no blank PDEs enough for a
+ * large request, and no run of free PTEs over consecutive tables.
+ */
+void
+spanfixed_whyfail(Mmu *m, uint32_t size, Reason *r)
+{
+	struct pdeshape s;
+
+	pdeshape(m, &s);
+	*r = (Reason){ RSfailrun, { HOWMANY(size, BY2PG), size >= PGDIRSIZE ?
+	    HOWMANY(size, PGDIRSIZE) : 0, s.blankrun, s.blankat, s.run,
+	    s.runat, s.runend } };
+}
+
+/*
+ * The words of reason r (not of a panic's message, which panicfmt
+ * makes), into buf.  Returns buf.
+ */
+char *
+reasonfmt(char *buf, size_t len, const Reason *r)
+{
+	const uint32_t *n;
+	char more[96];
+	int k;
+
+	n = r->n;
+	switch (r->code) {
+	case RSblankrun:
+		more[0] = '\0';
+		if (n[2] > 0)
+			snprintf(more, sizeof more, ", mapped as %u 4M page%s",
+			    n[2], n[2] == 1 ? "" : "s");
+		snprintf(buf, len, "%u blank PDE%s at PDE %u%s", n[0],
+		    n[0] == 1 ? "" : "s", n[1], more);
+		break;
+	case RShole:
+		snprintf(buf, len, "a hole of %u page%s at PTE %u of the table "
+		    "in PDE %u", n[0], n[0] == 1 ? "" : "s", n[1], n[2]);
+		break;
+	case RSrun:
+		more[0] = '\0';
+		if (n[4] > 0)
+			snprintf(more, sizeof more, ", mapped as %u 4M page%s over "
+			    "the tables, which leak", n[4], n[4] == 1 ? "" : "s");
+		snprintf(buf, len, "a run of %u pages over the tables of PDEs "
+		    "%u-%u, from PTE %u%s", n[0], n[1], n[2], n[3], more);
+		break;
+	case RSnewtable:
+		snprintf(buf, len, "a new table in blank PDE %u", n[0]);
+		break;
+	case RSunmapped:
+		snprintf(buf, len, "%u page%s unmapped in PDE%s %u%s", n[0],
+		    n[0] == 1 ? "" : "s", n[1] == n[2] ? "" : "s", n[1],
+		    n[1] == n[2] ? "" : "-");
+		if (n[1] != n[2])
+			snprintf(buf + strlen(buf), len - strlen(buf), "%u",
+			    n[2]);
+		break;
+	case RSfailblank:
+		k = snprintf(buf, len, "needs %u blank PDEs in a row; the longest "
+		    "run is %u", n[0], n[1]);
+		if (n[1] > 0 && k > 0 && (size_t)k < len)
+			k += snprintf(buf + k, len - k, " (PDEs %u-%u)", n[2],
+			    n[2] + n[1] - 1);
+		if (k > 0 && (size_t)k < len)
+			snprintf(buf + k, len - k, "; %u PDE%s hold%s empty tables",
+			    n[3], n[3] == 1 ? "" : "s", n[3] == 1 ? "s" : "");
+		break;
+	case RSfailhole:
+		if (n[1] > 0)
+			snprintf(buf, len, "no table has a hole of %u pages "
+			    "(largest %u, PDE %u) and no PDE is blank", n[0], n[1],
+			    n[2]);
+		else
+			snprintf(buf, len, "no table has a free page and no PDE "
+			    "is blank");
+		break;
+	case RSfailrun:
+		k = 0;
+		if (n[1] > 0)
+			k = snprintf(buf, len, "needs %u blank PDEs in a row; the "
+			    "longest run is %u; ", n[1], n[2]);
+		if (k >= 0 && (size_t)k < len)
+			snprintf(buf + k, len - k, "no run of %u free pages over "
+			    "consecutive tables (the longest is %u, PDEs %u-%u)%s",
+			    n[0], n[4], n[5], n[6], n[1] > 0 ? "" :
+			    ", and no PDE is blank");
+		break;
+	case RSfailspan:
+		snprintf(buf, len, "needs %u blank PDEs in a row; the longest run "
+		    "is %u; its run over tables wants %u empty tables in a row "
+		    "then a hole of the rest, and the most empty tables in a row "
+		    "is %u", n[1], n[2], (n[0] - 1) / WD2PG, n[4]);
+		break;
+	case RSfail:
+		snprintf(buf, len, "its vmapalloc found no room for %u pages",
+		    n[0]);
+		break;
+	case RSpage0:
+		snprintf(buf, len, "pa 0x%.8x lies in page 0: vmap refuses it",
+		    n[0]);
+		break;
+	case RSlowpa:
+		snprintf(buf, len, "9front refuses a pa below 4096 (0x%x)", n[0]);
+		break;
+	case RSnosize:
+		snprintf(buf, len, "9front refuses a size of 0 or less");
+		break;
+	case RSpast4g:
+		snprintf(buf, len, "9front refuses a range that reaches 2^32 "
+		    "(pa 0x%.8x + %u)", n[0], n[1]);
+		break;
+	case RStoobig:
+		snprintf(buf, len, "9front refuses a size (%u) over the vmap's "
+		    "(%u)", n[0], n[1]);
+		break;
+	case RSpanic:
+		snprintf(buf, len, "placed over PDE%s %u%s", n[0] == n[1] ? "" :
+		    "s", n[0], n[0] == n[1] ? "" : "-");
+		if (n[0] != n[1])
+			snprintf(buf + strlen(buf), len - strlen(buf), "%u", n[1]);
+		break;
+	default:
+		snprintf(buf, len, "%s", reasonname(r->code));
+		break;
+	}
+	return buf;
+}
