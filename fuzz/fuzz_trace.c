@@ -96,7 +96,7 @@ fuzzone(const uint8_t *data, size_t size, struct outcome *out)
 				abort();
 			}
 			out->replays++;
-			report_text(null, &rp);
+			report_text(null, &rp, 1);
 			report_yaml(null, &rp);
 			dump_text(null, &rp);
 			replay_free(&rp);
@@ -104,7 +104,7 @@ fuzzone(const uint8_t *data, size_t size, struct outcome *out)
 	}
 	memset(&o, 0, sizeof o);
 	o.kernel = o.pse = -1;
-	compare_run(&c, &t, all, npolicy(), &o);
+	compare_run(&c, &t, all, npolicy(), &o, 0);
 	compare_text(null, &c);
 	compare_yaml(null, &c);
 	compare_free(&c);

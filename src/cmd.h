@@ -66,7 +66,8 @@ enum {
 	Ostrict,
 	Osummary,
 	Ovmap,
-	Ovmapsize
+	Ovmapsize,
+	Owhy
 };
 
 /*

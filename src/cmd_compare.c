@@ -1,7 +1,7 @@
 /*
  * vmapview compare: a trace under several policies in step, read once:
- * the events whose results differ, the summaries side by side and the
- * first divergence explained.
+ * the events whose results differ, the summaries side by side and, for
+ * every pair, the first divergence of each kind explained.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +18,9 @@ static const struct cmd_option options[] = {
 	    "the policies, two or more (default: all)" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
+	OPT_KEEPGOING,
+	{ Osummary, "summary", 0, ARGnone, NULL,
+	    "counts per pair and kind and the first few, not every event" },
 	OPT_FORMAT,
 	OPT_END
 };
@@ -39,6 +42,7 @@ struct cmpstream {
 	const Policy		**p;
 	int			 n;
 	const struct replayopts	*ro;
+	int			 summary;
 	int			 started;
 };
 
@@ -50,7 +54,7 @@ compare_event(void *arg, struct trace *t, const struct event *e)
 	cs = arg;
 	if (!cs->started) {
 		cs->started = 1;
-		compare_init(&cs->c, t, cs->p, cs->n, cs->ro);
+		compare_init(&cs->c, t, cs->p, cs->n, cs->ro, cs->summary);
 	}
 	compare_feed(&cs->c, e);
 }
@@ -93,6 +97,7 @@ cmd_compare_exec(struct args *a)
 	cs.p = p;
 	cs.n = n;
 	cs.ro = &ro;
+	cs.summary = args_has(a, Osummary);
 	sk.event = compare_event;
 	sk.reset = compare_reset;
 	sk.arg = &cs;
@@ -102,7 +107,7 @@ cmd_compare_exec(struct args *a)
 		return EXITUSAGE;
 	}
 	if (!cs.started)	/* no event: the header's machine */
-		compare_init(&cs.c, &t, p, n, &ro);
+		compare_init(&cs.c, &t, p, n, &ro, cs.summary);
 	compare_settrace(&cs.c, &t);
 	if (args_get(a, Oformat)->val) {
 		if (compare_yaml(stdout, &cs.c) < 0)

@@ -22,6 +22,8 @@ static const struct cmd_option options[] = {
 	OPT_PSE,
 	OPT_FORMAT,
 	OPT_KEEPGOING,
+	{ Owhy, "why", 0, ARGnone, NULL,
+	    "say why for every row, ok ones too (else for the rest)" },
 	{ Osummary, "summary", 0, ARGnone, NULL,
 	    "the summary alone, replayed as read: no event kept" },
 	{ Orecordexpect, "record-expect", 0, ARGfile, "OUT",
@@ -172,7 +174,7 @@ cmd_replay_exec(struct args *a)
 			fprintf(stderr, "%s: writing the report failed\n",
 			    progname);
 	} else
-		report_text(stdout, &rp);
+		report_text(stdout, &rp, args_has(a, Owhy));
 	status = replay_status(&rp);
 	replay_free(&rp);
 	trace_free(&t);

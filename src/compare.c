@@ -14,105 +14,45 @@
 #include "report.h"
 #include "util.h"
 
+const char *const divnames[Ndiv] = {
+	"address", "result", "panic", "halted"
+};
+
+/* How results ra and rb of event e differ, or -1 when they do not. */
+static int
+divkind(const struct event *e, const struct result *ra,
+    const struct result *rb)
+{
+	if (!replay_differ(e, ra, rb))
+		return -1;
+	if (ra->kind == Rnotrun || rb->kind == Rnotrun)
+		return Dhalted;
+	if (ra->kind == Rpanic || rb->kind == Rpanic)
+		return Dpanic;
+	if (ra->kind != rb->kind)
+		return Dresult;
+	return Daddress;
+}
+
 /*
- * Why policy rp gave result r at event e, from the PDE kinds and
- * measures of the state before it.  Writes one sentence to buf.
+ * One side of a divergence: the policy, what it gave and why, from the
+ * state its event left (rp's, just after event index i).
  */
 static void
-explain(char *buf, size_t len, const struct replay *rp,
-    const struct event *e, const struct result *r, const uint8_t *kinds,
-    const Stats *before)
+sidewhy(char *buf, size_t len, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
 {
-	const Policy *p;
-	uint32_t o, size, n, first, last, k, cnt[Npdekind], blankrun, run;
-	size_t w;
-	char sz[24], msg[PANICLEN];
-	int np;
+	char why[400];
+	int n;
 
-	p = policyat(rp->pidx);
-	np = vpdbsize(&rp->m);
-	w = snprintf(buf, len, "%s ", p->name);
-	if (w >= len)
-		return;
-	buf += w;
-	len -= w;
-	switch (r->kind) {
-	case Rpanic:
-		snprintf(buf, len, "panics: %s", replay_panicmsg(msg,
-		    sizeof msg, rp, r));
-		return;
-	case Rrefused:
-		snprintf(buf, len, "refuses it (%s)", e->pa < BY2PG ?
-		    "pa in page 0" : "9front's range checks");
-		return;
-	case Rskipped:
-		snprintf(buf, len, "skips it: its vmap did not succeed");
-		return;
-	case Rnotrun:
-		snprintf(buf, len, "does not run it: the kernel had panicked");
-		return;
-	default:
-		break;
-	}
-	if (e->op != OPvmap) {
-		snprintf(buf, len, "unmaps 0x%.8x", r->va);
-		return;
-	}
-	o = e->pa & (BY2PG - 1);
-	size = ROUND(e->size + o, BY2PG);
-	n = size / BY2PG;
-	if (r->kind == Rfail) {
-		blankrun = run = 0;
-		for (k = 0; k < (uint32_t)np; k++) {
-			run = kinds[k] == Pblank ? run + 1 : 0;
-			if (run > blankrun)
-				blankrun = run;
-		}
-		if (size >= PGDIRSIZE && !p->spans)
-			snprintf(buf, len, "fails: no %u blank PDEs in a row "
-			    "(the longest run is %u)",
-			    HOWMANY(size, PGDIRSIZE), blankrun);
-		else if (size >= PGDIRSIZE)
-			snprintf(buf, len, "fails: no %u blank PDEs in a row "
-			    "(the longest run is %u), and no run of %u free "
-			    "pages over page tables that it can use (it could "
-			    "place %s)", HOWMANY(size, PGDIRSIZE),
-			    blankrun, n, before->largest[rp->pidx] ?
-			    fmtbytes(sz, sizeof sz,
-			    (uint64_t)before->largest[rp->pidx] * BY2PG) :
-			    "nothing");
-		else
-			snprintf(buf, len, "fails: no hole of %u pages in a "
-			    "page table it searches, and no blank PDE", n);
-		return;
-	}
-	memset(cnt, 0, sizeof cnt);
-	first = PDX(r->va) - PDX(rp->m.vmap);
-	last = size ? PDX((r->va & ~(BY2PG - 1)) + size - 1) -
-	    PDX(rp->m.vmap) : first;
-	for (k = first; k <= last && k < (uint32_t)np; k++)
-		cnt[kinds[k]]++;
-	w = snprintf(buf, len, "maps it at 0x%.8x, PDE %u", r->va,
-	    PDX(r->va));
-	if (last != first && w < len)
-		w += snprintf(buf + w, len - w, "-%u", PDX(rp->m.vmap) + last);
-	if (w >= len)
-		return;
-	if (cnt[Pstale] > 0)
-		w += snprintf(buf + w, len - w, ": reuses %u stale table%s",
-		    cnt[Pstale], cnt[Pstale] == 1 ? "" : "s");
-	else if (cnt[Pblank] > 0 && cnt[Ptable] == 0)
-		w += snprintf(buf + w, len - w, ": takes %u blank PDE%s",
-		    cnt[Pblank], cnt[Pblank] == 1 ? "" : "s");
-	else
-		w += snprintf(buf + w, len - w, ": fills a hole");
-	if (w < len && cnt[Pstale] > 0 && cnt[Pblank] > 0)
-		w += snprintf(buf + w, len - w, " and %u blank PDE%s",
-		    cnt[Pblank], cnt[Pblank] == 1 ? "" : "s");
-	if (w < len && cnt[Ptable] > 0)
-		snprintf(buf + w, len - w, "%s %u table%s in use",
-		    cnt[Pstale] || cnt[Pblank] ? ", with" : " in",
-		    cnt[Ptable], cnt[Ptable] == 1 ? "" : "s");
+	n = snprintf(buf, len, "%s %s", policyat(rp->pidx)->name,
+	    resultnames[r->kind]);
+	if (n > 0 && (size_t)n < len && r->kind == Rok && e->op != OPnote)
+		n += snprintf(buf + n, len - n, " %s 0x%.8x", e->op == OPvmap ?
+		    "at" : "of", r->va);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ": %s", replay_why(why, sizeof why,
+		    rp, e, r, i));
 }
 
 /* One row of a table: a label and a column per policy, no trailing blanks. */
@@ -190,12 +130,12 @@ diffrow(char *buf, const struct compare *c, const struct diff *d)
 /* The rows of the summary table beyond the result counts. */
 enum {
 	Sexpfailed, Sblank, Sbig, Stable, Sstale, Sfree, Srun, Sfrag,
-	Slargest, Slowest, Smoststale, Sptpages, Nsumrow
+	Slargest, Sallocfrag, Slowest, Smoststale, Sptpages, Nsumrow
 };
 static const char *const sumrows[Nsumrow] = {
 	"expectations failed", "blank PDEs", "4M pages", "tables",
-	"stale tables", "free pages", "largest free run", "fragmentation",
-	"largest vmap", "lowest, after", "most stale, after",
+	"stale tables", "free pages", "largest free run", "page fragmentation",
+	"largest vmap", "allocator fragmentation", "lowest, after", "most stale, after",
 	"ptpages (leaked)"
 };
 
@@ -242,6 +182,9 @@ sumcell(char *buf, size_t len, int k, const struct replay *rp,
 	case Slargest:
 		pagescell(buf, len, s->largest[rp->pidx]);
 		break;
+	case Sallocfrag:
+		snprintf(buf, len, "%.1f%%", 100 * allocfrag(s, rp->pidx));
+		break;
 	case Slowest:
 		snprintf(buf, len, "%s @%zu",
 		    pagescell(b, sizeof b, rp->minlargest), rp->minlargestat);
@@ -257,26 +200,35 @@ sumcell(char *buf, size_t len, int k, const struct replay *rp,
 
 /*
  * Start replaying under each of the n policies in step, on t's machine;
- * the events come through compare_feed.  Caller frees with
- * compare_free.
+ * the events come through compare_feed.  With summary, the events that
+ * differ are counted, not kept, and more of the first of each kind are.
+ * Caller frees with compare_free.
  */
 void
 compare_init(struct compare *c, const struct trace *t, const Policy **p,
-    int n, const struct replayopts *o)
+    int n, const struct replayopts *o, int summary)
 {
 	struct replayopts ro;
-	int j;
+	int j, k;
 
 	memset(c, 0, sizeof *c);
 	c->t = t;
 	c->n = n;
+	c->summary = summary;
+	c->nfirst = summary ? MAXFIRST : 1;
 	ro = *o;
 	ro.measure = 1;
 	ro.history = 0;
 	ro.stream = 1;
 	for (j = 0; j < n; j++)
 		replay_init(&c->rp[j], t, p[j], &ro);
-	c->kinds = xmalloc((size_t)n * vpdbsize(&c->rp[0].m));
+	c->pair = xcalloc((size_t)n * (n - 1) / 2, sizeof *c->pair);
+	for (j = 0; j < n; j++)
+		for (k = j + 1; k < n; k++) {
+			c->pair[c->npair].a = j;
+			c->pair[c->npair].b = k;
+			c->npair++;
+		}
 }
 
 /* Keep id in the pool; its offset, or NOID for nil. */
@@ -314,56 +266,77 @@ differs(const struct compare *c, const struct event *e,
 	return 0;
 }
 
+/* Keep event e, whose results res differ, as the next row. */
+static void
+keepdiff(struct compare *c, const struct event *e, const struct result *res)
+{
+	struct diff *d;
+	int j;
+
+	if (c->ndiff == c->dcap) {
+		c->dcap = c->dcap ? 2 * c->dcap : 64;
+		c->d = xreallocarray(c->d, c->dcap, sizeof *c->d);
+	}
+	d = &c->d[c->ndiff++];
+	memset(d, 0, sizeof *d);
+	d->seq = c->pos;
+	d->op = e->op;
+	d->id = keepid(c, e->id);
+	for (j = 0; j < c->n; j++) {
+		d->kind[j] = res[j].kind;
+		d->va[j] = res[j].va;
+	}
+}
+
 /*
- * Run the next event under every policy.  An event whose results differ
- * is kept; the first is explained from the states just before it.
+ * Count event e against every pair whose results res differ, and keep
+ * the first few of each kind with why, on both sides, from the states
+ * just after it.
  */
+static void
+pairfeed(struct compare *c, const struct event *e, const struct result *res)
+{
+	struct pair *pr;
+	struct divat *dv;
+	size_t n;
+	int k, q;
+
+	for (q = 0; q < c->npair; q++) {
+		pr = &c->pair[q];
+		if ((k = divkind(e, &res[pr->a], &res[pr->b])) < 0)
+			continue;
+		pr->ndiff++;
+		n = pr->count[k]++;
+		if (n >= (size_t)c->nfirst)
+			continue;
+		dv = &pr->first[k][n];
+		dv->seq = c->pos;
+		dv->ev = *e;
+		dv->ev.id = dv->ev.text = dv->ev.note = NULL;
+		dv->id = keepid(c, e->id);
+		sidewhy(dv->why[0], sizeof dv->why[0], &c->rp[pr->a], e,
+		    &res[pr->a], c->pos - 1);
+		sidewhy(dv->why[1], sizeof dv->why[1], &c->rp[pr->b], e,
+		    &res[pr->b], c->pos - 1);
+	}
+}
+
+/* Run the next event under every policy; keep it if they differ. */
 void
 compare_feed(struct compare *c, const struct event *e)
 {
 	struct result res[MAXPOLICY];
-	struct diff *d;
-	int j, k, np;
+	int j;
 
-	np = vpdbsize(&c->rp[0].m);
-	if (c->first == 0)
-		for (j = 0; j < c->n; j++) {
-			for (k = 0; k < np; k++)
-				c->kinds[j * np + k] = pdekind(&c->rp[j].m,
-				    PDX(c->rp[j].m.vmap) + k);
-			c->before[j] = c->rp[j].now;
-			/* the summary may not have measured it just now */
-			c->before[j].largest[c->rp[j].pidx] = largestvmap(
-			    &c->rp[j].m, policyat(c->rp[j].pidx));
-		}
 	for (j = 0; j < c->n; j++)
 		replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]);
 	c->pos++;
 	if (differs(c, e, res)) {
-		if (c->ndiff == c->dcap) {
-			c->dcap = c->dcap ? 2 * c->dcap : 64;
-			c->d = xreallocarray(c->d, c->dcap, sizeof *c->d);
-		}
-		d = &c->d[c->ndiff++];
-		memset(d, 0, sizeof *d);
-		d->seq = c->pos;
-		d->op = e->op;
-		d->id = keepid(c, e->id);
-		for (j = 0; j < c->n; j++) {
-			d->kind[j] = res[j].kind;
-			d->va[j] = res[j].va;
-		}
-		if (c->first == 0) {
-			c->first = c->pos;
-			c->firstev = *e;
-			c->firstev.id = NULL;
-			c->firstev.text = NULL;
-			c->firstev.note = NULL;
-			for (j = 0; j < c->n; j++)
-				explain(c->why[j], sizeof c->why[j], &c->rp[j],
-				    e, &res[j], c->kinds + j * np,
-				    &c->before[j]);
-		}
+		if (!c->summary)
+			keepdiff(c, e, res);
+		else
+			c->ndiff++;
+		pairfeed(c, e, res);
 	}
 	for (j = 0; j < c->n; j++)
 		replay_clear(&res[j]);
@@ -386,11 +359,11 @@ compare_settrace(struct compare *c, const struct trace *t)
  */
 void
 compare_run(struct compare *c, const struct trace *t, const Policy **p,
-    int n, const struct replayopts *o)
+    int n, const struct replayopts *o, int summary)
 {
 	size_t i;
 
-	compare_init(c, t, p, n, o);
+	compare_init(c, t, p, n, o, summary);
 	for (i = 0; i < t->nev; i++)
 		compare_feed(c, &t->ev[i]);
 }
@@ -407,19 +380,75 @@ compare_free(struct compare *c)
 	}
 	free(c->d);
 	free(c->ids);
-	free(c->kinds);
+	free(c->pair);
 	memset(c, 0, sizeof *c);
 }
 
-/* The table of differences, the summaries and the first divergence. */
+/* Event e of divergence dv in words: "vmap poke8 of 32M at pa ...". */
+static void
+divevent(FILE *f, const struct compare *c, const struct divat *dv)
+{
+	char sz[24];
+
+	fprintf(f, "%s", opnames[dv->ev.op]);
+	if (dv->id != NOID)
+		fprintf(f, " %s", c->ids + dv->id);
+	if (dv->ev.op == OPvmap)
+		fprintf(f, " of %s at pa 0x%.8x", fmtbytes(sz, sizeof sz,
+		    dv->ev.size), dv->ev.pa);
+}
+
+/* Each pair: how many events differ, of what kind, and the first. */
+static void
+pairstext(FILE *f, const struct compare *c)
+{
+	const struct pair *pr;
+	const struct divat *dv;
+	const char *sep;
+	int q, k, i;
+
+	for (q = 0; q < c->npair; q++) {
+		pr = &c->pair[q];
+		fprintf(f, "\n%s and %s: ", policyat(c->rp[pr->a].pidx)->name,
+		    policyat(c->rp[pr->b].pidx)->name);
+		if (pr->ndiff == 0) {
+			fprintf(f, "the same on every event\n");
+			continue;
+		}
+		fprintf(f, "%zu event%s differ%s (", pr->ndiff,
+		    pr->ndiff == 1 ? "" : "s", pr->ndiff == 1 ? "s" : "");
+		for (sep = "", k = 0; k < Ndiv; k++)
+			if (pr->count[k] > 0) {
+				fprintf(f, "%s%s %zu", sep, divnames[k],
+				    pr->count[k]);
+				sep = ", ";
+			}
+		fprintf(f, ")\n");
+		for (k = 0; k < Ndiv; k++)
+			for (i = 0; i < c->nfirst && (size_t)i < pr->count[k];
+			    i++) {
+				dv = &pr->first[k][i];
+				fprintf(f, "  %s %s at event %zu, ",
+				    i == 0 ? "first" : "then", divnames[k],
+				    dv->seq);
+				divevent(f, c, dv);
+				fprintf(f, "\n    %s\n    %s\n", dv->why[0],
+				    dv->why[1]);
+			}
+	}
+}
+
+/*
+ * The table of differences (not with summary), the summaries, and
+ * where each pair of policies parts, why, on both sides.
+ */
 void
 compare_text(FILE *f, const struct compare *c)
 {
 	const struct trace *t;
-	const struct event *e;
 	const struct diff *d;
 	Stats s[MAXPOLICY];
-	char sz[48], cells[MAXPOLICY][24], line[200];
+	char cells[MAXPOLICY][24], line[200];
 	size_t i;
 	int j, k;
 
@@ -430,55 +459,98 @@ compare_text(FILE *f, const struct compare *c)
 		fprintf(f, "%s %s", j ? "," : "",
 		    policyat(c->rp[j].pidx)->name);
 	fputc('\n', f);
+	if (t->description != NULL)
+		fprintwrap(f, "  ", t->description, 78);
 	if (replay_unchecked(&c->rp[0]) != NULL)
 		fprintf(f, "expectations not checked: %s\n",
 		    replay_unchecked(&c->rp[0]));
 	fprintf(f, "%zu of %zu events differ\n\n", c->ndiff, t->nev);
-	if (c->ndiff > 0) {
+	if (c->ndiff > 0 && !c->summary) {
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%s",
 			    policyat(c->rp[j].pidx)->name);
 		row(f, 27, "  seq  op      id", cells, c->n);
+		for (i = 0; i < c->ndiff; i++) {
+			d = &c->d[i];
+			fwrite(line, 1, diffrow(line, c, d), f);
+		}
+		fputc('\n', f);
 	}
-	for (i = 0; i < c->ndiff; i++) {
-		d = &c->d[i];
-		fwrite(line, 1, diffrow(line, c, d), f);
-	}
-
-	fputc('\n', f);
 	for (j = 0; j < c->n; j++) {
 		snprintf(cells[j], sizeof cells[j], "%s",
 		    policyat(c->rp[j].pidx)->name);
 		replay_measure((struct replay *)&c->rp[j], &s[j]);
 	}
-	row(f, 20, "summary", cells, c->n);
+	row(f, 23, "summary", cells, c->n);
 	for (k = Rok; k <= Nresult; k++) {
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%zu",
 			    c->rp[j].count[k % Nresult]);
-		row(f, 20, resultnames[k % Nresult], cells, c->n);
+		row(f, 23, resultnames[k % Nresult], cells, c->n);
 	}
 	for (k = 0; k < Nsumrow; k++) {
 		for (j = 0; j < c->n; j++)
 			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
-		row(f, 20, sumrows[k], cells, c->n);
+		row(f, 23, sumrows[k], cells, c->n);
 	}
+	pairstext(f, c);
+}
 
-	if (c->first == 0) {
-		fprintf(f, "\nthe policies agree on every event\n");
-		return;
+/* A divergence as {seq, op, id, and each side's result, va, reason}. */
+static int
+emitdiv(yaml_emitter_t *em, const struct compare *c, const struct pair *pr,
+    const struct divat *dv)
+{
+	if (emitmap(em, 0) < 0 || emitnum(em, "seq", dv->seq) < 0 ||
+	    emitkv(em, "op", opnames[dv->ev.op]) < 0 ||
+	    (dv->id != NOID && emitkv(em, "id", c->ids + dv->id) < 0) ||
+	    emitkv(em, policyat(c->rp[pr->a].pidx)->name, dv->why[0]) < 0 ||
+	    emitkv(em, policyat(c->rp[pr->b].pidx)->name, dv->why[1]) < 0)
+		return -1;
+	return emitend(em);
+}
+
+/* Each pair as the YAML document has it. */
+static int
+emitpairs(yaml_emitter_t *em, const struct compare *c)
+{
+	const struct pair *pr;
+	int q, k, i;
+
+	if (emitstr(em, "pairs") < 0 || emitseq(em, 0) < 0)
+		return -1;
+	for (q = 0; q < c->npair; q++) {
+		pr = &c->pair[q];
+		if (emitmap(em, 0) < 0 || emitstr(em, "policies") < 0 ||
+		    emitseq(em, 1) < 0 ||
+		    emitstr(em, policyat(c->rp[pr->a].pidx)->name) < 0 ||
+		    emitstr(em, policyat(c->rp[pr->b].pidx)->name) < 0 ||
+		    emitseqend(em) < 0 || emitnum(em, "differ", pr->ndiff) < 0 ||
+		    emitstr(em, "kinds") < 0 || emitmap(em, 1) < 0)
+			return -1;
+		for (k = 0; k < Ndiv; k++)
+			if (emitnum(em, divnames[k], pr->count[k]) < 0)
+				return -1;
+		if (emitend(em) < 0)
+			return -1;
+		if (pr->ndiff > 0 && (emitstr(em, "first") < 0 ||
+		    emitmap(em, 0) < 0))
+			return -1;
+		for (k = 0; k < Ndiv && pr->ndiff > 0; k++) {
+			if (pr->count[k] == 0)
+				continue;
+			if (emitstr(em, divnames[k]) < 0 || emitseq(em, 0) < 0)
+				return -1;
+			for (i = 0; i < c->nfirst && (size_t)i < pr->count[k]; i++)
+				if (emitdiv(em, c, pr, &pr->first[k][i]) < 0)
+					return -1;
+			if (emitseqend(em) < 0)
+				return -1;
+		}
+		if ((pr->ndiff > 0 && emitend(em) < 0) || emitend(em) < 0)
+			return -1;
 	}
-	e = &c->firstev;
-	fprintf(f, "\nfirst divergence: event %zu, %s", c->first,
-	    opnames[e->op]);
-	if (c->d[0].id != NOID)
-		fprintf(f, " %s", c->ids + c->d[0].id);
-	if (e->op == OPvmap)
-		fprintf(f, " of %s at pa 0x%.8x", fmtbytes(sz, sizeof sz,
-		    e->size), e->pa);
-	fputc('\n', f);
-	for (j = 0; j < c->n; j++)
-		fprintf(f, "  %s\n", c->why[j]);
+	return emitseqend(em);
 }
 
 /* The same as a vmapcompare YAML document. */
@@ -505,9 +577,10 @@ compare_yaml(FILE *f, const struct compare *c)
 		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0)
 			goto out;
 	if (emitseqend(&em) < 0 || emitnum(&em, "differ", c->ndiff) < 0 ||
-	    emitstr(&em, "differences") < 0 || emitseq(&em, 0) < 0)
+	    (!c->summary && (emitstr(&em, "differences") < 0 ||
+	    emitseq(&em, 0) < 0)))
 		goto out;
-	for (i = 0; i < c->ndiff; i++) {
+	for (i = 0; i < c->ndiff && !c->summary; i++) {
 		d = &c->d[i];
 		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", d->seq) < 0 ||
 		    emitkv(&em, "op", opnames[d->op]) < 0 ||
@@ -520,8 +593,8 @@ compare_yaml(FILE *f, const struct compare *c)
 		if (emitend(&em) < 0)
 			goto out;
 	}
-	if (emitseqend(&em) < 0 || emitstr(&em, "summaries") < 0 ||
-	    emitmap(&em, 0) < 0)
+	if ((!c->summary && emitseqend(&em) < 0) ||
+	    emitstr(&em, "summaries") < 0 || emitmap(&em, 0) < 0)
 		goto out;
 	for (j = 0; j < c->n; j++)
 		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0 ||
@@ -529,19 +602,8 @@ compare_yaml(FILE *f, const struct compare *c)
 			goto out;
 	if (emitend(&em) < 0)
 		goto out;
-	if (c->first != 0) {
-		if (emitstr(&em, "first-divergence") < 0 ||
-		    emitmap(&em, 0) < 0 ||
-		    emitnum(&em, "seq", c->first) < 0 ||
-		    emitstr(&em, "why") < 0 || emitmap(&em, 0) < 0)
-			goto out;
-		for (j = 0; j < c->n; j++)
-			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
-			    c->why[j]) < 0)
-				goto out;
-		if (emitend(&em) < 0 || emitend(&em) < 0)
-			goto out;
-	}
+	if (emitpairs(&em, c) < 0)
+		goto out;
 	if (emitend(&em) < 0 || emit_finish(&em) < 0)
 		goto out;
 	rv = 0;

@@ -20,6 +20,36 @@ struct diff {
 
 #define NOID	((size_t)-1)
 
+/* How two policies' results of an event differ. */
+enum {
+	Daddress,	/* both mapped it, at different addresses */
+	Dresult,	/* ok, fail, refused or skipped against another */
+	Dpanic,		/* one of them panicked */
+	Dhalted,	/* one kernel had panicked before: it did not run */
+	Ndiv
+};
+
+extern const char *const divnames[Ndiv];
+
+/* The first divergences of a kind kept per pair; with --summary, more. */
+#define MAXFIRST	3
+
+/* A divergence of a pair, as the report explains it. */
+struct divat {
+	size_t		 seq;		/* 1-based; 0: none */
+	struct event	 ev;		/* without its strings */
+	size_t		 id;		/* in the id pool, or NOID */
+	char		 why[2][480];	/* each side: result and reason */
+};
+
+/* Two of the policies compared, and where they part. */
+struct pair {
+	int		 a, b;		/* indices into rp[] */
+	size_t		 ndiff;		/* events whose results differ */
+	size_t		 count[Ndiv];
+	struct divat	 first[Ndiv][MAXFIRST];
+};
+
 struct compare {
 	const struct trace	*t;
 	int			 n;
@@ -32,19 +62,18 @@ struct compare {
 	char			*ids;		/* their ids, each ended by NUL */
 	size_t			 idlen;
 	size_t			 idcap;
-	size_t			 first;		/* seq of the first; 0: none */
-	struct event		 firstev;	/* that event; its id is d[0]'s */
-	char			 why[MAXPOLICY][320];
-	uint8_t			*kinds;		/* PDE kinds before the event */
-	Stats			 before[MAXPOLICY];
+	struct pair		*pair;		/* every pair, in order */
+	int			 npair;
+	int			 nfirst;	/* kept of each kind: 1..MAXFIRST */
+	int			 summary;	/* the report leaves out d[] */
 };
 
 void	compare_init(struct compare *, const struct trace *, const Policy **,
-	    int, const struct replayopts *);
+	    int, const struct replayopts *, int);
 void	compare_feed(struct compare *, const struct event *);
 void	compare_settrace(struct compare *, const struct trace *);
 void	compare_run(struct compare *, const struct trace *, const Policy **,
-	    int, const struct replayopts *);
+	    int, const struct replayopts *, int);
 void	compare_free(struct compare *);
 void	compare_text(FILE *, const struct compare *);
 int	compare_yaml(FILE *, const struct compare *);

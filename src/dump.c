@@ -56,6 +56,37 @@ dumppde(FILE *f, const Mmu *m, uint32_t i)
 	}
 }
 
+/* Event i, what it gave and why, wrapped. */
+static void
+dumpwhy(FILE *f, const struct replay *rp, size_t i)
+{
+	const struct event *e;
+	const struct result *r;
+	char line[640], why[512], size[24];
+	int n;
+
+	e = &rp->t->ev[i];
+	r = &rp->r[i];
+	n = snprintf(line, sizeof line, "event %zu, %s", i + 1, opnames[e->op]);
+	if (e->id != NULL)
+		n += snprintf(line + n, sizeof line - n, " %s", e->id);
+	if (e->op == OPvmap)
+		n += snprintf(line + n, sizeof line - n, " of %s at pa 0x%.8x",
+		    fmtbytes(size, sizeof size, e->size), e->pa);
+	else if (e->op == OPnote && e->text != NULL)
+		n += snprintf(line + n, sizeof line - n, " \"%s\"", e->text);
+	if (r->kind == Rok && e->op == OPvmap)
+		n += snprintf(line + n, sizeof line - n, ": ok, 0x%.8x",
+		    r->va);
+	else
+		n += snprintf(line + n, sizeof line - n, ": %s",
+		    resultnames[r->kind]);
+	if (e->op != OPnote || r->kind != Rok)
+		snprintf(line + n, sizeof line - n, "; %s",
+		    replay_why(why, sizeof why, rp, e, r, i));
+	fprintwrap(f, "", line, 78);
+}
+
 /*
  * Write the state the replay has reached.
  */
@@ -75,7 +106,10 @@ dump_text(FILE *f, const struct replay *rp)
 	fprintf(f, "after event %zu of %zu", rp->pos, rp->t->nev);
 	if (rp->panicked)
 		fprintf(f, " (the kernel has panicked)");
-	fprintf(f, "\n\n pde  range                  word        "
+	fputc('\n', f);
+	if (rp->pos > 0)
+		dumpwhy(f, rp, rp->pos - 1);
+	fprintf(f, "\n pde  range                  word        "
 	    "state\n");
 	first = PDX(m->vmap);
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)

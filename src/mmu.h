@@ -445,9 +445,10 @@ struct Stats {
 	uint32_t	ptinuse;
 	uint32_t	ptleaked;
 	uint32_t	largest[MAXPOLICY];	/* largest vmap, per policy */
-	double		frag;		/* 1 - largestrun/free */
+	double		frag;		/* page level: 1 - largestrun/free */
 };
 
+double		 allocfrag(const Stats *, int);
 void		 mmustats(Mmu *, Stats *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);

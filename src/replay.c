@@ -327,8 +327,8 @@ replay_feed(struct replay *rp, const struct event *e,
 		rp->panicked = 1;
 		res->panic = xmalloc(sizeof *res->panic);
 		*res->panic = rp->m.panic;
-		if (x->kind != Xpanic)
-			rp->unexpectedpanics++;
+		if (x->kind != Xpanic && rp->unexpectedpanics++ == 0)
+			rp->unexpectedat = rp->pos;
 	}
 	if (res->kind == Rfail || res->kind == Rrefused || res->kind == Rpanic) {
 		res->why = xmalloc(sizeof *res->why);
@@ -600,7 +600,6 @@ replay_why(char *buf, size_t len, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
 {
 	Reason rs;
-	uint32_t o;
 
 	buf[0] = '\0';
 	switch (r->kind) {
@@ -623,19 +622,40 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 	case Rrefused:
 		return reasonfmt(buf, len, r->why);
 	}
-	if (e->op == OPnote)
+	if (e->op == OPnote) {
+		snprintf(buf, len, "a note: the kernel is not called");
 		return buf;
-	if (e->op == OPvunmap) {
-		o = r->va & (BY2PG - 1);
-		rs = (Reason){ RSunmapped, { replay_unmapsize(r) / BY2PG,
-		    PDX(r->va - o), PDX(r->va - o + (replay_unmapsize(r) ?
-		    replay_unmapsize(r) - 1 : 0)) } };
-		return reasonfmt(buf, len, &rs);
 	}
-	o = r->va & (BY2PG - 1);
-	placedreason(&rp->m, r->step, (e->pa & ~(BY2PG - 1)), r->va - o,
-	    ROUND(e->size + o, BY2PG), &rs);
+	replay_reason(rp, e, r, &rs);
 	return reasonfmt(buf, len, &rs);
+}
+
+/*
+ * The model's reason for result r of event e: the one kept, or, for an
+ * ok result, the numbers of its step made again from where it went.
+ */
+void
+replay_reason(const struct replay *rp, const struct event *e,
+    const struct result *r, Reason *rs)
+{
+	uint32_t o, size;
+
+	if (r->why != NULL) {
+		*rs = *r->why;
+		return;
+	}
+	*rs = (Reason){ r->step, { 0 } };
+	if (r->kind != Rok || e->op == OPnote)
+		return;
+	o = r->va & (BY2PG - 1);
+	if (e->op == OPvunmap) {
+		size = replay_unmapsize(r);
+		*rs = (Reason){ RSunmapped, { size / BY2PG, PDX(r->va - o),
+		    PDX(r->va - o + (size ? size - 1 : 0)) } };
+		return;
+	}
+	placedreason(&rp->m, r->step, e->pa & ~(BY2PG - 1), r->va - o,
+	    ROUND(e->size + o, BY2PG), rs);
 }
 
 /*

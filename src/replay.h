@@ -61,6 +61,7 @@ struct replay {
 	size_t			 expfailed;
 	size_t			 expunchecked;
 	size_t			 unexpectedpanics;
+	size_t			 unexpectedat;	/* the first's event, 1-based */
 
 	/* measures after each event, when asked */
 	int			 measure;
@@ -132,6 +133,8 @@ const char *replay_unchecked(const struct replay *);
 void	 replay_clear(struct result *);
 char	*replay_why(char *, size_t, const struct replay *, const struct event *,
 	     const struct result *, size_t);
+void	 replay_reason(const struct replay *, const struct event *,
+	     const struct result *, Reason *);
 char	*replay_panicmsg(char *, size_t, const struct replay *,
 	     const struct result *);
 size_t	 replay_live(const struct replay *, size_t, int **);

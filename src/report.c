@@ -35,12 +35,16 @@ report_measures(FILE *f, const struct replay *rp, const Stats *s)
 	    vpdbsize(&rp->m), s->pde[Pblank], s->pde[Pbig], s->pde[Ptable],
 	    s->pde[Pstale]);
 	fprintf(f, "pages     %u mapped, %u free, largest free run %u (%s), "
-	    "fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
+	    "page fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
 	    pagesstr(b, sizeof b, s->largestrun), 100 * s->frag);
 	fprintf(f, "largest   ");
 	for (i = 0; i < npolicy(); i++)
 		fprintf(f, "%s%s %s", i ? ", " : "", policyat(i)->name,
 		    pagesstr(b, sizeof b, s->largest[i]));
+	fprintf(f, "\nallocator fragmentation");
+	for (i = 0; i < npolicy(); i++)
+		fprintf(f, "%s %s %.1f%%", i ? "," : "", policyat(i)->name,
+		    100 * allocfrag(s, i));
 	fprintf(f, "\nptpages   %u in use, %u leaked\n", s->ptinuse,
 	    s->ptleaked);
 }
@@ -52,24 +56,29 @@ report_heading(FILE *f, const struct replay *rp)
 	fprintf(f, "trace %s, policy %s, kernel %s, pse %s\n",
 	    trace_name(rp->t), policyat(rp->pidx)->name,
 	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
+	if (rp->t->description != NULL)
+		fprintwrap(f, "  ", rp->t->description, 78);
 }
 
 /* Whether a result's row has words after the address. */
 static int
-hasremark(const struct event *e, const struct result *r)
+hasremark(const struct event *e, const struct result *r, int whyall)
 {
-	return r->exp == Efailed || r->panic != NULL || e->text != NULL ||
-	    e->note != NULL;
+	return r->exp == Efailed || r->kind != Rok || e->text != NULL ||
+	    e->note != NULL || (whyall && e->op != OPnote);
 }
 
-/* The table of results and the summary, for people. */
+/*
+ * The table of results and the summary, for people.  Every row that is
+ * not ok says why; with whyall, every row.
+ */
 void
-report_text(FILE *f, const struct replay *rp)
+report_text(FILE *f, const struct replay *rp, int whyall)
 {
 	const struct trace *t;
 	const struct event *e;
 	const struct result *r;
-	char pa[16], size[24], va[16], xb[16], msg[PANICLEN];
+	char pa[16], size[24], va[16], xb[16], why[512];
 	const char *sep;
 	size_t i;
 	int idw, w;
@@ -103,16 +112,17 @@ report_text(FILE *f, const struct replay *rp)
 		}
 		fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-*s",
 		    i + 1, opnames[e->op], idw, idw, e->id ? e->id : "-", pa,
-		    size, resultnames[r->kind], hasremark(e, r) ? 10 : 0, va);
+		    size, resultnames[r->kind], hasremark(e, r, whyall) ? 10 : 0,
+		    va);
 		sep = "  ";
 		if (r->exp == Efailed) {
 			fprintf(f, "%sEXPECTED %s", sep,
 			    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]));
 			sep = "; ";
 		}
-		if (r->panic != NULL) {
-			fprintf(f, "%s%s", sep, replay_panicmsg(msg, sizeof msg,
-			    rp, r));
+		if (r->kind != Rok || (whyall && e->op != OPnote)) {
+			fprintf(f, "%s%s", sep, replay_why(why, sizeof why, rp, e,
+			    r, i));
 			sep = "; ";
 		}
 		if (e->text != NULL) {
@@ -125,6 +135,16 @@ report_text(FILE *f, const struct replay *rp)
 	}
 	fputc('\n', f);
 	report_summary(f, rp);
+}
+
+/* "first     fail at event 20 (poke8): why", when there was one. */
+static void
+reportfirst(FILE *f, const char *what, const struct first *fi)
+{
+	if (fi->seq == 0)
+		return;
+	fprintf(f, "first     %s at event %zu (%s): %s\n", what, fi->seq,
+	    fi->id, fi->why);
 }
 
 /* The summary alone: counts, expectations and the final state. */
@@ -144,6 +164,9 @@ report_summary(FILE *f, const struct replay *rp)
 	if (replay_unchecked(rp) != NULL)
 		fprintf(f, "          expectations not checked: %s\n",
 		    replay_unchecked(rp));
+	reportfirst(f, "fail", &rp->firstfail);
+	reportfirst(f, "panic", &rp->firstpanic);
+	reportfirst(f, "failed expectation", &rp->firstexp);
 	replay_measure((struct replay *)rp, &s);
 	report_measures(f, rp, &s);
 	if (rp->measure)
@@ -153,16 +176,67 @@ report_summary(FILE *f, const struct replay *rp)
 		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
 		    rp->maxstale, rp->maxstaleat);
 	if (rp->unexpectedpanics > 0 && replay_unchecked(rp) != NULL)
-		fprintf(f, "status    the kernel panicked; expectations not "
-		    "checked\n");
+		fprintf(f, "status    the kernel panicked at event %zu; "
+		    "expectations not checked\n", rp->unexpectedat);
 	else if (rp->unexpectedpanics > 0)
-		fprintf(f, "status    the kernel panicked unexpectedly\n");
+		fprintf(f, "status    the kernel panicked unexpectedly at event "
+		    "%zu\n", rp->unexpectedat);
 	else if (rp->expfailed > 0)
 		fprintf(f, "status    expectations failed\n");
 	else if (replay_unchecked(rp) != NULL)
 		fprintf(f, "status    no panic; expectations not checked\n");
 	else
 		fprintf(f, "status    as expected\n");
+}
+
+/*
+ * A result's reason: reason: {code: ..., text: ..., and its numbers},
+ * a panic's kind, cause and where.
+ */
+static int
+emitreason(yaml_emitter_t *em, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
+{
+	static const char *const kinds[] = {
+		"", "pde", "pte", "xspanalloc", "range", "not-mapped",
+		"misaligned"
+	};
+	static const char *const causes[] = {
+		"", "blank-pde", "free-pte", "cleared-4m", "negative", "below",
+		"above", "wrapped"
+	};
+	char why[512];
+	const char *field;
+	Reason rs;
+	int k;
+
+	replay_reason(rp, e, r, &rs);
+	if (emitstr(em, "reason") < 0 || emitmap(em, 1) < 0 ||
+	    emitkv(em, "code", r->kind == Rnotrun ? "not-run" :
+	    reasonname(rs.code)) < 0 ||
+	    emitkv(em, "text", replay_why(why, sizeof why, rp, e, r, i)) < 0)
+		return -1;
+	for (k = 0; (field = reasonfield(rs.code, k)) != NULL; k++)
+		if (emitnum(em, field, rs.n[k]) < 0)
+			return -1;
+	if (r->panic != NULL && (emitkv(em, "kind", kinds[r->panic->kind]) < 0 ||
+	    (r->panic->cause != PCnone && emitkv(em, "cause",
+	    causes[r->panic->cause]) < 0) || emithex(em, "at", r->panic->va) < 0))
+		return -1;
+	return emitend(em);
+}
+
+/* The first of a kind as {seq, id, reason}, under key, if there was one. */
+static int
+emitfirst(yaml_emitter_t *em, const char *key, const struct first *fi)
+{
+	if (fi->seq == 0)
+		return 0;
+	if (emitstr(em, key) < 0 || emitmap(em, 1) < 0 ||
+	    emitnum(em, "seq", fi->seq) < 0 || emitkv(em, "id", fi->id) < 0 ||
+	    emitkv(em, "reason", fi->why) < 0)
+		return -1;
+	return emitend(em);
 }
 
 /* One result as a flow mapping. */
@@ -191,6 +265,11 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	if (r->panic != NULL && emitkv(em, "panic", replay_panicmsg(msg,
 	    sizeof msg, rp, r)) < 0)
 		return -1;
+	if (r->panic != NULL && e->op == OPvmap &&
+	    emithex(em, "vmapalloc", r->panic->allocva) < 0)
+		return -1;
+	if (emitreason(em, rp, e, r, i) < 0)
+		return -1;
 	if (r->exp == Efailed && emitkv(em, "expected",
 	    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)
 		return -1;
@@ -210,13 +289,21 @@ emitmeasures(yaml_emitter_t *em, const struct replay *rp)
 	if (emitnum(em, "mapped", s.mapped) < 0 ||
 	    emitnum(em, "free", s.free) < 0 ||
 	    emitnum(em, "largest-free-run", s.largestrun) < 0 ||
-	    emitkv(em, "fragmentation", b) < 0 ||
+	    emitkv(em, "page-fragmentation", b) < 0 ||
 	    emitstr(em, "largest-vmap") < 0 || emitmap(em, 1) < 0)
 		return -1;
 	for (i = 0; i < npolicy(); i++)
 		if (emitnum(em, policyat(i)->name,
 		    (unsigned long long)s.largest[i] * BY2PG) < 0)
 			return -1;
+	if (emitend(em) < 0 || emitstr(em, "allocator-fragmentation") < 0 ||
+	    emitmap(em, 1) < 0)
+		return -1;
+	for (i = 0; i < npolicy(); i++) {
+		snprintf(b, sizeof b, "%.4f", allocfrag(&s, i));
+		if (emitkv(em, policyat(i)->name, b) < 0)
+			return -1;
+	}
 	if (emitend(em) < 0)
 		return -1;
 	if (!rp->measure)
@@ -254,6 +341,9 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	    replay_unchecked(rp)) < 0) ||
 	    emitend(em) < 0 ||
 	    emitnum(em, "unexpected-panics", rp->unexpectedpanics) < 0 ||
+	    emitfirst(em, "first-fail", &rp->firstfail) < 0 ||
+	    emitfirst(em, "first-panic", &rp->firstpanic) < 0 ||
+	    emitfirst(em, "first-failed-expectation", &rp->firstexp) < 0 ||
 	    emitstr(em, "pdes") < 0 || emitmap(em, 1) < 0 ||
 	    emitnum(em, "blank", n[Pblank]) < 0 ||
 	    emitnum(em, "big", n[Pbig]) < 0 ||

@@ -10,7 +10,7 @@
 #include "replay.h"
 
 void	report_heading(FILE *, const struct replay *);
-void	report_text(FILE *, const struct replay *);
+void	report_text(FILE *, const struct replay *, int);
 void	report_summary(FILE *, const struct replay *);
 void	report_measures(FILE *, const struct replay *, const Stats *);
 int	report_yaml(FILE *, const struct replay *);

@@ -378,6 +378,20 @@ largestvmap(Mmu *m, const Policy *p)
 }
 
 /*
+ * The allocator's fragmentation under policy i: 1 - its largest vmap /
+ * the free bytes, what its vmapalloc cannot use of the free space (the
+ * page-level figure, frag, says only how scattered the free pages are).
+ * largest[i] must have been measured.
+ */
+double
+allocfrag(const Stats *s, int i)
+{
+	if (s->free == 0 || s->largest[i] >= s->free)
+		return 0.0;
+	return 1.0 - (double)s->largest[i] / s->free;
+}
+
+/*
  * Measure the state into s; largest[] is left to the caller, who says
  * which policies it wants (largestvmap).
  */

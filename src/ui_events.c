@@ -182,11 +182,13 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	} while (0)
 	LINE("blank %d  big %d  table %d  stale %d", s.pde[Pblank],
 	    s.pde[Pbig], s.pde[Ptable], s.pde[Pstale]);
-	LINE("largest vmap (%s) %s  frag %.1f%%", policyat(p->pidx)->name,
+	LINE("largest vmap (%s) %s", policyat(p->pidx)->name,
 	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
-	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none", 100 * s.frag);
+	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none");
 	LINE("pages %u mapped, %u free, run %s", s.mapped, s.free,
 	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
+	LINE("fragmentation: allocator %.1f%%, page %.1f%%",
+	    100 * allocfrag(&s, p->pidx), 100 * s.frag);
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
 	/* two policies a line; the last alone when they are odd */

@@ -39,6 +39,52 @@ fmtbytes(char *buf, size_t len, uint64_t v)
 }
 
 /*
+ * Words wrapped to width columns: the next line of s, with its length
+ * in *n (it ends at a blank or a newline where it can, else mid-word).
+ * Returns where the line starts, past blanks, or nil when s holds no
+ * more words.  Every byte counts as a column.
+ */
+const char *
+wrapnext(const char *s, int width, int *n)
+{
+	int i, brk;
+
+	while (*s == ' ' || *s == '\n')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	if (width < 1)
+		width = 1;
+	brk = -1;
+	for (i = 0; s[i] != '\0' && s[i] != '\n'; i++) {
+		if (i == width)
+			break;
+		if (s[i] == ' ')
+			brk = i;
+	}
+	if (s[i] == '\0' || s[i] == '\n' || s[i] == ' ' || brk <= 0)
+		*n = i;
+	else
+		*n = brk;
+	while (*n > 0 && s[*n - 1] == ' ')
+		(*n)--;
+	return s;
+}
+
+/* s wrapped to width columns, each line after indent. */
+void
+fprintwrap(FILE *f, const char *indent, const char *s, int width)
+{
+	int n;
+
+	width -= strlen(indent);
+	while ((s = wrapnext(s, width, &n)) != NULL) {
+		fprintf(f, "%s%.*s\n", indent, n, s);
+		s += n;
+	}
+}
+
+/*
  * A bundled trace by its bare name: "devtest" is devtest.yaml in
  * $VMAPVIEW_TRACES or, by default, the installed traces.  Returns name
  * itself when it is a file, has a '/', or no bundled trace has it;

@@ -176,6 +176,22 @@ spanfixed_whyfail(Mmu *m, uint32_t size, Reason *r)
 }
 
 /*
+ * " (PDE a)" or " (PDEs a-b)", or inside parentheses ", PDE a"; nothing
+ * when any is 0.  Returns its length.
+ */
+static int
+pdes(char *buf, size_t len, uint32_t a, uint32_t b, uint32_t any, int inside)
+{
+	if (any == 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return snprintf(buf, len, "%sPDE%s %u%s%.0u%s", inside ? ", " : " (",
+	    a == b ? "" : "s", a, a == b ? "" : "-", a == b ? 0 : b,
+	    inside ? "" : ")");
+}
+
+/*
  * The words of reason r (not of a panic's message, which panicfmt
  * makes), into buf.  Returns buf.
  */
@@ -222,9 +238,8 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 	case RSfailblank:
 		k = snprintf(buf, len, "needs %u blank PDEs in a row; the longest "
 		    "run is %u", n[0], n[1]);
-		if (n[1] > 0 && k > 0 && (size_t)k < len)
-			k += snprintf(buf + k, len - k, " (PDEs %u-%u)", n[2],
-			    n[2] + n[1] - 1);
+		if (k > 0 && (size_t)k < len)
+			k += pdes(buf + k, len - k, n[2], n[2] + n[1] - 1, n[1], 0);
 		if (k > 0 && (size_t)k < len)
 			snprintf(buf + k, len - k, "; %u PDE%s hold%s empty tables",
 			    n[3], n[3] == 1 ? "" : "s", n[3] == 1 ? "s" : "");
@@ -244,9 +259,13 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			k = snprintf(buf, len, "needs %u blank PDEs in a row; the "
 			    "longest run is %u; ", n[1], n[2]);
 		if (k >= 0 && (size_t)k < len)
-			snprintf(buf + k, len - k, "no run of %u free pages over "
-			    "consecutive tables (the longest is %u, PDEs %u-%u)%s",
-			    n[0], n[4], n[5], n[6], n[1] > 0 ? "" :
+			k += snprintf(buf + k, len - k, "no run of %u free pages "
+			    "over consecutive tables (the longest is %u", n[0],
+			    n[4]);
+		if (k >= 0 && (size_t)k < len)
+			k += pdes(buf + k, len - k, n[5], n[6], n[4], 1);
+		if (k >= 0 && (size_t)k < len)
+			snprintf(buf + k, len - k, ")%s", n[1] > 0 ? "" :
 			    ", and no PDE is blank");
 		break;
 	case RSfailspan:

@@ -118,11 +118,13 @@ test_compare(const struct trace *t)
 
 	both[0] = policyfind("plan9");
 	both[1] = &lastfit;
-	compare_run(&c, t, both, 2, &ro);
-	tap_equ(c.first, 1, "compare: they part at the first event");
+	compare_run(&c, t, both, 2, &ro, 0);
+	tap_equ(c.npair, 1, "compare: one pair");
+	tap_equ(c.pair[0].first[Daddress][0].seq, 1,
+	    "... they part at the first event, by address");
 	tap_equ(c.ndiff, 2, "... and differ at two events");
-	tap_ok(strncmp(c.why[1], "lastfit maps it at 0xe0c00000", 29) == 0,
-	    "... explained by name");
+	tap_ok(strncmp(c.pair[0].first[Daddress][0].why[1],
+	    "lastfit ok at 0xe0c00000: ", 26) == 0, "... explained by name");
 	compare_free(&c);
 }
 

@@ -98,7 +98,7 @@ done
 long=$(printf '%080d' 0 | tr 0 p)
 sed "s/poke2\([,}]\)/${long}2\1/" traces/devtest.yaml >"$TMPD/long.yaml"
 VMAPVIEW_THREADS=2 $V compare "$TMPD/long.yaml" >"$TMPD/out"
-grep -q "^first divergence: event 8, vmap ${long}2 of 32M" "$TMPD/out"
+grep -q "^  first address at event 8, vmap ${long}2 of 32M" "$TMPD/out"
 ok $? "compare: the first divergence's id of 81 bytes, whole"
 
 # Every bad trace: the same one line as check gives, through the relay.
