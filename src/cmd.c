@@ -446,22 +446,16 @@ args_trace(const struct args *a, int i, char *buf, size_t len)
 }
 
 /*
- * Load the one trace of a and replay it under its one policy up to
- * --at (by default the end), for dump and export.  Returns -1 after
+ * Load the trace of a (its first operand) and say in *n how many of
+ * its events --at asks to run (by default all).  Returns -1 after
  * saying why not.
  */
 int
-cmd_replayto(struct args *a, struct trace *t, struct replay *rp)
+cmd_loadat(struct args *a, struct trace *t, size_t *n)
 {
-	struct replayopts ro;
 	const struct argvalue *at;
 	char buf[1024];
-	size_t n;
 
-	if (args_get(a, Opolicy)->npol > 1) {
-		cmd_usageerr(a, "one policy, please (compare takes several)");
-		return -1;
-	}
 	if (cmd_load(t, args_trace(a, 0, buf, sizeof buf)) < 0)
 		return -1;
 	at = args_get(a, Oat);
@@ -471,7 +465,27 @@ cmd_replayto(struct args *a, struct trace *t, struct replay *rp)
 		trace_free(t);
 		return -1;
 	}
-	n = at->set ? at->num : t->nev;
+	*n = at->set ? at->num : t->nev;
+	return 0;
+}
+
+/*
+ * Load the one trace of a and replay it under its one policy up to
+ * --at (by default the end), for dump and export.  Returns -1 after
+ * saying why not.
+ */
+int
+cmd_replayto(struct args *a, struct trace *t, struct replay *rp)
+{
+	struct replayopts ro;
+	size_t n;
+
+	if (args_get(a, Opolicy)->npol > 1) {
+		cmd_usageerr(a, "one policy, please (compare takes several)");
+		return -1;
+	}
+	if (cmd_loadat(a, t, &n) < 0)
+		return -1;
 	args_replayopts(a, &ro);
 	replay_init(rp, t, args_policy(a), &ro);
 	replay_run(rp, n);

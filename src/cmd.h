@@ -63,6 +63,7 @@ enum {
 	Orecordexpect,
 	Osavescreen,
 	Oseed,
+	Osizes,
 	Ostrict,
 	Osummary,
 	Ovmap,
@@ -152,6 +153,7 @@ const Policy	*args_policy(struct args *);
 int		 args_replayopts(const struct args *, struct replayopts *);
 const char	*args_trace(const struct args *, int, char *, size_t);
 int		 cmd_load(struct trace *, const char *);
+int		 cmd_loadat(struct args *, struct trace *, size_t *);
 int		 cmd_replayto(struct args *, struct trace *, struct replay *);
 int		 cmd_savetrace(const struct trace *, const char *);
 int		 cmd_notinput(const char *, const char *, const char *);

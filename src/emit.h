@@ -12,6 +12,8 @@
 #include <yaml.h>
 
 struct replay;
+struct event;
+struct result;
 
 int	emit_init(yaml_emitter_t *, FILE *);
 int	emit_start(yaml_emitter_t *);
@@ -26,5 +28,7 @@ int	emitseq(yaml_emitter_t *, int);
 int	emitseqend(yaml_emitter_t *);
 
 int	report_yamlsummary(yaml_emitter_t *, const struct replay *);
+int	report_emitreason(yaml_emitter_t *, const struct replay *,
+	    const struct event *, const struct result *, size_t);
 
 #endif

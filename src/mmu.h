@@ -452,6 +452,7 @@ double		 allocfrag(const Stats *, int);
 void		 mmustats(Mmu *, Stats *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
+uint32_t	 firstmisfit(Mmu *);
 uint32_t	 plan9_largest(Mmu *);
 uint32_t	 span_largest(Mmu *);
 uint32_t	 spanfixed_largest(Mmu *);

@@ -604,7 +604,7 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 	buf[0] = '\0';
 	switch (r->kind) {
 	case Rnotrun:
-		snprintf(buf, len, "not run: the kernel panicked at event %zu",
+		snprintf(buf, len, "the kernel panicked at event %zu",
 		    rp->firstpanic.seq);
 		return buf;
 	case Rskipped:
@@ -628,6 +628,43 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 	}
 	replay_reason(rp, e, r, &rs);
 	return reasonfmt(buf, len, &rs);
+}
+
+/*
+ * What vmap(pa, size) would do to the state rp has reached, run on a
+ * copy of its machine: pr->r is the result, as an appended event would
+ * have it (its why and panic point into pr, which must stay where it
+ * is), pr->ev that event.  rp is left as it was.  A kernel that has
+ * panicked runs nothing, unless rp keeps going.
+ */
+void
+replay_probe(const struct replay *rp, uint32_t pa, uint32_t size,
+    struct probe *pr)
+{
+	struct replay tmp;
+
+	memset(pr, 0, sizeof *pr);
+	pr->ev.op = OPvmap;
+	pr->ev.pa = pa;
+	pr->ev.size = size;
+	pr->ev.ref = -1;
+	pr->ev.slot = -1;
+	if (rp->panicked && !rp->keepgoing) {
+		pr->r.kind = Rnotrun;
+		return;
+	}
+	tmp = *rp;
+	mmucopy(&tmp.m, &rp->m);
+	tmp.m.panicked = 0;
+	pr->r.kind = runevent(&tmp, &pr->ev, &pr->r, NULL, 0);
+	pr->why = tmp.m.why;
+	pr->panic = tmp.m.panic;
+	if (pr->r.kind == Rpanic)
+		pr->r.panic = &pr->panic;
+	if (pr->r.kind == Rfail || pr->r.kind == Rrefused ||
+	    pr->r.kind == Rpanic)
+		pr->r.why = &pr->why;
+	mmufree(&tmp.m);
 }
 
 /*

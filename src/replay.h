@@ -47,6 +47,14 @@ struct first {
 	char		 why[400];
 };
 
+/* What a vmap would do now (replay_probe). */
+struct probe {
+	struct event	 ev;		/* the vmap, as an event */
+	struct result	 r;		/* its result */
+	Reason		 why;
+	Panic		 panic;
+};
+
 struct replay {
 	const struct trace	*t;
 	Mmu			 m;
@@ -131,6 +139,8 @@ int	 replay_status(const struct replay *);
 int	 replay_record(const struct replay *, struct trace *);
 const char *replay_unchecked(const struct replay *);
 void	 replay_clear(struct result *);
+void	 replay_probe(const struct replay *, uint32_t, uint32_t,
+	     struct probe *);
 char	*replay_why(char *, size_t, const struct replay *, const struct event *,
 	     const struct result *, size_t);
 void	 replay_reason(const struct replay *, const struct event *,

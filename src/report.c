@@ -193,8 +193,8 @@ report_summary(FILE *f, const struct replay *rp)
  * A result's reason: reason: {code: ..., text: ..., and its numbers},
  * a panic's kind, cause and where.
  */
-static int
-emitreason(yaml_emitter_t *em, const struct replay *rp,
+int
+report_emitreason(yaml_emitter_t *em, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
 {
 	static const char *const kinds[] = {
@@ -268,7 +268,7 @@ emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
 	if (r->panic != NULL && e->op == OPvmap &&
 	    emithex(em, "vmapalloc", r->panic->allocva) < 0)
 		return -1;
-	if (emitreason(em, rp, e, r, i) < 0)
+	if (report_emitreason(em, rp, e, r, i) < 0)
 		return -1;
 	if (r->exp == Efailed && emitkv(em, "expected",
 	    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)

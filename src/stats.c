@@ -69,6 +69,24 @@ largestvmap_ref(Mmu *m, const Policy *p)
 }
 
 /*
+ * The fewest pages that m's own vmapalloc would not place and map now
+ * (for a pa not 4 MiB-aligned), asking it for 1, 2, ... pages: at most
+ * one more than the largest vmap, and less when success is not
+ * monotonic in the size.  Nothing is written.
+ */
+uint32_t
+firstmisfit(Mmu *m)
+{
+	uint32_t n, va;
+
+	for (n = 1; n < MAXVMAPPAGES; n++)
+		if ((va = m->alloc(m, n * BY2PG)) == 0 ||
+		    !pdbmapok(m, va, n * BY2PG))
+			return n;
+	return MAXVMAPPAGES;
+}
+
+/*
  * A node of the tree over the vmap's PDEs: for its stretch of PDEs, the
  * runs of blank PDEs and of free PTEs over consecutive page tables at
  * its start, at its end and anywhere, and the longest hole in one of

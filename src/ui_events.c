@@ -165,18 +165,20 @@ void
 ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 {
 	Stats s;
-	char b[24];
+	char b[24], line[160];
 	int i, row, np;
 	uint32_t top;
 
 	replay_measure(&p->tl.cur, &s);
 	np = vpdbsize(&p->tl.cur.m);
 	row = 0;
+	/* each line cut at the box's edge, never wrapped into the next */
 #define LINE(...) do {							\
 		if (row < h) {						\
 			move(y + row, x);				\
 			clrtoeol();					\
-			mvprintw(y + row, x, __VA_ARGS__);		\
+			snprintf(line, sizeof line, __VA_ARGS__);	\
+			mvaddnstr(y + row, x, line, w);			\
 		}							\
 		row++;							\
 	} while (0)

@@ -21,6 +21,7 @@ extern const struct cmd_entry	cmd_gen_entry;
 extern const struct cmd_entry	cmd_help_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_policies_entry;
+extern const struct cmd_entry	cmd_probe_entry;
 extern const struct cmd_entry	cmd_replay_entry;
 extern const struct cmd_entry	cmd_version_entry;
 extern const struct cmd_entry	cmd_view_entry;
@@ -32,6 +33,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_check_entry,
 	&cmd_dump_entry,
 	&cmd_compare_entry,
+	&cmd_probe_entry,
 	&cmd_gen_entry,
 	&cmd_import_entry,
 	&cmd_export_entry,

@@ -236,13 +236,13 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    n[2]);
 		break;
 	case RSfailblank:
-		k = snprintf(buf, len, "needs %u blank PDEs in a row; the longest "
-		    "run is %u", n[0], n[1]);
+		k = snprintf(buf, len, "needs %u blank PDE%s in a row; the "
+		    "longest run is %u", n[0], n[0] == 1 ? "" : "s", n[1]);
 		if (k > 0 && (size_t)k < len)
 			k += pdes(buf + k, len - k, n[2], n[2] + n[1] - 1, n[1], 0);
 		if (k > 0 && (size_t)k < len)
-			snprintf(buf + k, len - k, "; %u PDE%s hold%s empty tables",
-			    n[3], n[3] == 1 ? "" : "s", n[3] == 1 ? "s" : "");
+			snprintf(buf + k, len - k, "; %u PDE%s", n[3], n[3] == 1 ?
+			    " holds an empty table" : "s hold empty tables");
 		break;
 	case RSfailhole:
 		if (n[1] > 0)
@@ -256,8 +256,8 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 	case RSfailrun:
 		k = 0;
 		if (n[1] > 0)
-			k = snprintf(buf, len, "needs %u blank PDEs in a row; the "
-			    "longest run is %u; ", n[1], n[2]);
+			k = snprintf(buf, len, "needs %u blank PDE%s in a row; the "
+			    "longest run is %u; ", n[1], n[1] == 1 ? "" : "s", n[2]);
 		if (k >= 0 && (size_t)k < len)
 			k += snprintf(buf + k, len - k, "no run of %u free pages "
 			    "over consecutive tables (the longest is %u", n[0],
@@ -269,10 +269,11 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    ", and no PDE is blank");
 		break;
 	case RSfailspan:
-		snprintf(buf, len, "needs %u blank PDEs in a row; the longest run "
-		    "is %u; its run over tables wants %u empty tables in a row "
-		    "then a hole of the rest, and the most empty tables in a row "
-		    "is %u", n[1], n[2], (n[0] - 1) / WD2PG, n[4]);
+		snprintf(buf, len, "needs %u blank PDE%s in a row; the longest "
+		    "run is %u; its run over tables wants %u empty table%s in a "
+		    "row then a hole of the rest, and the most empty tables in a "
+		    "row is %u", n[1], n[1] == 1 ? "" : "s", n[2],
+		    (n[0] - 1) / WD2PG, (n[0] - 1) / WD2PG == 1 ? "" : "s", n[4]);
 		break;
 	case RSfail:
 		snprintf(buf, len, "its vmapalloc found no room for %u pages",

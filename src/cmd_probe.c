@@ -1,0 +1,222 @@
+/*
+ * vmapview probe: what a vmap would do now.  The trace is replayed to
+ * event N under each policy, and vmap(PA, SIZE) is run on a copy of
+ * each state: where it would land, or why it would fail, be refused or
+ * panic.  With --sizes, per policy, the largest vmap that would succeed
+ * and the first size that would not, with its reason.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "emit.h"
+#include "util.h"
+
+static int	cmd_probe_exec(struct args *);
+
+static const struct cmd_option options[] = {
+	OPT_AT,
+	{ Opolicy, "policy", 'p', ARGpolicies, "P1[,P2...]",
+	    "the policies (default: all)" },
+	OPT_KERNEL("K"),
+	OPT_PSE,
+	OPT_KEEPGOING,
+	{ Osizes, "sizes", 0, ARGnone, NULL,
+	    "the largest vmap and the first size that fails, not SIZE" },
+	OPT_FORMAT,
+	OPT_END
+};
+
+const struct cmd_entry cmd_probe_entry = {
+	.name = "probe",
+	.operands = "TRACE [SIZE [PA]]",
+	.minargs = 1,
+	.maxargs = 3,
+	.help = "where vmap(PA, SIZE) would land after event N, or why not",
+	.options = options,
+	.exec = cmd_probe_exec,
+};
+
+/* A page-aligned pa that is not 4 MiB-aligned: every page gets a PTE. */
+#define DEFAULTPA	0x1000u
+
+/* What one policy answers. */
+struct answer {
+	struct replay	 rp;		/* the state after event N */
+	struct probe	 pr;		/* SIZE, or the first that fails */
+	uint32_t	 largest;	/* --sizes: pages */
+};
+
+/* "ok at 0xe0c00000 (PDEs 899-906): why", or "fail: why". */
+static void
+answertext(char *buf, size_t len, const struct answer *an)
+{
+	const struct probe *pr;
+	char why[512];
+	uint32_t o, size;
+	int n;
+
+	pr = &an->pr;
+	n = snprintf(buf, len, "%s", resultnames[pr->r.kind]);
+	if (pr->r.kind == Rok && n > 0 && (size_t)n < len) {
+		o = pr->r.va & (BY2PG - 1);
+		size = ROUND(pr->ev.size + o, BY2PG);
+		n += snprintf(buf + n, len - n, " at 0x%.8x (PDE", pr->r.va);
+		if (PDX(pr->r.va) == PDX(pr->r.va - o + size - 1))
+			n += snprintf(buf + n, len - n, " %u)", PDX(pr->r.va));
+		else
+			n += snprintf(buf + n, len - n, "s %u-%u)", PDX(pr->r.va),
+			    PDX(pr->r.va - o + size - 1));
+	}
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ": %s", replay_why(why, sizeof why,
+		    &an->rp, &pr->ev, &pr->r, an->rp.pos));
+}
+
+static void
+probetext(FILE *f, const struct trace *t, struct answer *an, int n,
+    size_t at, int sizes)
+{
+	char line[640], b[24], c[24];
+	int j, w;
+
+	fprintf(f, "trace %s after event %zu of %zu, kernel %s, pse %s\n",
+	    trace_name(t), at, t->nev, kernelnames[an[0].rp.m.kernel],
+	    an[0].rp.m.pse ? "on" : "off");
+	if (!sizes)
+		fprintf(f, "vmap(0x%.8x, %s):\n", an[0].pr.ev.pa,
+		    fmtbytes(b, sizeof b, an[0].pr.ev.size));
+	else
+		fprintf(f, "the largest vmap, and the first size that fails "
+		    "(pa 0x%.8x):\n", an[0].pr.ev.pa);
+	for (w = 0, j = 0; j < n; j++)
+		if ((int)strlen(policyat(an[j].rp.pidx)->name) > w)
+			w = strlen(policyat(an[j].rp.pidx)->name);
+	for (j = 0; j < n; j++) {
+		answertext(line, sizeof line, &an[j]);
+		if (!sizes || an[j].pr.r.kind == Rnotrun)
+			fprintf(f, "  %-*s  %s\n", w,
+			    policyat(an[j].rp.pidx)->name, line);
+		else
+			fprintf(f, "  %-*s  largest %s; %s %s\n", w,
+			    policyat(an[j].rp.pidx)->name, an[j].largest ?
+			    fmtbytes(b, sizeof b, (uint64_t)an[j].largest *
+			    BY2PG) : "none", fmtbytes(c, sizeof c,
+			    an[j].pr.ev.size), line);
+	}
+}
+
+static int
+probeyaml(FILE *f, const struct trace *t, struct answer *an, int n,
+    size_t at, int sizes)
+{
+	yaml_emitter_t em;
+	const struct probe *pr;
+	int j, rv;
+
+	if (emit_init(&em, f) < 0)
+		return -1;
+	rv = -1;
+	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
+	    emitkv(&em, "vmapprobe", "1") < 0 ||
+	    emitkv(&em, "trace", trace_name(t)) < 0 ||
+	    emitnum(&em, "after", at) < 0 ||
+	    emitkv(&em, "kernel", kernelnames[an[0].rp.m.kernel]) < 0 ||
+	    emitkv(&em, "pse", an[0].rp.m.pse ? "true" : "false") < 0 ||
+	    emithex(&em, "pa", an[0].pr.ev.pa) < 0 ||
+	    (!sizes && emitnum(&em, "size", an[0].pr.ev.size) < 0) ||
+	    emitstr(&em, "policies") < 0 || emitmap(&em, 0) < 0)
+		goto out;
+	for (j = 0; j < n; j++) {
+		pr = &an[j].pr;
+		if (emitstr(&em, policyat(an[j].rp.pidx)->name) < 0 ||
+		    emitmap(&em, 0) < 0)
+			goto out;
+		if (sizes && (emitnum(&em, "largest", (unsigned long long)
+		    an[j].largest * BY2PG) < 0 ||
+		    emitnum(&em, "first-failing-size", pr->ev.size) < 0))
+			goto out;
+		if (emitkv(&em, "result", resultnames[pr->r.kind]) < 0 ||
+		    (pr->r.kind == Rok && emithex(&em, "va", pr->r.va) < 0) ||
+		    (pr->r.kind == Rpanic && emithex(&em, "vmapalloc",
+		    pr->panic.allocva) < 0) ||
+		    report_emitreason(&em, &an[j].rp, &pr->ev, &pr->r,
+		    an[j].rp.pos) < 0 || emitend(&em) < 0)
+			goto out;
+	}
+	if (emitend(&em) < 0 || emitend(&em) < 0 || emit_finish(&em) < 0)
+		goto out;
+	rv = 0;
+out:
+	yaml_emitter_delete(&em);
+	return rv;
+}
+
+/* Operand i as a number in [lo, hi], K/M/G allowed with suffix. */
+static int
+operand(struct args *a, int i, const char *what, int suffix, uint64_t lo,
+    uint64_t hi, uint64_t *v)
+{
+	if (trace_parsenum(a->argv[i], suffix, v) < 0 || *v < lo || *v > hi)
+		return cmd_usageerr(a, "%s '%.40s' is not a number from %llu "
+		    "to %llu%s", what, a->argv[i], (unsigned long long)lo,
+		    (unsigned long long)hi, suffix ? " (K, M, G allowed)" : "");
+	return 0;
+}
+
+static int
+cmd_probe_exec(struct args *a)
+{
+	static struct answer an[MAXPOLICY];
+	const struct argvalue *v;
+	const Policy *p[MAXPOLICY];
+	struct replayopts ro;
+	struct trace t;
+	uint64_t size, pa;
+	size_t at;
+	int i, n, sizes, rv;
+
+	sizes = args_has(a, Osizes);
+	if (sizes && a->argc > 1)
+		return cmd_usageerr(a, "--sizes takes the trace alone");
+	if (!sizes && a->argc < 2)
+		return cmd_usageerr(a, "which SIZE? (or --sizes)");
+	size = 0;
+	pa = DEFAULTPA;
+	if (a->argc > 1 && operand(a, 1, "SIZE", 1, 1, INT32_MAX, &size) != 0)
+		return EXITUSAGE;
+	if (a->argc > 2 && operand(a, 2, "PA", 0, 0, UINT32_MAX, &pa) != 0)
+		return EXITUSAGE;
+	v = args_get(a, Opolicy);
+	for (n = 0; n < v->npol; n++)
+		p[n] = v->pol[n];
+	if (n == 0)
+		for (n = 0; n < npolicy(); n++)
+			p[n] = policyat(n);
+	if (cmd_loadat(a, &t, &at) < 0)
+		return EXITUSAGE;
+	args_replayopts(a, &ro);
+	for (i = 0; i < n; i++) {
+		replay_init(&an[i].rp, &t, p[i], &ro);
+		replay_run(&an[i].rp, at);
+		if (sizes) {
+			an[i].largest = largestvmap(&an[i].rp.m, p[i]);
+			size = (uint64_t)firstmisfit(&an[i].rp.m) * BY2PG;
+			if (size > INT32_MAX)
+				size = INT32_MAX & ~(BY2PG - 1);
+		}
+		replay_probe(&an[i].rp, pa, size, &an[i].pr);
+	}
+	if (args_get(a, Oformat)->val)
+		rv = probeyaml(stdout, &t, an, n, at, sizes);
+	else {
+		probetext(stdout, &t, an, n, at, sizes);
+		rv = 0;
+	}
+	if (rv < 0)
+		fprintf(stderr, "%s: writing the answer failed\n", progname);
+	for (i = 0; i < n; i++)
+		replay_free(&an[i].rp);
+	trace_free(&t);
+	return cmd_finish(EXITOK);
+}
