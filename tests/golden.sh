@@ -1,7 +1,7 @@
 #!/bin/sh
 # Golden reports: every bundled trace under every policy, as text and as
-# YAML, with the exit status; the final dump of each under plan9; and
-# the 4 MiB unmap under 9front.  'tests/golden.sh --update' rewrites the
+# YAML, with the exit status; the final dump of each under plan9; the
+# 4 MiB unmap under 9front; a trace per reason.  'tests/golden.sh --update' rewrites the
 # expected files after a deliberate change (then read the diff).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
@@ -59,4 +59,21 @@ check gen-staircase.compare.txt compare -p plan9,span tests/expected/gen-stairca
 check devtest.compare-plan9-span.txt compare -p plan9,span traces/devtest.yaml
 check pse-unmap.compare-9front.txt compare --kernel 9front -p plan9,reclaim \
     traces/pse-unmap.yaml
+
+# A small trace for each reason (tests/reasons), every policy, the text
+# with every row's reason and the YAML; then every code a trace can
+# bring about is in them (a panic's: span-bug's and tests/kernel's).
+for t in tests/reasons/*.yaml; do
+	base=reason-$(basename "$t" .yaml)
+	for p in plan9 span span-fixed reclaim; do
+		check "$base.$p.txt" replay --why -p "$p" "$t"
+		check "$base.$p.yaml" replay -p "$p" --format yaml "$t"
+	done
+done
+for code in blank-run hole table-run new-table unmapped no-blank-run \
+    no-hole no-table-run no-span-run pa-in-page-0 pa-below-4096 \
+    reaches-4g size-past-vmapsize panic skipped not-run note; do
+	cat tests/expected/*.yaml | grep -q "reason: {code: $code[,}]"
+	ok $? "a golden report has a reason of code $code"
+done
 done_testing
