@@ -47,30 +47,11 @@ struct answer {
 	uint32_t	 largest;	/* --sizes: pages */
 };
 
-/* "ok at 0xe0c00000 (PDEs 899-906): why", or "fail: why". */
+/* "ok at 0xe0c00000: why", or "fail: why". */
 static void
 answertext(char *buf, size_t len, const struct answer *an)
 {
-	const struct probe *pr;
-	char why[512];
-	uint32_t o, size;
-	int n;
-
-	pr = &an->pr;
-	n = snprintf(buf, len, "%s", resultnames[pr->r.kind]);
-	if (pr->r.kind == Rok && n > 0 && (size_t)n < len) {
-		o = pr->r.va & (BY2PG - 1);
-		size = ROUND(pr->ev.size + o, BY2PG);
-		n += snprintf(buf + n, len - n, " at 0x%.8x (PDE", pr->r.va);
-		if (PDX(pr->r.va) == PDX(pr->r.va - o + size - 1))
-			n += snprintf(buf + n, len - n, " %u)", PDX(pr->r.va));
-		else
-			n += snprintf(buf + n, len - n, "s %u-%u)", PDX(pr->r.va),
-			    PDX(pr->r.va - o + size - 1));
-	}
-	if (n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, ": %s", replay_why(why, sizeof why,
-		    &an->rp, &pr->ev, &pr->r, an->rp.pos));
+	replay_answer(buf, len, &an->rp, &an->pr.ev, &an->pr.r, an->rp.pos);
 }
 
 static void

@@ -42,17 +42,10 @@ static void
 sidewhy(char *buf, size_t len, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
 {
-	char why[400];
-	int n;
+	char answer[440];
 
-	n = snprintf(buf, len, "%s %s", policyat(rp->pidx)->name,
-	    resultnames[r->kind]);
-	if (n > 0 && (size_t)n < len && r->kind == Rok && e->op != OPnote)
-		n += snprintf(buf + n, len - n, " %s 0x%.8x", e->op == OPvmap ?
-		    "at" : "of", r->va);
-	if (n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, ": %s", replay_why(why, sizeof why,
-		    rp, e, r, i));
+	snprintf(buf, len, "%s %s", policyat(rp->pidx)->name,
+	    replay_answer(answer, sizeof answer, rp, e, r, i));
 }
 
 /* One row of a table: a label and a column per policy, no trailing blanks. */

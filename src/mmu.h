@@ -461,6 +461,8 @@ uint32_t	 spanfixed_largest(Mmu *);
  * why.c: the reasons
  */
 const char	*reasonname(int);
+int		 reasonpdes(const Reason *, uint32_t *, uint32_t *);
+int		 reasonpte(const Reason *, uint32_t *, uint32_t *);
 const char	*reasonfield(int, int);
 char		*reasonfmt(char *, size_t, const Reason *);
 void		 plan9_whyfail(Mmu *, uint32_t, Reason *);

@@ -668,6 +668,27 @@ replay_probe(const struct replay *rp, uint32_t pa, uint32_t size,
 }
 
 /*
+ * Result r of event e (index i) with its reason, as one phrase: "ok at
+ * 0xe0c00000: a run of ...", "fail: needs ...", "panic: vmap: ...".
+ * Into buf; returns buf.
+ */
+char *
+replay_answer(char *buf, size_t len, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
+{
+	char why[480];
+	int n;
+
+	n = snprintf(buf, len, "%s", resultnames[r->kind]);
+	if (n > 0 && (size_t)n < len && r->kind == Rok && e->op == OPvmap)
+		n += snprintf(buf + n, len - n, " at 0x%.8x", r->va);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ": %s", replay_why(why, sizeof why,
+		    rp, e, r, i));
+	return buf;
+}
+
+/*
  * The model's reason for result r of event e: the one kept, or, for an
  * ok result, the numbers of its step made again from where it went.
  */

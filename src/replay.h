@@ -139,6 +139,8 @@ int	 replay_status(const struct replay *);
 int	 replay_record(const struct replay *, struct trace *);
 const char *replay_unchecked(const struct replay *);
 void	 replay_clear(struct result *);
+char	*replay_answer(char *, size_t, const struct replay *,
+	     const struct event *, const struct result *, size_t);
 void	 replay_probe(const struct replay *, uint32_t, uint32_t,
 	     struct probe *);
 char	*replay_why(char *, size_t, const struct replay *, const struct event *,

@@ -86,6 +86,25 @@ ui_attr(const struct ui *u, int c)
 	}
 }
 
+/*
+ * Text at (y, x), at most w characters of it (not bytes: the glyphs of
+ * the map are several bytes in UTF-8).
+ */
+void
+ui_addtext(int y, int x, const char *s, int w)
+{
+	wchar_t ws[512];
+	size_t n;
+
+	n = mbstowcs(ws, s, sizeof ws / sizeof ws[0] - 1);
+	if (n == (size_t)-1) {
+		mvaddnstr(y, x, s, w);
+		return;
+	}
+	ws[n] = L'\0';
+	mvaddnwstr(y, x, ws, w);
+}
+
 /* Parse a --keys script: characters, and <Name> for special keys. */
 static int
 parsekeys(const char *s)
@@ -199,6 +218,7 @@ ui_seek(struct ui *u, size_t n)
 	for (j = 0; j < u->npane; j++) {
 		p = &u->pane[j];
 		timeline_seek(&p->tl, n);
+		p->probing = 0;
 		free(p->live);
 		p->nlive = replay_live(&p->tl.full, n, &p->live);
 	}
@@ -326,13 +346,20 @@ ui_prompt(const char *pr, char *buf, size_t len)
 	return -1;
 }
 
-/* Draw the whole screen for the current layout. */
+/*
+ * Draw the whole screen for the current layout: the map of each pane
+ * with its measures, the legend, the selected PDE, what each pane says
+ * of the current event (wrapped, never cut: the map and the events give
+ * way to it), the events, the status line.
+ */
 static void
 draw(struct ui *u)
 {
 	struct pane *p;
-	char why[320], msg[PANICLEN];
-	int needw, needh, maph, rows, mapw, y, j, pw, cpr, at;
+	struct paneword w[UIMAXPANE];
+	int needw, needh, maph, rows, mapw, y, j, pw, cpr, whyh, k, fixed;
+
+	mapw = 0;
 
 	erase();
 	needw = u->npane == 1 ? 60 : 72;
@@ -345,8 +372,11 @@ draw(struct ui *u)
 		refresh();
 		return;
 	}
-	if (u->help) {
-		ui_help_draw(u);
+	if (u->help || u->about) {
+		if (u->help)
+			ui_help_draw(u);
+		else
+			ui_about_draw(u);
 		refresh();
 		return;
 	}
@@ -357,6 +387,15 @@ draw(struct ui *u)
 		refresh();
 		return;
 	}
+	pw = u->npane == 1 ? COLS : COLS / 2;
+	whyh = 0;
+	for (j = 0; j < u->npane; j++) {
+		ui_words(u, &u->pane[j], &w[j]);
+		if ((k = ui_words_draw(u, &w[j], 0, 0, 0, pw - 1)) > whyh)
+			whyh = k;
+	}
+	/* the legend, the PDE's line and the status; two measures a pane */
+	fixed = 3 + (u->npane == 1 ? 0 : 2);
 	if (u->npane == 1) {
 		mapw = COLS >= 9 + 64 + 36 ? 9 + 64 : 9 + 32;
 		cpr = mapw == 9 + 64 ? 16 : 8;
@@ -366,37 +405,37 @@ draw(struct ui *u)
 			maph = 13;
 		if (maph > LINES / 2)
 			maph = LINES / 2;
+	} else {
+		rows = (vpdbsize(&p->tl.cur.m) + 7) / 8;
+		maph = rows + 2;
+		if (maph > LINES / 2 - 2)
+			maph = LINES / 2 - 2;
+	}
+	/* the reasons first: the map shrinks to 3 rows, the events to 2 */
+	if (fixed + maph + whyh + 4 > LINES) {
+		maph = LINES - fixed - whyh - 4;
+		if (maph < 3)
+			maph = 3;
+	}
+	if (u->npane == 1) {
 		ui_pd_draw(u, p, 0, 0, maph, mapw);
 		ui_measures_draw(u, p, 1, mapw + 2, maph - 1, COLS - mapw - 2);
 		y = maph;
-		ui_pd_legend(u, y++, 0, COLS);
 	} else {
-		pw = COLS / 2;
-		rows = (vpdbsize(&p->tl.cur.m) + 7) / 8;
-		maph = rows + 2;
-		if (maph > (LINES - 10) / 1)
-			maph = LINES - 10;
-		if (maph > LINES / 2 - 2)
-			maph = LINES / 2 - 2;
 		for (j = 0; j < 2; j++) {
 			ui_pd_draw(u, &u->pane[j], 0, j * pw, maph, pw - 1);
 			ui_measures_draw(u, &u->pane[j], maph, j * pw, 2,
 			    pw - 1);
 		}
 		y = maph + 2;
-		ui_pd_legend(u, y++, 0, COLS);
 	}
+	ui_pd_legend(u, y++, 0, COLS);
 	ui_pd_info(u, p, y++, 0, COLS);
-	if ((at = ui_explain(u, p, why, sizeof why)) >= 0) {
-		attron(ui_attr(u, Cpanic));
-		mvprintw(y++, 0, "%-*.*s", COLS, COLS, "");
-		mvprintw(y - 1, 0, "panic at event %d: %.*s", at + 1, COLS - 24,
-		    replay_panicmsg(msg, sizeof msg, &p->tl.full,
-		    &p->tl.full.r[at]));
-		attroff(ui_attr(u, Cpanic));
-		mvprintw(y++, 0, "%.*s", COLS, why);
-	}
-	ui_events_draw(u, y, 0, LINES - 1 - y, COLS);
+	for (j = 0; j < u->npane; j++)
+		ui_words_draw(u, &w[j], y, j * pw, LINES - 1 - y, pw - 1);
+	y += whyh;
+	if (y < LINES - 1)
+		ui_events_draw(u, y, 0, LINES - 1 - y, COLS);
 	ui_status_draw(u);
 	refresh();
 }

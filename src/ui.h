@@ -30,6 +30,16 @@ struct pane {
 	int		 pidx;		/* its policy */
 	int		*live;		/* live mappings at the cursor */
 	size_t		 nlive;
+	int		 probing;	/* probe is shown, till the cursor moves */
+	struct probe	 probe;		/* w: a vmap tried on the state */
+};
+
+/* What a pane says of its current event, or of its probe. */
+struct paneword {
+	char		 text[640];
+	Reason		 why;		/* its reason, for the marks */
+	const Panic	*panic;		/* a panic's, if it was one */
+	int		 pair;		/* the colour of its result */
 };
 
 struct ui {
@@ -42,6 +52,8 @@ struct ui {
 	int			 sel;		/* selected vmap PDE, 0-based */
 	int			 zoom;		/* showing the selected table */
 	int			 help;
+	int			 helptop;	/* the help's first line shown */
+	int			 about;		/* the trace's description */
 	int			 playing;
 	int			 speed;		/* events per second, 1..1000 */
 	char			 search[64];	/* the last id searched */
@@ -57,6 +69,7 @@ int	 ui_main(const struct trace *, const Policy *, const Policy *,
 	     struct timeline *, const struct replayopts *, const char *,
 	     const char *, int);
 int	 ui_attr(const struct ui *, int);
+void	 ui_addtext(int, int, const char *, int);
 int	 ui_usable(const char *);
 void	 ui_seek(struct ui *, size_t);
 int	 ui_find(struct ui *, int, int);
@@ -79,6 +92,10 @@ void	 ui_pd_legend(struct ui *, int, int, int);
 void	 ui_events_draw(struct ui *, int, int, int, int);
 void	 ui_measures_draw(struct ui *, struct pane *, int, int, int, int);
 void	 ui_status_draw(struct ui *);
-int	 ui_explain(struct ui *, struct pane *, char *, size_t);
+void	 ui_words(const struct ui *, const struct pane *, struct paneword *);
+int	 ui_words_draw(struct ui *, const struct paneword *, int, int, int,
+	     int);
+int	 ui_resultpair(int);
+void	 ui_about_draw(struct ui *);
 
 #endif

@@ -16,8 +16,8 @@
 static void	largestcell(char *, size_t, const Stats *, int);
 
 /* The colour pair of a result. */
-static int
-resultpair(int kind)
+int
+ui_resultpair(int kind)
 {
 	switch (kind) {
 	case Rok:
@@ -93,13 +93,13 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		for (j = 0; j < u->npane && n < w; j++) {
 			r = &u->pane[j].tl.full.r[i];
 			attron(attr | (i < u->pos ? ui_attr(u,
-			    resultpair(r->kind)) : 0));
+			    ui_resultpair(r->kind)) : 0));
 			snprintf(line, sizeof line, "%-11s  ",
 			    replay_cell(b, sizeof b, e->op, r->kind, r->va));
 			addnstr(line, w - n);
 			n += strlen(line);
 			attroff(attr | (i < u->pos ? ui_attr(u,
-			    resultpair(r->kind)) : 0));
+			    ui_resultpair(r->kind)) : 0));
 		}
 		attron(attr);
 		line[0] = '\0';
@@ -187,9 +187,9 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	LINE("largest vmap (%s) %s", policyat(p->pidx)->name,
 	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
 	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none");
-	LINE("pages %u mapped, %u free, run %s", s.mapped, s.free,
+	LINE("mapped %u, free %u, run %s", s.mapped, s.free,
 	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
-	LINE("fragmentation: allocator %.1f%%, page %.1f%%",
+	LINE("frag: allocator %.1f%%, page %.1f%%",
 	    100 * allocfrag(&s, p->pidx), 100 * s.frag);
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
@@ -259,64 +259,91 @@ largestcell(char *buf, size_t len, const Stats *s, int i)
 }
 
 /*
- * When pane p's kernel has panicked by the current event, why: from the
- * panic the model recorded, and the mappings live just before it.
- * Writes a sentence to buf (nothing if there is no panic) and returns
- * the panic's event index, or -1.
+ * What pane p says now, into *w: its probe, while one is shown; else
+ * the current event with its result and reason; for an event its
+ * halted kernel did not run, the panic that halted it.
+ */
+void
+ui_words(const struct ui *u, const struct pane *p, struct paneword *w)
+{
+	const struct replay *rp;
+	const struct event *e;
+	const struct result *r;
+	char a[480], b[24];
+	size_t i, at;
+
+	rp = &p->tl.full;
+	w->why.code = RSnone;
+	w->panic = NULL;
+	w->pair = Cdim;
+	if (p->probing) {
+		snprintf(w->text, sizeof w->text, "probe: vmap(0x%.8x, %s) %s",
+		    p->probe.ev.pa, fmtbytes(b, sizeof b, p->probe.ev.size),
+		    replay_answer(a, sizeof a, &p->tl.cur, &p->probe.ev,
+		    &p->probe.r, u->pos));
+		if (p->probe.r.kind != Rnotrun)
+			replay_reason(&p->tl.cur, &p->probe.ev, &p->probe.r,
+			    &w->why);
+		w->panic = p->probe.r.panic;
+		w->pair = ui_resultpair(p->probe.r.kind);
+		return;
+	}
+	if (u->pos == 0) {
+		snprintf(w->text, sizeof w->text, "before the first event "
+		    "(i: about this trace)");
+		return;
+	}
+	i = u->pos - 1;
+	e = &u->t->ev[i];
+	r = &rp->r[i];
+	if (r->kind == Rnotrun) {
+		for (at = i; at > 0 && rp->r[at - 1].kind != Rpanic; at--)
+			;
+		if (at > 0) {
+			r = &rp->r[at - 1];
+			snprintf(w->text, sizeof w->text, "event %zu not run: the "
+			    "kernel panicked at event %zu, %s", u->pos, at,
+			    replay_answer(a, sizeof a, rp, &u->t->ev[at - 1], r,
+			    at - 1));
+			replay_reason(rp, &u->t->ev[at - 1], r, &w->why);
+			w->panic = r->panic;
+			w->pair = Cpanic;
+			return;
+		}
+	}
+	if (e->op == OPnote) {
+		snprintf(w->text, sizeof w->text, "event %zu, a note: %s", u->pos,
+		    e->text ? e->text : "");
+		return;
+	}
+	snprintf(w->text, sizeof w->text, "event %zu, %s%s%s %s", u->pos,
+	    opnames[e->op], e->id ? " " : "", e->id ? e->id : "",
+	    replay_answer(a, sizeof a, rp, e, r, i));
+	replay_reason(rp, e, r, &w->why);
+	w->panic = r->panic;
+	w->pair = ui_resultpair(r->kind);
+}
+
+/*
+ * w's text wrapped in the box at (y, x), h rows, width columns; with h
+ * 0, only counted.  Returns the rows it needs.
  */
 int
-ui_explain(struct ui *u, struct pane *p, char *buf, size_t len)
+ui_words_draw(struct ui *u, const struct paneword *w, int y, int x, int h,
+    int width)
 {
-	const Panic *pn;
-	const Policy *pol;
-	const char *id;
-	size_t at;
-	long k;
+	const char *s;
+	int n, row;
 
-	buf[0] = '\0';
-	if (u->pos == 0 || !p->tl.cur.panicked)
-		return -1;
-	for (at = u->pos; at > 0 && p->tl.full.r[at - 1].kind != Rpanic; at--)
-		;
-	if (at == 0)
-		return -1;
-	pn = p->tl.full.r[at - 1].panic;
-	pol = policyat(p->pidx);
-	switch (pn->kind) {
-	case PNxspan:
-		snprintf(buf, len, "no page-table page left: %u of the %u "
-		    "ptpages are in use", p->tl.full.m.pt.budget,
-		    p->tl.full.m.pt.budget);
-		break;
-	case PNvmappde:
-	case PNvmappte:
-		k = replay_owner(&p->tl.full, at - 1, pn->va);
-		id = k >= 0 ? u->t->ev[k].id : NULL;
-		snprintf(buf, len, "%s at 0x%.8x is in use by %s (event %ld), "
-		    "yet vmapalloc placed this mapping over it%s%s",
-		    pn->kind == PNvmappde ? "the 4M page" : "the page", pn->va,
-		    id ? id : "a mapping", k + 1, pol->mapbug ? ": " : "",
-		    pol->mapbug ? pol->mapbug : "");
-		break;
-	case PNrange:
-		snprintf(buf, len, "the range is not inside the vmap, or the "
-		    "size rounds past 2^31-1 and is negative as an int, or "
-		    "the vmap ends at 2^32, where VMAP+VMAPSIZE wraps to 0");
-		break;
-	case PNmisaligned:
-		snprintf(buf, len, "9front unmaps a 4M page only from its start");
-		break;
-	case PNnotmapped:
-		if (pn->cause == PCcleared4m)
-			snprintf(buf, len, "0x%.8x is a 4M page: Bell Labs' "
-			    "pdbunmap clears it, then rounds va up to a 4M "
-			    "boundary, which an aligned va already is, so the "
-			    "next turn finds the PDE blank", pn->va);
-		else
-			snprintf(buf, len, "the %s for 0x%.8x %s", pn->cause ==
-			    PCblankpde ? "PDE" : "PTE", pn->va, pn->cause ==
-			    PCblankpde ? "is blank" : "is not mapped");
-		break;
+	row = 0;
+	for (s = w->text; (s = wrapnext(s, width, &n)) != NULL; s += n) {
+		if (row < h) {
+			move(y + row, x);
+			attron(row == 0 ? ui_attr(u, w->pair) : 0);
+			addnstr(s, n);
+			attroff(row == 0 ? ui_attr(u, w->pair) : 0);
+		}
+		row++;
 	}
-	return at - 1;
+	return row;
 }

@@ -42,6 +42,8 @@ static void	 k_focus(struct ui *, int);
 static void	 k_policy(struct ui *, int);
 static void	 k_diverge(struct ui *, int);
 static void	 k_redraw(struct ui *, int);
+static void	 k_probe(struct ui *, int);
+static void	 k_about(struct ui *, int);
 
 static const struct uikey keys[] = {
 	{ { 'j', KEY_DOWN }, "j  Down", "step forward one event", k_step },
@@ -62,12 +64,16 @@ static const struct uikey keys[] = {
 	{ { 'H', 'L' }, "H  L", "select a row up, down", k_row },
 	{ { '\n', '\r', KEY_ENTER }, "Enter",
 	  "zoom into the selected PDE's page table", k_zoom },
-	{ { KEYESC }, "Esc", "back from the zoom or this help", NULL },
+	{ { KEYESC }, "Esc", "back from the zoom, a probe or this help", NULL },
 	{ { 'c' }, "c", "compare: two policies side by side", k_compare },
 	{ { '\t' }, "Tab", "switch the pane that has the focus", k_focus },
 	{ { 'p' }, "p", "next policy for the focused pane", k_policy },
 	{ { 'd', 'D' }, "d  D", "next, previous event where the panes differ",
 	  k_diverge },
+	{ { 'w' }, "w", "what if: where a vmap of a size (and pa) would land",
+	  k_probe },
+	{ { 'i' }, "i", "about this trace: its description and machine",
+	  k_about },
 	{ { KEYCTLL }, "Ctrl-L", "redraw", k_redraw },
 	{ { '?' }, "?", "this help", k_help },
 	{ { 'q' }, "q", "quit (or close the zoom, this help)", k_quit },
@@ -86,6 +92,7 @@ k_help(struct ui *u, int ch)
 {
 	(void)ch;
 	u->help = 1;
+	u->helptop = 0;
 }
 
 static void
@@ -252,6 +259,47 @@ k_diverge(struct ui *u, int ch)
 		ui_find(u, ch == 'd' ? 1 : -1, 'd');
 }
 
+/*
+ * Ask for a size and an optional pa, and try that vmap on each pane's
+ * state as it is now; the panes show the answer until the cursor moves.
+ */
+static void
+k_probe(struct ui *u, int ch)
+{
+	char buf[64], *sp;
+	uint64_t size, pa;
+	int j;
+
+	(void)ch;
+	if (ui_prompt("vmap size [pa]: ", buf, sizeof buf) < 0 ||
+	    buf[0] == '\0')
+		return;
+	pa = 0x1000;
+	if ((sp = strchr(buf, ' ')) != NULL) {
+		*sp++ = '\0';
+		while (*sp == ' ')
+			sp++;
+	}
+	if (trace_parsenum(buf, 1, &size) < 0 || size < 1 ||
+	    size > INT32_MAX || (sp != NULL && *sp != '\0' &&
+	    (trace_parsenum(sp, 0, &pa) < 0 || pa > UINT32_MAX))) {
+		snprintf(u->msg, sizeof u->msg, "w: a size from 1 to 2G (K, M, "
+		    "G), then a pa if you like");
+		return;
+	}
+	for (j = 0; j < u->npane; j++) {
+		replay_probe(&u->pane[j].tl.cur, pa, size, &u->pane[j].probe);
+		u->pane[j].probing = 1;
+	}
+}
+
+static void
+k_about(struct ui *u, int ch)
+{
+	(void)ch;
+	u->about = 1;
+}
+
 static void
 k_redraw(struct ui *u, int ch)
 {
@@ -268,14 +316,24 @@ ui_key(struct ui *u, int ch)
 	int j;
 
 	u->msg[0] = '\0';
-	if (u->help || u->zoom) {
+	if (u->help && (ch == 'j' || ch == KEY_DOWN || ch == 'k' ||
+	    ch == KEY_UP)) {
+		u->helptop += ch == 'j' || ch == KEY_DOWN ? 1 : -1;
+		return;
+	}
+	if (u->help || u->zoom || u->about) {
 		if (ch == KEYESC || ch == 'q' || ch == '?' || ch == '\n' ||
-		    ch == KEY_ENTER) {
-			u->help = u->zoom = 0;
+		    ch == KEY_ENTER || (u->about && ch == 'i')) {
+			u->help = u->zoom = u->about = 0;
 			return;
 		}
-		if (u->help)
+		if (u->help || u->about)
 			return;
+	}
+	if (ch == KEYESC) {
+		for (j = 0; j < u->npane; j++)
+			u->pane[j].probing = 0;
+		return;
 	}
 	for (i = 0; i < NKEY; i++)
 		for (j = 0; keys[i].ch[j] != 0; j++)
@@ -295,20 +353,59 @@ ui_help_draw(struct ui *u)
 		"table with its fill, or a STALE table: empty but never freed by",
 		"pdbunmap, so a large plan9 vmap cannot use its 4M.  Underlined",
 		"cells belong to a mapping that spans page tables; reverse, the",
-		"selected mapping; bold with a marker, the current event's.",
+		"selected mapping; bold with a marker, the current event's; a *,",
+		"the PDEs its reason names.  Under the map, each pane says what",
+		"the current event did and why.",
 	};
-	size_t i;
-	int y;
+	char line[256];
+	int y, i, n, h;
 
 	erase();
-	y = 0;
-	mvaddnstr(y++, 1, "vmapview: keys", COLS - 2);
-	y++;
-	for (i = 0; i < NKEY && y < LINES - 1; i++)
-		mvprintw(y++, 1, "  %-12.12s %.*s", keys[i].name,
-		    COLS > 18 ? COLS - 18 : 0, keys[i].help);
-	y++;
-	for (i = 0; i < sizeof legend / sizeof legend[0] && y < LINES - 1; i++)
-		mvaddnstr(y++, 1, legend[i], COLS - 2);
+	n = NKEY + 1 + (int)(sizeof legend / sizeof legend[0]);
+	h = LINES - 3;
+	if (u->helptop > n - h)
+		u->helptop = n - h;
+	if (u->helptop < 0)
+		u->helptop = 0;
+	mvaddnstr(0, 1, n > h ? "vmapview: keys (j k to scroll)" :
+	    "vmapview: keys", COLS - 2);
+	for (y = 2, i = u->helptop; i < n && y < LINES - 1; i++, y++) {
+		if (i < (int)NKEY)
+			snprintf(line, sizeof line, "  %-12.12s %s",
+			    keys[i].name, keys[i].help);
+		else if (i == (int)NKEY)
+			line[0] = '\0';
+		else
+			snprintf(line, sizeof line, "%s",
+			    legend[i - NKEY - 1]);
+		mvaddnstr(y, 1, line, COLS - 2);
+	}
+	ui_status_draw(u);
+}
+
+/* About the trace: its name, machine and description, wrapped. */
+void
+ui_about_draw(struct ui *u)
+{
+	const struct machine *mc;
+	const char *s;
+	char line[256];
+	int y, n;
+
+	erase();
+	mc = &u->t->machine;
+	mvaddnstr(0, 1, "about this trace (i or Esc: back)", COLS - 2);
+	snprintf(line, sizeof line, "%s: %zu events; vmap 0x%.8x, %u PDEs; "
+	    "kernel %s, PSE %s, ptpages %u", trace_name(u->t), u->t->nev,
+	    u->pane[0].tl.cur.m.vmap, vpdbsize(&u->pane[0].tl.cur.m),
+	    kernelnames[u->pane[0].tl.cur.m.kernel],
+	    u->pane[0].tl.cur.m.pse ? "on" : "off", mc->ptpages);
+	mvaddnstr(2, 1, line, COLS - 2);
+	y = 4;
+	s = u->t->description ? u->t->description : "(no description)";
+	while (y < LINES - 1 && (s = wrapnext(s, COLS - 2, &n)) != NULL) {
+		mvaddnstr(y++, 1, s, n);
+		s += n;
+	}
 	ui_status_draw(u);
 }

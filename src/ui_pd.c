@@ -119,7 +119,8 @@ struct pdlayout {
 enum {
 	MKspan = 1,	/* of a live mapping that spans page tables */
 	MKsel = 2,	/* of the selected mapping */
-	MKtouched = 4	/* of the current event's range */
+	MKtouched = 4,	/* of the current event's range */
+	MKnamed = 8	/* named by the reason the pane shows */
 };
 
 /* The layout of np PDEs in h rows of w columns, the selection shown. */
@@ -167,8 +168,9 @@ static uint8_t *
 pdmarks(const struct ui *u, const struct pane *p)
 {
 	const Mmu *m;
+	struct paneword w;
 	uint8_t *mark;
-	uint32_t base, size, i, vbase;
+	uint32_t base, size, i, vbase, lo, hi;
 	int np, k, ntab;
 
 	m = &p->tl.cur.m;
@@ -194,8 +196,15 @@ pdmarks(const struct ui *u, const struct pane *p)
 		maprange(p, p->live[k], &base, &size);
 		markrange(mark, m, base, size, MKsel);
 	}
-	if (eventrange(u, p, &base, &size))
+	if (!p->probing && eventrange(u, p, &base, &size))
 		markrange(mark, m, base, size, MKtouched);
+	ui_words(u, p, &w);
+	if (reasonpdes(&w.why, &lo, &hi) && hi >= lo)
+		markrange(mark, m, lo * PGDIRSIZE, (hi - lo + 1) * PGDIRSIZE,
+		    MKnamed);
+	if (w.panic != NULL && (w.panic->kind == PNvmappte ||
+	    w.panic->kind == PNvmappde))
+		markrange(mark, m, w.panic->va, BY2PG, MKnamed);
 	return mark;
 }
 
@@ -226,7 +235,7 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 			attr |= A_UNDERLINE;
 		if (mark[i] & MKsel)
 			attr |= A_REVERSE;
-		if (mark[i] & MKtouched)
+		if (mark[i] & (MKtouched | MKnamed))
 			attr |= A_BOLD;
 		if (cursor)
 			attr |= A_REVERSE | A_BOLD;
@@ -236,7 +245,17 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 		attroff(attr);
 		if (lo->cellw == 4)
 			addstr((mark[i] & MKtouched) ? (u->utf8 ? "\u25c2" :
-			    "<") : cursor ? "]" : " ");
+			    "<") : (mark[i] & MKnamed) ? "*" : cursor ? "]" : " ");
+		else if (mark[i] & MKnamed) {
+			/*
+			 * No room beside it: over the cell's last column, or
+			 * in ASCII its first (the t of t99, not a digit).
+			 */
+			move(y, x + 9 + c * lo->cellw + (u->utf8 ? 2 : 0));
+			attron(attr);
+			addstr("*");
+			attroff(attr);
+		}
 	}
 }
 
@@ -298,13 +317,12 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 		    PPN(pde));
 		break;
 	case Ptable:
-		n += snprintf(line + n, sizeof line - n, "table at pa 0x%.8x, "
-		    "%d/1024 PTEs", PPN(pde),
+		n += snprintf(line + n, sizeof line - n, "table %d/1024 PTEs",
 		    mmupage(m, pde)->nvalid);
 		break;
 	case Pstale:
-		n += snprintf(line + n, sizeof line - n, "STALE table at pa "
-		    "0x%.8x, 0/1024 PTEs: never freed", PPN(pde));
+		n += snprintf(line + n, sizeof line - n, "STALE table, 0/1024 "
+		    "PTEs: never freed");
 		break;
 	}
 	k = -1;
@@ -313,10 +331,15 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 	if (k >= 0 && n < (int)sizeof line) {
 		e = &u->t->ev[p->live[k]];
 		maprange(p, p->live[k], &base, &size);
-		snprintf(line + n, sizeof line - n, "; %s (event %d) 0x%.8x %s",
-		    e->id ? e->id : "-", p->live[k] + 1, p->tl.full.r[p->live[k]].va,
-		    fmtbytes(b, sizeof b, size));
+		n += snprintf(line + n, sizeof line - n, "; %s (event %d) "
+		    "0x%.8x %s", e->id ? e->id : "-", p->live[k] + 1,
+		    p->tl.full.r[p->live[k]].va, fmtbytes(b, sizeof b, size));
 	}
+	/* where the table lies, when there is room */
+	if (pdekind(m, pdx) >= Ptable && n < (int)sizeof line &&
+	    w - n >= 25)
+		snprintf(line + n, sizeof line - n, "; table at pa 0x%.8x",
+		    PPN(pde));
 	mvprintw(y, x, "%-*.*s", w, w, line);
 }
 
@@ -402,11 +425,20 @@ void
 ui_pd_legend(struct ui *u, int y, int x, int w)
 {
 	attron(ui_attr(u, Cdim));
-	mvaddnstr(y, x, u->utf8 ?
+	if (w < 110)
+		ui_addtext(y, x, u->utf8 ?
+		    "\u00b7 blank \u2593 4M \u2581\u2583\u2585 table "
+		    "\u2591 STALE (empty, never freed) _ spans \u25c2 event "
+		    "* named" :
+		    ". blank ### 4M tNN table !!! STALE (empty, never freed) "
+		    "_ spans < event * named", w);
+	else
+		ui_addtext(y, x, u->utf8 ?
 	    "\u00b7 blank  \u2593 4M page  \u2581\u2583\u2585 table, by fill  "
 	    "\u2591 STALE table (empty, never freed)  _ spans tables  "
-	    "\u25c2 this event" :
+	    "\u25c2 this event  * named below" :
 	    ". blank  ### 4M page  tNN table, % full  !!! STALE table "
-	    "(empty, never freed)  _ spans tables  < this event", w);
+	    "(empty, never freed)  _ spans tables  < this event  * named below",
+	    w);
 	attroff(ui_attr(u, Cdim));
 }

@@ -309,3 +309,71 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 	}
 	return buf;
 }
+
+/*
+ * The PDEs reason r names, *lo to *hi: where a mapping went or what a
+ * vunmap cleared; the longest run, hole or run over tables a failed
+ * search found; a panic's PDEs.  Returns 0 when it names none.
+ */
+int
+reasonpdes(const Reason *r, uint32_t *lo, uint32_t *hi)
+{
+	const uint32_t *n;
+
+	n = r->n;
+	switch (r->code) {
+	case RSblankrun:
+		*lo = n[1];
+		*hi = n[1] + n[0] - 1;
+		return n[0] > 0;
+	case RShole:
+		*lo = *hi = n[2];
+		return 1;
+	case RSrun:
+	case RSunmapped:
+	case RSpanic:
+		*lo = r->code == RSpanic ? n[0] : n[1];
+		*hi = r->code == RSpanic ? n[1] : n[2];
+		return 1;
+	case RSnewtable:
+		*lo = *hi = n[0];
+		return 1;
+	case RSfailblank:
+		*lo = n[2];
+		*hi = n[2] + n[1] - 1;
+		return n[1] > 0;
+	case RSfailhole:
+		*lo = *hi = n[2];
+		return n[1] > 0;
+	case RSfailrun:
+		*lo = n[5];
+		*hi = n[6];
+		return n[4] > 0;
+	case RSfailspan:
+		*lo = n[5];
+		*hi = n[5] + n[4] - 1;
+		return n[4] > 0;
+	}
+	return 0;
+}
+
+/*
+ * The PTE reason r names, in the table of PDE *pde: where a hole or a
+ * run over tables starts.  (A panic's PTE is its Panic's va.)  Returns
+ * 0 when it names none.
+ */
+int
+reasonpte(const Reason *r, uint32_t *pde, uint32_t *pte)
+{
+	switch (r->code) {
+	case RShole:
+		*pde = r->n[2];
+		*pte = r->n[1];
+		return 1;
+	case RSrun:
+		*pde = r->n[1];
+		*pte = r->n[3];
+		return 1;
+	}
+	return 0;
+}

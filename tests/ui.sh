@@ -58,7 +58,7 @@ grep -q '^   20  vmap    poke8 .*fail' "$TMPD/poke8.txt"
 ok $? "the eighth poke fails"
 grep -c '░░░' "$TMPD/poke8.txt" | grep -q '^8$'
 ok $? "stale tables drawn in the map rows"
-has poke8 "STALE table (empty, never freed)" "the legend names stale tables"
+has poke8 "STALE (empty, never freed)" "the legend names stale tables"
 
 # Compare plan9 with span and jump to the first divergence.
 screen cmp view -p plan9,span --keys d --save-screen "$TMPD/cmp.txt" \
@@ -100,20 +100,20 @@ grep -q '^e0c00000 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 ok $? "its PTEs drawn as A"
 screen unzoom view --keys 'jjjjjjlll<Enter><Esc>' --save-screen \
     "$TMPD/unzoom.txt" traces/devtest.yaml
-has unzoom "PDE 899 0xe0c00000: table at pa" "Esc goes back to the map"
+has unzoom "PDE 899 0xe0c00000: table" "Esc goes back to the map"
 
 # A panic, shown with its cause.
 screen panic view -p span --keys G --save-screen "$TMPD/panic.txt" \
     traces/span-bug.yaml
-has panic "panic at event 6: vmap: va=0xe0800000 pa=0x403ff000 pte=0x20001013" \
+has panic "the kernel panicked at event 6, panic: vmap: va=0xe0800000 pa=0x403ff000" \
     "the panic's message"
-has panic "is in use by win2 (event 3)" "what in the state caused it"
+has panic "win2 (event 3), and the hole in that table starts at PTE 1" \
+    "what in the state caused it"
 screen xspan view --keys G --save-screen "$TMPD/xspan.txt" \
     tests/kernel/ptpages.yaml
-has xspan "panic at event 2: xspanalloc: 4096 4096 0" \
+has xspan "event 2, vmap big panic: xspanalloc: 4096 4096 0" \
     "page tables run out: xspanalloc's own words"
-has xspan "no page-table page left: 1 of the 1 ptpages are in use" \
-    "... and why"
+has xspan "no page-table page left for 0xe0400000" "... and why"
 
 # Help, ASCII, too small.
 screen help view --keys '?' --save-screen "$TMPD/help.txt" traces/devtest.yaml
@@ -125,7 +125,8 @@ screen ascii view --ascii --keys jjjjjjjjjjjjjjjjjjj --save-screen \
 has ascii "!!! !!! !!!" "--ascii: stale tables as !!!"
 screen_locale=C screen cloc view --keys jjjjjjjjjjjjjjjjjjj --save-screen \
     "$TMPD/cloc.txt" traces/devtest.yaml
-has cloc "!!! STALE table" "a non-UTF-8 locale falls back to ASCII"
+has cloc "!!! STALE (empty, never freed)" \
+    "a non-UTF-8 locale falls back to ASCII"
 screen_locale=
 
 # Golden screens (tig's way): the main screens, whole, against
@@ -155,6 +156,23 @@ shot zoom-100x30 100x30 'jjjjjjlll<Enter>' traces/devtest.yaml
 shot help-100x40 100x40 '?' traces/devtest.yaml
 shot panic-120x40 120x40 G -p span traces/span-bug.yaml
 shot ascii-100x30 100x30 $poke8 --ascii traces/devtest.yaml
+shot reasons-80x24 80x24 jjjjjj -p plan9,span traces/span-bug.yaml
+shot probe-80x24 80x24 ':19<Enter>w32M<Enter>' -p plan9,span \
+    traces/devtest.yaml
+shot about-80x24 80x24 i traces/devtest.yaml
+
+# Both panes' reasons at 80x24, whole: the panic's last words and the
+# failure's are on the screen, and so is the event they explain.
+has reasons-80x24 "of its run starts" "80x24: span's panic, to its end"
+has reasons-80x24 "PDE holds an empty table" \
+    "80x24: plan9's failure, to its end"
+has reasons-80x24 "    6  vmap    big" "80x24: ... and the event"
+has probe-80x24 "probe: vmap(0x00001000, 32M) fail:" \
+    "w: the probe under plan9 fails"
+has probe-80x24 "probe: vmap(0x00001000, 32M) ok at" \
+    "w: ... and maps under span"
+has about-80x24 "The transcript that came with the mmu.c-span-pdes patch." \
+    "i: the trace's description"
 
 # The terminal is left sane: on q, and on SIGTERM.
 screen quit view --keys q traces/devtest.yaml
