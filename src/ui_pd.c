@@ -351,8 +351,10 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const Mmu *m;
 	const struct event *e;
-	uint32_t pdx, pde, va, *pt, base, size;
-	int near[62], nnear, k, i, cols, rows, r, c, ch, line;
+	struct paneword pw;
+	uint32_t pdx, pde, va, *pt, base, size, npde, npte;
+	int near[62], nnear, k, i, cols, rows, r, c, ch, line, attr;
+	int named[2];
 	char b[24];
 
 	m = &p->tl.cur.m;
@@ -378,10 +380,20 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 		if (size > 0 && base < va + PGDIRSIZE && base + size > va)
 			near[nnear++] = k;
 	}
+	/* the PTEs the reason names here: where its hole or run starts, a
+	 * panic's page */
+	named[0] = named[1] = -1;
+	ui_words(u, p, &pw);
+	if (reasonpte(&pw.why, &npde, &npte) && npde == pdx)
+		named[0] = npte;
+	if (pw.panic != NULL && pw.panic->kind == PNvmappte &&
+	    PDX(pw.panic->va) == pdx)
+		named[1] = PTX(pw.panic->va);
 	cols = w >= 66 ? 64 : 32;
 	rows = WD2PG / cols;
-	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free",
-	    PPN(pde), mmupage(m, pde)->nvalid);
+	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free%s",
+	    PPN(pde), mmupage(m, pde)->nvalid, named[0] >= 0 ||
+	    named[1] >= 0 ? "; reverse: named by the reason" : "");
 	for (r = 0; r < rows && 2 + r < h; r++) {
 		mvprintw(y + 2 + r, x, "%.8x ", va + r * cols * BY2PG);
 		for (c = 0; c < cols; c++) {
@@ -402,11 +414,13 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 				else
 					k = -1;
 			}
-			attron(k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
-			    Ctable)) : ui_attr(u, Cdim));
+			attr = k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
+			    Ctable)) : ui_attr(u, Cdim);
+			if (i == named[0] || i == named[1])
+				attr = A_REVERSE | A_BOLD;
+			attron(attr);
 			addch(ch);
-			attroff(k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
-			    Ctable)) : ui_attr(u, Cdim));
+			attroff(attr);
 		}
 	}
 	line = y + 3 + rows;
