@@ -170,11 +170,23 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 			bad = "is not a fraction from 0 to 1";
 		break;
 	case ARGevent:
+	case ARGevents:
 		errno = 0;
 		at = strtol(s, &end, 10);
+		v->num = v->hi = at;
+		if (o->kind == ARGevents && *s != '\0' && end[0] == '.' &&
+		    end[1] == '.' && errno == 0 && at >= 0) {
+			s = end + 2;
+			at = strtol(s, &end, 10);
+			v->hi = at;
+			if (*s == '\0' || *end != '\0' || errno != 0 ||
+			    at < (long)v->num)
+				bad = "is not a range of events A..B, A <= B";
+			break;
+		}
 		if (*s == '\0' || *end != '\0' || errno != 0 || at < 0)
-			bad = "is not an event number";
-		v->num = at;
+			bad = o->kind == ARGevents ? "is not an event number "
+			    "or a range A..B" : "is not an event number";
 		break;
 	case ARGvmap:
 		if (trace_parsenum(s, 0, &v->num) < 0)
@@ -459,9 +471,9 @@ cmd_loadat(struct args *a, struct trace *t, size_t *n)
 	if (cmd_load(t, args_trace(a, 0, buf, sizeof buf)) < 0)
 		return -1;
 	at = args_get(a, Oat);
-	if (at->set && at->num > t->nev) {
-		fprintf(stderr, "%s: --at %llu: %s has %zu events\n", progname,
-		    (unsigned long long)at->num, a->argv[0], t->nev);
+	if (at->set && (at->num > t->nev || at->hi > t->nev)) {
+		fprintf(stderr, "%s: --at %s: %s has %zu events\n", progname,
+		    at->str, a->argv[0], t->nev);
 		trace_free(t);
 		return -1;
 	}

@@ -34,6 +34,7 @@ enum {
 	ARGpdes,	/* 1 to 1023 */
 	ARGfraction,	/* 0 to 1 */
 	ARGevent,	/* an event number, 0 up */
+	ARGevents,	/* one, or a range A..B */
 	ARGvmap,	/* where a vmap starts: 4 MiB-aligned, not 0 */
 	ARGvmapsize,	/* a vmap's size: a multiple of 4M */
 	ARGkeys		/* a --keys script */
@@ -117,6 +118,7 @@ struct argvalue {
 	int		 set;
 	const char	*str;
 	uint64_t	 num;		/* counts, numbers, addresses, sizes */
+	uint64_t	 hi;		/* the end of a range of events */
 	double		 frac;
 	int		 val;		/* a kernel, on/off, a format */
 	const Policy	*pol[MAXPOLICY];	/* policies, as listed */

@@ -2,7 +2,11 @@
  * vmapview export: the map after an event, or with --plot the measures
  * over the whole run under every policy, as SVG.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "export.h"
@@ -12,15 +16,18 @@
 static int	cmd_export_exec(struct args *);
 
 static const struct cmd_option options[] = {
-	OPT_AT,
-	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY",
-	    "the allocation policy (default plan9); with --plot, drawn first" },
+	{ Oat, "at", 0, ARGevents, "N|A..B",
+	    "after event N (default: the last); A..B: a picture each, in -o DIR" },
+	{ Opolicy, "policy", 'p', ARGpolicies, "P[,P2]",
+	    "the policy (default plan9); two: side by side; with --plot, "
+	    "drawn first" },
 	{ Oplot, "plot", 0, ARGnone, NULL,
 	    "the measures over the run, every policy, not the map" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
-	OPT_OUTPUT,
+	{ Ooutput, "output", 'o', ARGfile, "FILE|DIR",
+	    "write to FILE (default: standard output); with A..B, into DIR" },
 	OPT_END
 };
 
@@ -34,7 +41,7 @@ const struct cmd_entry cmd_export_entry = {
 	.exec = cmd_export_exec,
 };
 
-/* What export writes: the map of one replay, or the plot of several. */
+/* What export writes: the maps of one or two replays, or the plot. */
 struct exportjob {
 	struct replay	*rp;
 	int		 n;
@@ -44,10 +51,16 @@ struct exportjob {
 static int
 writeexport(FILE *f, void *arg)
 {
+	const struct replay *maps[MAXPOLICY];
 	struct exportjob *j;
+	int i;
 
 	j = arg;
-	return j->plot ? export_plot(f, j->rp, j->n) : export_map(f, j->rp);
+	if (j->plot)
+		return export_plot(f, j->rp, j->n);
+	for (i = 0; i < j->n; i++)
+		maps[i] = &j->rp[i];
+	return export_map(f, maps, j->n);
 }
 
 /*
@@ -78,28 +91,86 @@ plotreplays(const struct args *a, struct trace *t, struct replay *rps)
 	return n;
 }
 
+/*
+ * One picture per event lo..hi into the directory dir (made if need
+ * be), numbered so that they sort in order: 0020.svg, ...  Returns the
+ * exit status.
+ */
+static int
+exportrange(struct exportjob *job, const char *dir, const char *input,
+    size_t lo, size_t hi)
+{
+	char path[4096], err[512];
+	size_t pos;
+	int i, width;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
+		return EXITUSAGE;
+	}
+	for (width = 4, pos = job->rp[0].t->nev; pos >= 10000; pos /= 10)
+		width++;
+	for (pos = lo; pos <= hi; pos++) {
+		for (i = 0; i < job->n; i++)
+			replay_run(&job->rp[i], pos);
+		snprintf(path, sizeof path, "%s/%0*zu.svg", dir, width, pos);
+		if (cmd_notinput(path, input, "trace") < 0)
+			return EXITUSAGE;
+		if (outfile_write(path, writeexport, job, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: %s\n", progname, err);
+			return EXITUSAGE;
+		}
+	}
+	return EXITOK;
+}
+
 static int
 cmd_export_exec(struct args *a)
 {
 	struct replay rps[MAXPOLICY];
+	struct replayopts ro;
 	struct exportjob job;
 	struct trace t;
-	const char *out;
+	const struct argvalue *pol, *at;
+	const char *out, *input;
 	char buf[1024], err[512];
-	int i, status;
+	size_t n;
+	int i, status, range;
 
-	if (args_has(a, Oplot) && args_has(a, Oat))
+	pol = args_get(a, Opolicy);
+	at = args_get(a, Oat);
+	range = at->set && strstr(at->str, "..") != NULL;
+	if (args_has(a, Oplot) && at->set)
 		return cmd_usageerr(a, "--plot draws the whole run; no --at");
+	if (args_has(a, Oplot) && pol->npol > 1)
+		return cmd_usageerr(a, "--plot draws every policy; -p names the "
+		    "one drawn first");
+	if (pol->npol > 2)
+		return cmd_usageerr(a, "-p: one policy, or two side by side");
+	if (range && !args_has(a, Ooutput))
+		return cmd_usageerr(a, "--at A..B draws a picture per event: "
+		    "name their directory with -o DIR");
 	out = args_str(a, Ooutput, "-");
-	if (cmd_notinput(out, args_trace(a, 0, buf, sizeof buf), "trace") < 0)
+	input = args_trace(a, 0, buf, sizeof buf);
+	if (!range && cmd_notinput(out, input, "trace") < 0)
 		return EXITUSAGE;
-	if (cmd_replayto(a, &t, &rps[0]) < 0)
+	if (cmd_loadat(a, &t, &n) < 0)
 		return EXITUSAGE;
+	args_replayopts(a, &ro);
+	job.n = pol->npol > 1 ? pol->npol : 1;
+	for (i = 0; i < job.n; i++) {
+		replay_init(&rps[i], &t, pol->npol ? pol->pol[i] : policyat(0),
+		    &ro);
+		replay_run(&rps[i], n);
+	}
 	job.rp = rps;
-	job.n = args_has(a, Oplot) ? plotreplays(a, &t, rps) : 1;
 	job.plot = args_has(a, Oplot);
+	if (job.plot)
+		job.n = plotreplays(a, &t, rps);
 	status = EXITOK;
-	if (outfile_write(out, writeexport, &job, err, sizeof err) < 0) {
+	if (range)
+		status = exportrange(&job, out, input, at->num, at->hi);
+	else if (outfile_write(out, writeexport, &job, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		status = EXITUSAGE;
 	}

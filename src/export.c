@@ -47,23 +47,31 @@ xmltext(FILE *f, const char *s)
 		}
 }
 
+/* Where a map's cells go: its left, its top, cells a row. */
+struct grid {
+	int	x0, y0;
+	int	cols;
+};
+
 /* The x, y of vmap slot i's cell. */
 static void
-cellxy(int i, int cols, int *x, int *y)
+cellxy(const struct grid *g, int i, int *x, int *y)
 {
-	*x = LABELW + (i % cols) * (CELLW + GAP);
-	*y = TOP + (i / cols) * (CELLH + GAP);
+	*x = g->x0 + LABELW + (i % g->cols) * (CELLW + GAP);
+	*y = g->y0 + (i / g->cols) * (CELLH + GAP);
 }
 
 /* Outline the cells of slots [a, b] row by row. */
 static void
-outline(FILE *f, int a, int b, int cols, const char *cls, const char *style)
+outline(FILE *f, const struct grid *g, int a, int b, const char *cls,
+    const char *style)
 {
-	int x0, y0, x1, y1, r;
+	int x0, y0, x1, y1, r, cols;
 
+	cols = g->cols;
 	for (r = a / cols; r <= b / cols; r++) {
-		cellxy(r == a / cols ? a : r * cols, cols, &x0, &y0);
-		cellxy(r == b / cols ? b : r * cols + cols - 1, cols, &x1, &y1);
+		cellxy(g, r == a / cols ? a : r * cols, &x0, &y0);
+		cellxy(g, r == b / cols ? b : r * cols + cols - 1, &x1, &y1);
 		fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" "
 		    "height=\"%d\" rx=\"5\" fill=\"none\" %s/>\n", cls, x0 - 2,
 		    y0 - 2, x1 - x0 + CELLW + 4, CELLH + 4, style);
@@ -89,54 +97,97 @@ svgtext(FILE *f, int x, int y, const char *attrs, const char *s)
 	fputs("</text>\n", f);
 }
 
-/* The map's caption: the trace, the machine, the event and its result. */
-static void
-mapcaption(FILE *f, const struct replay *rp)
+/* Lines of s wrapped to chars, from y down by dy; returns the next y. */
+static int
+svgwrap(FILE *f, int x, int y, int dy, int chars, const char *attrs,
+    const char *s)
 {
-	const struct event *e;
-	const struct result *r;
-	char b[32], line[256], msg[PANICLEN];
+	char line[512];
 	int n;
 
-	snprintf(line, sizeof line, "%s: %s, kernel %s, PSE %s, after event "
-	    "%zu of %zu", trace_name(rp->t), policyat(rp->pidx)->name,
-	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off", rp->pos,
-	    rp->t->nev);
-	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
-	if (rp->pos == 0)
+	while ((s = wrapnext(s, chars, &n)) != NULL) {
+		snprintf(line, sizeof line, "%.*s", n, s);
+		svgtext(f, x, y, attrs, line);
+		y += dy;
+		s += n;
+	}
+	return y;
+}
+
+/* How many lines svgwrap would write. */
+static int
+wraplines(int chars, const char *s)
+{
+	int n, lines;
+
+	for (lines = 0; (s = wrapnext(s, chars, &n)) != NULL; s += n)
+		lines++;
+	return lines;
+}
+
+/* What pane rp says of its event: the result and its reason. */
+static void
+panewords(char *buf, size_t len, const struct replay *rp)
+{
+	const struct result *r;
+	char a[480];
+	size_t at;
+
+	buf[0] = '\0';
+	if (rp->pos == 0) {
+		snprintf(buf, len, "%s: before the first event",
+		    policyat(rp->pidx)->name);
 		return;
-	e = &rp->t->ev[rp->pos - 1];
+	}
 	r = &rp->r[rp->pos - 1];
-	n = snprintf(line, sizeof line, "event %zu: %s", rp->pos,
-	    opnames[e->op]);
-	if (e->id != NULL)
-		n += snprintf(line + n, sizeof line - n, " %s", e->id);
-	if (e->op == OPvmap)
-		n += snprintf(line + n, sizeof line - n, " of %s at pa 0x%.8x",
+	at = rp->pos - 1;
+	if (r->kind == Rnotrun && rp->firstpanic.seq > 0) {
+		at = rp->firstpanic.seq - 1;
+		snprintf(buf, len, "%s: not run: the kernel panicked at event "
+		    "%zu, %s", policyat(rp->pidx)->name, at + 1,
+		    replay_answer(a, sizeof a, rp, &rp->t->ev[at], &rp->r[at],
+		    at));
+		return;
+	}
+	snprintf(buf, len, "%s: %s", policyat(rp->pidx)->name,
+	    replay_answer(a, sizeof a, rp, &rp->t->ev[at], r, at));
+}
+
+/* The event the picture follows, in words. */
+static void
+eventwords(char *buf, size_t len, const struct replay *rp)
+{
+	const struct event *e;
+	char b[32];
+	int n;
+
+	if (rp->pos == 0) {
+		snprintf(buf, len, "before the first event");
+		return;
+	}
+	e = &rp->t->ev[rp->pos - 1];
+	n = snprintf(buf, len, "event %zu: %s", rp->pos, opnames[e->op]);
+	if (n > 0 && (size_t)n < len && e->id != NULL)
+		n += snprintf(buf + n, len - n, " %s", e->id);
+	if (n > 0 && (size_t)n < len && e->op == OPvmap)
+		snprintf(buf + n, len - n, " of %s at pa 0x%.8x",
 		    fmtbytes(b, sizeof b, e->size), e->pa);
-	if (e->op == OPvmap && r->kind == Rok)
-		snprintf(line + n, sizeof line - n, ": 0x%.8x", r->va);
-	else if (r->panic != NULL)
-		snprintf(line + n, sizeof line - n, ": panic %s",
-		    replay_panicmsg(msg, sizeof msg, rp, r));
-	else
-		snprintf(line + n, sizeof line - n, ": %s",
-		    resultnames[r->kind]);
-	svgtext(f, 12, 44, "", line);
+	else if (n > 0 && (size_t)n < len && e->op == OPnote && e->text)
+		snprintf(buf + n, len - n, " \"%s\"", e->text);
 }
 
 /* The cell of vmap slot i, in what its PDE holds. */
 static void
-mapcell(FILE *f, const Mmu *m, int i, int cols)
+mapcell(FILE *f, const Mmu *m, int i, const struct grid *g)
 {
 	uint32_t first, pde;
 	int k, n, x, y, z;
 
 	first = PDX(m->vmap);
-	cellxy(i, cols, &x, &y);
-	if (i % cols == 0)
+	cellxy(g, i, &x, &y);
+	if (i % g->cols == 0)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-family=\"monospace\">"
-		    "0x%.8x</text>\n", 8, y + CELLH / 2 + 4,
+		    "0x%.8x</text>\n", g->x0 + 8, y + CELLH / 2 + 4,
 		    m->vmap + i * PGDIRSIZE);
 	k = pdekind(m, first + i);
 	pde = m->pdb[first + i];
@@ -175,14 +226,18 @@ mapcell(FILE *f, const Mmu *m, int i, int cols)
 	fputs("</g>\n", f);
 }
 
-/* Outlined: the live mappings that span page tables, and the event's. */
+/*
+ * Outlined: the live mappings that span page tables, the event's range,
+ * and the PDEs its reason names.
+ */
 static void
-mapoutlines(FILE *f, const struct replay *rp, int cols)
+mapoutlines(FILE *f, const struct replay *rp, const struct grid *g)
 {
 	const Mmu *m;
 	const struct event *e;
 	const struct result *r;
-	uint32_t first, base, size;
+	Reason rs;
+	uint32_t first, base, size, lo, hi;
 	size_t nlive, j;
 	int np, i, a, z, ntab, *live;
 
@@ -201,7 +256,7 @@ mapoutlines(FILE *f, const struct replay *rp, int cols)
 			if (pdekind(m, first + i) >= Ptable)
 				ntab++;
 		if (ntab > 1)
-			outline(f, a, z < np ? z : np - 1, cols, "span",
+			outline(f, g, a, z < np ? z : np - 1, "span",
 			    "stroke=\"#7b3294\" stroke-width=\"3\"");
 	}
 	free(live);
@@ -209,6 +264,15 @@ mapoutlines(FILE *f, const struct replay *rp, int cols)
 		return;
 	r = &rp->r[rp->pos - 1];
 	e = &rp->t->ev[rp->pos - 1];
+	if (r->kind != Rnotrun) {
+		replay_reason(rp, e, r, &rs);
+		if (reasonpdes(&rs, &lo, &hi) && lo >= first && hi >= lo &&
+		    lo - first < (uint32_t)np)
+			outline(f, g, lo - first, hi - first < (uint32_t)np ?
+			    (int)(hi - first) : np - 1, "named",
+			    "stroke=\"#1f78b4\" stroke-width=\"2\" "
+			    "stroke-dasharray=\"2 2\"");
+	}
 	if (!((e->op == OPvmap && r->kind == Rok) || (e->op == OPvunmap &&
 	    (r->kind == Rok || r->kind == Rpanic))))
 		return;
@@ -218,7 +282,7 @@ mapoutlines(FILE *f, const struct replay *rp, int cols)
 	if (size > 0 && PDX(base) >= first && PDX(base) - first <
 	    (uint32_t)np) {
 		z = PDX(base + size - 1) - first;
-		outline(f, PDX(base) - first, z < np ? z : np - 1, cols,
+		outline(f, g, PDX(base) - first, z < np ? z : np - 1,
 		    "event", "stroke=\"#ff9d00\" stroke-width=\"2\" "
 		    "stroke-dasharray=\"5 3\"");
 	}
@@ -246,22 +310,45 @@ maplegend(FILE *f, int y)
 	    "page tables</text><rect x=\"246\" y=\"%d\" width=\"14\" "
 	    "height=\"14\" fill=\"none\" stroke=\"#ff9d00\" stroke-width=\"2\" "
 	    "stroke-dasharray=\"5 3\"/><text x=\"264\" y=\"%d\">this "
-	    "event</text></g>\n", y + 22, y + 33, y + 22, y + 33);
+	    "event</text><rect x=\"340\" y=\"%d\" width=\"14\" height=\"14\" "
+	    "fill=\"none\" stroke=\"#1f78b4\" stroke-width=\"2\" "
+	    "stroke-dasharray=\"2 2\"/><text x=\"358\" y=\"%d\">named by "
+	    "the reason</text></g>\n", y + 22, y + 33, y + 22, y + 33, y + 22,
+	    y + 33);
 }
 
-/* The map of rp's state after its events so far. */
+/*
+ * The maps of the n replays (one, or two side by side, at the same
+ * event), with a caption: the trace and its description, the event,
+ * and under each map what its policy did and why.
+ */
 int
-export_map(FILE *f, const struct replay *rp)
+export_map(FILE *f, const struct replay *const *rps, int n)
 {
-	int np, cols, rows, w, h, i;
+	const struct replay *rp;
+	struct grid g;
+	char line[640], words[MAXPOLICY][640];
+	int np, cols, rows, pw, w, h, i, j, chars, desc, why, y, k;
 
+	rp = rps[0];
 	np = vpdbsize(&rp->m);
 	cols = np <= 128 ? 8 : 16;
 	rows = HOWMANY(np, cols);
-	w = LABELW + cols * (CELLW + GAP) + 20;
-	if (w < 520)
-		w = 520;
-	h = TOP + rows * (CELLH + GAP) + 70;
+	pw = LABELW + cols * (CELLW + GAP) + 20;
+	if (pw < 520)
+		pw = 520;
+	w = n * pw;
+	/* about 6.5 pixels a character at 12 and 11 points */
+	chars = (w - 24) / 7;
+	desc = rp->t->description ? wraplines(chars, rp->t->description) : 0;
+	for (why = 0, j = 0; j < n; j++) {
+		panewords(words[j], sizeof words[j], rps[j]);
+		if ((k = wraplines((pw - 24) / 7, words[j])) > why)
+			why = k;
+	}
+	g.y0 = TOP + desc * 15 + 20;
+	g.cols = cols;
+	h = g.y0 + rows * (CELLH + GAP) + 16 + why * 16 + 60;
 	svgstart(f, w, h);
 	fprintf(f, "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
 	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
@@ -270,11 +357,32 @@ export_map(FILE *f, const struct replay *rp)
 	    "stroke-width=\"2\"/></pattern></defs>\n");
 	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 	    h);
-	mapcaption(f, rp);
-	for (i = 0; i < np; i++)
-		mapcell(f, &rp->m, i, cols);
-	mapoutlines(f, rp, cols);
-	maplegend(f, TOP + rows * (CELLH + GAP) + 18);
+	k = snprintf(line, sizeof line, "%s:", trace_name(rp->t));
+	for (j = 0; j < n && k > 0 && (size_t)k < sizeof line; j++)
+		k += snprintf(line + k, sizeof line - k, "%s %s", j ? "," : "",
+		    policyat(rps[j]->pidx)->name);
+	if (k > 0 && (size_t)k < sizeof line)
+		snprintf(line + k, sizeof line - k, "; kernel %s, PSE %s, after "
+		    "event %zu of %zu", kernelnames[rp->m.kernel],
+		    rp->m.pse ? "on" : "off", rp->pos, rp->t->nev);
+	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
+	y = 40;
+	if (rp->t->description != NULL)
+		y = svgwrap(f, 12, y, 15, chars, " class=\"description\" "
+		    "font-size=\"11\" fill=\"#555555\"", rp->t->description);
+	eventwords(line, sizeof line, rp);
+	svgtext(f, 12, y + 6, " class=\"caption-event\"", line);
+	for (j = 0; j < n; j++) {
+		g.x0 = j * pw;
+		svgtext(f, g.x0 + LABELW, g.y0 - 8, " font-weight=\"bold\"",
+		    policyat(rps[j]->pidx)->name);
+		for (i = 0; i < np; i++)
+			mapcell(f, &rps[j]->m, i, &g);
+		mapoutlines(f, rps[j], &g);
+		svgwrap(f, g.x0 + 12, g.y0 + rows * (CELLH + GAP) + 18, 16,
+		    (pw - 24) / 7, " class=\"reason\"", words[j]);
+	}
+	maplegend(f, g.y0 + rows * (CELLH + GAP) + 16 + why * 16 + 6);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -9,7 +9,7 @@
 
 #include "replay.h"
 
-int	export_map(FILE *, const struct replay *);
+int	export_map(FILE *, const struct replay *const *, int);
 int	export_plot(FILE *, const struct replay *, int);
 
 #endif

@@ -107,6 +107,25 @@ while IFS= read -r ex; do
 		    "$cmd: they part at the eighth poke"
 		has "    plan9 fail: needs 8 blank PDEs in a row; the longest run is 3" \
 		    "$cmd: ... where plan9 fails, and why" ;;
+	"vmapview compare traces/devtest.yaml")
+		run "$@"
+		has "plan9 and span: 8 events differ (result 8)" \
+		    "$cmd: every pair, plan9 and span among them"
+		has "  first result at event 20, vmap poke8 of 32M at pa 0x00002000" \
+		    "$cmd: ... part at the eighth poke"
+		has "    span ok at 0xe0c00000: a run of 8192 pages over the tables of PDEs 899-906, from PTE 0" \
+		    "$cmd: ... both sides say why" ;;
+	"vmapview probe --at 19 traces/devtest.yaml 32M")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0"
+		has "  plan9       fail: needs 8 blank PDEs in a row; the longest run is 3 (PDEs 955-957)" \
+		    "$cmd: plan9 would fail, and why"
+		same "$(grep -c '^  span.* ok at 0xe0c00000: ' "$TMPD/out")" 2 \
+		    "$cmd: span and span-fixed would map it at 0xe0c00000" ;;
+	"vmapview probe --at 19 --sizes traces/devtest.yaml")
+		run "$@"
+		has "  plan9       largest 12M; 12292K fail: needs 4 blank PDEs in a row" \
+		    "$cmd: plan9's largest vmap, and the first size that fails" ;;
 	"vmapview view -p plan9,span traces/devtest.yaml")
 		if [ -z "${T:-}" ]; then
 			skip "$cmd: tmux is not installed"
@@ -188,5 +207,5 @@ while IFS= read -r ex; do
 		ok 1 "no check for the example '$ex'" ;;
 	esac
 done <"$TMPD/examples"
-same "$(wc -l <"$TMPD/examples")" 25 "the examples, all of them checked"
+same "$(wc -l <"$TMPD/examples")" 27 "the examples, all of them checked"
 done_testing

@@ -20,10 +20,48 @@ same "$(grep -c 'class="pde blank"' "$TMPD/m19.svg")" 3 "three blank"
 "$V" export --at 6 traces/devtest.yaml >"$TMPD/m6.svg"
 same "$(grep -c 'class="span"' "$TMPD/m6.svg")" 2 \
     "poke 1 spans page tables: outlined on both its rows"
-grep -q 'class="event"' "$TMPD/m6.svg"
+grep -q '<rect class="event"' "$TMPD/m6.svg"
 ok $? "the current event is outlined"
-grep -q 'event 6: vmap poke1 of 32M at pa 0x00002000: 0xe0c00000' "$TMPD/m6.svg"
-ok $? "the caption names the event and its result"
+grep -q '>event 6: vmap poke1 of 32M at pa 0x00002000<' "$TMPD/m6.svg"
+ok $? "the caption names the event"
+grep -q '>plan9: ok at 0xe0c00000: 8 blank PDEs at PDE 899<' "$TMPD/m6.svg"
+ok $? "... and its result with the reason"
+grep -q 'class="description".*>The transcript that came with the' \
+    "$TMPD/m6.svg"
+ok $? "... and the trace's description"
+same "$(grep -c '<rect class="named"' "$TMPD/m6.svg")" 2 \
+    "the PDEs the reason names are outlined, on both their rows"
+
+# Two policies side by side, each with its reason.
+"$V" export --at 6 -p plan9,span traces/span-bug.yaml >"$TMPD/two.svg"
+same "$?" 0 "export -p plan9,span: exit 0"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$TMPD/two.svg"
+	ok $? "... well-formed XML"
+fi
+same "$(grep -c 'class="pde ' "$TMPD/two.svg")" 6 "... two maps of 3 PDEs"
+grep -q '>plan9: fail: needs 2 blank PDEs in a row' "$TMPD/two.svg"
+ok $? "... plan9's failure and why"
+grep -q '>span: panic: vmap: va=0xe0800000' "$TMPD/two.svg"
+ok $? "... span's panic and why"
+grep -q '>vmapalloc returned 0xe0401000 for PDEs 897-898' "$TMPD/two.svg"
+ok $? "... with the address vmapalloc returned, wrapped whole"
+
+# A picture per event, numbered, into a directory.
+"$V" export --at 18..21 -p plan9,span traces/devtest.yaml -o "$TMPD/slides"
+same "$?:$(ls "$TMPD/slides" | tr '\n' ' ')" \
+    "0:0018.svg 0019.svg 0020.svg 0021.svg " "--at 18..21 -o DIR: four pictures"
+"$V" export --at 20 -p plan9,span traces/devtest.yaml >"$TMPD/m20two.svg"
+cmp -s "$TMPD/slides/0020.svg" "$TMPD/m20two.svg"
+ok $? "... the one of event 20 as --at 20 draws it"
+"$V" export --at 18..21 traces/devtest.yaml 2>"$TMPD/err"
+same "$?" 2 "--at A..B without -o DIR: exit 2"
+"$V" export --at 21..18 -o "$TMPD/x" traces/devtest.yaml 2>/dev/null
+same "$?" 2 "--at B..A: exit 2"
+"$V" export --at 20..99 -o "$TMPD/x" traces/devtest.yaml 2>/dev/null
+same "$?" 2 "--at past the last event: exit 2"
+"$V" export -p plan9,span,reclaim traces/devtest.yaml 2>/dev/null >/dev/null
+same "$?" 2 "three policies: exit 2"
 
 "$V" export --plot traces/devtest.yaml >"$TMPD/plot.svg"
 if command -v xmllint >/dev/null 2>&1; then
@@ -42,7 +80,7 @@ same "$(cat "$TMPD/n")" 1 "span-bug: one panic marked"
 
 # The pictures the README shows are what export makes now.
 for f in "poke8-plan9:--at 20 -p plan9" "poke8-span:--at 20 -p span" \
-    "plot:--plot"; do
+    "poke8-both:--at 20 -p plan9,span" "plot:--plot"; do
 	# shellcheck disable=SC2086
 	"$V" export ${f#*:} traces/devtest.yaml >"$TMPD/doc.svg"
 	cmp -s "$TMPD/doc.svg" "doc/devtest-${f%%:*}.svg"
@@ -60,7 +98,7 @@ if [ -n "$browser" ] && command -v python3 >/dev/null 2>&1; then
 	timeout 60 "$browser" --headless --no-sandbox --disable-gpu \
 	    --disable-quic --no-first-run --disable-background-networking \
 	    --disable-component-update --disable-sync \
-	    --user-data-dir="$TMPD/chromium" --window-size=600,420 \
+	    --user-data-dir="$TMPD/chromium" --window-size=600,800 \
 	    --screenshot="$TMPD/m20.png" "file://$TMPD/m20.svg" \
 	    >/dev/null 2>&1
 	[ -s "$TMPD/m20.png" ]
