@@ -84,7 +84,7 @@ stream_reset(void *arg)
 	st = arg;
 	if (st->started)
 		replay_free(&st->rp);
-	free(st->made.v);
+	madetab_free(&st->made);
 	memset(&st->made, 0, sizeof st->made);
 	st->started = 0;
 }
@@ -115,7 +115,7 @@ summary(const char *path, const Policy *p, struct replayopts *ro, int yaml)
 	}
 	if (!st.started)	/* no event: the header's machine */
 		stream_start(&st, &t);
-	free(st.made.v);
+	madetab_free(&st.made);
 	st.rp.t = &t;
 	if (yaml) {
 		if (report_yaml_summary(stdout, &st.rp) < 0)

@@ -369,7 +369,7 @@ compare_free(struct compare *c)
 
 	for (j = 0; j < c->n; j++) {
 		replay_free(&c->rp[j]);
-		free(c->made[j].v);
+		madetab_free(&c->made[j]);
 	}
 	free(c->d);
 	free(c->ids);

@@ -360,6 +360,8 @@ replay_feed(struct replay *rp, const struct event *e,
 	}
 }
 
+static struct made	*madeat(struct madetab *, uint32_t);
+
 /*
  * Feed e, as trace_stream gives it, to rp: a vunmap by id gets what the
  * vmap with its slot made, from mt, and a vmap with an id leaves there
@@ -370,19 +372,28 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
     struct result *res)
 {
 	struct made *m;
-	size_t ncap;
+	size_t ncap, n;
 
 	m = NULL;
 	if (e->op == OPvunmap && (e->flags & EVBYID) && e->slot >= 0 &&
 	    (size_t)e->slot < mt->cap)
 		m = &mt->v[e->slot];
+	rp->made = mt;
 	replay_feed(rp, e, m ? &m->r : NULL, m ? m->size : 0, res);
+	if (e->op == OPvunmap && (res->kind == Rok || res->kind == Rpanic)) {
+		/* gone, as replay_live has it: by id, or by its address */
+		if (m == NULL)
+			m = madeat(mt, e->va);
+		if (m != NULL)
+			m->live = 0;
+	}
 	if (e->op != OPvmap || e->slot < 0)
 		return;
 	if ((size_t)e->slot >= mt->cap) {
 		for (ncap = mt->cap ? mt->cap : 64; ncap <= (size_t)e->slot;)
 			ncap *= 2;
 		mt->v = xreallocarray(mt->v, ncap, sizeof *mt->v);
+		memset(mt->v + mt->cap, 0, (ncap - mt->cap) * sizeof *mt->v);
 		mt->cap = ncap;
 	}
 	m = &mt->v[e->slot];
@@ -390,6 +401,47 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 	m->r.panic = NULL;
 	m->r.why = NULL;
 	m->size = e->size;
+	m->seq = rp->pos;
+	m->live = res->kind == Rok;
+	n = e->id != NULL ? strlen(e->id) + 1 : 0;
+	if (n > m->idcap) {
+		m->idcap = n < 32 ? 32 : n;
+		free(m->id);
+		m->id = xmalloc(m->idcap);
+	}
+	if (n > 0)
+		memcpy(m->id, e->id, n);
+}
+
+/*
+ * The live vmap of mt that returned va, the first made; or nil.  (An
+ * unmap by address only: a vmap without an id has no slot here.)
+ */
+static struct made *
+madeat(struct madetab *mt, uint32_t va)
+{
+	struct made *best;
+	size_t i;
+
+	best = NULL;
+	for (i = 0; i < mt->cap; i++)
+		if (mt->v[i].live && mt->v[i].r.va == va &&
+		    (best == NULL || mt->v[i].seq < best->seq))
+			best = &mt->v[i];
+	return best;
+}
+
+/* Free what mt holds. */
+void
+madetab_free(struct madetab *mt)
+{
+	size_t i;
+
+	for (i = 0; i < mt->cap; i++)
+		free(mt->v[i].id);
+	free(mt->v);
+	mt->v = NULL;
+	mt->cap = 0;
 }
 
 /*
@@ -513,6 +565,44 @@ replay_clear(struct result *r)
  * it, when kept, name the mapping in the way).  Into buf, after its
  * message.
  */
+/*
+ * The live mapping before event index upto whose pages cover va: its
+ * event (1-based) and id (nil if none), from the results kept or,
+ * streamed, from the vmaps of the live ids.  Returns 0 when there is
+ * none, or it cannot be known.
+ */
+static int
+ownerof(const struct replay *rp, size_t upto, uint32_t va, size_t *seq,
+    const char **id)
+{
+	const struct made *m;
+	uint32_t base;
+	size_t i;
+	long k;
+
+	*id = NULL;
+	if (rp->r != NULL) {
+		if ((k = replay_owner(rp, upto, va)) < 0)
+			return 0;
+		*seq = k + 1;
+		*id = rp->t->ev[k].id;
+		return 1;
+	}
+	for (i = 0; rp->made != NULL && i < rp->made->cap; i++) {
+		m = &rp->made->v[i];
+		if (!m->live)
+			continue;
+		base = m->r.va & ~(BY2PG - 1);
+		if (va >= base && va - base < ROUND(m->size + (m->r.va -
+		    base), BY2PG)) {
+			*seq = m->seq;
+			*id = m->idcap > 0 ? m->id : NULL;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 panicwhy(char *buf, size_t len, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
@@ -520,8 +610,7 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 	const Panic *p;
 	const Reason *w;
 	const char *id;
-	size_t n;
-	long k;
+	size_t n, seq;
 
 	p = r->panic;
 	w = r->why;
@@ -538,11 +627,9 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 			n += snprintf(buf + n, len - n, "; %s 0x%.8x is in use",
 			    p->kind == PNvmappde ? "the 4M page at" : "the page at",
 			    p->va);
-		k = rp->r != NULL ? replay_owner(rp, i, p->va) : -1;
-		id = k >= 0 ? rp->t->ev[k].id : NULL;
-		if (n < len && k >= 0)
-			n += snprintf(buf + n, len - n, " by %s (event %ld)",
-			    id ? id : "a mapping", k + 1);
+		if (n < len && ownerof(rp, i, p->va, &seq, &id))
+			n += snprintf(buf + n, len - n, " by %s (event %zu)",
+			    id ? id : "a mapping", seq);
 		if (n < len && p->kind == PNvmappte && w->n[2] < WD2PG &&
 		    w->n[2] > PTX(p->va))
 			n += snprintf(buf + n, len - n, ", and the hole in that "

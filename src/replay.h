@@ -57,6 +57,7 @@ struct probe {
 
 struct replay {
 	const struct trace	*t;
+	const struct madetab	*made;		/* streamed: the live ids' vmaps */
 	Mmu			 m;
 	int			 pidx;		/* the policy's index in the registry */
 	int			 keepgoing;
@@ -116,6 +117,10 @@ struct replayopts {
 struct made {
 	struct result	r;		/* its panic is not kept */
 	uint32_t	size;		/* the size the vmap was given */
+	size_t		seq;		/* its event, 1-based */
+	int		live;		/* mapped, and not unmapped since */
+	char		*id;		/* its id, for what a panic runs into */
+	size_t		idcap;
 };
 
 struct madetab {
@@ -127,6 +132,7 @@ extern const char *const resultnames[Nresult];
 
 void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
+void	 madetab_free(struct madetab *);
 void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
 void	 replay_reserve(struct replay *, size_t);

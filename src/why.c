@@ -200,6 +200,7 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 {
 	const uint32_t *n;
 	char more[96];
+	uint32_t e;
 	int k;
 
 	n = r->n;
@@ -269,11 +270,21 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    ", and no PDE is blank");
 		break;
 	case RSfailspan:
-		snprintf(buf, len, "needs %u blank PDE%s in a row; the longest "
+		/* span's run: E empty tables, then a hole of the rest */
+		e = (n[0] - 1) / WD2PG;
+		k = snprintf(buf, len, "needs %u blank PDE%s in a row; the longest "
 		    "run is %u; its run over tables wants %u empty table%s in a "
-		    "row then a hole of the rest, and the most empty tables in a "
-		    "row is %u", n[1], n[1] == 1 ? "" : "s", n[2],
-		    (n[0] - 1) / WD2PG, (n[0] - 1) / WD2PG == 1 ? "" : "s", n[4]);
+		    "row, then a table with a hole of %u page%s; ", n[1],
+		    n[1] == 1 ? "" : "s", n[2], e, e == 1 ? "" : "s",
+		    n[0] - e * WD2PG, n[0] - e * WD2PG == 1 ? "" : "s");
+		if (k > 0 && (size_t)k < len && n[4] < e)
+			snprintf(buf + k, len - k, "the most empty tables in a row "
+			    "is %u", n[4]);
+		else if (k > 0 && (size_t)k < len)
+			snprintf(buf + k, len - k, "there are %u empty tables in a "
+			    "row (PDEs %u-%u), but the PDE after each such run "
+			    "holds no table with that hole", n[4], n[5],
+			    n[5] + n[4] - 1);
 		break;
 	case RSfail:
 		snprintf(buf, len, "its vmapalloc found no room for %u pages",

@@ -171,4 +171,42 @@ same "$?" 2 "replay takes one policy"
 same "$(cat "$TMPD/out")" \
     "    plan9 fail: needs 8 blank PDEs in a row; the longest run is 3 (PDEs 955-957); 56 PDEs hold empty tables" \
     "compare explains plan9's failure at the eighth poke"
+
+# Streamed (--summary, compare) or not, a panic names the mapping in its
+# way, and the firsts of a summary are the same words.
+"$V" gen churn --events 3000 --seed 1 -o "$TMPD/churn.yaml"
+for kg in "" --keep-going; do
+	"$V" replay $kg -p span "$TMPD/churn.yaml" | grep '^first' >"$TMPD/full"
+	"$V" replay $kg --summary -p span "$TMPD/churn.yaml" |
+	    grep '^first' >"$TMPD/streamed"
+	same "$(cat "$TMPD/streamed")" "$(cat "$TMPD/full")" \
+	    "replay --summary $kg: the firsts as the full replay words them"
+done
+grep -q 'in use by m[0-9]* (event [0-9]*)' "$TMPD/full"
+ok $? "... a span panic names the owner of the page in its way"
+"$V" compare -p plan9,span traces/span-bug.yaml | grep '^    span panic' \
+    >"$TMPD/out"
+grep -q 'the page at 0xe0800000 is in use by win2 (event 3)' "$TMPD/out"
+ok $? "compare: span's panic names win2, which owns the page"
+
+# compare --summary: counts and the first few, not every event.
+"$V" compare --summary traces/devtest.yaml >"$TMPD/out"
+same "$?:$(grep -c '^  seq  op' "$TMPD/out")" "0:0" \
+    "compare --summary: no table of the events that differ"
+has() { grep -qF -- "$1" "$TMPD/out"; ok $? "$2"; }
+has "plan9 and reclaim: 14 events differ (address 6, result 8)" \
+    "... each pair's counts by kind"
+same "$(grep -c '^  then result at event' "$TMPD/out")" 6 \
+    "... and two more of a kind after the first, where there are"
+"$V" compare --keep-going -p plan9,span traces/span-bug.yaml >"$TMPD/out"
+has "plan9 and span: 1 event differs (panic 1)" \
+    "compare --keep-going: span runs on after its panic"
+
+# Two fragmentations that must not be confused: after the staircase,
+# the free space is one run of pages, and plan9 can use a quarter of it.
+"$V" gen staircase | "$V" replay --summary - >"$TMPD/out"
+has "largest free run 4096 (16M), page fragmentation 0.0%" \
+    "staircase: page fragmentation 0%"
+has "allocator fragmentation plan9 75.0%, span 0.0%, span-fixed 0.0%, reclaim 75.0%" \
+    "... the allocator's: plan9 75%"
 done_testing
