@@ -35,20 +35,25 @@ struct shape {
 	uint32_t	blankrun, blankat;
 	uint32_t	stale;
 	uint32_t	hole;		/* the longest run of free PTEs in a table */
+	uint32_t	empties;	/* the most empty tables in a row */
+	uint32_t	maxhole[NPDE];	/* each PDE's table's longest hole */
 	int		anyblank;
 };
 
 static void
 shape(const Mmu *m, struct shape *s)
 {
-	uint32_t i, first, run, k, free_, *pt;
+	uint32_t i, first, run, k, free_, *pt, empties;
 	int np;
 
 	memset(s, 0, sizeof *s);
 	first = PDX(m->vmap);
 	np = vpdbsize(m);
-	run = 0;
+	run = empties = 0;
 	for (i = 0; i < (uint32_t)np; i++) {
+		empties = pdekind(m, first + i) == Pstale ? empties + 1 : 0;
+		if (empties > s->empties)
+			s->empties = empties;
 		if (pdekind(m, first + i) == Pblank) {
 			s->anyblank = 1;
 			if (++run > s->blankrun) {
@@ -64,9 +69,11 @@ shape(const Mmu *m, struct shape *s)
 		pt = pdetable(m, m->pdb[first + i]);
 		for (free_ = 0, k = 0; k < WD2PG; k++) {
 			free_ = (pt[k] & PTEVALID) ? 0 : free_ + 1;
-			if (free_ > s->hole)
-				s->hole = free_;
+			if (free_ > s->maxhole[i])
+				s->maxhole[i] = free_;
 		}
+		if (s->maxhole[i] > s->hole)
+			s->hole = s->maxhole[i];
 	}
 }
 
@@ -134,6 +141,20 @@ checkone(const char *name, struct replay *rp, size_t i,
 	case RSfailspan:
 		if (w->n[1] > 0 && w->n[2] != before->blankrun)
 			broke(name, rp, "a run search: not the longest blank run");
+		if (w->code == RSfailrun)
+			break;
+		/* span: E empty tables, then a table with a hole of R */
+		k = (w->n[0] - 1) / WD2PG;
+		if (w->n[4] != before->empties)
+			broke(name, rp, "no-span-run: not the most empty tables");
+		else if (w->n[4] > k)
+			broke(name, rp, "no-span-run: a longer run would do");
+		else if (w->n[4] == k && k > 0 && w->n[5] + k - first <
+		    (uint32_t)vpdbsize(&rp->m) && kinds[w->n[5] + k - first] >=
+		    Ptable && before->maxhole[w->n[5] + k - first] >=
+		    w->n[0] - k * WD2PG)
+			broke(name, rp, "no-span-run: the table after has the "
+			    "hole");
 		break;
 	case RSblankrun:
 	case RSnewtable:
