@@ -65,8 +65,9 @@ fuzzone(const uint8_t *data, size_t size, struct outcome *out)
 	struct compare c;
 	struct trace t;
 	const char *why;
-	char err[512];
-	int p, k;
+	struct probe pr;
+	char err[512], line[640];
+	int p, k, q;
 
 	memset(out, 0, sizeof *out);
 	if (null == NULL && (null = fopen("/dev/null", "w")) == NULL)
@@ -96,6 +97,14 @@ fuzzone(const uint8_t *data, size_t size, struct outcome *out)
 				abort();
 			}
 			out->replays++;
+			/* what-ifs on the state it left: a pa of each sort */
+			for (q = 0; q < 3; q++) {
+				replay_probe(&rp, q == 0 ? 0x1000 : q == 1 ?
+				    0x400000 : 0x800, (uint32_t)((size + 1) *
+				    4099u * (q + 1)) % (64u << 20) + 1, &pr);
+				replay_answer(line, sizeof line, &rp, &pr.ev,
+				    &pr.r, rp.pos);
+			}
 			report_text(null, &rp, 1);
 			report_yaml(null, &rp);
 			dump_text(null, &rp);
