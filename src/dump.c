@@ -67,24 +67,24 @@ dumpwhy(FILE *f, const struct replay *rp, size_t i)
 
 	e = &rp->t->ev[i];
 	r = &rp->r[i];
+	/* an id or a note's text may be long: each part is cut to fit */
 	n = snprintf(line, sizeof line, "event %zu, %s", i + 1, opnames[e->op]);
 	if (e->id != NULL)
-		n += snprintf(line + n, sizeof line - n, " %s", e->id);
+		n += snprintf(line + n, sizeof line - n, " %.200s", e->id);
 	if (e->op == OPvmap)
 		n += snprintf(line + n, sizeof line - n, " of %s at pa 0x%.8x",
 		    fmtbytes(size, sizeof size, e->size), e->pa);
 	else if (e->op == OPnote && e->text != NULL)
-		n += snprintf(line + n, sizeof line - n, " \"%s\"", e->text);
+		n += snprintf(line + n, sizeof line - n, " \"%.200s\"", e->text);
 	if (r->kind == Rok && e->op == OPvmap)
 		n += snprintf(line + n, sizeof line - n, ": ok, 0x%.8x",
 		    r->va);
 	else
 		n += snprintf(line + n, sizeof line - n, ": %s",
 		    resultnames[r->kind]);
-	if (e->op != OPnote || r->kind != Rok)
-		snprintf(line + n, sizeof line - n, "; %s",
-		    replay_why(why, sizeof why, rp, e, r, i));
 	fprintwrap(f, "", line, 78);
+	if (e->op != OPnote || r->kind != Rok)
+		fprintwrap(f, "  ", replay_why(why, sizeof why, rp, e, r, i), 78);
 }
 
 /*
