@@ -14,26 +14,6 @@
 #include "report.h"
 #include "util.h"
 
-const char *const divnames[Ndiv] = {
-	"address", "result", "panic", "halted"
-};
-
-/* How results ra and rb of event e differ, or -1 when they do not. */
-static int
-divkind(const struct event *e, const struct result *ra,
-    const struct result *rb)
-{
-	if (!replay_differ(e, ra, rb))
-		return -1;
-	if (ra->kind == Rnotrun || rb->kind == Rnotrun)
-		return Dhalted;
-	if (ra->kind == Rpanic || rb->kind == Rpanic)
-		return Dpanic;
-	if (ra->kind != rb->kind)
-		return Dresult;
-	return Daddress;
-}
-
 /*
  * One side of a divergence: the policy, what it gave and why, from the
  * state its event left (rp's, just after event index i).
@@ -296,7 +276,7 @@ pairfeed(struct compare *c, const struct event *e, const struct result *res)
 
 	for (q = 0; q < c->npair; q++) {
 		pr = &c->pair[q];
-		if ((k = divkind(e, &res[pr->a], &res[pr->b])) < 0)
+		if ((k = replay_divkind(e, &res[pr->a], &res[pr->b])) < 0)
 			continue;
 		pr->ndiff++;
 		n = pr->count[k]++;

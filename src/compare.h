@@ -20,17 +20,6 @@ struct diff {
 
 #define NOID	((size_t)-1)
 
-/* How two policies' results of an event differ. */
-enum {
-	Daddress,	/* both mapped it, at different addresses */
-	Dresult,	/* ok, fail, refused or skipped against another */
-	Dpanic,		/* one of them panicked */
-	Dhalted,	/* one kernel had panicked before: it did not run */
-	Ndiv
-};
-
-extern const char *const divnames[Ndiv];
-
 /* The first divergences of a kind kept per pair; with --summary, more. */
 #define MAXFIRST	3
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gen.h"
+#include "idtab.h"
 #include "mmu.h"
 #include "util.h"
 
@@ -89,6 +90,7 @@ add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
 	e.pa = pa;
 	e.size = size;
 	e.ref = -1;
+	e.slot = -1;
 	if (op == OPvmap || (op == OPvunmap && id == NULL))
 		e.flags |= EVSIZE;
 	if (id != NULL) {
@@ -98,6 +100,43 @@ add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
 	if (text != NULL)
 		e.text = xstrdup(text);
 	trace_append(t, &e);
+}
+
+/*
+ * Each vunmap by id to the vmap it names, as the reader links them
+ * (traceread.c): its ref, the vmap's id and slot, EVBYID.  So a trace
+ * made in memory replays as the one written and read back does.
+ */
+static void
+linkids(struct trace *t)
+{
+	struct idtab ids;
+	struct idslot *sl;
+	struct event *e;
+	size_t i;
+
+	memset(&ids, 0, sizeof ids);
+	for (i = 0; i < t->nev; i++) {
+		e = &t->ev[i];
+		if (e->id == NULL || e->op == OPnote)
+			continue;
+		if (e->op == OPvmap) {
+			sl = idtab_add(&ids, e->id);
+			sl->live = i;
+			e->slot = sl->slot;
+			continue;
+		}
+		if ((sl = idtab_find(&ids, e->id)) == NULL)
+			continue;
+		e->flags |= EVBYID;
+		e->ref = sl->live;
+		e->slot = sl->slot;
+		free(e->id);
+		e->id = t->ev[sl->live].id;
+		e->flags &= ~EVOWNID;
+		idtab_delete(&ids, sl - ids.ids);
+	}
+	idtab_free(&ids);
 }
 
 /* The trace's name and description. */
@@ -288,4 +327,5 @@ gen_run(const struct generator *g, const struct genopts *o, struct trace *t)
 {
 	trace_init(t);
 	g->run(t, o);
+	linkids(t);
 }

@@ -901,6 +901,26 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 	return j;
 }
 
+const char *const divnames[Ndiv] = {
+	"address", "result", "panic", "halted"
+};
+
+/* How results ra and rb of event e differ, or -1 when they do not. */
+int
+replay_divkind(const struct event *e, const struct result *ra,
+    const struct result *rb)
+{
+	if (!replay_differ(e, ra, rb))
+		return -1;
+	if (ra->kind == Rnotrun || rb->kind == Rnotrun)
+		return Dhalted;
+	if (ra->kind == Rpanic || rb->kind == Rpanic)
+		return Dpanic;
+	if (ra->kind != rb->kind)
+		return Dresult;
+	return Daddress;
+}
+
 /* Whether two results of the same event e differ. */
 int
 replay_differ(const struct event *e, const struct result *a,

@@ -18,6 +18,15 @@ enum {
 	Nresult
 };
 
+/* How two policies' results of an event differ (replay_divkind). */
+enum {
+	Daddress,	/* both mapped it, at different addresses */
+	Dresult,	/* ok, fail, refused or skipped against another */
+	Dpanic,		/* one of them panicked */
+	Dhalted,	/* one kernel had panicked before: it did not run */
+	Ndiv
+};
+
 /* How an expectation came out. */
 enum {
 	Enone,		/* none for this policy */
@@ -129,6 +138,7 @@ struct madetab {
 };
 
 extern const char *const resultnames[Nresult];
+extern const char *const divnames[Ndiv];
 
 void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
@@ -145,6 +155,8 @@ int	 replay_status(const struct replay *);
 int	 replay_record(const struct replay *, struct trace *);
 const char *replay_unchecked(const struct replay *);
 void	 replay_clear(struct result *);
+int	 replay_divkind(const struct event *, const struct result *,
+	     const struct result *);
 char	*replay_answer(char *, size_t, const struct replay *,
 	     const struct event *, const struct result *, size_t);
 void	 replay_probe(const struct replay *, uint32_t, uint32_t,

@@ -23,6 +23,7 @@ extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_policies_entry;
 extern const struct cmd_entry	cmd_probe_entry;
 extern const struct cmd_entry	cmd_replay_entry;
+extern const struct cmd_entry	cmd_shrink_entry;
 extern const struct cmd_entry	cmd_version_entry;
 extern const struct cmd_entry	cmd_view_entry;
 
@@ -34,6 +35,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_dump_entry,
 	&cmd_compare_entry,
 	&cmd_probe_entry,
+	&cmd_shrink_entry,
 	&cmd_gen_entry,
 	&cmd_import_entry,
 	&cmd_export_entry,
