@@ -148,6 +148,30 @@ shows(const struct shrinkopts *o, const struct target *tg,
 }
 
 /*
+ * What a shows at event e (index i), and b beside it for a divergence,
+ * in words into tg->why: "under P: fail: needs ...", or "P and Q part
+ * (address): P ok at ...; Q ok at ...".
+ */
+static void
+saywhat(const struct shrinkopts *o, struct target *tg,
+    const struct replay *a, const struct replay *b, const struct event *e,
+    size_t i)
+{
+	char x[2][480];
+
+	replay_answer(x[0], sizeof x[0], a, e, &a->r[i], i);
+	if (tg->what != Wdiverge || b == NULL) {
+		snprintf(tg->why, sizeof tg->why, "under %s: %s",
+		    o->pol[0]->name, x[0]);
+		return;
+	}
+	replay_answer(x[1], sizeof x[1], b, e, &b->r[i], i);
+	snprintf(tg->why, sizeof tg->why, "%s and %s part (%s): %s %s; %s %s",
+	    o->pol[0]->name, o->pol[1]->name, divnames[tg->code],
+	    o->pol[0]->name, x[0], o->pol[1]->name, x[1]);
+}
+
+/*
  * The first event of t at which what goes wrong under o's policies
  * (what -1: anything, the worst first at one event), into tg.  Returns
  * 0, or -1 with what does happen in err.
@@ -197,8 +221,8 @@ shrink_find(const struct trace *t, const struct shrinkopts *o,
 		}
 	}
 	if (found) {
-		replay_answer(tg->why, sizeof tg->why, &a, &t->ev[tg->at],
-		    &a.r[tg->at], tg->at);
+		saywhat(o, tg, &a, o->pol[1] ? &b : NULL, &t->ev[tg->at],
+		    tg->at);
 		/* a failure with the pages free stays one */
 		tg->roomy = 0;
 		if (tg->what == Wfail) {
@@ -469,33 +493,27 @@ reflow(const char *s, int width)
 	return out;
 }
 
-/*
- * What trace c shows at its last event, in words, into buf: "under P:
- * fail: needs ...", or for a divergence both sides.
- */
+/* What trace c shows at its last event, in words (saywhat's). */
 static void
 lastwords(struct shrinker *s, const struct trace *c, char *buf, size_t len)
 {
-	struct replay rp;
-	char a[2][480];
+	struct replay a, b;
+	struct target tg;
 	size_t last;
-	int j;
 
 	last = c->nev - 1;
-	for (j = 0; j < 2 && s->o->pol[j] != NULL; j++) {
-		replay_init(&rp, c, s->o->pol[j], &s->o->ro);
-		replay_run(&rp, c->nev);
-		replay_answer(a[j], sizeof a[j], &rp, &c->ev[last], &rp.r[last],
-		    last);
-		replay_free(&rp);
+	tg = *s->tg;
+	replay_init(&a, c, s->o->pol[0], &s->o->ro);
+	replay_run(&a, c->nev);
+	if (s->o->pol[1] != NULL) {
+		replay_init(&b, c, s->o->pol[1], &s->o->ro);
+		replay_run(&b, c->nev);
 	}
-	if (s->tg->what == Wdiverge)
-		snprintf(buf, len, "%s and %s part (%s): %s %s; %s %s",
-		    s->o->pol[0]->name, s->o->pol[1]->name,
-		    divnames[s->tg->code], s->o->pol[0]->name, a[0],
-		    s->o->pol[1]->name, a[1]);
-	else
-		snprintf(buf, len, "under %s: %s", s->o->pol[0]->name, a[0]);
+	saywhat(s->o, &tg, &a, s->o->pol[1] ? &b : NULL, &c->ev[last], last);
+	snprintf(buf, len, "%s", tg.why);
+	replay_free(&a);
+	if (s->o->pol[1] != NULL)
+		replay_free(&b);
 }
 
 /*
@@ -575,9 +593,8 @@ finish(struct shrinker *s, const uint8_t *keep, struct trace *out)
 		dcap = dl + sizeof words + sizeof s->tg->why + 128;
 		d = xrealloc(d, dcap);
 	}
-	snprintf(d + dl, dcap - dl, ".  There, at event %zu, under %s: %s.  "
-	    "Here, %s.", s->tg->at + 1, s->o->pol[0]->name, s->tg->why,
-	    words);
+	snprintf(d + dl, dcap - dl, ".  There, at event %zu, %s.  Here, %s.",
+	    s->tg->at + 1, s->tg->why, words);
 	out->description = reflow(d, 72);
 	free(d);
 }

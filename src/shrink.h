@@ -30,7 +30,7 @@ struct target {
 					   or the result an expectation got */
 	size_t		 at;		/* the event of the original, 0-based */
 	int		 roomy;		/* a failure with the pages free */
-	char		 why[480];	/* the original's words for it */
+	char		 why[1024];	/* the original's words for it */
 };
 
 /* How far it got. */

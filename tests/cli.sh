@@ -209,4 +209,43 @@ has "largest free run 4096 (16M), page fragmentation 0.0%" \
     "staircase: page fragmentation 0%"
 has "allocator fragmentation plan9 75.0%, span 0.0%, span-fixed 0.0%, reclaim 75.0%" \
     "... the allocator's: plan9 75%"
+
+# shrink: the eighth poke's failure comes down to a few events, which
+# replay as they say; nothing to shrink is exit 1, saying what happens.
+"$V" shrink traces/devtest.yaml >"$TMPD/shrunk.yaml"
+same "$?" 0 "shrink devtest: exit 0"
+"$V" check "$TMPD/shrunk.yaml" >/dev/null
+ok $? "... a valid trace"
+"$V" replay "$TMPD/shrunk.yaml" >"$TMPD/out"
+same "$?:$(grep -c '^ *[0-9]*  v' "$TMPD/out")" "0:3" \
+    "... three events that run, every expectation held"
+tail -n 1 "$TMPD/shrunk.yaml" | grep -q 'op: vmap, .*expect: {plan9: fail}'
+ok $? "... the last a vmap that fails under plan9"
+has "fail     -           needs 8 blank PDEs in a row" \
+    "... for the reason the eighth poke failed"
+grep -q 'its events .* 20\.  There, at event 20, under plan9: fail' \
+    "$TMPD/shrunk.yaml"
+ok $? "... and its description names the events it kept"
+"$V" shrink traces/devtest.yaml | cmp -s - "$TMPD/shrunk.yaml"
+ok $? "shrink twice: the same bytes"
+"$V" shrink traces/boot.yaml >"$TMPD/out" 2>"$TMPD/err"
+same "$?:$(wc -c <"$TMPD/out")" "1:0" "shrink boot: nothing goes wrong, exit 1"
+grep -q 'under plan9, nothing goes wrong in 15 events: 15 ok' "$TMPD/err"
+ok $? "... and says what does happen"
+"$V" shrink --until diverge traces/devtest.yaml 2>/dev/null
+same "$?" 2 "shrink --until diverge with one policy: exit 2"
+"$V" shrink --until nothing traces/devtest.yaml 2>/dev/null
+same "$?" 2 "shrink --until nothing: exit 2"
+# stopped early (as by Ctrl-C or --budget): the best so far, and says so
+"$V" shrink --stop-after 2 -p span traces/span-bug.yaml \
+    >"$TMPD/early.yaml" 2>"$TMPD/err"
+same "$?" 0 "shrink stopped early: exit 0"
+"$V" check "$TMPD/early.yaml" >/dev/null
+ok $? "... the best trace so far, valid"
+grep -q 'stopped before the end, so not minimal' "$TMPD/early.yaml"
+ok $? "... which says it is not minimal"
+grep -q 'is written; it is not minimal' "$TMPD/err"
+ok $? "... and so does standard error"
+"$V" replay -p span "$TMPD/early.yaml" | grep -q '^status    as expected'
+ok $? "... and replays as it says"
 done_testing
