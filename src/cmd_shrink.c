@@ -98,7 +98,7 @@ cmd_shrink_exec(struct args *a)
 		return EXITUSAGE;
 	if (cmd_load(&t, input) < 0)
 		return EXITUSAGE;
-	if (shrink_find(&t, &so, &tg, err, sizeof err) < 0) {
+	if (shrink_find(&t, &so, 0, &tg, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: shrink: %s: %s\n", progname, a->argv[0], err);
 		trace_free(&t);
 		return EXITFAIL;

@@ -172,12 +172,12 @@ saywhat(const struct shrinkopts *o, struct target *tg,
 }
 
 /*
- * The first event of t at which what goes wrong under o's policies
- * (what -1: anything, the worst first at one event), into tg.  Returns
- * 0, or -1 with what does happen in err.
+ * The first event of t from event index from on at which what goes
+ * wrong under o's policies (what -1: anything, the worst first at one
+ * event), into tg.  Returns 0, or -1 with what does happen in err.
  */
 int
-shrink_find(const struct trace *t, const struct shrinkopts *o,
+shrink_find(const struct trace *t, const struct shrinkopts *o, size_t from,
     struct target *tg, char *err, size_t len)
 {
 	static const int worst[] = { Wpanic, Wfail, Wrefused, Wexpect,
@@ -196,7 +196,7 @@ shrink_find(const struct trace *t, const struct shrinkopts *o,
 		if (o->pol[1] != NULL)
 			replay_step(&b);
 		r = &a.r[i];
-		for (k = 0; k < Nwhat && !found; k++) {
+		for (k = 0; k < Nwhat && !found && i >= from; k++) {
 			w = worst[k];
 			if (o->what >= 0 && w != o->what)
 				continue;

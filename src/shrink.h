@@ -53,7 +53,7 @@ struct shrinkopts {
 	void			*arg;
 };
 
-int	shrink_find(const struct trace *, const struct shrinkopts *,
+int	shrink_find(const struct trace *, const struct shrinkopts *, size_t,
 	    struct target *, char *, size_t);
 void	shrink_run(const struct trace *, const struct shrinkopts *,
 	    const struct target *, struct trace *, struct shrinkstat *);

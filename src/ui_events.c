@@ -238,11 +238,15 @@ ui_status_draw(struct ui *u)
 	else
 		snprintf(pol, sizeof pol, "%s | %s", policyat(u->pane[0].pidx)->name,
 		    policyat(u->pane[1].pidx)->name);
-	snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event %zu/%zu | "
-	    "%s %d/s | ? help  q quit%s%s", trace_name(u->t), pol,
-	    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos, u->t->nev,
-	    u->playing ? "playing" : "paused", u->speed,
-	    u->msg[0] ? " | " : "", u->msg);
+	/* a message has the line to itself, till the next key */
+	if (u->msg[0] != '\0')
+		snprintf(line, sizeof line, " event %zu/%zu | %s", u->pos,
+		    u->t->nev, u->msg);
+	else
+		snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event "
+		    "%zu/%zu | %s %d/s | ? help  q quit", trace_name(u->t), pol,
+		    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos,
+		    u->t->nev, u->playing ? "playing" : "paused", u->speed);
 	attron(A_REVERSE);
 	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
 	attroff(A_REVERSE);

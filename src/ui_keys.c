@@ -3,12 +3,15 @@
  * screen says of it (tmux's key tables).  The help screen is made from
  * the table, so a key and its help cannot drift apart.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
 
+#include "shrink.h"
 #include "ui.h"
 #include "util.h"
 
@@ -44,6 +47,7 @@ static void	 k_diverge(struct ui *, int);
 static void	 k_redraw(struct ui *, int);
 static void	 k_probe(struct ui *, int);
 static void	 k_about(struct ui *, int);
+static void	 k_shrink(struct ui *, int);
 
 static const struct uikey keys[] = {
 	{ { 'j', KEY_DOWN }, "j  Down", "step forward one event", k_step },
@@ -74,6 +78,8 @@ static const struct uikey keys[] = {
 	  k_probe },
 	{ { 'i' }, "i", "about this trace: its description and machine",
 	  k_about },
+	{ { 'S' }, "S", "shrink what goes wrong from here, and write it",
+	  k_shrink },
 	{ { KEYCTLL }, "Ctrl-L", "redraw", k_redraw },
 	{ { '?' }, "?", "this help", k_help },
 	{ { 'q' }, "q", "quit (or close the zoom, this help)", k_quit },
@@ -291,6 +297,67 @@ k_probe(struct ui *u, int ch)
 		replay_probe(&u->pane[j].tl.cur, pa, size, &u->pane[j].probe);
 		u->pane[j].probing = 1;
 	}
+}
+
+/*
+ * Shrink what goes wrong at or after the current event in the focused
+ * pane (under the other pane's policy too, for the first divergence
+ * when that comes first), then offer to write it: the prompt names the
+ * file, and a file already there is kept unless the answer is y.
+ */
+static void
+k_shrink(struct ui *u, int ch)
+{
+	struct shrinkopts so;
+	struct shrinkstat st;
+	struct target tg;
+	struct trace out;
+	struct stat sb;
+	char file[256], pr[320], ans[256], err[512];
+	const char *path;
+
+	(void)ch;
+	memset(&so, 0, sizeof so);
+	so.pol[0] = policyat(u->pane[u->focus].pidx);
+	so.what = -1;
+	so.ro = u->ro;
+	if (shrink_find(u->t, &so, u->pos > 0 ? u->pos - 1 : 0, &tg, err,
+	    sizeof err) < 0) {
+		snprintf(u->msg, sizeof u->msg, "S: under %s nothing goes "
+		    "wrong from event %zu on", so.pol[0]->name,
+		    u->pos > 0 ? u->pos : 1);
+		return;
+	}
+	snprintf(u->msg, sizeof u->msg, "S: shrinking what happens at event "
+	    "%zu under %s", tg.at + 1, so.pol[0]->name);
+	ui_status_draw(u);
+	refresh();
+	shrink_run(u->t, &so, &tg, &out, &st);
+	u->msg[0] = '\0';
+	snprintf(file, sizeof file, "%s.yaml", out.name);
+	snprintf(pr, sizeof pr, "%zu events (and a note) show event %zu's "
+	    "%s; write to [%s]: ", out.nev - 1, tg.at + 1, whatnames[tg.what],
+	    file);
+	if (ui_prompt(pr, ans, sizeof ans) < 0) {
+		trace_free(&out);
+		return;
+	}
+	path = ans[0] != '\0' ? ans : file;
+	if (stat(path, &sb) == 0) {
+		snprintf(pr, sizeof pr, "%.200s is there: write over it? (y/n) ",
+		    path);
+		if (ui_prompt(pr, err, sizeof err) < 0 || strcmp(err, "y") != 0) {
+			snprintf(u->msg, sizeof u->msg, "S: %.100s kept; nothing "
+			    "written", path);
+			trace_free(&out);
+			return;
+		}
+	}
+	if (trace_writefile(path, &out, err, sizeof err) < 0)
+		snprintf(u->msg, sizeof u->msg, "S: %.140s", err);
+	else
+		snprintf(u->msg, sizeof u->msg, "S: written to %.100s", path);
+	trace_free(&out);
 }
 
 static void

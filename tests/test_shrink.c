@@ -120,7 +120,7 @@ one(const struct trace *t, const char *name, struct shrinkopts *o, int what)
 	int j;
 
 	o->what = what;
-	if (shrink_find(t, o, &tg, err, sizeof err) < 0)
+	if (shrink_find(t, o, 0, &tg, err, sizeof err) < 0)
 		return 0;
 	shrink_run(t, o, &tg, &out, &st);
 	last = out.nev - 1;

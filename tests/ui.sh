@@ -28,6 +28,7 @@ screen() {
 		printf "'%s' " "$a"
 	done >"$TMPD/$name.cmd"
 	cat >"$TMPD/$name.sh" <<EOS
+cd "${screen_dir:-.}" || exit 1
 export LC_ALL=${screen_locale:-C.UTF-8}
 $(cat "$TMPD/$name.cmd") 2>"$TMPD/$name.err"
 echo \$? >"$TMPD/$name.st"
@@ -173,6 +174,25 @@ has probe-80x24 "probe: vmap(0x00001000, 32M) ok at" \
     "w: ... and maps under span"
 has about-80x24 "The transcript that came with the mmu.c-span-pdes patch." \
     "i: the trace's description"
+
+# S shrinks what goes wrong from here and offers the file the prompt
+# names; a file already there is kept unless the answer is y.
+mkdir "$TMPD/shr"
+screen_dir=$TMPD/shr screen shr1 view -p span --keys 'jjS<Enter>' \
+    --save-screen "$TMPD/shr1.txt" "$top_srcdir/traces/span-bug.yaml"
+"$VMAPVIEW" check "$TMPD/shr/span-bug-panic-span.yaml" >/dev/null 2>&1
+ok $? "S, Enter: the shrunk trace written to the file the prompt names"
+"$VMAPVIEW" replay -p span "$TMPD/shr/span-bug-panic-span.yaml" |
+    tail -n 1 | grep -q 'as expected'
+ok $? "... and it panics under span, as it says"
+has shr1 "S: written to span-bug-panic-span.yaml" "... and the view says so"
+echo keep >"$TMPD/shr/mine.yaml"
+screen_dir=$TMPD/shr screen shr2 view -p span \
+    --keys 'jjSmine.yaml<Enter>n<Enter>' --save-screen "$TMPD/shr2.txt" \
+    "$top_srcdir/traces/span-bug.yaml"
+same "$(cat "$TMPD/shr/mine.yaml")" keep "S onto a file there, n: kept"
+has shr2 "S: mine.yaml kept; nothing written" "... and the view says so"
+screen_dir= 
 
 # The terminal is left sane: on q, and on SIGTERM.
 screen quit view --keys q traces/devtest.yaml
