@@ -126,6 +126,11 @@ while IFS= read -r ex; do
 		run "$@"
 		has "  plan9       largest 12M; 12292K fail: needs 4 blank PDEs in a row" \
 		    "$cmd: plan9's largest vmap, and the first size that fails" ;;
+	"vmapview shrink traces/devtest.yaml")
+		run "$@"
+		same "$st:$(grep -c '{op: v' "$TMPD/out")" "0:3" \
+		    "$cmd: three events that run"
+		has "expect: {plan9: fail}}" "$cmd: ... the last fails under plan9" ;;
 	"vmapview view -p plan9,span traces/devtest.yaml")
 		if [ -z "${T:-}" ]; then
 			skip "$cmd: tmux is not installed"
@@ -207,5 +212,5 @@ while IFS= read -r ex; do
 		ok 1 "no check for the example '$ex'" ;;
 	esac
 done <"$TMPD/examples"
-same "$(wc -l <"$TMPD/examples")" 27 "the examples, all of them checked"
+same "$(wc -l <"$TMPD/examples")" 28 "the examples, all of them checked"
 done_testing
