@@ -119,6 +119,9 @@ panicfmt(char *buf, size_t len, const Panic *p, int kernel)
 	case PNnotmapped:
 		snprintf(buf, len, "vunmap: not mapped");
 		break;
+	case PNsaid:
+		snprintf(buf, len, "%s", p->said ? p->said : "");
+		break;
 	case PNmisaligned:
 		snprintf(buf, len, "vunmap: misaligned: 0x%x", p->va);
 		break;
@@ -460,6 +463,8 @@ vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	uint32_t o, va, rsize;
 	int64_t s64;
 
+	if (m->policy->kvmap != NULL)
+		return m->policy->kvmap(m, pa, size, vap);
 	if (m->kernel == K9front) {
 		s64 = size;
 		if (pa < BY2PG)
@@ -509,6 +514,8 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 	int64_t ssize;
 	int cause;
 
+	if (m->policy->kvunmap != NULL)
+		return m->policy->kvunmap(m, va, size);
 	o = va & (BY2PG - 1);
 	va -= o;
 	s = ROUND((uint32_t)size + o, BY2PG);

@@ -188,7 +188,8 @@ enum {
 	PNxspan,	/* no page-table page left: xspanalloc */
 	PNrange,	/* vunmap's range check */
 	PNnotmapped,	/* pdbunmap met an entry that is not mapped */
-	PNmisaligned	/* 9front's pdbunmap inside a 4 MiB page */
+	PNmisaligned,	/* 9front's pdbunmap inside a 4 MiB page */
+	PNsaid		/* a kernel source file's own panic: its words */
 };
 
 /* What, beyond its kind, made the kernel panic. */
@@ -215,6 +216,7 @@ struct Panic {
 	uint32_t	word;		/* the PDE or PTE found there */
 	uint32_t	allocva;	/* vmap: what vmapalloc returned */
 	int64_t		size;		/* vunmap: the size as the kernel held it */
+	const char	*said;		/* PNsaid: the message (kept for good) */
 };
 
 /*
@@ -244,6 +246,7 @@ enum {
 	RSnosize,	/* size */
 	RSpast4g,	/* pa, size */
 	RStoobig,	/* size, vmapsize */
+	RSsaid,		/* said: a kernel source file printed why (saidtext) */
 	/* panic: where the mapping was placed (Panic says the rest) */
 	RSpanic,	/* pde, last-pde, hole-pte */
 	Nreason
@@ -321,7 +324,7 @@ enum {
 };
 
 /* Longest panic message panicfmt writes, with its NUL. */
-#define PANICLEN	64
+#define PANICLEN	160
 
 /* Mark the PDE at pde changed, for the tree of the measures. */
 static inline void
@@ -419,6 +422,15 @@ struct Policy {
 	void		(*whyfail)(Mmu *, uint32_t, Reason *);	/* or nil */
 	const char	*mapbug;	/* why pdbmap can panic on its address */
 	const char	*colour;	/* in pictures; nil: from a palette */
+
+	/*
+	 * A kernel source file's own vmap and vunmap, run in place of
+	 * the model's (ksrc.c); nil for the built-in policies.  Each sets
+	 * m->why and, on a panic, m->panic as the model's do.
+	 */
+	int		(*kvmap)(Mmu *, uint32_t, int32_t, uint32_t *);
+	int		(*kvunmap)(Mmu *, uint32_t, int32_t);
+	void		*priv;		/* theirs */
 };
 
 /* vmapalloc.c */
@@ -462,6 +474,8 @@ uint32_t	 spanfixed_largest(Mmu *);
  */
 const char	*reasonname(int);
 int		 reasonpdes(const Reason *, uint32_t *, uint32_t *);
+uint32_t	 saidkeep(const char *);
+const char	*saidtext(uint32_t);
 int		 reasonpte(const Reason *, uint32_t *, uint32_t *);
 const char	*reasonfield(int, int);
 char		*reasonfmt(char *, size_t, const Reason *);

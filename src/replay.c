@@ -672,6 +672,11 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 		snprintf(buf + n, len - n, ": 9front unmaps a 4M page only from "
 		    "its start");
 		break;
+	case PNsaid:
+		if (p->allocva != 0 && w != NULL && w->code == RSpanic)
+			snprintf(buf + n, len - n, ": its vmapalloc returned 0x%.8x "
+			    "for PDEs %u-%u", p->allocva, w->n[0], w->n[1]);
+		break;
 	}
 	(void)e;
 }

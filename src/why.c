@@ -8,9 +8,11 @@
  * back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mmu.h"
+#include "xmalloc.h"
 
 /* What each code is called, and its numbers (for the YAML report). */
 static const struct {
@@ -38,6 +40,7 @@ static const struct {
 	[RSnosize] = { "size-not-positive", { "size" } },
 	[RSpast4g] = { "reaches-4g", { "pa", "size" } },
 	[RStoobig] = { "size-past-vmapsize", { "size", "vmapsize" } },
+	[RSsaid] = { "said", { "said" } },
 	[RSpanic] = { "panic", { "pde", "last-pde", "hole-pte" } },
 };
 
@@ -308,6 +311,9 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 		snprintf(buf, len, "9front refuses a size (%u) over the vmap's "
 		    "(%u)", n[0], n[1]);
 		break;
+	case RSsaid:
+		snprintf(buf, len, "it printed: %s", saidtext(n[0]));
+		break;
 	case RSpanic:
 		snprintf(buf, len, "placed over PDE%s %u%s", n[0] == n[1] ? "" :
 		    "s", n[0], n[0] == n[1] ? "" : "-");
@@ -387,4 +393,68 @@ reasonpte(const Reason *r, uint32_t *pde, uint32_t *pte)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * What kernel source files said (printed or panicked with), each kept
+ * once for good: a reason names one by its number, saidtext gives it
+ * back.  A hash of the numbers finds one again.
+ */
+static struct {
+	char		**s;
+	uint32_t	 n, cap;
+	uint32_t	*slot;		/* number + 1, or 0: empty */
+	uint32_t	 nslot;		/* a power of 2, over twice n */
+} said;
+
+static uint32_t
+saidhash(const char *s)
+{
+	uint32_t h;
+
+	for (h = 2166136261u; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The number of message s, kept if new. */
+uint32_t
+saidkeep(const char *s)
+{
+	uint32_t h, i, k, *old, nold;
+
+	if (2 * (said.n + 1) >= said.nslot) {
+		old = said.slot;
+		nold = said.nslot;
+		said.nslot = nold ? 2 * nold : 64;
+		said.slot = xcalloc(said.nslot, sizeof *said.slot);
+		for (i = 0; i < nold; i++)
+			if (old[i] != 0) {
+				h = saidhash(said.s[old[i] - 1]);
+				for (k = h & (said.nslot - 1); said.slot[k];
+				    k = (k + 1) & (said.nslot - 1))
+					;
+				said.slot[k] = old[i];
+			}
+		free(old);
+	}
+	h = saidhash(s);
+	for (k = h & (said.nslot - 1); said.slot[k] != 0;
+	    k = (k + 1) & (said.nslot - 1))
+		if (strcmp(said.s[said.slot[k] - 1], s) == 0)
+			return said.slot[k] - 1;
+	if (said.n == said.cap) {
+		said.cap = said.cap ? 2 * said.cap : 16;
+		said.s = xreallocarray(said.s, said.cap, sizeof *said.s);
+	}
+	said.s[said.n] = xstrdup(s);
+	said.slot[k] = ++said.n;
+	return said.n - 1;
+}
+
+/* Message i, or "" if there is none. */
+const char *
+saidtext(uint32_t i)
+{
+	return i < said.n ? said.s[i] : "";
 }
