@@ -7,12 +7,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "ksrc.h"
 #include "outfile.h"
 #include "util.h"
 
@@ -81,7 +83,7 @@ otheroption(const struct cmd_entry *const *table, const char *name)
 static int
 policylist(struct args *a, const char *arg, struct argvalue *v)
 {
-	char name[64];
+	char name[PATH_MAX], err[1024];
 	const char *p, *q;
 	const Policy *pol;
 	size_t len;
@@ -95,7 +97,13 @@ policylist(struct args *a, const char *arg, struct argvalue *v)
 			len = sizeof name - 1;
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if ((pol = policyfind(name)) == NULL)
+		/* a kernel source file: its vmap path, compiled */
+		if (ksrc_isfile(name)) {
+			if ((pol = ksrc_load(name, err, sizeof err)) == NULL) {
+				fprintf(stderr, "%s: %s\n", progname, err);
+				return -1;
+			}
+		} else if ((pol = policyfind(name)) == NULL)
 			return cmd_usageerr(a, "no policy '%s' (see %s "
 			    "policies)", name, progname), -1;
 		for (i = 0; i < v->npol; i++)

@@ -1,0 +1,1267 @@
+/*
+ * A Plan 9 pc/mmu.c as a policy.  The vmap path is taken from the file
+ * (vmap, vunmap, vmapalloc, findhole, pdbmap, pdbunmap, mmuwalk and the
+ * file-scope declarations they use), found by its definitions: the
+ * return type on a line of its own, the name at the start of the next,
+ * the body to its matching brace, comments, strings and characters
+ * skipped.  It is put after a small kernel of vmapview's own (the 386's
+ * types, the macros of mem.h, MACHP(0)->pdb, KADDR, xspanalloc, print,
+ * panic, ...), with #line so that the compiler's messages point into
+ * the user's file, compiled with $CC (or cc) into a shared object kept
+ * in the cache under a hash of the file and the compiler, and loaded
+ * with dlopen.  Its functions then run on the model's page directory:
+ * the host below gives them the machine of the replay at hand, the
+ * pool's pages by their modeled addresses, and a longjmp for panic.
+ * After each call the pool's counts are made again from the words.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ksrc.h"
+#include "util.h"
+
+/* What the compiled code and vmapview share; the same in kernel[]. */
+struct vvmach {
+	int		 machno;
+	uint32_t	*pdb;
+	uint32_t	 cpuiddx;
+	int		 flushmmu;
+};
+
+struct vvhost {
+	uint32_t	 vmapat;	/* VMAP */
+	uint32_t	 vmaplen;	/* VMAPSIZE */
+	int		 pse;
+	struct vvmach	 mach;
+	void		*(*kaddr)(uint32_t);
+	uint32_t	 (*paddr)(void *);
+	void		*(*xspanalloc)(uint32_t, int, uint32_t);
+	void		*(*rampage)(void);
+	int		 (*vprint)(const char *, va_list);
+	void		 (*vpanic)(const char *, va_list);
+	uint32_t	 allocva;	/* what the file's vmapalloc returned */
+	int		 allocated;	/* it was called */
+};
+
+#define VVABI	1
+
+/*
+ * The kernel the file's functions are compiled against: as much of
+ * u.h, mem.h, dat.h and fns.h as the vmap path uses, on the host.
+ */
+static const char kernel[] =
+"/* vmapview's kernel for pc/mmu.c's vmap path */\n"
+"#include <stdarg.h>\n"
+"#include <string.h>\n"
+"typedef unsigned int ulong;\n"
+"typedef unsigned int uintptr;\n"
+"typedef unsigned int uint;\n"
+"typedef unsigned int u32int;\n"
+"typedef unsigned short ushort;\n"
+"typedef unsigned char uchar;\n"
+"typedef long long vlong;\n"
+"typedef unsigned long long uvlong;\n"
+"#define nil ((void*)0)\n"
+"#define USED(x) ((void)(x))\n"
+"#define SET(x) ((void)0)\n"
+"#define ROUND(s, sz) (((s)+((sz)-1))&~((sz)-1))\n"
+"#define KB 1024u\n"
+"#define MB (1024u*1024u)\n"
+"#define BY2WD 4\n"
+"#define BY2PG 4096\n"
+"#define WD2PG (BY2PG/BY2WD)\n"
+"#define PGSHIFT 12\n"
+"#define PTEVALID (1<<0)\n"
+"#define PTEWRITE (1<<1)\n"
+"#define PTERONLY (0<<1)\n"
+"#define PTEKERNEL (0<<2)\n"
+"#define PTEUSER (1<<2)\n"
+"#define PTEWT (1<<3)\n"
+"#define PTEUNCACHED (1<<4)\n"
+"#define PTESIZE (1<<7)\n"
+"#define PTEGLOBAL (1<<8)\n"
+"#define PDX(va) ((((ulong)(va))>>22) & 0x03FF)\n"
+"#define PTX(va) ((((ulong)(va))>>12) & 0x03FF)\n"
+"#define PPN(x) ((x)&~(BY2PG-1))\n"
+"#define Pse (1<<3)\n"
+"typedef struct Lock { int key; } Lock;\n"
+"typedef struct Mach { int machno; ulong *pdb; ulong cpuiddx; "
+    "int flushmmu; } Mach;\n"
+"typedef struct Proc { int state; int newtlb; } Proc;\n"
+"typedef struct Page Page;\n"
+"enum { Dead = 0 };\n"
+"struct vvhost {\n"
+"	ulong vmapat, vmaplen;\n"
+"	int pse;\n"
+"	Mach mach;\n"
+"	void *(*kaddr)(ulong);\n"
+"	ulong (*paddr)(void *);\n"
+"	void *(*xspanalloc)(ulong, int, ulong);\n"
+"	void *(*rampage)(void);\n"
+"	int (*vprint)(const char *, va_list);\n"
+"	void (*vpanic)(const char *, va_list);\n"
+"	ulong allocva;\n"
+"	int allocated;\n"
+"};\n"
+"static struct vvhost *vv;\n"
+"#define VMAP (vv->vmapat)\n"
+"#define VMAPSIZE (vv->vmaplen)\n"
+"#define MACHP(n) (&vv->mach)\n"
+"#define m (&vv->mach)\n"
+"#define up ((Proc*)0)\n"
+"static struct { int thunderbirdsarego; ulong machs; int exiting; } "
+    "active;\n"
+"static struct { int nproc; int nmach; ulong npage; } conf = { 0, 1, 0 };\n"
+"#define KADDR(pa) (vv->kaddr((ulong)(pa)))\n"
+"#define PADDR(p) (vv->paddr((void*)(p)))\n"
+"static void ilock(Lock *l) { USED(l); }\n"
+"static void iunlock(Lock *l) { USED(l); }\n"
+"static void lock(Lock *l) { USED(l); }\n"
+"static void unlock(Lock *l) { USED(l); }\n"
+"static ulong getcr4(void) { return vv->pse ? 0x10 : 0; }\n"
+"static void putcr3(ulong x) { USED(x); }\n"
+"static void mmuflushtlb(ulong x) { USED(x); }\n"
+"static void flushmmu(void) { }\n"
+"static void procflushothers(void) { }\n"
+"static void coherence(void) { }\n"
+"static Proc *proctab(int i) { static Proc p; USED(i); return &p; }\n"
+"static uintptr getcallerpc(void *x) { USED(x); return 0; }\n"
+"static void *xspanalloc(ulong s, int a, ulong sp) "
+    "{ return vv->xspanalloc(s, a, sp); }\n"
+"static void *rampage(void) { return vv->rampage(); }\n"
+"static int print(char *f, ...) { va_list a; int n; va_start(a, f); "
+    "n = vv->vprint(f, a); va_end(a); return n; }\n"
+"static void panic(char *f, ...) __attribute__((noreturn));\n"
+"static void panic(char *f, ...) { va_list a; va_start(a, f); "
+    "vv->vpanic(f, a); va_end(a); for(;;); }\n";
+
+/* The functions taken from the file, in the order they are put back. */
+enum {
+	Fmmuwalk, Ffindhole, Fvmapalloc, Fpdbmap, Fpdbunmap, Fvmap, Fvunmap,
+	Nfn
+};
+static const char *const fnnames[Nfn] = {
+	"mmuwalk", "findhole", "vmapalloc", "pdbmap", "pdbunmap", "vmap",
+	"vunmap"
+};
+
+/* Where a function of the file is. */
+struct kfn {
+	size_t		 start;		/* its return type's line */
+	size_t		 name;		/* its name's line */
+	size_t		 open;		/* the body's { */
+	size_t		 end;		/* past the body's } */
+	int		 line;		/* of start, 1-based */
+	int		 found;
+};
+
+/* A loaded file. */
+struct ksrc {
+	Policy		 pol;
+	char		 name[64];
+	char		 summary[160];
+	int		 flavour;	/* Klabs, K9front */
+	int		 spans;		/* its vmapalloc runs over tables */
+	void		*dl;
+	int		 (*init)(struct vvhost *);
+	uint32_t	 (*vmap)(uint64_t, int64_t);
+	void		 (*vunmap)(uint32_t, int64_t);
+	uint32_t	 (*vmapalloc)(uint32_t);
+};
+
+#define MAXKSRC	4
+_Static_assert(MAXKSRC <= MAXPOLICY - 4, "room for the built-in policies");
+static struct ksrc ksrcs[MAXKSRC];
+static int nksrc;
+
+/* The file's text, with a NUL; nil after saying why in err. */
+static char *
+slurp(const char *path, size_t *len, char *err, size_t elen)
+{
+	FILE *f;
+	char *buf;
+	size_t cap, n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	cap = 65536;
+	buf = xmalloc(cap);
+	n = 0;
+	while (!feof(f) && !ferror(f)) {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap *= 2);
+		n += fread(buf + n, 1, cap - n - 1, f);
+	}
+	if (ferror(f)) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Past the comment, string or character literal at s[i], if one is. */
+static size_t
+skiplit(const char *s, size_t n, size_t i)
+{
+	char q;
+
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+		for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+			;
+		return i + 2 <= n ? i + 2 : n;
+	}
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+		while (i < n && s[i] != '\n')
+			i++;
+		return i;
+	}
+	if (s[i] == '"' || s[i] == '\'') {
+		q = s[i++];
+		while (i < n && s[i] != q && s[i] != '\n') {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			i++;
+		}
+		return i < n ? i + 1 : n;
+	}
+	return i;
+}
+
+static int
+isid(int c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/* The line number of offset o. */
+static int
+lineof(const char *s, size_t o)
+{
+	size_t i;
+	int line;
+
+	for (line = 1, i = 0; i < o; i++)
+		line += s[i] == '\n';
+	return line;
+}
+
+/*
+ * Find the functions' definitions at file scope: a line starting with
+ * a name and a parenthesis, whose parameter list is followed by a
+ * brace, the line before holding the return type.
+ */
+static void
+findfns(const char *s, size_t n, struct kfn *fn)
+{
+	size_t i, j, k, line, last;
+	int depth, f, par, bol;
+
+	depth = 0;
+	bol = 1;		/* only blanks so far on this line */
+	line = last = 0;	/* where this line and the last one start */
+	for (i = 0; i < n;) {
+		if ((j = skiplit(s, n, i)) != i) {
+			/* a comment over lines: its last line is this one */
+			for (k = i; k < j; k++)
+				if (s[k] == '\n')
+					line = k + 1;
+			bol = 0;
+			i = j;
+			continue;
+		}
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}')
+			depth--;
+		if (depth == 0 && bol && i == line && isid(s[i])) {
+			for (j = i; j < n && isid(s[j]); j++)
+				;
+			for (f = 0; f < Nfn; f++)
+				if (strlen(fnnames[f]) == j - i &&
+				    memcmp(s + i, fnnames[f], j - i) == 0)
+					break;
+			k = j;
+			while (k < n && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (f < Nfn && !fn[f].found && k < n && s[k] == '(') {
+				/* past the parameters, to a { or not */
+				for (par = 0; k < n; k++) {
+					if (s[k] == '(')
+						par++;
+					else if (s[k] == ')' && --par == 0)
+						break;
+				}
+				for (k++; k < n && (s[k] == ' ' || s[k] == '\t' ||
+				    s[k] == '\n'); k++)
+					;
+				if (k < n && s[k] == '{') {
+					fn[f].found = 1;
+					fn[f].start = last;
+					fn[f].name = i;
+					fn[f].open = k;
+					fn[f].line = lineof(s, last);
+					for (depth = 0; k < n;) {
+						if ((j = skiplit(s, n, k)) != k) {
+							k = j;
+							continue;
+						}
+						if (s[k] == '{')
+							depth++;
+						else if (s[k] == '}' && --depth == 0)
+							break;
+						k++;
+					}
+					fn[f].end = k < n ? k + 1 : n;
+					i = fn[f].end;
+					depth = 0;
+					bol = 0;
+					continue;
+				}
+			}
+		}
+		if (s[i] == '\n') {
+			if (!bol)
+				last = line;
+			line = i + 1;
+			bol = 1;
+		} else if (s[i] != ' ' && s[i] != '\t')
+			bol = 0;
+		i++;
+	}
+}
+
+/* Whether the word w (of length wl) occurs in s[a, b). */
+static int
+uses(const char *s, size_t a, size_t b, const char *w, size_t wl)
+{
+	size_t i;
+
+	for (i = a; i + wl <= b; i++)
+		if (memcmp(s + i, w, wl) == 0 && (i == a || !isid(s[i - 1])) &&
+		    (i + wl == b || !isid(s[i + wl])))
+			return 1;
+	return 0;
+}
+
+/*
+ * The parameters of function f into buf, a blank only between two
+ * words: "ulong pa,int size", "void*v,vlong size".
+ */
+static void
+params(const char *s, const struct kfn *f, char *buf, size_t len)
+{
+	size_t i, o;
+	int blank;
+
+	o = 0;
+	blank = 0;
+	for (i = f->name; i < f->open && s[i] != '('; i++)
+		;
+	for (i++; i < f->open && s[i] != ')' && o + 2 < len; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
+			blank = 1;
+			continue;
+		}
+		if (blank && o > 0 && isid(buf[o - 1]) && isid(s[i]))
+			buf[o++] = ' ';
+		blank = 0;
+		buf[o++] = s[i];
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * Which kernel's signatures the file has, from vmap's and vunmap's
+ * parameters; -1 with err when neither.
+ */
+static int
+flavourof(const char *s, const struct kfn *fn, char *err, size_t elen)
+{
+	char pv[160], pu[160];
+
+	params(s, &fn[Fvmap], pv, sizeof pv);
+	params(s, &fn[Fvunmap], pu, sizeof pu);
+	if (strncmp(pv, "ulong ", 6) == 0 && strstr(pv, ",int ") != NULL &&
+	    strncmp(pu, "void*", 5) == 0 && strstr(pu, ",int ") != NULL)
+		return Klabs;
+	if (strncmp(pv, "uvlong ", 7) == 0 && strstr(pv, ",vlong ") != NULL &&
+	    strncmp(pu, "void*", 5) == 0 && strstr(pu, ",vlong ") != NULL)
+		return K9front;
+	snprintf(err, elen, "vmap(%s) and vunmap(%s) have neither Bell Labs' "
+	    "signatures (ulong pa, int size; void *v, int size) nor 9front's "
+	    "(uvlong pa, vlong size; void *v, vlong size)", pv, pu);
+	return -1;
+}
+
+/* Append n bytes of s to the growing buffer b. */
+struct buf {
+	char	*s;
+	size_t	 n, cap;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->n < n + 1) {
+		while (b->cap - b->n < n + 1)
+			b->cap = b->cap ? 2 * b->cap : 65536;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+putf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	put(b, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Put s[a, b) back with a #line for where it starts in the file. */
+static void
+putsrc(struct buf *b, const char *s, size_t a, size_t e, const char *path)
+{
+	putf(b, "#line %d \"%s\"\n", lineof(s, a), path);
+	put(b, s + a, e - a);
+	put(b, "\n", 1);
+}
+
+/*
+ * The file-scope lines the functions use: a declaration of a variable
+ * (static Lock vmaplock;) or a #define, each once, by its name.
+ */
+static void
+putscope(struct buf *b, const char *s, size_t n, const struct kfn *fn,
+    const char *path)
+{
+	size_t i, j, e, w, wl;
+	int f, depth, used;
+
+	depth = 0;
+	for (i = 0; i < n;) {
+		if ((j = skiplit(s, n, i)) != i) {
+			i = j;
+			continue;
+		}
+		for (f = 0; f < Nfn; f++)
+			if (i == fn[f].start)
+				break;
+		if (f < Nfn) {
+			i = fn[f].end;
+			continue;
+		}
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}')
+			depth--;
+		if (depth != 0 || (i > 0 && s[i - 1] != '\n')) {
+			i++;
+			continue;
+		}
+		/* a line at file scope: its end, past continuations */
+		for (e = i; e < n && s[e] != '\n'; e++)
+			if (s[e] == '\\' && e + 1 < n && s[e + 1] == '\n')
+				e++;
+		w = i;
+		if (strncmp(s + i, "#define", 7) == 0) {
+			for (w = i + 7; w < e && (s[w] == ' ' || s[w] == '\t');
+			    w++)
+				;
+		} else if (memchr(s + i, '(', e - i) != NULL ||
+		    memchr(s + i, ';', e - i) == NULL || s[i] == '#') {
+			i = e < n ? e + 1 : n;
+			continue;
+		} else {
+			/* the declared name: the last word before ; or [ */
+			for (w = e; w > i && s[w - 1] != ';'; w--)
+				;
+			/* back over blanks and an array's [n] */
+			for (w--; w > i && (s[w - 1] == ' ' || s[w - 1] == '\t');
+			    w--)
+				;
+			if (w > i && s[w - 1] == ']')
+				while (w > i && s[w - 1] != '[')
+					w--;
+			if (w > i && s[w - 1] == '[')
+				w--;
+			for (wl = w; wl > i && isid(s[wl - 1]); wl--)
+				;
+			w = wl;
+		}
+		for (wl = 0; w + wl < e && isid(s[w + wl]); wl++)
+			;
+		used = 0;
+		for (f = 0; f < Nfn && wl > 0; f++)
+			used |= uses(s, fn[f].open, fn[f].end, s + w, wl);
+		if (used) {
+			if (s[i] == '#')
+				putf(b, "#undef %.*s\n", (int)wl, s + w);
+			putsrc(b, s, i, e, path);
+		}
+		i = e < n ? e + 1 : n;
+	}
+}
+
+/*
+ * The program: the kernel, each function's name made vmapview's own
+ * (the host has functions of the same names), the file-scope lines,
+ * prototypes, the functions; a hook on vmapalloc for vmap, to know
+ * what it returned; the entry points.
+ */
+static char *
+generate(const char *s, size_t n, const struct kfn *fn, int flavour,
+    const char *path, int didmmuinit)
+{
+	struct buf b;
+	size_t i;
+	int f;
+
+	memset(&b, 0, sizeof b);
+	putf(&b, "#line 1 \"<vmapview's kernel>\"\n");
+	put(&b, kernel, strlen(kernel));
+	for (f = 0; f < Nfn; f++)
+		putf(&b, "#define %s vvk_%s\n", fnnames[f], fnnames[f]);
+	putscope(&b, s, n, fn, path);
+	/* prototypes: each header as the file has it */
+	for (f = 0; f < Nfn; f++) {
+		putf(&b, "#line %d \"%s\"\n", fn[f].line, path);
+		for (i = fn[f].start; i < fn[f].open; i++)
+			if (s[i] == '{')
+				break;
+		put(&b, s + fn[f].start, fn[f].open - fn[f].start);
+		put(&b, ";\n", 2);
+	}
+	for (f = 0; f < Nfn; f++) {
+		if (f == Fvmap) {
+			putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
+			    "static ulong vvk_hooked(ulong size) { ulong va = "
+			    "vvk_vmapalloc(size); vv->allocva = va; "
+			    "vv->allocated = 1; return va; }\n"
+			    "#undef vmapalloc\n#define vmapalloc vvk_hooked\n");
+		}
+		putsrc(&b, s, fn[f].start, fn[f].end, path);
+		if (f == Fvmap)
+			putf(&b, "#undef vmapalloc\n#define vmapalloc "
+			    "vvk_vmapalloc\n");
+	}
+	putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
+	    "#define VVEXPORT __attribute__((visibility(\"default\")))\n"
+	    "VVEXPORT int vv_init(struct vvhost *h) { vv = h; %s"
+	    "return %d; }\n"
+	    "VVEXPORT ulong vv_vmap(uvlong pa, vlong size) { "
+	    "return (ulong)(unsigned long)vvk_vmap((%s)pa, (%s)size); }\n"
+	    "VVEXPORT void vv_vunmap(ulong va, vlong size) { "
+	    "vvk_vunmap((void*)(unsigned long)va, (%s)size); }\n"
+	    "VVEXPORT ulong vv_vmapalloc(ulong size) { "
+	    "return vvk_vmapalloc(size); }\n",
+	    didmmuinit ? "didmmuinit = 1; " : "", VVABI,
+	    flavour == Klabs ? "ulong" : "uvlong",
+	    flavour == Klabs ? "int" : "vlong",
+	    flavour == Klabs ? "int" : "vlong");
+	return b.s;
+}
+
+/* 64-bit FNV-1a over n bytes, from h. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s;
+	size_t i;
+
+	s = p;
+	for (i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001B3ull;
+	return h;
+}
+
+/* The compiler's command, split at blanks into argv (at most 16). */
+static int
+ccargv(char **argv, char *buf, size_t len)
+{
+	const char *cc;
+	char *p;
+	int n;
+
+	if ((cc = getenv("CC")) == NULL || cc[0] == '\0')
+		cc = "cc";
+	snprintf(buf, len, "%s", cc);
+	n = 0;
+	for (p = strtok(buf, " \t"); p != NULL && n < 16; p = strtok(NULL, " \t"))
+		argv[n++] = p;
+	argv[n] = NULL;
+	return n;
+}
+
+/*
+ * Run argv, its standard output to out (or /dev/null when nil) and its
+ * errors to ours.  Returns its exit status, or -1 when it cannot run.
+ */
+static int
+run(char *const *argv, char *out, size_t outlen)
+{
+	int fd[2], st;
+	ssize_t r;
+	size_t n;
+	pid_t pid;
+
+	if (pipe(fd) < 0)
+		return -1;
+	fflush(stderr);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		close(fd[0]);
+		dup2(fd[1], 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	n = 0;
+	while (out != NULL && n + 1 < outlen &&
+	    (r = read(fd[0], out + n, outlen - n - 1)) > 0)
+		n += r;
+	if (out != NULL)
+		out[n] = '\0';
+	while (read(fd[0], &st, sizeof st) > 0)
+		;
+	close(fd[0]);
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* mkdir -p. */
+static int
+mkdirs(char *dir)
+{
+	char *p;
+
+	for (p = dir + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Where compiled files are kept: $XDG_CACHE_HOME/vmapview, or ~/.cache. */
+static int
+cachedir(char *buf, size_t len)
+{
+	const char *x;
+
+	if ((x = getenv("XDG_CACHE_HOME")) != NULL && x[0] == '/')
+		snprintf(buf, len, "%s/vmapview", x);
+	else if ((x = getenv("HOME")) != NULL && x[0] == '/')
+		snprintf(buf, len, "%s/.cache/vmapview", x);
+	else
+		snprintf(buf, len, "%s/vmapview-%d",
+		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getuid());
+	return mkdirs(buf);
+}
+
+/*
+ * Compile program src for the file at path, or find it compiled: the
+ * shared object's path in so.  Returns -1 with err.
+ */
+static int
+compile(const char *src, const char *path, const char *text, size_t tlen,
+    char *so, size_t solen, char *err, size_t elen)
+{
+	char dir[PATH_MAX - 64], cbuf[1024], ver[512], gen[PATH_MAX];
+	char tmp[PATH_MAX], *argv[32];
+	uint64_t h;
+	FILE *f;
+	int n, st;
+
+	n = ccargv(argv, cbuf, sizeof cbuf);
+	argv[n] = "--version";
+	argv[n + 1] = NULL;
+	if (run(argv, ver, sizeof ver) != 0) {
+		snprintf(err, elen, "no C compiler to run %s: '%s' does not "
+		    "run (set CC)", path, argv[0]);
+		return -1;
+	}
+	ver[strcspn(ver, "\n")] = '\0';
+	h = fnv(0xCBF29CE484222325ull, text, tlen);
+	h = fnv(h, ver, strlen(ver));
+	h = fnv(h, src, strlen(src));
+	if (cachedir(dir, sizeof dir) < 0) {
+		snprintf(err, elen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(so, solen, "%s/%016llx.so", dir, (unsigned long long)h);
+	if (access(so, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "%s: compiling %s with %s (once: kept in %s)\n",
+	    progname, path, argv[0], dir);
+	snprintf(gen, sizeof gen, "%s/%016llx.c", dir, (unsigned long long)h);
+	snprintf(tmp, sizeof tmp, "%s/%016llx.so.%d", dir,
+	    (unsigned long long)h, (int)getpid());
+	if ((f = fopen(gen, "w")) == NULL || fputs(src, f) < 0 ||
+	    fclose(f) != 0) {
+		snprintf(err, elen, "%s: %s", gen, strerror(errno));
+		return -1;
+	}
+	n = ccargv(argv, cbuf, sizeof cbuf);
+	argv[n++] = "-std=gnu99";
+	argv[n++] = "-shared";
+	argv[n++] = "-fPIC";
+	argv[n++] = "-fwrapv";
+	argv[n++] = "-fno-strict-aliasing";
+	argv[n++] = "-fvisibility=hidden";
+	argv[n++] = "-O1";
+	argv[n++] = "-w";
+	argv[n++] = "-o";
+	argv[n++] = tmp;
+	argv[n++] = gen;
+	argv[n] = NULL;
+	st = run(argv, NULL, 0);
+	if (st != 0) {
+		unlink(tmp);
+		snprintf(err, elen, "%s does not compile (%s said why, above)",
+		    path, argv[0]);
+		return -1;
+	}
+	if (rename(tmp, so) < 0) {
+		snprintf(err, elen, "%s: %s", so, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The host: what the compiled functions call back into, on the machine
+ * of the call at hand.
+ */
+static struct vvhost host;
+static Mmu *cur;			/* the machine */
+static jmp_buf panicked;		/* where panic returns to */
+static char said[PANICLEN];		/* what it last printed or panicked */
+static int printed;
+static uint32_t zeropage[WD2PG];	/* KADDR of what is no table */
+
+/* Plan 9's print verbs (%lux, %#.8lux, %lld, %#p, %s, ...) into buf. */
+static void
+p9fmt(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char num[72], *q;
+	const char *s;
+	uint64_t v;
+	size_t o, k;
+	int alt, left, zero, plus, width, prec, lng, uns, neg, base, up, nd;
+
+	o = 0;
+#define OUT(c) do { if (o + 1 < len) buf[o++] = (c); } while (0)
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt != '%') {
+			OUT(*fmt);
+			continue;
+		}
+		alt = left = zero = plus = lng = uns = 0;
+		width = 0;
+		prec = -1;
+		for (fmt++; *fmt != '\0'; fmt++) {
+			if (*fmt == '#')
+				alt = 1;
+			else if (*fmt == '-')
+				left = 1;
+			else if (*fmt == '0' && width == 0 && prec < 0)
+				zero = 1;
+			else if (*fmt == '+')
+				plus = 1;
+			else if (*fmt >= '0' && *fmt <= '9') {
+				if (prec >= 0)
+					prec = prec * 10 + *fmt - '0';
+				else
+					width = width * 10 + *fmt - '0';
+			} else if (*fmt == '.')
+				prec = 0;
+			else if (*fmt == '*') {
+				if (prec >= 0)
+					prec = va_arg(ap, int);
+				else
+					width = va_arg(ap, int);
+			} else if (*fmt == 'l')
+				lng++;
+			else if (*fmt == 'u')
+				uns = 1;
+			else if (*fmt == 'h')
+				;
+			else
+				break;
+		}
+		if (*fmt == '\0')
+			break;
+		q = num + sizeof num;
+		*--q = '\0';
+		neg = 0;
+		switch (*fmt) {
+		case 's':
+			s = va_arg(ap, const char *);
+			if (s == NULL)
+				s = "<nil>";
+			k = strlen(s);
+			if (prec >= 0 && k > (size_t)prec)
+				k = prec;
+			for (; !left && width > (int)k; width--)
+				OUT(' ');
+			while (k-- > 0)
+				OUT(*s++);
+			for (; left && width > 0; width--)
+				OUT(' ');
+			continue;
+		case 'c':
+			OUT(va_arg(ap, int));
+			continue;
+		case '%':
+			OUT('%');
+			continue;
+		case 'r':
+			continue;
+		case 'd': case 'i': case 'x': case 'X': case 'o': case 'b':
+		case 'p':
+			base = *fmt == 'o' ? 8 : *fmt == 'b' ? 2 : *fmt == 'd' ||
+			    *fmt == 'i' ? 10 : 16;
+			up = *fmt == 'X';
+			if (lng >= 2) {
+				v = va_arg(ap, uint64_t);
+				if (!uns && *fmt != 'p' && (int64_t)v < 0) {
+					neg = 1;
+					v = -v;
+				}
+			} else {
+				v = va_arg(ap, unsigned int);
+				if (!uns && *fmt != 'p' && (int32_t)v < 0) {
+					neg = 1;
+					v = (uint32_t)-(int32_t)v;
+				}
+			}
+			nd = 0;
+			do {
+				*--q = (up ? "0123456789ABCDEF" :
+				    "0123456789abcdef")[v % base];
+				v /= base;
+				nd++;
+			} while (v != 0);
+			for (; nd < prec && q > num + 4; nd++)
+				*--q = '0';
+			if (alt && (base == 16))
+				for (s = up ? "X0" : "x0"; *s; s++)
+					*--q = *s;
+			if (neg)
+				*--q = '-';
+			else if (plus)
+				*--q = '+';
+			break;
+		default:
+			OUT('%');
+			OUT(*fmt);
+			continue;
+		}
+		k = strlen(q);
+		for (; !left && width > (int)k; width--)
+			OUT(zero && prec < 0 ? '0' : ' ');
+		for (; *q; q++)
+			OUT(*q);
+		for (; left && width > (int)k; width--)
+			OUT(' ');
+	}
+#undef OUT
+	buf[o < len ? o : len - 1] = '\0';
+}
+
+/*
+ * A message as the model gives it: its newline and the " pc=" with the
+ * caller's pc the kernel ends some with (which neither has) left out.
+ */
+static void
+trimsaid(char *s)
+{
+	char *p;
+
+	s[strcspn(s, "\n")] = '\0';
+	if ((p = strstr(s, " pc=")) != NULL && strchr(p + 1, ' ') == NULL)
+		*p = '\0';
+}
+
+static int
+hostprint(const char *fmt, va_list ap)
+{
+	p9fmt(said, sizeof said, fmt, ap);
+	trimsaid(said);
+	printed = 1;
+	return strlen(said);
+}
+
+static void
+hostpanic(const char *fmt, va_list ap)
+{
+	p9fmt(said, sizeof said, fmt, ap);
+	trimsaid(said);
+	longjmp(panicked, 1);
+}
+
+/* The panic of a kernel whose page tables have run out. */
+static void
+nopages(void)
+{
+	snprintf(said, sizeof said, "xspanalloc: %u %u %u", BY2PG, BY2PG, 0u);
+	longjmp(panicked, 1);
+}
+
+static void *
+hostxspanalloc(uint32_t size, int align, uint32_t span)
+{
+	int i;
+
+	(void)size;
+	(void)align;
+	(void)span;
+	if ((i = ptalloc(&cur->pt)) < 0)
+		nopages();
+	return cur->pt.pg[i].pte;
+}
+
+static void *
+hostrampage(void)
+{
+	return hostxspanalloc(BY2PG, BY2PG, 0);
+}
+
+static void *
+hostkaddr(uint32_t pa)
+{
+	int i;
+
+	i = ((int64_t)pa - PTPOOLBASE) / BY2PG;
+	if (pa < PTPOOLBASE || i >= cur->pt.n || cur->pt.pg[i].pte == NULL)
+		return zeropage;
+	return cur->pt.pg[i].pte;
+}
+
+static uint32_t
+hostpaddr(void *p)
+{
+	int i;
+
+	for (i = 0; i < cur->pt.n; i++)
+		if (cur->pt.pg[i].pte == p)
+			return ptaddr(i);
+	return 0;
+}
+
+/* Ready the host for a call on m. */
+static void
+hostfor(Mmu *m)
+{
+	cur = m;
+	host.vmapat = m->vmap;
+	host.vmaplen = m->vmapsize;
+	host.pse = m->pse;
+	host.mach.pdb = m->pdb;
+	host.mach.cpuiddx = m->pse ? 1u << 3 : 0;
+	host.kaddr = hostkaddr;
+	host.paddr = hostpaddr;
+	host.xspanalloc = hostxspanalloc;
+	host.rampage = hostrampage;
+	host.vprint = hostprint;
+	host.vpanic = hostpanic;
+	host.allocva = 0;
+	host.allocated = 0;
+	printed = 0;
+	said[0] = '\0';
+}
+
+/*
+ * The pool's counts made again from the words the file's code wrote:
+ * each table's valid PTEs and bitmap; a table no PDE points at any
+ * more (a 4 MiB page written over it) leaked.
+ */
+static void
+resync(Mmu *m)
+{
+	uint8_t *ref;
+	Ptpage *pg;
+	int i, j;
+
+	ref = xcalloc(m->pt.n + 1, 1);
+	for (i = 0; i < NPDE; i++) {
+		if (!ispt(m->pdb[i]) || m->pdb[i] < PTPOOLBASE ||
+		    ptindex(m->pdb[i]) >= m->pt.n)
+			continue;
+		pg = mmupage(m, m->pdb[i]);
+		ref[ptindex(m->pdb[i])] = 1;
+		pg->nvalid = 0;
+		memset(pg->used, 0, sizeof pg->used);
+		for (j = 0; j < WD2PG; j++)
+			if (pg->pte[j] != 0) {
+				pg->used[j / 64] |= 1ull << (j % 64);
+				pg->nvalid++;
+			}
+		pg->dirty = 1;
+	}
+	for (i = 0; i < m->pt.n; i++)
+		if (m->pt.pg[i].state == Pgtable && !ref[i])
+			ptorphan(&m->pt, i);
+	free(ref);
+	m->counted = 0;
+	m->treeok = 0;
+}
+
+static struct ksrc *
+ksrcof(const Mmu *m)
+{
+	return m->policy->priv;
+}
+
+/* vmap, by the file's own. */
+static int
+srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
+{
+	struct ksrc *k;
+	uint32_t before[NPDE], va, o, rsize;
+	volatile int code;
+
+	k = ksrcof(m);
+	hostfor(m);
+	memcpy(before, m->pdb, sizeof before);
+	o = pa & (BY2PG - 1);
+	rsize = ROUND((uint32_t)size + o, BY2PG);
+	if (setjmp(panicked)) {
+		resync(m);
+		mmupanic(m, PNsaid, PCnone, 0, 0, 0);
+		m->panic.said = saidtext(saidkeep(said));
+		m->panic.allocva = host.allocated ? host.allocva : 0;
+		m->why = (Reason){ RSpanic, { PDX(host.allocva),
+		    PDX(host.allocva + (rsize ? rsize - 1 : 0)), WD2PG } };
+		return Vpanic;
+	}
+	va = k->vmap(pa, size);
+	resync(m);
+	if (va == 0 && printed) {
+		m->why = (Reason){ RSsaid, { saidkeep(said) } };
+		return Vrefused;
+	}
+	if (va == 0) {
+		m->why = (Reason){ RSfail, { HOWMANY(rsize, BY2PG) } };
+		return Vfail;
+	}
+	va -= o;
+	if (!(before[PDX(va)] & PTEVALID))
+		code = rsize >= PGDIRSIZE ? RSblankrun : RSnewtable;
+	else
+		code = PDX(va) == PDX(va + rsize - 1) ? RShole : RSrun;
+	placedreason(m, code, pa - o, va, rsize, &m->why);
+	*vap = va + o;
+	return Vok;
+}
+
+/* vunmap, by the file's own. */
+static int
+srcvunmap(Mmu *m, uint32_t va, int32_t size)
+{
+	struct ksrc *k;
+	uint32_t o, s;
+
+	k = ksrcof(m);
+	hostfor(m);
+	o = va & (BY2PG - 1);
+	s = ROUND((uint32_t)size + o, BY2PG);
+	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va - o),
+	    PDX(va - o + (s ? s - 1 : 0)) } };
+	if (setjmp(panicked)) {
+		resync(m);
+		mmupanic(m, PNsaid, PCnone, va - o, 0, 0);
+		m->panic.said = saidtext(saidkeep(said));
+		m->why.code = RSpanic;
+		return -1;
+	}
+	k->vunmap(va, size);
+	resync(m);
+	return 0;
+}
+
+/*
+ * File k's vmapalloc as a dry run on m, whichever policy m replays
+ * (the measures ask every policy what it would place, the probes).
+ */
+static uint32_t
+srcalloc(struct ksrc *k, Mmu *m, uint32_t size)
+{
+	hostfor(m);
+	if (setjmp(panicked))
+		return 0;
+	return k->vmapalloc(size);
+}
+
+/* Policy.vmapalloc has no room for whose: one function per file. */
+static uint32_t srcalloc0(Mmu *m, uint32_t s) { return srcalloc(&ksrcs[0], m, s); }
+static uint32_t srcalloc1(Mmu *m, uint32_t s) { return srcalloc(&ksrcs[1], m, s); }
+static uint32_t srcalloc2(Mmu *m, uint32_t s) { return srcalloc(&ksrcs[2], m, s); }
+static uint32_t srcalloc3(Mmu *m, uint32_t s) { return srcalloc(&ksrcs[3], m, s); }
+static uint32_t (*const srcallocs[MAXKSRC])(Mmu *, uint32_t) = {
+	srcalloc0, srcalloc1, srcalloc2, srcalloc3
+};
+
+/* Whether a policy named s is a file: a path, or a name ending in .c. */
+int
+ksrc_isfile(const char *s)
+{
+	size_t n;
+
+	n = strlen(s);
+	return strchr(s, '/') != NULL || (n > 2 && strcmp(s + n - 2, ".c") == 0);
+}
+
+/* Which kernel's signatures a loaded file has; -1 for a built-in. */
+int
+ksrc_flavour(const Policy *p)
+{
+	return p->kvmap == srcvmap ? ((const struct ksrc *)p->priv)->flavour :
+	    -1;
+}
+
+/* Whether a loaded file's vmapalloc runs over page tables. */
+int
+ksrc_spans(const Policy *p)
+{
+	return p->kvmap == srcvmap && ((const struct ksrc *)p->priv)->spans;
+}
+
+/*
+ * The policy of the pc/mmu.c at path: compiled (or found compiled),
+ * loaded and registered.  The same file twice is the same policy.
+ * Returns nil with err.
+ */
+const Policy *
+ksrc_load(const char *path, char *err, size_t elen)
+{
+	struct kfn fn[Nfn];
+	struct ksrc *k;
+	char *text, *src, so[PATH_MAX], base[64], name[64];
+	const char *b;
+	size_t len;
+	uint64_t h;
+	int f, flavour, i;
+
+	if ((text = slurp(path, &len, err, elen)) == NULL)
+		return NULL;
+	h = fnv(0xCBF29CE484222325ull, text, len);
+	b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	snprintf(base, sizeof base, "%s", b);
+	for (i = 0; i < nksrc; i++)
+		if (ksrcs[i].pol.priv != NULL &&
+		    strncmp(ksrcs[i].summary, path, strlen(path)) == 0) {
+			free(text);
+			return &ksrcs[i].pol;
+		}
+	memset(fn, 0, sizeof fn);
+	findfns(text, len, fn);
+	for (f = 0; f < Nfn; f++)
+		if (!fn[f].found) {
+			snprintf(err, elen, "%s: no definition of %s (its return "
+			    "type on a line of its own, the name at the start of "
+			    "the next)", path, fnnames[f]);
+			free(text);
+			return NULL;
+		}
+	if ((flavour = flavourof(text, fn, err, elen)) < 0) {
+		free(text);
+		return NULL;
+	}
+	src = generate(text, len, fn, flavour, path,
+	    uses(text, 0, len, "didmmuinit", 10));
+	if (nksrc == MAXKSRC) {
+		snprintf(err, elen, "%s: at most %d kernel source files at once",
+		    path, MAXKSRC);
+		free(src);
+		free(text);
+		return NULL;
+	}
+	if (compile(src, path, text, len, so, sizeof so, err, elen) < 0) {
+		free(src);
+		free(text);
+		return NULL;
+	}
+	k = &ksrcs[nksrc];
+	memset(k, 0, sizeof *k);
+	k->flavour = flavour;
+	k->spans = uses(text, fn[Fvmapalloc].open, fn[Fvmapalloc].end, "have",
+	    4);
+	free(src);
+	if ((k->dl = dlopen(so, RTLD_NOW | RTLD_LOCAL)) == NULL ||
+	    (k->init = (int (*)(struct vvhost *))dlsym(k->dl, "vv_init")) ==
+	    NULL ||
+	    (k->vmap = (uint32_t (*)(uint64_t, int64_t))dlsym(k->dl,
+	    "vv_vmap")) == NULL ||
+	    (k->vunmap = (void (*)(uint32_t, int64_t))dlsym(k->dl,
+	    "vv_vunmap")) == NULL ||
+	    (k->vmapalloc = (uint32_t (*)(uint32_t))dlsym(k->dl,
+	    "vv_vmapalloc")) == NULL) {
+		snprintf(err, elen, "%s: cannot load what it compiled to: %s",
+		    path, dlerror());
+		if (k->dl != NULL)
+			dlclose(k->dl);
+		free(text);
+		return NULL;
+	}
+	if (k->init(&host) != VVABI) {
+		snprintf(err, elen, "%s: compiled for another vmapview", so);
+		free(text);
+		return NULL;
+	}
+	/* its name: the file's, with a hash where that is taken */
+	snprintf(name, sizeof name, "%s", base);
+	if (policyfind(name) != NULL)
+		snprintf(name, sizeof name, "%.40s@%06llx", base,
+		    (unsigned long long)(h & 0xFFFFFF));
+	snprintf(k->name, sizeof k->name, "%s", name);
+	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
+	    "as compiled", path, flavour == Klabs ? "Bell Labs" : "9front");
+	k->pol.name = k->name;
+	k->pol.summary = k->summary;
+	k->pol.vmapalloc = srcallocs[nksrc];
+	k->pol.unmapfall = Fallcan;
+	k->pol.spans = k->spans;
+	k->pol.kvmap = srcvmap;
+	k->pol.kvunmap = srcvunmap;
+	k->pol.priv = k;
+	free(text);
+	if (policyregister(&k->pol) < 0) {
+		snprintf(err, elen, "%s: no room for another policy", path);
+		return NULL;
+	}
+	nksrc++;
+	return &k->pol;
+}
