@@ -69,6 +69,7 @@ enum {
 	Ostats,
 	Ostrict,
 	Otests,
+	Otraces,
 	Osummary,
 	Ountil,
 	Ovmap,

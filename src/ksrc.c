@@ -858,13 +858,13 @@ p9fmt(char *buf, size_t len, const char *fmt, va_list ap)
 				v = va_arg(ap, uint64_t);
 				if (!uns && *fmt != 'p' && (int64_t)v < 0) {
 					neg = 1;
-					v = -v;
+					v = 0 - v;
 				}
 			} else {
 				v = va_arg(ap, unsigned int);
 				if (!uns && *fmt != 'p' && (int32_t)v < 0) {
 					neg = 1;
-					v = (uint32_t)-(int32_t)v;
+					v = (uint32_t)(0u - (uint32_t)v);
 				}
 			}
 			nd = 0;

@@ -24,6 +24,7 @@ extern const struct cmd_entry	cmd_policies_entry;
 extern const struct cmd_entry	cmd_probe_entry;
 extern const struct cmd_entry	cmd_replay_entry;
 extern const struct cmd_entry	cmd_shrink_entry;
+extern const struct cmd_entry	cmd_verify_entry;
 extern const struct cmd_entry	cmd_version_entry;
 extern const struct cmd_entry	cmd_view_entry;
 
@@ -36,6 +37,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_compare_entry,
 	&cmd_probe_entry,
 	&cmd_shrink_entry,
+	&cmd_verify_entry,
 	&cmd_gen_entry,
 	&cmd_import_entry,
 	&cmd_export_entry,

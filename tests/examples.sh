@@ -14,6 +14,10 @@ export VMAPVIEW_TRACES
 W=$TMPD/work
 mkdir "$W"
 ln -s "$top_srcdir/traces" "$W/traces"
+mkdir "$W/tests"
+ln -s "$top_srcdir/tests/ksrc" "$W/tests/ksrc"
+XDG_CACHE_HOME=$TMPD/cache
+export XDG_CACHE_HOME
 cp tests/logs/plan9.console "$W/console.log"
 cp traces/boot.yaml "$W/mytrace.yaml"
 
@@ -131,6 +135,18 @@ while IFS= read -r ex; do
 		same "$st:$(grep -c '{op: v' "$TMPD/out")" "0:3" \
 		    "$cmd: three events that run"
 		has "expect: {plan9: fail}}" "$cmd: ... the last fails under plan9" ;;
+	"vmapview replay -p tests/ksrc/labs.c traces/devtest.yaml")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0"
+		grep -q '^   20  vmap    poke8 .* fail ' "$TMPD/out"
+		ok $? "$cmd: the file's own code fails the eighth poke" ;;
+	"vmapview verify tests/ksrc/labs.c")
+		run "$@"
+		same "$st" 0 "$cmd: exit 0, it agrees with plan9" ;;
+	"vmapview verify tests/ksrc/lastfit.c")
+		run "$@"
+		same "$st" 1 "$cmd: exit 1, it does not"
+		has "shrunk to 1 event" "$cmd: ... shown in one event" ;;
 	"vmapview view -p plan9,span traces/devtest.yaml")
 		if [ -z "${T:-}" ]; then
 			skip "$cmd: tmux is not installed"
@@ -212,5 +228,5 @@ while IFS= read -r ex; do
 		ok 1 "no check for the example '$ex'" ;;
 	esac
 done <"$TMPD/examples"
-same "$(wc -l <"$TMPD/examples")" 28 "the examples, all of them checked"
+same "$(wc -l <"$TMPD/examples")" 31 "the examples, all of them checked"
 done_testing

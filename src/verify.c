@@ -1,0 +1,214 @@
+/*
+ * verify: is the model the kernel?  Random traces, made here to reach
+ * every path of vmap and vunmap (churn in small and large vmaps, a
+ * budget of page tables run out, tiny, page, 4 MiB and huge sizes,
+ * addresses in page 0, unaligned, 4 MiB-aligned and near 2^32, PSE on
+ * and off, unmaps by id and by raw address), are replayed under two
+ * policies, and each result compared: its kind, its address, a panic's
+ * words.  The first difference is kept with the trace it came in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify.h"
+#include "xmalloc.h"
+
+/* splitmix64: the same traces for the same seed everywhere. */
+static uint64_t
+next(uint64_t *s)
+{
+	uint64_t z;
+
+	z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static uint32_t
+below(uint64_t *s, uint32_t n)
+{
+	return n ? (uint32_t)(next(s) % n) : 0;
+}
+
+/* A pa of one of the sorts vmap treats apart. */
+static uint32_t
+anypa(uint64_t *s)
+{
+	switch (below(s, 10)) {
+	case 0:
+		return 0;
+	case 1:
+		return below(s, BY2PG);
+	case 2:
+		return 0xFFFFF000u - below(s, 16) * BY2PG;
+	case 3:
+	case 4:
+		return below(s, 0x400) * PGDIRSIZE;
+	case 5:
+		return (uint32_t)next(s);
+	default:
+		return below(s, 0x100000) * BY2PG;
+	}
+}
+
+/* A size of one of the sorts: tiny, pages, 4 MiB multiples, huge. */
+static uint32_t
+anysize(uint64_t *s)
+{
+	switch (below(s, 12)) {
+	case 0:
+		return 1 + below(s, BY2PG - 1);
+	case 1:
+	case 2:
+	case 3:
+		return (1 + below(s, 64)) * BY2PG;
+	case 4:
+	case 5:
+		return (1 + below(s, 8)) * PGDIRSIZE;
+	case 6:
+		return (1 + below(s, 4)) * PGDIRSIZE + (below(s, 3) - 1) * BY2PG;
+	case 7:
+		return 0x7FFFFFFFu - below(s, 2 * BY2PG);
+	default:
+		return 1 + below(s, 64 * MB);
+	}
+}
+
+/* Append e to t. */
+static void
+add(struct trace *t, const struct event *e)
+{
+	trace_append(t, e);
+}
+
+/*
+ * Random trace number seed for kernel into t (trace_free it).  Its ids
+ * are linked as the reader links them: a vunmap by id has the vmap's
+ * index in ref.
+ */
+void
+verify_trace(struct trace *t, uint64_t seed, int kernel)
+{
+	static const uint32_t sizes[] = { 4, 8, 12, 16, 32, 64, 248 };
+	struct event e;
+	uint64_t s;
+	size_t *live, nlive, n, i, k;
+	char id[24];
+
+	s = seed * 0x2545F4914F6CDD1Dull + 1;
+	trace_init(t);
+	t->name = xstrdup("verify");
+	t->machine.kernel = kernel;
+	t->machine.pse = below(&s, 2);
+	t->machine.vmapsize = sizes[below(&s, sizeof sizes / sizeof sizes[0])] *
+	    MB;
+	t->machine.ptpages = below(&s, 3) == 0 ? 1 + below(&s, 16) : 0;
+	n = 20 + below(&s, 200);
+	live = xcalloc(n, sizeof *live);
+	nlive = 0;
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof e);
+		e.ref = e.slot = -1;
+		k = below(&s, 20);
+		if (k < 11 || nlive == 0) {
+			e.op = OPvmap;
+			e.pa = anypa(&s);
+			e.size = anysize(&s);
+			e.flags = EVSIZE | EVOWNID;
+			snprintf(id, sizeof id, "v%zu", i);
+			e.id = xstrdup(id);
+			live[nlive++] = t->nev;
+		} else if (k < 18) {
+			e.op = OPvunmap;
+			k = below(&s, nlive);
+			e.ref = live[k];
+			e.id = t->ev[live[k]].id;
+			e.flags = EVBYID;
+			if (below(&s, 6) == 0) {
+				e.size = anysize(&s);
+				e.flags |= EVSIZE;
+			}
+			live[k] = live[--nlive];
+		} else if (k < 19) {
+			e.op = OPvunmap;
+			e.va = t->machine.vmap + below(&s, t->machine.vmapsize /
+			    BY2PG + 8) * BY2PG - 4 * BY2PG;
+			e.size = anysize(&s);
+			e.flags = EVVA | EVSIZE;
+		} else {
+			e.op = OPnote;
+			e.text = xstrdup("a note");
+		}
+		add(t, &e);
+	}
+	free(live);
+}
+
+/* Whether a's and b's result of event i differ, words and all. */
+static int
+differ(const struct replay *a, const struct replay *b, size_t i)
+{
+	const struct result *ra, *rb;
+	char ma[PANICLEN], mb[PANICLEN];
+
+	ra = &a->r[i];
+	rb = &b->r[i];
+	if (replay_differ(&a->t->ev[i], ra, rb))
+		return 1;
+	if (ra->kind == Rok && a->t->ev[i].op == OPvunmap && ra->va != rb->va)
+		return 1;
+	if (ra->kind != Rpanic)
+		return 0;
+	return strcmp(replay_panicmsg(ma, sizeof ma, a, ra),
+	    replay_panicmsg(mb, sizeof mb, b, rb)) != 0;
+}
+
+/*
+ * Replay o->traces random traces under both policies, result by result.
+ * Returns 0 when they agree; 1 with the first difference in v and its
+ * trace in out (trace_free it).
+ */
+int
+verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
+{
+	struct replayopts ro;
+	struct replay a, b;
+	struct trace t;
+	size_t i;
+	int n, j;
+
+	memset(v, 0, sizeof *v);
+	memset(&ro, 0, sizeof ro);
+	ro.kernel = ro.pse = -1;
+	ro.keepgoing = 0;
+	for (n = 0; n < o->traces; n++) {
+		verify_trace(&t, o->seed + n, o->kernel);
+		replay_init(&a, &t, o->pol[0], &ro);
+		replay_init(&b, &t, o->pol[1], &ro);
+		replay_run(&a, t.nev);
+		replay_run(&b, t.nev);
+		v->traces++;
+		for (i = 0; i < t.nev; i++) {
+			v->events++;
+			if (!differ(&a, &b, i))
+				continue;
+			v->differ = 1;
+			v->trace = n;
+			v->at = i;
+			for (j = 0; j < 2; j++)
+				replay_answer(v->why[j], sizeof v->why[j],
+				    j ? &b : &a, &t.ev[i], j ? &b.r[i] : &a.r[i],
+				    i);
+			replay_free(&a);
+			replay_free(&b);
+			*out = t;
+			return 1;
+		}
+		replay_free(&a);
+		replay_free(&b);
+		trace_free(&t);
+	}
+	return 0;
+}

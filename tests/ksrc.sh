@@ -1,0 +1,100 @@
+#!/bin/sh
+# A kernel source file as a policy: files written for the tests in the
+# shape of pc/mmu.c (tests/ksrc), one per kernel and two deliberately
+# different, compiled and run; verify; and every error, with the user's
+# file left as it was.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
+cd "$top_srcdir" || exit 1
+V=$VMAPVIEW
+XDG_CACHE_HOME=$TMPD/cache
+export XDG_CACHE_HOME
+K=tests/ksrc
+
+# The Bell Labs file replays devtest as the model's plan9 does.
+"$V" replay -p $K/labs.c traces/devtest.yaml >"$TMPD/file" 2>"$TMPD/err"
+same "$?" 0 "replay -p labs.c devtest: exit 0"
+grep -q "^vmapview: compiling $K/labs.c with " "$TMPD/err"
+ok $? "... and it says it compiles the file"
+"$V" replay -p plan9 traces/devtest.yaml >"$TMPD/model"
+cols() { sed -n 's/^ *\([0-9][0-9]*\)  \([a-z]*\) .* \(ok\|fail\|skipped\|panic\|refused\|not-run\) *\(0x[0-9a-f]*\|-\).*/\1 \2 \3 \4/p' "$1"; }
+same "$(cols "$TMPD/file")" "$(cols "$TMPD/model")" \
+    "... every result and address the model's"
+grep -q '^   20  vmap    poke8 .* fail ' "$TMPD/file"
+ok $? "... the eighth poke fails"
+"$V" replay -p $K/labs.c traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$(cat "$TMPD/err")" "" "the second time: compiled already, nothing said"
+
+# Every bundled trace, each kernel's file against the model.
+for t in traces/*.yaml; do
+	"$V" compare --summary -p plan9,$K/labs.c "$t" 2>/dev/null |
+	    grep -q '^plan9 and labs.c: the same on every event$'
+	ok $? "labs.c and plan9 agree on $(basename "$t")"
+	"$V" compare --summary --kernel 9front -p plan9,$K/9front.c "$t" \
+	    2>/dev/null | grep -q '^plan9 and 9front.c: the same on every event$'
+	ok $? "9front.c and plan9 agree on $(basename "$t") under 9front"
+done
+
+# A panic in the file's own words, and the view's name for the file.
+"$V" replay -p $K/labs.c traces/pse-unmap.yaml 2>/dev/null |
+    grep -q '^    3  vunmap  fb .* panic .*vunmap: not mapped'
+ok $? "labs.c panics unmapping the 4 MiB page, in its own words"
+"$V" compare -p $K/panicky.c,plan9 traces/devtest.yaml 2>/dev/null |
+    grep -q 'panicky.c panic: vmap: 33554432 bytes, more than I take on purpose'
+ok $? "panicky.c: its panic, in its words"
+
+# verify: the faithful files agree; the others are found out, shrunk.
+"$V" verify $K/labs.c >"$TMPD/out" 2>/dev/null
+same "$?" 0 "verify labs.c: exit 0"
+grep -q '^labs.c agrees with plan9 under labs: 200 random traces' "$TMPD/out"
+ok $? "... it agrees with plan9, and says on how much"
+"$V" verify $K/9front.c >"$TMPD/out" 2>/dev/null
+same "$?" 0 "verify 9front.c: exit 0, under 9front"
+for f in lastfit panicky; do
+	"$V" verify $K/$f.c >"$TMPD/out" 2>/dev/null
+	same "$?" 1 "verify $f.c: exit 1"
+	grep -q "^$f.c and plan9 differ under labs: trace " "$TMPD/out"
+	ok $? "... it says where they differ"
+	grep -q '^shrunk to 1 event (of ' "$TMPD/out"
+	ok $? "... and shrinks it to one event"
+	sed -n '/^vmaptrace: 1$/,/^$/p' "$TMPD/out" >"$TMPD/shrunk.yaml"
+	"$V" replay -p $K/$f.c "$TMPD/shrunk.yaml" >/dev/null 2>&1
+	same "$?" 0 "... a trace that replays as it says"
+done
+
+# The errors: each a message, exit 2, the file as it was.
+cp $K/labs.c "$TMPD/mine.c"
+CC=/no/such/cc "$V" replay -p "$TMPD/mine.c" traces/devtest.yaml \
+    >/dev/null 2>"$TMPD/err"
+same "$?" 2 "no compiler: exit 2"
+grep -q "no C compiler to run .*mine.c: '/no/such/cc' does not run (set CC)" \
+    "$TMPD/err"
+ok $? "... and says so"
+sed 's/^\trun = 0;$/\trun = nonsense;/' $K/labs.c >"$TMPD/broken.c"
+cp "$TMPD/broken.c" "$TMPD/broken.orig"
+"$V" replay -p "$TMPD/broken.c" traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$?" 2 "a file that does not compile: exit 2"
+line=$(grep -n 'nonsense' "$TMPD/broken.c" | cut -d: -f1)
+grep -q "broken.c:$line:" "$TMPD/err"
+ok $? "... the compiler's message points into the file (line $line)"
+grep -q 'broken.c does not compile (cc said why, above)' "$TMPD/err"
+ok $? "... and vmapview says what it was"
+cmp -s "$TMPD/broken.c" "$TMPD/broken.orig"
+ok $? "... the file as it was"
+sed 's/^pdbunmap(ulong \*pdb, ulong va, int size)$/pdbunmapped(ulong *pdb, ulong va, int size)/' \
+    $K/labs.c >"$TMPD/nounmap.c"
+"$V" replay -p "$TMPD/nounmap.c" traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$?" 2 "a function missing: exit 2"
+grep -q 'nounmap.c: no definition of pdbunmap' "$TMPD/err"
+ok $? "... named"
+sed 's/^vmap(ulong pa, int size)$/vmap(ulong pa, ulong size)/' \
+    $K/labs.c >"$TMPD/sig.c"
+"$V" replay -p "$TMPD/sig.c" traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$?" 2 "an unexpected signature: exit 2"
+grep -q 'vmap(ulong pa,ulong size) and vunmap(void\*v,int size) have neither' \
+    "$TMPD/err"
+ok $? "... which it names"
+"$V" replay -p "$TMPD/none.c" traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$?" 2 "no such file: exit 2"
+"$V" verify traces/devtest.yaml >/dev/null 2>&1
+same "$?" 2 "verify of what is no C file: exit 2"
+done_testing
