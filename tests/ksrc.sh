@@ -8,7 +8,7 @@ cd "$top_srcdir" || exit 1
 V=$VMAPVIEW
 XDG_CACHE_HOME=$TMPD/cache
 export XDG_CACHE_HOME
-K=tests/ksrc
+K=tests/mmu
 
 # The Bell Labs file replays devtest as the model's plan9 does.
 "$V" replay -p $K/labs.c traces/devtest.yaml >"$TMPD/file" 2>"$TMPD/err"
