@@ -30,6 +30,7 @@ screen() {
 	cat >"$TMPD/$name.sh" <<EOS
 cd "${screen_dir:-.}" || exit 1
 export LC_ALL=${screen_locale:-C.UTF-8}
+export XDG_CACHE_HOME=$TMPD/cache
 $(cat "$TMPD/$name.cmd") 2>"$TMPD/$name.err"
 echo \$? >"$TMPD/$name.st"
 stty -a >"$TMPD/$name.stty"
@@ -193,6 +194,13 @@ screen_dir=$TMPD/shr screen shr2 view -p span \
 same "$(cat "$TMPD/shr/mine.yaml")" keep "S onto a file there, n: kept"
 has shr2 "S: mine.yaml kept; nothing written" "... and the view says so"
 screen_dir= 
+
+# A kernel source file in the view, beside plan9: its name, its panic.
+screen ksrc view -p "$top_srcdir/tests/mmu/panicky.c,plan9" \
+    --keys jjjjjj --save-screen "$TMPD/ksrc.txt" "$top_srcdir/traces/devtest.yaml"
+has ksrc "> panicky.c  PDEs 896-957" "a file's pane, named for it"
+has ksrc "event 6, vmap poke1 panic: vmap: 33554432 bytes," \
+    "... and its panic in its words"
 
 # The terminal is left sane: on q, and on SIGTERM.
 screen quit view --keys q traces/devtest.yaml
