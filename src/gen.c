@@ -13,6 +13,7 @@
 
 #include "gen.h"
 #include "idtab.h"
+#include "replay.h"
 #include "mmu.h"
 #include "util.h"
 
@@ -24,6 +25,8 @@ static void	gen_devtest(struct trace *, const struct genopts *);
 static void	gen_boot(struct trace *, const struct genopts *);
 static void	gen_churn(struct trace *, const struct genopts *);
 static void	gen_staircase(struct trace *, const struct genopts *);
+static void	gen_unmapva(struct trace *, const struct genopts *);
+static void	gen_fragment(struct trace *, const struct genopts *);
 
 const struct generator generators[] = {
 	{ "devtest", gen_devtest,
@@ -37,6 +40,12 @@ const struct generator generators[] = {
 	{ "staircase", gen_staircase,
 	  "a stale table in each of --pdes PDEs, then one large request",
 	  GOpdes },
+	{ "unmapva", gen_unmapva,
+	  "churn with its vunmaps by address and size, not by id",
+	  GOevents | GOfill },
+	{ "fragment", gen_fragment,
+	  "every page mapped, every other unmapped, then large requests",
+	  GOevents },
 };
 const int ngenerators = sizeof generators / sizeof generators[0];
 
@@ -289,6 +298,86 @@ gen_churn(struct trace *t, const struct genopts *o)
 		free(lid[k]);
 	free(lid);
 	free(lsize);
+}
+
+/*
+ * churn, with every vunmap by the address plan9 gave its vmap and its
+ * size, not by id: the trace that makes finding a mapping by its address
+ * the work (replayed under plan9; other policies place elsewhere).
+ */
+static void
+gen_unmapva(struct trace *t, const struct genopts *o)
+{
+	struct replayopts ro;
+	struct replay rp;
+	struct event *e;
+	size_t i, j;
+
+	gen_churn(t, o);
+	linkids(t);
+	memset(&ro, 0, sizeof ro);
+	ro.kernel = ro.pse = -1;
+	replay_init(&rp, t, policyfind("plan9"), &ro);
+	replay_run(&rp, t->nev);
+	/* first the addresses, then the events that have none go */
+	for (i = 0; i < t->nev; i++) {
+		e = &t->ev[i];
+		if (e->op != OPvunmap || e->ref < 0)
+			continue;
+		e->op = rp.r[e->ref].kind == Rok ? OPvunmap : OPnote;
+		e->va = rp.r[e->ref].va;
+		e->size = t->ev[e->ref].size;
+		e->flags = EVVA | EVSIZE;
+		e->id = NULL;
+		e->ref = e->slot = -1;
+	}
+	/* no ids: nothing unmaps by one */
+	for (i = j = 0; i < t->nev; i++) {
+		e = &t->ev[i];
+		if (e->op == OPvmap && e->id != NULL) {
+			free(e->id);
+			e->id = NULL;
+			e->flags &= ~EVOWNID;
+			e->slot = -1;
+		}
+		if (e->op != OPnote)
+			t->ev[j++] = *e;
+	}
+	t->nev = j;
+	replay_free(&rp);
+	free(t->name);
+	free(t->description);
+	setmeta(t, "unmapva", "churn with every vunmap by the address plan9 "
+	    "gave its vmap and its size, not by id.\n");
+}
+
+/*
+ * The most fragmented vmap: a one-page mapping in every page, every
+ * other one unmapped, then requests of 8K, 16K, 4M and 8M that find no
+ * room, as many as --events allows.
+ */
+static void
+gen_fragment(struct trace *t, const struct genopts *o)
+{
+	static const uint32_t asks[] = { 8192, 16384, 4 * MB, 8 * MB };
+	uint32_t npage, i, fill;
+	size_t n;
+	char id[32];
+
+	setmeta(t, "fragment", "Every page of the vmap mapped one by one, "
+	    "every other one unmapped, then requests that find no room.\n");
+	npage = t->machine.vmapsize / BY2PG;
+	fill = o->events / 3 < npage ? (uint32_t)(o->events / 3) : npage;
+	for (i = 0; i < fill; i++) {
+		snprintf(id, sizeof id, "p%u", i);
+		add(t, OPvmap, 0x10000000u + i * BY2PG, BY2PG, id, NULL);
+	}
+	for (i = 0; i < fill; i += 2) {
+		snprintf(id, sizeof id, "p%u", i);
+		add(t, OPvunmap, 0, 0, id, NULL);
+	}
+	for (n = t->nev; n < o->events; n++)
+		add(t, OPvmap, 0x20001000u, asks[n % 4], NULL, NULL);
 }
 
 /*

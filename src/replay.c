@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "replay.h"
+#include "vamap.h"
 #include "xmalloc.h"
 
 const char *const resultnames[Nresult] = {
@@ -361,6 +362,7 @@ replay_feed(struct replay *rp, const struct event *e,
 }
 
 static struct made	*madeat(struct madetab *, uint32_t);
+static void		 madegone(struct madetab *, struct made *);
 
 /*
  * Feed e, as trace_stream gives it, to rp: a vunmap by id gets what the
@@ -372,6 +374,7 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
     struct result *res)
 {
 	struct made *m;
+	struct vaent *ve;
 	size_t ncap, n;
 
 	m = NULL;
@@ -385,7 +388,7 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 		if (m == NULL)
 			m = madeat(mt, e->va);
 		if (m != NULL)
-			m->live = 0;
+			madegone(mt, m);
 	}
 	if (e->op != OPvmap || e->slot < 0)
 		return;
@@ -397,12 +400,16 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 		mt->cap = ncap;
 	}
 	m = &mt->v[e->slot];
+	if (m->live)
+		madegone(mt, m);
 	m->r = *res;
 	m->r.panic = NULL;
 	m->r.why = NULL;
 	m->size = e->size;
 	m->seq = rp->pos;
 	m->live = res->kind == Rok;
+	if (m->live && (ve = vamap_add(&mt->byva, m->r.va))->a < 0)
+		ve->a = e->slot;
 	n = e->id != NULL ? strlen(e->id) + 1 : 0;
 	if (n > m->idcap) {
 		m->idcap = n < 32 ? 32 : n;
@@ -414,21 +421,31 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 }
 
 /*
- * The live vmap of mt that returned va, the first made; or nil.  (An
- * unmap by address only: a vmap without an id has no slot here.)
+ * The live vmap of mt that returned va; or nil.  (An unmap by address
+ * only: a vmap without an id has no slot here.  Of two live at one
+ * address, which only unmaps of part of one can leave, the first made
+ * is found and the other not.)
  */
 static struct made *
 madeat(struct madetab *mt, uint32_t va)
 {
-	struct made *best;
-	size_t i;
+	struct vaent *ve;
 
-	best = NULL;
-	for (i = 0; i < mt->cap; i++)
-		if (mt->v[i].live && mt->v[i].r.va == va &&
-		    (best == NULL || mt->v[i].seq < best->seq))
-			best = &mt->v[i];
-	return best;
+	if ((ve = vamap_find(&mt->byva, va)) == NULL)
+		return NULL;
+	return &mt->v[ve->a];
+}
+
+/* Vmap m of mt is gone. */
+static void
+madegone(struct madetab *mt, struct made *m)
+{
+	struct vaent *ve;
+
+	m->live = 0;
+	if ((ve = vamap_find(&mt->byva, m->r.va)) != NULL &&
+	    ve->a == m - mt->v)
+		vamap_delete(&mt->byva, ve);
 }
 
 /* Free what mt holds. */
@@ -442,6 +459,7 @@ madetab_free(struct madetab *mt)
 	free(mt->v);
 	mt->v = NULL;
 	mt->cap = 0;
+	vamap_free(&mt->byva);
 }
 
 /*
@@ -869,8 +887,11 @@ size_t
 replay_live(const struct replay *rp, size_t upto, int **live)
 {
 	const struct event *e;
+	struct vamap byva;
+	struct vaent *ve;
 	uint8_t *gone;
 	size_t i, j, n;
+	long k, *next;
 	int *v;
 
 	*live = NULL;
@@ -880,11 +901,22 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 		return 0;
 	gone = xcalloc(upto, 1);
 	v = xcalloc(upto, sizeof *v);
+	/* the vmaps by the address they returned, first made first */
+	next = xcalloc(upto, sizeof *next);
+	memset(&byva, 0, sizeof byva);
 	n = 0;
 	for (i = 0; i < upto; i++) {
 		e = &rp->t->ev[i];
-		if (e->op == OPvmap && rp->r[i].kind == Rok)
+		if (e->op == OPvmap && rp->r[i].kind == Rok) {
 			v[n++] = i;
+			next[i] = -1;
+			ve = vamap_add(&byva, rp->r[i].va);
+			if (ve->b >= 0)
+				next[ve->b] = i;
+			else
+				ve->a = i;
+			ve->b = i;
+		}
 		if (e->op != OPvunmap || (rp->r[i].kind != Rok &&
 		    rp->r[i].kind != Rpanic))
 			continue;
@@ -892,16 +924,24 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 			gone[e->ref] = 1;
 			continue;
 		}
-		for (j = 0; j < n; j++)
-			if (!gone[v[j]] && rp->r[v[j]].va == e->va) {
-				gone[v[j]] = 1;
-				break;
-			}
+		/* the first of that address not gone (by id) yet */
+		if ((ve = vamap_find(&byva, e->va)) == NULL)
+			continue;
+		for (k = ve->a; k >= 0 && gone[k]; k = next[k])
+			;
+		if (k >= 0) {
+			gone[k] = 1;
+			k = next[k];
+		}
+		if ((ve->a = k) < 0)
+			vamap_delete(&byva, ve);
 	}
 	for (i = j = 0; i < n; i++)
 		if (!gone[v[i]])
 			v[j++] = v[i];
 	free(gone);
+	free(next);
+	vamap_free(&byva);
 	*live = v;
 	return j;
 }

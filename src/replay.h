@@ -7,6 +7,7 @@
 
 #include "mmu.h"
 #include "trace.h"
+#include "vamap.h"
 
 enum {
 	Rnotrun,	/* zero: what an event is before it runs */
@@ -135,6 +136,7 @@ struct made {
 struct madetab {
 	struct made	*v;
 	size_t		 cap;
+	struct vamap	 byva;		/* the live ones' slots by address */
 };
 
 extern const char *const resultnames[Nresult];
