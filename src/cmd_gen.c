@@ -26,7 +26,7 @@ static const struct cmd_option options[] = {
 
 const struct cmd_entry cmd_gen_entry = {
 	.name = "gen",
-	.lead = "devtest|boot|churn|staircase",
+	.lead = "devtest|boot|churn|staircase|unmapva|fragment",
 	.minargs = 1,
 	.maxargs = 1,
 	.help = "write a generated trace (to standard output by default)",
