@@ -462,7 +462,7 @@ plotmarks(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
 {
 	const char *name, *colour;
 	size_t i, nev;
-	int j, x, y;
+	int j, x, y, lastx;
 
 	nev = rps[0].t->nev;
 	for (j = 0; j < n; j++) {
@@ -473,13 +473,17 @@ plotmarks(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
 		    "font-size=\"11\" fill=\"%s\">%s</text>\n", b->x0 - 6,
 		    y + 4, colour, name);
 		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">", name, colour);
+		/* failures one tick per pixel column: more draw nothing more */
+		lastx = -1;
 		for (i = 0; i < nev; i++) {
 			x = b->x0 + (int)((double)(i + 1) * (b->x1 - b->x0) /
 			    (nev ? nev : 1));
-			if (rps[j].r[i].kind == Rfail)
+			if (rps[j].r[i].kind == Rfail && x != lastx) {
 				fprintf(f, "<line class=\"fail\" x1=\"%d\" y1=\"%d\" "
 				    "x2=\"%d\" y2=\"%d\"/>", x, y - 4, x, y + 4);
-			else if (rps[j].r[i].kind == Rpanic)
+				lastx = x;
+			}
+			if (rps[j].r[i].kind == Rpanic)
 				fprintf(f, "<path class=\"panic\" d=\"M%d %dl8 "
 				    "8m0 -8l-8 8\" stroke=\"#b2182b\" "
 				    "stroke-width=\"2\"/>", x - 4, y - 4);

@@ -74,6 +74,16 @@ for p in plan9 span span-fixed reclaim; do
 done
 same "$(grep -o '<g class="marks plan9"[^>]*>.*</g>' "$TMPD/plot.svg" |
     grep -o 'class="fail"' | wc -l)" 4 "four failures marked for plan9"
+# Thousands of failures: one tick per pixel column, not one per event.
+"$V" gen churn --events 20000 --fill 0.9 --seed 2 | "$V" replay --summary - |
+    sed -n 's/^events .* \([0-9]*\) fail,.*/\1/p' >"$TMPD/nfail"
+"$V" gen churn --events 20000 --fill 0.9 --seed 2 -o "$TMPD/many.yaml"
+"$V" export --plot "$TMPD/many.yaml" |
+    grep -o '<g class="marks plan9"[^>]*>.*</g>' | grep -o 'class="fail"' |
+    wc -l >"$TMPD/ticks"
+[ "$(cat "$TMPD/nfail")" -gt 1000 ] && [ "$(cat "$TMPD/ticks")" -le 800 ] &&
+    [ "$(cat "$TMPD/ticks")" -gt 0 ]
+ok $? "$(cat "$TMPD/nfail") failures under plan9, $(cat "$TMPD/ticks") ticks: one a pixel column"
 "$V" export --plot -p span traces/span-bug.yaml | grep -c 'class="panic"' \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 1 "span-bug: one panic marked"
