@@ -3,6 +3,7 @@
  * spec (section 5) for programs, the latter through libyaml's emitter
  * so that every value is quoted as YAML needs.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,81 +61,166 @@ report_heading(FILE *f, const struct replay *rp)
 		fprintwrap(f, "  ", rp->t->description, 78);
 }
 
-/* Whether a result's row has words after the address. */
-static int
-hasremark(const struct event *e, const struct result *r, int whyall)
+/*
+ * What the report says of event e (index i), result r: its row, made
+ * from the replay as it stands just after the event (the owner of a
+ * panic's page, a reason's numbers).  needwhy: the words of the reason
+ * even for an ok row.  The row's strings point into e and into row.
+ */
+void
+report_row(const struct replay *rp, const struct event *e,
+    const struct result *r, size_t i, int needwhy, struct row *row)
 {
-	return r->exp == Efailed || r->kind != Rok || e->text != NULL ||
-	    e->note != NULL || (whyall && e->op != OPnote);
+	memset(row, 0, offsetof(struct row, whyb));
+	row->seq = i + 1;
+	row->op = e->op;
+	row->kind = r->kind;
+	row->id = e->id;
+	row->text = e->text;
+	row->note = e->note;
+	row->pa = e->pa;
+	if (e->op == OPvmap) {
+		row->hassize = 1;
+		row->size = e->size;
+		row->hasva = r->kind == Rok;
+	} else if (e->op == OPvunmap) {
+		row->hasva = r->kind == Rok || r->kind == Rpanic;
+		row->hassize = row->hasva || (e->flags & EVSIZE);
+		row->size = row->hasva ? r->size : e->size;
+	}
+	row->va = r->va;
+	replay_reason(rp, e, r, &row->rs);
+	row->why = "";
+	if (needwhy || r->kind != Rok)
+		row->why = replay_why(row->whyb, sizeof row->whyb, rp, e, r, i);
+	if (r->panic != NULL) {
+		row->haspanic = 1;
+		row->panic = replay_panicmsg(row->panicb, sizeof row->panicb, rp,
+		    r);
+		row->pkind = r->panic->kind;
+		row->pcause = r->panic->cause;
+		row->pat = r->panic->va;
+		row->allocva = r->panic->allocva;
+	}
+	if (r->exp == Efailed) {
+		row->expfailed = 1;
+		row->expected = trace_expectstr(row->expb, sizeof row->expb,
+		    &e->expect[rp->pidx]);
+	}
+}
+
+/* Whether a row has words after the address. */
+static int
+hasremark(const struct row *row, int whyall)
+{
+	return row->expfailed || row->kind != Rok || row->text != NULL ||
+	    row->note != NULL || (whyall && row->op != OPnote);
+}
+
+/* A row of the table, its id in idw columns. */
+static void
+textrow(FILE *f, const struct row *row, int idw, int whyall)
+{
+	char pa[16], size[24], va[16];
+	const char *sep;
+
+	strcpy(pa, "-");
+	strcpy(size, "-");
+	strcpy(va, "-");
+	if (row->op == OPvmap)
+		snprintf(pa, sizeof pa, "0x%.8x", row->pa);
+	if (row->hassize)
+		fmtbytes(size, sizeof size, row->size);
+	if (row->hasva)
+		snprintf(va, sizeof va, "0x%.8x", row->va);
+	fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-*s", row->seq,
+	    opnames[row->op], idw, idw, row->id ? row->id : "-", pa, size,
+	    resultnames[row->kind], hasremark(row, whyall) ? 10 : 0, va);
+	sep = "  ";
+	if (row->expfailed) {
+		fprintf(f, "%sEXPECTED %s", sep, row->expected);
+		sep = "; ";
+	}
+	if (row->kind != Rok || (whyall && row->op != OPnote)) {
+		fprintf(f, "%s%s", sep, row->why);
+		sep = "; ";
+	}
+	if (row->text != NULL) {
+		fprintf(f, "%s%s", sep, row->text);
+		sep = "; ";
+	}
+	if (row->note != NULL)
+		fprintf(f, "%s# %s", sep, row->note);
+	fputc('\n', f);
+}
+
+/* The id column's width for ids of at most longest bytes. */
+int
+report_idwidth(size_t longest)
+{
+	return longest < 2 ? 2 : longest > 24 ? 24 : (int)longest;
 }
 
 /*
- * The table of results and the summary, for people.  Every row that is
- * not ok says why; with whyall, every row.
+ * The table of results from rows (each from next, until it gives 0),
+ * the ids in idw columns, and the summary, for people.  Every row that
+ * is not ok says why; with whyall, every row.
+ */
+void
+report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
+    int (*next)(void *, struct row *), void *arg)
+{
+	struct row row;
+
+	report_heading(f, rp);
+	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
+	    idw, "id", "pa", "size", "result", "address");
+	while (next(arg, &row))
+		textrow(f, &row, idw, whyall);
+	fputc('\n', f);
+	report_summary(f, rp);
+}
+
+/* The rows of a replay that kept its results. */
+struct kept {
+	const struct replay	*rp;
+	size_t			 i;
+	int			 needwhy;
+};
+
+static int
+nextkept(void *arg, struct row *row)
+{
+	struct kept *k;
+
+	k = arg;
+	if (k->i >= k->rp->t->nev)
+		return 0;
+	report_row(k->rp, &k->rp->t->ev[k->i], &k->rp->r[k->i], k->i,
+	    k->needwhy, row);
+	k->i++;
+	return 1;
+}
+
+/*
+ * The table of results and the summary, for people, of a replay that
+ * kept its results.
  */
 void
 report_text(FILE *f, const struct replay *rp, int whyall)
 {
-	const struct trace *t;
-	const struct event *e;
-	const struct result *r;
-	char pa[16], size[24], va[16], xb[16], why[512];
-	const char *sep;
-	size_t i;
-	int idw, w;
+	struct kept k;
+	size_t i, n, longest;
 
-	t = rp->t;
-	idw = 2;
-	for (i = 0; i < t->nev; i++)
-		if (t->ev[i].id != NULL &&
-		    (w = strlen(t->ev[i].id)) > idw)
-			idw = w > 24 ? 24 : w;
-	report_heading(f, rp);
-	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
-	    idw, "id", "pa", "size", "result", "address");
-	for (i = 0; i < t->nev; i++) {
-		e = &t->ev[i];
-		r = &rp->r[i];
-		strcpy(pa, "-");
-		strcpy(size, "-");
-		strcpy(va, "-");
-		if (e->op == OPvmap) {
-			snprintf(pa, sizeof pa, "0x%.8x", e->pa);
-			fmtbytes(size, sizeof size, e->size);
-			if (r->kind == Rok)
-				snprintf(va, sizeof va, "0x%.8x", r->va);
-		} else if (e->op == OPvunmap) {
-			if (r->kind == Rok || r->kind == Rpanic) {
-				fmtbytes(size, sizeof size, r->size);
-				snprintf(va, sizeof va, "0x%.8x", r->va);
-			} else if (e->flags & EVSIZE)
-				fmtbytes(size, sizeof size, e->size);
-		}
-		fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-*s",
-		    i + 1, opnames[e->op], idw, idw, e->id ? e->id : "-", pa,
-		    size, resultnames[r->kind], hasremark(e, r, whyall) ? 10 : 0,
-		    va);
-		sep = "  ";
-		if (r->exp == Efailed) {
-			fprintf(f, "%sEXPECTED %s", sep,
-			    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]));
-			sep = "; ";
-		}
-		if (r->kind != Rok || (whyall && e->op != OPnote)) {
-			fprintf(f, "%s%s", sep, replay_why(why, sizeof why, rp, e,
-			    r, i));
-			sep = "; ";
-		}
-		if (e->text != NULL) {
-			fprintf(f, "%s%s", sep, e->text);
-			sep = "; ";
-		}
-		if (e->note != NULL)
-			fprintf(f, "%s# %s", sep, e->note);
-		fputc('\n', f);
-	}
-	fputc('\n', f);
-	report_summary(f, rp);
+	longest = 0;
+	for (i = 0; i < rp->t->nev; i++)
+		if (rp->t->ev[i].id != NULL &&
+		    (n = strlen(rp->t->ev[i].id)) > longest)
+			longest = n;
+	k.rp = rp;
+	k.i = 0;
+	k.needwhy = whyall;
+	report_textrows(f, rp, whyall, report_idwidth(longest), nextkept, &k);
 }
 
 /* "first     fail at event 20 (poke8): why", when there was one. */
@@ -190,40 +276,47 @@ report_summary(FILE *f, const struct replay *rp)
 }
 
 /*
- * A result's reason: reason: {code: ..., text: ..., and its numbers},
- * a panic's kind, cause and where.
+ * A row's reason: reason: {code: ..., text: ..., and its numbers}, a
+ * panic's kind, cause and where.
  */
-int
-report_emitreason(yaml_emitter_t *em, const struct replay *rp,
-    const struct event *e, const struct result *r, size_t i)
+static int
+emitrowreason(yaml_emitter_t *em, const struct row *row)
 {
 	static const char *const kinds[] = {
 		"", "pde", "pte", "xspanalloc", "range", "not-mapped",
-		"misaligned"
+		"misaligned", "said"
 	};
 	static const char *const causes[] = {
 		"", "blank-pde", "free-pte", "cleared-4m", "negative", "below",
 		"above", "wrapped"
 	};
-	char why[512];
 	const char *field;
-	Reason rs;
 	int k;
 
-	replay_reason(rp, e, r, &rs);
 	if (emitstr(em, "reason") < 0 || emitmap(em, 1) < 0 ||
-	    emitkv(em, "code", r->kind == Rnotrun ? "not-run" :
-	    reasonname(rs.code)) < 0 ||
-	    emitkv(em, "text", replay_why(why, sizeof why, rp, e, r, i)) < 0)
+	    emitkv(em, "code", row->kind == Rnotrun ? "not-run" :
+	    reasonname(row->rs.code)) < 0 ||
+	    emitkv(em, "text", row->why) < 0)
 		return -1;
-	for (k = 0; (field = reasonfield(rs.code, k)) != NULL; k++)
-		if (emitnum(em, field, rs.n[k]) < 0)
+	for (k = 0; (field = reasonfield(row->rs.code, k)) != NULL; k++)
+		if (emitnum(em, field, row->rs.n[k]) < 0)
 			return -1;
-	if (r->panic != NULL && (emitkv(em, "kind", kinds[r->panic->kind]) < 0 ||
-	    (r->panic->cause != PCnone && emitkv(em, "cause",
-	    causes[r->panic->cause]) < 0) || emithex(em, "at", r->panic->va) < 0))
+	if (row->haspanic && (emitkv(em, "kind", kinds[row->pkind]) < 0 ||
+	    (row->pcause != PCnone && emitkv(em, "cause",
+	    causes[row->pcause]) < 0) || emithex(em, "at", row->pat) < 0))
 		return -1;
 	return emitend(em);
+}
+
+/* A result's reason, as the document has it (probe's answers). */
+int
+report_emitreason(yaml_emitter_t *em, const struct replay *rp,
+    const struct event *e, const struct result *r, size_t i)
+{
+	struct row row;
+
+	report_row(rp, e, r, i, 1, &row);
+	return emitrowreason(em, &row);
 }
 
 /* The first of a kind as {seq, id, reason}, under key, if there was one. */
@@ -239,39 +332,29 @@ emitfirst(yaml_emitter_t *em, const char *key, const struct first *fi)
 	return emitend(em);
 }
 
-/* One result as a flow mapping. */
+/* One row as a flow mapping. */
 static int
-emitresult(yaml_emitter_t *em, const struct replay *rp, size_t i)
+emitrow(yaml_emitter_t *em, const struct row *row)
 {
-	const struct event *e;
-	const struct result *r;
-	char xb[16], msg[PANICLEN];
-
-	e = &rp->t->ev[i];
-	r = &rp->r[i];
-	if (emitmap(em, 1) < 0 || emitnum(em, "seq", i + 1) < 0 ||
-	    emitkv(em, "op", opnames[e->op]) < 0)
+	if (emitmap(em, 1) < 0 || emitnum(em, "seq", row->seq) < 0 ||
+	    emitkv(em, "op", opnames[row->op]) < 0)
 		return -1;
-	if (e->id != NULL && emitkv(em, "id", e->id) < 0)
+	if (row->id != NULL && emitkv(em, "id", row->id) < 0)
 		return -1;
-	if (e->text != NULL && emitkv(em, "text", e->text) < 0)
+	if (row->text != NULL && emitkv(em, "text", row->text) < 0)
 		return -1;
-	if (emitkv(em, "result", resultnames[r->kind]) < 0)
+	if (emitkv(em, "result", resultnames[row->kind]) < 0)
 		return -1;
-	if (((e->op == OPvmap && r->kind == Rok) || (e->op == OPvunmap &&
-	    (r->kind == Rok || r->kind == Rpanic))) &&
-	    emithex(em, "va", r->va) < 0)
+	if (row->hasva && emithex(em, "va", row->va) < 0)
 		return -1;
-	if (r->panic != NULL && emitkv(em, "panic", replay_panicmsg(msg,
-	    sizeof msg, rp, r)) < 0)
+	if (row->haspanic && emitkv(em, "panic", row->panic) < 0)
 		return -1;
-	if (r->panic != NULL && e->op == OPvmap &&
-	    emithex(em, "vmapalloc", r->panic->allocva) < 0)
+	if (row->haspanic && row->op == OPvmap &&
+	    emithex(em, "vmapalloc", row->allocva) < 0)
 		return -1;
-	if (report_emitreason(em, rp, e, r, i) < 0)
+	if (emitrowreason(em, row) < 0)
 		return -1;
-	if (r->exp == Efailed && emitkv(em, "expected",
-	    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx])) < 0)
+	if (row->expfailed && emitkv(em, "expected", row->expected) < 0)
 		return -1;
 	return emitend(em);
 }
@@ -356,12 +439,16 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	return emitend(em);
 }
 
-/* The vmapreport document, with the results unless summary is set. */
-static int
-yamlreport(FILE *f, const struct replay *rp, int summary)
+/*
+ * The vmapreport document, with the rows next gives as its results
+ * (none when next is nil: the summary alone).
+ */
+int
+report_yamlrows(FILE *f, const struct replay *rp,
+    int (*next)(void *, struct row *), void *arg)
 {
 	yaml_emitter_t em;
-	size_t i;
+	struct row row;
 	int rv;
 
 	if (emit_init(&em, f) < 0)
@@ -374,11 +461,11 @@ yamlreport(FILE *f, const struct replay *rp, int summary)
 	    emitkv(&em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
 	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0)
 		goto out;
-	if (!summary) {
+	if (next != NULL) {
 		if (emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
 			goto out;
-		for (i = 0; i < rp->t->nev; i++)
-			if (emitresult(&em, rp, i) < 0)
+		while (next(arg, &row))
+			if (emitrow(&em, &row) < 0)
 				goto out;
 		if (emitseqend(&em) < 0)
 			goto out;
@@ -400,12 +487,17 @@ out:
 int
 report_yaml(FILE *f, const struct replay *rp)
 {
-	return yamlreport(f, rp, 0);
+	struct kept k;
+
+	k.rp = rp;
+	k.i = 0;
+	k.needwhy = 1;
+	return report_yamlrows(f, rp, nextkept, &k);
 }
 
 /* The vmapreport document without the results: the summary alone. */
 int
 report_yaml_summary(FILE *f, const struct replay *rp)
 {
-	return yamlreport(f, rp, 1);
+	return report_yamlrows(f, rp, NULL, NULL);
 }

@@ -9,6 +9,32 @@
 
 #include "replay.h"
 
+/*
+ * One row of a replay's report (report_row): what the table and the
+ * document say of an event.  Its strings point into the event and into
+ * the row itself.
+ */
+struct row {
+	size_t		 seq;
+	uint8_t		 op, kind;
+	uint8_t		 expfailed, haspanic, hasva, hassize;
+	uint32_t	 pa, size, va, allocva;
+	Reason		 rs;
+	uint8_t		 pkind, pcause;
+	uint32_t	 pat;
+	const char	*id, *text, *note, *why, *panic, *expected;
+	char		 whyb[512];
+	char		 panicb[PANICLEN];
+	char		 expb[16];
+};
+
+void	report_row(const struct replay *, const struct event *,
+	    const struct result *, size_t, int, struct row *);
+int	report_idwidth(size_t);
+void	report_textrows(FILE *, const struct replay *, int, int,
+	    int (*)(void *, struct row *), void *);
+int	report_yamlrows(FILE *, const struct replay *,
+	    int (*)(void *, struct row *), void *);
 void	report_heading(FILE *, const struct replay *);
 void	report_text(FILE *, const struct replay *, int);
 void	report_summary(FILE *, const struct replay *);
