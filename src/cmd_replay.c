@@ -4,9 +4,11 @@
  * trace is replayed as it is read and no event is kept; with
  * --record-expect the results become the trace's expectations.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "relay.h"
@@ -53,6 +55,14 @@ struct stream {
 	struct replay		 rp;
 	struct madetab		 made;
 	int			 started;
+
+	/* the full report: each row spooled as its event runs */
+	FILE			*spool;
+	int			 yaml;		/* rows for the document, or lines */
+	int			 whyall;
+	int			 needwhy;
+	size_t			 longest;	/* id */
+	int			 spoolbad;
 };
 
 /* Start the replay on t's machine, which is known once events begin. */
@@ -68,11 +78,20 @@ stream_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct stream *st;
 	struct result res;
+	struct row row;
 
 	st = arg;
 	if (!st->started)
 		stream_start(st, t);
 	replay_feedslot(&st->rp, &st->made, e, &res);
+	if (st->spool != NULL) {
+		report_row(&st->rp, e, &res, st->rp.pos - 1, st->needwhy, &row);
+		if ((st->yaml ? report_spool(st->spool, &row) :
+		    report_textspool(st->spool, &row, st->whyall)) < 0)
+			st->spoolbad = 1;
+		if (e->id != NULL && strlen(e->id) > st->longest)
+			st->longest = strlen(e->id);
+	}
 	replay_clear(&res);
 }
 
@@ -87,17 +106,29 @@ stream_reset(void *arg)
 	madetab_free(&st->made);
 	memset(&st->made, 0, sizeof st->made);
 	st->started = 0;
+	/* what was spooled went by a machine that came late: again */
+	if (st->spool != NULL) {
+		rewind(st->spool);
+		if (ftruncate(fileno(st->spool), 0) < 0)
+			st->spoolbad = 1;
+		st->longest = 0;
+	}
 }
 
 /*
- * replay --summary: stream the trace through the replay, keeping no
- * event; memory follows the live mappings.
+ * replay, streamed: the trace through the replay as it is read, keeping
+ * no event; memory follows the live mappings.  With --summary the
+ * summary alone.  Else each row goes to a spool file as its event runs,
+ * and the report is written from it once the whole trace has been read
+ * and found good (nothing is written for a trace with an error).
  */
 static int
-summary(const char *path, const Policy *p, struct replayopts *ro, int yaml)
+streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
+    int rows, int whyall)
 {
 	struct tracesink sk;
 	struct stream st;
+	struct spool sp;
 	struct trace t;
 	char err[512];
 	int status;
@@ -106,29 +137,61 @@ summary(const char *path, const Policy *p, struct replayopts *ro, int yaml)
 	ro->stream = 1;
 	st.ro = ro;
 	st.policy = p;
+	st.needwhy = yaml || whyall;
+	st.yaml = yaml;
+	st.whyall = whyall;
+	if (rows && (st.spool = tmpfile()) == NULL) {
+		fprintf(stderr, "%s: no temporary file for the report: %s\n",
+		    progname, strerror(errno));
+		return EXITUSAGE;
+	}
 	sk.event = stream_event;
 	sk.reset = stream_reset;
 	sk.arg = &st;
 	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
+		if (st.spool != NULL)
+			fclose(st.spool);
 		return EXITUSAGE;
 	}
 	if (!st.started)	/* no event: the header's machine */
 		stream_start(&st, &t);
 	madetab_free(&st.made);
 	st.rp.t = &t;
+	memset(&sp, 0, sizeof sp);
+	sp.f = st.spool;
+	if (st.spool != NULL && (st.spoolbad || fflush(st.spool) != 0)) {
+		fprintf(stderr, "%s: the report's temporary file failed\n",
+		    progname);
+		status = EXITUSAGE;
+		goto out;
+	}
+	if (st.spool != NULL)
+		rewind(st.spool);
 	if (yaml) {
-		if (report_yaml_summary(stdout, &st.rp) < 0)
+		if (report_yamlrows(stdout, &st.rp, rows ? report_unspool :
+		    NULL, &sp) < 0)
 			fprintf(stderr, "%s: writing the report failed\n",
 			    progname);
+	} else if (rows) {
+		if (report_textspooled(stdout, &st.rp,
+		    report_idwidth(st.longest), &sp) < 0)
+			sp.bad = 1;
 	} else {
 		report_heading(stdout, &st.rp);
 		report_summary(stdout, &st.rp);
 	}
-	status = replay_status(&st.rp);
+	status = sp.bad ? EXITUSAGE : replay_status(&st.rp);
+	if (sp.bad)
+		fprintf(stderr, "%s: the report's temporary file could not be "
+		    "read back\n", progname);
+out:
+	free(sp.buf);
+	if (st.spool != NULL)
+		fclose(st.spool);
 	replay_free(&st.rp);
 	trace_free(&t);
-	return cmd_finish(status);
+	return status == EXITUSAGE ? status : cmd_finish(status);
 }
 
 static int
@@ -151,8 +214,9 @@ cmd_replay_exec(struct args *a)
 	yaml = args_get(a, Oformat)->val;
 	path = args_trace(a, 0, buf, sizeof buf);
 	rec = args_str(a, Orecordexpect, NULL);
-	if (args_has(a, Osummary) && rec == NULL)
-		return summary(path, p, &ro, yaml);
+	if (rec == NULL)
+		return streamed(path, p, &ro, yaml, !args_has(a, Osummary),
+		    args_has(a, Owhy));
 	if (cmd_notinput(rec, path, "trace") < 0 || cmd_load(&t, path) < 0)
 		return EXITUSAGE;
 	replay_init(&rp, &t, p, &ro);

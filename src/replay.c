@@ -721,6 +721,11 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 		if (e->ref >= 0)
 			snprintf(buf, len, "its vmap (event %d) did not succeed",
 			    e->ref + 1);
+		else if (rp->made != NULL && e->slot >= 0 &&
+		    (size_t)e->slot < rp->made->cap)
+			/* streamed: the vmap of its slot */
+			snprintf(buf, len, "its vmap (event %zu) did not succeed",
+			    rp->made->v[e->slot].seq);
 		else
 			snprintf(buf, len, "its vmap did not succeed");
 		return buf;

@@ -9,9 +9,13 @@
 #include <string.h>
 
 #include "emit.h"
+#include "xmalloc.h"
 #include "replay.h"
 #include "report.h"
 #include "util.h"
+
+static int		 spoolstr(FILE *, const char *);
+static const char	*unspoolstr(struct spool *, size_t *, int *);
 
 /* A size in pages for people: 12M, 4092K, or none. */
 static const char *
@@ -117,12 +121,18 @@ hasremark(const struct row *row, int whyall)
 	    row->note != NULL || (whyall && row->op != OPnote);
 }
 
-/* A row of the table, its id in idw columns. */
+/*
+ * A row of the table in two parts, before and after its id: the seq
+ * and the op; the rest to the end of the line.  Into buf; *after is
+ * where the second part starts in it.
+ */
 static void
-textrow(FILE *f, const struct row *row, int idw, int whyall)
+textparts(const struct row *row, int whyall, char *buf, size_t len,
+    size_t *after)
 {
 	char pa[16], size[24], va[16];
 	const char *sep;
+	size_t n;
 
 	strcpy(pa, "-");
 	strcpy(size, "-");
@@ -133,25 +143,92 @@ textrow(FILE *f, const struct row *row, int idw, int whyall)
 		fmtbytes(size, sizeof size, row->size);
 	if (row->hasva)
 		snprintf(va, sizeof va, "0x%.8x", row->va);
-	fprintf(f, "%5zu  %-6s  %-*.*s  %-10s  %-6s  %-7s  %-*s", row->seq,
-	    opnames[row->op], idw, idw, row->id ? row->id : "-", pa, size,
-	    resultnames[row->kind], hasremark(row, whyall) ? 10 : 0, va);
+	n = snprintf(buf, len, "%5zu  %-6s  ", row->seq, opnames[row->op]);
+	*after = n + 1;
+	n += 1 + snprintf(buf + n + 1, len - n - 1, "  %-10s  %-6s  %-7s  %-*s",
+	    pa, size, resultnames[row->kind], hasremark(row, whyall) ? 10 : 0,
+	    va);
 	sep = "  ";
+#define MORE(...) do {							\
+		if (n < len)						\
+			n += snprintf(buf + n, len - n, __VA_ARGS__);	\
+	} while (0)
 	if (row->expfailed) {
-		fprintf(f, "%sEXPECTED %s", sep, row->expected);
+		MORE("%sEXPECTED %s", sep, row->expected);
 		sep = "; ";
 	}
 	if (row->kind != Rok || (whyall && row->op != OPnote)) {
-		fprintf(f, "%s%s", sep, row->why);
+		MORE("%s%s", sep, row->why);
 		sep = "; ";
 	}
 	if (row->text != NULL) {
-		fprintf(f, "%s%s", sep, row->text);
+		MORE("%s%s", sep, row->text);
 		sep = "; ";
 	}
 	if (row->note != NULL)
-		fprintf(f, "%s# %s", sep, row->note);
-	fputc('\n', f);
+		MORE("%s# %s", sep, row->note);
+#undef MORE
+	buf[len - 1] = '\0';
+}
+
+/* A row of the table, its id in idw columns. */
+static void
+textrow(FILE *f, const struct row *row, int idw, int whyall)
+{
+	char buf[2048];
+	size_t after;
+
+	textparts(row, whyall, buf, sizeof buf, &after);
+	fprintf(f, "%s%-*.*s%s\n", buf, idw, idw, row->id ? row->id : "-",
+	    buf + after);
+}
+
+/*
+ * Write the table row of row to the spool f, its id apart, to be put
+ * in its column once the widest is known (report_textunspool).
+ */
+int
+report_textspool(FILE *f, const struct row *row, int whyall)
+{
+	char buf[2048];
+	size_t after;
+
+	textparts(row, whyall, buf, sizeof buf, &after);
+	if (spoolstr(f, buf) < 0 || spoolstr(f, row->id ? row->id : "-") < 0 ||
+	    spoolstr(f, buf + after) < 0)
+		return -1;
+	return 0;
+}
+
+/* The rows spooled by report_textspool, their ids in idw columns. */
+int
+report_textunspool(FILE *out, struct spool *sp, int idw)
+{
+	const char *s[3];
+	size_t o, n;
+	int k, bad;
+
+	bad = 0;
+	for (;;) {
+		o = 0;
+		for (k = 0; k < 3; k++) {
+			s[k] = unspoolstr(sp, &o, &bad);
+			if (bad)
+				return k == 0 && feof(sp->f) ? 0 : -1;
+		}
+		for (k = 0; k < 3; k++)
+			s[k] = sp->buf + (uintptr_t)s[k] - 1;
+		/* as "%s%-*.*s%s\n" would, without parsing it a million times */
+		fputs(s[0], out);
+		n = strlen(s[1]);
+		if (n > (size_t)idw)
+			n = idw;
+		fwrite(s[1], 1, n, out);
+		for (; n < (size_t)idw; n++)
+			putc(' ', out);
+		fputs(s[2], out);
+		putc('\n', out);
+	}
 }
 
 /* The id column's width for ids of at most longest bytes. */
@@ -179,6 +256,24 @@ report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
 		textrow(f, &row, idw, whyall);
 	fputc('\n', f);
 	report_summary(f, rp);
+}
+
+/*
+ * The same, of the rows report_textspool wrote to sp.  Returns -1 when
+ * the spool cannot be read back.
+ */
+int
+report_textspooled(FILE *f, const struct replay *rp, int idw,
+    struct spool *sp)
+{
+	report_heading(f, rp);
+	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
+	    idw, "id", "pa", "size", "result", "address");
+	if (report_textunspool(f, sp, idw) < 0)
+		return -1;
+	fputc('\n', f);
+	report_summary(f, rp);
+	return 0;
 }
 
 /* The rows of a replay that kept its results. */
@@ -221,6 +316,98 @@ report_text(FILE *f, const struct replay *rp, int whyall)
 	k.i = 0;
 	k.needwhy = whyall;
 	report_textrows(f, rp, whyall, report_idwidth(longest), nextkept, &k);
+}
+
+/*
+ * Rows spooled: a streamed replay writes each row to a file as its
+ * event runs and the report is written from the file once the trace
+ * has been read whole and found good.  The row's numbers as they are,
+ * then its strings, each with its length (or none for nil).
+ */
+#define NOLEN	UINT32_MAX
+
+static int
+spoolstr(FILE *f, const char *s)
+{
+	uint32_t n;
+
+	n = s == NULL ? NOLEN : (uint32_t)strlen(s);
+	if (fwrite(&n, sizeof n, 1, f) != 1)
+		return -1;
+	return n == NOLEN || n == 0 || fwrite(s, n, 1, f) == 1 ? 0 : -1;
+}
+
+/* Write row to the spool f.  Returns -1 when the file fails. */
+int
+report_spool(FILE *f, const struct row *row)
+{
+	if (fwrite(row, offsetof(struct row, id), 1, f) != 1 ||
+	    spoolstr(f, row->id) < 0 || spoolstr(f, row->text) < 0 ||
+	    spoolstr(f, row->note) < 0 || spoolstr(f, row->why) < 0 ||
+	    spoolstr(f, row->panic) < 0 || spoolstr(f, row->expected) < 0)
+		return -1;
+	return 0;
+}
+
+/* A string of the spool into sp's buffer at *o; nil for none. */
+static const char *
+unspoolstr(struct spool *sp, size_t *o, int *bad)
+{
+	uint32_t n;
+	size_t at;
+
+	if (fread(&n, sizeof n, 1, sp->f) != 1) {
+		*bad = 1;
+		return NULL;
+	}
+	if (n == NOLEN)
+		return NULL;
+	if (sp->cap - *o < (size_t)n + 1) {
+		while (sp->cap - *o < (size_t)n + 1)
+			sp->cap = sp->cap ? 2 * sp->cap : 4096;
+		sp->buf = xrealloc(sp->buf, sp->cap);
+	}
+	at = *o;
+	if (n > 0 && fread(sp->buf + at, n, 1, sp->f) != 1)
+		*bad = 1;
+	sp->buf[at + n] = '\0';
+	*o += n + 1;
+	/* its offset + 1, till the buffer stops moving */
+	return (const char *)(uintptr_t)(at + 1);
+}
+
+/*
+ * The next row of the spool (report_textrows and report_yamlrows take
+ * it as their next): 1, or 0 at its end.
+ */
+int
+report_unspool(void *arg, struct row *row)
+{
+	struct spool *sp;
+	const char **s[6];
+	size_t o;
+	int bad, k;
+
+	sp = arg;
+	if (fread(row, offsetof(struct row, id), 1, sp->f) != 1)
+		return 0;
+	s[0] = &row->id;
+	s[1] = &row->text;
+	s[2] = &row->note;
+	s[3] = &row->why;
+	s[4] = &row->panic;
+	s[5] = &row->expected;
+	bad = 0;
+	o = 0;
+	/* offsets first: the buffer may move as it grows */
+	for (k = 0; k < 6; k++)
+		*s[k] = unspoolstr(sp, &o, &bad);
+	for (k = 0; k < 6; k++)
+		if (*s[k] != NULL)
+			*s[k] = sp->buf + (uintptr_t)*s[k] - 1;
+	if (bad)
+		sp->bad = 1;
+	return !bad;
 }
 
 /* "first     fail at event 20 (poke8): why", when there was one. */

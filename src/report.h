@@ -28,6 +28,19 @@ struct row {
 	char		 expb[16];
 };
 
+/* Rows read back from a spool (report_unspool). */
+struct spool {
+	FILE		*f;
+	char		*buf;
+	size_t		 cap;
+	int		 bad;		/* it could not be read back */
+};
+
+int	report_spool(FILE *, const struct row *);
+int	report_textspool(FILE *, const struct row *, int);
+int	report_textunspool(FILE *, struct spool *, int);
+int	report_textspooled(FILE *, const struct replay *, int, struct spool *);
+int	report_unspool(void *, struct row *);
 void	report_row(const struct replay *, const struct event *,
 	    const struct result *, size_t, int, struct row *);
 int	report_idwidth(size_t);

@@ -55,9 +55,12 @@ mkdir "$TMPD/early" "$TMPD/late"
 } >"$TMPD/late/t.yaml"
 for d in early late; do
 	both "$V" replay --summary -p plan9 "$TMPD/$d/t.yaml"
+	both "$V" replay -p plan9 "$TMPD/$d/t.yaml"
+	both "$V" replay --format yaml -p plan9 "$TMPD/$d/t.yaml"
 	both "$V" compare "$TMPD/$d/t.yaml"
 done
-for c in "replay --summary -p plan9" "compare"; do
+for c in "replay --summary -p plan9" "replay -p plan9" \
+    "replay --format yaml -p plan9" "compare"; do
 	VMAPVIEW_THREADS=2 $V $c "$TMPD/early/t.yaml" >"$TMPD/a"
 	VMAPVIEW_THREADS=2 $V $c "$TMPD/late/t.yaml" >"$TMPD/b"
 	cmp -s "$TMPD/a" "$TMPD/b"
@@ -66,7 +69,7 @@ done
 grep -q 'fail' "$TMPD/a"
 ok $? "... under the late machine, not the default one"
 # Standard input cannot be read again: it is kept from the start.
-for c in "replay --summary -p plan9" "compare"; do
+for c in "replay --summary -p plan9" "replay -p plan9" "compare"; do
 	$V $c "$TMPD/late/t.yaml" >"$TMPD/a"
 	$V $c - <"$TMPD/late/t.yaml" >"$TMPD/b"
 	cmp -s "$TMPD/a" "$TMPD/b"
@@ -86,7 +89,8 @@ done
 	echo "- {op: vunmap, id: nobody}"
 	tail -n +20011 "$TMPD/churn.yaml"
 } >"$TMPD/bad.yaml"
-for c in "replay --summary" "compare" "check"; do
+for c in "replay --summary" "replay" "replay --format yaml" "compare" \
+    "check"; do
 	both $V $c "$TMPD/bad.yaml"
 	VMAPVIEW_THREADS=2 $V $c "$TMPD/bad.yaml" >"$TMPD/out" 2>"$TMPD/err"
 	same "$?:$(wc -c <"$TMPD/out")" "2:0" "$c: an error far in: exit 2, nothing on stdout"
