@@ -5,6 +5,7 @@
  * was in just before it: which PDEs a mapping took and what they held,
  * or why vmapalloc found no room.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,8 @@ put(char *p, const char *s, size_t max, size_t w)
  * Returns its length.
  */
 static size_t
-diffrow(char *buf, const struct compare *c, const struct diff *d)
+diffrow(char *buf, const struct compare *c, const struct diff *d,
+    const char *id)
 {
 	char num[24], cellb[24], *p, *q;
 	size_t seq;
@@ -79,7 +81,7 @@ diffrow(char *buf, const struct compare *c, const struct diff *d)
 	p = put(p, "  ", 2, 2);
 	p = put(p, opnames[d->op], sizeof num, 6);
 	p = put(p, "  ", 2, 2);
-	p = put(p, d->id != NOID ? c->ids + d->id : "-", 12, 0);
+	p = put(p, d->id != NOID ? id : "-", 12, 0);
 	if (p - buf < 27)
 		p = put(p, "", 0, 27 - (p - buf));
 	for (j = 0; j < c->n; j++) {
@@ -195,6 +197,9 @@ compare_init(struct compare *c, const struct trace *t, const Policy **p,
 	ro.stream = 1;
 	for (j = 0; j < n; j++)
 		replay_init(&c->rp[j], t, p[j], &ro);
+	if (!summary && (c->spool = tmpfile()) == NULL)
+		fatal("no temporary file for the differences: %s",
+		    strerror(errno));
 	c->pair = xcalloc((size_t)n * (n - 1) / 2, sizeof *c->pair);
 	for (j = 0; j < n; j++)
 		for (k = j + 1; k < n; k++) {
@@ -239,26 +244,51 @@ differs(const struct compare *c, const struct event *e,
 	return 0;
 }
 
-/* Keep event e, whose results res differ, as the next row. */
+/*
+ * Keep event e, whose results res differ, as the next row: written to
+ * the spool (its id after it), so that memory does not grow with them.
+ */
 static void
 keepdiff(struct compare *c, const struct event *e, const struct result *res)
 {
-	struct diff *d;
+	struct diff d;
+	uint32_t n;
 	int j;
 
-	if (c->ndiff == c->dcap) {
-		c->dcap = c->dcap ? 2 * c->dcap : 64;
-		c->d = xreallocarray(c->d, c->dcap, sizeof *c->d);
-	}
-	d = &c->d[c->ndiff++];
-	memset(d, 0, sizeof *d);
-	d->seq = c->pos;
-	d->op = e->op;
-	d->id = keepid(c, e->id);
+	memset(&d, 0, sizeof d);
+	d.seq = c->pos;
+	d.op = e->op;
+	d.id = e->id != NULL ? 0 : NOID;
 	for (j = 0; j < c->n; j++) {
-		d->kind[j] = res[j].kind;
-		d->va[j] = res[j].va;
+		d.kind[j] = res[j].kind;
+		d.va[j] = res[j].va;
 	}
+	n = e->id != NULL ? strlen(e->id) : 0;
+	if (fwrite(&d, sizeof d, 1, c->spool) != 1 ||
+	    fwrite(&n, sizeof n, 1, c->spool) != 1 ||
+	    (n > 0 && fwrite(e->id, n, 1, c->spool) != 1))
+		fatal("the differences' temporary file: %s", strerror(errno));
+	c->ndiff++;
+}
+
+/* The next difference kept, its id in *idbuf (grown); 0 at the end. */
+static int
+nextdiff(const struct compare *c, struct diff *d, char **idbuf,
+    size_t *idcap)
+{
+	uint32_t n;
+
+	if (fread(d, sizeof *d, 1, c->spool) != 1 ||
+	    fread(&n, sizeof n, 1, c->spool) != 1)
+		return 0;
+	if (*idcap < (size_t)n + 1) {
+		*idcap = (size_t)n + 1;
+		*idbuf = xrealloc(*idbuf, *idcap);
+	}
+	if (n > 0 && fread(*idbuf, n, 1, c->spool) != 1)
+		return 0;
+	(*idbuf)[n] = '\0';
+	return 1;
 }
 
 /*
@@ -305,7 +335,7 @@ compare_feed(struct compare *c, const struct event *e)
 		replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]);
 	c->pos++;
 	if (differs(c, e, res)) {
-		if (!c->summary)
+		if (c->spool != NULL)
 			keepdiff(c, e, res);
 		else
 			c->ndiff++;
@@ -351,7 +381,8 @@ compare_free(struct compare *c)
 		replay_free(&c->rp[j]);
 		madetab_free(&c->made[j]);
 	}
-	free(c->d);
+	if (c->spool != NULL)
+		fclose(c->spool);
 	free(c->ids);
 	free(c->pair);
 	memset(c, 0, sizeof *c);
@@ -419,12 +450,14 @@ void
 compare_text(FILE *f, const struct compare *c)
 {
 	const struct trace *t;
-	const struct diff *d;
+	struct diff d;
 	Stats s[MAXPOLICY];
-	char cells[MAXPOLICY][24], line[200];
-	size_t i;
+	char cells[MAXPOLICY][24], line[200], *id;
+	size_t idcap;
 	int j, k;
 
+	id = NULL;
+	idcap = 0;
 	t = c->t;
 	fprintf(f, "trace %s, kernel %s, pse %s:", trace_name(t),
 	    kernelnames[c->rp[0].m.kernel], c->rp[0].m.pse ? "on" : "off");
@@ -443,10 +476,9 @@ compare_text(FILE *f, const struct compare *c)
 			snprintf(cells[j], sizeof cells[j], "%s",
 			    policyat(c->rp[j].pidx)->name);
 		row(f, 27, "  seq  op      id", cells, c->n);
-		for (i = 0; i < c->ndiff; i++) {
-			d = &c->d[i];
-			fwrite(line, 1, diffrow(line, c, d), f);
-		}
+		rewind(c->spool);
+		while (nextdiff(c, &d, &id, &idcap))
+			fwrite(line, 1, diffrow(line, c, &d, id), f);
 		fputc('\n', f);
 	}
 	for (j = 0; j < c->n; j++) {
@@ -467,6 +499,7 @@ compare_text(FILE *f, const struct compare *c)
 		row(f, 23, sumrows[k], cells, c->n);
 	}
 	pairstext(f, c);
+	free(id);
 }
 
 /* A divergence as {seq, op, id, and each side's result, va, reason}. */
@@ -531,11 +564,13 @@ int
 compare_yaml(FILE *f, const struct compare *c)
 {
 	yaml_emitter_t em;
-	const struct diff *d;
-	char b[24];
-	size_t i;
+	struct diff d;
+	char b[24], *id;
+	size_t idcap;
 	int j, rv;
 
+	id = NULL;
+	idcap = 0;
 	if (emit_init(&em, f) < 0)
 		return -1;
 	rv = -1;
@@ -553,15 +588,16 @@ compare_yaml(FILE *f, const struct compare *c)
 	    (!c->summary && (emitstr(&em, "differences") < 0 ||
 	    emitseq(&em, 0) < 0)))
 		goto out;
-	for (i = 0; i < c->ndiff && !c->summary; i++) {
-		d = &c->d[i];
-		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", d->seq) < 0 ||
-		    emitkv(&em, "op", opnames[d->op]) < 0 ||
-		    (d->id != NOID && emitkv(&em, "id", c->ids + d->id) < 0))
+	if (c->spool != NULL)
+		rewind(c->spool);
+	while (c->spool != NULL && nextdiff(c, &d, &id, &idcap)) {
+		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", d.seq) < 0 ||
+		    emitkv(&em, "op", opnames[d.op]) < 0 ||
+		    (d.id != NOID && emitkv(&em, "id", id) < 0))
 			goto out;
 		for (j = 0; j < c->n; j++)
 			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
-			    replay_cell(b, sizeof b, d->op, d->kind[j], d->va[j])) < 0)
+			    replay_cell(b, sizeof b, d.op, d.kind[j], d.va[j])) < 0)
 				goto out;
 		if (emitend(&em) < 0)
 			goto out;
@@ -582,5 +618,6 @@ compare_yaml(FILE *f, const struct compare *c)
 	rv = 0;
 out:
 	yaml_emitter_delete(&em);
+	free(id);
 	return rv;
 }

@@ -45,9 +45,8 @@ struct compare {
 	struct replay		 rp[MAXPOLICY];
 	struct madetab		 made[MAXPOLICY];
 	size_t			 pos;		/* events fed */
-	struct diff		*d;		/* the events that differ */
+	FILE			*spool;		/* the events that differ */
 	size_t			 ndiff;
-	size_t			 dcap;
 	char			*ids;		/* their ids, each ended by NUL */
 	size_t			 idlen;
 	size_t			 idcap;
