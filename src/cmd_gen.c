@@ -1,11 +1,12 @@
 /*
- * vmapview gen: a generated trace, written whole.  Each generator
- * (gen.c) says which of the settings below it takes.
+ * vmapview gen: a generated trace, written as it is made.  Each
+ * generator (gen.c) says which of the settings below it takes.
  */
 #include <stdio.h>
 
 #include "cmd.h"
 #include "gen.h"
+#include "outfile.h"
 #include "util.h"
 
 static int	cmd_gen_exec(struct args *);
@@ -43,6 +44,21 @@ static const struct {
 	{ Ofill, GOfill }
 };
 
+/* What writegen writes: a generator's trace. */
+struct genjob {
+	const struct generator	*g;
+	const struct genopts	*o;
+};
+
+static int
+writegen(FILE *f, void *arg)
+{
+	struct genjob *j;
+
+	j = arg;
+	return gen_write(j->g, j->o, f);
+}
+
 static int
 cmd_gen_exec(struct args *a)
 {
@@ -50,9 +66,9 @@ cmd_gen_exec(struct args *a)
 	struct genopts go = {
 		.seed = 1, .events = 1000, .pokes = 11, .pdes = 4, .fill = 0.5
 	};
-	struct trace t;
+	struct genjob job;
+	char err[512];
 	size_t i;
-	int rv;
 
 	if ((g = gen_find(a->argv[0])) == NULL)
 		return cmd_usageerr(a, "no generator '%s' (devtest, boot, churn, "
@@ -71,8 +87,13 @@ cmd_gen_exec(struct args *a)
 		go.pdes = args_get(a, Opdes)->num;
 	if (args_has(a, Ofill))
 		go.fill = args_get(a, Ofill)->frac;
-	gen_run(g, &go, &t);
-	rv = cmd_savetrace(&t, args_str(a, Ooutput, "-"));
-	trace_free(&t);
-	return rv;
+	/* written as it is made: no event kept */
+	job.g = g;
+	job.o = &go;
+	if (outfile_write(args_str(a, Ooutput, "-"), writegen, &job, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return EXITUSAGE;
+	}
+	return cmd_finish(EXITOK);
 }

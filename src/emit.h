@@ -27,6 +27,17 @@ int	emitend(yaml_emitter_t *);
 int	emitseq(yaml_emitter_t *, int);
 int	emitseqend(yaml_emitter_t *);
 
+/* A vmaptrace document written an event at a time (tracewrite.c). */
+struct trace;
+struct tracewriter {
+	yaml_emitter_t	 em;
+	int		 bad;		/* -1: never began; 1: failed since */
+};
+
+int	trace_writeopen(struct tracewriter *, FILE *, const struct trace *);
+int	trace_writeevent(struct tracewriter *, const struct event *);
+int	trace_writeclose(struct tracewriter *);
+
 int	report_yamlsummary(yaml_emitter_t *, const struct replay *);
 int	report_emitreason(yaml_emitter_t *, const struct replay *,
 	    const struct event *, const struct result *, size_t);

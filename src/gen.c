@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "gen.h"
 #include "idtab.h"
 #include "replay.h"
@@ -31,21 +32,21 @@ static void	gen_fragment(struct trace *, const struct genopts *);
 const struct generator generators[] = {
 	{ "devtest", gen_devtest,
 	  "the patch's test driver: APICs, a framebuffer, --pokes 32M pokes",
-	  GOpokes },
+	  GOpokes, 0 },
 	{ "boot", gen_boot,
-	  "a plausible PC's boot-time devices, chosen by --seed", 0 },
+	  "a plausible PC's boot-time devices, chosen by --seed", 0, 0 },
 	{ "churn", gen_churn,
 	  "--events random maps and unmaps, live set near --fill of the vmap",
-	  GOevents | GOfill },
+	  GOevents | GOfill, 0 },
 	{ "staircase", gen_staircase,
 	  "a stale table in each of --pdes PDEs, then one large request",
-	  GOpdes },
+	  GOpdes, 0 },
 	{ "unmapva", gen_unmapva,
 	  "churn with its vunmaps by address and size, not by id",
-	  GOevents | GOfill },
+	  GOevents | GOfill, 1 },
 	{ "fragment", gen_fragment,
 	  "every page mapped, every other unmapped, then large requests",
-	  GOevents },
+	  GOevents, 0 },
 };
 const int ngenerators = sizeof generators / sizeof generators[0];
 
@@ -87,6 +88,17 @@ runit(struct rng *r)
 	return (rnext(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/*
+ * Where add() sends events while gen_write writes a trace as it is
+ * made: its writer, opened on the first event (the generator has set
+ * the header by then).  Nil: add() keeps them in the trace.
+ */
+static struct genout {
+	struct tracewriter	 w;
+	FILE			*f;
+	int			 open;
+} *genout;
+
 /* An event of op with the given fields; id and text are copied. */
 static void
 add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
@@ -103,8 +115,18 @@ add(struct trace *t, int op, uint32_t pa, uint32_t size, const char *id,
 	if (op == OPvmap || (op == OPvunmap && id == NULL))
 		e.flags |= EVSIZE;
 	if (id != NULL) {
-		e.id = xstrdup(id);
+		e.id = genout != NULL ? NULL : xstrdup(id);
 		e.flags |= EVOWNID;
+	}
+	if (genout != NULL) {
+		if (!genout->open++)
+			trace_writeopen(&genout->w, genout->f, t);
+		e.id = (char *)id;
+		e.text = (char *)text;
+		e.flags &= ~EVOWNID;
+		trace_writeevent(&genout->w, &e);
+		t->nev++;		/* counted, not kept */
+		return;
 	}
 	if (text != NULL)
 		e.text = xstrdup(text);
@@ -417,4 +439,36 @@ gen_run(const struct generator *g, const struct genopts *o, struct trace *t)
 	trace_init(t);
 	g->run(t, o);
 	linkids(t);
+}
+
+/*
+ * Write the trace generator g makes to f as it makes it, keeping none
+ * of its events (memory follows the generator's own live set), unless
+ * the generator needs them all (g->whole).  Returns -1 when writing
+ * fails.
+ */
+int
+gen_write(const struct generator *g, const struct genopts *o, FILE *f)
+{
+	struct genout out;
+	struct trace t;
+	int rv;
+
+	if (g->whole) {
+		gen_run(g, o, &t);
+		rv = trace_write(f, &t);
+		trace_free(&t);
+		return rv;
+	}
+	memset(&out, 0, sizeof out);
+	out.f = f;
+	trace_init(&t);
+	genout = &out;
+	g->run(&t, o);
+	genout = NULL;
+	if (!out.open)
+		trace_writeopen(&out.w, f, &t);
+	rv = trace_writeclose(&out.w);
+	trace_free(&t);
+	return rv;
 }

@@ -6,6 +6,7 @@
 #define VMAPVIEW_GEN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace.h"
 
@@ -30,6 +31,7 @@ struct generator {
 	void		(*run)(struct trace *, const struct genopts *);
 	const char	*summary;
 	unsigned	 takes;		/* GOevents, ... */
+	int		 whole;		/* it needs its events all at once */
 };
 
 extern const struct generator	generators[];
@@ -38,5 +40,7 @@ extern const int		ngenerators;
 const struct generator	*gen_find(const char *);
 void			 gen_run(const struct generator *,
 			     const struct genopts *, struct trace *);
+int			 gen_write(const struct generator *,
+			     const struct genopts *, FILE *);
 
 #endif

@@ -102,44 +102,73 @@ emitevent(yaml_emitter_t *em, const struct event *e)
 	return emitend(em);
 }
 
+/*
+ * Begin a vmaptrace document on f: t's header (name, description,
+ * machine), then events one by one (trace_writeevent), then
+ * trace_writeclose.  A trace is written as it is made, never held.
+ */
+int
+trace_writeopen(struct tracewriter *w, FILE *f, const struct trace *t)
+{
+	const struct machine *mc;
+
+	mc = &t->machine;
+	w->bad = 0;
+	if (emit_init(&w->em, f) < 0) {
+		w->bad = -1;
+		return -1;
+	}
+	if (emit_start(&w->em) < 0 || emitmap(&w->em, 0) < 0 ||
+	    emitkv(&w->em, "vmaptrace", "1") < 0 ||
+	    (t->name != NULL && emitkv(&w->em, "name", t->name) < 0) ||
+	    (t->description != NULL &&
+	    emitliteral(&w->em, "description", t->description) < 0) ||
+	    emitstr(&w->em, "machine") < 0 || emitmap(&w->em, 0) < 0 ||
+	    emithex(&w->em, "vmap", mc->vmap) < 0 ||
+	    emitsize(&w->em, "vmapsize", mc->vmapsize) < 0 ||
+	    emitkv(&w->em, "pse", mc->pse ? "true" : "false") < 0 ||
+	    emitkv(&w->em, "kernel", kernelnames[mc->kernel]) < 0 ||
+	    emitnum(&w->em, "ptpages", mc->ptpages) < 0 ||
+	    emitend(&w->em) < 0 || emitstr(&w->em, "events") < 0 ||
+	    emitseq(&w->em, 0) < 0)
+		w->bad = 1;
+	return w->bad ? -1 : 0;
+}
+
+/* The next event of the document. */
+int
+trace_writeevent(struct tracewriter *w, const struct event *e)
+{
+	if (!w->bad && emitevent(&w->em, e) < 0)
+		w->bad = 1;
+	return w->bad ? -1 : 0;
+}
+
+/* End the document.  Returns -1 if any of it failed. */
+int
+trace_writeclose(struct tracewriter *w)
+{
+	if (w->bad < 0)
+		return -1;
+	if (!w->bad && (emitseqend(&w->em) < 0 || emitend(&w->em) < 0 ||
+	    emit_finish(&w->em) < 0))
+		w->bad = 1;
+	yaml_emitter_delete(&w->em);
+	return w->bad ? -1 : 0;
+}
+
 /* Write t as a vmaptrace document to f.  Returns -1 on failure. */
 int
 trace_write(FILE *f, const struct trace *t)
 {
-	yaml_emitter_t em;
-	const struct machine *mc;
+	struct tracewriter w;
 	size_t i;
-	int rv;
 
-	mc = &t->machine;
-	if (emit_init(&em, f) < 0)
+	if (trace_writeopen(&w, f, t) < 0 && w.bad < 0)
 		return -1;
-	rv = -1;
-	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
-	    emitkv(&em, "vmaptrace", "1") < 0)
-		goto out;
-	if (t->name != NULL && emitkv(&em, "name", t->name) < 0)
-		goto out;
-	if (t->description != NULL &&
-	    emitliteral(&em, "description", t->description) < 0)
-		goto out;
-	if (emitstr(&em, "machine") < 0 || emitmap(&em, 0) < 0 ||
-	    emithex(&em, "vmap", mc->vmap) < 0 ||
-	    emitsize(&em, "vmapsize", mc->vmapsize) < 0 ||
-	    emitkv(&em, "pse", mc->pse ? "true" : "false") < 0 ||
-	    emitkv(&em, "kernel", kernelnames[mc->kernel]) < 0 ||
-	    emitnum(&em, "ptpages", mc->ptpages) < 0 || emitend(&em) < 0 ||
-	    emitstr(&em, "events") < 0 || emitseq(&em, 0) < 0)
-		goto out;
 	for (i = 0; i < t->nev; i++)
-		if (emitevent(&em, &t->ev[i]) < 0)
-			goto out;
-	if (emitseqend(&em) < 0 || emitend(&em) < 0 || emit_finish(&em) < 0)
-		goto out;
-	rv = 0;
-out:
-	yaml_emitter_delete(&em);
-	return rv;
+		trace_writeevent(&w, &t->ev[i]);
+	return trace_writeclose(&w);
 }
 
 static int
