@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "export.h"
 #include "outfile.h"
+#include "relay.h"
 #include "util.h"
 
 static int	cmd_export_exec(struct args *);
@@ -45,7 +47,7 @@ const struct cmd_entry cmd_export_entry = {
 struct exportjob {
 	struct replay	*rp;
 	int		 n;
-	int		 plot;
+	struct plotrun	*plot;
 };
 
 static int
@@ -56,39 +58,88 @@ writeexport(FILE *f, void *arg)
 	int i;
 
 	j = arg;
-	if (j->plot)
-		return export_plot(f, j->rp, j->n);
+	if (j->plot != NULL)
+		return export_plot(f, j->plot);
 	for (i = 0; i < j->n; i++)
 		maps[i] = &j->rp[i];
 	return export_map(f, maps, j->n);
 }
 
+/* The plot's sink: every event to every policy, started on the first. */
+struct plotstream {
+	struct plotrun		*pr;
+	const Policy		*first;
+	const struct replayopts	*ro;
+	int			 started;
+};
+
+static void
+plot_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct plotstream *ps;
+
+	ps = arg;
+	if (!ps->started) {
+		ps->started = 1;
+		export_plotinit(ps->pr, t, ps->first, ps->ro);
+	}
+	export_plotfeed(ps->pr, e);
+}
+
+static void
+plot_reset(void *arg)
+{
+	struct plotstream *ps;
+
+	ps = arg;
+	if (ps->started)
+		export_plotfree(ps->pr);
+	ps->started = 0;
+}
+
 /*
- * The plot's replays into rps: every policy, the chosen one (rps[0]'s,
- * replayed to the end) first, each with its history.  Returns how many.
+ * export --plot: the trace read once, every policy replayed as it is
+ * read; nothing of the events kept but their measures' histories.
  */
 static int
-plotreplays(const struct args *a, struct trace *t, struct replay *rps)
+plot(struct args *a, const char *input, const char *out)
 {
 	struct replayopts ro;
-	const Policy *p;
-	int i, n;
+	struct exportjob job;
+	struct plotstream ps;
+	struct tracesink sk;
+	struct trace t;
+	char err[512];
+	int j, status;
 
-	p = policyat(rps[0].pidx);
-	replay_free(&rps[0]);
 	args_replayopts(a, &ro);
-	ro.measure = 1;
-	ro.history = 1;
-	replay_init(&rps[0], t, p, &ro);
-	replay_run(&rps[0], t->nev);
-	n = 1;
-	for (i = 0; i < npolicy(); i++) {
-		if (policyat(i) == p)
-			continue;
-		replay_init(&rps[n], t, policyat(i), &ro);
-		replay_run(&rps[n++], t->nev);
+	memset(&ps, 0, sizeof ps);
+	ps.pr = xcalloc(1, sizeof *ps.pr);
+	ps.first = args_policy(a);
+	ps.ro = &ro;
+	sk.event = plot_event;
+	sk.reset = plot_reset;
+	sk.arg = &ps;
+	if (relay_run(&t, input, &sk, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		free(ps.pr);
+		return EXITUSAGE;
 	}
-	return n;
+	if (!ps.started)	/* no event: the header's machine */
+		export_plotinit(ps.pr, &t, ps.first, &ro);
+	for (j = 0; j < ps.pr->n; j++)
+		ps.pr->rp[j].t = &t;
+	memset(&job, 0, sizeof job);
+	job.plot = ps.pr;
+	status = EXITOK;
+	if (outfile_write(out, writeexport, &job, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		status = EXITUSAGE;
+	}
+	export_plotfree(ps.pr);
+	free(ps.pr);
+	trace_free(&t);
+	return status ? status : cmd_finish(EXITOK);
 }
 
 /*
@@ -154,6 +205,8 @@ cmd_export_exec(struct args *a)
 	input = args_trace(a, 0, buf, sizeof buf);
 	if (!range && cmd_notinput(out, input, "trace") < 0)
 		return EXITUSAGE;
+	if (args_has(a, Oplot))
+		return plot(a, input, out);
 	if (cmd_loadat(a, &t, &n) < 0)
 		return EXITUSAGE;
 	args_replayopts(a, &ro);
@@ -164,9 +217,7 @@ cmd_export_exec(struct args *a)
 		replay_run(&rps[i], n);
 	}
 	job.rp = rps;
-	job.plot = args_has(a, Oplot);
-	if (job.plot)
-		job.n = plotreplays(a, &t, rps);
+	job.plot = NULL;
 	status = EXITOK;
 	if (range)
 		status = exportrange(&job, out, input, at->num, at->hi);

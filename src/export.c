@@ -395,12 +395,12 @@ ypos(double v, double max, int top, int bottom)
 }
 
 /*
- * A polyline of the history v[0..n] (wide: uint32, else uint16) over w
- * columns from x0, the lowest (or with hi, highest) value per column.
+ * A polyline of the history h over w columns from x0, the lowest (or
+ * with hi, highest) value per column.
  */
 static void
-series(FILE *f, const void *v, int wide, size_t n, int x0, int w, int top,
-    int bottom, double max, int hi, const char *cls, const char *style)
+series(FILE *f, const struct hist *h, int x0, int w, int top, int bottom,
+    double max, int hi, const char *cls, const char *style)
 {
 	uint32_t best;
 	int c;
@@ -408,7 +408,7 @@ series(FILE *f, const void *v, int wide, size_t n, int x0, int w, int top,
 	fprintf(f, "<polyline class=\"%s\" fill=\"none\" %s points=\"", cls,
 	    style);
 	for (c = 0; c < w; c++) {
-		if (replay_histcolumn(v, wide, n, c, w, hi, &best) < 0)
+		if (hist_column(h, c, w, hi, &best) < 0)
 			break;
 		fprintf(f, "%d,%.1f ", x0 + c, ypos(best, max, top, bottom));
 	}
@@ -456,34 +456,44 @@ plotaxes(FILE *f, const struct replay *rp, const struct plotbox *b,
 	    b->w - 20, (b->y0 + b->y1) / 2, b->w - 20, (b->y0 + b->y1) / 2);
 }
 
-/* Where each of the n policies failed (ticks) or panicked (crosses). */
+/*
+ * Where each policy failed (a tick) or panicked (a cross): one mark a
+ * pixel column, from the buckets of its results.
+ */
 static void
-plotmarks(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
+plotmarks(FILE *f, const struct plotrun *pr, const struct plotbox *b)
 {
 	const char *name, *colour;
-	size_t i, nev;
-	int j, x, y, lastx;
+	uint32_t any;
+	size_t nev, lo, hi;
+	int j, x, y, c, w;
 
-	nev = rps[0].t->nev;
-	for (j = 0; j < n; j++) {
-		name = policyat(rps[j].pidx)->name;
-		colour = policycolour(rps[j].pidx);
+	w = b->x1 - b->x0;
+	nev = pr->fails[0].n;
+	for (j = 0; j < pr->n; j++) {
+		name = policyat(pr->rp[j].pidx)->name;
+		colour = policycolour(pr->rp[j].pidx);
 		y = b->y1 + 30 + j * 14;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"11\" fill=\"%s\">%s</text>\n", b->x0 - 6,
 		    y + 4, colour, name);
 		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">", name, colour);
-		/* failures one tick per pixel column: more draw nothing more */
-		lastx = -1;
-		for (i = 0; i < nev; i++) {
-			x = b->x0 + (int)((double)(i + 1) * (b->x1 - b->x0) /
-			    (nev ? nev : 1));
-			if (rps[j].r[i].kind == Rfail && x != lastx) {
+		/*
+		 * Event i is drawn at column (i+1)*w/nev: a tick or a cross
+		 * per column where any of its events failed or panicked.
+		 */
+		for (c = 0; c <= w; c++) {
+			x = b->x0 + c;
+			lo = ((size_t)c * nev + w - 1) / w;
+			hi = ((size_t)(c + 1) * nev + w - 1) / w;
+			lo = lo ? lo - 1 : 0;
+			hi = hi ? hi - 1 : 0;
+			if (hist_range(&pr->fails[j], lo, hi, 1, &any) == 0 &&
+			    any)
 				fprintf(f, "<line class=\"fail\" x1=\"%d\" y1=\"%d\" "
 				    "x2=\"%d\" y2=\"%d\"/>", x, y - 4, x, y + 4);
-				lastx = x;
-			}
-			if (rps[j].r[i].kind == Rpanic)
+			if (hist_range(&pr->panics[j], lo, hi, 1, &any) == 0 &&
+			    any)
 				fprintf(f, "<path class=\"panic\" d=\"M%d %dl8 "
 				    "8m0 -8l-8 8\" stroke=\"#b2182b\" "
 				    "stroke-width=\"2\"/>", x - 4, y - 4);
@@ -525,17 +535,16 @@ plotkey(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
  * under several policies, with history; rps[0] is the chosen one.
  */
 int
-export_plot(FILE *f, const struct replay *rps, int n)
+export_plot(FILE *f, const struct plotrun *pr)
 {
-	const struct replay *rp;
+	const struct replay *rp, *rps;
 	struct plotbox b = { 860, 420, 70, 860 - 70, 50, 420 - 110 };
 	char line[256], style[96];
 	uint32_t top;
-	size_t nev;
 	int j, np;
 
+	rps = pr->rp;
 	rp = &rps[0];
-	nev = rp->t->nev;
 	np = vpdbsize(&rp->m);
 	top = (uint32_t)np * WD2PG;
 	if (top > MAXVMAPPAGES)
@@ -545,20 +554,69 @@ export_plot(FILE *f, const struct replay *rps, int n)
 	    b.w, b.h);
 	plotaxes(f, rp, &b, (double)top * BY2PG / MB, np);
 	/* free pages of the chosen policy, stale tables, largest vmaps */
-	series(f, rp->histfree, 1, nev + 1, b.x0, b.x1 - b.x0, b.y0, b.y1, top,
-	    0, "free", "stroke=\"#cccccc\" stroke-width=\"6\"");
-	series(f, rp->histstale, 0, nev + 1, b.x0, b.x1 - b.x0, b.y0, b.y1, np,
-	    1, "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
-	for (j = n - 1; j >= 0; j--) {
+	series(f, &rp->hist[Hfree], b.x0, b.x1 - b.x0, b.y0, b.y1, top, 0,
+	    "free", "stroke=\"#cccccc\" stroke-width=\"6\"");
+	series(f, &rp->hist[Hstale], b.x0, b.x1 - b.x0, b.y0, b.y1, np, 1,
+	    "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
+	for (j = pr->n - 1; j >= 0; j--) {
 		snprintf(line, sizeof line, "largest %s",
 		    policyat(rps[j].pidx)->name);
 		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\"",
 		    policycolour(rps[j].pidx), j == 0 ? "2.5" : "1.5");
-		series(f, rps[j].histlargest, 1, nev + 1, b.x0, b.x1 - b.x0,
-		    b.y0, b.y1, top, 0, line, style);
+		series(f, &rps[j].hist[Hlargest], b.x0, b.x1 - b.x0, b.y0,
+		    b.y1, top, 0, line, style);
 	}
-	plotmarks(f, rps, n, &b);
-	plotkey(f, rps, n, &b);
+	plotmarks(f, pr, &b);
+	plotkey(f, rps, pr->n, &b);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * Start the plot's replays on t's machine: every policy, first the
+ * first, each keeping its measures' history.
+ */
+void
+export_plotinit(struct plotrun *pr, const struct trace *t,
+    const Policy *first, const struct replayopts *o)
+{
+	struct replayopts ro;
+	int i;
+
+	memset(pr, 0, sizeof *pr);
+	ro = *o;
+	ro.measure = 1;
+	ro.history = 1;
+	ro.stream = 1;
+	replay_init(&pr->rp[pr->n++], t, first, &ro);
+	for (i = 0; i < npolicy(); i++)
+		if (policyat(i) != first)
+			replay_init(&pr->rp[pr->n++], t, policyat(i), &ro);
+}
+
+/* The next event, under every policy of the plot. */
+void
+export_plotfeed(struct plotrun *pr, const struct event *e)
+{
+	struct result res;
+	int j;
+
+	for (j = 0; j < pr->n; j++) {
+		replay_feedslot(&pr->rp[j], &pr->made[j], e, &res);
+		hist_add(&pr->fails[j], res.kind == Rfail);
+		hist_add(&pr->panics[j], res.kind == Rpanic);
+		replay_clear(&res);
+	}
+}
+
+void
+export_plotfree(struct plotrun *pr)
+{
+	int j;
+
+	for (j = 0; j < pr->n; j++) {
+		replay_free(&pr->rp[j]);
+		madetab_free(&pr->made[j]);
+	}
+	pr->n = 0;
 }

@@ -60,11 +60,8 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 		rp->r = xcalloc(t->nev, sizeof *rp->r);
 		rp->cap = t->nev;
 	}
-	if (rp->measure && o->history) {
-		rp->histlargest = xcalloc(t->nev + 1, sizeof *rp->histlargest);
-		rp->histstale = xcalloc(t->nev + 1, sizeof *rp->histstale);
-		rp->histfree = xcalloc(t->nev + 1, sizeof *rp->histfree);
-	}
+	if (rp->measure && o->history)
+		rp->hist = xcalloc(Nhist, sizeof *rp->hist);
 	if (rp->measure)
 		extremes(rp, 1);
 }
@@ -109,10 +106,10 @@ extremes(struct replay *rp, int largest)
 		rp->maxstale = s->pde[Pstale];
 		rp->maxstaleat = rp->pos;
 	}
-	if (rp->histlargest != NULL) {
-		rp->histlargest[rp->pos] = s->largest[rp->pidx];
-		rp->histstale[rp->pos] = s->pde[Pstale];
-		rp->histfree[rp->pos] = s->free;
+	if (rp->hist != NULL) {
+		hist_add(&rp->hist[Hlargest], s->largest[rp->pidx]);
+		hist_add(&rp->hist[Hstale], s->pde[Pstale]);
+		hist_add(&rp->hist[Hfree], s->free);
 	}
 }
 
@@ -131,14 +128,6 @@ replay_reserve(struct replay *rp, size_t n)
 		ncap *= 2;
 	rp->r = xreallocarray(rp->r, ncap, sizeof *rp->r);
 	memset(rp->r + rp->cap, 0, (ncap - rp->cap) * sizeof *rp->r);
-	if (rp->histlargest != NULL) {
-		rp->histlargest = xreallocarray(rp->histlargest, ncap + 1,
-		    sizeof *rp->histlargest);
-		rp->histstale = xreallocarray(rp->histstale, ncap + 1,
-		    sizeof *rp->histstale);
-		rp->histfree = xreallocarray(rp->histfree, ncap + 1,
-		    sizeof *rp->histfree);
-	}
 	rp->cap = ncap;
 }
 
@@ -152,9 +141,7 @@ replay_free(struct replay *rp)
 		for (i = 0; i < rp->t->nev; i++)
 			replay_clear(&rp->r[i]);
 	free(rp->r);
-	free(rp->histlargest);
-	free(rp->histstale);
-	free(rp->histfree);
+	free(rp->hist);
 	mmufree(&rp->m);
 	memset(rp, 0, sizeof *rp);
 }
@@ -352,12 +339,13 @@ replay_feed(struct replay *rp, const struct event *e,
 		rp->expunchecked++;
 	rp->count[res->kind]++;
 	if (rp->measure && e->op != OPnote && changes(res->kind))
-		extremes(rp, rp->histlargest != NULL || e->op != OPvunmap ||
+		extremes(rp, rp->hist != NULL || e->op != OPvunmap ||
 		    !growsonunmap(&rp->m));
-	else if (rp->histlargest != NULL) {
-		rp->histlargest[rp->pos] = rp->histlargest[rp->pos - 1];
-		rp->histstale[rp->pos] = rp->histstale[rp->pos - 1];
-		rp->histfree[rp->pos] = rp->histfree[rp->pos - 1];
+	else if (rp->hist != NULL) {
+		/* nothing changed: the last values again */
+		hist_add(&rp->hist[Hlargest], rp->now.largest[rp->pidx]);
+		hist_add(&rp->hist[Hstale], rp->now.pde[Pstale]);
+		hist_add(&rp->hist[Hfree], rp->now.free);
 	}
 }
 
@@ -1025,30 +1013,74 @@ replay_owner(const struct replay *rp, size_t upto, uint32_t va)
 	return k;
 }
 
+/* Add the next value to history h; two buckets merge when they run out. */
+void
+hist_add(struct hist *h, uint32_t v)
+{
+	size_t k, i;
+
+	if (h->per == 0)
+		h->per = 1;
+	k = h->n / h->per;
+	if (k == 2 * HISTN) {
+		for (i = 0; i < HISTN; i++) {
+			h->lo[i] = h->lo[2 * i] < h->lo[2 * i + 1] ?
+			    h->lo[2 * i] : h->lo[2 * i + 1];
+			h->hi[i] = h->hi[2 * i] > h->hi[2 * i + 1] ?
+			    h->hi[2 * i] : h->hi[2 * i + 1];
+		}
+		h->per *= 2;
+		k = h->n / h->per;
+	}
+	if (h->n % h->per == 0)
+		h->lo[k] = h->hi[k] = v;
+	else {
+		if (v < h->lo[k])
+			h->lo[k] = v;
+		if (v > h->hi[k])
+			h->hi[k] = v;
+	}
+	h->n++;
+}
+
 /*
- * Column c of w of a history v[0..n] (wide: uint32_t, else uint16_t)
- * drawn in w columns: the lowest value of its events, or with hi the
- * highest.  Returns 0 and sets *out, or -1 past the end.
+ * Events a..b-1 of history h: the lowest value among them (with hi, the
+ * highest), in *out; where h has merged events into buckets, of the
+ * buckets that hold them.  Returns 0, or -1 if no event is in range.
  */
 int
-replay_histcolumn(const void *v, int wide, size_t n, int c, int w, int hi,
-    uint32_t *out)
+hist_range(const struct hist *h, size_t a, size_t b, int hi, uint32_t *out)
 {
-	size_t a, b, i;
-	uint32_t x, best;
+	size_t k;
+	uint32_t best;
 
-	a = (size_t)c * n / w;
-	b = (size_t)(c + 1) * n / w;
-	if (b <= a)
-		b = a + 1;
-	if (a >= n)
+	if (b > h->n)
+		b = h->n;
+	if (a >= b)
 		return -1;
 	best = hi ? 0 : UINT32_MAX;
-	for (i = a; i < b && i < n; i++) {
-		x = wide ? ((const uint32_t *)v)[i] : ((const uint16_t *)v)[i];
-		if ((hi && x > best) || (!hi && x < best))
-			best = x;
+	for (k = a / h->per; k <= (b - 1) / h->per; k++) {
+		if (hi && h->hi[k] > best)
+			best = h->hi[k];
+		if (!hi && h->lo[k] < best)
+			best = h->lo[k];
 	}
 	*out = best;
 	return 0;
+}
+
+/*
+ * Column c of w of history h: hist_range of the events it covers, at
+ * least one.  Returns 0, or -1 past the end.
+ */
+int
+hist_column(const struct hist *h, int c, int w, int hi, uint32_t *out)
+{
+	size_t a, b;
+
+	a = (size_t)c * h->n / w;
+	b = (size_t)(c + 1) * h->n / w;
+	if (b <= a)
+		b = a + 1;
+	return hist_range(h, a, b, hi, out);
 }

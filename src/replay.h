@@ -57,6 +57,33 @@ struct first {
 	char		 why[400];
 };
 
+/*
+ * A measure's history over a run in at most 2*HISTN buckets, each the
+ * lowest and highest value of its events: when they run out, pairs
+ * merge and a bucket holds twice as many.  Bounded whatever the run's
+ * length, and fine enough for any picture or screen.
+ */
+#define HISTN	1024
+
+struct hist {
+	size_t		 n;		/* values added */
+	size_t		 per;		/* values a bucket: a power of two */
+	uint32_t	 lo[2 * HISTN];
+	uint32_t	 hi[2 * HISTN];
+};
+
+/* The histories a replay keeps. */
+enum {
+	Hlargest,	/* its policy's largest vmap, pages */
+	Hstale,		/* stale tables */
+	Hfree,		/* free pages */
+	Nhist
+};
+
+void	hist_add(struct hist *, uint32_t);
+int	hist_range(const struct hist *, size_t, size_t, int, uint32_t *);
+int	hist_column(const struct hist *, int, int, int, uint32_t *);
+
 /* What a vmap would do now (replay_probe). */
 struct probe {
 	struct event	 ev;		/* the vmap, as an event */
@@ -89,9 +116,7 @@ struct replay {
 	size_t			 minlargestat;	/* events run then */
 	int			 maxstale;
 	size_t			 maxstaleat;
-	uint32_t		*histlargest;	/* after each event, if set */
-	uint16_t		*histstale;
-	uint32_t		*histfree;
+	struct hist		*hist;		/* Hlargest, Hstale, Hfree; or nil */
 
 	/* results already known: run events for the state alone */
 	int			 rerun;
@@ -177,7 +202,6 @@ int	 replay_differ(const struct event *, const struct result *,
 const char *replay_cell(char *, size_t, int, int, uint32_t);
 uint32_t replay_unmapsize(const struct result *);
 void	 replay_measure(struct replay *, Stats *);
-int	 replay_histcolumn(const void *, int, size_t, int, int, int,
-	     uint32_t *);
+
 
 #endif

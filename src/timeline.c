@@ -90,9 +90,7 @@ timeline_end(struct timeline *tl)
 	/* The cursor's machine: the run's results, its own state. */
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
-	tl->cur.histlargest = NULL;
-	tl->cur.histstale = NULL;
-	tl->cur.histfree = NULL;
+	tl->cur.hist = NULL;
 	mmucopy(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;

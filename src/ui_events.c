@@ -122,11 +122,11 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 	}
 }
 
-/* A history line of v[0..n) in w columns: per column, the lowest (or
- * with hi, the highest) value of its events, scaled to max. */
+/* A history line of h in w columns: per column, the lowest (or with
+ * hi, the highest) value of its events, scaled to max. */
 static void
-spark(struct ui *u, const void *v, int wide, size_t n, uint32_t max,
-    int hi, size_t cur, int w)
+spark(struct ui *u, const struct hist *h, uint32_t max, int hi, size_t cur,
+    int w)
 {
 	static const char *const bars[] = {
 		"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
@@ -135,12 +135,13 @@ spark(struct ui *u, const void *v, int wide, size_t n, uint32_t max,
 	static const char ascii[] = "_.-=+*#@";
 	uint32_t best;
 	int c, lvl;
-	size_t a, b;
+	size_t a, b, n;
 
+	n = h->n;
 	if (n == 0 || w <= 0 || max == 0)
 		return;
 	for (c = 0; c < w; c++) {
-		if (replay_histcolumn(v, wide, n, c, w, hi, &best) < 0)
+		if (hist_column(h, c, w, hi, &best) < 0)
 			break;
 		a = (size_t)c * n / w;
 		b = (size_t)(c + 1) * n / w;
@@ -210,16 +211,14 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	if (row < h) {
 		move(y + row, x);
 		clrtoeol();
-		spark(u, p->tl.full.histlargest, 1, u->t->nev + 1, top, 0,
-		    u->pos, w - 1);
+		spark(u, &p->tl.full.hist[Hlargest], top, 0, u->pos, w - 1);
 		row++;
 	}
 	LINE("stale tables over time:");
 	if (row < h) {
 		move(y + row, x);
 		clrtoeol();
-		spark(u, p->tl.full.histstale, 0, u->t->nev + 1, np, 1,
-		    u->pos, w - 1);
+		spark(u, &p->tl.full.hist[Hstale], np, 1, u->pos, w - 1);
 		row++;
 	}
 #undef LINE

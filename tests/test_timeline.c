@@ -15,6 +15,7 @@
 
 #include "gen.h"
 #include "tap.h"
+#include "xmalloc.h"
 #include "timeline.h"
 
 /* nseek seeks of tl, each against a replay of t from the start; bad ones. */
@@ -65,12 +66,14 @@ differ(const struct trace *ta, const struct timeline *a,
 		    (x->id == NULL) != (y->id == NULL) ||
 		    (x->id && strcmp(x->id, y->id) != 0) ||
 		    u->kind != v->kind || u->va != v->va || u->exp != v->exp ||
-		    (u->panic == NULL) != (v->panic == NULL) ||
-		    a->full.histlargest[i + 1] != b->full.histlargest[i + 1] ||
-		    a->full.histstale[i + 1] != b->full.histstale[i + 1] ||
-		    a->full.histfree[i + 1] != b->full.histfree[i + 1])
+		    (u->panic == NULL) != (v->panic == NULL))
 			bad++;
 	}
+	/* the histories, bucket by bucket */
+	for (i = 0; i < Nhist; i++)
+		if (memcmp(&a->full.hist[i], &b->full.hist[i],
+		    sizeof a->full.hist[i]) != 0)
+			bad++;
 	return bad;
 }
 
@@ -175,6 +178,55 @@ growing(void)
 	unlink(path);
 }
 
+/*
+ * A history of n values, against the values themselves: each column's
+ * lowest and highest are those of the whole buckets its events lie in.
+ */
+static void
+test_hist(size_t n, int w)
+{
+	struct hist *h;
+	uint32_t *v, lo, hi, got;
+	size_t i, a, b, per;
+	uint64_t x;
+	int c, bad;
+
+	h = xcalloc(1, sizeof *h);
+	v = xcalloc(n, sizeof *v);
+	x = 12345;
+	for (i = 0; i < n; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		v[i] = (uint32_t)(x >> 40);
+		hist_add(h, v[i]);
+	}
+	per = h->per;
+	bad = 0;
+	for (c = 0; c < w; c++) {
+		a = (size_t)c * n / w;
+		b = (size_t)(c + 1) * n / w;
+		if (b <= a)
+			b = a + 1;
+		if (b > n)
+			b = n;
+		lo = UINT32_MAX;
+		hi = 0;
+		for (i = a / per * per; i < n && i < ((b - 1) / per + 1) * per;
+		    i++) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+		if (hist_column(h, c, w, 0, &got) < 0 || got != lo)
+			bad++;
+		if (hist_column(h, c, w, 1, &got) < 0 || got != hi)
+			bad++;
+	}
+	tap_ok(bad == 0 && (n <= 2 * HISTN || per > 1) &&
+	    n / per <= 2 * HISTN, "a history of values in at most 2*HISTN "
+	    "buckets, each column its buckets' lowest and highest");
+	free(v);
+	free(h);
+}
+
 int
 main(void)
 {
@@ -186,6 +238,8 @@ main(void)
 	char what[96];
 	int i, bad;
 
+	test_hist(100000, 300);
+	test_hist(1500, 700);
 	gen_run(gen_find("churn"), &go, &t);
 	for (i = 0; i < npolicy(); i++) {
 		timeline_open(&tl, &t, policyat(i), &ro);
