@@ -137,8 +137,9 @@ replay_free(struct replay *rp)
 {
 	size_t i;
 
+	/* every result it has room for: the trace may have shrunk since */
 	if (rp->r != NULL)
-		for (i = 0; i < rp->t->nev; i++)
+		for (i = 0; i < rp->cap; i++)
 			replay_clear(&rp->r[i]);
 	free(rp->r);
 	free(rp->hist);
