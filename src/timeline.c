@@ -1,9 +1,10 @@
 /*
  * Time travel for the view.  The trace is replayed once in full; every
- * interval events the machine is copied into a checkpoint.  Seeking to
- * event n copies the last checkpoint at or before n and runs the few
- * events after it again, results already known, so stepping back costs
- * what stepping forward does.  The interval doubles as the trace grows,
+ * interval events the machine and its live mappings are copied into a
+ * checkpoint.  Seeking to event n copies the last checkpoint at or
+ * before n and runs the few events after it again, results already
+ * known, so stepping back costs what stepping forward does, at any
+ * event.  The interval doubles as the trace grows,
  * so that there are at most MAXCP checkpoints; the trace may grow while
  * it is replayed (timeline_add).
  */
@@ -28,8 +29,10 @@ checkpoint(struct timeline *tl)
 
 	if (tl->ncp == MAXCP) {
 		/* keep every other one, twice as far apart */
-		for (i = 1; i < tl->ncp; i += 2)
+		for (i = 1; i < tl->ncp; i += 2) {
 			mmufree(&tl->cp[i].m);
+			free(tl->cp[i].live);
+		}
 		for (i = 2; i < tl->ncp; i += 2)
 			tl->cp[i / 2] = tl->cp[i];
 		tl->ncp = (tl->ncp + 1) / 2;
@@ -41,6 +44,8 @@ checkpoint(struct timeline *tl)
 	mmucopy(&c->m, &tl->full.m);
 	c->pos = tl->full.pos;
 	c->panicked = tl->full.panicked;
+	c->live = live_copy(&tl->flive);
+	c->nlive = tl->flive.n;
 	tl->ncp++;
 }
 
@@ -78,7 +83,8 @@ void
 timeline_add(struct timeline *tl)
 {
 	replay_reserve(&tl->full, tl->full.pos + 1);
-	replay_step(&tl->full);
+	if (replay_step(&tl->full))
+		live_step(&tl->flive, &tl->full, tl->full.pos - 1);
 	if (tl->full.pos % tl->interval == 0)
 		checkpoint(tl);
 }
@@ -94,6 +100,7 @@ timeline_end(struct timeline *tl)
 	mmucopy(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
+	live_set(&tl->live, &tl->full, tl->cp[0].live, tl->cp[0].nlive);
 }
 
 /* Replay t under p into tl, with checkpoints. */
@@ -126,9 +133,12 @@ timeline_seek(struct timeline *tl, size_t n)
 		mmucopy(&tl->cur.m, &c->m);
 		tl->cur.pos = c->pos;
 		tl->cur.panicked = c->panicked;
+		live_set(&tl->live, &tl->full, c->live, c->nlive);
 	}
-	while (tl->cur.pos < n)
+	while (tl->cur.pos < n) {
 		replay_step(&tl->cur);
+		live_step(&tl->live, &tl->full, tl->cur.pos - 1);
+	}
 }
 
 /* Free the run, the checkpoints and the cursor. */
@@ -137,9 +147,13 @@ timeline_free(struct timeline *tl)
 {
 	size_t i;
 
-	for (i = 0; i < tl->ncp; i++)
+	for (i = 0; i < tl->ncp; i++) {
 		mmufree(&tl->cp[i].m);
+		free(tl->cp[i].live);
+	}
 	free(tl->cp);
+	live_free(&tl->flive);
+	live_free(&tl->live);
 	mmufree(&tl->cur.m);
 	replay_free(&tl->full);
 	memset(tl, 0, sizeof *tl);

@@ -6,17 +6,22 @@
 #ifndef VMAPVIEW_TIMELINE_H
 #define VMAPVIEW_TIMELINE_H
 
+#include "live.h"
 #include "replay.h"
 
 struct checkpoint {
-	size_t	pos;
-	int	panicked;
-	Mmu	m;
+	size_t	 pos;
+	int	 panicked;
+	Mmu	 m;
+	int	*live;		/* the live mappings then, in order */
+	size_t	 nlive;
 };
 
 struct timeline {
 	struct replay		 full;	/* the whole run: results, history */
 	struct replay		 cur;	/* the machine at the cursor */
+	struct liveset		 flive;	/* the live mappings, at full's end */
+	struct liveset		 live;	/* the live mappings, at the cursor */
 	struct checkpoint	*cp;
 	size_t			 ncp;
 	size_t			 interval;	/* events between checkpoints */

@@ -219,8 +219,8 @@ ui_seek(struct ui *u, size_t n)
 		p = &u->pane[j];
 		timeline_seek(&p->tl, n);
 		p->probing = 0;
-		free(p->live);
-		p->nlive = replay_live(&p->tl.full, n, &p->live);
+		p->live = p->tl.live.v;
+		p->nlive = p->tl.live.n;
 	}
 }
 
@@ -233,8 +233,8 @@ ui_openpane(struct ui *u, int j, const Policy *p)
 	pn = &u->pane[j];
 	if (pn->tl.cp != NULL) {
 		timeline_free(&pn->tl);
-		free(pn->live);
 		pn->live = NULL;
+		pn->nlive = 0;
 	}
 	timeline_open(&pn->tl, u->t, p, &u->ro);
 	pn->pidx = policyindex(p);
@@ -578,7 +578,6 @@ ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
 	for (j = 0; j < UIMAXPANE; j++) {
 		if (u.pane[j].tl.cp != NULL)
 			timeline_free(&u.pane[j].tl);
-		free(u.pane[j].live);
 	}
 	free(u.diverge);
 	free(script);

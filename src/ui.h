@@ -28,7 +28,7 @@ enum {
 struct pane {
 	struct timeline	 tl;
 	int		 pidx;		/* its policy */
-	int		*live;		/* live mappings at the cursor */
+	const int	*live;		/* live mappings at the cursor (tl's) */
 	size_t		 nlive;
 	int		 probing;	/* probe is shown, till the cursor moves */
 	struct probe	 probe;		/* w: a vmap tried on the state */

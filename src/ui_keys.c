@@ -225,8 +225,8 @@ k_compare(struct ui *u, int ch)
 		u->npane = 2;
 	} else {
 		timeline_free(&u->pane[1].tl);
-		free(u->pane[1].live);
 		u->pane[1].live = NULL;
+		u->pane[1].nlive = 0;
 		u->npane = 1;
 		u->focus = 0;
 	}

@@ -18,14 +18,18 @@
 #include "xmalloc.h"
 #include "timeline.h"
 
-/* nseek seeks of tl, each against a replay of t from the start; bad ones. */
+/*
+ * nseek seeks of tl, each against a replay of t from the start, and its
+ * live mappings against replay_live's search from the first event; bad
+ * ones.
+ */
 static int
 seeks(struct timeline *tl, const struct trace *t, const Policy *p,
     const struct replayopts *ro, uint64_t r, int nseek)
 {
 	struct replay ref;
-	size_t n, k;
-	int bad;
+	size_t n, k, nlive;
+	int bad, *live;
 
 	bad = 0;
 	for (k = 0; k < (size_t)nseek; k++) {
@@ -39,6 +43,11 @@ seeks(struct timeline *tl, const struct trace *t, const Policy *p,
 		if (!mmusame(&tl->cur.m, &ref.m) ||
 		    tl->cur.panicked != ref.panicked)
 			bad++;
+		nlive = replay_live(&tl->full, n, &live);
+		if (nlive != tl->live.n || (nlive > 0 &&
+		    memcmp(live, tl->live.v, nlive * sizeof *live) != 0))
+			bad++;
+		free(live);
 		replay_free(&ref);
 	}
 	return bad;
@@ -233,26 +242,31 @@ main(void)
 	struct genopts go = { .seed = 7, .events = 3000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
+	static const char *gens[] = { "churn", "unmapva", "fragment" };
 	struct timeline tl;
 	struct trace t;
-	char what[96];
-	int i, bad;
+	char what[128];
+	int g, i, bad;
 
 	test_hist(100000, 300);
 	test_hist(1500, 700);
-	gen_run(gen_find("churn"), &go, &t);
-	for (i = 0; i < npolicy(); i++) {
-		timeline_open(&tl, &t, policyat(i), &ro);
-		snprintf(what, sizeof what, "%s: %zu checkpoints every %zu events",
-		    policyat(i)->name, tl.ncp, tl.interval);
-		tap_ok(tl.ncp == t.nev / tl.interval + 1, what);
-		bad = seeks(&tl, &t, policyat(i), &ro, 12345 + i, 60);
-		snprintf(what, sizeof what, "%s: 60 seeks, the same words as a "
-		    "replay from the start", policyat(i)->name);
-		tap_equ(bad, 0, what);
-		timeline_free(&tl);
+	for (g = 0; g < 3; g++) {
+		gen_run(gen_find(gens[g]), &go, &t);
+		for (i = 0; i < npolicy(); i++) {
+			timeline_open(&tl, &t, policyat(i), &ro);
+			snprintf(what, sizeof what, "%s, %s: %zu checkpoints "
+			    "every %zu events", gens[g], policyat(i)->name,
+			    tl.ncp, tl.interval);
+			tap_ok(tl.ncp == t.nev / tl.interval + 1, what);
+			bad = seeks(&tl, &t, policyat(i), &ro, 12345 + i, 60);
+			snprintf(what, sizeof what, "%s, %s: 60 seeks, the same "
+			    "words and live mappings as a replay from the start",
+			    gens[g], policyat(i)->name);
+			tap_equ(bad, 0, what);
+			timeline_free(&tl);
+		}
+		trace_free(&t);
 	}
-	trace_free(&t);
 	growing();
 	return tap_done();
 }

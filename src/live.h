@@ -1,0 +1,27 @@
+/*
+ * The live mappings of a run, kept as it moves (live.c): the same set
+ * replay_live finds from the first event, updated one event at a time,
+ * so that the view's checkpoints can hold it and a seek need not look
+ * back past the checkpoint it starts from.
+ */
+#ifndef VMAPVIEW_LIVE_H
+#define VMAPVIEW_LIVE_H
+
+#include "replay.h"
+#include "vamap.h"
+
+struct liveset {
+	int		*v;	/* the live vmaps' event indices, in order */
+	size_t		 n;
+	size_t		 cap;
+	/* address -> the first live vmap there (a) and how many (b) */
+	struct vamap	 byva;
+};
+
+void	live_init(struct liveset *);
+void	live_set(struct liveset *, const struct replay *, const int *, size_t);
+void	live_step(struct liveset *, const struct replay *, size_t);
+int	*live_copy(const struct liveset *);
+void	live_free(struct liveset *);
+
+#endif
