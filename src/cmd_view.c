@@ -39,6 +39,7 @@ cmd_view_exec(struct args *a)
 	const struct argvalue *pv;
 	struct replayopts ro;
 	struct timeline tl[2];
+	struct vstore vs;
 	const Policy *pl[2];
 	struct trace t;
 	const char *keys, *save;
@@ -57,7 +58,7 @@ cmd_view_exec(struct args *a)
 	pl[1] = pv->npol == 2 ? pv->pol[1] : NULL;
 	n = pl[1] ? 2 : 1;
 	if (timeline_load(&t, args_trace(a, 0, buf, sizeof buf), pl, n, &ro,
-	    tl, err, sizeof err) < 0) {
+	    &vs, tl, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return EXITUSAGE;
 	}
@@ -65,8 +66,9 @@ cmd_view_exec(struct args *a)
 		while (--n >= 0)
 			timeline_free(&tl[n]);
 	} else
-		status = ui_main(&t, pl[0], pl[1], tl, &ro, keys, save,
+		status = ui_main(&t, &vs, pl[0], pl[1], tl, &ro, keys, save,
 		    args_has(a, Oascii));
 	trace_free(&t);
+	vstore_free(&vs);
 	return status;
 }

@@ -3,10 +3,11 @@
  * that returned an address joins the set; a vunmap that ran (or
  * panicked) takes out the vmap of its id, or else the first live one
  * at the very address it names, as replay_live has it.  The set is the
- * event indices in order; a map from an address to the first live vmap
- * there, and how many share it, finds the one a vunmap by address
- * takes.  Two live vmaps at one address happen only on a machine a
- * panic has left; then the next one is found by a scan.
+ * vmaps in event order, each with the address it returned; a map from
+ * an address to the first live vmap there, and how many share it,
+ * finds the one a vunmap by address takes.  Two live vmaps at one
+ * address happen only on a machine a panic has left; then the next one
+ * is found by a scan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ live_init(struct liveset *ls)
 	memset(ls, 0, sizeof *ls);
 }
 
-/* Where k is in the set, or where it would go. */
+/* Where vmap k is in the set, or where it would go. */
 static size_t
 findslot(const struct liveset *ls, int k)
 {
@@ -30,7 +31,7 @@ findslot(const struct liveset *ls, int k)
 	hi = ls->n;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ls->v[mid] < k)
+		if (ls->v[mid].i < k)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -48,7 +49,8 @@ join(struct liveset *ls, int k, uint32_t va)
 		ls->cap = ls->cap ? 2 * ls->cap : 64;
 		ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
 	}
-	ls->v[ls->n++] = k;
+	ls->v[ls->n].i = k;
+	ls->v[ls->n++].va = va;
 	ve = vamap_add(&ls->byva, va);
 	if (ve->a < 0) {
 		ve->a = k;
@@ -57,16 +59,18 @@ join(struct liveset *ls, int k, uint32_t va)
 	ve->b++;
 }
 
-/* Vmap k, returning va, leaves the set, if it is in it. */
+/* Vmap k leaves the set, if it is in it. */
 static void
-leave(struct liveset *ls, const struct replay *rp, int k, uint32_t va)
+leave(struct liveset *ls, int k)
 {
 	struct vaent *ve;
+	uint32_t va;
 	size_t i, j;
 
 	i = findslot(ls, k);
-	if (i == ls->n || ls->v[i] != k)
+	if (i == ls->n || ls->v[i].i != k)
 		return;
+	va = ls->v[i].va;
 	memmove(&ls->v[i], &ls->v[i + 1], (ls->n - i - 1) * sizeof *ls->v);
 	ls->n--;
 	if ((ve = vamap_find(&ls->byva, va)) == NULL)
@@ -78,21 +82,18 @@ leave(struct liveset *ls, const struct replay *rp, int k, uint32_t va)
 	if (ve->a != k)
 		return;
 	/* the next live one at va, later than k */
-	for (j = i; j < ls->n && rp->r[ls->v[j]].va != va; j++)
+	for (j = i; j < ls->n && ls->v[j].va != va; j++)
 		;
-	ve->a = j < ls->n ? ls->v[j] : -1;
+	ve->a = j < ls->n ? ls->v[j].i : -1;
 }
 
-/* Event i of rp's run, its result known, moves the set on. */
+/* Event i, e, with its result r, moves the set on. */
 void
-live_step(struct liveset *ls, const struct replay *rp, size_t i)
+live_step(struct liveset *ls, size_t i, const struct event *e,
+    const struct result *r)
 {
-	const struct event *e;
-	const struct result *r;
 	struct vaent *ve;
 
-	e = &rp->t->ev[i];
-	r = &rp->r[i];
 	if (e->op == OPvmap && r->kind == Rok) {
 		join(ls, i, r->va);
 		return;
@@ -100,30 +101,30 @@ live_step(struct liveset *ls, const struct replay *rp, size_t i)
 	if (e->op != OPvunmap || (r->kind != Rok && r->kind != Rpanic))
 		return;
 	if (e->ref >= 0) {
-		leave(ls, rp, e->ref, rp->r[e->ref].va);
+		leave(ls, e->ref);
 		return;
 	}
 	if ((ve = vamap_find(&ls->byva, e->va)) != NULL)
-		leave(ls, rp, ve->a, e->va);
+		leave(ls, ve->a);
 }
 
-/* The set becomes the n vmaps of v (in order), of rp's run. */
+/* The set becomes the n vmaps of v, in order. */
 void
-live_set(struct liveset *ls, const struct replay *rp, const int *v, size_t n)
+live_set(struct liveset *ls, const struct liventry *v, size_t n)
 {
 	size_t i;
 
 	ls->n = 0;
 	vamap_free(&ls->byva);
 	for (i = 0; i < n; i++)
-		join(ls, v[i], rp->r[v[i]].va);
+		join(ls, v[i].i, v[i].va);
 }
 
-/* A copy of the set's indices (nil when empty), for a checkpoint. */
-int *
+/* A copy of the set (nil when empty), for a checkpoint. */
+struct liventry *
 live_copy(const struct liveset *ls)
 {
-	int *v;
+	struct liventry *v;
 
 	if (ls->n == 0)
 		return NULL;

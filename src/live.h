@@ -10,18 +10,25 @@
 #include "replay.h"
 #include "vamap.h"
 
+/* A live vmap: its event's index and the address it returned. */
+struct liventry {
+	int		 i;
+	uint32_t	 va;
+};
+
 struct liveset {
-	int		*v;	/* the live vmaps' event indices, in order */
+	struct liventry	*v;	/* in event order */
 	size_t		 n;
 	size_t		 cap;
 	/* address -> the first live vmap there (a) and how many (b) */
 	struct vamap	 byva;
 };
 
-void	live_init(struct liveset *);
-void	live_set(struct liveset *, const struct replay *, const int *, size_t);
-void	live_step(struct liveset *, const struct replay *, size_t);
-int	*live_copy(const struct liveset *);
-void	live_free(struct liveset *);
+void		 live_init(struct liveset *);
+void		 live_set(struct liveset *, const struct liventry *, size_t);
+void		 live_step(struct liveset *, size_t, const struct event *,
+		     const struct result *);
+struct liventry	*live_copy(const struct liveset *);
+void		 live_free(struct liveset *);
 
 #endif

@@ -460,7 +460,6 @@ replay_step(struct replay *rp)
 {
 	const struct event *e;
 	const struct result *made;
-	struct result scratch;
 	uint32_t srcsize;
 
 	if (rp->pos >= rp->t->nev)
@@ -473,18 +472,30 @@ replay_step(struct replay *rp)
 		srcsize = rp->t->ev[e->ref].size;
 	}
 	if (rp->rerun) {
-		/* The results stand; only the machine moves on. */
-		rp->pos++;
-		if (rp->panicked && !rp->keepgoing)
-			return 1;
-		rp->m.panicked = 0;
-		memset(&scratch, 0, sizeof scratch);
-		if (runevent(rp, e, &scratch, made, srcsize) == Rpanic)
-			rp->panicked = 1;
+		replay_rerun(rp, e, made, srcsize);
 		return 1;
 	}
 	replay_feed(rp, e, made, srcsize, &rp->r[rp->pos]);
 	return 1;
+}
+
+/*
+ * Run event e, the next one, for the machine's state alone: its result
+ * is known.  made and srcsize as for replay_feed.
+ */
+void
+replay_rerun(struct replay *rp, const struct event *e,
+    const struct result *made, uint32_t srcsize)
+{
+	struct result scratch;
+
+	rp->pos++;
+	if (rp->panicked && !rp->keepgoing)
+		return;
+	rp->m.panicked = 0;
+	memset(&scratch, 0, sizeof scratch);
+	if (runevent(rp, e, &scratch, made, srcsize) == Rpanic)
+		rp->panicked = 1;
 }
 
 /* Run events until n have run (or the trace ends). */
@@ -588,6 +599,8 @@ ownerof(const struct replay *rp, size_t upto, uint32_t va, size_t *seq,
 	long k;
 
 	*id = NULL;
+	if (rp->owner != NULL)
+		return rp->owner(rp->ownerarg, upto, va, seq, id);
 	if (rp->r != NULL) {
 		if ((k = replay_owner(rp, upto, va)) < 0)
 			return 0;

@@ -121,6 +121,15 @@ struct replay {
 	/* results already known: run events for the state alone */
 	int			 rerun;
 
+	/*
+	 * Where results are kept elsewhere (the view's timelines): the
+	 * live mapping before event upto that covers va, its event
+	 * (1-based) and id; 0 when there is none.
+	 */
+	int			(*owner)(const void *, size_t, uint32_t,
+				    size_t *, const char **);
+	const void		*ownerarg;
+
 	/* the first failure, panic and failed expectation */
 	struct first		 firstfail;
 	struct first		 firstpanic;
@@ -170,6 +179,9 @@ extern const char *const divnames[Ndiv];
 void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 madetab_free(struct madetab *);
+void	 replay_rerun(struct replay *, const struct event *,
+	     const struct result *, uint32_t);
+
 void	 replay_free(struct replay *);
 int	 replay_step(struct replay *);
 void	 replay_reserve(struct replay *, size_t);

@@ -1,12 +1,14 @@
 /*
- * Time travel for the view.  The trace is replayed once in full; every
- * interval events the machine and its live mappings are copied into a
- * checkpoint.  Seeking to event n copies the last checkpoint at or
- * before n and runs the few events after it again, results already
- * known, so stepping back costs what stepping forward does, at any
- * event.  The interval doubles as the trace grows,
- * so that there are at most MAXCP checkpoints; the trace may grow while
- * it is replayed (timeline_add).
+ * Time travel for the view.  The trace is replayed once in full, each
+ * result kept in six bytes (its kind, expectation and step; its
+ * address), the reasons of fails, refusals and panics and the panics'
+ * own words in tables beside; every interval events the machine and its
+ * live mappings are copied into a checkpoint.  Seeking to event n
+ * copies the last checkpoint at or before n and runs the few events
+ * after it again, results already known, so stepping back costs what
+ * stepping forward does, at any event.  The interval doubles as the
+ * trace grows, so that there are at most MAXCP checkpoints; the trace
+ * may grow while it is replayed (timeline_add).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,10 @@
 
 #define MAXCP		128
 #define MININTERVAL	64
+#define NEAR		16	/* finer checkpoints, made as the cursor goes */
+
+static int	owner(const void *, size_t, uint32_t, size_t *, const char **);
+static void	nearfree(struct timeline *);
 
 /* Copy the machine as it is now into a new checkpoint. */
 static void
@@ -49,42 +55,164 @@ checkpoint(struct timeline *tl)
 	tl->ncp++;
 }
 
+/* The self-references of a timeline that has moved in memory. */
+void
+timeline_moved(struct timeline *tl)
+{
+	tl->full.ownerarg = tl;
+	tl->cur.ownerarg = tl;
+}
+
 /*
- * Start a timeline of t under p; its events, already there or appended
- * later, are run by timeline_add, and timeline_end makes it ready to
- * seek.  expect is how many events there will be, roughly, or 0: the
- * interval starts where it need not grow.
+ * Start a timeline of the events of vs under p, on t's machine (t holds
+ * the header); its events, already there or added later, are run by
+ * timeline_add, and timeline_end makes it ready to seek.  expect is how
+ * many events there will be, roughly, or 0: the interval starts where
+ * it need not grow.
  */
 void
-timeline_begin(struct timeline *tl, const struct trace *t, const Policy *p,
-    const struct replayopts *o, size_t expect)
+timeline_begin(struct timeline *tl, const struct vstore *vs,
+    const struct trace *t, const Policy *p, const struct replayopts *o,
+    size_t expect)
 {
 	struct replayopts ro;
 
 	memset(tl, 0, sizeof *tl);
+	tl->vs = vs;
 	ro = *o;
 	ro.measure = 1;
 	ro.history = 1;
-	ro.stream = 0;
+	ro.stream = 1;
 	tl->interval = expect / MAXCP + 1;
 	if (tl->interval < MININTERVAL)
 		tl->interval = MININTERVAL;
 	tl->cp = xcalloc(MAXCP, sizeof *tl->cp);
 	replay_init(&tl->full, t, p, &ro);
+	tl->full.owner = owner;
+	timeline_moved(tl);
 	checkpoint(tl);
 }
 
+/* Grow array *p of *cap elements of size sz to hold n. */
+static void
+room(void *p, size_t *cap, size_t n, size_t sz)
+{
+	void **a;
+
+	if (n <= *cap)
+		return;
+	a = p;
+	while (*cap < n)
+		*cap = *cap ? 2 * *cap : 1024;
+	*a = xreallocarray(*a, *cap, sz);
+}
+
+/* The first of table a (n elements of sz, by index) at index i or later. */
+static size_t
+first(const void *a, size_t n, size_t sz, size_t i)
+{
+	size_t lo, hi, mid;
+
+	lo = 0;
+	hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (*(const uint32_t *)((const char *)a + mid * sz) < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * Run the trace's next event, keeping a checkpoint every interval
- * events; when there would be more than MAXCP, every other one goes
- * and the interval doubles.
+ * The result of event i, whole, in *out: its reason and panic point
+ * into tl, to be read, not freed.  Returns out.
+ */
+const struct result *
+timeline_result(const struct timeline *tl, size_t i, struct result *out)
+{
+	const struct vev *v;
+	size_t k;
+	int kx;
+
+	memset(out, 0, sizeof *out);
+	kx = tl->kx[i];
+	out->kind = kx & 0xf;
+	out->exp = (kx >> 4) & 0xf;
+	out->step = kx >> 8;
+	out->va = tl->va[i];
+	v = &tl->vs->ev[i];
+	if (v->op == OPvunmap && out->kind != Rskipped &&
+	    out->kind != Rnotrun)
+		out->size = vstore_size(tl->vs, i);
+	if (out->kind == Rfail || out->kind == Rrefused ||
+	    out->kind == Rpanic) {
+		k = first(tl->why, tl->nwhy, sizeof *tl->why, i);
+		if (k < tl->nwhy && tl->why[k].i == i)
+			out->why = &tl->why[k].why;
+	}
+	if (out->kind == Rpanic) {
+		k = first(tl->pan, tl->npan, sizeof *tl->pan, i);
+		if (k < tl->npan && tl->pan[k].i == i)
+			out->panic = &tl->pan[k].p;
+	}
+	return out;
+}
+
+/* Event i of tl's store in *e, and, for a vunmap by id, its vmap's. */
+static void
+eventat(const struct timeline *tl, size_t i, struct event *e,
+    struct result *made, const struct result **madep, uint32_t *srcsize)
+{
+	vstore_event(tl->vs, i, e);
+	*madep = NULL;
+	*srcsize = 0;
+	if (e->ref >= 0) {
+		*madep = timeline_result(tl, e->ref, made);
+		*srcsize = tl->vs->ev[e->ref].size;
+	}
+}
+
+/*
+ * Run the store's next event, keeping its result, and a checkpoint
+ * every interval events; when there would be more than MAXCP, every
+ * other one goes and the interval doubles.
  */
 void
 timeline_add(struct timeline *tl)
 {
-	replay_reserve(&tl->full, tl->full.pos + 1);
-	if (replay_step(&tl->full))
-		live_step(&tl->flive, &tl->full, tl->full.pos - 1);
+	const struct result *made;
+	struct result mr, res;
+	struct event e;
+	uint32_t srcsize;
+	size_t i;
+
+	i = tl->full.pos;
+	if (i >= tl->vs->n)
+		return;
+	eventat(tl, i, &e, &mr, &made, &srcsize);
+	if (i >= tl->cap) {
+		room(&tl->kx, &tl->cap, i + 1, sizeof *tl->kx);
+		tl->va = xreallocarray(tl->va, tl->cap, sizeof *tl->va);
+	}
+	tl->feeding = 1;
+	replay_feed(&tl->full, &e, made, srcsize, &res);
+	tl->feeding = 0;
+	tl->kx[i] = res.kind | res.exp << 4 | res.step << 8;
+	tl->va[i] = res.va;
+	if (res.why != NULL) {
+		room(&tl->why, &tl->whycap, tl->nwhy + 1, sizeof *tl->why);
+		tl->why[tl->nwhy].i = i;
+		tl->why[tl->nwhy++].why = *res.why;
+	}
+	if (res.panic != NULL) {
+		room(&tl->pan, &tl->pancap, tl->npan + 1, sizeof *tl->pan);
+		tl->pan[tl->npan].i = i;
+		tl->pan[tl->npan++].p = *res.panic;
+	}
+	live_step(&tl->flive, i, &e, &res);
+	replay_clear(&res);
 	if (tl->full.pos % tl->interval == 0)
 		checkpoint(tl);
 }
@@ -93,52 +221,194 @@ timeline_add(struct timeline *tl)
 void
 timeline_end(struct timeline *tl)
 {
-	/* The cursor's machine: the run's results, its own state. */
+	/* The cursor's machine: the run's counts, its own state. */
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
 	tl->cur.hist = NULL;
 	mmucopy(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
-	live_set(&tl->live, &tl->full, tl->cp[0].live, tl->cp[0].nlive);
+	timeline_moved(tl);
+	live_set(&tl->live, tl->cp[0].live, tl->cp[0].nlive);
 }
 
-/* Replay t under p into tl, with checkpoints. */
+/* Replay the events of vs (on t's machine) under p into tl. */
 void
-timeline_open(struct timeline *tl, const struct trace *t, const Policy *p,
-    const struct replayopts *o)
+timeline_open(struct timeline *tl, const struct vstore *vs,
+    const struct trace *t, const Policy *p, const struct replayopts *o)
 {
-	timeline_begin(tl, t, p, o, t->nev);
-	while (tl->full.pos < t->nev)
+	timeline_begin(tl, vs, t, p, o, vs->n);
+	while (tl->full.pos < vs->n)
 		timeline_add(tl);
 	timeline_end(tl);
 }
 
-/* Bring the cursor's machine to the state after n events. */
-void
-timeline_seek(struct timeline *tl, size_t n)
+/*
+ * Run events for the state alone until n have run: the machine m and
+ * the live mappings ls, when not nil.
+ */
+static void
+runto(const struct timeline *tl, struct replay *m, struct liveset *ls,
+    size_t n)
 {
-	struct checkpoint *c;
+	const struct result *made;
+	struct result mr, r;
+	struct event e;
+	uint32_t srcsize;
+	size_t i;
+
+	while (m->pos < n) {
+		i = m->pos;
+		eventat(tl, i, &e, &mr, &made, &srcsize);
+		replay_rerun(m, &e, made, srcsize);
+		if (ls != NULL)
+			live_step(ls, i, &e, timeline_result(tl, i, &r));
+	}
+}
+
+/* The last checkpoint at or before n. */
+static const struct checkpoint *
+checkbefore(const struct timeline *tl, size_t n)
+{
 	size_t k;
 
-	if (n > tl->full.t->nev)
-		n = tl->full.t->nev;
 	k = n / tl->interval;
 	if (k >= tl->ncp)
 		k = tl->ncp - 1;
-	c = &tl->cp[k];
-	/* Forward from here when the cursor is already between c and n. */
+	return &tl->cp[k];
+}
+
+/* Forget the finer checkpoints. */
+static void
+nearfree(struct timeline *tl)
+{
+	int j;
+
+	for (j = 0; j < NEAR && tl->near != NULL; j++)
+		if (tl->nearhave & 1u << j) {
+			mmufree(&tl->near[j].m);
+			free(tl->near[j].live);
+		}
+	tl->nearhave = 0;
+}
+
+/* The cursor's state from checkpoint c. */
+static void
+restore(struct timeline *tl, const struct checkpoint *c)
+{
+	mmufree(&tl->cur.m);
+	mmucopy(&tl->cur.m, &c->m);
+	tl->cur.pos = c->pos;
+	tl->cur.panicked = c->panicked;
+	live_set(&tl->live, c->live, c->nlive);
+}
+
+/*
+ * Bring the cursor's machine to the state after n events: on from
+ * where it is when that is between n and the checkpoint before n, else
+ * from the latest checkpoint, or finer one, at or before n; each finer
+ * one passed on the way is made.
+ */
+void
+timeline_seek(struct timeline *tl, size_t n)
+{
+	const struct checkpoint *c;
+	size_t sub, next;
+	int j, best;
+
+	if (n > tl->vs->n)
+		n = tl->vs->n;
+	c = checkbefore(tl, n);
+	if (tl->near == NULL)
+		tl->near = xcalloc(NEAR, sizeof *tl->near);
+	if (tl->nearfrom != c->pos) {
+		nearfree(tl);
+		tl->nearfrom = c->pos;
+	}
+	sub = tl->interval / NEAR;
+	if (sub < 16)
+		sub = 16;
 	if (!(tl->cur.pos >= c->pos && tl->cur.pos <= n)) {
-		mmufree(&tl->cur.m);
-		mmucopy(&tl->cur.m, &c->m);
-		tl->cur.pos = c->pos;
-		tl->cur.panicked = c->panicked;
-		live_set(&tl->live, &tl->full, c->live, c->nlive);
+		best = -1;
+		for (j = 1; j < NEAR && c->pos + j * sub <= n; j++)
+			if (tl->nearhave & 1u << j)
+				best = j;
+		restore(tl, best >= 0 ? &tl->near[best] : c);
 	}
-	while (tl->cur.pos < n) {
-		replay_step(&tl->cur);
-		live_step(&tl->live, &tl->full, tl->cur.pos - 1);
+	for (;;) {
+		j = (tl->cur.pos - c->pos) / sub + 1;
+		next = c->pos + j * sub;
+		if (j >= NEAR || next > n)
+			break;
+		runto(tl, &tl->cur, &tl->live, next);
+		if (!(tl->nearhave & 1u << j)) {
+			mmucopy(&tl->near[j].m, &tl->cur.m);
+			tl->near[j].pos = tl->cur.pos;
+			tl->near[j].panicked = tl->cur.panicked;
+			tl->near[j].live = live_copy(&tl->live);
+			tl->near[j].nlive = tl->live.n;
+			tl->nearhave |= 1u << j;
+		}
 	}
+	runto(tl, &tl->cur, &tl->live, n);
+}
+
+/*
+ * The replay's owner hook: the live mapping before event upto that
+ * covers va.  While full runs event upto, its live mappings are those;
+ * else they are made again from the checkpoint before.
+ */
+static int
+owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
+    const char **id)
+{
+	const struct timeline *tl;
+	const struct checkpoint *c;
+	const struct liveset *ls;
+	struct liveset tmp;
+	struct result r;
+	struct event e;
+	uint32_t base, o;
+	size_t k, i;
+	int found;
+
+	tl = arg;
+	live_init(&tmp);
+	ls = &tl->flive;
+	if (!(tl->feeding && tl->full.pos == upto + 1)) {
+		c = checkbefore(tl, upto);
+		live_set(&tmp, c->live, c->nlive);
+		for (i = c->pos; i < upto; i++)
+			live_step(&tmp, i, vstore_event(tl->vs, i, &e),
+			    timeline_result(tl, i, &r));
+		ls = &tmp;
+	}
+	found = 0;
+	for (k = 0; k < ls->n && !found; k++) {
+		o = ls->v[k].va & (BY2PG - 1);
+		base = ls->v[k].va - o;
+		if (va >= base && va - base < ROUND(tl->vs->ev[ls->v[k].i].size +
+		    o, BY2PG)) {
+			*seq = ls->v[k].i + 1;
+			*id = vstore_id(tl->vs, ls->v[k].i);
+			found = 1;
+		}
+	}
+	live_free(&tmp);
+	return found;
+}
+
+/* The bytes tl holds, but for its machines. */
+size_t
+timeline_bytes(const struct timeline *tl)
+{
+	size_t k, n;
+
+	n = tl->cap * (sizeof *tl->kx + sizeof *tl->va) +
+	    tl->whycap * sizeof *tl->why + tl->pancap * sizeof *tl->pan;
+	for (k = 0; k < tl->ncp; k++)
+		n += tl->cp[k].nlive * sizeof *tl->cp[k].live;
+	return n;
 }
 
 /* Free the run, the checkpoints and the cursor. */
@@ -152,21 +422,26 @@ timeline_free(struct timeline *tl)
 		free(tl->cp[i].live);
 	}
 	free(tl->cp);
+	nearfree(tl);
+	free(tl->near);
 	live_free(&tl->flive);
 	live_free(&tl->live);
 	mmufree(&tl->cur.m);
 	replay_free(&tl->full);
+	free(tl->kx);
+	free(tl->va);
+	free(tl->why);
+	free(tl->pan);
 	memset(tl, 0, sizeof *tl);
 }
 
 /*
- * The sink of timeline_load: each event kept, in a trace of its own,
- * and run at once under every policy.
+ * The sink of timeline_load: each event kept, in the store, and run at
+ * once under every policy.
  */
 struct keeper {
-	struct trace		 own;
-	int			*slotev;	/* slot: index of its vmap */
-	size_t			 slotcap;
+	struct vstore		*vs;
+	struct trace		 hdr;		/* the machine */
 	struct timeline		*tl;
 	const Policy *const	*p;
 	int			 n;
@@ -182,48 +457,22 @@ keep_start(struct keeper *k, const struct trace *t)
 	int j;
 
 	k->started = 1;
-	k->own.machine = t->machine;
+	k->hdr.machine = t->machine;
 	for (j = 0; j < k->n; j++)
-		timeline_begin(&k->tl[j], &k->own, k->p[j], k->o, k->expect);
+		timeline_begin(&k->tl[j], k->vs, &k->hdr, k->p[j], k->o,
+		    k->expect);
 }
 
 static void
 keep_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct keeper *k;
-	struct event ev;
 	int j;
 
 	k = arg;
 	if (!k->started)
 		keep_start(k, t);
-	ev = *e;
-	ev.id = ev.text = ev.note = NULL;
-	ev.flags &= ~EVOWNID;
-	ev.ref = -1;
-	if ((e->flags & EVBYID) && e->slot >= 0 &&
-	    (size_t)e->slot < k->slotcap) {
-		/* as trace_load has it: tied to its vmap, sharing its id */
-		ev.ref = k->slotev[e->slot];
-		ev.id = k->own.ev[ev.ref].id;
-	} else if (e->id != NULL) {
-		ev.id = xstrdup(e->id);
-		ev.flags |= EVOWNID;
-	}
-	if (e->text != NULL)
-		ev.text = xstrdup(e->text);
-	if (e->note != NULL)
-		ev.note = xstrdup(e->note);
-	trace_append(&k->own, &ev);
-	if (e->op == OPvmap && e->slot >= 0) {
-		if ((size_t)e->slot >= k->slotcap) {
-			while (k->slotcap <= (size_t)e->slot)
-				k->slotcap = k->slotcap ? 2 * k->slotcap : 64;
-			k->slotev = xreallocarray(k->slotev, k->slotcap,
-			    sizeof *k->slotev);
-		}
-		k->slotev[e->slot] = k->own.nev - 1;
-	}
+	vstore_add(k->vs, e);
 	for (j = 0; j < k->n; j++)
 		timeline_add(&k->tl[j]);
 }
@@ -238,32 +487,32 @@ keep_reset(void *arg)
 	k = arg;
 	for (j = 0; j < k->n && k->started; j++)
 		timeline_free(&k->tl[j]);
-	trace_free(&k->own);
-	trace_init(&k->own);
-	free(k->slotev);
-	k->slotev = NULL;
-	k->slotcap = 0;
+	vstore_free(k->vs);
+	vstore_init(k->vs);
 	k->started = 0;
 }
 
 /*
- * Read the trace in path into t and open a timeline of it under each of
- * the n policies p, in one pass: each event is kept and run as it is
- * read, on a thread of its own when there is one (relay.h).  Returns 0,
- * or -1 with the message in err (t and tl then hold nothing).
+ * Read the trace in path into vs, with its header in t, and open a
+ * timeline of it under each of the n policies p, in one pass: each
+ * event is kept and run as it is read, on a thread of its own when
+ * there is one (relay.h).  Returns 0, or -1 with the message in err
+ * (t, vs and tl then hold nothing).
  */
 int
 timeline_load(struct trace *t, const char *path, const Policy *const *p,
-    int n, const struct replayopts *o, struct timeline *tl, char *err,
-    size_t errlen)
+    int n, const struct replayopts *o, struct vstore *vs,
+    struct timeline *tl, char *err, size_t errlen)
 {
 	struct tracesink sk;
 	struct keeper k;
+	struct trace hdr;
 	struct stat st;
 	int j;
 
 	memset(&k, 0, sizeof k);
-	trace_init(&k.own);
+	vstore_init(vs);
+	k.vs = vs;
 	k.tl = tl;
 	k.p = p;
 	k.n = n;
@@ -278,14 +527,19 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 		return -1;
 	if (!k.started)		/* no event: the header's machine */
 		keep_start(&k, t);
-	free(k.slotev);
-	/* the header is the reader's, the events the keeper's */
-	k.own.file = t->file;
-	k.own.name = t->name;
-	k.own.description = t->description;
+	free(vs->slotev);
+	vs->slotev = NULL;
+	vs->slotcap = 0;
+	/* the header alone: the events are the store's */
+	trace_init(&hdr);
+	hdr.file = t->file;
+	hdr.name = t->name;
+	hdr.description = t->description;
+	hdr.machine = t->machine;
+	hdr.nev = vs->n;
 	t->file = t->name = t->description = NULL;
 	trace_free(t);
-	*t = k.own;
+	*t = hdr;
 	for (j = 0; j < n; j++) {
 		tl[j].full.t = t;
 		timeline_end(&tl[j]);

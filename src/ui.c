@@ -5,6 +5,7 @@
  * screen as text.  The terminal is restored on quit, on SIGINT, SIGTERM
  * and SIGHUP, and before a fatal error.
  */
+#define _GNU_SOURCE		/* memmem */
 #include <errno.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -35,7 +36,6 @@ static void	 onsignal(int);
 static void	 restore(void);
 static int	 parsekeys(const char *);
 static int	 nextkey(int);
-static void	 draw(struct ui *);
 static int	 savescreen(const char *);
 
 /* A signal ends the view: the loop sees the flag and cleans up. */
@@ -236,27 +236,131 @@ ui_openpane(struct ui *u, int j, const Policy *p)
 		pn->live = NULL;
 		pn->nlive = 0;
 	}
-	timeline_open(&pn->tl, u->t, p, &u->ro);
+	timeline_open(&pn->tl, u->vs, u->t, p, &u->ro);
 	pn->pidx = policyindex(p);
+}
+
+#define BIT(a, i)	((a)[(i) / 8] >> ((i) % 8) & 1)
+
+/* Whether the panes' results of event index i differ. */
+int
+ui_diverges(const struct ui *u, size_t i)
+{
+	return u->diverge != NULL && BIT(u->diverge, i);
 }
 
 /* Mark the events where the two panes' results differ. */
 void
 ui_divergence(struct ui *u)
 {
-	const struct result *a, *b;
+	const struct timeline *x, *y;
+	struct result a, b;
+	struct event e;
 	size_t i;
 
 	free(u->diverge);
 	u->diverge = NULL;
 	if (u->npane < 2)
 		return;
-	u->diverge = xcalloc(u->t->nev + 1, 1);
+	x = &u->pane[0].tl;
+	y = &u->pane[1].tl;
+	u->diverge = xcalloc(u->t->nev / 8 + 1, 1);
+	memset(&e, 0, sizeof e);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
 	for (i = 0; i < u->t->nev; i++) {
-		a = &u->pane[0].tl.full.r[i];
-		b = &u->pane[1].tl.full.r[i];
-		u->diverge[i] = replay_differ(&u->t->ev[i], a, b);
+		e.op = u->vs->ev[i].op;
+		a.kind = x->kx[i] & 0xf;
+		b.kind = y->kx[i] & 0xf;
+		a.va = x->va[i];
+		b.va = y->va[i];
+		if (replay_differ(&e, &a, &b))
+			u->diverge[i / 8] |= 1 << (i % 8);
 	}
+}
+
+/*
+ * The events whose ids hold the search, a bit each: the store's strings
+ * searched at once (memmem), each hit's string then matched to its
+ * vmap in one walk of the events (the strings are in event order), a
+ * vunmap by id matching as its vmap does.
+ */
+static void
+searchids(struct ui *u)
+{
+	const struct vstore *vs;
+	const struct vev *v;
+	const char *a, *end, *q, *st, *id;
+	uint32_t *hit;
+	size_t nh, hcap, k, i, len;
+
+	vs = u->vs;
+	free(u->match);
+	u->match = xcalloc(vs->n / 8 + 1, 1);
+	snprintf(u->matched, sizeof u->matched, "%s", u->search);
+	len = strlen(u->search);
+	hit = NULL;
+	nh = hcap = 0;
+	a = vs->arena;
+	end = vs->arena + vs->alen;
+	while (len > 0 && a < end && (q = memmem(a, end - a, u->search,
+	    len)) != NULL) {
+		for (st = q; st > vs->arena && st[-1] != '\0'; st--)
+			;
+		if (nh == hcap) {
+			hcap = hcap ? 2 * hcap : 1024;
+			hit = xreallocarray(hit, hcap, sizeof *hit);
+		}
+		hit[nh++] = st - vs->arena + 1;
+		a = q + strlen(q) + 1;
+	}
+	for (i = k = 0; i < vs->n && len > 0; i++) {
+		v = &vs->ev[i];
+		if (v->op == OPvmap) {
+			while (k < nh && hit[k] < v->b)
+				k++;
+			if (v->b != 0 && k < nh && hit[k] == v->b)
+				u->match[i / 8] |= 1 << (i % 8);
+		} else if (v->op == OPvunmap && v->b != 0) {
+			if (BIT(u->match, v->b - 1))
+				u->match[i / 8] |= 1 << (i % 8);
+		} else if ((v->more & VXextra) &&
+		    (id = vstore_id(vs, i)) != NULL &&
+		    strstr(id, u->search) != NULL)
+			u->match[i / 8] |= 1 << (i % 8);
+	}
+	free(hit);
+}
+
+/*
+ * The first event index from i on (dir 1), or before i (-1), whose bit
+ * is set in bits (n events); or -1.  Bytes of none are skipped whole.
+ */
+static long
+nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
+{
+	if (dir > 0) {
+		while (i < n) {
+			if (i % 8 == 0 && bits[i / 8] == 0) {
+				i += 8;
+				continue;
+			}
+			if (BIT(bits, i))
+				return i;
+			i++;
+		}
+		return -1;
+	}
+	while (i > 0) {
+		if (i % 8 == 0 && bits[i / 8 - 1] == 0) {
+			i -= 8;
+			continue;
+		}
+		i--;
+		if (BIT(bits, i))
+			return i;
+	}
+	return -1;
 }
 
 /*
@@ -267,37 +371,40 @@ ui_divergence(struct ui *u)
 int
 ui_find(struct ui *u, int dir, int what)
 {
-	const struct result *r;
-	const struct event *e;
-	size_t i;
+	const uint16_t *kx;
+	size_t i, at;
+	long k;
+	int kind;
 
 	/* the current event is index pos-1; look from the one beside it */
-	for (i = u->pos; dir > 0 ? i < u->t->nev : i > 1; ) {
-		if (dir < 0)
-			i--;
-		e = &u->t->ev[dir > 0 ? i : i - 1];
-		r = &u->pane[u->focus].tl.full.r[dir > 0 ? i : i - 1];
-		switch (what) {
-		case 'f':
-			if (r->kind == Rfail || r->kind == Rrefused ||
-			    r->kind == Rpanic)
-				goto found;
-			break;
-		case 'd':
-			if (u->diverge && u->diverge[dir > 0 ? i : i - 1])
-				goto found;
-			break;
-		case '/':
-			if (e->id != NULL && strstr(e->id, u->search) != NULL)
-				goto found;
-			break;
+	if (what != 'f') {
+		if (what == '/' && (u->match == NULL ||
+		    strcmp(u->matched, u->search) != 0))
+			searchids(u);
+		k = -1;
+		if (what == '/' || u->diverge != NULL)
+			k = nextbit(what == '/' ? u->match : u->diverge,
+			    u->t->nev, dir > 0 ? u->pos : (u->pos > 0 ?
+			    u->pos - 1 : 0), dir);
+		if (k >= 0) {
+			ui_seek(u, k + 1);
+			return 0;
 		}
-		if (dir > 0)
-			i++;
-		continue;
-found:
-		ui_seek(u, dir > 0 ? i + 1 : i);
-		return 0;
+	} else {
+		kx = u->pane[u->focus].tl.kx;
+		for (i = u->pos; dir > 0 ? i < u->t->nev : i > 1; ) {
+			if (dir < 0)
+				i--;
+			at = dir > 0 ? i : i - 1;
+			kind = kx[at] & 0xf;
+			if (kind == Rfail || kind == Rrefused ||
+			    kind == Rpanic) {
+				ui_seek(u, at + 1);
+				return 0;
+			}
+			if (dir > 0)
+				i++;
+		}
 	}
 	snprintf(u->msg, sizeof u->msg, "no %s %s", what == 'f' ?
 	    "failure or panic" : what == 'd' ? "divergence" : "match",
@@ -352,8 +459,8 @@ ui_prompt(const char *pr, char *buf, size_t len)
  * of the current event (wrapped, never cut: the map and the events give
  * way to it), the events, the status line.
  */
-static void
-draw(struct ui *u)
+void
+ui_draw(struct ui *u)
 {
 	struct pane *p;
 	struct paneword w[UIMAXPANE];
@@ -463,11 +570,14 @@ ui_usable(const char *keys)
 
 /*
  * Take the terminal: signals that end the view, curses, and colours
- * unless NO_COLOR says otherwise.  Returns -1 after saying why not.
+ * unless NO_COLOR says otherwise.  With out, a screen of $TERM on out
+ * and in instead (bench/latency).  Returns -1 after saying why not.
  */
-static int
-termup(struct ui *u)
+int
+ui_termup(struct ui *u, FILE *out, FILE *in)
 {
+	const char *term;
+
 	struct sigaction sa;
 	const char *nc;
 
@@ -477,7 +587,13 @@ termup(struct ui *u)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (initscr() == NULL) {
+	if (out != NULL) {
+		term = getenv("TERM");
+		if (newterm(term ? term : "xterm", out, in) == NULL) {
+			fprintf(stderr, "%s: no screen of TERM\n", progname);
+			return -1;
+		}
+	} else if (initscr() == NULL) {
 		fprintf(stderr, "%s: cannot set up the terminal\n", progname);
 		return -1;
 	}
@@ -520,7 +636,7 @@ loop(struct ui *u, const char *keys, const char *save)
 	redraw = 1;
 	while (!u->quit && !caught) {
 		if (redraw)
-			draw(u);
+			ui_draw(u);
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)
 			return savescreen(save) < 0 ? 2 : 0;
@@ -544,42 +660,68 @@ loop(struct ui *u, const char *keys, const char *save)
 }
 
 /*
- * Run the view of t under p1 (and p2 beside it, if not nil), whose
- * timelines ready holds.  keys and save are for tests; ascii forces the
+ * Make the view of t (its events in vs) under p1 (and p2 beside it, if
+ * not nil), whose timelines ready holds (u takes them); ascii forces the ASCII glyphs.
+ */
+void
+ui_open(struct ui *u, const struct trace *t, const struct vstore *vs,
+    const Policy *p1, const Policy *p2, struct timeline *ready,
+    const struct replayopts *ro, int ascii)
+{
+	int j;
+
+	memset(u, 0, sizeof *u);
+	u->t = t;
+	u->vs = vs;
+	u->ro = *ro;
+	u->speed = 10;
+	u->npane = p2 ? 2 : 1;
+	for (j = 0; j < u->npane; j++) {
+		u->pane[j].tl = ready[j];
+		timeline_moved(&u->pane[j].tl);
+		u->pane[j].pidx = policyindex(j ? p2 : p1);
+	}
+	ui_divergence(u);
+	setlocale(LC_ALL, "");
+	u->utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* Free what the view holds. */
+void
+ui_close(struct ui *u)
+{
+	int j;
+
+	for (j = 0; j < UIMAXPANE; j++)
+		if (u->pane[j].tl.cp != NULL)
+			timeline_free(&u->pane[j].tl);
+	free(u->diverge);
+	free(u->match);
+	memset(u, 0, sizeof *u);
+}
+
+/*
+ * Run the view of t (its events in vs) under p1 (and p2 beside it, if
+ * not nil), whose timelines ready holds.  keys and save are for tests; ascii forces the
  * ASCII glyphs.  Returns the exit status.
  */
 int
-ui_main(const struct trace *t, const Policy *p1, const Policy *p2,
-    struct timeline *ready, const struct replayopts *ro, const char *keys,
-    const char *save, int ascii)
+ui_main(const struct trace *t, const struct vstore *vs, const Policy *p1,
+    const Policy *p2, struct timeline *ready, const struct replayopts *ro,
+    const char *keys, const char *save, int ascii)
 {
 	struct ui u;
-	int j, status;
+	int status;
 
-	memset(&u, 0, sizeof u);
-	u.t = t;
-	u.ro = *ro;
-	u.speed = 10;
-	u.npane = p2 ? 2 : 1;
-	for (j = 0; j < u.npane; j++) {
-		u.pane[j].tl = ready[j];
-		u.pane[j].pidx = policyindex(j ? p2 : p1);
-	}
-	ui_divergence(&u);
-	setlocale(LC_ALL, "");
-	u.utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	ui_open(&u, t, vs, p1, p2, ready, ro, ascii);
 	status = 2;
-	if (termup(&u) == 0) {
+	if (ui_termup(&u, NULL, NULL) == 0) {
 		ui_seek(&u, 0);
 		status = loop(&u, keys, save);
 	}
 	restore();
 	fatalhook = NULL;
-	for (j = 0; j < UIMAXPANE; j++) {
-		if (u.pane[j].tl.cp != NULL)
-			timeline_free(&u.pane[j].tl);
-	}
-	free(u.diverge);
+	ui_close(&u);
 	free(script);
 	if (caught) {
 		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));

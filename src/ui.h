@@ -6,6 +6,8 @@
 #ifndef VMAPVIEW_UI_H
 #define VMAPVIEW_UI_H
 
+#include <stdio.h>
+
 #include "timeline.h"
 
 #define UIMAXPANE	2
@@ -28,7 +30,7 @@ enum {
 struct pane {
 	struct timeline	 tl;
 	int		 pidx;		/* its policy */
-	const int	*live;		/* live mappings at the cursor (tl's) */
+	const struct liventry *live;	/* live mappings at the cursor (tl's) */
 	size_t		 nlive;
 	int		 probing;	/* probe is shown, till the cursor moves */
 	struct probe	 probe;		/* w: a vmap tried on the state */
@@ -43,7 +45,8 @@ struct paneword {
 };
 
 struct ui {
-	const struct trace	*t;
+	const struct trace	*t;		/* the header; nev events */
+	const struct vstore	*vs;		/* the events */
 	struct replayopts	 ro;
 	struct pane		 pane[UIMAXPANE];
 	int			 npane;
@@ -58,21 +61,30 @@ struct ui {
 	int			 speed;		/* events per second, 1..1000 */
 	char			 search[64];	/* the last id searched */
 	char			 msg[160];	/* a one-off message */
-	uint8_t			*diverge;	/* per event, when two panes */
+	uint8_t			*diverge;	/* a bit per event, two panes */
+	uint8_t			*match;		/* a bit per vmap: its id has search */
+	char			 matched[64];	/* what match is for */
 	int			 colour;
 	int			 utf8;
 	int			 quit;
 };
 
 /* ui.c */
-int	 ui_main(const struct trace *, const Policy *, const Policy *,
-	     struct timeline *, const struct replayopts *, const char *,
-	     const char *, int);
+int	 ui_main(const struct trace *, const struct vstore *, const Policy *,
+	     const Policy *, struct timeline *, const struct replayopts *,
+	     const char *, const char *, int);
+void	 ui_open(struct ui *, const struct trace *, const struct vstore *,
+	     const Policy *, const Policy *, struct timeline *,
+	     const struct replayopts *, int);
+int	 ui_termup(struct ui *, FILE *, FILE *);
+void	 ui_draw(struct ui *);
+void	 ui_close(struct ui *);
 int	 ui_attr(const struct ui *, int);
 void	 ui_addtext(int, int, const char *, int);
 int	 ui_usable(const char *);
 void	 ui_seek(struct ui *, size_t);
 int	 ui_find(struct ui *, int, int);
+int	 ui_diverges(const struct ui *, size_t);
 int	 ui_prompt(const char *, char *, size_t);
 void	 ui_openpane(struct ui *, int, const Policy *);
 void	 ui_divergence(struct ui *);

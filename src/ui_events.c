@@ -41,6 +41,8 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 {
 	const struct event *e;
 	const struct result *r;
+	struct event eb;
+	struct result rb;
 	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
 	size_t first, i;
 	int j, row, n, attr;
@@ -67,7 +69,7 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		clrtoeol();
 		if (i >= u->t->nev)
 			continue;
-		e = &u->t->ev[i];
+		e = vstore_event(u->vs, i, &eb);
 		strcpy(pa, "-");
 		strcpy(sz, "-");
 		if (e->op == OPvmap)
@@ -91,7 +93,7 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		addnstr(line, w);
 		attroff(attr);
 		for (j = 0; j < u->npane && n < w; j++) {
-			r = &u->pane[j].tl.full.r[i];
+			r = timeline_result(&u->pane[j].tl, i, &rb);
 			attron(attr | (i < u->pos ? ui_attr(u,
 			    ui_resultpair(r->kind)) : 0));
 			snprintf(line, sizeof line, "%-11s  ",
@@ -103,9 +105,9 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		}
 		attron(attr);
 		line[0] = '\0';
-		if (u->diverge != NULL && u->diverge[i])
+		if (ui_diverges(u, i))
 			strcat(line, u->utf8 ? "\u2260 " : "<> ");
-		r = &u->pane[u->focus].tl.full.r[i];
+		r = timeline_result(&u->pane[u->focus].tl, i, &rb);
 		if (r->panic != NULL)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
 			    "%s ", replay_panicmsg(msg, sizeof msg,
@@ -272,6 +274,8 @@ ui_words(const struct ui *u, const struct pane *p, struct paneword *w)
 	const struct replay *rp;
 	const struct event *e;
 	const struct result *r;
+	struct event eb, pe;
+	struct result rb;
 	char a[480], b[24];
 	size_t i, at;
 
@@ -297,18 +301,20 @@ ui_words(const struct ui *u, const struct pane *p, struct paneword *w)
 		return;
 	}
 	i = u->pos - 1;
-	e = &u->t->ev[i];
-	r = &rp->r[i];
+	e = vstore_event(u->vs, i, &eb);
+	r = timeline_result(&p->tl, i, &rb);
 	if (r->kind == Rnotrun) {
-		for (at = i; at > 0 && rp->r[at - 1].kind != Rpanic; at--)
+		/* the panic that halted it: the last before it */
+		for (at = p->tl.npan; at > 0 && p->tl.pan[at - 1].i > i; at--)
 			;
+		at = at > 0 ? p->tl.pan[at - 1].i + 1 : 0;
 		if (at > 0) {
-			r = &rp->r[at - 1];
+			r = timeline_result(&p->tl, at - 1, &rb);
+			vstore_event(u->vs, at - 1, &pe);
 			snprintf(w->text, sizeof w->text, "event %zu not run: the "
 			    "kernel panicked at event %zu, %s", u->pos, at,
-			    replay_answer(a, sizeof a, rp, &u->t->ev[at - 1], r,
-			    at - 1));
-			replay_reason(rp, &u->t->ev[at - 1], r, &w->why);
+			    replay_answer(a, sizeof a, rp, &pe, r, at - 1));
+			replay_reason(rp, &pe, r, &w->why);
 			w->panic = r->panic;
 			w->pair = Cpanic;
 			return;

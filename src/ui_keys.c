@@ -299,6 +299,14 @@ k_probe(struct ui *u, int ch)
 	}
 }
 
+/* Free a trace made by vstore_totrace, its header the view's. */
+static void
+wholefree(struct trace *t)
+{
+	t->file = t->name = t->description = NULL;
+	trace_free(t);
+}
+
 /*
  * Shrink what goes wrong at or after the current event in the focused
  * pane (under the other pane's policy too, for the first divergence
@@ -311,7 +319,7 @@ k_shrink(struct ui *u, int ch)
 	struct shrinkopts so;
 	struct shrinkstat st;
 	struct target tg;
-	struct trace out;
+	struct trace out, whole;
 	struct stat sb;
 	char file[256], pr[320], ans[256], err[512];
 	const char *path;
@@ -321,8 +329,13 @@ k_shrink(struct ui *u, int ch)
 	so.pol[0] = policyat(u->pane[u->focus].pidx);
 	so.what = -1;
 	so.ro = u->ro;
-	if (shrink_find(u->t, &so, u->pos > 0 ? u->pos - 1 : 0, &tg, err,
+	/* the trace whole, as shrink takes it, from the view's events */
+	whole = *u->t;
+	whole.ev = NULL;
+	vstore_totrace(u->vs, &whole);
+	if (shrink_find(&whole, &so, u->pos > 0 ? u->pos - 1 : 0, &tg, err,
 	    sizeof err) < 0) {
+		wholefree(&whole);
 		snprintf(u->msg, sizeof u->msg, "S: under %s nothing goes "
 		    "wrong from event %zu on", so.pol[0]->name,
 		    u->pos > 0 ? u->pos : 1);
@@ -332,7 +345,8 @@ k_shrink(struct ui *u, int ch)
 	    "%zu under %s", tg.at + 1, so.pol[0]->name);
 	ui_status_draw(u);
 	refresh();
-	shrink_run(u->t, &so, &tg, &out, &st);
+	shrink_run(&whole, &so, &tg, &out, &st);
+	wholefree(&whole);
 	u->msg[0] = '\0';
 	snprintf(file, sizeof file, "%s.yaml", out.name);
 	snprintf(pr, sizeof pr, "%zu events (and a note) show event %zu's "

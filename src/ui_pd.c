@@ -14,12 +14,19 @@
 #include "ui.h"
 #include "util.h"
 
-/* What a mapping event covers: [base, base+size). */
+/*
+ * What live mapping le covers, [base, base+size): its vmap's size grown
+ * by the address's offset in its page and rounded to pages.
+ */
 static void
-maprange(const struct pane *p, int ev, uint32_t *base, uint32_t *size)
+maprange(const struct pane *p, const struct liventry *le, uint32_t *base,
+    uint32_t *size)
 {
-	*base = p->tl.full.r[ev].va & ~(BY2PG - 1);
-	*size = replay_mapsize(&p->tl.full, ev);
+	uint32_t o;
+
+	o = le->va & (BY2PG - 1);
+	*base = le->va - o;
+	*size = ROUND(p->tl.vs->ev[le->i].size + o, BY2PG);
 }
 
 /*
@@ -32,7 +39,7 @@ ui_pd_mapping(const struct pane *p, uint32_t va)
 	size_t i;
 
 	for (i = 0; i < p->nlive; i++) {
-		maprange(p, p->live[i], &base, &size);
+		maprange(p, &p->live[i], &base, &size);
 		if (va >= base && va - base < size)
 			return i;
 	}
@@ -44,18 +51,22 @@ static int
 eventrange(const struct ui *u, const struct pane *p, uint32_t *base,
     uint32_t *size)
 {
-	const struct event *e;
 	const struct result *r;
+	struct liventry le;
+	struct result rb;
+	int op;
 
 	if (u->pos == 0)
 		return 0;
-	e = &u->t->ev[u->pos - 1];
-	r = &p->tl.full.r[u->pos - 1];
-	if (e->op == OPvmap && r->kind == Rok) {
-		maprange(p, u->pos - 1, base, size);
+	op = u->vs->ev[u->pos - 1].op;
+	r = timeline_result(&p->tl, u->pos - 1, &rb);
+	if (op == OPvmap && r->kind == Rok) {
+		le.i = u->pos - 1;
+		le.va = r->va;
+		maprange(p, &le, base, size);
 		return 1;
 	}
-	if (e->op == OPvunmap && (r->kind == Rok || r->kind == Rpanic)) {
+	if (op == OPvunmap && (r->kind == Rok || r->kind == Rpanic)) {
 		*base = r->va & ~(BY2PG - 1);
 		*size = replay_unmapsize(r);
 		return 1;
@@ -178,7 +189,7 @@ pdmarks(const struct ui *u, const struct pane *p)
 	vbase = PDX(m->vmap);
 	mark = xcalloc(np, 1);
 	for (k = 0; k < (int)p->nlive; k++) {
-		maprange(p, p->live[k], &base, &size);
+		maprange(p, &p->live[k], &base, &size);
 		if (size == 0)
 			continue;
 		for (ntab = 0, i = PDX(base); i <= PDX(base + size - 1) &&
@@ -193,7 +204,7 @@ pdmarks(const struct ui *u, const struct pane *p)
 			k = ui_pd_mapping(p, m->vmap + u->sel * PGDIRSIZE +
 			    i * BY2PG);
 	if (k >= 0) {
-		maprange(p, p->live[k], &base, &size);
+		maprange(p, &p->live[k], &base, &size);
 		markrange(mark, m, base, size, MKsel);
 	}
 	if (!p->probing && eventrange(u, p, &base, &size))
@@ -298,7 +309,7 @@ void
 ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 {
 	const Mmu *m;
-	const struct event *e;
+	const char *id;
 	uint32_t pdx, pde, va, base, size;
 	char line[256], b[24];
 	int k, n;
@@ -329,11 +340,11 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 	for (size = 0; size < PGDIRSIZE && k < 0; size += BY2PG)
 		k = ui_pd_mapping(p, va + size);
 	if (k >= 0 && n < (int)sizeof line) {
-		e = &u->t->ev[p->live[k]];
-		maprange(p, p->live[k], &base, &size);
+		id = vstore_id(u->vs, p->live[k].i);
+		maprange(p, &p->live[k], &base, &size);
 		n += snprintf(line + n, sizeof line - n, "; %s (event %d) "
-		    "0x%.8x %s", e->id ? e->id : "-", p->live[k] + 1,
-		    p->tl.full.r[p->live[k]].va, fmtbytes(b, sizeof b, size));
+		    "0x%.8x %s", id ? id : "-", p->live[k].i + 1,
+		    p->live[k].va, fmtbytes(b, sizeof b, size));
 	}
 	/* where the table lies, when there is room */
 	if (pdekind(m, pdx) >= Ptable && n < (int)sizeof line &&
@@ -350,7 +361,8 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	static const char letters[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const Mmu *m;
-	const struct event *e;
+	const struct liventry *le;
+	const char *id;
 	struct paneword pw;
 	uint32_t pdx, pde, va, *pt, base, size, npde, npte;
 	int near[62], nnear, k, i, cols, rows, r, c, ch, line, attr;
@@ -376,7 +388,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	/* the live mappings with pages in this table, lettered in order */
 	nnear = 0;
 	for (k = 0; k < (int)p->nlive && nnear < 62; k++) {
-		maprange(p, p->live[k], &base, &size);
+		maprange(p, &p->live[k], &base, &size);
 		if (size > 0 && base < va + PGDIRSIZE && base + size > va)
 			near[nnear++] = k;
 	}
@@ -403,7 +415,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 			if (pt[i] & PTEVALID) {
 				ch = '?';	/* a page no live mapping owns */
 				for (k = 0; k < nnear; k++) {
-					maprange(p, p->live[near[k]], &base,
+					maprange(p, &p->live[near[k]], &base,
 					    &size);
 					if (va + i * BY2PG >= base &&
 					    va + i * BY2PG - base < size)
@@ -425,12 +437,12 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	}
 	line = y + 3 + rows;
 	for (k = 0; k < nnear && line < y + h; k++, line++) {
-		e = &u->t->ev[p->live[near[k]]];
-		maprange(p, p->live[near[k]], &base, &size);
+		le = &p->live[near[k]];
+		id = vstore_id(u->vs, le->i);
+		maprange(p, le, &base, &size);
 		mvprintw(line, x, "%c %-16.16s event %-6d 0x%.8x %-6s pa 0x%.8x",
-		    letters[k], e->id ? e->id : "-", p->live[near[k]] + 1,
-		    p->tl.full.r[p->live[near[k]]].va,
-		    fmtbytes(b, sizeof b, size), e->pa);
+		    letters[k], id ? id : "-", le->i + 1, le->va,
+		    fmtbytes(b, sizeof b, size), u->vs->ev[le->i].a);
 	}
 }
 

@@ -1,11 +1,13 @@
 /*
- * The view's time travel against the plain replay: after random seeks,
- * forward and back across checkpoints, the cursor's machine holds the
- * very words a replay from the start to that event holds.  A timeline
- * that grows as its trace is read (timeline_begin, timeline_add), and
- * one read from a file in one pass (timeline_load, with and without a
- * thread), hold the same results, history and words as timeline_open
- * of the loaded trace.
+ * The view's time travel against the plain replay, its reference: the
+ * events its store hands out, their results, the words for each and
+ * the measures' history are those of a replay from the start that keeps
+ * every result; after random seeks, forward and back across checkpoints
+ * and the finer ones, the cursor's machine holds the very words, and
+ * its live mappings are those replay_live finds, of such a replay to
+ * that event.  So for a timeline opened on a trace, one that grows as
+ * its trace is read (timeline_begin, timeline_add), and one read from a
+ * file in one pass (timeline_load, with and without a thread).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,17 +20,59 @@
 #include "xmalloc.h"
 #include "timeline.h"
 
+/* Whether s and t are both nil or the same string. */
+static int
+samestr(const char *s, const char *t)
+{
+	return s == NULL ? t == NULL : t != NULL && strcmp(s, t) == 0;
+}
+
+/* Whether x, as the store hands it out, is the event y of a trace. */
+static int
+sameev(const struct event *x, const struct event *y)
+{
+	int k;
+
+	if (x->op != y->op || (x->flags & ~EVOWNID) != (y->flags & ~EVOWNID) ||
+	    x->size != y->size || x->ref != y->ref ||
+	    (x->op == OPvmap ? x->pa != y->pa : x->va != y->va) ||
+	    !samestr(x->id, y->id) || !samestr(x->text, y->text) ||
+	    !samestr(x->note, y->note) ||
+	    ((y->flags & EVTIME) && x->t != y->t))
+		return 0;
+	for (k = 0; k < MAXPOLICY; k++)
+		if (x->expect[k].kind != y->expect[k].kind ||
+		    x->expect[k].addr != y->expect[k].addr)
+			return 0;
+	return 1;
+}
+
+/* A replay of t under p from the start that keeps every result. */
+static void
+reference(struct replay *ref, const struct trace *t, const Policy *p,
+    const struct replayopts *ro, size_t n)
+{
+	struct replayopts o;
+
+	o = *ro;
+	o.measure = 1;
+	o.history = 1;
+	o.stream = 0;
+	replay_init(ref, t, p, &o);
+	replay_run(ref, n);
+}
+
 /*
- * nseek seeks of tl, each against a replay of t from the start, and its
- * live mappings against replay_live's search from the first event; bad
- * ones.
+ * nseek seeks of tl, each against a replay of t from the start: the
+ * machine, and the live mappings against replay_live's search from the
+ * first event; bad ones.
  */
 static int
 seeks(struct timeline *tl, const struct trace *t, const Policy *p,
     const struct replayopts *ro, uint64_t r, int nseek)
 {
 	struct replay ref;
-	size_t n, k, nlive;
+	size_t n, k, j, nlive;
 	int bad, *live;
 
 	bad = 0;
@@ -37,52 +81,71 @@ seeks(struct timeline *tl, const struct trace *t, const Policy *p,
 		n = (r >> 33) % (t->nev + 1);
 		if (k % 3 == 0 && n > 0)
 			n = tl->cur.pos > 0 ? tl->cur.pos - 1 : 0;
+		if (k % 5 == 0 && tl->cur.pos > 3)
+			n = tl->cur.pos - 3;
 		timeline_seek(tl, n);
-		replay_init(&ref, t, p, ro);
-		replay_run(&ref, n);
+		reference(&ref, t, p, ro, n);
 		if (!mmusame(&tl->cur.m, &ref.m) ||
 		    tl->cur.panicked != ref.panicked)
 			bad++;
-		nlive = replay_live(&tl->full, n, &live);
-		if (nlive != tl->live.n || (nlive > 0 &&
-		    memcmp(live, tl->live.v, nlive * sizeof *live) != 0))
+		nlive = replay_live(&ref, n, &live);
+		if (nlive != tl->live.n)
 			bad++;
+		for (j = 0; j < nlive && nlive == tl->live.n; j++)
+			if (live[j] != tl->live.v[j].i ||
+			    ref.r[live[j]].va != tl->live.v[j].va)
+				bad++;
 		free(live);
 		replay_free(&ref);
 	}
 	return bad;
 }
 
-/* Events of a and b (results of replays of them) that differ. */
+/*
+ * Events of timeline a whose event, result or words differ from those
+ * of t replayed from the start keeping every result, and measure
+ * histories that differ.
+ */
 static size_t
-differ(const struct trace *ta, const struct timeline *a,
-    const struct trace *tb, const struct timeline *b)
+differ(const struct trace *t, const struct timeline *a, const Policy *p,
+    const struct replayopts *ro)
 {
-	const struct event *x, *y;
-	const struct result *u, *v;
+	const struct result *v;
+	struct replay ref;
+	struct result u;
+	struct event e;
+	char wa[1024], wb[1024];
 	size_t i, bad;
 
-	if (ta->nev != tb->nev)
+	if (a->vs->n != t->nev)
 		return (size_t)-1;
+	reference(&ref, t, p, ro, t->nev);
 	bad = 0;
-	for (i = 0; i < ta->nev; i++) {
-		x = &ta->ev[i];
-		y = &tb->ev[i];
-		u = &a->full.r[i];
-		v = &b->full.r[i];
-		if (x->op != y->op || x->pa != y->pa || x->size != y->size ||
-		    x->ref != y->ref || x->line != y->line ||
-		    (x->id == NULL) != (y->id == NULL) ||
-		    (x->id && strcmp(x->id, y->id) != 0) ||
-		    u->kind != v->kind || u->va != v->va || u->exp != v->exp ||
-		    (u->panic == NULL) != (v->panic == NULL))
+	for (i = 0; i < t->nev; i++) {
+		vstore_event(a->vs, i, &e);
+		timeline_result(a, i, &u);
+		v = &ref.r[i];
+		if (!sameev(&e, &t->ev[i]) || u.kind != v->kind ||
+		    u.va != v->va || u.exp != v->exp || u.step != v->step ||
+		    u.size != v->size ||
+		    (u.why == NULL) != (v->why == NULL) ||
+		    (u.why && memcmp(u.why, v->why, sizeof *u.why) != 0) ||
+		    (u.panic == NULL) != (v->panic == NULL))
 			bad++;
+		replay_answer(wa, sizeof wa, &a->full, &e, &u, i);
+		replay_answer(wb, sizeof wb, &ref, &t->ev[i], v, i);
+		if (strcmp(wa, wb) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "# event %zu: %s\n#  not %s\n",
+				    i + 1, wa, wb);
+		}
 	}
 	/* the histories, bucket by bucket */
 	for (i = 0; i < Nhist; i++)
-		if (memcmp(&a->full.hist[i], &b->full.hist[i],
+		if (memcmp(&a->full.hist[i], &ref.hist[i],
 		    sizeof a->full.hist[i]) != 0)
 			bad++;
+	replay_free(&ref);
 	return bad;
 }
 
@@ -111,8 +174,9 @@ growing(void)
 	struct genopts go = { .seed = 9, .events = 20000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
-	struct timeline open, grown, loaded;
-	struct trace t, grow, back;
+	struct timeline grown, loaded;
+	struct vstore vs, grow, lvs;
+	struct trace t, back;
 	const Policy *p;
 	char path[] = "/tmp/vmapview-tl-XXXXXX", err[512], what[128];
 	size_t i;
@@ -136,16 +200,15 @@ growing(void)
 		unlink(path);
 		return;
 	}
+	vstore_fromtrace(&vs, &t);
 	for (j = 0; j < npolicy(); j++) {
 		p = policyat(j);
-		timeline_open(&open, &t, p, &ro);
 
 		/* grown event by event, not knowing how many will come */
-		trace_init(&grow);
-		grow.machine = t.machine;
-		timeline_begin(&grown, &grow, p, &ro, 0);
+		vstore_init(&grow);
+		timeline_begin(&grown, &grow, &t, p, &ro, 0);
 		for (i = 0; i < t.nev; i++) {
-			trace_append(&grow, &t.ev[i]);
+			vstore_add(&grow, &t.ev[i]);
 			timeline_add(&grown);
 		}
 		timeline_end(&grown);
@@ -153,35 +216,38 @@ growing(void)
 		    "checkpoints every %zu events", p->name, grown.ncp,
 		    grown.interval);
 		tap_ok(grown.interval > 64 && spaced(&grown), what);
-		snprintf(what, sizeof what, "%s: grown, the same results and "
-		    "history as opened", p->name);
-		tap_equ(differ(&t, &open, &grow, &grown), 0, what);
+		snprintf(what, sizeof what, "%s: grown, the same events, "
+		    "results, words and history as a replay", p->name);
+		tap_equ(differ(&t, &grown, p, &ro), 0, what);
 		snprintf(what, sizeof what, "%s: grown, 20 seeks", p->name);
 		tap_equ(seeks(&grown, &t, p, &ro, 777 + j, 20), 0, what);
 		timeline_free(&grown);
-		free(grow.ev);		/* the events are t's */
+		vstore_free(&grow);
 
 		for (th = 0; th < 2; th++) {
 			setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);
-			if (timeline_load(&back, path, &p, 1, &ro, &loaded, err,
-			    sizeof err) < 0) {
+			if (timeline_load(&back, path, &p, 1, &ro, &lvs,
+			    &loaded, err, sizeof err) < 0) {
 				tap_ok(0, err);
 				continue;
 			}
 			snprintf(what, sizeof what, "%s: read in one pass%s, "
-			    "the same events, results and history", p->name,
-			    th ? " on two threads" : "");
-			tap_equ(differ(&t, &open, &back, &loaded), 0, what);
+			    "the same events, results, words and history",
+			    p->name, th ? " on two threads" : "");
+			tap_equ(differ(&t, &loaded, p, &ro), 0, what);
 			snprintf(what, sizeof what, "%s: read in one pass%s, "
 			    "20 seeks", p->name, th ? " on two threads" : "");
-			tap_equ(seeks(&loaded, &back, p, &ro, 99 + j, 20), 0,
+			tap_equ(seeks(&loaded, &t, p, &ro, 99 + j, 20), 0,
 			    what);
-			tap_ok(spaced(&loaded), "and its checkpoints spaced");
+			tap_ok(spaced(&loaded) && back.nev == t.nev &&
+			    back.ev == NULL, "and its checkpoints spaced, "
+			    "the header alone kept");
 			timeline_free(&loaded);
+			vstore_free(&lvs);
 			trace_free(&back);
 		}
-		timeline_free(&open);
 	}
+	vstore_free(&vs);
 	unsetenv("VMAPVIEW_THREADS");
 	trace_free(&t);
 	unlink(path);
@@ -244,27 +310,71 @@ main(void)
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
 	static const char *gens[] = { "churn", "unmapva", "fragment" };
 	struct timeline tl;
-	struct trace t;
-	char what[128];
+	struct vstore vs;
+	struct trace t, whole;
+	char what[128], err[512];
 	int g, i, bad;
 
 	test_hist(100000, 300);
 	test_hist(1500, 700);
 	for (g = 0; g < 3; g++) {
 		gen_run(gen_find(gens[g]), &go, &t);
+		vstore_fromtrace(&vs, &t);
 		for (i = 0; i < npolicy(); i++) {
-			timeline_open(&tl, &t, policyat(i), &ro);
+			timeline_open(&tl, &vs, &t, policyat(i), &ro);
 			snprintf(what, sizeof what, "%s, %s: %zu checkpoints "
 			    "every %zu events", gens[g], policyat(i)->name,
 			    tl.ncp, tl.interval);
 			tap_ok(tl.ncp == t.nev / tl.interval + 1, what);
+			snprintf(what, sizeof what, "%s, %s: the same events, "
+			    "results, words and history as a replay", gens[g],
+			    policyat(i)->name);
+			tap_equ(differ(&t, &tl, policyat(i), &ro), 0, what);
 			bad = seeks(&tl, &t, policyat(i), &ro, 12345 + i, 60);
 			snprintf(what, sizeof what, "%s, %s: 60 seeks, the same "
-			    "words and live mappings as a replay from the start",
-			    gens[g], policyat(i)->name);
+			    "machine and live mappings as a replay from the "
+			    "start", gens[g], policyat(i)->name);
 			tap_equ(bad, 0, what);
 			timeline_free(&tl);
 		}
+		vstore_free(&vs);
+		trace_free(&t);
+	}
+	/* strings, remarks, times, expectations: a trace that has them */
+	for (g = 0; g < 3; g++) {
+		static const char *files[] = { "traces/devtest.yaml",
+		    "traces/span-bug.yaml", "tests/kernel/top.yaml" };
+		char path[1024];
+
+		snprintf(path, sizeof path, "%s/%s", getenv("top_srcdir") ?
+		    getenv("top_srcdir") : ".", files[g]);
+		if (trace_load(&t, path, err, sizeof err) < 0) {
+			tap_ok(0, err);
+			continue;
+		}
+		vstore_fromtrace(&vs, &t);
+		for (i = 0; i < npolicy(); i++) {
+			timeline_open(&tl, &vs, &t, policyat(i), &ro);
+			snprintf(what, sizeof what, "%s, %s: the same events, "
+			    "results, words and history as a replay", files[g],
+			    policyat(i)->name);
+			tap_equ(differ(&t, &tl, policyat(i), &ro), 0, what);
+			timeline_free(&tl);
+		}
+		/* and whole again, as shrink takes it from the view */
+		whole = t;
+		whole.ev = NULL;
+		vstore_totrace(&vs, &whole);
+		for (i = bad = 0; (size_t)i < t.nev; i++)
+			bad += !sameev(&whole.ev[i], &t.ev[i]) ||
+			    (whole.ev[i].ref >= 0 && whole.ev[i].id !=
+			    whole.ev[whole.ev[i].ref].id);
+		snprintf(what, sizeof what, "%s: whole again, the same "
+		    "events", files[g]);
+		tap_equ(bad, 0, what);
+		whole.file = whole.name = whole.description = NULL;
+		trace_free(&whole);
+		vstore_free(&vs);
 		trace_free(&t);
 	}
 	growing();

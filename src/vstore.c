@@ -1,0 +1,300 @@
+/*
+ * The view's events, kept small (vstore.h).  An event is 16 bytes: its
+ * op, flags, two numbers and a third that is a vmap's id or a note's
+ * text (in the arena) or, for a vunmap by id, the index of its vmap,
+ * whose id it shares.  Remarks, times, ids that are no vmap's and
+ * expectations are rare in long traces; each sits in a table of its
+ * own, in event order, found by a binary search.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vstore.h"
+#include "xmalloc.h"
+
+void
+vstore_init(struct vstore *vs)
+{
+	memset(vs, 0, sizeof *vs);
+}
+
+/* s into the arena: its offset + 1, or 0 for nil. */
+static uint32_t
+keep(struct vstore *vs, const char *s)
+{
+	size_t n, at;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s) + 1;
+	if (vs->alen + n > vs->acap) {
+		while (vs->alen + n > vs->acap)
+			vs->acap = vs->acap ? 2 * vs->acap : 4096;
+		vs->arena = xrealloc(vs->arena, vs->acap);
+	}
+	at = vs->alen;
+	memcpy(vs->arena + at, s, n);
+	vs->alen += n;
+	if (at + 1 > UINT32_MAX)
+		fatal("more than 4 GB of ids and notes");
+	return at + 1;
+}
+
+/* Grow array *p of *cap elements of size sz to hold n. */
+static void
+room(void *p, size_t *cap, size_t n, size_t sz)
+{
+	void **a;
+
+	if (n <= *cap)
+		return;
+	a = p;
+	while (*cap < n)
+		*cap = *cap ? 2 * *cap : 256;
+	*a = xreallocarray(*a, *cap, sz);
+}
+
+/*
+ * Add event e, as the reader gives it (a vunmap by id tied to its vmap
+ * by ref, or by the slot its id had) or as a loaded trace holds it.
+ */
+void
+vstore_add(struct vstore *vs, const struct event *e)
+{
+	struct vev *v;
+	struct vextra *x;
+	struct vexpect *xp;
+	uint32_t idoff;
+	size_t i;
+	long ref;
+	int k;
+
+	room(&vs->ev, &vs->cap, vs->n + 1, sizeof *vs->ev);
+	i = vs->n++;
+	if (i >= UINT32_MAX)
+		fatal("more than 4G events");
+	v = &vs->ev[i];
+	memset(v, 0, sizeof *v);
+	v->op = e->op;
+	v->flags = e->flags & ~EVOWNID;
+	v->size = e->size;
+	ref = e->ref;
+	if (ref < 0 && (e->flags & EVBYID) && e->slot >= 0 &&
+	    (size_t)e->slot < vs->slotcap)
+		ref = vs->slotev[e->slot];
+	idoff = 0;
+	switch (e->op) {
+	case OPvmap:
+		v->a = e->pa;
+		v->b = keep(vs, e->id);
+		if (e->slot >= 0) {
+			room(&vs->slotev, &vs->slotcap, (size_t)e->slot + 1,
+			    sizeof *vs->slotev);
+			vs->slotev[e->slot] = i;
+		}
+		break;
+	case OPvunmap:
+		v->a = e->va;
+		if (ref >= 0)
+			v->b = ref + 1;
+		else
+			idoff = keep(vs, e->id);
+		break;
+	default:
+		v->a = e->va;
+		v->b = keep(vs, e->text);
+		idoff = keep(vs, e->id);
+		break;
+	}
+	if (e->note != NULL || (e->flags & EVTIME) || idoff != 0) {
+		room(&vs->x, &vs->xcap, vs->nx + 1, sizeof *vs->x);
+		x = &vs->x[vs->nx++];
+		x->i = i;
+		x->note = keep(vs, e->note);
+		x->id = idoff;
+		x->t = e->t;
+		v->more |= VXextra;
+	}
+	for (k = 0; k < MAXPOLICY; k++) {
+		if (e->expect[k].kind == Xnone)
+			continue;
+		room(&vs->xp, &vs->xpcap, vs->nxp + 1, sizeof *vs->xp);
+		xp = &vs->xp[vs->nxp++];
+		xp->i = i;
+		xp->pidx = k;
+		xp->kind = e->expect[k].kind;
+		xp->addr = e->expect[k].addr;
+		v->more |= VXexpect;
+	}
+}
+
+/* Every event of t. */
+void
+vstore_fromtrace(struct vstore *vs, const struct trace *t)
+{
+	size_t i;
+
+	vstore_init(vs);
+	for (i = 0; i < t->nev; i++)
+		vstore_add(vs, &t->ev[i]);
+}
+
+static const char *
+str(const struct vstore *vs, uint32_t off)
+{
+	return off ? vs->arena + off - 1 : NULL;
+}
+
+/* The first index of table a (n elements of sz) whose i is at least i. */
+static size_t
+first(const void *a, size_t n, size_t sz, size_t i)
+{
+	size_t lo, hi, mid;
+
+	lo = 0;
+	hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (*(const uint32_t *)((const char *)a + mid * sz) < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The id of event i (a vunmap by id: its vmap's), or nil. */
+const char *
+vstore_id(const struct vstore *vs, size_t i)
+{
+	const struct vev *v;
+	size_t k;
+
+	v = &vs->ev[i];
+	if (v->op == OPvmap)
+		return str(vs, v->b);
+	if (v->op == OPvunmap && v->b != 0)
+		return str(vs, vs->ev[v->b - 1].b);
+	if (v->more & VXextra) {
+		k = first(vs->x, vs->nx, sizeof *vs->x, i);
+		return str(vs, vs->x[k].id);
+	}
+	return NULL;
+}
+
+/*
+ * The size a vunmap event i unmaps, as a replay has it: its own, or
+ * its vmap's when it is by id and gives none; a vmap's size.
+ */
+uint32_t
+vstore_size(const struct vstore *vs, size_t i)
+{
+	const struct vev *v;
+
+	v = &vs->ev[i];
+	if (v->op == OPvunmap && v->b != 0 && !(v->flags & EVSIZE))
+		return vs->ev[v->b - 1].size;
+	return v->size;
+}
+
+/*
+ * Event i whole, in *e: its strings are the store's, to be read while
+ * the store stands and not freed.  Returns e.
+ */
+const struct event *
+vstore_event(const struct vstore *vs, size_t i, struct event *e)
+{
+	const struct vev *v;
+	const struct vextra *x;
+	const struct vexpect *xp;
+	size_t k;
+
+	v = &vs->ev[i];
+	memset(e, 0, sizeof *e);
+	e->op = v->op;
+	e->flags = v->flags;
+	e->size = v->size;
+	e->ref = -1;
+	e->slot = -1;
+	switch (v->op) {
+	case OPvmap:
+		e->pa = v->a;
+		break;
+	case OPvunmap:
+		e->va = v->a;
+		if (v->b != 0)
+			e->ref = v->b - 1;
+		break;
+	default:
+		e->va = v->a;
+		e->text = (char *)str(vs, v->b);
+		break;
+	}
+	e->id = (char *)vstore_id(vs, i);
+	if (v->more & VXextra) {
+		x = &vs->x[first(vs->x, vs->nx, sizeof *vs->x, i)];
+		e->note = (char *)str(vs, x->note);
+		e->t = x->t;
+	}
+	if (v->more & VXexpect)
+		for (k = first(vs->xp, vs->nxp, sizeof *vs->xp, i);
+		    k < vs->nxp && vs->xp[k].i == i; k++) {
+			xp = &vs->xp[k];
+			e->expect[xp->pidx].kind = xp->kind;
+			e->expect[xp->pidx].addr = xp->addr;
+		}
+	return e;
+}
+
+static char *
+dup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * The events into t (its header untouched), each with strings of its
+ * own, as trace_load would give them: a vmap owns its id, a vunmap by
+ * id shares it.
+ */
+void
+vstore_totrace(const struct vstore *vs, struct trace *t)
+{
+	struct event e, *d;
+	size_t i;
+
+	t->ev = xcalloc(vs->n ? vs->n : 1, sizeof *t->ev);
+	t->nev = vs->n;
+	for (i = 0; i < vs->n; i++) {
+		vstore_event(vs, i, &e);
+		d = &t->ev[i];
+		*d = e;
+		d->text = dup(e.text);
+		d->note = dup(e.note);
+		if (e.ref >= 0)
+			d->id = t->ev[e.ref].id;
+		else if (e.id != NULL) {
+			d->id = xstrdup(e.id);
+			d->flags |= EVOWNID;
+		}
+	}
+}
+
+/* The bytes the store holds. */
+size_t
+vstore_bytes(const struct vstore *vs)
+{
+	return vs->cap * sizeof *vs->ev + vs->acap + vs->xcap * sizeof *vs->x +
+	    vs->xpcap * sizeof *vs->xp + vs->slotcap * sizeof *vs->slotev;
+}
+
+void
+vstore_free(struct vstore *vs)
+{
+	free(vs->ev);
+	free(vs->arena);
+	free(vs->x);
+	free(vs->xp);
+	free(vs->slotev);
+	memset(vs, 0, sizeof *vs);
+}
