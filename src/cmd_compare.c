@@ -98,6 +98,7 @@ cmd_compare_exec(struct args *a)
 	cs.n = n;
 	cs.ro = &ro;
 	cs.summary = args_has(a, Osummary);
+	memset(&sk, 0, sizeof sk);
 	sk.event = compare_event;
 	sk.reset = compare_reset;
 	sk.arg = &cs;

@@ -117,6 +117,7 @@ plot(struct args *a, const char *input, const char *out)
 	ps.pr = xcalloc(1, sizeof *ps.pr);
 	ps.first = args_policy(a);
 	ps.ro = &ro;
+	memset(&sk, 0, sizeof sk);
 	sk.event = plot_event;
 	sk.reset = plot_reset;
 	sk.arg = &ps;

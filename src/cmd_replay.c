@@ -145,6 +145,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 		    progname, strerror(errno));
 		return EXITUSAGE;
 	}
+	memset(&sk, 0, sizeof sk);
 	sk.event = stream_event;
 	sk.reset = stream_reset;
 	sk.arg = &st;

@@ -214,7 +214,9 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 		free(r);
 		return NULL;
 	}
+	*via = *to;
 	via->event = relay_event;
+	via->reset = NULL;
 	via->arg = r;
 	return r;
 }

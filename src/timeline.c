@@ -448,6 +448,7 @@ struct keeper {
 	const struct replayopts	*o;
 	size_t			 expect;	/* events, from the file's size */
 	int			 started;
+	struct loadwatch	*w;
 };
 
 /* Begin the timelines, the machine known: t's. */
@@ -475,6 +476,8 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 	vstore_add(k->vs, e);
 	for (j = 0; j < k->n; j++)
 		timeline_add(&k->tl[j]);
+	if (k->w != NULL)
+		__atomic_store_n(&k->w->events, k->vs->n, __ATOMIC_RELAXED);
 }
 
 /* Forget the events kept and the timelines begun. */
@@ -496,13 +499,14 @@ keep_reset(void *arg)
  * Read the trace in path into vs, with its header in t, and open a
  * timeline of it under each of the n policies p, in one pass: each
  * event is kept and run as it is read, on a thread of its own when
- * there is one (relay.h).  Returns 0, or -1 with the message in err
- * (t, vs and tl then hold nothing).
+ * there is one (relay.h); w, when not nil, is kept up to date and
+ * may stop it.  Returns 0, or -1 with the message in err (t, vs and tl
+ * then hold nothing).
  */
 int
 timeline_load(struct trace *t, const char *path, const Policy *const *p,
     int n, const struct replayopts *o, struct vstore *vs,
-    struct timeline *tl, char *err, size_t errlen)
+    struct timeline *tl, struct loadwatch *w, char *err, size_t errlen)
 {
 	struct tracesink sk;
 	struct keeper k;
@@ -517,12 +521,18 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	k.p = p;
 	k.n = n;
 	k.o = o;
+	k.w = w;
 	/* an event takes 32 bytes or more: more would only thin them */
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		k.expect = st.st_size / 32;
+	memset(&sk, 0, sizeof sk);
 	sk.event = keep_event;
 	sk.reset = keep_reset;
 	sk.arg = &k;
+	if (w != NULL) {
+		sk.bytes = &w->bytes;
+		sk.stop = &w->stop;
+	}
 	if (relay_run(t, path, &sk, err, errlen) < 0)
 		return -1;
 	if (!k.started)		/* no event: the header's machine */

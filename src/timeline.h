@@ -59,6 +59,13 @@ struct timeline {
 	int			 feeding;	/* full is running an event */
 };
 
+/* How a load goes, for a progress line on another thread (atomic). */
+struct loadwatch {
+	size_t	bytes;		/* of the file read */
+	size_t	events;		/* kept and run */
+	int	stop;		/* set: the load ends, "stopped" */
+};
+
 void	timeline_begin(struct timeline *, const struct vstore *,
 	    const struct trace *, const Policy *, const struct replayopts *,
 	    size_t);
@@ -69,7 +76,7 @@ void	timeline_open(struct timeline *, const struct vstore *,
 	    const struct trace *, const Policy *, const struct replayopts *);
 int	timeline_load(struct trace *, const char *, const Policy *const *, int,
 	    const struct replayopts *, struct vstore *, struct timeline *,
-	    char *, size_t);
+	    struct loadwatch *, char *, size_t);
 void	timeline_seek(struct timeline *, size_t);
 const struct result *timeline_result(const struct timeline *, size_t,
 	    struct result *);

@@ -89,6 +89,14 @@ struct tracesink {
 	void	(*event)(void *, struct trace *, const struct event *);
 	void	(*reset)(void *);	/* forget every event (relay_run) */
 	void	*arg;
+	/*
+	 * For a reader on a thread of its own, when not nil: where the
+	 * reader leaves the bytes of the file it has read, and where it
+	 * is told to stop (reading then ends in an error "stopped").
+	 * Both are read and written atomically.
+	 */
+	size_t	*bytes;
+	int	*stop;
 };
 
 extern const char *const opnames[Nop];

@@ -724,6 +724,15 @@ loadevent(struct loader *L)
 		return -1;
 	}
 	t->nev++;
+	if (L->sk != NULL && L->sk->stop != NULL &&
+	    __atomic_load_n(L->sk->stop, __ATOMIC_RELAXED)) {
+		snprintf(L->err, L->errlen, "%s: stopped", L->file);
+		eventfree(e);
+		return -1;
+	}
+	if (L->sk != NULL && L->sk->bytes != NULL)
+		__atomic_store_n(L->sk->bytes, (size_t)L->ev.end_mark.index,
+		    __ATOMIC_RELAXED);
 	if (L->sk != NULL) {
 		L->sk->event(L->sk->arg, t, e);
 		eventfree(e);

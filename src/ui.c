@@ -6,8 +6,11 @@
  * and SIGHUP, and before a fatal error.
  */
 #define _GNU_SOURCE		/* memmem */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <langinfo.h>
+#include <pthread.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <curses.h>
@@ -587,7 +591,9 @@ ui_termup(struct ui *u, FILE *out, FILE *in)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (out != NULL) {
+	if (cursesup)
+		;	/* up already, for the progress of the load */
+	else if (out != NULL) {
 		term = getenv("TERM");
 		if (newterm(term ? term : "xterm", out, in) == NULL) {
 			fprintf(stderr, "%s: no screen of TERM\n", progname);
@@ -657,6 +663,147 @@ loop(struct ui *u, const char *keys, const char *save)
 		ui_key(u, ch);
 	}
 	return 0;
+}
+
+/* A load on a thread of its own, watched by the progress line. */
+struct loadjob {
+	const char		*path;
+	struct trace		*t;
+	const Policy *const	*p;
+	int			 n;
+	const struct replayopts	*o;
+	struct vstore		*vs;
+	struct timeline		*tl;
+	struct loadwatch	 w;
+	char			 err[512];
+	int			 rv;
+	int			 done;
+};
+
+static void *
+loadthread(void *arg)
+{
+	struct loadjob *j;
+
+	j = arg;
+	j->rv = timeline_load(j->t, j->path, j->p, j->n, j->o, j->vs, j->tl,
+	    &j->w, j->err, sizeof j->err);
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The progress line of job j, size bytes in all (0: not known). */
+static void
+progress(const struct loadjob *j, off_t size, double start)
+{
+	char line[256];
+	size_t ev, by;
+	double dt;
+	int n;
+
+	ev = __atomic_load_n(&j->w.events, __ATOMIC_RELAXED);
+	by = __atomic_load_n(&j->w.bytes, __ATOMIC_RELAXED);
+	dt = seconds() - start;
+	n = snprintf(line, sizeof line, "reading %s: %zu events", j->path, ev);
+	if (size > 0 && n > 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - n, ", %d%% of %.0fM",
+		    (int)(100.0 * by / size), size / 1048576.0);
+	if (dt > 0.1 && n > 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - n, ", %.0f events/s",
+		    ev / dt);
+	erase();
+	ui_addtext(LINES / 2 - 1, 2, line, COLS - 4);
+	ui_addtext(LINES / 2 + 1, 2, "q quits", COLS - 4);
+	refresh();
+}
+
+/*
+ * Read the trace at path and open its timelines (timeline_load) on a
+ * thread of its own, with the terminal taken at once for a progress
+ * line: events read, the share of the file, the rate; q (or a signal)
+ * stops the load and leaves.  Returns 0 with the terminal still taken
+ * for ui_main; else -1 with the terminal given back and *status the
+ * exit status (the load's error said).
+ */
+int
+ui_load(const char *path, struct trace *t, const Policy *const *p, int n,
+    const struct replayopts *o, struct vstore *vs, struct timeline *tl,
+    int *status)
+{
+	struct loadjob *j;
+	struct ui tmp;
+	struct stat st;
+	pthread_t th;
+	double start;
+	int ch, quit;
+
+	j = xcalloc(1, sizeof *j);
+	j->path = path;
+	j->t = t;
+	j->p = p;
+	j->n = n;
+	j->o = o;
+	j->vs = vs;
+	j->tl = tl;
+	memset(&tmp, 0, sizeof tmp);
+	if (ui_termup(&tmp, NULL, NULL) < 0) {
+		free(j);
+		*status = 2;
+		return -1;
+	}
+	fatalhook = restore;
+	start = seconds();
+	if (pthread_create(&th, NULL, loadthread, j) != 0) {
+		loadthread(j);
+		quit = 0;
+	} else {
+		quit = 0;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			st.st_size = 0;
+		timeout(100);
+		while (!__atomic_load_n(&j->done, __ATOMIC_ACQUIRE)) {
+			progress(j, st.st_size, start);
+			ch = getch();
+			if (ch == 'q' || caught) {
+				quit = 1;
+				__atomic_store_n(&j->w.stop, 1,
+				    __ATOMIC_RELAXED);
+			}
+		}
+		pthread_join(th, NULL);
+		timeout(-1);
+	}
+	if (j->rv == 0 && !quit && !caught) {
+		free(j);
+		return 0;
+	}
+	restore();
+	fatalhook = NULL;
+	if (j->rv == 0) {
+		while (--n >= 0)
+			timeline_free(&tl[n]);
+		trace_free(t);
+		vstore_free(vs);
+	}
+	*status = 0;
+	if (caught) {
+		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));
+		*status = 128 + caught;
+	} else if (!quit) {
+		fprintf(stderr, "%s\n", j->err);
+		*status = 2;
+	}
+	free(j);
+	return -1;
 }
 
 /*

@@ -77,6 +77,9 @@ void	 ui_open(struct ui *, const struct trace *, const struct vstore *,
 	     const Policy *, const Policy *, struct timeline *,
 	     const struct replayopts *, int);
 int	 ui_termup(struct ui *, FILE *, FILE *);
+int	 ui_load(const char *, struct trace *, const Policy *const *, int,
+	     const struct replayopts *, struct vstore *, struct timeline *,
+	     int *);
 void	 ui_draw(struct ui *);
 void	 ui_close(struct ui *);
 int	 ui_attr(const struct ui *, int);

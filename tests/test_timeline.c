@@ -227,7 +227,7 @@ growing(void)
 		for (th = 0; th < 2; th++) {
 			setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);
 			if (timeline_load(&back, path, &p, 1, &ro, &lvs,
-			    &loaded, err, sizeof err) < 0) {
+			    &loaded, NULL, err, sizeof err) < 0) {
 				tap_ok(0, err);
 				continue;
 			}

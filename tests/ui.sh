@@ -257,4 +257,33 @@ ok $? "NO_COLOR: the view starts"
 $T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
 same "$?" 1 "NO_COLOR: no colour"
 $T send-keys -t mono q
+
+# A long trace: the progress of its load at once, and q leaves from it.
+"$VMAPVIEW" gen churn --events 1000000 --seed 3 -o "$TMPD/long.yaml"
+$T new-session -d -s long -x 100 -y 30 \
+    "$VMAPVIEW view $TMPD/long.yaml; echo exit \$? >$TMPD/long.exit; sleep 60"
+waitfor long "events, "
+ok $? "a long load: its progress line (events, share of the file)"
+$T capture-pane -p -t long | grep -q "q quits"
+ok $? "a long load: says q quits"
+$T send-keys -t long q
+i=0
+while [ ! -s "$TMPD/long.exit" ] && [ $i -lt 10 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long load: q leaves within 0.5 s, status 0"
+$T kill-session -t long 2>/dev/null
+printf 'vmaptrace: 1\nevents:\n  - {op: bogus}\n' >"$TMPD/bad.yaml"
+$T new-session -d -s bad -x 100 -y 30 \
+    "$VMAPVIEW view $TMPD/bad.yaml 2>$TMPD/bad.err; echo exit \$? >$TMPD/bad.exit; sleep 60"
+i=0
+while [ ! -s "$TMPD/bad.exit" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+same "$(cat "$TMPD/bad.exit"):$(cat "$TMPD/bad.err")" \
+    "exit 2:$TMPD/bad.yaml:3:10: op: 'bogus' is not vmap, vunmap or note" \
+    "at a terminal, a bad trace: the terminal back, then FILE:LINE:COLUMN, status 2"
+$T kill-session -t bad 2>/dev/null
 done_testing
