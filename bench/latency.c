@@ -71,7 +71,7 @@ main(int argc, char **argv)
 	if (getenv("TERM") == NULL)
 		setenv("TERM", "xterm-256color", 1);
 	t0 = now();
-	if (timeline_load(&t, argv[1], p, np, &o, &vs, tl, err,
+	if (timeline_load(&t, argv[1], p, np, &o, &vs, tl, NULL, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;

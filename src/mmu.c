@@ -79,6 +79,40 @@ mmucopy(Mmu *dst, const Mmu *src)
 	dst->treeok = 0;
 }
 
+/* Pack src for keeping into k. */
+void
+mmupack(Mmupack *k, const Mmu *src)
+{
+	k->m = *src;
+	memset(&k->m.pt, 0, sizeof k->m.pt);
+	k->m.tree = NULL;
+	k->m.nleaf = 0;
+	k->m.treeok = 0;
+	ptpack(&k->pt, &src->pt);
+}
+
+/*
+ * Make dst the machine k packed, as mmucopy would, its pages' memory
+ * used again (dst a machine of its own, or one zeroed).
+ */
+void
+mmuunpack(Mmu *dst, const Mmupack *k)
+{
+	Ptpool pt;
+
+	pt = dst->pt;
+	free(dst->tree);
+	*dst = k->m;
+	dst->pt = pt;
+	ptunpack(&dst->pt, &k->pt);
+}
+
+void
+mmupackfree(Mmupack *k)
+{
+	ptpackfree(&k->pt);
+}
+
 /* Format size as Plan 9's %#x does: a minus sign when negative. */
 static void
 fmtsize(char *buf, size_t len, int64_t size)

@@ -120,9 +120,28 @@ struct Ptpool {
 	uint32_t	budget;		/* pages at once; 0: no limit */
 };
 
+/*
+ * A pool packed for keeping (the view's checkpoints): its pages without
+ * their words, and the words of each table in use as runs, a run being
+ * n words from a first one by a step (a mapping's frames in order, or
+ * zeros); or, where runs would take more room, the words themselves.
+ */
+typedef struct Ptpack Ptpack;
+struct Ptpack {
+	Ptpool		 pool;		/* its pages' words nil */
+	uint32_t	*w;		/* every table's runs, one after another */
+	size_t		 nw;
+	uint32_t	*at;		/* per page: where in w, or PTNOWORDS */
+};
+
+#define PTNOWORDS	UINT32_MAX
+
 void		 ptinit(Ptpool *, uint32_t);
 void		 ptpoolfree(Ptpool *);
 void		 ptpoolcopy(Ptpool *, const Ptpool *);
+void		 ptpack(Ptpack *, const Ptpool *);
+void		 ptunpack(Ptpool *, const Ptpack *);
+void		 ptpackfree(Ptpack *);
 int		 ptalloc(Ptpool *);
 void		 ptorphan(Ptpool *, int);
 void		 ptfree(Ptpool *, int);
@@ -315,6 +334,13 @@ struct Mmu {
 	Reason		why;
 };
 
+/* A machine packed for keeping (its pool's words as runs). */
+typedef struct Mmupack Mmupack;
+struct Mmupack {
+	Mmu		 m;		/* its pool nil: pt holds it */
+	Ptpack		 pt;
+};
+
 /* Outcomes of vmap, beside an address. */
 enum {
 	Vok,
@@ -373,6 +399,9 @@ void		 mmufree(Mmu *);
 const char	*mmucheck(const Mmu *);
 int		 mmusame(const Mmu *, const Mmu *);
 void		 mmucopy(Mmu *, const Mmu *);
+void		 mmupack(Mmupack *, const Mmu *);
+void		 mmuunpack(Mmu *, const Mmupack *);
+void		 mmupackfree(Mmupack *);
 char		*panicfmt(char *, size_t, const Panic *, int);
 int		 vpdbsize(const Mmu *);
 uint32_t	*vpdb(Mmu *);

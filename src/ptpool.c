@@ -281,6 +281,135 @@ ptpoolcopy(Ptpool *dst, const Ptpool *src)
 	}
 }
 
+/* Room for n more words in pack k. */
+static uint32_t *
+packroom(Ptpack *k, size_t n, size_t *cap)
+{
+	if (k->nw + n > *cap) {
+		while (k->nw + n > *cap)
+			*cap = *cap ? 2 * *cap : 4096;
+		k->w = xreallocarray(k->w, *cap, sizeof *k->w);
+	}
+	k->nw += n;
+	return k->w + k->nw - n;
+}
+
+/*
+ * Pack pool src into k: for each table in use, a count of runs and the
+ * runs (n, first, step), or PTNOWORDS and the 1024 words where runs
+ * would take more.  Packing and unpacking give back the words exactly.
+ */
+void
+ptpack(Ptpack *k, const Ptpool *src)
+{
+	const uint32_t *t;
+	uint32_t *w, first, step;
+	size_t cap, at;
+	int i, j, e, nrun;
+
+	memset(k, 0, sizeof *k);
+	k->pool = *src;
+	k->pool.pg = NULL;
+	k->pool.cap = src->n;
+	if (src->n == 0)
+		return;
+	k->pool.pg = xcalloc(src->n, sizeof *k->pool.pg);
+	k->at = xcalloc(src->n, sizeof *k->at);
+	cap = 0;
+	for (i = 0; i < src->n; i++) {
+		k->pool.pg[i] = src->pg[i];
+		k->pool.pg[i].pte = NULL;
+		k->at[i] = PTNOWORDS;
+		t = src->pg[i].pte;
+		if (t == NULL || src->pg[i].state != Pgtable)
+			continue;
+		at = k->nw;
+		k->at[i] = at;
+		packroom(k, 1, &cap);
+		nrun = 0;
+		for (j = 0; j < WD2PG && 3 * (nrun + 1) < WD2PG; j = e) {
+			first = t[j];
+			step = j + 1 < WD2PG ? t[j + 1] - first : 0;
+			for (e = j + 1; e < WD2PG &&
+			    t[e] == first + (uint32_t)(e - j) * step; e++)
+				;
+			w = packroom(k, 3, &cap);
+			w[0] = e - j;
+			w[1] = first;
+			w[2] = step;
+			nrun++;
+		}
+		if (j < WD2PG) {
+			/* the words themselves take less */
+			k->nw = at + 1;
+			k->w[at] = PTNOWORDS;
+			w = packroom(k, WD2PG, &cap);
+			memcpy(w, t, WD2PG * sizeof *t);
+		} else
+			k->w[at] = nrun;
+	}
+}
+
+/*
+ * Make dst the pool k packed, the words of its pages where dst has
+ * room for them already: a free page's words are zeroed when it is
+ * taken, and a leaked table's are never read again.
+ */
+void
+ptunpack(Ptpool *dst, const Ptpack *k)
+{
+	const uint32_t *w;
+	uint32_t *t, v;
+	Ptpage *old;
+	int i, j, r, nrun, n, oldn;
+
+	old = dst->pg;
+	oldn = dst->n;
+	*dst = k->pool;
+	dst->pg = NULL;
+	dst->cap = k->pool.n > oldn ? k->pool.n : oldn;
+	if (dst->cap == 0) {
+		free(old);
+		return;
+	}
+	dst->pg = xcalloc(dst->cap, sizeof *dst->pg);
+	for (i = 0; i < k->pool.n; i++) {
+		dst->pg[i] = k->pool.pg[i];
+		dst->pg[i].pte = i < oldn ? old[i].pte : NULL;
+		if (k->at[i] == PTNOWORDS) {
+			if (dst->pg[i].state == Pgorphan) {
+				free(dst->pg[i].pte);
+				dst->pg[i].pte = NULL;
+			}
+			continue;
+		}
+		if (dst->pg[i].pte == NULL)
+			dst->pg[i].pte = xmalloc(WD2PG * sizeof(uint32_t));
+		t = dst->pg[i].pte;
+		w = k->w + k->at[i];
+		if (w[0] == PTNOWORDS) {
+			memcpy(t, w + 1, WD2PG * sizeof *t);
+			continue;
+		}
+		nrun = w[0];
+		for (w++, j = r = 0; r < nrun; r++, w += 3)
+			for (v = w[1], n = 0; n < (int)w[0]; n++, v += w[2])
+				t[j++] = v;
+	}
+	for (i = k->pool.n; i < oldn; i++)
+		free(old[i].pte);
+	free(old);
+}
+
+void
+ptpackfree(Ptpack *k)
+{
+	free(k->pool.pg);
+	free(k->w);
+	free(k->at);
+	memset(k, 0, sizeof *k);
+}
+
 /*
  * Take a zeroed page, as xspanalloc would.  Returns its index, or -1
  * when the budget is spent.

@@ -2,8 +2,9 @@
  * Time travel for the view.  The trace is replayed once in full, each
  * result kept in six bytes (its kind, expectation and step; its
  * address), the reasons of fails, refusals and panics and the panics'
- * own words in tables beside; every interval events the machine and its
- * live mappings are copied into a checkpoint.  Seeking to event n
+ * own words in tables beside; every interval events the machine,
+ * packed (its page tables as runs of frames), and its live mappings
+ * are copied into a checkpoint.  Seeking to event n
  * copies the last checkpoint at or before n and runs the few events
  * after it again, results already known, so stepping back costs what
  * stepping forward does, at any event.  The interval doubles as the
@@ -36,7 +37,7 @@ checkpoint(struct timeline *tl)
 	if (tl->ncp == MAXCP) {
 		/* keep every other one, twice as far apart */
 		for (i = 1; i < tl->ncp; i += 2) {
-			mmufree(&tl->cp[i].m);
+			mmupackfree(&tl->cp[i].m);
 			free(tl->cp[i].live);
 		}
 		for (i = 2; i < tl->ncp; i += 2)
@@ -47,7 +48,7 @@ checkpoint(struct timeline *tl)
 			return;
 	}
 	c = &tl->cp[tl->ncp];
-	mmucopy(&c->m, &tl->full.m);
+	mmupack(&c->m, &tl->full.m);
 	c->pos = tl->full.pos;
 	c->panicked = tl->full.panicked;
 	c->live = live_copy(&tl->flive);
@@ -225,7 +226,9 @@ timeline_end(struct timeline *tl)
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
 	tl->cur.hist = NULL;
-	mmucopy(&tl->cur.m, &tl->cp[0].m);
+	memset(&tl->cur.m.pt, 0, sizeof tl->cur.m.pt);
+	tl->cur.m.tree = NULL;
+	mmuunpack(&tl->cur.m, &tl->cp[0].m);
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
 	timeline_moved(tl);
@@ -286,7 +289,7 @@ nearfree(struct timeline *tl)
 
 	for (j = 0; j < NEAR && tl->near != NULL; j++)
 		if (tl->nearhave & 1u << j) {
-			mmufree(&tl->near[j].m);
+			mmupackfree(&tl->near[j].m);
 			free(tl->near[j].live);
 		}
 	tl->nearhave = 0;
@@ -296,8 +299,7 @@ nearfree(struct timeline *tl)
 static void
 restore(struct timeline *tl, const struct checkpoint *c)
 {
-	mmufree(&tl->cur.m);
-	mmucopy(&tl->cur.m, &c->m);
+	mmuunpack(&tl->cur.m, &c->m);
 	tl->cur.pos = c->pos;
 	tl->cur.panicked = c->panicked;
 	live_set(&tl->live, c->live, c->nlive);
@@ -342,7 +344,7 @@ timeline_seek(struct timeline *tl, size_t n)
 			break;
 		runto(tl, &tl->cur, &tl->live, next);
 		if (!(tl->nearhave & 1u << j)) {
-			mmucopy(&tl->near[j].m, &tl->cur.m);
+			mmupack(&tl->near[j].m, &tl->cur.m);
 			tl->near[j].pos = tl->cur.pos;
 			tl->near[j].panicked = tl->cur.panicked;
 			tl->near[j].live = live_copy(&tl->live);
@@ -398,19 +400,6 @@ owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
 	return found;
 }
 
-/* The bytes tl holds, but for its machines. */
-size_t
-timeline_bytes(const struct timeline *tl)
-{
-	size_t k, n;
-
-	n = tl->cap * (sizeof *tl->kx + sizeof *tl->va) +
-	    tl->whycap * sizeof *tl->why + tl->pancap * sizeof *tl->pan;
-	for (k = 0; k < tl->ncp; k++)
-		n += tl->cp[k].nlive * sizeof *tl->cp[k].live;
-	return n;
-}
-
 /* Free the run, the checkpoints and the cursor. */
 void
 timeline_free(struct timeline *tl)
@@ -418,7 +407,7 @@ timeline_free(struct timeline *tl)
 	size_t i;
 
 	for (i = 0; i < tl->ncp; i++) {
-		mmufree(&tl->cp[i].m);
+		mmupackfree(&tl->cp[i].m);
 		free(tl->cp[i].live);
 	}
 	free(tl->cp);

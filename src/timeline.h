@@ -15,7 +15,7 @@
 struct checkpoint {
 	size_t		 pos;
 	int		 panicked;
-	Mmu		 m;
+	Mmupack		 m;
 	struct liventry	*live;		/* the live mappings then */
 	size_t		 nlive;
 };
@@ -80,7 +80,6 @@ int	timeline_load(struct trace *, const char *, const Policy *const *, int,
 void	timeline_seek(struct timeline *, size_t);
 const struct result *timeline_result(const struct timeline *, size_t,
 	    struct result *);
-size_t	timeline_bytes(const struct timeline *);
 void	timeline_free(struct timeline *);
 
 #endif

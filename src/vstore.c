@@ -280,14 +280,6 @@ vstore_totrace(const struct vstore *vs, struct trace *t)
 	}
 }
 
-/* The bytes the store holds. */
-size_t
-vstore_bytes(const struct vstore *vs)
-{
-	return vs->cap * sizeof *vs->ev + vs->acap + vs->xcap * sizeof *vs->x +
-	    vs->xpcap * sizeof *vs->xp + vs->slotcap * sizeof *vs->slotev;
-}
-
 void
 vstore_free(struct vstore *vs)
 {

@@ -65,7 +65,6 @@ const struct event *vstore_event(const struct vstore *, size_t, struct event *);
 const char	*vstore_id(const struct vstore *, size_t);
 uint32_t	 vstore_size(const struct vstore *, size_t);
 void		 vstore_totrace(const struct vstore *, struct trace *);
-size_t		 vstore_bytes(const struct vstore *);
 void		 vstore_free(struct vstore *);
 
 #endif

@@ -302,6 +302,58 @@ test_hist(size_t n, int w)
 	free(h);
 }
 
+/*
+ * A pool packed and unpacked gives its tables back word for word:
+ * zeros, a mapping's frames, two mappings and a hole, words that make
+ * no runs (kept as they are), a leaked table; unpacked into a pool
+ * with more pages and words of its own, and into an empty one.
+ */
+static void
+test_pack(void)
+{
+	Ptpool a, b, c;
+	Ptpack k;
+	uint64_t x;
+	int i, j, bad;
+
+	ptinit(&a, 0);
+	for (i = 0; i < 6; i++)
+		ptalloc(&a);
+	x = 99;
+	for (j = 0; j < WD2PG; j++) {
+		a.pg[1].pte[j] = (0x12345000 + j * BY2PG) | PTEVALID;
+		a.pg[2].pte[j] = j < 300 ? (0x40000000 + j * BY2PG) | 3 :
+		    j < 700 ? 0 : (0x7000000 + j * BY2PG) | 1;
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		a.pg[3].pte[j] = (uint32_t)(x >> 32) | PTEVALID;
+		a.pg[4].pte[j] = j % 2 ? 0 : (0x1000 * j) | PTEVALID;
+	}
+	ptorphan(&a, 5);
+	ptpack(&k, &a);
+	ptinit(&b, 0);
+	for (i = 0; i < 9; i++) {
+		j = ptalloc(&b);
+		memset(b.pg[j].pte, 0xee, WD2PG * 4);
+	}
+	ptunpack(&b, &k);
+	memset(&c, 0, sizeof c);
+	ptunpack(&c, &k);
+	bad = b.n != a.n || c.n != a.n || b.inuse != a.inuse;
+	for (i = 0; i < a.n && !bad; i++) {
+		if (a.pg[i].state != Pgtable)
+			continue;
+		bad += memcmp(a.pg[i].pte, b.pg[i].pte, WD2PG * 4) != 0;
+		bad += memcmp(a.pg[i].pte, c.pg[i].pte, WD2PG * 4) != 0;
+		bad += a.pg[i].nvalid != b.pg[i].nvalid;
+	}
+	tap_ok(bad == 0 && k.nw < 5 * WD2PG, "a pool packed (runs, and words "
+	    "that make none) and unpacked: the same tables");
+	ptpackfree(&k);
+	ptpoolfree(&a);
+	ptpoolfree(&b);
+	ptpoolfree(&c);
+}
+
 int
 main(void)
 {
@@ -317,6 +369,7 @@ main(void)
 
 	test_hist(100000, 300);
 	test_hist(1500, 700);
+	test_pack();
 	for (g = 0; g < 3; g++) {
 		gen_run(gen_find(gens[g]), &go, &t);
 		vstore_fromtrace(&vs, &t);
