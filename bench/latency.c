@@ -92,8 +92,13 @@ main(int argc, char **argv)
 	at[4] = n > 0 ? n - 1 : 0;
 	at[5] = n;
 	at[6] = n / 10;
-	/* a search for an id no event has: n and N look at every event */
-	snprintf(u.search, sizeof u.search, "no-such-id");
+	/*
+	 * A search for an id no event has: n and N look at every event;
+	 * or, LATENCY_SEARCH, one given (the first n finds the events of
+	 * every id that holds it).
+	 */
+	snprintf(u.search, sizeof u.search, "%s", getenv("LATENCY_SEARCH") ?
+	    getenv("LATENCY_SEARCH") : "no-such-id");
 	all = calloc(7 * (sizeof keys + 1), sizeof *all);
 	nall = 0;
 	worst = 0;

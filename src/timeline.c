@@ -218,10 +218,23 @@ timeline_add(struct timeline *tl)
 		checkpoint(tl);
 }
 
-/* Every event has been added: make the cursor. */
+/* Every event has been added: the tables trimmed, the cursor made. */
 void
 timeline_end(struct timeline *tl)
 {
+	if (tl->full.pos > 0 && tl->full.pos < tl->cap) {
+		tl->cap = tl->full.pos;
+		tl->kx = xreallocarray(tl->kx, tl->cap, sizeof *tl->kx);
+		tl->va = xreallocarray(tl->va, tl->cap, sizeof *tl->va);
+	}
+	if (tl->nwhy > 0) {
+		tl->whycap = tl->nwhy;
+		tl->why = xreallocarray(tl->why, tl->nwhy, sizeof *tl->why);
+	}
+	if (tl->npan > 0) {
+		tl->pancap = tl->npan;
+		tl->pan = xreallocarray(tl->pan, tl->npan, sizeof *tl->pan);
+	}
 	/* The cursor's machine: the run's counts, its own state. */
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
@@ -526,9 +539,7 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 		return -1;
 	if (!k.started)		/* no event: the header's machine */
 		keep_start(&k, t);
-	free(vs->slotev);
-	vs->slotev = NULL;
-	vs->slotcap = 0;
+	vstore_trim(vs);
 	/* the header alone: the events are the store's */
 	trace_init(&hdr);
 	hdr.file = t->file;

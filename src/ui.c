@@ -5,7 +5,6 @@
  * screen as text.  The terminal is restored on quit, on SIGINT, SIGTERM
  * and SIGHUP, and before a fatal error.
  */
-#define _GNU_SOURCE		/* memmem */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -283,57 +282,14 @@ ui_divergence(struct ui *u)
 	}
 }
 
-/*
- * The events whose ids hold the search, a bit each: the store's strings
- * searched at once (memmem), each hit's string then matched to its
- * vmap in one walk of the events (the strings are in event order), a
- * vunmap by id matching as its vmap does.
- */
+/* The events whose ids hold the search, a bit each (vstore_search). */
 static void
 searchids(struct ui *u)
 {
-	const struct vstore *vs;
-	const struct vev *v;
-	const char *a, *end, *q, *st, *id;
-	uint32_t *hit;
-	size_t nh, hcap, k, i, len;
-
-	vs = u->vs;
 	free(u->match);
-	u->match = xcalloc(vs->n / 8 + 1, 1);
+	u->match = xcalloc(u->vs->n / 8 + 1, 1);
 	snprintf(u->matched, sizeof u->matched, "%s", u->search);
-	len = strlen(u->search);
-	hit = NULL;
-	nh = hcap = 0;
-	a = vs->arena;
-	end = vs->arena + vs->alen;
-	while (len > 0 && a < end && (q = memmem(a, end - a, u->search,
-	    len)) != NULL) {
-		for (st = q; st > vs->arena && st[-1] != '\0'; st--)
-			;
-		if (nh == hcap) {
-			hcap = hcap ? 2 * hcap : 1024;
-			hit = xreallocarray(hit, hcap, sizeof *hit);
-		}
-		hit[nh++] = st - vs->arena + 1;
-		a = q + strlen(q) + 1;
-	}
-	for (i = k = 0; i < vs->n && len > 0; i++) {
-		v = &vs->ev[i];
-		if (v->op == OPvmap) {
-			while (k < nh && hit[k] < v->b)
-				k++;
-			if (v->b != 0 && k < nh && hit[k] == v->b)
-				u->match[i / 8] |= 1 << (i % 8);
-		} else if (v->op == OPvunmap && v->b != 0) {
-			if (BIT(u->match, v->b - 1))
-				u->match[i / 8] |= 1 << (i % 8);
-		} else if ((v->more & VXextra) &&
-		    (id = vstore_id(vs, i)) != NULL &&
-		    strstr(id, u->search) != NULL)
-			u->match[i / 8] |= 1 << (i % 8);
-	}
-	free(hit);
+	vstore_search(u->vs, u->search, u->match);
 }
 
 /*

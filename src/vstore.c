@@ -6,11 +6,14 @@
  * expectations are rare in long traces; each sits in a table of its
  * own, in event order, found by a binary search.
  */
+#define _GNU_SOURCE		/* memmem */
 #include <stdlib.h>
 #include <string.h>
 
 #include "vstore.h"
 #include "xmalloc.h"
+
+#define VBIT(a, i)	((a)[(i) / 8] >> ((i) % 8) & 1)
 
 void
 vstore_init(struct vstore *vs)
@@ -73,6 +76,13 @@ vstore_add(struct vstore *vs, const struct event *e)
 	i = vs->n++;
 	if (i >= UINT32_MAX)
 		fatal("more than 4G events");
+	if (i / VBLOCK == vs->nblock) {
+		room(&vs->lastb, &vs->blockcap, vs->nblock + 1,
+		    sizeof *vs->lastb);
+		vs->lastb[vs->nblock] = vs->nblock ?
+		    vs->lastb[vs->nblock - 1] : 0;
+		vs->nblock++;
+	}
 	v = &vs->ev[i];
 	memset(v, 0, sizeof *v);
 	v->op = e->op;
@@ -87,6 +97,8 @@ vstore_add(struct vstore *vs, const struct event *e)
 	case OPvmap:
 		v->a = e->pa;
 		v->b = keep(vs, e->id);
+		if (v->b != 0)
+			vs->lastb[i / VBLOCK] = v->b;
 		if (e->slot >= 0) {
 			room(&vs->slotev, &vs->slotcap, (size_t)e->slot + 1,
 			    sizeof *vs->slotev);
@@ -95,9 +107,10 @@ vstore_add(struct vstore *vs, const struct event *e)
 		break;
 	case OPvunmap:
 		v->a = e->va;
-		if (ref >= 0)
+		if (ref >= 0) {
 			v->b = ref + 1;
-		else
+			vs->ev[ref].unmapd = i - ref < VFAR ? i - ref : VFAR;
+		} else
 			idoff = keep(vs, e->id);
 		break;
 	default:
@@ -113,7 +126,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 		x->note = keep(vs, e->note);
 		x->id = idoff;
 		x->t = e->t;
-		v->more |= VXextra;
+		v->flags |= VXextra;
 	}
 	for (k = 0; k < MAXPOLICY; k++) {
 		if (e->expect[k].kind == Xnone)
@@ -124,7 +137,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 		xp->pidx = k;
 		xp->kind = e->expect[k].kind;
 		xp->addr = e->expect[k].addr;
-		v->more |= VXexpect;
+		v->flags |= VXexpect;
 	}
 }
 
@@ -137,6 +150,7 @@ vstore_fromtrace(struct vstore *vs, const struct trace *t)
 	vstore_init(vs);
 	for (i = 0; i < t->nev; i++)
 		vstore_add(vs, &t->ev[i]);
+	vstore_trim(vs);
 }
 
 static const char *
@@ -175,7 +189,7 @@ vstore_id(const struct vstore *vs, size_t i)
 		return str(vs, v->b);
 	if (v->op == OPvunmap && v->b != 0)
 		return str(vs, vs->ev[v->b - 1].b);
-	if (v->more & VXextra) {
+	if (v->flags & VXextra) {
 		k = first(vs->x, vs->nx, sizeof *vs->x, i);
 		return str(vs, vs->x[k].id);
 	}
@@ -212,7 +226,7 @@ vstore_event(const struct vstore *vs, size_t i, struct event *e)
 	v = &vs->ev[i];
 	memset(e, 0, sizeof *e);
 	e->op = v->op;
-	e->flags = v->flags;
+	e->flags = v->flags & ~(VXextra | VXexpect);
 	e->size = v->size;
 	e->ref = -1;
 	e->slot = -1;
@@ -231,12 +245,12 @@ vstore_event(const struct vstore *vs, size_t i, struct event *e)
 		break;
 	}
 	e->id = (char *)vstore_id(vs, i);
-	if (v->more & VXextra) {
+	if (v->flags & VXextra) {
 		x = &vs->x[first(vs->x, vs->nx, sizeof *vs->x, i)];
 		e->note = (char *)str(vs, x->note);
 		e->t = x->t;
 	}
-	if (v->more & VXexpect)
+	if (v->flags & VXexpect)
 		for (k = first(vs->xp, vs->nxp, sizeof *vs->xp, i);
 		    k < vs->nxp && vs->xp[k].i == i; k++) {
 			xp = &vs->xp[k];
@@ -244,6 +258,158 @@ vstore_event(const struct vstore *vs, size_t i, struct event *e)
 			e->expect[xp->pidx].addr = xp->addr;
 		}
 	return e;
+}
+
+/*
+ * The vmap whose id is the arena's string at off (offset + 1): found in
+ * its block, the last ids of the blocks being in order.  Or -1.
+ */
+long
+vstore_vmapof(const struct vstore *vs, uint32_t off)
+{
+	size_t lo, hi, mid, i, end;
+
+	lo = 0;
+	hi = vs->nblock;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (vs->lastb[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == vs->nblock)
+		return -1;
+	end = (lo + 1) * VBLOCK < vs->n ? (lo + 1) * VBLOCK : vs->n;
+	for (i = lo * VBLOCK; i < end; i++)
+		if (vs->ev[i].b == off && vs->ev[i].op == OPvmap)
+			return i;
+	return -1;
+}
+
+/* The vunmap by id of vmap k, or -1. */
+long
+vstore_unmapof(const struct vstore *vs, size_t k)
+{
+	size_t i;
+
+	if (vs->ev[k].unmapd == 0)
+		return -1;
+	if (vs->ev[k].unmapd < VFAR)
+		return k + vs->ev[k].unmapd;
+	for (i = k + VFAR; i < vs->n; i++)
+		if (vs->ev[i].b == k + 1 && vs->ev[i].op == OPvunmap)
+			return i;
+	return -1;
+}
+
+/*
+ * The events whose ids hold needle, a bit each set in bits (a byte per
+ * 8 events, zeroed by the caller): the store's strings are searched at
+ * once (memmem); a vmap whose id is hit matches, and so does its vunmap
+ * by id, and an event with an id of its own that holds needle.  A few
+ * hits are each found in their block (vstore_vmapof, vstore_unmapof);
+ * many, in one walk of the events, whose ids are in event order.
+ */
+void
+vstore_search(const struct vstore *vs, const char *needle, uint8_t *bits)
+{
+	const struct vev *v, *ev;
+	const char *a, *end, *q, *st;
+	uint32_t *hit, bv, r, isvm, isun, bit, m, byte;
+	uint8_t *mb;
+	size_t nh, hcap, k, i, j, n, len;
+	long vk;
+
+	len = strlen(needle);
+	hit = NULL;
+	nh = hcap = 0;
+	a = vs->arena;
+	end = vs->arena + vs->alen;
+	while (len > 0 && a < end && (q = memmem(a, end - a, needle,
+	    len)) != NULL) {
+		for (st = q; st > vs->arena && st[-1] != '\0'; st--)
+			;
+		if (nh == hcap) {
+			hcap = hcap ? 2 * hcap : 1024;
+			hit = xreallocarray(hit, hcap, sizeof *hit);
+		}
+		hit[nh++] = st - vs->arena + 1;
+		a = q + strlen(q) + 1;
+	}
+	if (nh <= vs->nblock + 16) {
+		/* few: each hit's vmap from its block, and its vunmap */
+		for (k = 0; k < nh; k++) {
+			if ((vk = vstore_vmapof(vs, hit[k])) < 0)
+				continue;
+			bits[vk / 8] |= 1 << (vk % 8);
+			if ((vk = vstore_unmapof(vs, vk)) >= 0)
+				bits[vk / 8] |= 1 << (vk % 8);
+		}
+		nh = 0;
+	}
+	/* a last hit past every string, so that hit[k] is always there */
+	if (nh == hcap)
+		hit = xreallocarray(hit, ++hcap, sizeof *hit);
+	hit[nh] = UINT32_MAX;
+	/*
+	 * Many: one pass, a byte of bits at a time, a vmap matching when
+	 * the next hit is its id, a vunmap by id as its vmap did.
+	 */
+	mb = bits;
+	ev = vs->ev;
+	n = nh > 0 ? vs->n : 0;
+	for (i = k = 0; i < n; i += 8) {
+		byte = 0;
+		for (j = 0; j < 8 && i + j < n; j++) {
+			/* selects, not branches: ops come in no order */
+			v = &ev[i + j];
+			isvm = v->op == OPvmap;
+			isun = (v->op == OPvunmap) & (v->b != 0);
+			bv = v->b & -isvm;
+			while (hit[k] < bv)
+				k++;
+			m = (bv != 0) & (hit[k] == bv);
+			r = (v->b - 1) & -isun;
+			if (r >= i)	/* its vmap is in this byte */
+				bit = byte >> (r - i) & 1;
+			else
+				bit = VBIT(mb, r);
+			byte |= (m | (isun & bit)) << j;
+		}
+		mb[i / 8] = byte;
+	}
+	/* the few with an id of their own */
+	for (k = 0; k < vs->nx && len > 0; k++)
+		if (vs->x[k].id != 0 && strstr(vs->arena + vs->x[k].id - 1,
+		    needle) != NULL)
+			bits[vs->x[k].i / 8] |= 1 << (vs->x[k].i % 8);
+	free(hit);
+}
+
+/* Every table as long as it holds, now that no more will come. */
+void
+vstore_trim(struct vstore *vs)
+{
+	if (vs->n > 0) {
+		vs->ev = xreallocarray(vs->ev, vs->n, sizeof *vs->ev);
+		vs->cap = vs->n;
+	}
+	if (vs->alen > 0) {
+		vs->arena = xrealloc(vs->arena, vs->alen);
+		vs->acap = vs->alen;
+	}
+	if (vs->nx > 0) {
+		vs->x = xreallocarray(vs->x, vs->nx, sizeof *vs->x);
+		vs->xcap = vs->nx;
+	}
+	if (vs->nxp > 0) {
+		vs->xp = xreallocarray(vs->xp, vs->nxp, sizeof *vs->xp);
+		vs->xpcap = vs->nxp;
+	}
+	free(vs->slotev);
+	vs->slotev = NULL;
+	vs->slotcap = 0;
 }
 
 static char *
@@ -288,5 +454,6 @@ vstore_free(struct vstore *vs)
 	free(vs->x);
 	free(vs->xp);
 	free(vs->slotev);
+	free(vs->lastb);
 	memset(vs, 0, sizeof *vs);
 }

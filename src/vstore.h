@@ -11,19 +11,25 @@
 
 struct vev {
 	uint8_t		 op;
-	uint8_t		 flags;
-	uint8_t		 more;		/* VXextra, VXexpect */
-	uint8_t		 pad;
+	uint8_t		 flags;		/* the event's, and VXextra, VXexpect */
+	uint16_t	 unmapd;	/* vmap: events on to its vunmap by id;
+					   0 none, VFAR 65535 or more */
 	uint32_t	 a;		/* vmap: pa; vunmap: va */
 	uint32_t	 size;
 	uint32_t	 b;		/* vmap: id, note: text (arena offset + 1);
 					   vunmap by id: its vmap's index + 1 */
 };
 
+/* flags beside the event's own */
 enum {
-	VXextra = 0x01,
-	VXexpect = 0x02
+	VXextra = 0x40,
+	VXexpect = 0x80
 };
+
+#define VFAR	0xffff
+
+/* Events a block, of which the last vmap id is kept (lastb). */
+#define VBLOCK	4096
 
 /* What few events have beside: a remark, a time, an id of their own. */
 struct vextra {
@@ -56,6 +62,10 @@ struct vstore {
 	size_t		 xpcap;
 	int		*slotev;	/* while read: a live id's slot, its vmap */
 	size_t		 slotcap;
+	/* per VBLOCK events: the last vmap id (arena offset + 1) by then */
+	uint32_t	*lastb;
+	size_t		 nblock;
+	size_t		 blockcap;
 };
 
 void		 vstore_init(struct vstore *);
@@ -64,6 +74,10 @@ void		 vstore_fromtrace(struct vstore *, const struct trace *);
 const struct event *vstore_event(const struct vstore *, size_t, struct event *);
 const char	*vstore_id(const struct vstore *, size_t);
 uint32_t	 vstore_size(const struct vstore *, size_t);
+long		 vstore_vmapof(const struct vstore *, uint32_t);
+long		 vstore_unmapof(const struct vstore *, size_t);
+void		 vstore_trim(struct vstore *);
+void		 vstore_search(const struct vstore *, const char *, uint8_t *);
 void		 vstore_totrace(const struct vstore *, struct trace *);
 void		 vstore_free(struct vstore *);
 

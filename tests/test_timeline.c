@@ -354,6 +354,44 @@ test_pack(void)
 	ptpoolfree(&c);
 }
 
+/*
+ * The store's search against every event's id searched one by one:
+ * needles with many hits (one walk) and few (each from its block), none,
+ * and one that is a note's text, not an id.
+ */
+static void
+test_search(const struct trace *t)
+{
+	static const char *needles[] = { "m1", "m12", "m123", "m9999",
+	    "m", "1", "no-such-id", "poke", "boot", "apic", "m1234", "far" };
+	struct vstore vs;
+	const char *id;
+	uint8_t *bits;
+	size_t i, nfound;
+	int k, bad, want;
+	char what[96];
+
+	vstore_fromtrace(&vs, t);
+	for (k = 0; k < 12; k++) {
+		bits = xcalloc(vs.n / 8 + 1, 1);
+		vstore_search(&vs, needles[k], bits);
+		bad = 0;
+		nfound = 0;
+		for (i = 0; i < vs.n; i++) {
+			id = vstore_id(&vs, i);
+			want = id != NULL && strstr(id, needles[k]) != NULL;
+			bad += want != (bits[i / 8] >> (i % 8) & 1);
+			nfound += want;
+		}
+		snprintf(what, sizeof what, "%s, search %s: %zu events of %zu, "
+		    "as each id searched alone", trace_name(t), needles[k],
+		    nfound, vs.n);
+		tap_ok(bad == 0, what);
+		free(bits);
+	}
+	vstore_free(&vs);
+}
+
 int
 main(void)
 {
@@ -364,12 +402,42 @@ main(void)
 	struct timeline tl;
 	struct vstore vs;
 	struct trace t, whole;
+	struct event e;
 	char what[128], err[512];
 	int g, i, bad;
 
 	test_hist(100000, 300);
 	test_hist(1500, 700);
 	test_pack();
+	/* a vunmap far from its vmap: 70000 notes between */
+	trace_init(&t);
+	t.name = "far-unmap";
+	memset(&e, 0, sizeof e);
+	e.op = OPvmap;
+	e.pa = 0x1000;
+	e.size = 4096;
+	e.id = "far1";
+	e.ref = e.slot = -1;
+	trace_append(&t, &e);
+	e.op = OPnote;
+	e.id = NULL;
+	e.text = "between";
+	for (i = 0; i < 70000; i++)
+		trace_append(&t, &e);
+	e.op = OPvunmap;
+	e.id = "far1";
+	e.text = NULL;
+	e.ref = 0;
+	e.flags = EVBYID;
+	trace_append(&t, &e);
+	test_search(&t);
+	free(t.ev);		/* its strings are not its own */
+	/* long enough for blocks, and for vunmaps far from their vmaps */
+	go.events = 150000;
+	gen_run(gen_find("churn"), &go, &t);
+	test_search(&t);
+	trace_free(&t);
+	go.events = 3000;
 	for (g = 0; g < 3; g++) {
 		gen_run(gen_find(gens[g]), &go, &t);
 		vstore_fromtrace(&vs, &t);
@@ -405,6 +473,8 @@ main(void)
 			tap_ok(0, err);
 			continue;
 		}
+		if (g == 0)
+			test_search(&t);
 		vstore_fromtrace(&vs, &t);
 		for (i = 0; i < npolicy(); i++) {
 			timeline_open(&tl, &vs, &t, policyat(i), &ro);
