@@ -30,20 +30,32 @@ maprange(const struct pane *p, const struct liventry *le, uint32_t *base,
 }
 
 /*
- * The index in p->live of the first live mapping covering va, or -1.
+ * The index in p->live of the live mapping that covers the lowest page
+ * of [lo, lo+len) that any covers (the first such in event order), or
+ * -1: one pass over the live mappings, whatever len.
  */
 int
-ui_pd_mapping(const struct pane *p, uint32_t va)
+ui_pd_mapping(const struct pane *p, uint32_t lo, uint32_t len)
 {
-	uint32_t base, size;
+	uint32_t base, size, at, best;
 	size_t i;
+	int k;
 
+	k = -1;
+	best = 0;
 	for (i = 0; i < p->nlive; i++) {
 		maprange(p, &p->live[i], &base, &size);
-		if (va >= base && va - base < size)
-			return i;
+		if ((uint64_t)base >= (uint64_t)lo + len ||
+		    (uint64_t)lo >= (uint64_t)base + size)
+			continue;
+		/* it overlaps, from the later of the starts */
+		at = base > lo ? base - lo : 0;
+		if (k < 0 || at < best) {
+			k = i;
+			best = at;
+		}
 	}
-	return -1;
+	return k;
 }
 
 /* The range the current event touched, if any.  Returns 0 if none. */
@@ -199,10 +211,8 @@ pdmarks(const struct ui *u, const struct pane *p)
 		if (ntab > 1)
 			markrange(mark, m, base, size, MKspan);
 	}
-	if ((k = ui_pd_mapping(p, m->vmap + (uint32_t)u->sel * PGDIRSIZE)) < 0)
-		for (i = 0; i < PGDIRSIZE / BY2PG && k < 0; i++)
-			k = ui_pd_mapping(p, m->vmap + u->sel * PGDIRSIZE +
-			    i * BY2PG);
+	k = ui_pd_mapping(p, m->vmap + (uint32_t)u->sel * PGDIRSIZE,
+	    PGDIRSIZE);
 	if (k >= 0) {
 		maprange(p, &p->live[k], &base, &size);
 		markrange(mark, m, base, size, MKsel);
@@ -336,9 +346,7 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 		    "PTEs: never freed");
 		break;
 	}
-	k = -1;
-	for (size = 0; size < PGDIRSIZE && k < 0; size += BY2PG)
-		k = ui_pd_mapping(p, va + size);
+	k = ui_pd_mapping(p, va, PGDIRSIZE);
 	if (k >= 0 && n < (int)sizeof line) {
 		id = vstore_id(u->vs, p->live[k].i);
 		maprange(p, &p->live[k], &base, &size);
