@@ -3,12 +3,16 @@
  * into a trace, with the machine and name the options give.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "emit.h"
 #include "import.h"
+#include "outfile.h"
 #include "util.h"
+#include "xmalloc.h"
 
 static int	cmd_import_exec(struct args *);
 
@@ -80,12 +84,114 @@ tell(const char *base, const struct importstats *st)
 	fputc('\n', stderr);
 }
 
+/*
+ * The spool: each event as it is read, to a temporary file, so that the
+ * trace's header, which counts them, can be written before them and
+ * nothing of the log is held.  A record: the event's numbers, then its
+ * id and its remark, each its length and its bytes.
+ */
+struct rec {
+	uint8_t		op;
+	uint8_t		flags;
+	uint8_t		xkind;		/* the policy's expectation */
+	uint8_t		pad;
+	uint32_t	pa;
+	uint32_t	va;
+	uint32_t	size;
+	uint32_t	xaddr;
+	uint16_t	idlen;
+	uint16_t	notelen;
+	double		t;
+};
+
+struct spool {
+	FILE		*f;
+	int		 pidx;
+	struct trace	 hdr;
+};
+
+static int
+spoolevent(void *arg, const struct event *e)
+{
+	struct spool *sp;
+	struct rec r;
+
+	sp = arg;
+	memset(&r, 0, sizeof r);
+	r.op = e->op;
+	r.flags = e->flags & ~EVOWNID;
+	if (sp->pidx >= 0) {
+		r.xkind = e->expect[sp->pidx].kind;
+		r.xaddr = e->expect[sp->pidx].addr;
+	}
+	r.pa = e->pa;
+	r.va = e->va;
+	r.size = e->size;
+	r.t = e->t;
+	r.idlen = e->id ? strlen(e->id) : 0;
+	r.notelen = e->note ? strlen(e->note) : 0;
+	if (fwrite(&r, sizeof r, 1, sp->f) != 1 ||
+	    fwrite(e->id ? e->id : "", 1, r.idlen, sp->f) != r.idlen ||
+	    fwrite(e->note ? e->note : "", 1, r.notelen, sp->f) != r.notelen)
+		return -1;
+	return 0;
+}
+
+/* The trace: its header, then the spooled events one by one. */
+static int
+writeimport(FILE *f, void *arg)
+{
+	struct tracewriter w;
+	struct spool *sp;
+	struct event e;
+	struct rec r;
+	char id[65536], note[65536];
+
+	sp = arg;
+	if (fseek(sp->f, 0, SEEK_SET) < 0)
+		return -1;
+	if (trace_writeopen(&w, f, &sp->hdr) < 0 && w.bad < 0)
+		return -1;
+	while (fread(&r, sizeof r, 1, sp->f) == 1) {
+		if (fread(id, 1, r.idlen, sp->f) != r.idlen ||
+		    fread(note, 1, r.notelen, sp->f) != r.notelen) {
+			w.bad = 1;
+			break;
+		}
+		id[r.idlen] = note[r.notelen] = '\0';
+		memset(&e, 0, sizeof e);
+		e.op = r.op;
+		e.flags = r.flags;
+		e.pa = r.pa;
+		e.va = r.va;
+		e.size = r.size;
+		e.t = r.t;
+		e.ref = e.slot = -1;
+		e.id = r.idlen ? id : NULL;
+		e.note = r.notelen ? note : NULL;
+		if (sp->pidx >= 0) {
+			e.expect[sp->pidx].kind = r.xkind;
+			e.expect[sp->pidx].addr = r.xaddr;
+		}
+		trace_writeevent(&w, &e);
+	}
+	if (ferror(sp->f))
+		w.bad = 1;
+	return trace_writeclose(&w);
+}
+
+/*
+ * Read the log, each event spooled as it is read; then write the trace
+ * from the spool, its header saying how many lines and events there
+ * were.  Nothing is written when the log has an error.
+ */
 static int
 cmd_import_exec(struct args *a)
 {
 	struct importstats st;
-	struct trace t;
-	char desc[512];
+	struct importsink sk;
+	struct spool sp;
+	char desc[512], err[512];
 	const char *path, *base;
 	FILE *f;
 	int rv;
@@ -94,6 +200,10 @@ cmd_import_exec(struct args *a)
 		return cmd_usageerr(a, "one policy, please");
 	path = a->argv[0];
 	if (cmd_notinput(args_str(a, Ooutput, NULL), path, "log") < 0)
+		return EXITUSAGE;
+	memset(&sp, 0, sizeof sp);
+	trace_init(&sp.hdr);
+	if (setmachine(a, &sp.hdr) < 0)
 		return EXITUSAGE;
 	if (strcmp(path, "-") == 0) {
 		f = stdin;
@@ -105,33 +215,49 @@ cmd_import_exec(struct args *a)
 		base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 	}
+	if ((sp.f = tmpfile()) == NULL) {
+		fprintf(stderr, "%s: a temporary file: %s\n", progname,
+		    strerror(errno));
+		if (f != stdin)
+			fclose(f);
+		return EXITUSAGE;
+	}
+	sp.pidx = args_has(a, Onoexpect) ? -1 : policyindex(args_policy(a));
+	sk.event = spoolevent;
+	sk.arg = &sp;
 	st.strict = args_has(a, Ostrict);
 	st.warn = stderr;
-	rv = import_log(f, path, args_has(a, Onoexpect) ? -1 :
-	    policyindex(args_policy(a)), &t, &st);
+	rv = import_log(f, path, sp.pidx, &sk, &st);
 	if (f != stdin)
 		fclose(f);
+	if (rv == 0 && fflush(sp.f) != 0) {
+		snprintf(st.err, sizeof st.err, "%s: a temporary file: %s",
+		    progname, strerror(errno));
+		rv = -1;
+	}
 	if (rv < 0) {
 		fprintf(stderr, "%s\n", st.err);
-		trace_free(&t);
+		fclose(sp.f);
 		return EXITUSAGE;
 	}
 	if (st.malformed > IMPORTWARNMAX)
 		fprintf(stderr, "%s: %zu more lines that name vmap or vunmap "
 		    "but are no call, skipped\n", base,
 		    st.malformed - IMPORTWARNMAX);
-	if (setmachine(a, &t) < 0) {
-		trace_free(&t);
-		return EXITUSAGE;
-	}
 	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
 	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
 	    st.skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
 	    "kernel gave are the expectations of its policy.");
-	t.name = xstrdup(args_str(a, Oname, base));
-	t.description = xstrdup(desc);
+	sp.hdr.name = xstrdup(args_str(a, Oname, base));
+	sp.hdr.description = xstrdup(desc);
 	tell(base, &st);
-	rv = cmd_savetrace(&t, args_str(a, Ooutput, "-"));
-	trace_free(&t);
-	return rv;
+	rv = EXITOK;
+	if (outfile_write(args_str(a, Ooutput, "-"), writeimport, &sp, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		rv = EXITUSAGE;
+	}
+	fclose(sp.f);
+	trace_free(&sp.hdr);
+	return rv == EXITOK ? cmd_finish(EXITOK) : rv;
 }

@@ -21,18 +21,14 @@
 #include "import.h"
 #include "mmu.h"
 #include "util.h"
-
-/* A live mapping by the address it was given: its vmap event. */
-struct livemap {
-	uint32_t	va;
-	size_t		ev;
-};
+#include "vamap.h"
+#include "xmalloc.h"
 
 /* A read of a log: where it is, and its buffers, freed however it ends. */
 struct reader {
 	const char		*name;
 	int			 pidx;		/* whose expectations, or -1 */
-	struct trace		*t;
+	const struct importsink	*sk;
 	struct importstats	*st;
 	size_t			 lineno;
 	int			 serial;	/* ids made so far */
@@ -41,9 +37,8 @@ struct reader {
 	size_t			 linecap;
 	char			*text;		/* the line as read, for warnings */
 	size_t			 textcap;
-	struct livemap		*live;
-	size_t			 nlive;
-	size_t			 cap;
+	/* the live vmaps by the address they returned: id (a), size (b) */
+	struct vamap		 live;
 };
 
 /* What a line says before its call: [SECONDS] CALLER: */
@@ -174,17 +169,6 @@ parsecall(struct importstats *st, const char *name, size_t line,
 	return 0;
 }
 
-/* The live mapping that was given va, or r->nlive. */
-static size_t
-findlive(const struct reader *r, uint32_t va)
-{
-	size_t k;
-
-	for (k = 0; k < r->nlive && r->live[k].va != va; k++)
-		;
-	return k;
-}
-
 /*
  * The head of the words w[0..n) of a line: a time in brackets ("[" and
  * "]" may stand apart, as dmesg pads them) and a caller, both optional.
@@ -245,8 +229,8 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 static void
 tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 {
+	struct vaent *ve;
 	char id[96];
-	size_t k;
 
 	if (r->pidx >= 0) {
 		/* nil for a pa in page 0 is the kernel's refusal */
@@ -259,36 +243,34 @@ tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 	snprintf(id, sizeof id, "%s%s%d", caller[0] ? caller : "m",
 	    caller[0] ? "-" : "", ++r->serial);
 	e->id = xstrdup(id);
-	e->flags |= EVOWNID;
-	if ((k = findlive(r, va)) == r->nlive) {
-		if (r->nlive == r->cap) {
-			r->cap = r->cap ? 2 * r->cap : 64;
-			r->live = xreallocarray(r->live, r->cap, sizeof *r->live);
-		}
-		r->nlive++;
-	}
-	r->live[k].va = va;
-	r->live[k].ev = r->t->nev;
+	ve = vamap_add(&r->live, va);
+	if (ve->a >= 0)
+		free((char *)ve->a);
+	ve->a = (long)xstrdup(id);
+	ve->b = e->size;
 }
 
 /*
  * A vunmap of va (sized: with its size): by id when a live vmap
- * returned va, else as a raw va.  Returns 0, or 1 when it cannot be
- * kept: no size, and no vmap to take it from.
+ * returned va, else as a raw va.  Sets *id to the vmap's id (the
+ * caller frees it) or nil.  Returns 0, or 1 when it cannot be kept: no
+ * size, and no vmap to take it from.
  */
 static int
-tievunmap(struct reader *r, struct event *e, uint32_t va, int sized)
+tievunmap(struct reader *r, struct event *e, uint32_t va, int sized,
+    char **id)
 {
-	size_t k;
+	struct vaent *ve;
 
-	if ((k = findlive(r, va)) < r->nlive) {
-		e->ref = r->live[k].ev;
-		e->id = r->t->ev[e->ref].id;
-		if (sized && e->size != r->t->ev[e->ref].size)
+	*id = NULL;
+	if ((ve = vamap_find(&r->live, va)) != NULL) {
+		*id = (char *)ve->a;
+		e->id = *id;
+		if (sized && e->size != (uint32_t)ve->b)
 			e->flags |= EVSIZE;
 		else
 			e->size = 0;
-		r->live[k] = r->live[--r->nlive];
+		vamap_delete(&r->live, ve);
 		if (r->pidx >= 0)
 			e->expect[r->pidx].kind = Xok;
 		return 0;
@@ -310,7 +292,7 @@ readline(struct reader *r)
 {
 	struct event e;
 	struct head h;
-	char *w[16];
+	char *w[16], *id;
 	uint32_t va;
 	int n, rv, bad;
 
@@ -333,13 +315,22 @@ readline(struct reader *r)
 		e.t = h.t;
 		e.flags |= EVTIME;
 	}
+	id = NULL;
 	if (e.op == OPvmap)
 		tievmap(r, &e, va, h.caller);
-	else if (tievunmap(r, &e, va, n - h.op == 3) != 0)
+	else if (tievunmap(r, &e, va, n - h.op == 3, &id) != 0)
 		return 0;
+	if (e.op == OPvmap)
+		id = e.id;
 	if (h.caller[0] != '\0')
-		e.note = xstrdup(h.caller);
-	trace_append(r->t, &e);
+		e.note = h.caller;
+	rv = r->sk->event(r->sk->arg, &e);
+	free(id);
+	if (rv < 0) {
+		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
+		    strerror(errno));
+		return -1;
+	}
 	r->st->events++;
 	return 0;
 }
@@ -370,18 +361,20 @@ readlog(FILE *f, struct reader *r)
 }
 
 /*
- * Read the log f (named name) into t.  Expectations go to policy pidx
- * (-1: none).  Returns 0, or -1 with the message in st->err.
+ * Read the log f (named name), each event to sk as it is read (its
+ * strings are the reader's, for the call alone).  Expectations go to
+ * policy pidx (-1: none).  Returns 0, or -1 with the message in
+ * st->err.
  */
 int
-import_log(FILE *f, const char *name, int pidx, struct trace *t,
+import_log(FILE *f, const char *name, int pidx, const struct importsink *sk,
     struct importstats *st)
 {
 	struct reader r;
 	FILE *warn;
+	size_t i;
 	int rv, strict;
 
-	trace_init(t);
 	strict = st->strict;
 	warn = st->warn;
 	memset(st, 0, sizeof *st);
@@ -390,11 +383,14 @@ import_log(FILE *f, const char *name, int pidx, struct trace *t,
 	memset(&r, 0, sizeof r);
 	r.name = name;
 	r.pidx = pidx;
-	r.t = t;
+	r.sk = sk;
 	r.st = st;
 	rv = readlog(f, &r);
 	free(r.line);
 	free(r.text);
-	free(r.live);
+	for (i = 0; i < r.live.cap; i++)
+		if (r.live.e[i].used)
+			free((char *)r.live.e[i].a);
+	vamap_free(&r.live);
 	return rv;
 }

@@ -26,7 +26,13 @@ struct importstats {
 	char	err[256];
 };
 
-int	import_log(FILE *, const char *, int, struct trace *,
+/* Where the events go, one by one: -1 (errno set) stops the reading. */
+struct importsink {
+	int	(*event)(void *, const struct event *);
+	void	*arg;
+};
+
+int	import_log(FILE *, const char *, int, const struct importsink *,
 	    struct importstats *);
 
 #endif
