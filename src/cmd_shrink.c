@@ -68,6 +68,7 @@ cmd_shrink_exec(struct args *a)
 	struct target tg;
 	struct trace t, out;
 	const char *until, *dest, *input;
+	int none;
 	char buf[1024], err[512];
 	int i, status;
 
@@ -96,8 +97,16 @@ cmd_shrink_exec(struct args *a)
 	input = args_trace(a, 0, buf, sizeof buf);
 	if (cmd_notinput(dest, input, "trace") < 0)
 		return EXITUSAGE;
-	if (cmd_load(&t, input) < 0)
-		return EXITUSAGE;
+	/* the events up to the first that goes wrong, no more */
+	if (shrink_read(&t, input, &so, &so.total, &none, err,
+	    sizeof err) < 0) {
+		if (!none) {
+			fprintf(stderr, "%s\n", err);
+			return EXITUSAGE;
+		}
+		fprintf(stderr, "%s: shrink: %s: %s\n", progname, a->argv[0], err);
+		return EXITFAIL;
+	}
 	if (shrink_find(&t, &so, 0, &tg, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: shrink: %s: %s\n", progname, a->argv[0], err);
 		trace_free(&t);

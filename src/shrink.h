@@ -51,10 +51,14 @@ struct shrinkopts {
 	volatile sig_atomic_t	*stop;		/* set: stop, keep the best */
 	void			(*progress)(void *, const struct shrinkstat *);
 	void			*arg;
+	size_t			 total;		/* the trace's events, when
+						   only some were read; or 0 */
 };
 
 int	shrink_find(const struct trace *, const struct shrinkopts *, size_t,
 	    struct target *, char *, size_t);
+int	shrink_read(struct trace *, const char *, const struct shrinkopts *,
+	    size_t *, int *, char *, size_t);
 void	shrink_run(const struct trace *, const struct shrinkopts *,
 	    const struct target *, struct trace *, struct shrinkstat *);
 
