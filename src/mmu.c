@@ -107,6 +107,14 @@ mmuunpack(Mmu *dst, const Mmupack *k)
 	ptunpack(&dst->pt, &k->pt);
 }
 
+/* The bytes k holds beside itself. */
+size_t
+mmupackbytes(const Mmupack *k)
+{
+	return k->pt.pool.n * (sizeof *k->pt.pool.pg + sizeof *k->pt.at) +
+	    k->pt.nw * sizeof *k->pt.w;
+}
+
 void
 mmupackfree(Mmupack *k)
 {

@@ -401,6 +401,7 @@ int		 mmusame(const Mmu *, const Mmu *);
 void		 mmucopy(Mmu *, const Mmu *);
 void		 mmupack(Mmupack *, const Mmu *);
 void		 mmuunpack(Mmu *, const Mmupack *);
+size_t		 mmupackbytes(const Mmupack *);
 void		 mmupackfree(Mmupack *);
 char		*panicfmt(char *, size_t, const Panic *, int);
 int		 vpdbsize(const Mmu *);

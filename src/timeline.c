@@ -8,8 +8,9 @@
  * copies the last checkpoint at or before n and runs the few events
  * after it again, results already known, so stepping back costs what
  * stepping forward does, at any event.  The interval doubles as the
- * trace grows, so that there are at most MAXCP checkpoints; the trace
- * may grow while it is replayed (timeline_add).
+ * trace grows, so that there are at most MAXCP checkpoints, and, but
+ * for the first MINCP, they hold at most CPBYTES; the trace may grow
+ * while it is replayed (timeline_add).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,21 @@
 #include "timeline.h"
 #include "xmalloc.h"
 
-#define MAXCP		128
+#define MAXCP		1024
+#define MINCP		128	/* kept whatever they hold */
+#define CPBYTES		(48u << 20)
 #define MININTERVAL	64
 #define NEAR		16	/* finer checkpoints, made as the cursor goes */
 
 static int	owner(const void *, size_t, uint32_t, size_t *, const char **);
 static void	nearfree(struct timeline *);
+
+/* The bytes checkpoint c holds. */
+static size_t
+cpsize(const struct checkpoint *c)
+{
+	return sizeof *c + mmupackbytes(&c->m) + c->nlive * sizeof *c->live;
+}
 
 /* Copy the machine as it is now into a new checkpoint. */
 static void
@@ -34,9 +44,10 @@ checkpoint(struct timeline *tl)
 	struct checkpoint *c;
 	size_t i;
 
-	if (tl->ncp == MAXCP) {
+	if (tl->ncp == MAXCP || (tl->ncp > MINCP && tl->cpbytes > CPBYTES)) {
 		/* keep every other one, twice as far apart */
 		for (i = 1; i < tl->ncp; i += 2) {
+			tl->cpbytes -= cpsize(&tl->cp[i]);
 			mmupackfree(&tl->cp[i].m);
 			free(tl->cp[i].live);
 		}
@@ -53,6 +64,7 @@ checkpoint(struct timeline *tl)
 	c->panicked = tl->full.panicked;
 	c->live = live_copy(&tl->flive);
 	c->nlive = tl->flive.n;
+	tl->cpbytes += cpsize(c);
 	tl->ncp++;
 }
 

@@ -49,6 +49,7 @@ struct timeline {
 	struct checkpoint	*cp;
 	size_t			 ncp;
 	size_t			 interval;	/* events between checkpoints */
+	size_t			 cpbytes;	/* what they hold */
 	/*
 	 * Finer ones, made as the cursor passes, between the checkpoint
 	 * at nearfrom and the next: a step back costs a few events.

@@ -149,13 +149,13 @@ differ(const struct trace *t, const struct timeline *a, const Policy *p,
 	return bad;
 }
 
-/* Checkpoints where they should be: at most 128, interval apart. */
+/* Checkpoints where they should be: at most 1024, interval apart. */
 static int
 spaced(const struct timeline *tl)
 {
 	size_t k;
 
-	if (tl->ncp == 0 || tl->ncp > 128)
+	if (tl->ncp == 0 || tl->ncp > 1024)
 		return 0;
 	for (k = 0; k < tl->ncp; k++)
 		if (tl->cp[k].pos != k * tl->interval)
@@ -171,7 +171,7 @@ spaced(const struct timeline *tl)
 static void
 growing(void)
 {
-	struct genopts go = { .seed = 9, .events = 20000, .pokes = 11,
+	struct genopts go = { .seed = 9, .events = 70000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
 	struct timeline grown, loaded;
