@@ -322,10 +322,12 @@ report_text(FILE *f, const struct replay *rp, int whyall)
  * Rows spooled: a streamed replay writes each row to a file as its
  * event runs and the report is written from the file once the trace
  * has been read whole and found good.  The row's numbers as they are,
- * then its strings, each with its length (or none for nil).
+ * then the lengths of its six strings (NOLEN for nil), then their bytes;
+ * a text row's strings each with its length.
  */
 #define NOLEN	UINT32_MAX
 
+/* A string to the spool f: its length (NOLEN for none), its bytes. */
 static int
 spoolstr(FILE *f, const char *s)
 {
@@ -335,18 +337,6 @@ spoolstr(FILE *f, const char *s)
 	if (fwrite(&n, sizeof n, 1, f) != 1)
 		return -1;
 	return n == NOLEN || n == 0 || fwrite(s, n, 1, f) == 1 ? 0 : -1;
-}
-
-/* Write row to the spool f.  Returns -1 when the file fails. */
-int
-report_spool(FILE *f, const struct row *row)
-{
-	if (fwrite(row, offsetof(struct row, id), 1, f) != 1 ||
-	    spoolstr(f, row->id) < 0 || spoolstr(f, row->text) < 0 ||
-	    spoolstr(f, row->note) < 0 || spoolstr(f, row->why) < 0 ||
-	    spoolstr(f, row->panic) < 0 || spoolstr(f, row->expected) < 0)
-		return -1;
-	return 0;
 }
 
 /* A string of the spool into sp's buffer at *o; nil for none. */
@@ -376,6 +366,63 @@ unspoolstr(struct spool *sp, size_t *o, int *bad)
 	return (const char *)(uintptr_t)(at + 1);
 }
 
+/* The strings of a row, in the spool's order. */
+static const char **
+rowstr(struct row *row, int k)
+{
+	switch (k) {
+	case 0:
+		return &row->id;
+	case 1:
+		return &row->text;
+	case 2:
+		return &row->note;
+	case 3:
+		return &row->why;
+	case 4:
+		return &row->panic;
+	default:
+		return &row->expected;
+	}
+}
+
+/*
+ * Write row to the spool f, in one write: its numbers, the six strings'
+ * lengths (NOLEN for none), their bytes.  Returns -1 when the file
+ * fails.
+ */
+int
+report_spool(FILE *f, const struct row *row)
+{
+	char stack[offsetof(struct row, id) + 6 * sizeof(uint32_t) + 2048];
+	const char *str[6];
+	uint32_t n;
+	size_t o, at, len[6], need;
+	char *buf;
+	int k, rv;
+
+	need = offsetof(struct row, id) + 6 * sizeof n;
+	for (k = 0; k < 6; k++) {
+		str[k] = *rowstr((struct row *)row, k);
+		len[k] = str[k] ? strlen(str[k]) : 0;
+		need += len[k];
+	}
+	buf = need <= sizeof stack ? stack : xmalloc(need);
+	memcpy(buf, row, offsetof(struct row, id));
+	o = offsetof(struct row, id);
+	at = o + 6 * sizeof n;
+	for (k = 0; k < 6; k++) {
+		n = str[k] == NULL ? NOLEN : (uint32_t)len[k];
+		memcpy(buf + o + k * sizeof n, &n, sizeof n);
+		memcpy(buf + at, str[k] ? str[k] : "", len[k]);
+		at += len[k];
+	}
+	rv = fwrite(buf, at, 1, f) == 1 ? 0 : -1;
+	if (buf != stack)
+		free(buf);
+	return rv;
+}
+
 /*
  * The next row of the spool (report_textrows and report_yamlrows take
  * it as their next): 1, or 0 at its end.
@@ -384,30 +431,43 @@ int
 report_unspool(void *arg, struct row *row)
 {
 	struct spool *sp;
-	const char **s[6];
-	size_t o;
-	int bad, k;
+	uint32_t n[6];
+	size_t total, o;
+	int k;
 
 	sp = arg;
 	if (fread(row, offsetof(struct row, id), 1, sp->f) != 1)
 		return 0;
-	s[0] = &row->id;
-	s[1] = &row->text;
-	s[2] = &row->note;
-	s[3] = &row->why;
-	s[4] = &row->panic;
-	s[5] = &row->expected;
-	bad = 0;
-	o = 0;
-	/* offsets first: the buffer may move as it grows */
-	for (k = 0; k < 6; k++)
-		*s[k] = unspoolstr(sp, &o, &bad);
-	for (k = 0; k < 6; k++)
-		if (*s[k] != NULL)
-			*s[k] = sp->buf + (uintptr_t)*s[k] - 1;
-	if (bad)
+	if (fread(n, sizeof n, 1, sp->f) != 1) {
 		sp->bad = 1;
-	return !bad;
+		return 0;
+	}
+	for (total = k = 0; k < 6; k++)
+		total += n[k] == NOLEN ? 1 : (size_t)n[k] + 1;
+	if (total > sp->cap) {
+		sp->cap = total < 4096 ? 4096 : total;
+		sp->buf = xrealloc(sp->buf, sp->cap);
+	}
+	/* the bytes, each string's NUL made room for afterwards */
+	for (o = k = 0; k < 6; k++)
+		if (n[k] != NOLEN)
+			o += n[k];
+	if (o > 0 && fread(sp->buf + total - o, o, 1, sp->f) != 1) {
+		sp->bad = 1;
+		return 0;
+	}
+	for (o = total - o, total = k = 0; k < 6; k++) {
+		if (n[k] == NOLEN) {
+			*rowstr(row, k) = NULL;
+			continue;
+		}
+		memmove(sp->buf + total, sp->buf + o, n[k]);
+		sp->buf[total + n[k]] = '\0';
+		*rowstr(row, k) = sp->buf + total;
+		o += n[k];
+		total += n[k] + 1;
+	}
+	return 1;
 }
 
 /* "first     fail at event 20 (poke8): why", when there was one. */
@@ -463,11 +523,52 @@ report_summary(FILE *f, const struct replay *rp)
 }
 
 /*
+ * Where a row's parts go: a key and its value (a scalar), a key with a
+ * flow mapping after it, the mapping's end.  The libyaml emitter is one
+ * such place; the fast writer another.  Each returns -1 on failure.
+ */
+struct rowsink {
+	int	(*kv)(void *, const char *, const char *);
+	int	(*open)(void *, const char *);
+	int	(*close)(void *);
+	void	*arg;
+};
+
+/* v in decimal, as %llu writes it (a row's numbers, many). */
+static int
+sinknum(const struct rowsink *sk, const char *k, unsigned long long v)
+{
+	char buf[24], *p;
+
+	p = buf + sizeof buf;
+	*--p = '\0';
+	do
+		*--p = '0' + v % 10;
+	while ((v /= 10) != 0);
+	return sk->kv(sk->arg, k, p);
+}
+
+/* v as 0x and eight hex digits, as %.8x writes them. */
+static int
+sinkhex(const struct rowsink *sk, const char *k, uint32_t v)
+{
+	char buf[11];
+	int i;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 9; i >= 2; i--, v >>= 4)
+		buf[i] = "0123456789abcdef"[v & 0xf];
+	buf[10] = '\0';
+	return sk->kv(sk->arg, k, buf);
+}
+
+/*
  * A row's reason: reason: {code: ..., text: ..., and its numbers}, a
  * panic's kind, cause and where.
  */
 static int
-emitrowreason(yaml_emitter_t *em, const struct row *row)
+rowreason(const struct rowsink *sk, const struct row *row)
 {
 	static const char *const kinds[] = {
 		"", "pde", "pte", "xspanalloc", "range", "not-mapped",
@@ -480,19 +581,73 @@ emitrowreason(yaml_emitter_t *em, const struct row *row)
 	const char *field;
 	int k;
 
-	if (emitstr(em, "reason") < 0 || emitmap(em, 1) < 0 ||
-	    emitkv(em, "code", row->kind == Rnotrun ? "not-run" :
+	if (sk->open(sk->arg, "reason") < 0 ||
+	    sk->kv(sk->arg, "code", row->kind == Rnotrun ? "not-run" :
 	    reasonname(row->rs.code)) < 0 ||
-	    emitkv(em, "text", row->why) < 0)
+	    sk->kv(sk->arg, "text", row->why) < 0)
 		return -1;
 	for (k = 0; (field = reasonfield(row->rs.code, k)) != NULL; k++)
-		if (emitnum(em, field, row->rs.n[k]) < 0)
+		if (sinknum(sk, field, row->rs.n[k]) < 0)
 			return -1;
-	if (row->haspanic && (emitkv(em, "kind", kinds[row->pkind]) < 0 ||
-	    (row->pcause != PCnone && emitkv(em, "cause",
-	    causes[row->pcause]) < 0) || emithex(em, "at", row->pat) < 0))
+	if (row->haspanic && (sk->kv(sk->arg, "kind", kinds[row->pkind]) < 0 ||
+	    (row->pcause != PCnone && sk->kv(sk->arg, "cause",
+	    causes[row->pcause]) < 0) || sinkhex(sk, "at", row->pat) < 0))
 		return -1;
+	return sk->close(sk->arg);
+}
+
+/* One row: seq, op, id, text, result, va, panic, reason, expected. */
+static int
+rowparts(const struct rowsink *sk, const struct row *row)
+{
+	if (sinknum(sk, "seq", row->seq) < 0 ||
+	    sk->kv(sk->arg, "op", opnames[row->op]) < 0)
+		return -1;
+	if (row->id != NULL && sk->kv(sk->arg, "id", row->id) < 0)
+		return -1;
+	if (row->text != NULL && sk->kv(sk->arg, "text", row->text) < 0)
+		return -1;
+	if (sk->kv(sk->arg, "result", resultnames[row->kind]) < 0)
+		return -1;
+	if (row->hasva && sinkhex(sk, "va", row->va) < 0)
+		return -1;
+	if (row->haspanic && sk->kv(sk->arg, "panic", row->panic) < 0)
+		return -1;
+	if (row->haspanic && row->op == OPvmap &&
+	    sinkhex(sk, "vmapalloc", row->allocva) < 0)
+		return -1;
+	if (rowreason(sk, row) < 0)
+		return -1;
+	if (row->expfailed && sk->kv(sk->arg, "expected", row->expected) < 0)
+		return -1;
+	return 0;
+}
+
+/* The libyaml emitter as a row's sink. */
+static int
+emkv(void *em, const char *k, const char *v)
+{
+	return emitkv(em, k, v);
+}
+
+static int
+emopen(void *em, const char *k)
+{
+	return emitstr(em, k) < 0 || emitmap(em, 1) < 0 ? -1 : 0;
+}
+
+static int
+emclose(void *em)
+{
 	return emitend(em);
+}
+
+static int
+emitrowreason(yaml_emitter_t *em, const struct row *row)
+{
+	struct rowsink sk = { emkv, emopen, emclose, em };
+
+	return rowreason(&sk, row);
 }
 
 /* A result's reason, as the document has it (probe's answers). */
@@ -519,31 +674,184 @@ emitfirst(yaml_emitter_t *em, const char *key, const struct first *fi)
 	return emitend(em);
 }
 
-/* One row as a flow mapping. */
+/* One row as a flow mapping, through libyaml. */
 static int
 emitrow(yaml_emitter_t *em, const struct row *row)
 {
-	if (emitmap(em, 1) < 0 || emitnum(em, "seq", row->seq) < 0 ||
-	    emitkv(em, "op", opnames[row->op]) < 0)
-		return -1;
-	if (row->id != NULL && emitkv(em, "id", row->id) < 0)
-		return -1;
-	if (row->text != NULL && emitkv(em, "text", row->text) < 0)
-		return -1;
-	if (emitkv(em, "result", resultnames[row->kind]) < 0)
-		return -1;
-	if (row->hasva && emithex(em, "va", row->va) < 0)
-		return -1;
-	if (row->haspanic && emitkv(em, "panic", row->panic) < 0)
-		return -1;
-	if (row->haspanic && row->op == OPvmap &&
-	    emithex(em, "vmapalloc", row->allocva) < 0)
-		return -1;
-	if (emitrowreason(em, row) < 0)
-		return -1;
-	if (row->expfailed && emitkv(em, "expected", row->expected) < 0)
+	struct rowsink sk = { emkv, emopen, emclose, em };
+
+	if (emitmap(em, 1) < 0 || rowparts(&sk, row) < 0)
 		return -1;
 	return emitend(em);
+}
+
+/*
+ * The fast writer: a row written as libyaml writes it in a block
+ * sequence, "- {key: value, ...}", each value as libyaml would have it
+ * in a flow mapping.  Most are plain words and numbers; the rest are
+ * given to libyaml alone, one at a time (flowscalar).
+ */
+struct fast {
+	FILE	*f;
+	int	 first;		/* no part yet in this mapping */
+	char	*buf;		/* for a value libyaml quotes */
+	size_t	 cap;
+	char	*line;		/* the row, written at once */
+	size_t	 len;
+	size_t	 linecap;
+};
+
+/* s at the end of the row. */
+static void
+put(struct fast *fw, const char *s)
+{
+	size_t n;
+
+	n = strlen(s);
+	if (fw->len + n + 1 > fw->linecap) {
+		while (fw->len + n + 1 > fw->linecap)
+			fw->linecap = fw->linecap ? 2 * fw->linecap : 1024;
+		fw->line = xrealloc(fw->line, fw->linecap);
+	}
+	memcpy(fw->line + fw->len, s, n);
+	fw->len += n;
+}
+
+/*
+ * Whether libyaml writes s plain in a flow mapping: a letter or digit
+ * first and last, and between them only letters, digits, single spaces
+ * and - _ . ; ( ) / = +, none of which makes it quote.  Others may be
+ * plain too; they go the slow way.
+ */
+static int
+plainword(const char *s)
+{
+	const char *p;
+	int c;
+
+	for (p = s; (c = (unsigned char)*p) != '\0'; p++) {
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			continue;
+		if (p == s || strchr("-_.;()/=+ ", c) == NULL)
+			return 0;
+		if (c == ' ' && (p[1] == ' ' || p[1] == '\0'))
+			return 0;
+	}
+	return p != s;
+}
+
+/*
+ * s as libyaml writes it as a value in a flow mapping: s itself when it
+ * is a plain word, else what libyaml makes of {k: s}, between "{k: "
+ * and "}".  Returns nil when libyaml cannot.
+ */
+static const char *
+flowscalar(struct fast *fw, const char *s)
+{
+	yaml_emitter_t em;
+	const char *p;
+	size_t n, need;
+	int c, flowmark;
+
+	if (plainword(s))
+		return s;
+	need = 6 * strlen(s) + 64;
+	if (need > fw->cap) {
+		fw->cap = need;
+		fw->buf = xrealloc(fw->buf, fw->cap);
+	}
+	/*
+	 * Printable ASCII with a , [ ] { } in it is never plain in a flow
+	 * mapping, and always single-quoted: ' doubled, nothing folded.
+	 */
+	flowmark = 0;
+	for (p = s; (c = (unsigned char)*p) >= 0x20 && c < 0x7f; p++)
+		flowmark |= strchr(",[]{}", c) != NULL;
+	if (*p == '\0' && flowmark) {
+		n = 0;
+		fw->buf[n++] = '\'';
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '\'')
+				fw->buf[n++] = '\'';
+			fw->buf[n++] = *p;
+		}
+		fw->buf[n++] = '\'';
+		fw->buf[n] = '\0';
+		return fw->buf;
+	}
+	if (!yaml_emitter_initialize(&em))
+		return NULL;
+	yaml_emitter_set_output_string(&em, (unsigned char *)fw->buf,
+	    fw->cap - 1, &n);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	if (emit_start(&em) < 0 || emitmap(&em, 1) < 0 ||
+	    emitkv(&em, "k", s) < 0 || emitend(&em) < 0 ||
+	    emit_finish(&em) < 0 || n < 6 || memcmp(fw->buf, "{k: ", 4) != 0 ||
+	    memcmp(fw->buf + n - 2, "}\n", 2) != 0) {
+		yaml_emitter_delete(&em);
+		return NULL;
+	}
+	yaml_emitter_delete(&em);
+	fw->buf[n - 2] = '\0';
+	return fw->buf + 4;
+}
+
+static int
+fastkv(void *arg, const char *k, const char *v)
+{
+	struct fast *fw;
+
+	fw = arg;
+	if ((v = flowscalar(fw, v)) == NULL)
+		return -1;
+	if (!fw->first)
+		put(fw, ", ");
+	put(fw, k);
+	put(fw, ": ");
+	put(fw, v);
+	fw->first = 0;
+	return 0;
+}
+
+static int
+fastopen(void *arg, const char *k)
+{
+	struct fast *fw;
+
+	fw = arg;
+	if (!fw->first)
+		put(fw, ", ");
+	put(fw, k);
+	put(fw, ": {");
+	fw->first = 1;
+	return 0;
+}
+
+static int
+fastclose(void *arg)
+{
+	struct fast *fw;
+
+	fw = arg;
+	put(fw, "}");
+	fw->first = 0;
+	return 0;
+}
+
+static int
+fastrow(struct fast *fw, const struct row *row)
+{
+	struct rowsink sk = { fastkv, fastopen, fastclose, fw };
+
+	fw->len = 0;
+	put(fw, "- {");
+	fw->first = 1;
+	if (rowparts(&sk, row) < 0)
+		return -1;
+	put(fw, "}\n");
+	return fwrite(fw->line, fw->len, 1, fw->f) == 1 ? 0 : -1;
 }
 
 /* The measures of the final state, and the extremes over the run. */
@@ -626,32 +934,103 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	return emitend(em);
 }
 
+/* The document's head: vmapreport, trace, policy, kernel, pse. */
+static int
+emithead(yaml_emitter_t *em, const struct replay *rp)
+{
+	return emitkv(em, "vmapreport", "1") < 0 ||
+	    emitkv(em, "trace", trace_name(rp->t)) < 0 ||
+	    emitkv(em, "policy", policyat(rp->pidx)->name) < 0 ||
+	    emitkv(em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
+	    emitkv(em, "pse", rp->m.pse ? "true" : "false") < 0 ? -1 : 0;
+}
+
+/*
+ * A document of the top-level keys part writes, alone: as the lines of
+ * those keys in the whole document, a block mapping's at column 0.
+ */
+static int
+emitpart(FILE *f, const struct replay *rp,
+    int (*part)(yaml_emitter_t *, const struct replay *))
+{
+	yaml_emitter_t em;
+	int rv;
+
+	if (emit_init(&em, f) < 0)
+		return -1;
+	rv = emit_start(&em) < 0 || emitmap(&em, 0) < 0 || part(&em, rp) < 0 ||
+	    emitend(&em) < 0 || emit_finish(&em) < 0 ? -1 : 0;
+	yaml_emitter_delete(&em);
+	return rv;
+}
+
+static int
+emitsummarykey(yaml_emitter_t *em, const struct replay *rp)
+{
+	return emitstr(em, "summary") < 0 || report_yamlsummary(em, rp) < 0 ?
+	    -1 : 0;
+}
+
+/*
+ * Whether the rows go through libyaml's emitter, one event a scalar
+ * (VMAPVIEW_EMITTER=libyaml: the reference the fast writer is tested
+ * against), or the fast writer.
+ */
+static int
+slowrows(void)
+{
+	const char *s;
+
+	s = getenv("VMAPVIEW_EMITTER");
+	return s != NULL && strcmp(s, "libyaml") == 0;
+}
+
 /*
  * The vmapreport document, with the rows next gives as its results
- * (none when next is nil: the summary alone).
+ * (none when next is nil: the summary alone).  The rows are written by
+ * the fast writer between a head and a summary libyaml writes, the same
+ * bytes as libyaml would write them all; a row the fast writer cannot
+ * write (a value libyaml will not take) ends it, and the document is
+ * written wrong: -1.
  */
 int
 report_yamlrows(FILE *f, const struct replay *rp,
     int (*next)(void *, struct row *), void *arg)
 {
 	yaml_emitter_t em;
+	struct fast fw;
 	struct row row;
-	int rv;
+	int rv, have;
 
+	have = next != NULL && next(arg, &row);
+	if (have && !slowrows()) {
+		memset(&fw, 0, sizeof fw);
+		fw.f = f;
+		rv = -1;
+		if (emitpart(f, rp, emithead) < 0 ||
+		    fputs("results:\n", f) == EOF)
+			goto fastout;
+		do
+			if (fastrow(&fw, &row) < 0)
+				goto fastout;
+		while (next(arg, &row));
+		if (emitpart(f, rp, emitsummarykey) < 0)
+			goto fastout;
+		rv = 0;
+fastout:
+		free(fw.buf);
+		free(fw.line);
+		return rv;
+	}
 	if (emit_init(&em, f) < 0)
 		return -1;
 	rv = -1;
-	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
-	    emitkv(&em, "vmapreport", "1") < 0 ||
-	    emitkv(&em, "trace", trace_name(rp->t)) < 0 ||
-	    emitkv(&em, "policy", policyat(rp->pidx)->name) < 0 ||
-	    emitkv(&em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
-	    emitkv(&em, "pse", rp->m.pse ? "true" : "false") < 0)
+	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 || emithead(&em, rp) < 0)
 		goto out;
 	if (next != NULL) {
 		if (emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
 			goto out;
-		while (next(arg, &row))
+		for (; have; have = next(arg, &row))
 			if (emitrow(&em, &row) < 0)
 				goto out;
 		if (emitseqend(&em) < 0)
