@@ -21,7 +21,15 @@ live_init(struct liveset *ls)
 	memset(ls, 0, sizeof *ls);
 }
 
-/* Where vmap k is in the set, or where it would go. */
+/*
+ * A vmap that has left stays in the array, its index complemented
+ * (~i), till they are more than the living: a leave costs no move, and
+ * the array stays in order of the indices, as they were.
+ */
+#define DEAD(e)		((e)->i < 0)
+#define INDEX(e)	((e)->i < 0 ? ~(e)->i : (e)->i)
+
+/* Where vmap k is in the array, or where it would go. */
 static size_t
 findslot(const struct liveset *ls, int k)
 {
@@ -31,12 +39,27 @@ findslot(const struct liveset *ls, int k)
 	hi = ls->n;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ls->v[mid].i < k)
+		if (INDEX(&ls->v[mid]) < k)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The array without the vmaps that have left. */
+void
+live_compact(struct liveset *ls)
+{
+	size_t i, j;
+
+	if (ls->ndead == 0)
+		return;
+	for (i = j = 0; i < ls->n; i++)
+		if (!DEAD(&ls->v[i]))
+			ls->v[j++] = ls->v[i];
+	ls->n = j;
+	ls->ndead = 0;
 }
 
 /* Vmap k, returning va, joins the set (after every index in it). */
@@ -46,8 +69,11 @@ join(struct liveset *ls, int k, uint32_t va)
 	struct vaent *ve;
 
 	if (ls->n == ls->cap) {
-		ls->cap = ls->cap ? 2 * ls->cap : 64;
-		ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
+		live_compact(ls);
+		if (ls->n == ls->cap) {
+			ls->cap = ls->cap ? 2 * ls->cap : 64;
+			ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
+		}
 	}
 	ls->v[ls->n].i = k;
 	ls->v[ls->n++].va = va;
@@ -71,20 +97,21 @@ leave(struct liveset *ls, int k)
 	if (i == ls->n || ls->v[i].i != k)
 		return;
 	va = ls->v[i].va;
-	memmove(&ls->v[i], &ls->v[i + 1], (ls->n - i - 1) * sizeof *ls->v);
-	ls->n--;
-	if ((ve = vamap_find(&ls->byva, va)) == NULL)
-		return;
-	if (--ve->b == 0) {
-		vamap_delete(&ls->byva, ve);
-		return;
+	ls->v[i].i = ~k;
+	ls->ndead++;
+	if ((ve = vamap_find(&ls->byva, va)) != NULL) {
+		if (--ve->b == 0)
+			vamap_delete(&ls->byva, ve);
+		else if (ve->a == k) {
+			/* the next live one at va, later than k */
+			for (j = i + 1; j < ls->n && (DEAD(&ls->v[j]) ||
+			    ls->v[j].va != va); j++)
+				;
+			ve->a = j < ls->n ? ls->v[j].i : -1;
+		}
 	}
-	if (ve->a != k)
-		return;
-	/* the next live one at va, later than k */
-	for (j = i; j < ls->n && ls->v[j].va != va; j++)
-		;
-	ve->a = j < ls->n ? ls->v[j].i : -1;
+	if (2 * ls->ndead > ls->n)
+		live_compact(ls);
 }
 
 /* Event i, e, with its result r, moves the set on. */
@@ -114,7 +141,7 @@ live_set(struct liveset *ls, const struct liventry *v, size_t n)
 {
 	size_t i;
 
-	ls->n = 0;
+	ls->n = ls->ndead = 0;
 	vamap_free(&ls->byva);
 	for (i = 0; i < n; i++)
 		join(ls, v[i].i, v[i].va);
@@ -122,10 +149,11 @@ live_set(struct liveset *ls, const struct liventry *v, size_t n)
 
 /* A copy of the set (nil when empty), for a checkpoint. */
 struct liventry *
-live_copy(const struct liveset *ls)
+live_copy(struct liveset *ls)
 {
 	struct liventry *v;
 
+	live_compact(ls);
 	if (ls->n == 0)
 		return NULL;
 	v = xreallocarray(NULL, ls->n, sizeof *v);

@@ -17,8 +17,9 @@ struct liventry {
 };
 
 struct liveset {
-	struct liventry	*v;	/* in event order */
+	struct liventry	*v;	/* in event order; see live_compact */
 	size_t		 n;
+	size_t		 ndead;	/* of the n, those that have left */
 	size_t		 cap;
 	/* address -> the first live vmap there (a) and how many (b) */
 	struct vamap	 byva;
@@ -28,7 +29,8 @@ void		 live_init(struct liveset *);
 void		 live_set(struct liveset *, const struct liventry *, size_t);
 void		 live_step(struct liveset *, size_t, const struct event *,
 		     const struct result *);
-struct liventry	*live_copy(const struct liveset *);
+struct liventry	*live_copy(struct liveset *);
+void		 live_compact(struct liveset *);
 void		 live_free(struct liveset *);
 
 #endif

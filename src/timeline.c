@@ -378,6 +378,7 @@ timeline_seek(struct timeline *tl, size_t n)
 		}
 	}
 	runto(tl, &tl->cur, &tl->live, n);
+	live_compact(&tl->live);
 }
 
 /*
@@ -412,6 +413,8 @@ owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
 	}
 	found = 0;
 	for (k = 0; k < ls->n && !found; k++) {
+		if (ls->v[k].i < 0)
+			continue;	/* it has left (live_compact) */
 		o = ls->v[k].va & (BY2PG - 1);
 		base = ls->v[k].va - o;
 		if (va >= base && va - base < ROUND(tl->vs->ev[ls->v[k].i].size +
