@@ -58,12 +58,11 @@ cmd_view_exec(struct args *a)
 	pl[0] = args_policy(a);
 	pl[1] = pv->npol == 2 ? pv->pol[1] : NULL;
 	n = pl[1] ? 2 : 1;
-	/* at a terminal, the load shows its progress; q stops it */
-	if (keys == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		if (ui_load(args_trace(a, 0, buf, sizeof buf), &t, pl, n, &ro,
-		    &vs, tl, &status) < 0)
-			return status;
-	} else if (timeline_load(&t, args_trace(a, 0, buf, sizeof buf), pl,
+	/* at a terminal, the view comes at once and the trace as it is read */
+	if (keys == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return cmd_finish(ui_view(args_trace(a, 0, buf, sizeof buf), &t,
+		    &vs, pl, n, &ro, args_has(a, Oascii)));
+	if (timeline_load(&t, args_trace(a, 0, buf, sizeof buf), pl,
 	    n, &ro, &vs, tl, NULL, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return EXITUSAGE;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "relay.h"
@@ -106,14 +107,26 @@ settle(struct batch *b)
 	}
 }
 
+/* Batch b's events to sink to, with t as the trace it sees. */
+static void
+deliver(const struct batch *b, const struct tracesink *to, struct trace *t)
+{
+	int i;
+
+	t->machine = b->machine;
+	for (i = 0; i < b->n; i++) {
+		t->nev = b->nev0 + i + 1;
+		to->event(to->arg, t, &b->ev[i]);
+	}
+}
+
 /* The sink's thread. */
 static void *
 run(void *arg)
 {
 	struct relay *r;
-	struct batch *b;
 	struct trace t;
-	int i, end;
+	int end;
 
 	r = arg;
 	trace_init(&t);
@@ -134,12 +147,7 @@ run(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (end)
 			break;
-		b = &r->b[r->head % DEPTH];
-		t.machine = b->machine;
-		for (i = 0; i < b->n; i++) {
-			t.nev = b->nev0 + i + 1;
-			r->to.event(r->to.arg, &t, &b->ev[i]);
-		}
+		deliver(&r->b[r->head % DEPTH], &r->to, &t);
 		pthread_mutex_lock(&r->lock);
 		r->head++;
 		pthread_cond_signal(&r->emptied);
@@ -296,4 +304,168 @@ relay_run(struct trace *t, const char *path, const struct tracesink *sk,
 	for (i = 0; i < t->nev; i++)
 		sk->event(sk->arg, t, &t->ev[i]);
 	return 0;
+}
+
+/*
+ * A feed: the relay turned about, the reader on a thread of its own and
+ * the events taken by whoever opened it, when it will (relay_take): the
+ * view reads a trace while it answers keys, and all its state stays on
+ * its own thread.
+ */
+struct relayfeed {
+	struct relay	 r;
+	pthread_t	 reader;
+	char		*path;
+	struct trace	 t;		/* the reader's */
+	struct trace	 seen;		/* what the taker's sink is given */
+	struct tracesink via;
+	int		 stop;
+	int		 rv;
+	char		 err[512];
+};
+
+static void *
+readfeed(void *arg)
+{
+	struct relayfeed *f;
+	struct relay *r;
+
+	f = arg;
+	r = &f->r;
+	f->rv = trace_stream(&f->t, f->path, &f->via, f->err, sizeof f->err);
+	if (r->cur != NULL)
+		publish(r);
+	pthread_mutex_lock(&r->lock);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/*
+ * Start reading the trace at path on a thread of its own (bytes, when
+ * not nil, kept up to date as trace_stream does).  Returns nil when
+ * there is no thread to be had.
+ */
+struct relayfeed *
+relay_feed(const char *path, size_t *bytes)
+{
+	struct relayfeed *f;
+	struct relay *r;
+
+	f = xcalloc(1, sizeof *f);
+	r = &f->r;
+	f->path = xstrdup(path);
+	trace_init(&f->seen);
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->emptied, NULL);
+	f->via.event = relay_event;
+	f->via.arg = r;
+	f->via.bytes = bytes;
+	f->via.stop = &f->stop;
+	if (pthread_create(&f->reader, NULL, readfeed, f) != 0) {
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->filled);
+		pthread_cond_destroy(&r->emptied);
+		free(f->path);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Give sk the events read so far, batch by batch, for about secs at
+ * most, waiting for them within that time.  Returns 1 when more may
+ * come, 0 at the end of the reading (relay_feedclose says how it went).
+ */
+int
+relay_take(struct relayfeed *f, const struct tracesink *sk, double secs)
+{
+	struct relay *r;
+	struct timespec ts;
+	double end, left;
+
+	r = &f->r;
+	end = seconds() + secs;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->head == r->tail && !r->done &&
+		    (left = end - seconds()) > 0) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += (time_t)left;
+			ts.tv_nsec += (long)((left - (time_t)left) * 1e9);
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			r->sleeping = 1;
+			pthread_cond_timedwait(&r->filled, &r->lock, &ts);
+			r->sleeping = 0;
+		}
+		if (r->head == r->tail) {
+			pthread_mutex_unlock(&r->lock);
+			return !r->done;
+		}
+		pthread_mutex_unlock(&r->lock);
+		deliver(&r->b[r->head % DEPTH], sk, &f->seen);
+		pthread_mutex_lock(&r->lock);
+		r->head++;
+		pthread_cond_signal(&r->emptied);
+		pthread_mutex_unlock(&r->lock);
+		if (seconds() >= end)
+			return 1;
+	}
+}
+
+/*
+ * End a feed: the reading stopped if it had not ended (stop set), the
+ * thread joined, the header into t.  Returns 0, or -1 with the reader's
+ * message in err ("stopped" when it was).
+ */
+int
+relay_feedclose(struct relayfeed *f, int stop, struct trace *t, char *err,
+    size_t errlen)
+{
+	struct relay *r;
+	int k, rv;
+
+	r = &f->r;
+	if (stop)
+		__atomic_store_n(&f->stop, 1, __ATOMIC_RELAXED);
+	/* take what is left unseen, so that the reader is never held up */
+	pthread_mutex_lock(&r->lock);
+	while (!r->done || r->head != r->tail) {
+		r->head = r->tail;
+		pthread_cond_signal(&r->emptied);
+		if (!r->done) {
+			r->sleeping = 1;
+			pthread_cond_wait(&r->filled, &r->lock);
+			r->sleeping = 0;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(f->reader, NULL);
+	rv = f->rv;
+	if (rv < 0)
+		snprintf(err, errlen, "%s", f->err);
+	*t = f->t;
+	for (k = 0; k < DEPTH; k++)
+		free(r->b[k].buf);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+	free(f->path);
+	free(f);
+	return rv;
 }

@@ -15,4 +15,10 @@ int	relay_stream(struct trace *, const char *, const struct tracesink *,
 int	relay_run(struct trace *, const char *, const struct tracesink *,
 	    char *, size_t);
 
+struct relayfeed;
+struct relayfeed *relay_feed(const char *, size_t *);
+int	relay_take(struct relayfeed *, const struct tracesink *, double);
+int	relay_feedclose(struct relayfeed *, int, struct trace *, char *,
+	    size_t);
+
 #endif

@@ -26,6 +26,7 @@
 #define CPBYTES		(48u << 20)
 #define MININTERVAL	64
 #define NEAR		16	/* finer checkpoints, made as the cursor goes */
+#define MAXLOAD		2	/* timelines loaded at once */
 
 static int	owner(const void *, size_t, uint32_t, size_t *, const char **);
 static void	nearfree(struct timeline *);
@@ -247,6 +248,19 @@ timeline_end(struct timeline *tl)
 		tl->pancap = tl->npan;
 		tl->pan = xreallocarray(tl->pan, tl->npan, sizeof *tl->pan);
 	}
+	timeline_cursor(tl);
+	tl->cur.t = tl->full.t;
+}
+
+/*
+ * Make the cursor, at event 0, if it is not there yet: a timeline can
+ * be seeked while its trace is still read (timeline_loadsome).
+ */
+void
+timeline_cursor(struct timeline *tl)
+{
+	if (tl->hascur)
+		return;
 	/* The cursor's machine: the run's counts, its own state. */
 	tl->cur = tl->full;
 	tl->cur.rerun = 1;
@@ -258,6 +272,7 @@ timeline_end(struct timeline *tl)
 	tl->cur.panicked = 0;
 	timeline_moved(tl);
 	live_set(&tl->live, tl->cp[0].live, tl->cp[0].nlive);
+	tl->hascur = 1;
 }
 
 /* Replay the events of vs (on t's machine) under p into tl. */
@@ -348,13 +363,15 @@ timeline_seek(struct timeline *tl, size_t n)
 	c = checkbefore(tl, n);
 	if (tl->near == NULL)
 		tl->near = xcalloc(NEAR, sizeof *tl->near);
-	if (tl->nearfrom != c->pos) {
-		nearfree(tl);
-		tl->nearfrom = c->pos;
-	}
 	sub = tl->interval / NEAR;
 	if (sub < 16)
 		sub = 16;
+	/* the finer ones are of one checkpoint, at one spacing */
+	if (tl->nearfrom != c->pos || tl->nearsub != sub) {
+		nearfree(tl);
+		tl->nearfrom = c->pos;
+		tl->nearsub = sub;
+	}
 	if (!(tl->cur.pos >= c->pos && tl->cur.pos <= n)) {
 		best = -1;
 		for (j = 1; j < NEAR && c->pos + j * sub <= n; j++)
@@ -459,7 +476,7 @@ timeline_free(struct timeline *tl)
 struct keeper {
 	struct vstore		*vs;
 	struct trace		 hdr;		/* the machine */
-	struct timeline		*tl;
+	struct timeline		*tl[MAXLOAD];
 	const Policy *const	*p;
 	int			 n;
 	const struct replayopts	*o;
@@ -477,7 +494,7 @@ keep_start(struct keeper *k, const struct trace *t)
 	k->started = 1;
 	k->hdr.machine = t->machine;
 	for (j = 0; j < k->n; j++)
-		timeline_begin(&k->tl[j], k->vs, &k->hdr, k->p[j], k->o,
+		timeline_begin(k->tl[j], k->vs, &k->hdr, k->p[j], k->o,
 		    k->expect);
 }
 
@@ -492,7 +509,7 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 		keep_start(k, t);
 	vstore_add(k->vs, e);
 	for (j = 0; j < k->n; j++)
-		timeline_add(&k->tl[j]);
+		timeline_add(k->tl[j]);
 	if (k->w != NULL)
 		__atomic_store_n(&k->w->events, k->vs->n, __ATOMIC_RELAXED);
 }
@@ -506,7 +523,7 @@ keep_reset(void *arg)
 
 	k = arg;
 	for (j = 0; j < k->n && k->started; j++)
-		timeline_free(&k->tl[j]);
+		timeline_free(k->tl[j]);
 	vstore_free(k->vs);
 	vstore_init(k->vs);
 	k->started = 0;
@@ -534,7 +551,8 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	memset(&k, 0, sizeof k);
 	vstore_init(vs);
 	k.vs = vs;
-	k.tl = tl;
+	for (j = 0; j < n && j < MAXLOAD; j++)
+		k.tl[j] = &tl[j];
 	k.p = p;
 	k.n = n;
 	k.o = o;
@@ -570,4 +588,152 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 		timeline_end(&tl[j]);
 	}
 	return 0;
+}
+
+/*
+ * A load the view drives: the trace read on a thread of its own (a
+ * relay feed) and its events kept and run on the view's, when it will,
+ * so that the view answers keys on what is loaded while the rest comes.
+ */
+struct tlload {
+	struct keeper		 k;
+	struct relayfeed	*feed;
+	struct tracesink	 sk;
+	char			*path;
+	int			 ended;
+};
+
+/* Whether a load's timelines are begun: it has had its first event. */
+int
+timeline_loadready(const struct tlload *ld)
+{
+	return ld->k.started;
+}
+
+/* The header of a load, as much as is known: its file, its machine. */
+struct trace *
+timeline_loadheader(struct tlload *ld)
+{
+	return &ld->k.hdr;
+}
+
+/*
+ * Begin loading the trace at path into vs and the n timelines tl under
+ * policies p, as timeline_load, but a little at a time
+ * (timeline_loadsome): the timelines are begun, with their cursors, on
+ * the first event.  Nil when the trace cannot be read so (standard
+ * input, a pipe, no thread): then timeline_load it.
+ */
+struct tlload *
+timeline_loadopen(const char *path, const Policy *const *p, int n,
+    const struct replayopts *o, struct vstore *vs,
+    struct timeline *const *tl, struct loadwatch *w)
+{
+	struct tlload *ld;
+	struct stat st;
+	int j;
+
+	if (!trace_rereadable(path))
+		return NULL;
+	ld = xcalloc(1, sizeof *ld);
+	vstore_init(vs);
+	trace_init(&ld->k.hdr);
+	ld->k.hdr.file = xstrdup(path);
+	ld->k.vs = vs;
+	for (j = 0; j < n && j < MAXLOAD; j++)
+		ld->k.tl[j] = tl[j];
+	ld->k.p = p;
+	ld->k.n = n;
+	ld->k.o = o;
+	ld->k.w = w;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		ld->k.expect = st.st_size / 32;
+	ld->sk.event = keep_event;
+	ld->sk.arg = &ld->k;
+	ld->path = xstrdup(path);
+	if ((ld->feed = relay_feed(path, w ? &w->bytes : NULL)) == NULL) {
+		free(ld->k.hdr.file);
+		free(ld->path);
+		free(ld);
+		return NULL;
+	}
+	while (!ld->k.started && !ld->ended)
+		timeline_loadsome(ld, 0.05);
+	return ld;
+}
+
+/*
+ * Take the events read so far, for about secs at most.  Returns 1 when
+ * more may come, 0 when the reading has ended (timeline_loadclose says
+ * how).
+ */
+int
+timeline_loadsome(struct tlload *ld, double secs)
+{
+	int j;
+
+	if (ld->ended)
+		return 0;
+	if (!relay_take(ld->feed, &ld->sk, secs))
+		ld->ended = 1;
+	ld->k.hdr.nev = ld->k.vs->n;
+	for (j = 0; j < ld->k.n && ld->k.started; j++)
+		timeline_cursor(ld->k.tl[j]);
+	return !ld->ended;
+}
+
+/*
+ * End a load (with stop, before the trace's end): the header into t and
+ * the timelines made whole, as timeline_load leaves them.  A trace whose
+ * machine follows its events is read again, whole.  Returns 0, or -1
+ * with the message in err (t, vs and the timelines then hold nothing).
+ */
+int
+timeline_loadclose(struct tlload *ld, int stop, struct trace *t, char *err,
+    size_t errlen)
+{
+	struct timeline again[MAXLOAD];
+	struct trace hdr;
+	struct keeper *k;
+	int j, rv;
+
+	k = &ld->k;
+	rv = relay_feedclose(ld->feed, stop, &hdr, err, errlen);
+	if (rv == 0 && hdr.machinelate) {
+		/* its events were run on the default machine: again */
+		keep_reset(k);
+		trace_free(&hdr);
+		rv = timeline_load(t, ld->path, k->p, k->n, k->o, k->vs,
+		    again, k->w, err, errlen);
+		for (j = 0; j < k->n && rv == 0; j++) {
+			*k->tl[j] = again[j];
+			timeline_moved(k->tl[j]);
+		}
+		goto out;
+	}
+	if (rv < 0) {
+		keep_reset(k);
+		trace_free(&hdr);
+		goto out;
+	}
+	if (!k->started)	/* no event: the header's machine */
+		keep_start(k, &hdr);
+	vstore_trim(k->vs);
+	trace_init(t);
+	t->file = hdr.file;
+	t->name = hdr.name;
+	t->description = hdr.description;
+	t->machine = hdr.machine;
+	t->nev = k->vs->n;
+	hdr.file = hdr.name = hdr.description = NULL;
+	trace_free(&hdr);
+	for (j = 0; j < k->n; j++) {
+		k->tl[j]->full.t = t;
+		timeline_end(k->tl[j]);
+	}
+out:
+	free(k->hdr.file);
+	free(ld->path);
+	free(ld);
+	return rv;
 }

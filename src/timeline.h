@@ -56,8 +56,10 @@ struct timeline {
 	 */
 	struct checkpoint	*near;
 	size_t			 nearfrom;
+	size_t			 nearsub;	/* events between them */
 	uint32_t		 nearhave;	/* a bit per one made */
 	int			 feeding;	/* full is running an event */
+	int			 hascur;	/* the cursor is made */
 };
 
 /* How a load goes, for a progress line on another thread (atomic). */
@@ -72,12 +74,22 @@ void	timeline_begin(struct timeline *, const struct vstore *,
 	    size_t);
 void	timeline_add(struct timeline *);
 void	timeline_end(struct timeline *);
+void	timeline_cursor(struct timeline *);
 void	timeline_moved(struct timeline *);
 void	timeline_open(struct timeline *, const struct vstore *,
 	    const struct trace *, const Policy *, const struct replayopts *);
 int	timeline_load(struct trace *, const char *, const Policy *const *, int,
 	    const struct replayopts *, struct vstore *, struct timeline *,
 	    struct loadwatch *, char *, size_t);
+struct tlload;
+struct tlload *timeline_loadopen(const char *, const Policy *const *, int,
+	    const struct replayopts *, struct vstore *, struct timeline *const *,
+	    struct loadwatch *);
+int	timeline_loadsome(struct tlload *, double);
+struct trace *timeline_loadheader(struct tlload *);
+int	timeline_loadready(const struct tlload *);
+int	timeline_loadclose(struct tlload *, int, struct trace *, char *,
+	    size_t);
 void	timeline_seek(struct timeline *, size_t);
 const struct result *timeline_result(const struct timeline *, size_t,
 	    struct result *);

@@ -252,26 +252,35 @@ ui_diverges(const struct ui *u, size_t i)
 	return u->diverge != NULL && BIT(u->diverge, i);
 }
 
-/* Mark the events where the two panes' results differ. */
-void
-ui_divergence(struct ui *u)
+/*
+ * Mark the events where the two panes' results differ: those run since
+ * the last time (a trace still being read grows), or, with again, all.
+ */
+static void
+divergemore(struct ui *u, int again)
 {
 	const struct timeline *x, *y;
 	struct result a, b;
 	struct event e;
-	size_t i;
+	size_t i, n;
 
-	free(u->diverge);
-	u->diverge = NULL;
+	if (again || u->npane < 2) {
+		free(u->diverge);
+		u->diverge = NULL;
+		u->ndiv = 0;
+	}
 	if (u->npane < 2)
 		return;
 	x = &u->pane[0].tl;
 	y = &u->pane[1].tl;
-	u->diverge = xcalloc(u->t->nev / 8 + 1, 1);
+	n = u->t->nev;
+	u->diverge = xreallocarray(u->diverge, n / 8 + 1, 1);
+	memset(u->diverge + u->ndiv / 8, 0, n / 8 + 1 - u->ndiv / 8);
 	memset(&e, 0, sizeof e);
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	for (i = 0; i < u->t->nev; i++) {
+	/* from the start of the byte the last one ended in */
+	for (i = u->ndiv / 8 * 8; i < n; i++) {
 		e.op = u->vs->ev[i].op;
 		a.kind = x->kx[i] & 0xf;
 		b.kind = y->kx[i] & 0xf;
@@ -280,6 +289,13 @@ ui_divergence(struct ui *u)
 		if (replay_differ(&e, &a, &b))
 			u->diverge[i / 8] |= 1 << (i % 8);
 	}
+	u->ndiv = n;
+}
+
+void
+ui_divergence(struct ui *u)
+{
+	divergemore(u, 1);
 }
 
 /* The events whose ids hold the search, a bit each (vstore_search). */
@@ -586,23 +602,78 @@ ui_termup(struct ui *u, FILE *out, FILE *in)
 	return 0;
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * While the trace is read: take what has come, for a moment, and grow
+ * the view with it; at the end of the reading, make the trace whole, or
+ * keep its error and quit.
+ */
+static void
+loadmore(struct ui *u)
+{
+	char err[512];
+
+	if (timeline_loadsome(u->ld, 0.05)) {
+		if (u->t->nev != u->ndiv)
+			divergemore(u, 0);
+		/* a search is made again on what is there now */
+		free(u->match);
+		u->match = NULL;
+		return;
+	}
+	if (timeline_loadclose(u->ld, 0, u->whole, err, sizeof err) < 0) {
+		u->ld = NULL;
+		snprintf(u->loaderr, sizeof u->loaderr, "%s", err);
+		u->quit = 1;
+		return;
+	}
+	u->ld = NULL;
+	u->t = u->whole;
+	divergemore(u, 1);
+	free(u->match);
+	u->match = NULL;
+}
+
 /*
  * Draw, take a key, do it, until q, a signal, or the end of a --keys
- * script (whose screen is then saved).  Returns the exit status.
+ * script (whose screen is then saved).  While the trace is read, the
+ * keys work on what has come, and the screen follows it.  Returns the
+ * exit status.
  */
 static int
 loop(struct ui *u, const char *keys, const char *save)
 {
+	double drawn;
 	int ch, redraw;
 
 	redraw = 1;
+	drawn = 0;
 	while (!u->quit && !caught) {
-		if (redraw)
+		if (u->ld != NULL) {
+			loadmore(u);
+			if (u->quit)
+				break;
+			/* the screen follows the reading, four times a second */
+			if (now() - drawn >= 0.25 || u->ld == NULL)
+				redraw = 1;
+		}
+		if (redraw) {
 			ui_draw(u);
+			drawn = now();
+		}
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)
 			return savescreen(save) < 0 ? 2 : 0;
-		ch = nextkey(u->playing ? 1000 / u->speed : -1);
+		ch = nextkey(u->ld != NULL ? 0 : u->playing ?
+		    1000 / u->speed : -1);
 		if (caught)
 			break;
 		if (ch == ERR) {
@@ -610,7 +681,7 @@ loop(struct ui *u, const char *keys, const char *save)
 				redraw = 0;
 			else if (u->pos < u->t->nev)
 				ui_seek(u, u->pos + 1);
-			else
+			else if (u->ld == NULL)
 				u->playing = 0;
 			continue;
 		}
@@ -621,145 +692,24 @@ loop(struct ui *u, const char *keys, const char *save)
 	return 0;
 }
 
-/* A load on a thread of its own, watched by the progress line. */
-struct loadjob {
-	const char		*path;
-	struct trace		*t;
-	const Policy *const	*p;
-	int			 n;
-	const struct replayopts	*o;
-	struct vstore		*vs;
-	struct timeline		*tl;
-	struct loadwatch	 w;
-	char			 err[512];
-	int			 rv;
-	int			 done;
-};
-
-static void *
-loadthread(void *arg)
-{
-	struct loadjob *j;
-
-	j = arg;
-	j->rv = timeline_load(j->t, j->path, j->p, j->n, j->o, j->vs, j->tl,
-	    &j->w, j->err, sizeof j->err);
-	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The progress line of job j, size bytes in all (0: not known). */
+/* The view's state but for its timelines. */
 static void
-progress(const struct loadjob *j, off_t size, double start)
+setup(struct ui *u, const struct trace *t, const struct vstore *vs,
+    const Policy *p1, const Policy *p2, const struct replayopts *ro,
+    int ascii)
 {
-	char line[256];
-	size_t ev, by;
-	double dt;
-	int n;
+	int j;
 
-	ev = __atomic_load_n(&j->w.events, __ATOMIC_RELAXED);
-	by = __atomic_load_n(&j->w.bytes, __ATOMIC_RELAXED);
-	dt = seconds() - start;
-	n = snprintf(line, sizeof line, "reading %s: %zu events", j->path, ev);
-	if (size > 0 && n > 0 && (size_t)n < sizeof line)
-		n += snprintf(line + n, sizeof line - n, ", %d%% of %.0fM",
-		    (int)(100.0 * by / size), size / 1048576.0);
-	if (dt > 0.1 && n > 0 && (size_t)n < sizeof line)
-		snprintf(line + n, sizeof line - n, ", %.0f events/s",
-		    ev / dt);
-	erase();
-	ui_addtext(LINES / 2 - 1, 2, line, COLS - 4);
-	ui_addtext(LINES / 2 + 1, 2, "q quits", COLS - 4);
-	refresh();
-}
-
-/*
- * Read the trace at path and open its timelines (timeline_load) on a
- * thread of its own, with the terminal taken at once for a progress
- * line: events read, the share of the file, the rate; q (or a signal)
- * stops the load and leaves.  Returns 0 with the terminal still taken
- * for ui_main; else -1 with the terminal given back and *status the
- * exit status (the load's error said).
- */
-int
-ui_load(const char *path, struct trace *t, const Policy *const *p, int n,
-    const struct replayopts *o, struct vstore *vs, struct timeline *tl,
-    int *status)
-{
-	struct loadjob *j;
-	struct ui tmp;
-	struct stat st;
-	pthread_t th;
-	double start;
-	int ch, quit;
-
-	j = xcalloc(1, sizeof *j);
-	j->path = path;
-	j->t = t;
-	j->p = p;
-	j->n = n;
-	j->o = o;
-	j->vs = vs;
-	j->tl = tl;
-	memset(&tmp, 0, sizeof tmp);
-	if (ui_termup(&tmp, NULL, NULL) < 0) {
-		free(j);
-		*status = 2;
-		return -1;
-	}
-	fatalhook = restore;
-	start = seconds();
-	if (pthread_create(&th, NULL, loadthread, j) != 0) {
-		loadthread(j);
-		quit = 0;
-	} else {
-		quit = 0;
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-			st.st_size = 0;
-		timeout(100);
-		while (!__atomic_load_n(&j->done, __ATOMIC_ACQUIRE)) {
-			progress(j, st.st_size, start);
-			ch = getch();
-			if (ch == 'q' || caught) {
-				quit = 1;
-				__atomic_store_n(&j->w.stop, 1,
-				    __ATOMIC_RELAXED);
-			}
-		}
-		pthread_join(th, NULL);
-		timeout(-1);
-	}
-	if (j->rv == 0 && !quit && !caught) {
-		free(j);
-		return 0;
-	}
-	restore();
-	fatalhook = NULL;
-	if (j->rv == 0) {
-		while (--n >= 0)
-			timeline_free(&tl[n]);
-		trace_free(t);
-		vstore_free(vs);
-	}
-	*status = 0;
-	if (caught) {
-		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));
-		*status = 128 + caught;
-	} else if (!quit) {
-		fprintf(stderr, "%s\n", j->err);
-		*status = 2;
-	}
-	free(j);
-	return -1;
+	memset(u, 0, sizeof *u);
+	u->t = t;
+	u->vs = vs;
+	u->ro = *ro;
+	u->speed = 10;
+	u->npane = p2 ? 2 : 1;
+	for (j = 0; j < u->npane; j++)
+		u->pane[j].pidx = policyindex(j ? p2 : p1);
+	setlocale(LC_ALL, "");
+	u->utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
 /*
@@ -773,20 +723,12 @@ ui_open(struct ui *u, const struct trace *t, const struct vstore *vs,
 {
 	int j;
 
-	memset(u, 0, sizeof *u);
-	u->t = t;
-	u->vs = vs;
-	u->ro = *ro;
-	u->speed = 10;
-	u->npane = p2 ? 2 : 1;
+	setup(u, t, vs, p1, p2, ro, ascii);
 	for (j = 0; j < u->npane; j++) {
 		u->pane[j].tl = ready[j];
 		timeline_moved(&u->pane[j].tl);
-		u->pane[j].pidx = policyindex(j ? p2 : p1);
 	}
 	ui_divergence(u);
-	setlocale(LC_ALL, "");
-	u->utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
 /* Free what the view holds. */
@@ -826,6 +768,84 @@ ui_main(const struct trace *t, const struct vstore *vs, const Policy *p1,
 	fatalhook = NULL;
 	ui_close(&u);
 	free(script);
+	if (caught) {
+		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));
+		return 128 + caught;
+	}
+	return status;
+}
+
+/*
+ * The view of the trace at path at a terminal, under the n policies p:
+ * the screen at once, and the trace read while the keys work on what
+ * has come (timeline_loadopen), into t and vs.  A trace that cannot be
+ * read so is read first.  Returns the exit status; a trace with an
+ * error says so after the terminal is given back, and exits 2.
+ */
+int
+ui_view(const char *path, struct trace *t, struct vstore *vs,
+    const Policy *const *p, int n, const struct replayopts *ro, int ascii)
+{
+	struct timeline *tls[UIMAXPANE], tl[UIMAXPANE];
+	struct stat st;
+	struct ui u;
+	char err[512];
+	int j, status;
+
+	setup(&u, NULL, vs, p[0], n > 1 ? p[1] : NULL, ro, ascii);
+	for (j = 0; j < n; j++)
+		tls[j] = &u.pane[j].tl;
+	u.whole = t;
+	if ((u.ld = timeline_loadopen(path, p, n, ro, vs, tls,
+	    &u.lw)) == NULL) {
+		if (timeline_load(t, path, p, n, ro, vs, tl, NULL, err,
+		    sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		status = ui_main(t, vs, p[0], n > 1 ? p[1] : NULL, tl, ro, NULL,
+		    NULL, ascii);
+		trace_free(t);
+		vstore_free(vs);
+		return status;
+	}
+	u.t = timeline_loadheader(u.ld);
+	if (!timeline_loadready(u.ld)) {
+		/* not one event came: the trace is bad, or has none */
+		j = timeline_loadclose(u.ld, 0, t, err, sizeof err);
+		u.ld = NULL;
+		if (j < 0) {
+			fprintf(stderr, "%s\n", err);
+			vstore_free(vs);
+			return 2;
+		}
+		u.t = t;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		u.loadsize = st.st_size;
+	status = 2;
+	if (ui_termup(&u, NULL, NULL) == 0) {
+		divergemore(&u, 1);
+		ui_seek(&u, 0);
+		status = loop(&u, NULL, NULL);
+	}
+	if (u.ld != NULL) {
+		/* left before the end: the reading stops, nothing is kept */
+		timeline_loadclose(u.ld, 1, t, err, sizeof err);
+		u.ld = NULL;
+		memset(u.pane, 0, sizeof u.pane);
+		trace_init(t);
+	}
+	restore();
+	fatalhook = NULL;
+	if (u.loaderr[0] != '\0') {
+		fprintf(stderr, "%s\n", u.loaderr);
+		status = 2;
+		memset(u.pane, 0, sizeof u.pane);
+	}
+	ui_close(&u);
+	trace_free(t);
+	vstore_free(vs);
 	if (caught) {
 		fprintf(stderr, "%s: %s\n", progname, strsignal(caught));
 		return 128 + caught;

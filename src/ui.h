@@ -6,6 +6,8 @@
 #ifndef VMAPVIEW_UI_H
 #define VMAPVIEW_UI_H
 
+#include <sys/types.h>
+
 #include <stdio.h>
 
 #include "timeline.h"
@@ -62,8 +64,14 @@ struct ui {
 	char			 search[64];	/* the last id searched */
 	char			 msg[160];	/* a one-off message */
 	uint8_t			*diverge;	/* a bit per event, two panes */
+	size_t			 ndiv;		/* events it covers */
 	uint8_t			*match;		/* a bit per vmap: its id has search */
 	char			 matched[64];	/* what match is for */
+	struct tlload		*ld;		/* the trace still being read */
+	struct loadwatch	 lw;
+	off_t			 loadsize;	/* the file's bytes */
+	struct trace		*whole;		/* the header once it is read */
+	char			 loaderr[512];	/* why the reading failed */
 	int			 colour;
 	int			 utf8;
 	int			 quit;
@@ -77,9 +85,8 @@ void	 ui_open(struct ui *, const struct trace *, const struct vstore *,
 	     const Policy *, const Policy *, struct timeline *,
 	     const struct replayopts *, int);
 int	 ui_termup(struct ui *, FILE *, FILE *);
-int	 ui_load(const char *, struct trace *, const Policy *const *, int,
-	     const struct replayopts *, struct vstore *, struct timeline *,
-	     int *);
+int	 ui_view(const char *, struct trace *, struct vstore *,
+	     const Policy *const *, int, const struct replayopts *, int);
 void	 ui_draw(struct ui *);
 void	 ui_close(struct ui *);
 int	 ui_attr(const struct ui *, int);

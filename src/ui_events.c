@@ -230,8 +230,9 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 void
 ui_status_draw(struct ui *u)
 {
-	char line[512], pol[64];
+	char line[512], pol[64], play[32];
 	const Mmu *m;
+	size_t by;
 
 	m = &u->pane[0].tl.cur.m;
 	if (u->npane == 1)
@@ -239,15 +240,26 @@ ui_status_draw(struct ui *u)
 	else
 		snprintf(pol, sizeof pol, "%s | %s", policyat(u->pane[0].pidx)->name,
 		    policyat(u->pane[1].pidx)->name);
+	/* while the trace is read: how far, instead of the play state */
+	if (u->ld != NULL) {
+		by = __atomic_load_n(&u->lw.bytes, __ATOMIC_RELAXED);
+		if (u->loadsize > 0)
+			snprintf(play, sizeof play, "reading %d%%",
+			    (int)(100.0 * by / u->loadsize));
+		else
+			snprintf(play, sizeof play, "reading");
+	} else
+		snprintf(play, sizeof play, "%s %d/s", u->playing ? "playing" :
+		    "paused", u->speed);
 	/* a message has the line to itself, till the next key */
 	if (u->msg[0] != '\0')
 		snprintf(line, sizeof line, " event %zu/%zu | %s", u->pos,
 		    u->t->nev, u->msg);
 	else
 		snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event "
-		    "%zu/%zu | %s %d/s | ? help  q quit", trace_name(u->t), pol,
+		    "%zu/%zu | %s | ? help  q quit", trace_name(u->t), pol,
 		    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos,
-		    u->t->nev, u->playing ? "playing" : "paused", u->speed);
+		    u->t->nev, play);
 	attron(A_REVERSE);
 	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
 	attroff(A_REVERSE);

@@ -416,6 +416,12 @@ ui_key(struct ui *u, int ch)
 			u->pane[j].probing = 0;
 		return;
 	}
+	/* what needs the whole trace waits for it */
+	if (u->ld != NULL && (ch == 'c' || ch == 'p' || ch == 'S')) {
+		snprintf(u->msg, sizeof u->msg, "%c: after the trace is read",
+		    ch);
+		return;
+	}
 	for (i = 0; i < NKEY; i++)
 		for (j = 0; keys[i].ch[j] != 0; j++)
 			if (keys[i].ch[j] == ch) {

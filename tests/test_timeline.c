@@ -78,7 +78,8 @@ seeks(struct timeline *tl, const struct trace *t, const Policy *p,
 	bad = 0;
 	for (k = 0; k < (size_t)nseek; k++) {
 		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		n = (r >> 33) % (t->nev + 1);
+		/* a timeline still being read: what it has */
+		n = (r >> 33) % (tl->vs->n + 1);
 		if (k % 3 == 0 && n > 0)
 			n = tl->cur.pos > 0 ? tl->cur.pos - 1 : 0;
 		if (k % 5 == 0 && tl->cur.pos > 3)
@@ -174,13 +175,14 @@ growing(void)
 	struct genopts go = { .seed = 9, .events = 70000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
-	struct timeline grown, loaded;
+	struct timeline grown, loaded, *tp[1];
 	struct vstore vs, grow, lvs;
 	struct trace t, back;
+	struct tlload *ld;
 	const Policy *p;
 	char path[] = "/tmp/vmapview-tl-XXXXXX", err[512], what[128];
 	size_t i;
-	int j, fd, th;
+	int j, k, fd, th, bad;
 
 	gen_run(gen_find("churn"), &go, &t);
 	if ((fd = mkstemp(path)) < 0) {
@@ -223,6 +225,34 @@ growing(void)
 		tap_equ(seeks(&grown, &t, p, &ro, 777 + j, 20), 0, what);
 		timeline_free(&grown);
 		vstore_free(&grow);
+
+		/*
+		 * Read a little at a time, as the view does, seeking as it
+		 * comes: each seek as a replay from the start has it.
+		 */
+		tp[0] = &loaded;
+		ld = timeline_loadopen(path, &p, 1, &ro, &lvs, tp, NULL);
+		bad = ld == NULL;
+		for (k = 0; ld != NULL && timeline_loadsome(ld, 0.0005); k++)
+			if (k % 7 == 0 && lvs.n > 0)
+				bad += seeks(&loaded, &t, p, &ro, 5 + k, 3);
+		if (ld != NULL && timeline_loadclose(ld, 0, &back, err,
+		    sizeof err) < 0)
+			bad++;
+		snprintf(what, sizeof what, "%s: read as the view reads it, "
+		    "seeks while it reads, %d takes", p->name, k);
+		tap_equ(bad, 0, what);
+		if (ld != NULL && bad == 0) {
+			snprintf(what, sizeof what, "%s: read as the view "
+			    "reads it, the same events, results, words and "
+			    "history", p->name);
+			tap_equ(differ(&t, &loaded, p, &ro), 0, what);
+			tap_equ(seeks(&loaded, &t, p, &ro, 42 + j, 20), 0,
+			    "and 20 seeks once it is read");
+			timeline_free(&loaded);
+			vstore_free(&lvs);
+			trace_free(&back);
+		}
 
 		for (th = 0; th < 2; th++) {
 			setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);

@@ -258,21 +258,30 @@ $T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\0
 same "$?" 1 "NO_COLOR: no colour"
 $T send-keys -t mono q
 
-# A long trace: the progress of its load at once, and q leaves from it.
-"$VMAPVIEW" gen churn --events 1000000 --seed 3 -o "$TMPD/long.yaml"
+# A long trace: the view at once, the keys working on what has been
+# read while the rest is read, and q leaving from it.
+"$VMAPVIEW" gen churn --events 2000000 --seed 3 -o "$TMPD/long.yaml"
 $T new-session -d -s long -x 100 -y 30 \
     "$VMAPVIEW view $TMPD/long.yaml; echo exit \$? >$TMPD/long.exit; sleep 60"
-waitfor long "events, "
-ok $? "a long load: its progress line (events, share of the file)"
-$T capture-pane -p -t long | grep -q "q quits"
-ok $? "a long load: says q quits"
+waitfor long "| reading "
+ok $? "a long trace: the view at once, saying how much is read"
+$T send-keys -t long G
+sleep 0.3
+$T capture-pane -p -t long | tail -n 1 >"$TMPD/long.status"
+grep -q 'event [1-9][0-9]*/[0-9]* | reading ' "$TMPD/long.status"
+ok $? "a long trace: G goes to the last event read, while it reads on"
+sed 's/^/# /' "$TMPD/long.status"
+$T send-keys -t long c
+sleep 0.2
+$T capture-pane -p -t long | tail -n 1 | grep -q "c: after the trace is read"
+ok $? "a long trace: c waits for the whole trace, and says so"
 $T send-keys -t long q
 i=0
 while [ ! -s "$TMPD/long.exit" ] && [ $i -lt 10 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long load: q leaves within 0.5 s, status 0"
+same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long trace: q leaves within 0.5 s, status 0"
 $T kill-session -t long 2>/dev/null
 printf 'vmaptrace: 1\nevents:\n  - {op: bogus}\n' >"$TMPD/bad.yaml"
 $T new-session -d -s bad -x 100 -y 30 \
