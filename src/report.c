@@ -14,8 +14,6 @@
 #include "report.h"
 #include "util.h"
 
-static int		 spoolstr(FILE *, const char *);
-static const char	*unspoolstr(struct spool *, size_t *, int *);
 
 /* A size in pages for people: 12M, 4092K, or none. */
 static const char *
@@ -190,43 +188,61 @@ textrow(FILE *f, const struct row *row, int idw, int whyall)
 int
 report_textspool(FILE *f, const struct row *row, int whyall)
 {
-	char buf[2048];
-	size_t after;
+	char buf[2048], rec[4096 + 3 * sizeof(uint32_t)], *r;
+	const char *s[3];
+	uint32_t n[3];
+	size_t after, len;
+	int k, rv;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
-	if (spoolstr(f, buf) < 0 || spoolstr(f, row->id ? row->id : "-") < 0 ||
-	    spoolstr(f, buf + after) < 0)
-		return -1;
-	return 0;
+	s[0] = buf;
+	s[1] = row->id ? row->id : "-";
+	s[2] = buf + after;
+	/* the three lengths, then the three strings: one write */
+	for (len = 0, k = 0; k < 3; k++) {
+		n[k] = strlen(s[k]);
+		len += n[k];
+	}
+	len += sizeof n;
+	r = len <= sizeof rec ? rec : xmalloc(len);
+	memcpy(r, n, sizeof n);
+	for (len = sizeof n, k = 0; k < 3; k++) {
+		memcpy(r + len, s[k], n[k]);
+		len += n[k];
+	}
+	rv = fwrite(r, len, 1, f) == 1 ? 0 : -1;
+	if (r != rec)
+		free(r);
+	return rv;
 }
 
-/* The rows spooled by report_textspool, their ids in idw columns. */
+/*
+ * The spooled table rows to out, the id column idw wide.  Returns 0, or
+ * -1 when the spool cannot be read back.
+ */
 int
 report_textunspool(FILE *out, struct spool *sp, int idw)
 {
-	const char *s[3];
-	size_t o, n;
-	int k, bad;
+	uint32_t n[3];
+	size_t len, k, id;
 
-	bad = 0;
 	for (;;) {
-		o = 0;
-		for (k = 0; k < 3; k++) {
-			s[k] = unspoolstr(sp, &o, &bad);
-			if (bad)
-				return k == 0 && feof(sp->f) ? 0 : -1;
+		if (fread(n, sizeof n, 1, sp->f) != 1)
+			return feof(sp->f) ? 0 : -1;
+		len = (size_t)n[0] + n[1] + n[2];
+		if (len + 1 > sp->cap) {
+			sp->cap = len + 1 < 4096 ? 4096 : len + 1;
+			sp->buf = xrealloc(sp->buf, sp->cap);
 		}
-		for (k = 0; k < 3; k++)
-			s[k] = sp->buf + (uintptr_t)s[k] - 1;
+		if (len > 0 && fread(sp->buf, len, 1, sp->f) != 1)
+			return -1;
 		/* as "%s%-*.*s%s\n" would, without parsing it a million times */
-		fputs(s[0], out);
-		n = strlen(s[1]);
-		if (n > (size_t)idw)
-			n = idw;
-		fwrite(s[1], 1, n, out);
-		for (; n < (size_t)idw; n++)
+		fwrite(sp->buf, 1, n[0], out);
+		id = n[1] > (uint32_t)idw ? (size_t)idw : n[1];
+		fwrite(sp->buf + n[0], 1, id, out);
+		for (k = id; k < (size_t)idw; k++)
 			putc(' ', out);
-		fputs(s[2], out);
+		fwrite(sp->buf + n[0] + n[1], 1, n[2], out);
 		putc('\n', out);
 	}
 }
@@ -323,48 +339,9 @@ report_text(FILE *f, const struct replay *rp, int whyall)
  * event runs and the report is written from the file once the trace
  * has been read whole and found good.  The row's numbers as they are,
  * then the lengths of its six strings (NOLEN for nil), then their bytes;
- * a text row's strings each with its length.
+ * a table row, the lengths of its three parts, then their bytes.
  */
 #define NOLEN	UINT32_MAX
-
-/* A string to the spool f: its length (NOLEN for none), its bytes. */
-static int
-spoolstr(FILE *f, const char *s)
-{
-	uint32_t n;
-
-	n = s == NULL ? NOLEN : (uint32_t)strlen(s);
-	if (fwrite(&n, sizeof n, 1, f) != 1)
-		return -1;
-	return n == NOLEN || n == 0 || fwrite(s, n, 1, f) == 1 ? 0 : -1;
-}
-
-/* A string of the spool into sp's buffer at *o; nil for none. */
-static const char *
-unspoolstr(struct spool *sp, size_t *o, int *bad)
-{
-	uint32_t n;
-	size_t at;
-
-	if (fread(&n, sizeof n, 1, sp->f) != 1) {
-		*bad = 1;
-		return NULL;
-	}
-	if (n == NOLEN)
-		return NULL;
-	if (sp->cap - *o < (size_t)n + 1) {
-		while (sp->cap - *o < (size_t)n + 1)
-			sp->cap = sp->cap ? 2 * sp->cap : 4096;
-		sp->buf = xrealloc(sp->buf, sp->cap);
-	}
-	at = *o;
-	if (n > 0 && fread(sp->buf + at, n, 1, sp->f) != 1)
-		*bad = 1;
-	sp->buf[at + n] = '\0';
-	*o += n + 1;
-	/* its offset + 1, till the buffer stops moving */
-	return (const char *)(uintptr_t)(at + 1);
-}
 
 /* The strings of a row, in the spool's order. */
 static const char **
