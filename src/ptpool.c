@@ -452,6 +452,9 @@ ptorphan(Ptpool *p, int i)
 {
 	p->pg[i].state = Pgorphan;
 	p->leaked++;
+	/* nothing reads a leaked table's words again (a copy has none) */
+	free(p->pg[i].pte);
+	p->pg[i].pte = NULL;
 }
 
 /* Give table i, empty, back to the pool (reclaim only). */
