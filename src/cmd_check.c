@@ -36,12 +36,13 @@ cmd_check_exec(struct args *a)
 {
 	struct tracesink sk = { .event = check_event };
 	struct trace t;
-	char err[512];
+	char err[512], buf[1024];
 	int i, status;
 
 	status = EXITOK;
 	for (i = 0; i < a->argc; i++) {
-		if (trace_stream(&t, a->argv[i], &sk, err, sizeof err) < 0) {
+		if (trace_stream(&t, args_trace(a, i, buf, sizeof buf), &sk,
+		    err, sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
 			status = EXITUSAGE;
 			continue;

@@ -184,7 +184,7 @@ cmd_export_exec(struct args *a)
 	struct exportjob job;
 	struct trace t;
 	const struct argvalue *pol, *at;
-	const char *out, *input;
+	const char *out, *input, *dot;
 	char buf[1024], err[512];
 	size_t n;
 	int i, status, range;
@@ -203,6 +203,11 @@ cmd_export_exec(struct args *a)
 		return cmd_usageerr(a, "--at A..B draws a picture per event: "
 		    "name their directory with -o DIR");
 	out = args_str(a, Ooutput, "-");
+	/* SVG only: a picture named .png would not be one */
+	if (!range && (dot = strrchr(out, '.')) != NULL &&
+	    strchr(dot, '/') == NULL && strcmp(dot, ".svg") != 0)
+		return cmd_usageerr(a, "-o %s: export writes SVG; name the "
+		    "file .svg (or convert it: rsvg-convert, inkscape)", out);
 	input = args_trace(a, 0, buf, sizeof buf);
 	if (!range && cmd_notinput(out, input, "trace") < 0)
 		return EXITUSAGE;

@@ -85,22 +85,56 @@ fprintwrap(FILE *f, const char *indent, const char *s, int width)
 }
 
 /*
- * A bundled trace by its bare name: "devtest" is devtest.yaml in
- * $VMAPVIEW_TRACES or, by default, the installed traces.  Returns name
- * itself when it is a file, has a '/', or no bundled trace has it;
- * else the path, in buf.
+ * The directories the bundled traces are looked for in, in turn:
+ * $VMAPVIEW_TRACES, the installed ones, and traces/ beside the program
+ * (a build tree).  Returns how many, up to max, into dirs (the last in
+ * buf).
+ */
+int
+tracedirs(const char **dirs, int max, char *buf, size_t len)
+{
+	const char *d;
+	char *slash;
+	ssize_t n;
+	int k;
+
+	k = 0;
+	if ((d = getenv("VMAPVIEW_TRACES")) != NULL && d[0] != '\0' && k < max)
+		dirs[k++] = d;
+	if (k < max)
+		dirs[k++] = PKGDATADIR;
+	if (k < max && len > 8 &&
+	    (n = readlink("/proc/self/exe", buf, len - 8)) > 0) {
+		buf[n] = '\0';
+		if ((slash = strrchr(buf, '/')) != NULL) {
+			strcpy(slash + 1, "traces");
+			dirs[k++] = buf;
+		}
+	}
+	return k;
+}
+
+/*
+ * A bundled trace by its bare name: "devtest" is devtest.yaml in the
+ * first of tracedirs that has it.  Returns name itself when it is a
+ * file, has a '/', or no bundled trace has it; else the path, in buf.
  */
 const char *
 findtrace(const char *name, char *buf, size_t len)
 {
-	const char *dir;
+	const char *dirs[3];
+	char self[4096];
+	int k, n;
 
 	if (strchr(name, '/') != NULL || strcmp(name, "-") == 0 ||
 	    access(name, F_OK) == 0)
 		return name;
-	if ((dir = getenv("VMAPVIEW_TRACES")) == NULL || dir[0] == '\0')
-		dir = PKGDATADIR;
-	snprintf(buf, len, "%s/%s%s", dir, name,
-	    strstr(name, ".yaml") ? "" : ".yaml");
-	return access(buf, R_OK) == 0 ? buf : name;
+	n = tracedirs(dirs, 3, self, sizeof self);
+	for (k = 0; k < n; k++) {
+		snprintf(buf, len, "%s/%s%s", dirs[k], name,
+		    strstr(name, ".yaml") ? "" : ".yaml");
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	return name;
 }

@@ -64,7 +64,10 @@ int
 main(int argc, char **argv)
 {
 	static char obuf[1 << 16];
+	const char *dirs[3];
+	char buf[4096];
 	size_t i;
+	int k, n;
 
 	/* reports of a million events: fewer, larger writes */
 	if (!isatty(STDOUT_FILENO))
@@ -85,7 +88,14 @@ main(int argc, char **argv)
 		argv[0] = (char *)cmds[0]->name;
 		return cmd_run(cmds[0], cmds, argc, argv);
 	}
-	fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n",
-	    progname, argv[1], progname);
+	/* no command, no file: say where bundled traces were looked for */
+	fprintf(stderr, "%s: '%s' is no command, no file and no bundled trace "
+	    "(looked for in", progname, argv[1]);
+	n = tracedirs(dirs, 3, buf, sizeof buf);
+	for (k = 0; k < n; k++)
+		fprintf(stderr, "%s %s", k == 0 ? "" : k == n - 1 ? " and" : ",",
+		    dirs[k]);
+	fprintf(stderr, "; VMAPVIEW_TRACES names another)\nTry '%s --help'.\n",
+	    progname);
 	return EXITUSAGE;
 }

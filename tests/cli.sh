@@ -22,8 +22,16 @@ same "$?:$(head -1 "$TMPD/err")" \
     "an unknown option before any command: one prefix, the view's name"
 "$V" frobnicate 2>"$TMPD/err"
 same "$?" 2 "unknown command: exit 2"
-grep -q "unknown command 'frobnicate'" "$TMPD/err"
-ok $? "unknown command: named"
+grep -q "'frobnicate' is no command, no file and no bundled trace (looked for in $VMAPVIEW_TRACES, " "$TMPD/err"
+ok $? "unknown command: named, and where bundled traces were looked for"
+# the bundled traces beside the program too, as in a build tree
+if [ -f "$top_builddir/traces/devtest.yaml" ]; then
+	(unset VMAPVIEW_TRACES; "$V" check devtest) >"$TMPD/out" 2>&1
+	same "$?:$(sed 's|.*/||' "$TMPD/out")" "0:devtest.yaml: ok, 27 events" \
+	    "a bundled trace found beside the program"
+else
+	skip "a bundled trace found beside the program (a separate build tree)"
+fi
 "$V" replay -p plan10 traces/devtest.yaml 2>"$TMPD/err" >"$TMPD/out"
 same "$?:$(wc -c <"$TMPD/out")" "2:0" "unknown policy: exit 2, no output"
 grep -q "no policy 'plan10'" "$TMPD/err"

@@ -121,4 +121,13 @@ if [ -n "$browser" ] && command -v python3 >/dev/null 2>&1; then
 else
 	echo "# no chromium or python3: the screenshot is not checked"
 fi
+# SVG only: -o x.png is refused before anything is written
+"$V" export traces/devtest.yaml -o "$TMPD/pic.png" 2>"$TMPD/err"
+same "$?:$(ls "$TMPD" | grep -c 'pic\.png')" "2:0" "-o pic.png: exit 2, nothing written"
+grep -q "export writes SVG; name the file .svg" "$TMPD/err"
+ok $? "-o pic.png: says export writes SVG"
+"$V" export --plot traces/devtest.yaml -o "$TMPD/plot.PDF" 2>/dev/null
+same "$?" 2 "--plot -o plot.PDF: exit 2"
+"$V" export traces/devtest.yaml -o "$TMPD/pic.svg"
+same "$?:$(grep -c "<svg" "$TMPD/pic.svg")" "0:1" "-o pic.svg: written"
 done_testing
