@@ -169,14 +169,46 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 	buf[len - 1] = '\0';
 }
 
-/* A row of the table, its id in idw columns. */
+/*
+ * The columns event numbers take in a table of a trace of nev events:
+ * five, or as many as its last needs.
+ */
+static int
+seqwidth(size_t nev)
+{
+	int w;
+
+	for (w = 1; nev >= 10; nev /= 10)
+		w++;
+	return w < 5 ? 5 : w;
+}
+
+/*
+ * The spaces that put the event number a row's parts begin with (five
+ * columns, or its digits) in seqw columns.
+ */
 static void
-textrow(FILE *f, const struct row *row, int idw, int whyall)
+padseq(FILE *f, const char *part, size_t len, int seqw)
+{
+	size_t k;
+
+	for (k = 0; k < len && part[k] == ' '; k++)
+		;
+	while (k < len && part[k] >= '0' && part[k] <= '9')
+		k++;
+	for (; (int)k < seqw; k++)
+		putc(' ', f);
+}
+
+/* A row of the table, its number in seqw columns, its id in idw. */
+static void
+textrow(FILE *f, const struct row *row, int seqw, int idw, int whyall)
 {
 	char buf[2048];
 	size_t after;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
+	padseq(f, buf, after, seqw);
 	fprintf(f, "%s%-*.*s%s\n", buf, idw, idw, row->id ? row->id : "-",
 	    buf + after);
 }
@@ -217,11 +249,12 @@ report_textspool(FILE *f, const struct row *row, int whyall)
 }
 
 /*
- * The spooled table rows to out, the id column idw wide.  Returns 0, or
+ * The spooled table rows to out, the event numbers seqw wide, the id
+ * column idw.  Returns 0, or
  * -1 when the spool cannot be read back.
  */
 int
-report_textunspool(FILE *out, struct spool *sp, int idw)
+report_textunspool(FILE *out, struct spool *sp, int seqw, int idw)
 {
 	uint32_t n[3];
 	size_t len, k, id;
@@ -237,6 +270,7 @@ report_textunspool(FILE *out, struct spool *sp, int idw)
 		if (len > 0 && fread(sp->buf, len, 1, sp->f) != 1)
 			return -1;
 		/* as "%s%-*.*s%s\n" would, without parsing it a million times */
+		padseq(out, sp->buf, n[0], seqw);
 		fwrite(sp->buf, 1, n[0], out);
 		id = n[1] > (uint32_t)idw ? (size_t)idw : n[1];
 		fwrite(sp->buf + n[0], 1, id, out);
@@ -266,10 +300,11 @@ report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
 	struct row row;
 
 	report_heading(f, rp);
-	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
-	    idw, "id", "pa", "size", "result", "address");
+	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", "size", "result",
+	    "address");
 	while (next(arg, &row))
-		textrow(f, &row, idw, whyall);
+		textrow(f, &row, seqwidth(rp->t->nev), idw, whyall);
 	fputc('\n', f);
 	report_summary(f, rp);
 }
@@ -283,9 +318,10 @@ report_textspooled(FILE *f, const struct replay *rp, int idw,
     struct spool *sp)
 {
 	report_heading(f, rp);
-	fprintf(f, "%5s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n", "seq", "op",
-	    idw, "id", "pa", "size", "result", "address");
-	if (report_textunspool(f, sp, idw) < 0)
+	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", "size", "result",
+	    "address");
+	if (report_textunspool(f, sp, seqwidth(rp->t->nev), idw) < 0)
 		return -1;
 	fputc('\n', f);
 	report_summary(f, rp);

@@ -38,7 +38,7 @@ struct spool {
 
 int	report_spool(FILE *, const struct row *);
 int	report_textspool(FILE *, const struct row *, int);
-int	report_textunspool(FILE *, struct spool *, int);
+int	report_textunspool(FILE *, struct spool *, int, int);
 int	report_textspooled(FILE *, const struct replay *, int, struct spool *);
 int	report_unspool(void *, struct row *);
 void	report_row(const struct replay *, const struct event *,

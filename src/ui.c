@@ -366,6 +366,22 @@ ui_find(struct ui *u, int dir, int what)
 			ui_seek(u, k + 1);
 			return 0;
 		}
+		/* a search goes on from the other end, as less's does */
+		if (what == '/') {
+			k = nextbit(u->match, u->t->nev, dir > 0 ? 0 :
+			    u->t->nev, dir);
+			if (k < 0) {
+				snprintf(u->msg, sizeof u->msg, "no id in the "
+				    "trace%s holds '%s'", u->ld != NULL ?
+				    " (read so far)" : "", u->search);
+				return -1;
+			}
+			ui_seek(u, k + 1);
+			snprintf(u->msg, sizeof u->msg, "/%s: on from the %s "
+			    "(event %ld)", u->search, dir > 0 ? "start" :
+			    "end", k + 1);
+			return 0;
+		}
 	} else {
 		kx = u->pane[u->focus].tl.kx;
 		for (i = u->pos; dir > 0 ? i < u->t->nev : i > 1; ) {

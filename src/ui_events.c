@@ -45,15 +45,21 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 	struct result rb;
 	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
 	size_t first, i;
-	int j, row, n, attr;
+	int j, row, n, attr, sw;
 
+	/* the event numbers as wide as the trace's last */
+	for (sw = 1, i = u->t->nev; i >= 10; i /= 10)
+		sw++;
+	if (sw < 5)
+		sw = 5;
 	attron(ui_attr(u, Cheader));
 	if (u->npane == 1)
-		snprintf(line, sizeof line, "%5s  %-6s  %-12s  %-10s  %-6s  %s",
-		    "seq", "op", "id", "pa", "size", "result");
+		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-10s  %-6s  %s",
+		    sw, "seq", "op", "id", "pa", "size", "result");
 	else
-		snprintf(line, sizeof line, "%5s  %-6s  %-12s  %-6s  %-11s  %s",
-		    "seq", "op", "id", "size", policyat(u->pane[0].pidx)->name,
+		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-6s  %-11s  %s",
+		    sw, "seq", "op", "id", "size",
+		    policyat(u->pane[0].pidx)->name,
 		    policyat(u->pane[1].pidx)->name);
 	mvprintw(y, x, "%-*.*s", w, w, line);
 	attroff(ui_attr(u, Cheader));
@@ -74,8 +80,12 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		strcpy(sz, "-");
 		if (e->op == OPvmap)
 			snprintf(pa, sizeof pa, "0x%.8x", e->pa);
-		if (e->op == OPvmap || (e->flags & EVSIZE))
+		/* a vunmap, the size it unmapped, as replay shows it */
+		if (e->op == OPvmap)
 			fmtbytes(sz, sizeof sz, e->size);
+		else if (e->op == OPvunmap && timeline_result(
+		    &u->pane[u->focus].tl, i, &rb)->size != 0)
+			fmtbytes(sz, sizeof sz, rb.size);
 		attr = 0;
 		if (i + 1 == u->pos)
 			attr = ui_attr(u, Ccurrent);
@@ -83,12 +93,12 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 			attr = ui_attr(u, Cdim);
 		attron(attr);
 		if (u->npane == 1)
-			n = snprintf(line, sizeof line, "%5zu  %-6s  %-12.12s  "
-			    "%-10s  %-6s  ", i + 1, opnames[e->op],
+			n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
+			    "%-10s  %-6s  ", sw, i + 1, opnames[e->op],
 			    e->id ? e->id : "-", pa, sz);
 		else
-			n = snprintf(line, sizeof line, "%5zu  %-6s  %-12.12s  "
-			    "%-6s  ", i + 1, opnames[e->op], e->id ? e->id : "-",
+			n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
+			    "%-6s  ", sw, i + 1, opnames[e->op], e->id ? e->id : "-",
 			    sz);
 		addnstr(line, w);
 		attroff(attr);

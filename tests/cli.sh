@@ -256,4 +256,11 @@ grep -q 'is written; it is not minimal' "$TMPD/err"
 ok $? "... and so does standard error"
 "$V" replay -p span "$TMPD/early.yaml" | grep -q '^status    as expected'
 ok $? "... and replays as it says"
+# Event numbers of six digits and more: the table's columns stay put
+"$V" gen churn --events 120000 --seed 4 -o "$TMPD/c120k.yaml"
+"$V" replay "$TMPD/c120k.yaml" >"$TMPD/c120k.out"
+hdr=$(grep -m 1 '^ *seq  op ' "$TMPD/c120k.out" | awk '{ print index($0, "  op ") }')
+r5=$(grep -m 1 '^ *99999  ' "$TMPD/c120k.out" | awk '{ print index($0, "  v") }')
+r6=$(grep -m 1 '^120000  ' "$TMPD/c120k.out" | awk '{ print index($0, "  v") }')
+same "$hdr:$r5:$r6" "7:7:7" "replay of 120000 events: seq six wide, op in one column"
 done_testing

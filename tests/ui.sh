@@ -87,6 +87,23 @@ has back "blank 3  big 2  table 1  stale 56" "stepping back: the state of event 
 screen srch view --keys '/poke9<Enter>' --save-screen "$TMPD/srch.txt" \
     traces/devtest.yaml
 has srch "event 22/27" "/ finds an id"
+screen srch2 view --keys 'G/lapic<Enter>' --save-screen "$TMPD/srch2.txt" \
+    traces/devtest.yaml
+has srch2 "event 2/27 | /lapic: on from the start (event 2)" \
+    "/ at the end goes on from the start, and says so"
+screen srch3 view --keys '/nosuch<Enter>' --save-screen "$TMPD/srch3.txt" \
+    traces/devtest.yaml
+has srch3 "no id in the trace holds 'nosuch'" "/ of an id no event has says so"
+"$VMAPVIEW" gen churn --events 120000 --seed 4 -o "$TMPD/c120k.yaml"
+screen wide view --keys ':100003<Enter>' --save-screen "$TMPD/wide.txt" \
+    "$TMPD/c120k.yaml"
+hdr=$(grep -m 1 ' seq  op ' "$TMPD/wide.txt" | awk '{ print index($0, "  op ") }')
+row=$(grep -m 1 '^100003  ' "$TMPD/wide.txt" | awk '{ print index($0, "  v") }')
+same "$hdr:$row" "7:7" "the view at event 100003: its numbers six wide, under seq"
+screen unsz view --keys 'jjjjjj' --save-screen "$TMPD/unsz.txt" \
+    traces/devtest.yaml
+grep -q '^    7  vunmap  poke1  *-  *32M ' "$TMPD/unsz.txt"
+ok $? "a vunmap by id shows the size it unmaps, as replay does"
 screen fail view --keys 'ff' --save-screen "$TMPD/fail.txt" \
     traces/devtest.yaml
 has fail "event 22/27" "f f: the second failure"
