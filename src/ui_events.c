@@ -70,6 +70,9 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 	first = u->pos > (size_t)h / 3 ? u->pos - h / 3 : 0;
 	if (first > 0)
 		first--;
+	/* near the end, earlier events fill the rows, not blanks */
+	if (first + h > u->t->nev)
+		first = u->t->nev > (size_t)h ? u->t->nev - h : 0;
 	for (row = 0, i = first; row < h; row++, i++) {
 		move(y + row, x);
 		clrtoeol();
