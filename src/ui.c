@@ -89,6 +89,22 @@ ui_attr(const struct ui *u, int c)
 	}
 }
 
+/* The columns s takes on the terminal (its bytes, if not text here). */
+int
+ui_textwidth(const char *s)
+{
+	wchar_t ws[512];
+	size_t n;
+	int w;
+
+	n = mbstowcs(ws, s, sizeof ws / sizeof ws[0] - 1);
+	if (n == (size_t)-1)
+		return strlen(s);
+	ws[n] = L'\0';
+	w = wcswidth(ws, n);
+	return w < 0 ? (int)n : w;
+}
+
 /*
  * Text at (y, x), at most w characters of it (not bytes: the glyphs of
  * the map are several bytes in UTF-8).

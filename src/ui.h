@@ -91,6 +91,7 @@ void	 ui_draw(struct ui *);
 void	 ui_close(struct ui *);
 int	 ui_attr(const struct ui *, int);
 void	 ui_addtext(int, int, const char *, int);
+int	 ui_textwidth(const char *);
 int	 ui_usable(const char *);
 void	 ui_seek(struct ui *, size_t);
 int	 ui_find(struct ui *, int, int);

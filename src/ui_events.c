@@ -243,9 +243,11 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 void
 ui_status_draw(struct ui *u)
 {
-	char line[512], pol[64], play[32];
+	char line[4][512], pol[64], play[32], ev[48];
+	const char *s;
 	const Mmu *m;
 	size_t by;
+	int k, n;
 
 	m = &u->pane[0].tl.cur.m;
 	if (u->npane == 1)
@@ -264,17 +266,39 @@ ui_status_draw(struct ui *u)
 	} else
 		snprintf(play, sizeof play, "%s %d/s", u->playing ? "playing" :
 		    "paused", u->speed);
-	/* a message has the line to itself, till the next key */
-	if (u->msg[0] != '\0')
-		snprintf(line, sizeof line, " event %zu/%zu | %s", u->pos,
-		    u->t->nev, u->msg);
-	else
-		snprintf(line, sizeof line, " %s | %s | %s | PSE %s | event "
-		    "%zu/%zu | %s | ? help  q quit", trace_name(u->t), pol,
-		    kernelnames[m->kernel], m->pse ? "on" : "off", u->pos,
-		    u->t->nev, play);
+	snprintf(ev, sizeof ev, "event %zu/%zu", u->pos, u->t->nev);
 	attron(A_REVERSE);
-	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
+	/*
+	 * A message has the line to itself, till the next key, and the
+	 * line above when it needs it: said whole, never cut.
+	 */
+	if (u->msg[0] != '\0') {
+		snprintf(line[0], sizeof line[0], " %s | %s", ev, u->msg);
+		s = ui_textwidth(line[0]) <= COLS ? line[0] : u->msg;
+		n = 0;
+		for (k = 0; (s = wrapnext(s, COLS - 1, &n)) != NULL; s += n)
+			k++;
+		s = ui_textwidth(line[0]) <= COLS ? line[0] : u->msg;
+		for (k = LINES - k; (s = wrapnext(s, COLS - 1, &n)) != NULL;
+		    s += n, k++) {
+			snprintf(line[1], sizeof line[1], " %.*s", n, s);
+			mvprintw(k, 0, "%-*.*s", COLS, COLS, line[1]);
+		}
+		attroff(A_REVERSE);
+		return;
+	}
+	/* the whole line where it fits, else the parts that matter most */
+	snprintf(line[0], sizeof line[0], " %s | %s | %s | PSE %s | %s | %s | "
+	    "? help  q quit", trace_name(u->t), pol, kernelnames[m->kernel],
+	    m->pse ? "on" : "off", ev, play);
+	snprintf(line[1], sizeof line[1], " %s | %s | %s | %s | ? help",
+	    trace_name(u->t), pol, ev, play);
+	snprintf(line[2], sizeof line[2], " %s | %s | %s | ? help", pol, ev,
+	    play);
+	snprintf(line[3], sizeof line[3], " %s | %s", ev, play);
+	for (k = 0; k < 3 && ui_textwidth(line[k]) > COLS; k++)
+		;
+	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line[k]);
 	attroff(A_REVERSE);
 }
 

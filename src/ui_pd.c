@@ -374,7 +374,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	struct paneword pw;
 	uint32_t pdx, pde, va, *pt, base, size, npde, npte;
 	int near[62], nnear, k, i, cols, rows, r, c, ch, line, attr;
-	int named[2];
+	int named[2], unowned;
 	char b[24];
 
 	m = &p->tl.cur.m;
@@ -411,9 +411,8 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 		named[1] = PTX(pw.panic->va);
 	cols = w >= 66 ? 64 : 32;
 	rows = WD2PG / cols;
-	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free%s",
-	    PPN(pde), mmupage(m, pde)->nvalid, named[0] >= 0 ||
-	    named[1] >= 0 ? "; reverse: named by the reason" : "");
+	unowned = 0;
+
 	for (r = 0; r < rows && 2 + r < h; r++) {
 		mvprintw(y + 2 + r, x, "%.8x ", va + r * cols * BY2PG);
 		for (c = 0; c < cols; c++) {
@@ -431,8 +430,10 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 				}
 				if (k < nnear)
 					ch = letters[k];
-				else
+				else {
 					k = -1;
+					unowned = 1;
+				}
 			}
 			attr = k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
 			    Ctable)) : ui_attr(u, Cdim);
@@ -443,6 +444,11 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 			attroff(attr);
 		}
 	}
+	/* the key of what the grid shows, once it is known */
+	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free%s%s",
+	    PPN(pde), mmupage(m, pde)->nvalid, unowned ?
+	    "; ? no live mapping's" : "", named[0] >= 0 || named[1] >= 0 ?
+	    "; reverse: named by the reason" : "");
 	line = y + 3 + rows;
 	for (k = 0; k < nnear && line < y + h; k++, line++) {
 		le = &p->live[near[k]];
@@ -458,21 +464,47 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 void
 ui_pd_legend(struct ui *u, int y, int x, int w)
 {
+	static const struct {
+		const char *utf8, *ascii, *word[3];
+	} items[] = {
+		{ "\u00b7", ".", { "blank", "blank", "blank" } },
+		{ "\u2593", "###", { "4M page", "4M", "4M" } },
+		{ "\u2581\u2583\u2585", "tNN",
+		  { "table, by fill", "table", "table" } },
+		{ "\u2591", "!!!", { "STALE table (empty, never freed)",
+		  "STALE (empty, never freed)", "stale" } },
+		{ "]", "]", { "selected", "selected", "selected" } },
+		{ "_", "_", { "spans tables", "spans", "spans" } },
+		{ "\u25c2", "<", { "this event", "event", "event" } },
+		{ "*", "*", { "named below", "named", "named" } },
+	};
+	enum { N = sizeof items / sizeof items[0] };
+	char line[512];
+	size_t len;
+	int level, n, k;
+
+	/*
+	 * Every glyph the map draws, said in full where there is room,
+	 * else more briefly (stale tables explained as long as they can
+	 * be), else the last ones left out: never a word cut.
+	 */
+	for (level = 0; level < 3; level++)
+		for (n = N; n > 0; n--) {
+			line[0] = '\0';
+			for (k = 0; k < n; k++) {
+				len = strlen(line);
+				snprintf(line + len, sizeof line - len, "%s%s %s",
+				    k == 0 ? "" : level ? " " : "  ",
+				    u->utf8 ? items[k].utf8 : items[k].ascii,
+				    items[k].word[level]);
+			}
+			if (ui_textwidth(line) <= w)
+				goto fits;
+			if (level < 2)
+				break;
+		}
+fits:
 	attron(ui_attr(u, Cdim));
-	if (w < 110)
-		ui_addtext(y, x, u->utf8 ?
-		    "\u00b7 blank \u2593 4M \u2581\u2583\u2585 table "
-		    "\u2591 STALE (empty, never freed) _ spans \u25c2 event "
-		    "* named" :
-		    ". blank ### 4M tNN table !!! STALE (empty, never freed) "
-		    "_ spans < event * named", w);
-	else
-		ui_addtext(y, x, u->utf8 ?
-	    "\u00b7 blank  \u2593 4M page  \u2581\u2583\u2585 table, by fill  "
-	    "\u2591 STALE table (empty, never freed)  _ spans tables  "
-	    "\u25c2 this event  * named below" :
-	    ". blank  ### 4M page  tNN table, % full  !!! STALE table "
-	    "(empty, never freed)  _ spans tables  < this event  * named below",
-	    w);
+	ui_addtext(y, x, line, w);
 	attroff(ui_attr(u, Cdim));
 }

@@ -94,6 +94,13 @@ has srch2 "event 2/27 | /lapic: on from the start (event 2)" \
 screen srch3 view --keys '/nosuch<Enter>' --save-screen "$TMPD/srch3.txt" \
     traces/devtest.yaml
 has srch3 "no id in the trace holds 'nosuch'" "/ of an id no event has says so"
+# A page that no live mapping owns: its own glyph, and its key
+printf 'vmaptrace: 1\nevents:\n  - {op: vmap, pa: 0x1000, size: 8K, id: a}\n  - {op: vunmap, va: 0xe0000000, size: 4K}\n' >"$TMPD/orphan.yaml"
+screen orph view --keys 'jj<Enter>' --save-screen "$TMPD/orph.txt" \
+    "$TMPD/orphan.yaml"
+has orph "; . free; ? no live mapping's" "zoom: ? said in the table's key"
+grep -q '^e0000000 \.?\.\.\.' "$TMPD/orph.txt"
+ok $? "zoom: the page no live mapping owns is a ?"
 "$VMAPVIEW" gen churn --events 120000 --seed 4 -o "$TMPD/c120k.yaml"
 screen wide view --keys ':100003<Enter>' --save-screen "$TMPD/wide.txt" \
     "$TMPD/c120k.yaml"
