@@ -356,6 +356,30 @@ nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
 }
 
 /*
+ * The event index of tl's next failure, refusal or panic after the
+ * first pos events (dir 1), or the last before event pos (-1), of n;
+ * or -1.
+ */
+static long
+nextfail(const struct timeline *tl, size_t pos, size_t n, int dir)
+{
+	size_t i, at;
+	int kind;
+
+	for (i = pos; dir > 0 ? i < n : i > 1; ) {
+		if (dir < 0)
+			i--;
+		at = dir > 0 ? i : i - 1;
+		kind = tl->kx[at] & 0xf;
+		if (kind == Rfail || kind == Rrefused || kind == Rpanic)
+			return at;
+		if (dir > 0)
+			i++;
+	}
+	return -1;
+}
+
+/*
  * Go to the next event (dir 1) or previous (-1) from the cursor that
  * matches what: 'f' a failure or panic, 'd' a divergence, '/' the
  * search.  Returns 0, or -1 with a message when there is none.
@@ -363,10 +387,8 @@ nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
 int
 ui_find(struct ui *u, int dir, int what)
 {
-	const uint16_t *kx;
-	size_t i, at;
+	size_t i;
 	long k;
-	int kind;
 
 	/* the current event is index pos-1; look from the one beside it */
 	if (what != 'f') {
@@ -398,21 +420,23 @@ ui_find(struct ui *u, int dir, int what)
 			    "end", k + 1);
 			return 0;
 		}
-	} else {
-		kx = u->pane[u->focus].tl.kx;
-		for (i = u->pos; dir > 0 ? i < u->t->nev : i > 1; ) {
-			if (dir < 0)
-				i--;
-			at = dir > 0 ? i : i - 1;
-			kind = kx[at] & 0xf;
-			if (kind == Rfail || kind == Rrefused ||
-			    kind == Rpanic) {
-				ui_seek(u, at + 1);
-				return 0;
-			}
-			if (dir > 0)
-				i++;
-		}
+	} else if ((k = nextfail(&u->pane[u->focus].tl, u->pos, u->t->nev,
+	    dir)) >= 0) {
+		ui_seek(u, k + 1);
+		return 0;
+	}
+	if (what == 'f' && u->npane > 1) {
+		/* say whose: the focused pane's, and where the other's is */
+		k = nextfail(&u->pane[!u->focus].tl, u->pos, u->t->nev, dir);
+		i = snprintf(u->msg, sizeof u->msg, "in %s: no failure or panic "
+		    "%s event %zu", policyat(u->pane[u->focus].pidx)->name,
+		    dir > 0 ? "after" : "before", u->pos);
+		if (k >= 0 && i < sizeof u->msg)
+			snprintf(u->msg + i, sizeof u->msg - i, " (%s %s at %ld)",
+			    policyat(u->pane[!u->focus].pidx)->name,
+			    (u->pane[!u->focus].tl.kx[k] & 0xf) == Rpanic ?
+			    "panics" : "fails", k + 1);
+		return -1;
 	}
 	snprintf(u->msg, sizeof u->msg, "no %s %s", what == 'f' ?
 	    "failure or panic" : what == 'd' ? "divergence" : "match",

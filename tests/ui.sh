@@ -94,6 +94,13 @@ has srch2 "event 2/27 | /lapic: on from the start (event 2)" \
 screen srch3 view --keys '/nosuch<Enter>' --save-screen "$TMPD/srch3.txt" \
     traces/devtest.yaml
 has srch3 "no id in the trace holds 'nosuch'" "/ of an id no event has says so"
+# f in compare follows the focused pane, and says whose it is
+screen_size=120x40 screen ffoc view -p plan9,span \
+    --keys ':20<Enter><Tab>f' --save-screen "$TMPD/ffoc.txt" \
+    traces/devtest.yaml
+has ffoc "> span" "Tab: the focused pane is marked"
+has ffoc "in span: no failure or panic after event 20 (plan9 fails at 22)" \
+    "f in the focused pane: whose, and where the other's is"
 # A page that no live mapping owns: its own glyph, and its key
 printf 'vmaptrace: 1\nevents:\n  - {op: vmap, pa: 0x1000, size: 8K, id: a}\n  - {op: vunmap, va: 0xe0000000, size: 4K}\n' >"$TMPD/orphan.yaml"
 screen orph view --keys 'jj<Enter>' --save-screen "$TMPD/orph.txt" \
