@@ -3,6 +3,7 @@
  * under one policy, or two side by side (ui.c).
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -58,6 +59,17 @@ cmd_view_exec(struct args *a)
 	pl[0] = args_policy(a);
 	pl[1] = pv->npol == 2 ? pv->pol[1] : NULL;
 	n = pl[1] ? 2 : 1;
+	/*
+	 * The trace on standard input, the screen a terminal: read it
+	 * first, and the keys from the terminal, as less does.
+	 */
+	if (keys == NULL && strcmp(a->argv[0], "-") == 0 &&
+	    !isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    ui_keysfrom() < 0) {
+		fprintf(stderr, "%s: view -: no terminal for the keys "
+		    "(/dev/tty)\n", progname);
+		return EXITUSAGE;
+	}
 	/* at a terminal, the view comes at once and the trace as it is read */
 	if (keys == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return cmd_finish(ui_view(args_trace(a, 0, buf, sizeof buf), &t,

@@ -31,6 +31,9 @@
 static volatile sig_atomic_t	 caught;
 static int			 cursesup;
 
+/* The terminal, when standard input is the trace (ui_keysfrom). */
+static FILE	*keysfrom;
+
 /* Script keys, for tests. */
 static int	*script;
 static size_t	 nscript, scriptpos;
@@ -580,13 +583,26 @@ ui_draw(struct ui *u)
 }
 
 /*
+ * Take keys from the terminal itself, /dev/tty, as less does when its
+ * text comes on standard input.  Returns -1 when there is none.
+ */
+int
+ui_keysfrom(void)
+{
+	if ((keysfrom = fopen("/dev/tty", "r")) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
  * Whether the view can run: a terminal, and keys (for tests) it can
  * read.  Says why not and returns 2; else 0.
  */
 int
 ui_usable(const char *keys)
 {
-	if (!isatty(STDOUT_FILENO) || (keys == NULL && !isatty(STDIN_FILENO))) {
+	if (!isatty(STDOUT_FILENO) || (keys == NULL &&
+	    !isatty(STDIN_FILENO) && keysfrom == NULL)) {
 		fprintf(stderr, "%s: the view needs a terminal; use '%s "
 		    "replay' or '%s dump' for text\n", progname, progname,
 		    progname);
@@ -619,8 +635,13 @@ ui_termup(struct ui *u, FILE *out, FILE *in)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (out == NULL && keysfrom != NULL) {
+		/* the trace came on standard input: keys from the terminal */
+		out = stdout;
+		in = keysfrom;
+	}
 	if (cursesup)
-		;	/* up already, for the progress of the load */
+		;	/* up already */
 	else if (out != NULL) {
 		term = getenv("TERM");
 		if (newterm(term ? term : "xterm", out, in) == NULL) {

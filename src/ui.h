@@ -93,6 +93,7 @@ int	 ui_attr(const struct ui *, int);
 void	 ui_addtext(int, int, const char *, int);
 int	 ui_textwidth(const char *);
 int	 ui_usable(const char *);
+int	 ui_keysfrom(void);
 void	 ui_seek(struct ui *, size_t);
 int	 ui_find(struct ui *, int, int);
 int	 ui_diverges(const struct ui *, size_t);

@@ -289,6 +289,22 @@ $T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\0
 same "$?" 1 "NO_COLOR: no colour"
 $T send-keys -t mono q
 
+# The trace on standard input, the keys from the terminal, as less does
+$T new-session -d -s pipe -x 100 -y 30 \
+    "cat traces/devtest.yaml | $VMAPVIEW view -; echo exit \$? >$TMPD/pipe.exit; sleep 60"
+waitfor pipe "event 0/27"
+ok $? "view -: the trace from a pipe"
+$T send-keys -t pipe G
+waitfor pipe "event 27/27"
+ok $? "view -: keys from the terminal"
+$T send-keys -t pipe q
+i=0
+while [ ! -s "$TMPD/pipe.exit" ] && [ $i -lt 40 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+same "$(cat "$TMPD/pipe.exit" 2>/dev/null)" "exit 0" "view -: q, status 0"
+$T kill-session -t pipe 2>/dev/null
 # A long trace: the view at once, the keys working on what has been
 # read while the rest is read, and q leaving from it.
 "$VMAPVIEW" gen churn --events 2000000 --seed 3 -o "$TMPD/long.yaml"
