@@ -689,6 +689,42 @@ now(void)
 }
 
 /*
+ * Play: from the event and the moment it began (or its speed last
+ * changed), the cursor is where the speed says, events skipped on the
+ * screen when they come faster than it is drawn (at most 50 times a
+ * second): "1000/s" plays a thousand events a second.
+ */
+void
+ui_playfrom(struct ui *u)
+{
+	u->playbase = u->pos;
+	u->playstart = now();
+}
+
+/* The milliseconds till the next event is due, 20 at least. */
+static int
+playwait(const struct ui *u)
+{
+	double due;
+	int ms;
+
+	due = u->playstart + (double)(u->pos - u->playbase + 1) / u->speed;
+	ms = (int)((due - now()) * 1000 + 0.5);
+	return ms < 20 ? 20 : ms;
+}
+
+static void
+playon(struct ui *u)
+{
+	size_t to;
+
+	to = u->playbase + (size_t)((now() - u->playstart) * u->speed);
+	if (to <= u->pos)
+		to = u->pos + 1;
+	ui_seek(u, to < u->t->nev ? to : u->t->nev);
+}
+
+/*
  * While the trace is read: take what has come, for a moment, and grow
  * the view with it; at the end of the reading, make the trace whole, or
  * keep its error and quit.
@@ -749,15 +785,14 @@ loop(struct ui *u, const char *keys, const char *save)
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)
 			return savescreen(save) < 0 ? 2 : 0;
-		ch = nextkey(u->ld != NULL ? 0 : u->playing ?
-		    1000 / u->speed : -1);
+		ch = nextkey(u->ld != NULL ? 0 : u->playing ? playwait(u) : -1);
 		if (caught)
 			break;
 		if (ch == ERR) {
 			if (!u->playing)
 				redraw = 0;
 			else if (u->pos < u->t->nev)
-				ui_seek(u, u->pos + 1);
+				playon(u);
 			else if (u->ld == NULL)
 				u->playing = 0;
 			continue;

@@ -61,6 +61,8 @@ struct ui {
 	int			 about;		/* the trace's description */
 	int			 playing;
 	int			 speed;		/* events per second, 1..1000 */
+	size_t			 playbase;	/* the event play began at */
+	double			 playstart;	/* and when */
 	char			 search[64];	/* the last id searched */
 	char			 msg[160];	/* a one-off message */
 	uint8_t			*diverge;	/* a bit per event, two panes */
@@ -95,6 +97,7 @@ int	 ui_textwidth(const char *);
 int	 ui_usable(const char *);
 int	 ui_keysfrom(void);
 void	 ui_seek(struct ui *, size_t);
+void	 ui_playfrom(struct ui *);
 int	 ui_find(struct ui *, int, int);
 int	 ui_diverges(const struct ui *, size_t);
 int	 ui_prompt(const char *, char *, size_t);

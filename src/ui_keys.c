@@ -149,6 +149,7 @@ k_play(struct ui *u, int ch)
 	u->playing = !u->playing;
 	if (u->playing && u->pos == u->t->nev)
 		ui_seek(u, 0);
+	ui_playfrom(u);
 }
 
 static void
@@ -158,6 +159,7 @@ k_speed(struct ui *u, int ch)
 		u->speed = u->speed <= 1 ? 1 : u->speed / 2;
 	else
 		u->speed = u->speed >= 500 ? 1000 : u->speed * 2;
+	ui_playfrom(u);
 }
 
 static void
