@@ -29,16 +29,31 @@ sidewhy(char *buf, size_t len, const struct replay *rp,
 	    replay_answer(answer, sizeof answer, rp, e, r, i));
 }
 
-/* One row of a table: a label and a column per policy, no trailing blanks. */
+/*
+ * One row of a table: a label and a column per policy, each cw wide,
+ * no trailing blanks.
+ */
 static void
-row(FILE *f, int labelw, const char *label, char cells[][24], int n)
+row(FILE *f, int labelw, const char *label, char cells[][24], int n, int cw)
 {
 	int j;
 
 	fprintf(f, "%-*s", labelw, label);
 	for (j = 0; j < n; j++)
-		fprintf(f, j < n - 1 ? "  %-11s" : "  %s", cells[j]);
+		fprintf(f, "  %-*s", j < n - 1 ? cw : 0, cells[j]);
 	fputc('\n', f);
+}
+
+/* The widest of n cells, and 11 at least. */
+static int
+widest(char cells[][24], int n, int w)
+{
+	int j;
+
+	for (j = 0; j < n; j++)
+		if ((int)strlen(cells[j]) > w)
+			w = strlen(cells[j]);
+	return w < 11 ? 11 : w;
 }
 
 /* Copy s, at most max bytes of it, to p, padded with blanks to w. */
@@ -56,13 +71,14 @@ put(char *p, const char *s, size_t max, size_t w)
 
 /*
  * The row of difference d, into buf (at least 160 bytes), as row()
- * would print it: label "%5zu  %-6s  %.12s" in 27 columns, then a
- * column of 13 per policy.  Built by hand: there may be a million.
+ * would print it: label "%*zu  %-6s  %.12s" (the event number as wide as
+ * the trace's last, five at least) in 22 columns more, then a column
+ * of 13 per policy.  Built by hand: there may be a million.
  * Returns its length.
  */
 static size_t
 diffrow(char *buf, const struct compare *c, const struct diff *d,
-    const char *id)
+    const char *id, int seqw)
 {
 	char num[24], cellb[24], *p, *q;
 	size_t seq;
@@ -75,15 +91,15 @@ diffrow(char *buf, const struct compare *c, const struct diff *d,
 		*--q = '0' + seq % 10;
 	while ((seq /= 10) > 0);
 	p = buf;
-	p = put(p, "", 0, num + sizeof num - 1 - q < 5 ?
-	    5 - (num + sizeof num - 1 - q) : 0);
+	p = put(p, "", 0, num + sizeof num - 1 - q < seqw ?
+	    seqw - (num + sizeof num - 1 - q) : 0);
 	p = put(p, q, sizeof num, 0);
 	p = put(p, "  ", 2, 2);
 	p = put(p, opnames[d->op], sizeof num, 6);
 	p = put(p, "  ", 2, 2);
 	p = put(p, d->id != NOID ? id : "-", 12, 0);
-	if (p - buf < 27)
-		p = put(p, "", 0, 27 - (p - buf));
+	if (p - buf < 22 + seqw)
+		p = put(p, "", 0, 22 + seqw - (p - buf));
 	for (j = 0; j < c->n; j++) {
 		p = put(p, "  ", 2, 2);
 		if (d->op == OPvmap && d->kind[j] == Rok) {
@@ -452,9 +468,9 @@ compare_text(FILE *f, const struct compare *c)
 	const struct trace *t;
 	struct diff d;
 	Stats s[MAXPOLICY];
-	char cells[MAXPOLICY][24], line[200], *id;
-	size_t idcap;
-	int j, k;
+	char cells[MAXPOLICY][24], line[200], head[64], *id;
+	size_t idcap, n;
+	int j, k, cw, seqw;
 
 	id = NULL;
 	idcap = 0;
@@ -475,28 +491,38 @@ compare_text(FILE *f, const struct compare *c)
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%s",
 			    policyat(c->rp[j].pidx)->name);
-		row(f, 27, "  seq  op      id", cells, c->n);
+		for (seqw = 5, n = t->nev; n >= 100000; n /= 10)
+			seqw++;
+		snprintf(head, sizeof head, "%*s  op      id", seqw, "seq");
+		row(f, 22 + seqw, head, cells, c->n, 11);
 		rewind(c->spool);
 		while (nextdiff(c, &d, &id, &idcap))
-			fwrite(line, 1, diffrow(line, c, &d, id), f);
+			fwrite(line, 1, diffrow(line, c, &d, id, seqw), f);
 		fputc('\n', f);
 	}
-	for (j = 0; j < c->n; j++) {
+	/* the summaries: each column as wide as its widest cell */
+	for (cw = 11, j = 0; j < c->n; j++)
+		replay_measure((struct replay *)&c->rp[j], &s[j]);
+	for (k = 0; k < Nsumrow; k++) {
+		for (j = 0; j < c->n; j++)
+			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
+		cw = widest(cells, c->n, cw);
+	}
+	for (j = 0; j < c->n; j++)
 		snprintf(cells[j], sizeof cells[j], "%s",
 		    policyat(c->rp[j].pidx)->name);
-		replay_measure((struct replay *)&c->rp[j], &s[j]);
-	}
-	row(f, 23, "summary", cells, c->n);
+	cw = widest(cells, c->n, cw);
+	row(f, 23, "summary", cells, c->n, cw);
 	for (k = Rok; k <= Nresult; k++) {
 		for (j = 0; j < c->n; j++)
 			snprintf(cells[j], sizeof cells[j], "%zu",
 			    c->rp[j].count[k % Nresult]);
-		row(f, 23, resultnames[k % Nresult], cells, c->n);
+		row(f, 23, resultnames[k % Nresult], cells, c->n, cw);
 	}
 	for (k = 0; k < Nsumrow; k++) {
 		for (j = 0; j < c->n; j++)
 			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
-		row(f, 23, sumrows[k], cells, c->n);
+		row(f, 23, sumrows[k], cells, c->n, cw);
 	}
 	pairstext(f, c);
 	free(id);

@@ -263,4 +263,15 @@ hdr=$(grep -m 1 '^ *seq  op ' "$TMPD/c120k.out" | awk '{ print index($0, "  op "
 r5=$(grep -m 1 '^ *99999  ' "$TMPD/c120k.out" | awk '{ print index($0, "  v") }')
 r6=$(grep -m 1 '^120000  ' "$TMPD/c120k.out" | awk '{ print index($0, "  v") }')
 same "$hdr:$r5:$r6" "7:7:7" "replay of 120000 events: seq six wide, op in one column"
+# compare: its numbers and its columns as wide as they need
+"$V" compare "$TMPD/c120k.yaml" >"$TMPD/c120k.cmp"
+hdr=$(grep -m 1 '^ *seq  op ' "$TMPD/c120k.cmp" | awk '{ print index($0, "  op ") }')
+row=$(grep -m 1 '^100001  ' "$TMPD/c120k.cmp" | awk '{ print index($0, "  v") }')
+same "$hdr:$row" "7:7" "compare of 120000 events: seq six wide"
+# every summary cell ends before the next column starts
+awk '/^summary / { for (k = 2; k <= 4; k++) { split($0, a, " "); at[k] = index($0, "  " a[k + 1]) } on = 1; next }
+on && NF == 0 { on = 0 }
+on { for (k = 2; k <= 4; k++) if (substr($0, at[k], 2) != "  ") bad++ }
+END { exit bad > 0 }' "$TMPD/c120k.cmp"
+ok $? "compare's summary: no cell runs into the next column"
 done_testing
