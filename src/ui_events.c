@@ -181,8 +181,8 @@ void
 ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 {
 	Stats s;
-	char b[24], line[160];
-	int i, row, np;
+	char b[40], line[160];
+	int i, row, np, cw;
 	uint32_t top;
 
 	replay_measure(&p->tl.cur, &s);
@@ -209,7 +209,15 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	    100 * allocfrag(&s, p->pidx), 100 * s.frag);
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
 	LINE("largest vmap now:");
-	/* two policies a line; the last alone when they are odd */
+	/*
+	 * Two policies a line, the last alone when they are odd; the
+	 * first column as wide as its widest ("span-fixed 192664K").
+	 */
+	for (cw = 16, i = 0; i < npolicy(); i += 2) {
+		largestcell(b, sizeof b, &s, i);
+		if ((int)strlen(b) > cw)
+			cw = strlen(b);
+	}
 	for (i = 0; i < npolicy(); i += 2) {
 		char c1[40], c2[40];
 
@@ -217,7 +225,7 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 		c2[0] = '\0';
 		if (i + 1 < npolicy())
 			largestcell(c2, sizeof c2, &s, i + 1);
-		LINE(" %-16s %s", c1, c2);
+		LINE(" %-*s %s", cw, c1, c2);
 	}
 	top = (uint32_t)np * WD2PG;
 	if (top > MAXVMAPPAGES)

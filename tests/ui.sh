@@ -114,6 +114,11 @@ screen wide view --keys ':100003<Enter>' --save-screen "$TMPD/wide.txt" \
 hdr=$(grep -m 1 ' seq  op ' "$TMPD/wide.txt" | awk '{ print index($0, "  op ") }')
 row=$(grep -m 1 '^100003  ' "$TMPD/wide.txt" | awk '{ print index($0, "  v") }')
 same "$hdr:$row" "7:7" "the view at event 100003: its numbers six wide, under seq"
+a=$(grep -m 1 ' plan9 [0-9].* span ' "$TMPD/wide.txt" |
+    awk '{ print index($0, " span ") - index($0, " plan9 ") }')
+b=$(grep -m 1 ' span-fixed [0-9].* reclaim ' "$TMPD/wide.txt" |
+    awk '{ print index($0, " reclaim ") - index($0, " span-fixed ") }')
+same "$a" "$b" "largest vmap now: its second column in line, whatever the first holds"
 screen unsz view --keys 'jjjjjj' --save-screen "$TMPD/unsz.txt" \
     traces/devtest.yaml
 grep -q '^    7  vunmap  poke1  *-  *32M ' "$TMPD/unsz.txt"
