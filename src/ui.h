@@ -55,6 +55,7 @@ struct ui {
 	int			 focus;
 	size_t			 pos;		/* events run: 0..nev */
 	int			 sel;		/* selected vmap PDE, 0-based */
+	int			 cpr;		/* PDEs a row of the map, as drawn */
 	int			 zoom;		/* showing the selected table */
 	int			 help;
 	int			 helptop;	/* the help's first line shown */

@@ -201,13 +201,15 @@ k_select(struct ui *u, int ch)
 static void
 k_row(struct ui *u, int ch)
 {
-	int np;
+	int np, step;
 
+	/* a row of the map as it is drawn: 16 PDEs or 8 */
 	np = vpdbsize(&u->pane[0].tl.cur.m);
+	step = u->cpr > 0 ? u->cpr : 8;
 	if (ch == 'H')
-		u->sel = u->sel >= 8 ? u->sel - 8 : 0;
+		u->sel = u->sel >= step ? u->sel - step : 0;
 	else
-		u->sel = u->sel + 8 < np ? u->sel + 8 : np - 1;
+		u->sel = u->sel + step < np ? u->sel + step : np - 1;
 }
 
 static void

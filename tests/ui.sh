@@ -101,6 +101,13 @@ screen_size=120x40 screen ffoc view -p plan9,span \
 has ffoc "> span" "Tab: the focused pane is marked"
 has ffoc "in span: no failure or panic after event 20 (plan9 fails at 22)" \
     "f in the focused pane: whose, and where the other's is"
+# H and L move a row of the map as it is drawn: 16 PDEs at 120 columns
+screen_size=120x40 screen row16 view --keys 'L' --save-screen \
+    "$TMPD/row16.txt" traces/devtest.yaml
+has row16 "PDE 912 0xe4000000" "L at 120 columns: down a row of 16 PDEs"
+screen row8 view --keys 'LLH' --save-screen "$TMPD/row8.txt" \
+    traces/devtest.yaml
+has row8 "PDE 904 0xe2000000" "L L H at 100 columns: rows of 8 PDEs"
 # A page that no live mapping owns: its own glyph, and its key
 printf 'vmaptrace: 1\nevents:\n  - {op: vmap, pa: 0x1000, size: 8K, id: a}\n  - {op: vunmap, va: 0xe0000000, size: 4K}\n' >"$TMPD/orphan.yaml"
 screen orph view --keys 'jj<Enter>' --save-screen "$TMPD/orph.txt" \
