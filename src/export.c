@@ -388,6 +388,42 @@ export_map(FILE *f, const struct replay *const *rps, int n)
 }
 
 /* The plot's y for v out of max, in the box from top to bottom. */
+static double	seriesto(FILE *, const struct hist *, int, int, int, int,
+		    int, double, int, const char *, const char *, int);
+
+/*
+ * Each policy's line drawn its own way besides its colour, so that
+ * lines that lie on each other still show: a dash pattern and a marker.
+ */
+static const char *
+policydash(int k)
+{
+	static const char *const dash[] = { "", "7 3", "2 3", "9 3 2 3" };
+
+	return dash[k % 4];
+}
+
+/* Policy k's marker at x, y: a circle, square, triangle or diamond. */
+static void
+marker(FILE *f, int k, int x, double y)
+{
+	switch (k % 4) {
+	case 0:
+		fprintf(f, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3.5\"/>\n", x, y);
+		break;
+	case 1:
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" "
+		    "height=\"7\"/>\n", x - 3.5, y - 3.5);
+		break;
+	case 2:
+		fprintf(f, "<path d=\"M%d %.1fl4 7h-8z\"/>\n", x, y - 4.5);
+		break;
+	default:
+		fprintf(f, "<path d=\"M%d %.1fl4 4l-4 4l-4 -4z\"/>\n", x, y - 4);
+		break;
+	}
+}
+
 static double
 ypos(double v, double max, int top, int bottom)
 {
@@ -402,17 +438,37 @@ static void
 series(FILE *f, const struct hist *h, int x0, int w, int top, int bottom,
     double max, int hi, const char *cls, const char *style)
 {
+	seriesto(f, h, x0, w, w, top, bottom, max, hi, cls, style, -1);
+}
+
+/*
+ * The same up to column end of w, with policy k's marker every 80
+ * columns (k -1: none); returns the y of its last point.
+ */
+static double
+seriesto(FILE *f, const struct hist *h, int x0, int w, int end, int top,
+    int bottom, double max, int hi, const char *cls, const char *style,
+    int k)
+{
 	uint32_t best;
+	double y;
 	int c;
 
+	y = bottom;
 	fprintf(f, "<polyline class=\"%s\" fill=\"none\" %s points=\"", cls,
 	    style);
-	for (c = 0; c < w; c++) {
+	for (c = 0; c < w && c <= end; c++) {
 		if (hist_column(h, c, w, hi, &best) < 0)
 			break;
-		fprintf(f, "%d,%.1f ", x0 + c, ypos(best, max, top, bottom));
+		y = ypos(best, max, top, bottom);
+		fprintf(f, "%d,%.1f ", x0 + c, y);
 	}
 	fputs("\"/>\n", f);
+	for (c = 40 + 13 * (k >= 0 ? k : 0); k >= 0 && c < w && c <= end;
+	    c += 80)
+		if (hist_column(h, c, w, hi, &best) == 0)
+			marker(f, k, x0 + c, ypos(best, max, top, bottom));
+	return y;
 }
 
 /* Where the plot draws: the box of the lines. */
@@ -423,6 +479,59 @@ struct plotbox {
 };
 
 /* The plot's title, axes and their labels. */
+/* A round step for about n ticks up to max: 1, 2 or 5 times a power of 10. */
+static double
+tickstep(double max, int n)
+{
+	double raw, p;
+
+	raw = max / n;
+	for (p = 1; p * 10 <= raw; p *= 10)
+		;
+	if (raw > 5 * p)
+		return 10 * p;
+	if (raw > 2 * p)
+		return 5 * p;
+	if (raw > p)
+		return 2 * p;
+	return p;
+}
+
+/*
+ * Ticks and their numbers between the axes' ends: MiB on the left,
+ * stale tables on the right, events along the bottom.
+ */
+static void
+plotticks(FILE *f, const struct plotbox *b, double maxmb, int np,
+    size_t nev)
+{
+	double v, st;
+	int y, x;
+
+	fputs("<g class=\"ticks\" stroke=\"#888888\" font-size=\"10\">\n", f);
+	for (st = tickstep(maxmb, 5), v = st; v < maxmb * 0.95; v += st) {
+		y = (int)ypos(v, maxmb, b->y0, b->y1);
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+		    "stroke=\"none\">%gM</text>\n", b->x0 - 4, y, b->x0, y,
+		    b->x0 - 6, y + 4, v);
+	}
+	for (st = tickstep(np, 4), v = st; v < np * 0.95; v += st) {
+		y = (int)ypos(v, np, b->y0, b->y1);
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+		    "<text x=\"%d\" y=\"%d\" stroke=\"none\">%g</text>\n",
+		    b->x1, y, b->x1 + 4, y, b->x1 + 6, y + 4, v);
+	}
+	for (st = tickstep(nev, 5), v = st; v < nev * 0.9; v += st) {
+		x = b->x0 + (int)(v * (b->x1 - b->x0) / nev);
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		    "stroke=\"none\">%.0f</text>\n", x, b->y1, x, b->y1 + 4, x,
+		    b->y1 + 16, v);
+	}
+	fputs("</g>\n", f);
+}
+
 static void
 plotaxes(FILE *f, const struct replay *rp, const struct plotbox *b,
     double maxmb, int np)
@@ -440,6 +549,7 @@ plotaxes(FILE *f, const struct replay *rp, const struct plotbox *b,
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
 	    b->x0, b->y1, b->x1, b->y1, b->x0, b->y0, b->x0, b->y1, b->x1,
 	    b->y0, b->x1, b->y1);
+	plotticks(f, b, maxmb, np, nev);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0fM</text>"
 	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
 	    "<text x=\"%d\" y=\"%d\">%d</text>"
@@ -477,7 +587,8 @@ plotmarks(FILE *f, const struct plotrun *pr, const struct plotbox *b)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"11\" fill=\"%s\">%s</text>\n", b->x0 - 6,
 		    y + 4, colour, name);
-		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\">", name, colour);
+		fprintf(f, "<g class=\"marks %s\" stroke=\"%s\" "
+		    "stroke-width=\"2\">", name, colour);
 		/*
 		 * Event i is drawn at column (i+1)*w/nev: a tick or a cross
 		 * per column where any of its events failed or panicked.
@@ -512,11 +623,14 @@ plotkey(FILE *f, const struct replay *rps, int n, const struct plotbox *b)
 	x = b->x0;
 	for (j = 0; j < n; j++) {
 		name = policyat(rps[j].pidx)->name;
-		fprintf(f, "<line x1=\"%d\" y1=\"34\" x2=\"%d\" y2=\"34\" "
-		    "stroke=\"%s\" stroke-width=\"2.5\"/><text x=\"%d\" "
-		    "y=\"38\" font-size=\"11\">%s</text>\n", x, x + 16,
-		    policycolour(rps[j].pidx), x + 20, name);
-		x += 28 + 7 * (int)strlen(name);
+		fprintf(f, "<g fill=\"%s\"><line x1=\"%d\" y1=\"34\" "
+		    "x2=\"%d\" y2=\"34\" stroke=\"%s\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"%s\"/>", policycolour(rps[j].pidx), x,
+		    x + 24, policycolour(rps[j].pidx), policydash(j));
+		marker(f, j, x + 12, 34);
+		fprintf(f, "</g><text x=\"%d\" y=\"38\" font-size=\"11\">%s"
+		    "</text>\n", x + 28, name);
+		x += 36 + 7 * (int)strlen(name);
 	}
 	name = policyat(rps[0].pidx)->name;
 	fprintf(f, "<g font-size=\"11\"><line x1=\"%d\" y1=\"34\" "
@@ -539,9 +653,10 @@ export_plot(FILE *f, const struct plotrun *pr)
 {
 	const struct replay *rp, *rps;
 	struct plotbox b = { 860, 420, 70, 860 - 70, 50, 420 - 110 };
-	char line[256], style[96];
+	char line[256], style[160];
 	uint32_t top;
-	int j, np;
+	double y;
+	int j, np, end;
 
 	rps = pr->rp;
 	rp = &rps[0];
@@ -561,10 +676,25 @@ export_plot(FILE *f, const struct plotrun *pr)
 	for (j = pr->n - 1; j >= 0; j--) {
 		snprintf(line, sizeof line, "largest %s",
 		    policyat(rps[j].pidx)->name);
-		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\"",
-		    policycolour(rps[j].pidx), j == 0 ? "2.5" : "1.5");
-		series(f, &rps[j].hist[Hlargest], b.x0, b.x1 - b.x0, b.y0,
-		    b.y1, top, 0, line, style);
+		snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"%s\" "
+		    "stroke-dasharray=\"%s\"", policycolour(rps[j].pidx),
+		    j == 0 ? "2.5" : "2", policydash(j));
+		/* a line ends where its kernel panicked, and says so */
+		end = b.x1 - b.x0;
+		if (rps[j].firstpanic.seq > 0 && rps[j].t->nev > 0)
+			end = (int)((double)rps[j].firstpanic.seq *
+			    (b.x1 - b.x0) / rps[j].t->nev);
+		fprintf(f, "<g fill=\"%s\">\n", policycolour(rps[j].pidx));
+		y = seriesto(f, &rps[j].hist[Hlargest], b.x0, b.x1 - b.x0, end,
+		    b.y0, b.y1, top, 0, line, style, j);
+		fputs("</g>\n", f);
+		if (end < b.x1 - b.x0)
+			fprintf(f, "<g class=\"panicend\" stroke=\"#b2182b\" "
+			    "stroke-width=\"2.5\"><path d=\"M%d %.1fl10 10m0 "
+			    "-10l-10 10\"/></g><text x=\"%d\" y=\"%.1f\" "
+			    "font-size=\"11\" fill=\"#b2182b\">%s panics</text>\n",
+			    b.x0 + end - 5, y - 5, b.x0 + end + 8, y - 8,
+			    policyat(rps[j].pidx)->name);
 	}
 	plotmarks(f, pr, &b);
 	plotkey(f, rps, pr->n, &b);

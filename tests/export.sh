@@ -121,6 +121,21 @@ if [ -n "$browser" ] && command -v python3 >/dev/null 2>&1; then
 else
 	echo "# no chromium or python3: the screenshot is not checked"
 fi
+# Lines that lie on each other still show: a dash pattern and a marker
+# each, in the key too; axes with ticks; a line ends at its panic
+"$V" export --plot traces/devtest.yaml >"$TMPD/lines.svg"
+n=$(grep -o 'class="largest [a-z0-9-]*" fill="none" [^>]*stroke-dasharray="[^"]*"' \
+    "$TMPD/lines.svg" | sed 's/.*stroke-dasharray="\([^"]*\)"/\1/' | sort -u | wc -l)
+same "$n" 4 "the four policies' lines: four dash patterns"
+grep -q '<g fill="#[0-9a-f]*"><line x1="[0-9]*" y1="34"[^>]*stroke-dasharray' "$TMPD/lines.svg"
+ok $? "the key shows each line's dash pattern"
+[ "$(grep -c '<circle\|<rect x="[0-9.]*" y="[0-9.]*" width="7"' "$TMPD/lines.svg")" -gt 4 ]
+ok $? "markers along the lines"
+grep -q '>150M</text>' "$TMPD/lines.svg" && grep -q '>20</text>' "$TMPD/lines.svg"
+ok $? "the axes have ticks with numbers between their ends"
+"$V" export --plot traces/span-bug.yaml >"$TMPD/pan.svg"
+grep -q 'class="panicend"' "$TMPD/pan.svg" && grep -q '>span panics</text>' "$TMPD/pan.svg"
+ok $? "span's line ends at its panic, with a mark that says so"
 # SVG only: -o x.png is refused before anything is written
 "$V" export traces/devtest.yaml -o "$TMPD/pic.png" 2>"$TMPD/err"
 same "$?:$(ls "$TMPD" | grep -c 'pic\.png')" "2:0" "-o pic.png: exit 2, nothing written"
