@@ -327,7 +327,7 @@ export_map(FILE *f, const struct replay *const *rps, int n)
 {
 	const struct replay *rp;
 	struct grid g;
-	char line[640], words[MAXPOLICY][640];
+	char line[640], title[640], words[MAXPOLICY][640];
 	int np, cols, rows, pw, w, h, i, j, chars, desc, why, y, k;
 
 	rp = rps[0];
@@ -338,6 +338,18 @@ export_map(FILE *f, const struct replay *const *rps, int n)
 	if (pw < 520)
 		pw = 520;
 	w = n * pw;
+	/* the title first: the picture is as wide as it needs */
+	k = snprintf(title, sizeof title, "%s:", trace_name(rp->t));
+	for (j = 0; j < n && k > 0 && (size_t)k < sizeof title; j++)
+		k += snprintf(title + k, sizeof title - k, "%s %s", j ? "," : "",
+		    policyat(rps[j]->pidx)->name);
+	if (k > 0 && (size_t)k < sizeof title)
+		snprintf(title + k, sizeof title - k, "; kernel %s, PSE %s, after "
+		    "event %zu of %zu", kernelnames[rp->m.kernel],
+		    rp->m.pse ? "on" : "off", rp->pos, rp->t->nev);
+	/* about 9 pixels a character, bold at 15 points */
+	if (w < 24 + 9 * (int)strlen(title))
+		w = 24 + 9 * (int)strlen(title);
 	/* about 6.5 pixels a character at 12 and 11 points */
 	chars = (w - 24) / 7;
 	desc = rp->t->description ? wraplines(chars, rp->t->description) : 0;
@@ -357,15 +369,7 @@ export_map(FILE *f, const struct replay *const *rps, int n)
 	    "stroke-width=\"2\"/></pattern></defs>\n");
 	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 	    h);
-	k = snprintf(line, sizeof line, "%s:", trace_name(rp->t));
-	for (j = 0; j < n && k > 0 && (size_t)k < sizeof line; j++)
-		k += snprintf(line + k, sizeof line - k, "%s %s", j ? "," : "",
-		    policyat(rps[j]->pidx)->name);
-	if (k > 0 && (size_t)k < sizeof line)
-		snprintf(line + k, sizeof line - k, "; kernel %s, PSE %s, after "
-		    "event %zu of %zu", kernelnames[rp->m.kernel],
-		    rp->m.pse ? "on" : "off", rp->pos, rp->t->nev);
-	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
+	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", title);
 	y = 40;
 	if (rp->t->description != NULL)
 		y = svgwrap(f, 12, y, 15, chars, " class=\"description\" "

@@ -136,6 +136,13 @@ ok $? "the axes have ticks with numbers between their ends"
 "$V" export --plot traces/span-bug.yaml >"$TMPD/pan.svg"
 grep -q 'class="panicend"' "$TMPD/pan.svg" && grep -q '>span panics</text>' "$TMPD/pan.svg"
 ok $? "span's line ends at its panic, with a mark that says so"
+# The map is as wide as its title: "after event 1000000 of 1000000"
+"$V" gen churn --events 120000 --seed 4 -o "$TMPD/c120k.yaml"
+"$V" export "$TMPD/c120k.yaml" >"$TMPD/wide.svg"
+w=$(sed -n 's/^<svg [^>]* width="\([0-9]*\)".*/\1/p' "$TMPD/wide.svg")
+t=$(sed -n 's/.*font-weight="bold">\([^<]*after event[^<]*\)<.*/\1/p' "$TMPD/wide.svg")
+[ -n "$w" ] && [ -n "$t" ] && [ "$w" -ge $((24 + 9 * ${#t})) ]
+ok $? "the map is as wide as its title ($w px for ${#t} characters)"
 # SVG only: -o x.png is refused before anything is written
 "$V" export traces/devtest.yaml -o "$TMPD/pic.png" 2>"$TMPD/err"
 same "$?:$(ls "$TMPD" | grep -c 'pic\.png')" "2:0" "-o pic.png: exit 2, nothing written"
