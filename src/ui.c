@@ -454,16 +454,28 @@ ui_find(struct ui *u, int dir, int what)
 int
 ui_prompt(const char *pr, char *buf, size_t len)
 {
+	const char *s;
 	size_t n;
-	int ch;
+	int ch, above, k, w;
 
 	n = 0;
 	buf[0] = '\0';
 	curs_set(1);
+	/* a question too long for the line takes the lines above it, whole */
+	above = 0;
+	if (ui_textwidth(pr) + 16 > COLS) {
+		for (s = pr; (s = wrapnext(s, COLS - 1, &w)) != NULL; s += w)
+			above++;
+		attron(A_REVERSE);
+		for (k = LINES - 1 - above, s = pr; (s = wrapnext(s, COLS - 1,
+		    &w)) != NULL; s += w, k++)
+			mvprintw(k, 0, " %-*.*s", COLS - 1, w, s);
+		attroff(A_REVERSE);
+	}
 	for (;;) {
 		attron(A_REVERSE);
 		mvprintw(LINES - 1, 0, "%-*s", COLS, "");
-		mvprintw(LINES - 1, 0, "%s%s", pr, buf);
+		mvprintw(LINES - 1, 0, "%s%s", above ? "> " : pr, buf);
 		attroff(A_REVERSE);
 		refresh();
 		ch = nextkey(-1);
