@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,10 +402,34 @@ ui_key(struct ui *u, int ch)
 	int j;
 
 	u->msg[0] = '\0';
-	if (u->help && (ch == 'j' || ch == KEY_DOWN || ch == 'k' ||
-	    ch == KEY_UP)) {
-		u->helptop += ch == 'j' || ch == KEY_DOWN ? 1 : -1;
-		return;
+	/* the help scrolls as less does: a line, a page, its ends */
+	if (u->help) {
+		switch (ch) {
+		case 'j':
+		case KEY_DOWN:
+			u->helptop++;
+			return;
+		case 'k':
+		case KEY_UP:
+			u->helptop--;
+			return;
+		case ' ':
+		case KEY_NPAGE:
+			u->helptop += LINES - 4;
+			return;
+		case 'b':
+		case KEY_PPAGE:
+			u->helptop -= LINES - 4;
+			return;
+		case 'g':
+		case KEY_HOME:
+			u->helptop = 0;
+			return;
+		case 'G':
+		case KEY_END:
+			u->helptop = INT_MAX / 2;	/* the draw brings it back */
+			return;
+		}
 	}
 	if (u->help || u->zoom || u->about) {
 		if (ch == KEYESC || ch == 'q' || ch == '?' || ch == '\n' ||
@@ -458,7 +483,7 @@ ui_help_draw(struct ui *u)
 		u->helptop = n - h;
 	if (u->helptop < 0)
 		u->helptop = 0;
-	mvaddnstr(0, 1, n > h ? "vmapview: keys (j k to scroll)" :
+	mvaddnstr(0, 1, n > h ? "vmapview: keys (j k, space b, g G to scroll)" :
 	    "vmapview: keys", COLS - 2);
 	for (y = 2, i = u->helptop; i < n && y < LINES - 1; i++, y++) {
 		if (i < (int)NKEY)

@@ -165,6 +165,14 @@ screen help view --keys '?' --save-screen "$TMPD/help.txt" traces/devtest.yaml
 has help "vmapview: keys" "? shows the help screen"
 has help "q            quit" "the help lists q"
 has help "Enter        zoom" "the help lists Enter"
+# at 80x24 it scrolls, as less does, to its end and back
+screen_size=80x24 screen helpG view --keys '?G' --save-screen \
+    "$TMPD/helpG.txt" traces/devtest.yaml
+has helpG "the current event did and why." "? G: the help's end, the legend's last line"
+has helpG "q            quit" "? G: q is there too"
+screen_size=80x24 screen helpg view --keys '?G g' --save-screen \
+    "$TMPD/helpg.txt" traces/devtest.yaml
+has helpg "j  Down      step forward one event" "? G space g: back at the top"
 screen ascii view --ascii --keys jjjjjjjjjjjjjjjjjjj --save-screen \
     "$TMPD/ascii.txt" traces/devtest.yaml
 has ascii "!!! !!! !!!" "--ascii: stale tables as !!!"
