@@ -107,38 +107,6 @@ timeline_begin(struct timeline *tl, const struct vstore *vs,
 	checkpoint(tl);
 }
 
-/* Grow array *p of *cap elements of size sz to hold n. */
-static void
-room(void *p, size_t *cap, size_t n, size_t sz)
-{
-	void **a;
-
-	if (n <= *cap)
-		return;
-	a = p;
-	while (*cap < n)
-		*cap = *cap ? 2 * *cap : 1024;
-	*a = xreallocarray(*a, *cap, sz);
-}
-
-/* The first of table a (n elements of sz, by index) at index i or later. */
-static size_t
-first(const void *a, size_t n, size_t sz, size_t i)
-{
-	size_t lo, hi, mid;
-
-	lo = 0;
-	hi = n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (*(const uint32_t *)((const char *)a + mid * sz) < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * The result of event i, whole, in *out: its reason and panic point
  * into tl, to be read, not freed.  Returns out.
@@ -162,12 +130,12 @@ timeline_result(const struct timeline *tl, size_t i, struct result *out)
 		out->size = vstore_size(tl->vs, i);
 	if (out->kind == Rfail || out->kind == Rrefused ||
 	    out->kind == Rpanic) {
-		k = first(tl->why, tl->nwhy, sizeof *tl->why, i);
+		k = vstore_first(tl->why, tl->nwhy, sizeof *tl->why, i);
 		if (k < tl->nwhy && tl->why[k].i == i)
 			out->why = &tl->why[k].why;
 	}
 	if (out->kind == Rpanic) {
-		k = first(tl->pan, tl->npan, sizeof *tl->pan, i);
+		k = vstore_first(tl->pan, tl->npan, sizeof *tl->pan, i);
 		if (k < tl->npan && tl->pan[k].i == i)
 			out->panic = &tl->pan[k].p;
 	}
@@ -207,7 +175,7 @@ timeline_add(struct timeline *tl)
 		return;
 	eventat(tl, i, &e, &mr, &made, &srcsize);
 	if (i >= tl->cap) {
-		room(&tl->kx, &tl->cap, i + 1, sizeof *tl->kx);
+		xgrow(&tl->kx, &tl->cap, i + 1, sizeof *tl->kx);
 		tl->va = xreallocarray(tl->va, tl->cap, sizeof *tl->va);
 	}
 	tl->feeding = 1;
@@ -216,12 +184,12 @@ timeline_add(struct timeline *tl)
 	tl->kx[i] = res.kind | res.exp << 4 | res.step << 8;
 	tl->va[i] = res.va;
 	if (res.why != NULL) {
-		room(&tl->why, &tl->whycap, tl->nwhy + 1, sizeof *tl->why);
+		xgrow(&tl->why, &tl->whycap, tl->nwhy + 1, sizeof *tl->why);
 		tl->why[tl->nwhy].i = i;
 		tl->why[tl->nwhy++].why = *res.why;
 	}
 	if (res.panic != NULL) {
-		room(&tl->pan, &tl->pancap, tl->npan + 1, sizeof *tl->pan);
+		xgrow(&tl->pan, &tl->pancap, tl->npan + 1, sizeof *tl->pan);
 		tl->pan[tl->npan].i = i;
 		tl->pan[tl->npan++].p = *res.panic;
 	}

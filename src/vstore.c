@@ -43,20 +43,6 @@ keep(struct vstore *vs, const char *s)
 	return at + 1;
 }
 
-/* Grow array *p of *cap elements of size sz to hold n. */
-static void
-room(void *p, size_t *cap, size_t n, size_t sz)
-{
-	void **a;
-
-	if (n <= *cap)
-		return;
-	a = p;
-	while (*cap < n)
-		*cap = *cap ? 2 * *cap : 256;
-	*a = xreallocarray(*a, *cap, sz);
-}
-
 /*
  * Add event e, as the reader gives it (a vunmap by id tied to its vmap
  * by ref, or by the slot its id had) or as a loaded trace holds it.
@@ -72,12 +58,12 @@ vstore_add(struct vstore *vs, const struct event *e)
 	long ref;
 	int k;
 
-	room(&vs->ev, &vs->cap, vs->n + 1, sizeof *vs->ev);
+	xgrow(&vs->ev, &vs->cap, vs->n + 1, sizeof *vs->ev);
 	i = vs->n++;
 	if (i >= UINT32_MAX)
 		fatal("more than 4G events");
 	if (i / VBLOCK == vs->nblock) {
-		room(&vs->lastb, &vs->blockcap, vs->nblock + 1,
+		xgrow(&vs->lastb, &vs->blockcap, vs->nblock + 1,
 		    sizeof *vs->lastb);
 		vs->lastb[vs->nblock] = vs->nblock ?
 		    vs->lastb[vs->nblock - 1] : 0;
@@ -100,7 +86,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 		if (v->b != 0)
 			vs->lastb[i / VBLOCK] = v->b;
 		if (e->slot >= 0) {
-			room(&vs->slotev, &vs->slotcap, (size_t)e->slot + 1,
+			xgrow(&vs->slotev, &vs->slotcap, (size_t)e->slot + 1,
 			    sizeof *vs->slotev);
 			vs->slotev[e->slot] = i;
 		}
@@ -120,7 +106,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 		break;
 	}
 	if (e->note != NULL || (e->flags & EVTIME) || idoff != 0) {
-		room(&vs->x, &vs->xcap, vs->nx + 1, sizeof *vs->x);
+		xgrow(&vs->x, &vs->xcap, vs->nx + 1, sizeof *vs->x);
 		x = &vs->x[vs->nx++];
 		x->i = i;
 		x->note = keep(vs, e->note);
@@ -131,7 +117,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 	for (k = 0; k < MAXPOLICY; k++) {
 		if (e->expect[k].kind == Xnone)
 			continue;
-		room(&vs->xp, &vs->xpcap, vs->nxp + 1, sizeof *vs->xp);
+		xgrow(&vs->xp, &vs->xpcap, vs->nxp + 1, sizeof *vs->xp);
 		xp = &vs->xp[vs->nxp++];
 		xp->i = i;
 		xp->pidx = k;
@@ -159,9 +145,12 @@ str(const struct vstore *vs, uint32_t off)
 	return off ? vs->arena + off - 1 : NULL;
 }
 
-/* The first index of table a (n elements of sz) whose i is at least i. */
-static size_t
-first(const void *a, size_t n, size_t sz, size_t i)
+/*
+ * The first element of table a (n elements of size sz, each beginning
+ * with the uint32_t index of its event, in order) at index i or later.
+ */
+size_t
+vstore_first(const void *a, size_t n, size_t sz, size_t i)
 {
 	size_t lo, hi, mid;
 
@@ -190,7 +179,7 @@ vstore_id(const struct vstore *vs, size_t i)
 	if (v->op == OPvunmap && v->b != 0)
 		return str(vs, vs->ev[v->b - 1].b);
 	if (v->flags & VXextra) {
-		k = first(vs->x, vs->nx, sizeof *vs->x, i);
+		k = vstore_first(vs->x, vs->nx, sizeof *vs->x, i);
 		return str(vs, vs->x[k].id);
 	}
 	return NULL;
@@ -246,12 +235,12 @@ vstore_event(const struct vstore *vs, size_t i, struct event *e)
 	}
 	e->id = (char *)vstore_id(vs, i);
 	if (v->flags & VXextra) {
-		x = &vs->x[first(vs->x, vs->nx, sizeof *vs->x, i)];
+		x = &vs->x[vstore_first(vs->x, vs->nx, sizeof *vs->x, i)];
 		e->note = (char *)str(vs, x->note);
 		e->t = x->t;
 	}
 	if (v->flags & VXexpect)
-		for (k = first(vs->xp, vs->nxp, sizeof *vs->xp, i);
+		for (k = vstore_first(vs->xp, vs->nxp, sizeof *vs->xp, i);
 		    k < vs->nxp && vs->xp[k].i == i; k++) {
 			xp = &vs->xp[k];
 			e->expect[xp->pidx].kind = xp->kind;

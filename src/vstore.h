@@ -77,6 +77,7 @@ uint32_t	 vstore_size(const struct vstore *, size_t);
 long		 vstore_vmapof(const struct vstore *, uint32_t);
 long		 vstore_unmapof(const struct vstore *, size_t);
 void		 vstore_trim(struct vstore *);
+size_t		 vstore_first(const void *, size_t, size_t, size_t);
 void		 vstore_search(const struct vstore *, const char *, uint8_t *);
 void		 vstore_totrace(const struct vstore *, struct trace *);
 void		 vstore_free(struct vstore *);

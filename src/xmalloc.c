@@ -82,3 +82,20 @@ xstrdup(const char *s)
 		fatal("out of memory");
 	return p;
 }
+
+/*
+ * Grow the array *pp, of *cap elements of size sz, to hold n at least:
+ * its room doubles, from 256.
+ */
+void
+xgrow(void *pp, size_t *cap, size_t n, size_t sz)
+{
+	void **a;
+
+	if (n <= *cap)
+		return;
+	a = pp;
+	while (*cap < n)
+		*cap = *cap ? 2 * *cap : 256;
+	*a = xreallocarray(*a, *cap, sz);
+}

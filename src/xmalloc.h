@@ -18,5 +18,6 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+void	 xgrow(void *, size_t *, size_t, size_t);
 
 #endif
