@@ -554,7 +554,6 @@ ui_draw(struct ui *u)
 		mapw = COLS >= 9 + 64 + 36 ? 9 + 64 : 9 + 32;
 		cpr = mapw == 9 + 64 ? 16 : 8;
 		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
-		u->cpr = cpr;
 		maph = rows + 2;
 		if (maph < 13)
 			maph = 13;
@@ -562,7 +561,6 @@ ui_draw(struct ui *u)
 			maph = LINES / 2;
 	} else {
 		rows = (vpdbsize(&p->tl.cur.m) + 7) / 8;
-		u->cpr = 8;
 		maph = rows + 2;
 		if (maph > LINES / 2 - 2)
 			maph = LINES / 2 - 2;

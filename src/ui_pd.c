@@ -298,6 +298,7 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	np = vpdbsize(m);
 	vbase = PDX(m->vmap);
 	pdlayout(u, np, h, w, &lo);
+	u->cpr = lo.cpr;	/* H and L move a row as drawn */
 	mark = pdmarks(u, p);
 	attr = ui_attr(u, Cheader) | (u->npane > 1 && p == &u->pane[u->focus]
 	    ? A_BOLD : 0);

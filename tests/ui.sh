@@ -108,6 +108,9 @@ has row16 "PDE 912 0xe4000000" "L at 120 columns: down a row of 16 PDEs"
 screen row8 view --keys 'LLH' --save-screen "$TMPD/row8.txt" \
     traces/devtest.yaml
 has row8 "PDE 904 0xe2000000" "L L H at 100 columns: rows of 8 PDEs"
+screen_size=200x60 screen row16c view -p plan9,span --keys 'L' \
+    --save-screen "$TMPD/row16c.txt" traces/devtest.yaml
+has row16c "PDE 912 0xe4000000" "L at 200 columns, two panes: rows of 16"
 # A page that no live mapping owns: its own glyph, and its key
 printf 'vmaptrace: 1\nevents:\n  - {op: vmap, pa: 0x1000, size: 8K, id: a}\n  - {op: vunmap, va: 0xe0000000, size: 4K}\n' >"$TMPD/orphan.yaml"
 screen orph view --keys 'jj<Enter>' --save-screen "$TMPD/orph.txt" \
