@@ -954,11 +954,15 @@ ui_view(const char *path, struct trace *t, struct vstore *vs,
 		status = loop(&u, NULL, NULL);
 	}
 	if (u.ld != NULL) {
-		/* left before the end: the reading stops, nothing is kept */
-		timeline_loadclose(u.ld, 1, t, err, sizeof err);
+		/*
+		 * Left before the end: the reading stops and what it made
+		 * is gone; unless it ended just then, and all is whole.
+		 */
+		if (timeline_loadclose(u.ld, 1, t, err, sizeof err) < 0) {
+			memset(u.pane, 0, sizeof u.pane);
+			trace_init(t);
+		}
 		u.ld = NULL;
-		memset(u.pane, 0, sizeof u.pane);
-		trace_init(t);
 	}
 	restore();
 	fatalhook = NULL;
