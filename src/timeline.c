@@ -478,8 +478,6 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 	vstore_add(k->vs, e);
 	for (j = 0; j < k->n; j++)
 		timeline_add(k->tl[j]);
-	if (k->w != NULL)
-		__atomic_store_n(&k->w->events, k->vs->n, __ATOMIC_RELAXED);
 }
 
 /* Forget the events kept and the timelines begun. */

@@ -65,7 +65,6 @@ struct timeline {
 /* How a load goes, for a progress line on another thread (atomic). */
 struct loadwatch {
 	size_t	bytes;		/* of the file read */
-	size_t	events;		/* kept and run */
 	int	stop;		/* set: the load ends, "stopped" */
 };
 

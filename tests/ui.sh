@@ -312,6 +312,15 @@ $T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\0
 same "$?" 1 "NO_COLOR: no colour"
 $T send-keys -t mono q
 
+# waitexit NAME TICKS: wait at most TICKS twentieths of a second for the
+# session to leave its exit status in $TMPD/NAME.exit.
+waitexit() {
+	i=0
+	while [ ! -s "$TMPD/$1.exit" ] && [ $i -lt "$2" ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 # The trace on standard input, the keys from the terminal, as less does
 $T new-session -d -s pipe -x 100 -y 30 \
     "cat traces/devtest.yaml | $VMAPVIEW view -; echo exit \$? >$TMPD/pipe.exit; sleep 60"
@@ -321,11 +330,7 @@ $T send-keys -t pipe G
 waitfor pipe "event 27/27"
 ok $? "view -: keys from the terminal"
 $T send-keys -t pipe q
-i=0
-while [ ! -s "$TMPD/pipe.exit" ] && [ $i -lt 40 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+waitexit pipe 40
 same "$(cat "$TMPD/pipe.exit" 2>/dev/null)" "exit 0" "view -: q, status 0"
 $T kill-session -t pipe 2>/dev/null
 # A long trace: the view at once, the keys working on what has been
@@ -346,21 +351,13 @@ sleep 0.2
 $T capture-pane -p -t long | tail -n 1 | grep -q "c: after the trace is read"
 ok $? "a long trace: c waits for the whole trace, and says so"
 $T send-keys -t long q
-i=0
-while [ ! -s "$TMPD/long.exit" ] && [ $i -lt 10 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+waitexit long 10
 same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long trace: q leaves within 0.5 s, status 0"
 $T kill-session -t long 2>/dev/null
 printf 'vmaptrace: 1\nevents:\n  - {op: bogus}\n' >"$TMPD/bad.yaml"
 $T new-session -d -s bad -x 100 -y 30 \
     "$VMAPVIEW view $TMPD/bad.yaml 2>$TMPD/bad.err; echo exit \$? >$TMPD/bad.exit; sleep 60"
-i=0
-while [ ! -s "$TMPD/bad.exit" ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+waitexit bad 100
 same "$(cat "$TMPD/bad.exit"):$(cat "$TMPD/bad.err")" \
     "exit 2:$TMPD/bad.yaml:3:10: op: 'bogus' is not vmap, vunmap or note" \
     "at a terminal, a bad trace: the terminal back, then FILE:LINE:COLUMN, status 2"
