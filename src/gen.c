@@ -142,9 +142,10 @@ static void
 linkids(struct trace *t)
 {
 	struct idtab ids;
-	struct idslot *sl;
 	struct event *e;
 	size_t i;
+	long s;
+	int had;
 
 	memset(&ids, 0, sizeof ids);
 	for (i = 0; i < t->nev; i++) {
@@ -152,20 +153,20 @@ linkids(struct trace *t)
 		if (e->id == NULL || e->op == OPnote)
 			continue;
 		if (e->op == OPvmap) {
-			sl = idtab_add(&ids, e->id);
-			sl->live = i;
-			e->slot = sl->slot;
+			s = idtab_add(&ids, e->id, 1, i, &had);
+			idtab_rec(&ids, s)->seq = i + 1;
+			e->slot = s;
 			continue;
 		}
-		if ((sl = idtab_find(&ids, e->id)) == NULL)
+		if ((s = idtab_find(&ids, e->id)) < 0)
 			continue;
 		e->flags |= EVBYID;
-		e->ref = sl->live;
-		e->slot = sl->slot;
+		e->ref = (int)(idtab_rec(&ids, s)->seq - 1);
+		e->slot = s;
 		free(e->id);
-		e->id = t->ev[sl->live].id;
+		e->id = t->ev[e->ref].id;
 		e->flags &= ~EVOWNID;
-		idtab_delete(&ids, sl - ids.ids);
+		idtab_remove(&ids, s, i);
 	}
 	idtab_free(&ids);
 }

@@ -2,14 +2,20 @@
  * The id table of the trace reader: the ids live while a trace is read,
  * by open addressing on a string hash, deleted by backward shift so that
  * no tombstones are left and the table stays as large as the live set.
- * Each id gets a slot number, small and reused once its vunmap is read,
- * so that a sink can keep what a vmap made in an array.
+ * Each id gets a slot number, small and reused once its vunmap is read
+ * (and, for a sink behind the reader, once that sink is past it), so
+ * that a sink can keep what a vmap made in an array.  A bucket holds
+ * only the slot; the key, and what the vmap was, are in the slot's
+ * record, 32 bytes, with a short key inside it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "idtab.h"
 #include "xmalloc.h"
+
+/* How a record holds its key: key.s[IDSHORT]. */
+enum { Kshort, Klent, Kowned };
 
 /* FNV-1a. */
 static uint32_t
@@ -23,122 +29,219 @@ strhash(const char *s)
 	return h;
 }
 
-/* Where s is, or the empty entry where it would go.  cap > 0. */
-static struct idslot *
+/* The key of record r. */
+const char *
+idrec_key(const struct idrec *r)
+{
+	return r->key.s[IDSHORT] == Kshort ? r->key.s : r->key.p;
+}
+
+/* The bucket where s is, or the empty one where it would go.  cap > 0. */
+static size_t
 probe(const struct idtab *tab, const char *s, uint32_t h)
 {
-	struct idslot *sl;
 	size_t i;
+	uint32_t b;
 
 	for (i = h & (tab->cap - 1);; i = (i + 1) & (tab->cap - 1)) {
-		sl = &tab->ids[i];
-		if (sl->key == NULL || (sl->hash == h && strcmp(sl->key, s) == 0))
-			return sl;
+		b = tab->bucket[i];
+		if (b == 0 || strcmp(idrec_key(idtab_rec(tab, b - 1)), s) == 0)
+			return i;
 	}
 }
 
-/* The live id s, or nil. */
-struct idslot *
+/* The slot of the live id s, or -1. */
+long
 idtab_find(const struct idtab *tab, const char *s)
 {
-	struct idslot *sl;
+	uint32_t b;
 
 	if (tab->cap == 0)
-		return NULL;
-	sl = probe(tab, s, strhash(s));
-	return sl->key != NULL ? sl : NULL;
+		return -1;
+	b = tab->bucket[probe(tab, s, strhash(s))];
+	return b != 0 ? (long)b - 1 : -1;
 }
 
-/* Twice as many entries, each where its hash puts it now. */
+/* Where the id of bucket value b hashes to. */
+static size_t
+home(const struct idtab *tab, uint32_t b)
+{
+	return strhash(idrec_key(idtab_rec(tab, b - 1))) & (tab->cap - 1);
+}
+
+/* Twice as many buckets, each id where its hash puts it now. */
 static void
 grow(struct idtab *tab)
 {
-	struct idslot *old;
+	uint32_t *old;
 	size_t i, j, oldcap;
 
-	old = tab->ids;
+	old = tab->bucket;
 	oldcap = tab->cap;
 	tab->cap = oldcap ? 2 * oldcap : 64;
-	tab->ids = xcalloc(tab->cap, sizeof *tab->ids);
+	tab->bucket = xcalloc(tab->cap, sizeof *tab->bucket);
 	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == NULL)
+		if (old[i] == 0)
 			continue;
-		j = old[i].hash & (tab->cap - 1);
-		while (tab->ids[j].key != NULL)
-			j = (j + 1) & (tab->cap - 1);
-		tab->ids[j] = old[i];
+		for (j = home(tab, old[i]); tab->bucket[j] != 0;
+		    j = (j + 1) & (tab->cap - 1))
+			;
+		tab->bucket[j] = old[i];
 	}
 	free(old);
 }
 
-/*
- * The entry of id s: the live one, or a new one with a slot of its own
- * (live -1).  A new entry holds the caller's string until the caller
- * sets ownkey.
- */
-struct idslot *
-idtab_add(struct idtab *tab, char *s)
+/* Slot s at the end of list l. */
+static void
+push(struct idtab *tab, struct idfree *l, uint32_t s)
 {
-	struct idslot *sl;
-	uint32_t h;
+	idtab_rec(tab, s)->line = 0;
+	if (l->tail != 0)
+		idtab_rec(tab, l->tail - 1)->line = s + 1;
+	else
+		l->head = s + 1;
+	l->tail = s + 1;
+}
 
-	if ((tab->n + 1) * 2 > tab->cap)
+/* List b after list a; b empty. */
+static void
+join(struct idtab *tab, struct idfree *a, struct idfree *b)
+{
+	if (b->head == 0)
+		return;
+	if (a->tail != 0)
+		idtab_rec(tab, a->tail - 1)->line = b->head;
+	else
+		a->head = b->head;
+	a->tail = b->tail;
+	b->head = b->tail = 0;
+}
+
+/*
+ * Slots freed two epochs of lag events ago are ready: the sink behind
+ * is past their vunmaps.
+ */
+static void
+age(struct idtab *tab, uint64_t now)
+{
+	uint64_t e;
+
+	if (tab->lag == 0)
+		return;
+	e = now / tab->lag;
+	while (tab->epoch < e && (tab->aging.head != 0 || tab->fresh.head != 0)) {
+		join(tab, &tab->ready, &tab->aging);
+		tab->aging = tab->fresh;
+		tab->fresh.head = tab->fresh.tail = 0;
+		tab->epoch++;
+	}
+	tab->epoch = e;
+}
+
+/* A slot for a new id: a ready one, else the next. */
+static uint32_t
+newslot(struct idtab *tab)
+{
+	struct idrec *r;
+	uint32_t s;
+
+	if (tab->ready.head != 0) {
+		s = tab->ready.head - 1;
+		r = idtab_rec(tab, s);
+		tab->ready.head = r->line;
+		if (tab->ready.head == 0)
+			tab->ready.tail = 0;
+		if (r->key.s[IDSHORT] == Kowned)
+			free(r->key.p);
+		return s;
+	}
+	if (tab->nslots == IDMAXSLOTS)
+		fatal("more than %zu ids live at once", IDMAXSLOTS);
+	s = tab->nslots++;
+	if (s % IDCHUNK == 0)
+		tab->chunk[s / IDCHUNK] = xcalloc(IDCHUNK, sizeof (struct idrec));
+	return s;
+}
+
+/*
+ * The slot of id s at event now (0-based): the live one (*had set), or
+ * a new one whose record holds the key and nothing else yet.  A long
+ * key is copied, or pointed to when lent: it outlives the table.
+ */
+long
+idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
+{
+	struct idrec *r;
+	size_t i, n;
+	uint32_t sl;
+
+	if ((tab->n + 1) * 4 > tab->cap * 3)
 		grow(tab);
-	h = strhash(s);
-	sl = probe(tab, s, h);
-	if (sl->key != NULL)
-		return sl;
-	sl->key = s;
-	sl->ownkey = 0;
-	sl->hash = h;
-	sl->live = -1;
-	sl->line = 0;
-	sl->slot = tab->nfree > 0 ? tab->freeslots[--tab->nfree] :
-	    tab->nslots++;
+	i = probe(tab, s, strhash(s));
+	if ((*had = tab->bucket[i] != 0))
+		return (long)tab->bucket[i] - 1;
+	age(tab, now);
+	sl = newslot(tab);
+	r = idtab_rec(tab, sl);
+	memset(r, 0, sizeof *r);
+	if ((n = strlen(s)) <= IDSHORT)
+		memcpy(r->key.s, s, n + 1);
+	else if (lend) {
+		r->key.p = (char *)s;
+		r->key.s[IDSHORT] = Klent;
+	} else {
+		r->key.p = xstrdup(s);
+		r->key.s[IDSHORT] = Kowned;
+	}
+	tab->bucket[i] = sl + 1;
 	tab->n++;
 	return sl;
 }
 
-/* Delete entry i, whose slot is free again. */
+/*
+ * The id of slot sl is unmapped at event now: gone from the table, its
+ * slot free to be given again, its record kept until then.
+ */
 void
-idtab_delete(struct idtab *tab, size_t i)
+idtab_remove(struct idtab *tab, long sl, uint64_t now)
 {
-	size_t j, k, mask;
+	size_t i, j, k, mask;
 
-	if (tab->nfree == tab->freecap) {
-		tab->freecap = tab->freecap ? 2 * tab->freecap : 64;
-		tab->freeslots = xreallocarray(tab->freeslots, tab->freecap,
-		    sizeof *tab->freeslots);
-	}
-	tab->freeslots[tab->nfree++] = tab->ids[i].slot;
 	mask = tab->cap - 1;
-	if (tab->ids[i].ownkey)
-		free(tab->ids[i].key);
+	for (i = home(tab, sl + 1); tab->bucket[i] != (uint32_t)sl + 1;
+	    i = (i + 1) & mask)
+		;
 	for (j = i;;) {
 		j = (j + 1) & mask;
-		if (tab->ids[j].key == NULL)
+		if (tab->bucket[j] == 0)
 			break;
-		k = tab->ids[j].hash & mask;
-		/* entry j may move to i unless its home lies in (i, j] */
+		k = home(tab, tab->bucket[j]);
+		/* bucket j may move to i unless its home lies in (i, j] */
 		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
-			tab->ids[i] = tab->ids[j];
+			tab->bucket[i] = tab->bucket[j];
 			i = j;
 		}
 	}
-	tab->ids[i].key = NULL;
+	tab->bucket[i] = 0;
 	tab->n--;
+	age(tab, now);
+	push(tab, tab->lag ? &tab->fresh : &tab->ready, sl);
 }
 
 /* Free the table and the keys it owns. */
 void
 idtab_free(struct idtab *tab)
 {
-	size_t i;
+	struct idrec *r;
+	uint32_t s;
 
-	for (i = 0; i < tab->cap; i++)
-		if (tab->ids[i].key != NULL && tab->ids[i].ownkey)
-			free(tab->ids[i].key);
-	free(tab->ids);
-	free(tab->freeslots);
+	for (s = 0; s < tab->nslots; s++) {
+		r = idtab_rec(tab, s);
+		if (r->key.s[IDSHORT] == Kowned)
+			free(r->key.p);
+	}
+	for (s = 0; s < IDCHUNKS; s++)
+		free(tab->chunk[s]);
+	free(tab->bucket);
 	memset(tab, 0, sizeof *tab);
 }

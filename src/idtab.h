@@ -1,7 +1,12 @@
 /*
  * The live ids of a trace being read (idtab.c): each id live from its
  * vmap to the vunmap that names it, with the small slot number the
- * reader gives it (trace.h).
+ * reader gives it (trace.h) and a record of its vmap under that slot.
+ *
+ * A record outlives its id: a slot is given again only once the events
+ * up to its vunmap have reached a sink that runs behind the reader
+ * (lag events behind at most), so such a sink may read the record of
+ * any slot it holds live while the reader goes on.
  */
 #ifndef VMAPVIEW_IDTAB_H
 #define VMAPVIEW_IDTAB_H
@@ -9,29 +14,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A live id: the vmap that made it.  Gone when unmapped. */
-struct idslot {
-	char		*key;		/* the vmap's id, or ownkey: the table's */
-	int		 ownkey;
-	uint32_t	 hash;
-	int		 live;		/* index of the vmap event, if stored */
-	int		 line;		/* the vmap's line */
-	int		 slot;		/* the event's slot (trace.h) */
+enum {
+	IDCHUNK = 4096,		/* records to a chunk */
+	IDCHUNKS = 512,		/* chunks at most: never moved */
+	IDSHORT = 15		/* the longest key kept in its record */
+};
+
+/* What a slot's vmap was: 32 bytes. */
+struct idrec {
+	union {
+		char	 s[IDSHORT + 1];	/* short: NUL-terminated */
+		char	*p;			/* long: s[IDSHORT] says */
+	} key;
+	uint64_t	 seq;		/* the vmap's event, 1-based */
+	uint32_t	 size;		/* the size it was given */
+	uint32_t	 line;		/* its line; free: the next free slot+1 */
+};
+
+/* Free slots in the order they were freed: slot+1 at each end, or 0. */
+struct idfree {
+	uint32_t	 head;
+	uint32_t	 tail;
 };
 
 struct idtab {
-	struct idslot	*ids;		/* open addressing on a string hash */
-	size_t		 n;
-	size_t		 cap;		/* a power of two */
-	int		*freeslots;	/* slots of ids unmapped, to use again */
-	size_t		 nfree;
-	size_t		 freecap;
-	int		 nslots;	/* slots ever given */
+	uint32_t	*bucket;	/* open addressing: slot+1, or 0 */
+	size_t		 n;		/* live ids */
+	size_t		 cap;		/* buckets, a power of two */
+	struct idrec	*chunk[IDCHUNKS];
+	uint32_t	 nslots;	/* slots ever given */
+	size_t		 lag;		/* events a freed slot waits; 0: none */
+	uint64_t	 epoch;		/* now / lag, when fresh was begun */
+	struct idfree	 ready;		/* to be given again */
+	struct idfree	 aging;		/* freed an epoch ago */
+	struct idfree	 fresh;		/* freed this epoch */
+	int		 kept;		/* by a relay, which frees it */
 };
 
-struct idslot	*idtab_find(const struct idtab *, const char *);
-struct idslot	*idtab_add(struct idtab *, char *);
-void		 idtab_delete(struct idtab *, size_t);
+#define IDMAXSLOTS	((size_t)IDCHUNK * IDCHUNKS)
+
+long		 idtab_find(const struct idtab *, const char *);
+long		 idtab_add(struct idtab *, const char *, int, uint64_t, int *);
+void		 idtab_remove(struct idtab *, long, uint64_t);
 void		 idtab_free(struct idtab *);
+const char	*idrec_key(const struct idrec *);
+
+/* The record of slot s, which has been given. */
+static inline struct idrec *
+idtab_rec(const struct idtab *tab, long s)
+{
+	return &tab->chunk[s / IDCHUNK][s % IDCHUNK];
+}
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idtab.h"
 #include "relay.h"
 #include "xmalloc.h"
 
@@ -34,6 +35,7 @@ struct batch {
 	int		 n;
 	size_t		 nev0;		/* events the trace had before ev[0] */
 	struct machine	 machine;
+	struct idtab	*ids;		/* the reader's, as trace_stream sets */
 	char		*buf;
 	size_t		 len;
 	size_t		 cap;
@@ -51,7 +53,14 @@ struct relay {
 	int		 done;		/* the reader has no more */
 	int		 sleeping;	/* the sink's thread waits for WAKE */
 	struct batch	*cur;		/* b[tail % DEPTH], being filled */
+	struct idtab	*ids;		/* the reader's, kept for the sink */
 };
+
+/*
+ * How far behind the reader the sink may be, in events: when the
+ * reader takes a batch to fill, the sink has emptied all but DEPTH-1.
+ */
+#define LAG	((size_t)(DEPTH + 1) * BATCH)
 
 /*
  * Whether to relay: VMAPVIEW_THREADS says, 1 for no and a larger number
@@ -114,6 +123,7 @@ deliver(const struct batch *b, const struct tracesink *to, struct trace *t)
 	int i;
 
 	t->machine = b->machine;
+	t->ids = b->ids;
 	for (i = 0; i < b->n; i++) {
 		t->nev = b->nev0 + i + 1;
 		to->event(to->arg, t, &b->ev[i]);
@@ -156,6 +166,17 @@ run(void *arg)
 	return NULL;
 }
 
+/* Free the reader's id table, which the sink no longer reads. */
+static void
+freeids(struct relay *r)
+{
+	if (r->ids == NULL)
+		return;
+	idtab_free(r->ids);
+	free(r->ids);
+	r->ids = NULL;
+}
+
 /* Hand the batch being filled to the sink's thread. */
 static void
 publish(struct relay *r)
@@ -187,6 +208,12 @@ relay_event(void *arg, struct trace *t, const struct event *e)
 		b->len = 0;
 		b->nev0 = t->nev - 1;
 		b->machine = t->machine;
+		b->ids = t->ids;
+		if (t->ids != NULL && r->ids == NULL) {
+			/* its records are read until the sink is done */
+			r->ids = t->ids;
+			r->ids->kept = 1;
+		}
 	}
 	b = r->cur;
 	b->ev[b->n] = *e;
@@ -226,6 +253,7 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 	via->event = relay_event;
 	via->reset = NULL;
 	via->arg = r;
+	via->lag = LAG;
 	return r;
 }
 
@@ -247,6 +275,7 @@ relay_finish(struct relay *r)
 	pthread_cond_signal(&r->filled);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
+	freeids(r);
 	for (k = 0; k < DEPTH; k++)
 		free(r->b[k].buf);
 	pthread_mutex_destroy(&r->lock);
@@ -364,6 +393,7 @@ relay_feed(const char *path, size_t *bytes)
 	f->via.arg = r;
 	f->via.bytes = bytes;
 	f->via.stop = &f->stop;
+	f->via.lag = LAG;
 	if (pthread_create(&f->reader, NULL, readfeed, f) != 0) {
 		pthread_mutex_destroy(&r->lock);
 		pthread_cond_destroy(&r->filled);
@@ -456,6 +486,7 @@ relay_feedclose(struct relayfeed *f, int stop, struct trace *t, char *err,
 	}
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(f->reader, NULL);
+	freeids(r);
 	rv = f->rv;
 	if (rv < 0)
 		snprintf(err, errlen, "%s", f->err);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idtab.h"
 #include "replay.h"
 #include "vamap.h"
 #include "xmalloc.h"
@@ -350,8 +351,96 @@ replay_feed(struct replay *rp, const struct event *e,
 	}
 }
 
-static struct made	*madeat(struct madetab *, uint32_t);
-static void		 madegone(struct madetab *, struct made *);
+/* Slot sl's entry in mt, made when new. */
+static void
+madeslot(struct madetab *mt, long sl, uint32_t **va, uint8_t **st)
+{
+	size_t k;
+
+	k = sl / MADECHUNK;
+	if (k >= mt->nc) {
+		mt->c = xreallocarray(mt->c, k + 1, sizeof *mt->c);
+		while (mt->nc <= k)
+			mt->c[mt->nc++] = xcalloc(1, sizeof **mt->c);
+	}
+	*va = &mt->c[k]->va[sl % MADECHUNK];
+	*st = &mt->c[k]->st[sl % MADECHUNK];
+}
+
+/* Slot sl's state in mt: what its vmap's result was, and MADELIVE. */
+static int
+madest(const struct madetab *mt, long sl)
+{
+	if (sl < 0 || (size_t)sl / MADECHUNK >= mt->nc)
+		return 0;
+	return mt->c[sl / MADECHUNK]->st[sl % MADECHUNK];
+}
+
+static uint32_t
+madeva(const struct madetab *mt, long sl)
+{
+	return mt->c[sl / MADECHUNK]->va[sl % MADECHUNK];
+}
+
+/*
+ * The record of slot sl's vmap, when the reader keeps records (the
+ * trace is streamed); else nil, and the loaded trace has the event.
+ */
+static const struct idrec *
+slotrec(const struct replay *rp, long sl)
+{
+	if (rp->t == NULL || rp->t->ids == NULL || sl < 0)
+		return NULL;
+	return idtab_rec(rp->t->ids, sl);
+}
+
+/*
+ * Live vmap sl of mt enters the map by address unless one live made
+ * before it returned the same address: of two live at one address,
+ * which only unmaps of part of one can leave, the first made is found.
+ */
+static void
+byvaadd(const struct replay *rp, struct madetab *mt, long sl, size_t seq)
+{
+	struct vaent *ve;
+	const struct idrec *r;
+
+	ve = vamap_add(&mt->byva, madeva(mt, sl));
+	if (ve->a < 0 || ((r = slotrec(rp, ve->a)) != NULL && r->seq > seq))
+		ve->a = sl;
+}
+
+/*
+ * The map by address, begun at the first vunmap by address; from the
+ * start when the trace is loaded, where each vmap enters it in order.
+ */
+static void
+byvaon(const struct replay *rp, struct madetab *mt)
+{
+	const struct idrec *r;
+	size_t sl, n;
+
+	mt->byvaon = 1;
+	n = mt->nc * MADECHUNK;
+	for (sl = 0; sl < n; sl++)
+		if (madest(mt, sl) & MADELIVE)
+			byvaadd(rp, mt, sl, (r = slotrec(rp, sl)) ? r->seq : 0);
+}
+
+/* Vmap sl of mt is gone. */
+static void
+madegone(struct madetab *mt, long sl)
+{
+	struct vaent *ve;
+	uint32_t *va;
+	uint8_t *st;
+
+	madeslot(mt, sl, &va, &st);
+	*st &= ~MADELIVE;
+	if (mt->byvaon && (ve = vamap_find(&mt->byva, *va)) != NULL &&
+	    ve->a == sl)
+		vamap_delete(&mt->byva, ve);
+}
 
 /*
  * Feed e, as trace_stream gives it, to rp: a vunmap by id gets what the
@@ -362,93 +451,64 @@ void
 replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
     struct result *res)
 {
-	struct made *m;
+	const struct idrec *r;
+	struct result made;
 	struct vaent *ve;
-	size_t ncap, n;
+	uint32_t srcsize, *va;
+	uint8_t *st;
+	long sl;
+	int byid, k;
 
-	m = NULL;
-	if (e->op == OPvunmap && (e->flags & EVBYID) && e->slot >= 0 &&
-	    (size_t)e->slot < mt->cap)
-		m = &mt->v[e->slot];
 	rp->made = mt;
-	replay_feed(rp, e, m ? &m->r : NULL, m ? m->size : 0, res);
-	if (e->op == OPvunmap && (res->kind == Rok || res->kind == Rpanic)) {
+	if (!mt->byvaon && rp->t != NULL && rp->t->ids == NULL)
+		mt->byvaon = 1;
+	byid = e->op == OPvunmap && (e->flags & EVBYID) && e->slot >= 0 &&
+	    (k = madest(mt, e->slot)) != 0;
+	srcsize = 0;
+	if (byid) {
+		memset(&made, 0, sizeof made);
+		made.kind = k & ~(MADELIVE | MADESET);
+		made.va = madeva(mt, e->slot);
+		if ((r = slotrec(rp, e->slot)) != NULL)
+			srcsize = r->size;
+		else if (e->ref >= 0)
+			srcsize = rp->t->ev[e->ref].size;
+	} else if (e->op == OPvunmap && !mt->byvaon)
+		byvaon(rp, mt);
+	replay_feed(rp, e, byid ? &made : NULL, srcsize, res);
+	if (e->op == OPvunmap) {
 		/* gone, as replay_live has it: by id, or by its address */
-		if (m == NULL)
-			m = madeat(mt, e->va);
-		if (m != NULL)
-			madegone(mt, m);
+		sl = -1;
+		if (byid)
+			sl = e->slot;
+		else if ((res->kind == Rok || res->kind == Rpanic) &&
+		    (ve = vamap_find(&mt->byva, e->va)) != NULL)
+			sl = ve->a;
+		if (sl >= 0)
+			madegone(mt, sl);
 	}
 	if (e->op != OPvmap || e->slot < 0)
 		return;
-	if ((size_t)e->slot >= mt->cap) {
-		for (ncap = mt->cap ? mt->cap : 64; ncap <= (size_t)e->slot;)
-			ncap *= 2;
-		mt->v = xreallocarray(mt->v, ncap, sizeof *mt->v);
-		memset(mt->v + mt->cap, 0, (ncap - mt->cap) * sizeof *mt->v);
-		mt->cap = ncap;
-	}
-	m = &mt->v[e->slot];
-	if (m->live)
-		madegone(mt, m);
-	m->r = *res;
-	m->r.panic = NULL;
-	m->r.why = NULL;
-	m->size = e->size;
-	m->seq = rp->pos;
-	m->live = res->kind == Rok;
-	if (m->live && (ve = vamap_add(&mt->byva, m->r.va))->a < 0)
-		ve->a = e->slot;
-	n = e->id != NULL ? strlen(e->id) + 1 : 0;
-	if (n > m->idcap) {
-		m->idcap = n < 32 ? 32 : n;
-		free(m->id);
-		m->id = xmalloc(m->idcap);
-	}
-	if (n > 0)
-		memcpy(m->id, e->id, n);
-}
-
-/*
- * The live vmap of mt that returned va; or nil.  (An unmap by address
- * only: a vmap without an id has no slot here.  Of two live at one
- * address, which only unmaps of part of one can leave, the first made
- * is found and the other not.)
- */
-static struct made *
-madeat(struct madetab *mt, uint32_t va)
-{
-	struct vaent *ve;
-
-	if ((ve = vamap_find(&mt->byva, va)) == NULL)
-		return NULL;
-	return &mt->v[ve->a];
-}
-
-/* Vmap m of mt is gone. */
-static void
-madegone(struct madetab *mt, struct made *m)
-{
-	struct vaent *ve;
-
-	m->live = 0;
-	if ((ve = vamap_find(&mt->byva, m->r.va)) != NULL &&
-	    ve->a == m - mt->v)
-		vamap_delete(&mt->byva, ve);
+	if (madest(mt, e->slot) & MADELIVE)
+		madegone(mt, e->slot);
+	madeslot(mt, e->slot, &va, &st);
+	*va = res->va;
+	*st = res->kind | MADESET | (res->kind == Rok ? MADELIVE : 0);
+	if (res->kind == Rok && mt->byvaon)
+		byvaadd(rp, mt, e->slot, rp->pos);
 }
 
 /* Free what mt holds. */
 void
 madetab_free(struct madetab *mt)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < mt->cap; i++)
-		free(mt->v[i].id);
-	free(mt->v);
-	mt->v = NULL;
-	mt->cap = 0;
+	for (k = 0; k < mt->nc; k++)
+		free(mt->c[k]);
+	free(mt->c);
 	vamap_free(&mt->byva);
+	memset(mt, 0, sizeof *mt);
 }
 
 /*
@@ -584,6 +644,60 @@ replay_clear(struct result *r)
  * message.
  */
 /*
+ * Of the vmaps live in mt after the first upto events, the first made
+ * that covers va, as replay_live would order them: its event and id.
+ * Each slot's vmap is the reader's record, or in a loaded trace the
+ * last vmap of that slot before upto.  Returns 0 when there is none.
+ */
+static int
+madeowner(const struct replay *rp, const struct madetab *mt, size_t upto,
+    uint32_t va, size_t *seq, const char **id)
+{
+	const struct idrec *r;
+	const struct event *e;
+	uint32_t base;
+	size_t sl, n, best, *at;
+
+	n = mt->nc * MADECHUNK;
+	at = NULL;
+	if (rp->t->ids == NULL) {
+		/* loaded: each slot's last vmap, looking back */
+		at = xcalloc(n ? n : 1, sizeof *at);
+		for (sl = upto; sl-- > 0;) {
+			e = &rp->t->ev[sl];
+			if (e->op == OPvmap && e->slot >= 0 &&
+			    (size_t)e->slot < n && at[e->slot] == 0)
+				at[e->slot] = sl + 1;
+		}
+	}
+	best = 0;
+	for (sl = 0; sl < n; sl++) {
+		if (!(madest(mt, sl) & MADELIVE))
+			continue;
+		base = madeva(mt, sl) & ~(BY2PG - 1);
+		if (va < base)
+			continue;
+		if ((r = slotrec(rp, sl)) != NULL) {
+			if (va - base < ROUND(r->size + (madeva(mt, sl) - base),
+			    BY2PG) && (best == 0 || r->seq < best)) {
+				best = r->seq;
+				*id = idrec_key(r);
+			}
+		} else if (at[sl] != 0) {
+			e = &rp->t->ev[at[sl] - 1];
+			if (va - base < ROUND(e->size + (madeva(mt, sl) - base),
+			    BY2PG) && (best == 0 || at[sl] < best)) {
+				best = at[sl];
+				*id = e->id;
+			}
+		}
+	}
+	free(at);
+	*seq = best;
+	return best != 0;
+}
+
+/*
  * The live mapping before event index upto whose pages cover va: its
  * event (1-based) and id (nil if none), from the results kept or,
  * streamed, from the vmaps of the live ids.  Returns 0 when there is
@@ -593,9 +707,6 @@ static int
 ownerof(const struct replay *rp, size_t upto, uint32_t va, size_t *seq,
     const char **id)
 {
-	const struct made *m;
-	uint32_t base;
-	size_t i;
 	long k;
 
 	*id = NULL;
@@ -608,19 +719,9 @@ ownerof(const struct replay *rp, size_t upto, uint32_t va, size_t *seq,
 		*id = rp->t->ev[k].id;
 		return 1;
 	}
-	for (i = 0; rp->made != NULL && i < rp->made->cap; i++) {
-		m = &rp->made->v[i];
-		if (!m->live)
-			continue;
-		base = m->r.va & ~(BY2PG - 1);
-		if (va >= base && va - base < ROUND(m->size + (m->r.va -
-		    base), BY2PG)) {
-			*seq = m->seq;
-			*id = m->idcap > 0 ? m->id : NULL;
-			return 1;
-		}
-	}
-	return 0;
+	if (rp->made == NULL)
+		return 0;
+	return madeowner(rp, rp->made, upto, va, seq, id);
 }
 
 static void
@@ -723,11 +824,10 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 		if (e->ref >= 0)
 			snprintf(buf, len, "its vmap (event %d) did not succeed",
 			    e->ref + 1);
-		else if (rp->made != NULL && e->slot >= 0 &&
-		    (size_t)e->slot < rp->made->cap)
+		else if (slotrec(rp, e->slot) != NULL)
 			/* streamed: the vmap of its slot */
-			snprintf(buf, len, "its vmap (event %zu) did not succeed",
-			    rp->made->v[e->slot].seq);
+			snprintf(buf, len, "its vmap (event %llu) did not succeed",
+			    (unsigned long long)slotrec(rp, e->slot)->seq);
 		else
 			snprintf(buf, len, "its vmap did not succeed");
 		return buf;

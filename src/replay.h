@@ -156,21 +156,25 @@ struct replayopts {
 
 /*
  * For a replay fed by trace_stream: what each vmap with an id made, by
- * the id's slot, until the vunmap by that id.
+ * the id's slot, until the vunmap by that id; 5 bytes a slot.  What the
+ * vmap was given, its event and its id are the reader's (idtab.h), or
+ * the loaded trace's.
  */
-struct made {
-	struct result	r;		/* its panic is not kept */
-	uint32_t	size;		/* the size the vmap was given */
-	size_t		seq;		/* its event, 1-based */
-	int		live;		/* mapped, and not unmapped since */
-	char		*id;		/* its id, for what a panic runs into */
-	size_t		idcap;
+enum { MADECHUNK = 4096 };
+
+#define MADELIVE	0x80	/* in st: mapped, and not unmapped since */
+#define MADESET		0x40	/* in st: the slot's vmap has run */
+
+struct madechunk {
+	uint32_t	 va[MADECHUNK];	/* the address it returned */
+	uint8_t		 st[MADECHUNK];	/* its result's kind, MADESET, MADELIVE */
 };
 
 struct madetab {
-	struct made	*v;
-	size_t		 cap;
-	struct vamap	 byva;		/* the live ones' slots by address */
+	struct madechunk **c;
+	size_t		 nc;
+	int		 byvaon;	/* since the first vunmap by address */
+	struct vamap	 byva;		/* then: the live ones' slots by address */
 };
 
 extern const char *const resultnames[Nresult];

@@ -68,8 +68,15 @@ struct machine {
 	uint32_t	ptpages;
 };
 
+struct idtab;
+
 struct trace {
 	int		 machinelate;	/* streamed: machine came after events */
+	/*
+	 * Streamed, while the events are given: the reader's live ids and
+	 * the record of each slot's vmap (idtab.h), to read; not owned.
+	 */
+	struct idtab	*ids;
 	char		*file;
 	char		*name;
 	char		*description;
@@ -97,6 +104,11 @@ struct tracesink {
 	 */
 	size_t	*bytes;
 	int	*stop;
+	/*
+	 * How many events the sink may run behind the reader: a slot's
+	 * record is kept that long after its vunmap is read.
+	 */
+	size_t	 lag;
 };
 
 extern const char *const opnames[Nop];

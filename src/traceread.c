@@ -46,7 +46,13 @@ static const struct {
 	[OPnote] = { KALL | K(Ktext), K(Ktext) },
 };
 
-/* Where the live set grew to each size, for the limit on live ids. */
+/*
+ * Where the live set first grew past each multiple of the pages of a
+ * PDE, for the limit on live ids: a vmap has a multiple of them.
+ */
+#define PDEPAGES	(PGDIRSIZE / BY2PG)
+#define MAXPDES		((size_t)(1ull << 32) / PGDIRSIZE)
+
 struct livemark {
 	int	line;
 	int	col;
@@ -61,8 +67,8 @@ struct loader {
 	FILE		*f;		/* the input, or nil for a string */
 	size_t		 nlive;		/* ids live now */
 	size_t		 maxlive;
-	struct livemark	*maxat;		/* [k]: where k+1 ids were first live */
-	size_t		 maxatcap;
+	struct livemark	 maxat[MAXPDES];	/* [k]: where k*PDEPAGES+1 were */
+	int		 machinefirst;	/* machine came before the events */
 	const struct tracesink *sk;	/* events go here, not into the trace */
 	int		 inevents;	/* the events key has been read */
 	long		 unmapped;	/* its id, to delete after the sink */
@@ -70,7 +76,7 @@ struct loader {
 	size_t		 errlen;
 	struct trace	*t;
 
-	struct idtab	 ids;		/* the live ids */
+	struct idtab	*ids;		/* the live ids */
 	double		 lastt;
 	int		 lastline;
 };
@@ -452,52 +458,75 @@ getexpect(struct loader *L, struct event *e)
 	}
 }
 
+static int	 checklive(struct loader *);
+
+/*
+ * The live set has grown to a size it never had.  Where it first holds
+ * one more than a vmap of k PDEs has pages is kept, for checklive once
+ * the machine is known; past the largest vmap's pages it fails at once,
+ * a bound on what the table holds.
+ */
+static int
+livemore(struct loader *L, const struct event *e)
+{
+	yaml_mark_t mk;
+
+	L->maxlive = L->nlive;
+	if (L->nlive % PDEPAGES != 1 || L->nlive == 1)
+		return 0;
+	if (L->nlive / PDEPAGES < MAXPDES) {
+		L->maxat[L->nlive / PDEPAGES].line = e->line;
+		L->maxat[L->nlive / PDEPAGES].col = e->col;
+		return 0;
+	}
+	if (L->machinefirst)
+		return checklive(L);
+	memset(&mk, 0, sizeof mk);
+	mk.line = e->line - 1;
+	mk.column = e->col - 1;
+	return failat(L, &mk, "%zu ids live at once: more than any vmap has "
+	    "pages", L->nlive);
+}
+
 /*
  * Liveness, read from the text: a vmap's id must not be live; a vunmap
- * by id must name a live one, which it ends.
+ * by id must name a live one, which it ends.  The slot's record says
+ * what its vmap was, for a sink that keeps no events.
  */
 static int
 liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 {
-	struct idslot *sl;
+	struct idrec *r;
+	long s;
+	int had;
 
 	if (e->op == OPvmap) {
-		sl = idtab_add(&L->ids, e->id);
-		if (sl->live != -1)
+		s = idtab_add(L->ids, e->id, L->sk == NULL, L->t->nev, &had);
+		r = idtab_rec(L->ids, s);
+		if (had)
 			return failat(L, idmk, "id '%.40s' is still live "
-			    "(mapped at line %d)", e->id, sl->line);
-		sl->live = L->sk ? -2 : (int)L->t->nev;
-		sl->line = e->line;
-		if (L->sk != NULL) {
-			/* streamed: the id lives with the table, to its vunmap */
-			sl->ownkey = 1;
-			e->flags &= ~EVOWNID;
-		}
-		e->slot = sl->slot;
-		if (++L->nlive > L->maxlive) {
-			if (L->nlive > L->maxatcap) {
-				L->maxatcap = L->maxatcap ? 2 * L->maxatcap : 256;
-				L->maxat = xreallocarray(L->maxat, L->maxatcap,
-				    sizeof *L->maxat);
-			}
-			L->maxat[L->nlive - 1].line = e->line;
-			L->maxat[L->nlive - 1].col = e->col;
-			L->maxlive = L->nlive;
-		}
+			    "(mapped at line %u)", e->id, r->line);
+		r->seq = L->t->nev + 1;
+		r->size = e->size;
+		r->line = e->line;
+		e->slot = s;
+		if (++L->nlive > L->maxlive)
+			return livemore(L, e);
 		return 0;
 	}
-	if ((sl = idtab_find(&L->ids, e->id)) == NULL)
+	if ((s = idtab_find(L->ids, e->id)) < 0)
 		return failat(L, idmk, "id '%.40s' is not live (never mapped, "
 		    "or unmapped already)", e->id);
 	e->flags |= EVBYID;
-	if (sl->live >= 0) {
-		e->ref = sl->live;
+	if (L->sk == NULL) {
+		/* kept: tied to its vmap, sharing its id */
+		e->ref = (int)(idtab_rec(L->ids, s)->seq - 1);
 		free(e->id);
-		e->id = L->t->ev[sl->live].id;
+		e->id = L->t->ev[e->ref].id;
 		e->flags &= ~EVOWNID;
 	}
-	e->slot = sl->slot;
-	L->unmapped = sl - L->ids.ids;
+	e->slot = s;
+	L->unmapped = s;
 	L->nlive--;
 	return 0;
 }
@@ -738,7 +767,7 @@ loadevent(struct loader *L)
 		eventfree(e);
 	}
 	if (L->unmapped >= 0)
-		idtab_delete(&L->ids, L->unmapped);
+		idtab_remove(L->ids, L->unmapped, t->nev);
 	return 0;
 }
 
@@ -874,6 +903,8 @@ topkey(struct loader *L, int k, void *arg)
 	case Tmachine:
 		if (L->inevents)
 			L->t->machinelate = 1;
+		else
+			L->machinefirst = 1;
 		return loadmachine(L);
 	case Tevents:
 		L->inevents = 1;
@@ -936,8 +967,8 @@ checklive(struct loader *L)
 	if (L->maxlive <= limit)
 		return 0;
 	memset(&mk, 0, sizeof mk);
-	mk.line = L->maxat[limit].line - 1;
-	mk.column = L->maxat[limit].col - 1;
+	mk.line = L->maxat[limit / PDEPAGES].line - 1;
+	mk.column = L->maxat[limit / PDEPAGES].col - 1;
 	return failat(L, &mk, "%zu ids live at once: more than the %zu pages "
 	    "of the vmap", limit + 1, limit);
 }
@@ -963,6 +994,12 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	L.errlen = errlen;
 	L.t = t;
 	L.sk = sk;
+	L.ids = xcalloc(1, sizeof *L.ids);
+	if (sk != NULL) {
+		/* a sink that keeps no events reads the records */
+		L.ids->lag = sk->lag;
+		t->ids = L.ids;
+	}
 	t->file = xstrdup(L.file);
 	if (!yaml_parser_initialize(&L.parser))
 		fatal("out of memory");
@@ -980,8 +1017,11 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	if (L.haveev)
 		yaml_event_delete(&L.ev);
 	yaml_parser_delete(&L.parser);
-	idtab_free(&L.ids);
-	free(L.maxat);
+	t->ids = NULL;
+	if (!L.ids->kept) {
+		idtab_free(L.ids);
+		free(L.ids);
+	}
 	if (rv < 0)
 		trace_free(t);
 	return rv;

@@ -1,8 +1,11 @@
 /*
  * Tests of the trace reader that look inside the loaded trace: number
  * syntax, machine defaults and settings, expectations per policy, and
- * vunmap by id tied to the right vmap when ids are reused.  Error
- * messages are tested from the command line by errors.sh.
+ * vunmap by id tied to the right vmap when ids are reused; the id
+ * table against a plain list, its slots given again only after the lag,
+ * and the records a sink reads while the trace streams, on one thread
+ * and on two.  Error messages are tested from the command line by
+ * errors.sh.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "idtab.h"
 #include "mmu.h"
+#include "relay.h"
 #include "replay.h"
 #include "tap.h"
 #include "trace.h"
@@ -268,6 +273,205 @@ test_roundtrip(void)
 	}
 }
 
+/* A small generator of numbers, the same on every machine. */
+static uint32_t
+rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * The table against a list of live ids, in random adds and removes
+ * with keys short and long, copied and lent: each id found at its slot,
+ * no slot given twice while live, the count, and each record's key.
+ */
+static void
+test_idtab(void)
+{
+	enum { N = 3000 };
+	static char keys[N][40];
+	long slot[N];
+	struct idtab tab;
+	uint32_t x;
+	int i, k, had, bad, dup;
+	long s;
+	unsigned char *used;
+
+	memset(&tab, 0, sizeof tab);
+	for (i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof keys[i], i % 3 ? "m%d" :
+		    "a-long-id-of-device-number-%d", i);
+		slot[i] = -1;
+	}
+	x = 7;
+	bad = 0;
+	for (k = 0; k < 40000; k++) {
+		i = rnd(&x) % N;
+		if (slot[i] < 0) {
+			s = idtab_add(&tab, keys[i], i % 2, k, &had);
+			if (had || strcmp(idrec_key(idtab_rec(&tab, s)),
+			    keys[i]) != 0)
+				bad++;
+			slot[i] = s;
+		} else {
+			if (idtab_find(&tab, keys[i]) != slot[i])
+				bad++;
+			idtab_remove(&tab, slot[i], k);
+			slot[i] = -1;
+		}
+	}
+	used = calloc(tab.nslots, 1);
+	dup = 0;
+	for (i = 0, k = 0; i < N; i++) {
+		if (slot[i] < 0) {
+			bad += idtab_find(&tab, keys[i]) != -1;
+			continue;
+		}
+		k++;
+		bad += idtab_find(&tab, keys[i]) != slot[i];
+		dup += used[slot[i]]++ != 0;
+	}
+	tap_equ(bad, 0, "id table: every id found at its slot, or not at all");
+	tap_equ(dup, 0, "id table: no slot held by two live ids");
+	tap_equ(tab.n, k, "id table: its count is the live ids'");
+	tap_ok(tab.nslots <= N, "id table: slots given again without a lag");
+	free(used);
+	idtab_free(&tab);
+
+	/* with a lag of 100 events: not again before two epochs have gone */
+	memset(&tab, 0, sizeof tab);
+	tab.lag = 100;
+	s = idtab_add(&tab, "a-long-id-of-the-first-device", 0, 5, &had);
+	idtab_rec(&tab, s)->seq = 6;
+	idtab_rec(&tab, s)->size = 4096;
+	idtab_remove(&tab, s, 10);
+	bad = 0;
+	for (k = 11; k < 200; k++) {
+		snprintf(keys[0], sizeof keys[0], "n%d", k);
+		if (idtab_add(&tab, keys[0], 0, k, &had) == s)
+			bad++;
+	}
+	tap_equ(bad, 0, "lag: a freed slot is not given again within it");
+	tap_eqs(idrec_key(idtab_rec(&tab, s)), "a-long-id-of-the-first-device",
+	    "lag: the freed slot's record keeps its key");
+	tap_ok(idtab_rec(&tab, s)->seq == 6 && idtab_rec(&tab, s)->size == 4096,
+	    "lag: and its vmap's event and size");
+	tap_equ(idtab_add(&tab, "late", 0, 200, &had), s,
+	    "lag: given again once two epochs have gone");
+	idtab_free(&tab);
+}
+
+/*
+ * A sink that checks, at each vunmap by id, that the record of its slot
+ * is its vmap's: the event, the size and the id, as the loaded trace
+ * has them.  (The slot numbers themselves differ where a sink lags.)
+ */
+struct recsink {
+	const struct trace	*whole;
+	size_t			 n;
+	size_t			 checked;
+	size_t			 bad;
+	int			 noids;
+	int			 slow;
+};
+
+static void
+recsink_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct recsink *rs;
+	const struct idrec *r;
+	const struct event *w, *v;
+
+	rs = arg;
+	w = &rs->whole->ev[rs->n++];
+	if (rs->slow && rs->n % 4096 == 0)
+		usleep(20000);	/* the reader runs the ring full ahead */
+	if (t->ids == NULL) {
+		rs->noids++;
+		return;
+	}
+	if (e->op != OPvunmap || !(e->flags & EVBYID))
+		return;
+	v = &rs->whole->ev[w->ref];
+	r = idtab_rec(t->ids, e->slot);
+	rs->checked++;
+	if (r->seq != (uint64_t)w->ref + 1 || r->size != v->size ||
+	    strcmp(idrec_key(r), v->id) != 0)
+		rs->bad++;
+}
+
+static void
+test_records(void)
+{
+	static const char *const name[2] = { "one thread", "two" };
+	struct trace whole, t;
+	struct tracesink sk;
+	struct recsink rs;
+	char err[256], buf[64];
+	FILE *f;
+	uint32_t x;
+	int fd, i, k, nlive, live[64], pass;
+
+	/* ids that come back, long and short, over more than the lag */
+	strcpy(path, "/tmp/vmapview-test-XXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		tap_ok(0, "a temporary file");
+		return;
+	}
+	fputs("vmaptrace: 1\nmachine: {vmapsize: 64M}\nevents:\n", f);
+	x = 11;
+	nlive = 0;
+	for (k = 0; k < 60000; k++) {
+		if (nlive > 0 && (nlive == 64 || rnd(&x) % 2)) {
+			i = rnd(&x) % nlive;
+			fprintf(f, "- {op: vunmap, id: %s%d}\n",
+			    live[i] % 2 ? "a-long-name-for-device-" : "d",
+			    live[i]);
+			live[i] = live[--nlive];
+			continue;
+		}
+		do {
+			live[nlive] = rnd(&x) % 500;
+			for (i = 0; i < nlive && live[i] != live[nlive]; i++)
+				;
+		} while (i < nlive);
+		snprintf(buf, sizeof buf, "%s%d", live[nlive] % 2 ?
+		    "a-long-name-for-device-" : "d", live[nlive]);
+		fprintf(f, "- {op: vmap, pa: 0x%x000, size: %uK, id: %s}\n",
+		    k % 4096, 4 * (1 + rnd(&x) % 64), buf);
+		nlive++;
+	}
+	fclose(f);
+	if (trace_load(&whole, path, err, sizeof err) < 0) {
+		tap_ok(0, err);
+		unlink(path);
+		return;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		memset(&sk, 0, sizeof sk);
+		memset(&rs, 0, sizeof rs);
+		rs.whole = &whole;
+		rs.slow = pass;
+		sk.event = recsink_event;
+		sk.arg = &rs;
+		setenv("VMAPVIEW_THREADS", pass ? "2" : "1", 1);
+		snprintf(buf, sizeof buf, "records, %s: each vunmap's slot "
+		    "holds its vmap", name[pass]);
+		if (relay_stream(&t, path, &sk, err, sizeof err) < 0)
+			tap_ok(0, err);
+		else
+			tap_ok(rs.bad == 0 && rs.noids == 0 &&
+			    rs.checked > 25000 && rs.n == whole.nev, buf);
+		trace_free(&t);
+	}
+	unsetenv("VMAPVIEW_THREADS");
+	trace_free(&whole);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -275,5 +479,7 @@ main(void)
 	test_load();
 	test_replay();
 	test_roundtrip();
+	test_idtab();
+	test_records();
 	return tap_done();
 }

@@ -98,6 +98,68 @@ for c in "replay --summary" "replay" "replay --format yaml" "compare" \
 	ok $? "$c: ... and FILE:LINE names it"
 done
 
+# Vmaps with ids unmapped by address, whole and in part, ids long and
+# short: what a streamed replay keeps of each id's vmap (the reader's
+# records, 5 bytes a policy, a map by address begun at the first vunmap
+# by address) gives what the trace kept whole gives, read from standard
+# input, and span's panics name the mapping in the way.
+"$V" gen churn --events 40000 --seed 3 -o "$TMPD/c3.yaml"
+"$V" replay "$TMPD/c3.yaml" >"$TMPD/c3.txt"
+awk 'NR == FNR {
+	if ($1 ~ /^[0-9]+$/ && $2 == "vunmap" && $6 == "ok") {
+		va[$1] = $7
+		sz[$1] = $5
+	}
+	next
+}
+/^- \{op:/ {
+	n++
+	if ($0 ~ /op: vunmap, id:/ && (n in va)) {
+		k++
+		if (k % 3 == 0)
+			$0 = "- {op: vunmap, va: " va[n] ", size: " sz[n] "}"
+		else if (k % 7 == 0)
+			$0 = "- {op: vunmap, va: " va[n] ", size: 4K}"
+	}
+}
+{ print }' "$TMPD/c3.txt" "$TMPD/c3.yaml" >"$TMPD/mix.yaml"
+sed 's/id: m\([0-9]*[13579]\)\([,}]\)/id: a-rather-long-name-of-a-device-\1\2/' \
+    "$TMPD/mix.yaml" >"$TMPD/mixlong.yaml"
+grep -q 'va: 0x.*size: 4K' "$TMPD/mix.yaml" &&
+    grep -q 'id: a-rather-long' "$TMPD/mixlong.yaml"
+ok $? "the mixed traces have vunmaps by address, in part, and long ids"
+for t in mix mixlong; do
+	for c in "replay -p plan9" "replay --summary -p span" \
+	    "replay -p span --keep-going" "compare" "compare --keep-going"; do
+		both $V $c "$TMPD/$t.yaml"
+		VMAPVIEW_THREADS=2 $V $c "$TMPD/$t.yaml" >"$TMPD/a" 2>&1
+		$V $c - <"$TMPD/$t.yaml" >"$TMPD/b" 2>&1
+		cmp -s "$TMPD/a" "$TMPD/b"
+		ok $? "$c $t: streamed, the same as kept whole"
+	done
+done
+sed 's/id: m\([0-9]*\)\([,}]\)/id: a-rather-long-name-of-a-device-\1\2/' \
+    "$TMPD/c3.yaml" >"$TMPD/c3long.yaml"
+both $V replay -p span --keep-going "$TMPD/c3long.yaml"
+VMAPVIEW_THREADS=2 $V replay -p span --keep-going "$TMPD/c3long.yaml" |
+    grep -q 'in use by a-rather-long-name-of-a-device-[0-9]* (event'
+ok $? "a panic names the long id in the way"
+
+# A vmap with an id unmapped by its address is gone: the mapping that
+# takes its place is the one span's panic runs into.
+awk '/id: win2/ {
+	print "  - {op: vmap, pa: 0x20001000, size: 4M, id: ghost}"
+	print "  - {op: vunmap, va: 0xe0800000, size: 4M}"
+} { print }' traces/span-bug.yaml >"$TMPD/ghost.yaml"
+for th in 1 2; do
+	VMAPVIEW_THREADS=$th $V replay -p span "$TMPD/ghost.yaml" >"$TMPD/a"
+	grep -q 'in use by win2 (event 5)' "$TMPD/a"
+	ok $? "threads $th: a vmap unmapped by its address owns no page"
+done
+$V replay -p span - <"$TMPD/ghost.yaml" >"$TMPD/a"
+grep -q 'in use by win2 (event 5)' "$TMPD/a"
+ok $? "standard input: a vmap unmapped by its address owns no page"
+
 # The first divergence names its event's id whole, however long.
 long=$(printf '%080d' 0 | tr 0 p)
 sed "s/poke2\([,}]\)/${long}2\1/" traces/devtest.yaml >"$TMPD/long.yaml"
