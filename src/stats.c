@@ -95,6 +95,7 @@ firstmisfit(Mmu *m)
 struct Pdenode {
 	uint32_t	bpre, bsuf, bbest;	/* blank PDEs */
 	uint32_t	rpre, rsuf, rbest;	/* free pages over tables */
+	uint16_t	epre, esuf, ebest;	/* empty tables */
 	uint16_t	maxhole;
 	uint8_t		ball;		/* every PDE blank */
 	uint8_t		rall;		/* every PDE an empty table */
@@ -121,6 +122,7 @@ leaf(Mmu *m, int i, Pdenode *n)
 		n->rbest = pg->maxhole;
 		n->maxhole = pg->maxhole;
 		n->rall = pg->head == WD2PG;
+		n->epre = n->esuf = n->ebest = n->rall;
 	}
 }
 
@@ -148,6 +150,9 @@ pull(Pdenode *t, int k)
 	n->rpre = l->rall ? l->rpre + r->rpre : l->rpre;
 	n->rsuf = r->rall ? r->rsuf + l->rsuf : r->rsuf;
 	n->rbest = max3(l->rbest, r->rbest, l->rsuf + r->rpre);
+	n->epre = l->rall ? l->epre + r->epre : l->epre;
+	n->esuf = r->rall ? r->esuf + l->esuf : r->esuf;
+	n->ebest = max3(l->ebest, r->ebest, l->esuf + r->epre);
 	n->rall = l->rall && r->rall;
 	n->maxhole = l->maxhole > r->maxhole ? l->maxhole : r->maxhole;
 }
@@ -212,48 +217,56 @@ treefresh(Mmu *m)
  * that is when f's free head holds r.  Going through the final tables
  * in order, r is first found at f for r above the longest hole of the
  * earlier candidates, so f gives success for r in (that, head(f)].
+ * spanbest is that for one k: the largest r, or 0.
  */
 static uint32_t
-spanmulti(Mmu *m, uint32_t kmin)
+spanbest(Mmu *m, uint32_t k)
 {
-	uint32_t *pd, k, kmax, before, empties, head, best;
+	uint32_t *pd, before, empties, head, best;
 	int i, np;
 	Ptpage *pg;
 
 	pd = vpdb(m);
 	np = vpdbsize(m);
-	/* no run can have more empty tables than the longest block of them */
-	kmax = empties = 0;
+	before = best = empties = 0;
 	for (i = 0; i < np; i++) {
-		if (ispt(pd[i]) && ptfresh(&m->pt, pd[i])->maxhole == WD2PG)
-			empties++;
-		else
+		if (!ispt(pd[i])) {
 			empties = 0;
-		if (empties > kmax)
-			kmax = empties;
-	}
-	for (k = kmax; k >= kmin && k >= 1; k--) {
-		before = 0;
-		best = 0;
-		empties = 0;
-		for (i = 0; i < np; i++) {
-			if (!ispt(pd[i])) {
-				empties = 0;
-				continue;
-			}
-			pg = ptfresh(&m->pt, pd[i]);
-			if (empties >= k) {
-				head = pg->head;
-				if (head > before && head > best)
-					best = head;
-				if (pg->maxhole > before)
-					before = pg->maxhole;
-			}
-			empties = pg->maxhole == WD2PG ? empties + 1 : 0;
+			continue;
 		}
-		if (best > 0)
-			return k * WD2PG + best;
+		pg = ptfresh(&m->pt, pd[i]);
+		if (empties >= k) {
+			head = pg->head;
+			if (head > before && head > best)
+				best = head;
+			if (pg->maxhole > before)
+				before = pg->maxhole;
+		}
+		empties = pg->maxhole == WD2PG ? empties + 1 : 0;
 	}
+	return best;
+}
+
+/*
+ * No run has more empty tables than the longest block of them, kmax:
+ * the largest k that can give anything.  If kmax gives nothing, kmax-1
+ * gives a whole table: the last empty table of the first longest block
+ * is a final table whose head is 1024, above the hole of every earlier
+ * candidate, none of them empty.  So one walk at most, where trying
+ * each k walked once for each.
+ */
+static uint32_t
+spanmulti(Mmu *m, uint32_t kmin)
+{
+	uint32_t kmax, best;
+
+	kmax = treefresh(m)->ebest;
+	if (kmax == 0 || kmax < kmin)
+		return 0;
+	if ((best = spanbest(m, kmax)) > 0)
+		return kmax * WD2PG + best;
+	if (kmax - 1 >= kmin && kmax - 1 >= 1)
+		return kmax * WD2PG;
 	return 0;
 }
 
@@ -267,46 +280,19 @@ struct shape {
 	uint32_t	small;		/* below 4 MiB, the blank PDE's answer */
 };
 
-/*
- * The shape of the vmap: from the tree over its PDEs, or, with walk,
- * from its tables one by one (for span, whose spanmulti walks them
- * anyway).
- */
+/* The shape of the vmap, from the tree over its PDEs. */
 static void
-shapeof(Mmu *m, int walk, struct shape *sh)
+shapeof(Mmu *m, struct shape *sh)
 {
 	const Pdenode *root;
-	uint32_t *pd, blanks, run;
-	int i, n, np;
-	Ptpage *pg;
+	int np;
 
 	memset(sh, 0, sizeof *sh);
-	pd = vpdb(m);
 	np = vpdbsize(m);
-	blanks = run = 0;
-	n = np;
-	if (!walk) {
-		root = treefresh(m);
-		sh->blankrun = root->bbest;
-		sh->maxhole = root->maxhole;
-		sh->tablerun = root->rbest;
-		n = 0;
-	}
-	for (i = 0; i < n; i++) {
-		blanks = pd[i] == 0 ? blanks + 1 : 0;
-		if (blanks > sh->blankrun)
-			sh->blankrun = blanks;
-		if (!ispt(pd[i])) {
-			run = 0;
-			continue;
-		}
-		pg = ptfresh(&m->pt, pd[i]);
-		if (pg->maxhole > sh->maxhole)
-			sh->maxhole = pg->maxhole;
-		if (run + pg->head > sh->tablerun)
-			sh->tablerun = run + pg->head;
-		run = pg->head == WD2PG ? run + WD2PG : pg->tail;
-	}
+	root = treefresh(m);
+	sh->blankrun = root->bbest;
+	sh->maxhole = root->maxhole;
+	sh->tablerun = root->rbest;
 	if (sh->maxhole > sh->tablerun)
 		sh->tablerun = sh->maxhole;
 	sh->avail = m->pt.budget == 0 ? (uint32_t)np :
@@ -353,7 +339,7 @@ plan9_largest(Mmu *m)
 {
 	struct shape sh;
 
-	shapeof(m, 0, &sh);
+	shapeof(m, &sh);
 	return largestof(max2(sh.small, min2(sh.maxhole, WD2PG - 1)), sh.big);
 }
 
@@ -364,7 +350,7 @@ span_largest(Mmu *m)
 	struct shape sh;
 	uint32_t v;
 
-	shapeof(m, 1, &sh);
+	shapeof(m, &sh);
 	/* 4 MiB from one empty table, when step 1 has no blank PDE */
 	v = sh.blankrun == 0 && sh.maxhole == WD2PG ? WD2PG : 0;
 	v = max2(max2(v, sh.big), spanmulti(m, sh.blankrun));
@@ -378,7 +364,7 @@ spanfixed_largest(Mmu *m)
 	struct shape sh;
 	uint32_t v;
 
-	shapeof(m, 0, &sh);
+	shapeof(m, &sh);
 	/* the run over tables serves sizes step 1 cannot place */
 	v = sh.tablerun > sh.blankrun * WD2PG ? sh.tablerun : 0;
 	return largestof(max2(sh.small, min2(sh.tablerun, WD2PG - 1)),
