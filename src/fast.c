@@ -24,6 +24,13 @@ plan9_vmapalloc_fast(Mmu *m, uint32_t size)
 		return plan9_vmapalloc(m, size);
 	pd = vpdb(m);
 	n = HOWMANY(size, BY2PG);
+	if (n > 0) {
+		/* the first table with the hole, down the tree */
+		if ((i = treefirsthole(m, n)) < 0)
+			return vmapblank(m, 1);
+		return m->vmap + i * PGDIRSIZE +
+		    bmfirstfit(ptfresh(&m->pt, pd[i])->used, n) * BY2PG;
+	}
 	for (i = 0; i < vpdbsize(m); i++) {
 		if (!ispt(pd[i]))
 			continue;
@@ -48,6 +55,13 @@ span_vmapalloc_fast(Mmu *m, uint32_t size)
 		if ((va = vmapblank(m, HOWMANY(size, PGDIRSIZE))) != 0)
 			return va;
 	n = HOWMANY(size, BY2PG);
+	if (n > 0 && n <= WD2PG) {
+		/* one table's hole: the first that has it, down the tree */
+		if ((i = treefirsthole(m, n)) >= 0)
+			return m->vmap + i * PGDIRSIZE +
+			    bmfirstfit(ptfresh(&m->pt, pd[i])->used, n) * BY2PG;
+		return size < PGDIRSIZE ? vmapblank(m, 1) : 0;
+	}
 	have = 0;
 	want = n;
 	for (i = 0; i < vpdbsize(m); i++) {
@@ -93,6 +107,15 @@ spanfixed_vmapalloc_fast(Mmu *m, uint32_t size)
 		if ((va = vmapblank(m, HOWMANY(size, PGDIRSIZE))) != 0)
 			return va;
 	n = HOWMANY(size, BY2PG);
+	if (n > 0) {
+		/* where the first run of n is complete, down the tree */
+		if ((i = treefirstrun(m, n, &run)) < 0)
+			return size < PGDIRSIZE ? vmapblank(m, 1) : 0;
+		pg = ptfresh(&m->pt, pd[i]);
+		if (run + pg->head >= n)
+			return m->vmap + i * PGDIRSIZE - run * BY2PG;
+		return m->vmap + i * PGDIRSIZE + bmfirstfit(pg->used, n) * BY2PG;
+	}
 	run = start = 0;
 	for (i = 0; i < vpdbsize(m); i++) {
 		if (!ispt(pd[i])) {

@@ -334,6 +334,21 @@ struct Mmu {
 	Reason		why;
 };
 
+/*
+ * A node of the tree over the vmap's PDEs: for its stretch of PDEs, the
+ * runs of blank PDEs, of free PTEs over consecutive page tables and of
+ * empty tables at its start, at its end and anywhere, and the longest
+ * hole in one of its tables.  Two neighbours make their parent as a run's pieces join.
+ */
+struct Pdenode {
+	uint32_t	bpre, bsuf, bbest;	/* blank PDEs */
+	uint32_t	rpre, rsuf, rbest;	/* free pages over tables */
+	uint16_t	epre, esuf, ebest;	/* empty tables */
+	uint16_t	maxhole;
+	uint8_t		ball;		/* every PDE blank */
+	uint8_t		rall;		/* every PDE an empty table */
+};
+
 /* A machine packed for keeping (its pool's words as runs). */
 typedef struct Mmupack Mmupack;
 struct Mmupack {
@@ -419,6 +434,9 @@ int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
 void		 placedreason(const Mmu *, int, uint32_t, uint32_t, uint32_t,
 		     Reason *);
 int		 vunmap(Mmu *, uint32_t, int32_t);
+const Pdenode	*treefresh(Mmu *);
+int		 treefirsthole(Mmu *, uint32_t);
+int		 treefirstrun(Mmu *, uint32_t, uint32_t *);
 
 /* mmufast.c */
 int		 pdbmap_fast(Mmu *, uint32_t, uint32_t, uint32_t);

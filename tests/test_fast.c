@@ -6,7 +6,9 @@
  * page-directory and page-table words after it.  And the extremes a
  * summary keeps (it does not measure where the largest vmap cannot have
  * gone down) against the lowest and highest of a history measured
- * after every event.
+ * after every event.  And the first fits found down the tree over the
+ * PDEs against the kernel-shaped vmapalloc, on states built PDE by PDE
+ * (blank, an empty table, a full one, runs of pages) for every size.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -288,6 +290,93 @@ budgetdrop(void)
 	trace_free(&t);
 }
 
+/*
+ * A state of npde PDEs, each blank, an empty table, a full table or a
+ * table with random runs of pages mapped, written by the kernel-shaped
+ * pdbmap and pdbunmap (so the tree is built again when searched).
+ */
+static void
+buildstate(Mmu *m, const Policy *p, int npde)
+{
+	Mmuconf c = { .policy = p, .kernel = K9front, .pse = 0,
+	    .vmap = DEFVMAP, .vmapsize = npde * PGDIRSIZE };
+	uint32_t va, j, len;
+	int i, used;
+
+	mmuinit(m, &c);
+	for (i = 0; i < npde; i++) {
+		va = DEFVMAP + i * PGDIRSIZE;
+		switch (rnd(5)) {
+		case 0:
+			break;
+		case 1:
+			pdbmap(m, 0x1000 | PTEWRITE | PTEVALID, va, BY2PG);
+			pdbunmap(m, va, BY2PG);
+			break;
+		case 2:
+			pdbmap(m, 0x1000 | PTEWRITE | PTEVALID, va, PGDIRSIZE);
+			break;
+		default:
+			used = rnd(2);
+			for (j = 0; j < WD2PG; j += len) {
+				len = 1 + rnd(rnd(2) ? 40 : 700);
+				if (len > WD2PG - j)
+					len = WD2PG - j;
+				if (used)
+					pdbmap(m, 0x1000 | PTEWRITE | PTEVALID,
+					    va + j * BY2PG, len * BY2PG);
+				used = !used;
+			}
+			if (!(m->pdb[PDX(va)] & PTEVALID)) {
+				pdbmap(m, 0x1000 | PTEWRITE | PTEVALID, va,
+				    BY2PG);
+				pdbunmap(m, va, BY2PG);
+			}
+			break;
+		}
+	}
+}
+
+/*
+ * plan9's, span's and span-fixed's fast vmapalloc, whose first fits go
+ * down the tree, against their kernel-shaped forms: 400 states of 2 to
+ * 40 PDEs, every size up to three tables and more.
+ */
+static void
+treesearch(void)
+{
+	static const char *const names[] = { "plan9", "span", "span-fixed" };
+	uint32_t (*const slow[])(Mmu *, uint32_t) = { plan9_vmapalloc,
+	    span_vmapalloc, spanfixed_vmapalloc };
+	uint32_t (*const fast[])(Mmu *, uint32_t) = { plan9_vmapalloc_fast,
+	    span_vmapalloc_fast, spanfixed_vmapalloc_fast };
+	char what[128];
+	uint32_t n, a, b;
+	int k, j, bad, tried;
+	Mmu m;
+
+	for (j = 0; j < 3; j++) {
+		bad = tried = 0;
+		for (k = 0; k < 400; k++) {
+			buildstate(&m, policyfind(names[j]), 2 + rnd(39));
+			for (n = 1; n <= 3 * WD2PG + 8; n += 1 + rnd(9)) {
+				a = slow[j](&m, n * BY2PG);
+				b = fast[j](&m, n * BY2PG);
+				tried++;
+				if (a != b && bad++ == 0)
+					printf("# %s, state %d, %u pages: "
+					    "0x%08x, fast 0x%08x\n", names[j], k,
+					    n, a, b);
+			}
+			mmufree(&m);
+		}
+		snprintf(what, sizeof what, "%s: the first fit down the tree, "
+		    "as vmapalloc finds it (%d sizes in 400 states)", names[j],
+		    tried);
+		tap_equ(bad, 0, what);
+	}
+}
+
 int
 main(void)
 {
@@ -297,6 +386,7 @@ main(void)
 	char what[128];
 	int s, p, k, pse, bad, events;
 
+	treesearch();
 	for (p = 0; p < npolicy(); p++) {
 		bad = events = 0;
 		for (s = 0; s < 12; s++) {
