@@ -5,7 +5,9 @@
  * at the very address it names, as replay_live has it.  The set is the
  * vmaps in event order, each with the address it returned; a map from
  * an address to the first live vmap there, and how many share it,
- * finds the one a vunmap by address takes.  Two live vmaps at one
+ * finds the one a vunmap by address takes; it is made at the first
+ * such vunmap, so that a trace that unmaps by id never hashes, and a
+ * set restored from a checkpoint is a copy.  Two live vmaps at one
  * address happen only on a machine a panic has left; then the next one
  * is found by a scan.
  */
@@ -62,12 +64,36 @@ live_compact(struct liveset *ls)
 	ls->ndead = 0;
 }
 
+/* Vmap k, returning va, enters the map by address. */
+static void
+byvaadd(struct liveset *ls, int k, uint32_t va)
+{
+	struct vaent *ve;
+
+	ve = vamap_add(&ls->byva, va);
+	if (ve->a < 0) {
+		ve->a = k;
+		ve->b = 0;
+	}
+	ve->b++;
+}
+
+/* The map by address, from the set in order. */
+static void
+byvaon(struct liveset *ls)
+{
+	size_t i;
+
+	ls->byvaon = 1;
+	for (i = 0; i < ls->n; i++)
+		if (!DEAD(&ls->v[i]))
+			byvaadd(ls, ls->v[i].i, ls->v[i].va);
+}
+
 /* Vmap k, returning va, joins the set (after every index in it). */
 static void
 join(struct liveset *ls, int k, uint32_t va)
 {
-	struct vaent *ve;
-
 	if (ls->n == ls->cap) {
 		live_compact(ls);
 		if (ls->n == ls->cap) {
@@ -77,12 +103,8 @@ join(struct liveset *ls, int k, uint32_t va)
 	}
 	ls->v[ls->n].i = k;
 	ls->v[ls->n++].va = va;
-	ve = vamap_add(&ls->byva, va);
-	if (ve->a < 0) {
-		ve->a = k;
-		ve->b = 0;
-	}
-	ve->b++;
+	if (ls->byvaon)
+		byvaadd(ls, k, va);
 }
 
 /* Vmap k leaves the set, if it is in it. */
@@ -99,7 +121,7 @@ leave(struct liveset *ls, int k)
 	va = ls->v[i].va;
 	ls->v[i].i = ~k;
 	ls->ndead++;
-	if ((ve = vamap_find(&ls->byva, va)) != NULL) {
+	if (ls->byvaon && (ve = vamap_find(&ls->byva, va)) != NULL) {
 		if (--ve->b == 0)
 			vamap_delete(&ls->byva, ve);
 		else if (ve->a == k) {
@@ -131,6 +153,8 @@ live_step(struct liveset *ls, size_t i, const struct event *e,
 		leave(ls, e->ref);
 		return;
 	}
+	if (!ls->byvaon)
+		byvaon(ls);
 	if ((ve = vamap_find(&ls->byva, e->va)) != NULL)
 		leave(ls, ve->a);
 }
@@ -139,12 +163,16 @@ live_step(struct liveset *ls, size_t i, const struct event *e,
 void
 live_set(struct liveset *ls, const struct liventry *v, size_t n)
 {
-	size_t i;
-
-	ls->n = ls->ndead = 0;
+	if (n > ls->cap) {
+		ls->cap = n;
+		ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
+	}
+	if (n > 0)
+		memcpy(ls->v, v, n * sizeof *v);
+	ls->n = n;
+	ls->ndead = 0;
 	vamap_free(&ls->byva);
-	for (i = 0; i < n; i++)
-		join(ls, v[i].i, v[i].va);
+	ls->byvaon = 0;
 }
 
 /* A copy of the set (nil when empty), for a checkpoint. */

@@ -22,6 +22,7 @@ struct liveset {
 	size_t		 ndead;	/* of the n, those that have left */
 	size_t		 cap;
 	/* address -> the first live vmap there (a) and how many (b) */
+	int		 byvaon;	/* since the first vunmap by address */
 	struct vamap	 byva;
 };
 
