@@ -27,10 +27,10 @@ struct liveset {
 };
 
 void		 live_init(struct liveset *);
-void		 live_set(struct liveset *, const struct liventry *, size_t);
+uint8_t		*live_pack(struct liveset *, size_t *);
+void		 live_unpack(struct liveset *, const uint8_t *, size_t);
 void		 live_step(struct liveset *, size_t, const struct event *,
 		     const struct result *);
-struct liventry	*live_copy(struct liveset *);
 void		 live_compact(struct liveset *);
 void		 live_free(struct liveset *);
 

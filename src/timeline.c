@@ -22,8 +22,10 @@
 #include "xmalloc.h"
 
 #define MAXCP		1024
-#define MINCP		128	/* kept whatever they hold */
+#define MINCP		128	/* kept unless they hold more than MAXCPBYTES */
 #define CPBYTES		(48u << 20)
+#define MAXCPBYTES	(2 * CPBYTES)
+#define FEWCP		16	/* kept whatever they hold */
 #define MININTERVAL	64
 #define NEAR		16	/* finer checkpoints, made as the cursor goes */
 #define MAXLOAD		2	/* timelines loaded at once */
@@ -35,7 +37,7 @@ static void	nearfree(struct timeline *);
 static size_t
 cpsize(const struct checkpoint *c)
 {
-	return sizeof *c + mmupackbytes(&c->m) + c->nlive * sizeof *c->live;
+	return sizeof *c + mmupackbytes(&c->m) + c->livelen;
 }
 
 /* Copy the machine as it is now into a new checkpoint. */
@@ -45,7 +47,8 @@ checkpoint(struct timeline *tl)
 	struct checkpoint *c;
 	size_t i;
 
-	if (tl->ncp == MAXCP || (tl->ncp > MINCP && tl->cpbytes > CPBYTES)) {
+	if (tl->ncp == MAXCP || (tl->ncp > MINCP && tl->cpbytes > CPBYTES) ||
+	    (tl->ncp > FEWCP && tl->cpbytes > MAXCPBYTES)) {
 		/* keep every other one, twice as far apart */
 		for (i = 1; i < tl->ncp; i += 2) {
 			tl->cpbytes -= cpsize(&tl->cp[i]);
@@ -63,7 +66,7 @@ checkpoint(struct timeline *tl)
 	mmupack(&c->m, &tl->full.m);
 	c->pos = tl->full.pos;
 	c->panicked = tl->full.panicked;
-	c->live = live_copy(&tl->flive);
+	c->live = live_pack(&tl->flive, &c->livelen);
 	c->nlive = tl->flive.n;
 	tl->cpbytes += cpsize(c);
 	tl->ncp++;
@@ -239,7 +242,7 @@ timeline_cursor(struct timeline *tl)
 	tl->cur.pos = 0;
 	tl->cur.panicked = 0;
 	timeline_moved(tl);
-	live_set(&tl->live, tl->cp[0].live, tl->cp[0].nlive);
+	live_unpack(&tl->live, tl->cp[0].live, tl->cp[0].nlive);
 	tl->hascur = 1;
 }
 
@@ -310,7 +313,7 @@ restore(struct timeline *tl, const struct checkpoint *c)
 	mmuunpack(&tl->cur.m, &c->m);
 	tl->cur.pos = c->pos;
 	tl->cur.panicked = c->panicked;
-	live_set(&tl->live, c->live, c->nlive);
+	live_unpack(&tl->live, c->live, c->nlive);
 }
 
 /*
@@ -357,7 +360,8 @@ timeline_seek(struct timeline *tl, size_t n)
 			mmupack(&tl->near[j].m, &tl->cur.m);
 			tl->near[j].pos = tl->cur.pos;
 			tl->near[j].panicked = tl->cur.panicked;
-			tl->near[j].live = live_copy(&tl->live);
+			tl->near[j].live = live_pack(&tl->live,
+			    &tl->near[j].livelen);
 			tl->near[j].nlive = tl->live.n;
 			tl->nearhave |= 1u << j;
 		}
@@ -390,7 +394,7 @@ owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
 	ls = &tl->flive;
 	if (!(tl->feeding && tl->full.pos == upto + 1)) {
 		c = checkbefore(tl, upto);
-		live_set(&tmp, c->live, c->nlive);
+		live_unpack(&tmp, c->live, c->nlive);
 		for (i = c->pos; i < upto; i++)
 			live_step(&tmp, i, vstore_event(tl->vs, i, &e),
 			    timeline_result(tl, i, &r));

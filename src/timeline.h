@@ -16,7 +16,8 @@ struct checkpoint {
 	size_t		 pos;
 	int		 panicked;
 	Mmupack		 m;
-	struct liventry	*live;		/* the live mappings then */
+	uint8_t		*live;		/* the live mappings then (live_pack) */
+	size_t		 livelen;
 	size_t		 nlive;
 };
 

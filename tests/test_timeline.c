@@ -389,6 +389,55 @@ test_pack(void)
  * needles with many hits (one walk) and few (each from its block), none,
  * and one that is a note's text, not an id.
  */
+/*
+ * A live set packed for a checkpoint and unpacked: the same vmaps in
+ * the same order, with addresses that rise, fall and jump, and vmaps
+ * far apart, after some have left.
+ */
+static void
+test_livepack(void)
+{
+	struct liveset ls, back;
+	struct event e;
+	struct result r;
+	uint8_t *buf;
+	size_t len, i, n;
+	uint32_t x, va;
+	int bad;
+
+	live_init(&ls);
+	live_init(&back);
+	memset(&e, 0, sizeof e);
+	memset(&r, 0, sizeof r);
+	x = 3;
+	n = 0;
+	for (i = 0; i < 20000; i++) {
+		x = x * 1103515245u + 12345u;
+		e.op = OPvmap;
+		r.kind = Rok;
+		va = (x >> 8) % 5 == 0 ? x : (x % 3 == 0 ? 0xffffe000u - i :
+		    0x1000 * (uint32_t)i);
+		r.va = va;
+		n += 1 + (x >> 26);	/* rising, far apart at times */
+		live_step(&ls, n, &e, &r);
+	}
+	for (i = 0; i < 20000; i += 3) {
+		e.op = OPvunmap;
+		e.ref = ls.v[i].i < 0 ? ~ls.v[i].i : ls.v[i].i;
+		live_step(&ls, 0, &e, &r);
+	}
+	buf = live_pack(&ls, &len);
+	live_unpack(&back, buf, ls.n);
+	bad = back.n != ls.n;
+	for (i = 0; !bad && i < ls.n; i++)
+		bad = back.v[i].i != ls.v[i].i || back.v[i].va != ls.v[i].va;
+	tap_ok(!bad && ls.n > 10000 && len < ls.n * sizeof *ls.v,
+	    "a live set packed and unpacked: the same, in fewer bytes");
+	free(buf);
+	live_free(&ls);
+	live_free(&back);
+}
+
 static void
 test_search(const struct trace *t)
 {
@@ -439,6 +488,7 @@ main(void)
 	test_hist(100000, 300);
 	test_hist(1500, 700);
 	test_pack();
+	test_livepack();
 	/* a vunmap far from its vmap: 70000 notes between */
 	trace_init(&t);
 	t.name = "far-unmap";
