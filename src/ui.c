@@ -246,20 +246,76 @@ ui_seek(struct ui *u, size_t n)
 	}
 }
 
-/* Open pane j under policy p at the current event. */
-void
+static double	now(void);
+
+/*
+ * Whether a key says to stop what runs: q or Esc, read from the terminal
+ * without waiting (a script's keys wait their turn).  Any other key is
+ * put back for after.
+ */
+static int
+stopkey(void)
+{
+	int ch;
+
+	if (scriptpos < nscript)
+		return 0;
+	timeout(0);
+	if ((ch = getch()) == ERR)
+		return 0;
+	if (ch == 'q' || ch == 27)
+		return 1;
+	ungetch(ch);
+	return 0;
+}
+
+/*
+ * Open pane j under policy p at the current event: the whole trace
+ * replayed under p.  Past a fifth of a second the status line says how
+ * far it has come, four times a second, and q or Esc stops it, the
+ * pane left as it was.  Returns 0, or -1 when stopped.
+ */
+int
 ui_openpane(struct ui *u, int j, const Policy *p)
 {
+	struct timeline tl;
 	struct pane *pn;
+	double t0, t, shown;
+	size_t n;
 
+	n = u->vs->n;
+	timeline_begin(&tl, u->vs, u->t, p, &u->ro, n);
+	t0 = shown = now();
+	while (tl.full.pos < n) {
+		timeline_add(&tl);
+		if (tl.full.pos % 4096 != 0 || (t = now()) - t0 < 0.2 ||
+		    t - shown < 0.25)
+			continue;
+		snprintf(u->msg, sizeof u->msg, "replaying under %s: event %zu "
+		    "of %zu (%d%%), q stops", p->name, tl.full.pos, n,
+		    (int)(100.0 * tl.full.pos / n));
+		ui_draw(u);
+		shown = now();
+		if (stopkey()) {
+			timeline_end(&tl);
+			timeline_free(&tl);
+			snprintf(u->msg, sizeof u->msg, "stopped: %s not "
+			    "replayed; the pane is as it was", p->name);
+			return -1;
+		}
+	}
+	timeline_end(&tl);
+	u->msg[0] = '\0';
 	pn = &u->pane[j];
 	if (pn->tl.cp != NULL) {
 		timeline_free(&pn->tl);
 		pn->live = NULL;
 		pn->nlive = 0;
 	}
-	timeline_open(&pn->tl, u->vs, u->t, p, &u->ro);
+	pn->tl = tl;
+	timeline_moved(&pn->tl);
 	pn->pidx = policyindex(p);
+	return 0;
 }
 
 #define BIT(a, i)	((a)[(i) / 8] >> ((i) % 8) & 1)

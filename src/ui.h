@@ -102,7 +102,7 @@ void	 ui_playfrom(struct ui *);
 int	 ui_find(struct ui *, int, int);
 int	 ui_diverges(const struct ui *, size_t);
 int	 ui_prompt(const char *, char *, size_t);
-void	 ui_openpane(struct ui *, int, const Policy *);
+int	 ui_openpane(struct ui *, int, const Policy *);
 void	 ui_divergence(struct ui *);
 
 /* ui_keys.c */

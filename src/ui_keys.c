@@ -226,7 +226,8 @@ k_compare(struct ui *u, int ch)
 	(void)ch;
 	if (u->npane == 1) {
 		/* the first policy the pane does not show */
-		ui_openpane(u, 1, policyat(u->pane[0].pidx == 0 ? 1 : 0));
+		if (ui_openpane(u, 1, policyat(u->pane[0].pidx == 0 ? 1 : 0)) < 0)
+			return;
 		u->npane = 2;
 	} else {
 		timeline_free(&u->pane[1].tl);
@@ -256,7 +257,8 @@ k_policy(struct ui *u, int ch)
 	k = (u->pane[u->focus].pidx + 1) % npolicy();
 	if (u->npane == 2 && k == u->pane[!u->focus].pidx)
 		k = (k + 1) % npolicy();
-	ui_openpane(u, u->focus, policyat(k));
+	if (ui_openpane(u, u->focus, policyat(k)) < 0)
+		return;
 	ui_divergence(u);
 	ui_seek(u, u->pos);
 }

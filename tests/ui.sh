@@ -354,6 +354,52 @@ $T send-keys -t long q
 waitexit long 10
 same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long trace: q leaves within 0.5 s, status 0"
 $T kill-session -t long 2>/dev/null
+# Another policy on a long trace: the whole trace replayed, with a line
+# that says how far, and q or Esc, typed ahead here, stops it and leaves
+# the pane as it was.  500000 one-page maps in a 4088M vmap, then their
+# unmaps: a replay long enough to be stopped.
+awk 'BEGIN {
+	print "vmaptrace: 1\nname: many\nmachine: {vmap: 0x00400000, vmapsize: 4088M}"
+	print "events:"
+	for (i = 0; i < 500000; i++)
+		printf "- {op: vmap, pa: 0x%x, size: 4K, id: p%d}\n",
+		    0x10000000 + (i % 65536) * 4096, i
+	for (i = 0; i < 500000; i++)
+		printf "- {op: vunmap, id: p%d}\n", i
+}' >"$TMPD/many.yaml"
+# waitstatus SESSION RE: wait (at most 30 s) for the status line to match
+waitstatus() {
+	i=0
+	while [ $i -lt 600 ] && ! $T capture-pane -p -t "$1" | tail -n 1 |
+	    grep -q "$2"; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	$T capture-pane -p -t "$1" | tail -n 1 | grep -q "$2"
+}
+$T new-session -d -s pol -x 100 -y 30 \
+    "$VMAPVIEW view $TMPD/many.yaml; echo exit \$? >$TMPD/pol.exit; sleep 60"
+waitstatus pol "event 0/1000000 | paused"
+ok $? "a trace of 1000000 events, read"
+$T send-keys -t pol p q
+waitstatus pol "stopped: span not replayed; the pane is as it was"
+ok $? "p on a long trace: q stops the replay, and says so"
+$T send-keys -t pol g
+waitstatus pol "^ many | plan9 |"
+ok $? "... and the pane is plan9's still"
+$T send-keys -t pol c Escape
+waitstatus pol "stopped: span not replayed; the pane is as it was"
+ok $? "c on a long trace: Esc stops it too"
+$T send-keys -t pol g
+waitstatus pol "^ many | plan9 |"
+ok $? "... and there is one pane still"
+$T send-keys -t pol p
+waitstatus pol "^ many | span |"
+ok $? "p, left to run: the pane is span's"
+$T send-keys -t pol q
+waitexit pol 40
+same "$(cat "$TMPD/pol.exit" 2>/dev/null)" "exit 0" "... and q leaves"
+$T kill-session -t pol 2>/dev/null
 printf 'vmaptrace: 1\nevents:\n  - {op: bogus}\n' >"$TMPD/bad.yaml"
 $T new-session -d -s bad -x 100 -y 30 \
     "$VMAPVIEW view $TMPD/bad.yaml 2>$TMPD/bad.err; echo exit \$? >$TMPD/bad.exit; sleep 60"
