@@ -660,6 +660,8 @@ madeowner(const struct replay *rp, const struct madetab *mt, size_t upto,
 
 	n = mt->nc * MADECHUNK;
 	at = NULL;
+	if (rp->t->ids == NULL && rp->t->ev == NULL)
+		return 0;	/* neither records nor events: the stream is over */
 	if (rp->t->ids == NULL) {
 		/* loaded: each slot's last vmap, looking back */
 		at = xcalloc(n ? n : 1, sizeof *at);

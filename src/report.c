@@ -257,27 +257,40 @@ int
 report_textunspool(FILE *out, struct spool *sp, int seqw, int idw)
 {
 	uint32_t n[3];
-	size_t len, k, id;
+	size_t len, k, id, need;
+	char *line, *p;
 
 	for (;;) {
 		if (fread(n, sizeof n, 1, sp->f) != 1)
 			return feof(sp->f) ? 0 : -1;
 		len = (size_t)n[0] + n[1] + n[2];
-		if (len + 1 > sp->cap) {
-			sp->cap = len + 1 < 4096 ? 4096 : len + 1;
+		/* the record, then the line made of it: one write a row */
+		need = 2 * len + seqw + idw + 1;
+		if (need > sp->cap) {
+			sp->cap = need < 4096 ? 4096 : need;
 			sp->buf = xrealloc(sp->buf, sp->cap);
 		}
 		if (len > 0 && fread(sp->buf, len, 1, sp->f) != 1)
 			return -1;
 		/* as "%s%-*.*s%s\n" would, without parsing it a million times */
-		padseq(out, sp->buf, n[0], seqw);
-		fwrite(sp->buf, 1, n[0], out);
+		p = line = sp->buf + len;
+		for (k = 0; k < n[0] && sp->buf[k] == ' '; k++)
+			;
+		while (k < n[0] && sp->buf[k] >= '0' && sp->buf[k] <= '9')
+			k++;
+		for (; (int)k < seqw; k++)
+			*p++ = ' ';
+		memcpy(p, sp->buf, n[0]);
+		p += n[0];
 		id = n[1] > (uint32_t)idw ? (size_t)idw : n[1];
-		fwrite(sp->buf + n[0], 1, id, out);
+		memcpy(p, sp->buf + n[0], id);
+		p += id;
 		for (k = id; k < (size_t)idw; k++)
-			putc(' ', out);
-		fwrite(sp->buf + n[0] + n[1], 1, n[2], out);
-		putc('\n', out);
+			*p++ = ' ';
+		memcpy(p, sp->buf + n[0] + n[1], n[2]);
+		p += n[2];
+		*p++ = '\n';
+		fwrite(line, 1, p - line, out);
 	}
 }
 
