@@ -1,11 +1,20 @@
 /*
  * vmapview dump: the state of the vmap after an event, a row per PDE,
- * and the mappings live then.
+ * and the mappings live then.  The trace is replayed as it is read, up
+ * to that event, and the rest only counted: memory follows the live
+ * mappings, not the trace's length.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "idtab.h"
+#include "live.h"
+#include "relay.h"
 #include "report.h"
+#include "xmalloc.h"
 
 static int	cmd_dump_exec(struct args *);
 
@@ -29,16 +38,227 @@ const struct cmd_entry cmd_dump_entry = {
 	.exec = cmd_dump_exec,
 };
 
+/* The dump fed by the trace as it is read. */
+struct dumping {
+	const Policy		*policy;
+	struct replayopts	 ro;
+	struct replay		 rp;
+	struct madetab		 made;
+	int			 started;
+	size_t			 upto;		/* events to run */
+	size_t			 seen;		/* events given */
+
+	/* what the last event run said */
+	char			 line[640];
+	char			 why[512];
+	struct event		 last;		/* its strings in lastbuf */
+	struct result		 lastres;	/* its own reason and panic */
+	char			*lastbuf;
+	size_t			 lastcap;
+	int			 said;		/* line and why made already */
+
+	/* the live mappings, and what each vmap was, by its index */
+	struct liveset		 live;
+	struct vamap		 byk;		/* index -> entry of map */
+	struct dumpmap		*map;
+	size_t			 nmap;
+	size_t			 mapcap;
+	long			 freemap;	/* a free entry, its k the next */
+};
+
+/* Vmap k, e, returned r->va: what it was, kept while it is live. */
+static void
+remember(struct dumping *d, long k, const struct event *e,
+    const struct result *r)
+{
+	struct dumpmap *m;
+	long j;
+
+	if (d->freemap >= 0) {
+		j = d->freemap;
+		d->freemap = d->map[j].k;
+	} else {
+		xgrow(&d->map, &d->mapcap, d->nmap + 1, sizeof *d->map);
+		j = d->nmap++;
+	}
+	m = &d->map[j];
+	m->k = k;
+	m->id = e->id != NULL ? xstrdup(e->id) : NULL;
+	m->va = r->va;
+	m->pa = e->pa;
+	m->size = e->size;
+	vamap_add(&d->byk, (uint32_t)k)->a = j;
+}
+
+/* Vmap k has left: its entry is free. */
+static void
+forget(struct dumping *d, long k)
+{
+	struct vaent *ve;
+	long j;
+
+	if ((ve = vamap_find(&d->byk, (uint32_t)k)) == NULL)
+		return;
+	j = ve->a;
+	vamap_delete(&d->byk, ve);
+	free(d->map[j].id);
+	d->map[j].id = NULL;
+	d->map[j].k = d->freemap;
+	d->freemap = j;
+}
+
+/* Keep e, and r (whose reason and panic become the dump's), as the last. */
+static void
+keeplast(struct dumping *d, const struct event *e, struct result *r)
+{
+	const char *s[3];
+	char **to[3];
+	size_t n[3], len;
+	int k;
+
+	replay_clear(&d->lastres);
+	d->lastres = *r;
+	memset(r, 0, sizeof *r);
+	d->last = *e;
+	s[0] = e->id;
+	s[1] = e->text;
+	s[2] = e->note;
+	to[0] = &d->last.id;
+	to[1] = &d->last.text;
+	to[2] = &d->last.note;
+	for (len = 0, k = 0; k < 3; k++) {
+		n[k] = s[k] != NULL ? strlen(s[k]) + 1 : 0;
+		len += n[k];
+	}
+	xgrow(&d->lastbuf, &d->lastcap, len + 1, 1);
+	for (len = 0, k = 0; k < 3; k++) {
+		*to[k] = s[k] != NULL ? d->lastbuf + len : NULL;
+		if (s[k] != NULL)
+			memcpy(d->lastbuf + len, s[k], n[k]);
+		len += n[k];
+	}
+	d->last.flags &= ~EVOWNID;
+}
+
+static void
+dump_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct dumping *d;
+	struct result res;
+	struct event ev;
+	long k;
+
+	d = arg;
+	if (!d->started) {
+		replay_init(&d->rp, t, d->policy, &d->ro);
+		d->started = 1;
+	}
+	if (d->seen++ >= d->upto)
+		return;
+	replay_feedslot(&d->rp, &d->made, e, &res);
+	/* the live set as replay_live has it: a vunmap by id, its vmap's */
+	ev = *e;
+	if ((e->flags & EVBYID) && ev.ref < 0 && t->ids != NULL &&
+	    e->slot >= 0)
+		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
+	if ((k = live_step(&d->live, d->seen - 1, &ev, &res)) >= 0)
+		forget(d, k);
+	if (e->op == OPvmap && res.kind == Rok)
+		remember(d, d->seen - 1, e, &res);
+	/* what needs the reader's records is said now, while they last */
+	d->said = res.kind == Rskipped || res.kind == Rpanic;
+	if (d->said)
+		dump_whyof(&d->rp, e, &res, d->seen - 1, d->line,
+		    sizeof d->line, d->why, sizeof d->why);
+	keeplast(d, e, &res);
+}
+
+/* Forget every event (a machine that came late: they come again). */
+static void
+dump_reset(void *arg)
+{
+	struct dumping *d;
+	size_t j;
+
+	d = arg;
+	if (d->started)
+		replay_free(&d->rp);
+	madetab_free(&d->made);
+	replay_clear(&d->lastres);
+	live_free(&d->live);
+	vamap_free(&d->byk);
+	for (j = 0; j < d->nmap; j++)
+		free(d->map[j].id);
+	free(d->map);
+	free(d->lastbuf);
+	d->map = NULL;
+	d->nmap = d->mapcap = 0;
+	d->lastbuf = NULL;
+	d->lastcap = 0;
+	d->freemap = -1;
+	d->started = 0;
+	d->seen = 0;
+}
+
 static int
 cmd_dump_exec(struct args *a)
 {
+	const struct argvalue *at;
+	struct dumping d;
+	struct dumpmap *live;
+	struct tracesink sk;
+	struct vaent *ve;
 	struct trace t;
-	struct replay rp;
+	char err[512], buf[1024];
+	size_t n, j;
 
-	if (cmd_replayto(a, &t, &rp) < 0)
+	if (args_get(a, Opolicy)->npol > 1) {
+		cmd_usageerr(a, "one policy, please (compare takes several)");
 		return EXITUSAGE;
-	dump_text(stdout, &rp);
-	replay_free(&rp);
+	}
+	memset(&d, 0, sizeof d);
+	d.policy = args_policy(a);
+	args_replayopts(a, &d.ro);
+	d.ro.stream = 1;
+	d.freemap = -1;
+	at = args_get(a, Oat);
+	d.upto = at->set ? at->num : SIZE_MAX;
+	live_init(&d.live);
+	memset(&sk, 0, sizeof sk);
+	sk.event = dump_event;
+	sk.reset = dump_reset;
+	sk.arg = &d;
+	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		dump_reset(&d);
+		return EXITUSAGE;
+	}
+	if (at->set && (at->num > t.nev || at->hi > t.nev)) {
+		fprintf(stderr, "%s: --at %s: %s has %zu events\n", progname,
+		    at->str, a->argv[0], t.nev);
+		dump_reset(&d);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
+	if (!d.started) {	/* no event: the header's machine */
+		replay_init(&d.rp, &t, d.policy, &d.ro);
+		d.started = 1;
+	}
+	d.rp.t = &t;
+	if (d.rp.pos > 0 && !d.said)
+		dump_whyof(&d.rp, &d.last, &d.lastres, d.rp.pos - 1, d.line,
+		    sizeof d.line, d.why, sizeof d.why);
+	/* the live mappings, in the order of their events */
+	live_compact(&d.live);
+	live = xreallocarray(NULL, d.live.n + 1, sizeof *live);
+	for (n = j = 0; j < d.live.n; j++)
+		if ((ve = vamap_find(&d.byk, (uint32_t)d.live.v[j].i)) != NULL)
+			live[n++] = d.map[ve->a];
+	dump_state(stdout, &d.rp, t.nev, d.rp.pos > 0 ? d.line : NULL, d.why,
+	    live, n);
+	free(live);
+	dump_reset(&d);
 	trace_free(&t);
 	return cmd_finish(EXITOK);
 }

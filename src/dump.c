@@ -9,6 +9,7 @@
 #include "replay.h"
 #include "report.h"
 #include "util.h"
+#include "xmalloc.h"
 
 /* How many page tables hold PTEs of [va, va+size). */
 static int
@@ -56,73 +57,77 @@ dumppde(FILE *f, const Mmu *m, uint32_t i)
 	}
 }
 
-/* Event i, what it gave and why, wrapped. */
-static void
-dumpwhy(FILE *f, const struct replay *rp, size_t i)
+/*
+ * What event i, e, gave, r, and why: the line in line, the reason in
+ * why, or "" where none is said (an ok note).  Made while the replay
+ * stands where e left it.
+ */
+void
+dump_whyof(const struct replay *rp, const struct event *e,
+    const struct result *r, size_t i, char *line, size_t linelen, char *why,
+    size_t whylen)
 {
-	const struct event *e;
-	const struct result *r;
-	char line[640], why[512], size[24];
+	char size[24];
 	int n;
 
-	e = &rp->t->ev[i];
-	r = &rp->r[i];
 	/* an id or a note's text may be long: each part is cut to fit */
-	n = snprintf(line, sizeof line, "event %zu, %s", i + 1, opnames[e->op]);
+	n = snprintf(line, linelen, "event %zu, %s", i + 1, opnames[e->op]);
 	if (e->id != NULL)
-		n += snprintf(line + n, sizeof line - n, " %.200s", e->id);
+		n += snprintf(line + n, linelen - n, " %.200s", e->id);
 	if (e->op == OPvmap)
-		n += snprintf(line + n, sizeof line - n, " of %s at pa 0x%.8x",
+		n += snprintf(line + n, linelen - n, " of %s at pa 0x%.8x",
 		    fmtbytes(size, sizeof size, e->size), e->pa);
 	else if (e->op == OPnote && e->text != NULL)
-		n += snprintf(line + n, sizeof line - n, " \"%.200s\"", e->text);
+		n += snprintf(line + n, linelen - n, " \"%.200s\"", e->text);
 	if (r->kind == Rok && e->op == OPvmap)
-		n += snprintf(line + n, sizeof line - n, ": ok, 0x%.8x",
-		    r->va);
+		snprintf(line + n, linelen - n, ": ok, 0x%.8x", r->va);
 	else
-		n += snprintf(line + n, sizeof line - n, ": %s",
-		    resultnames[r->kind]);
-	fprintwrap(f, "", line, 78);
+		snprintf(line + n, linelen - n, ": %s", resultnames[r->kind]);
+	why[0] = '\0';
 	if (e->op != OPnote || r->kind != Rok)
-		fprintwrap(f, "  ", replay_why(why, sizeof why, rp, e, r, i), 78);
+		replay_why(why, whylen, rp, e, r, i);
 }
 
 /*
- * Write the state the replay has reached.
+ * Write the state the replay has reached, after event rp->pos of total:
+ * what the last event said (line and why, from dump_whyof; nil when no
+ * event has run), a row per PDE, the n mappings live then, in the order
+ * of their events, and the measures.
  */
 void
-dump_text(FILE *f, const struct replay *rp)
+dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
+    const char *why, const struct dumpmap *live, size_t n)
 {
 	const Mmu *m;
-	const struct event *e;
 	char size[24];
 	uint32_t i, first, sz, base;
-	size_t n, k;
-	int *live, span;
+	size_t k;
+	int span;
 	Stats s;
 
 	m = &rp->m;
 	report_heading(f, rp);
-	fprintf(f, "after event %zu of %zu", rp->pos, rp->t->nev);
+	fprintf(f, "after event %zu of %zu", rp->pos, total);
 	if (rp->panicked)
 		fprintf(f, " (the kernel has panicked)");
 	fputc('\n', f);
-	if (rp->pos > 0)
-		dumpwhy(f, rp, rp->pos - 1);
+	if (line != NULL) {
+		fprintwrap(f, "", line, 78);
+		if (why[0] != '\0')
+			fprintwrap(f, "  ", why, 78);
+	}
 	fprintf(f, "\n pde  range                  word        "
 	    "state\n");
 	first = PDX(m->vmap);
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
 		dumppde(f, m, first + i);
-	n = replay_live(rp, rp->pos, &live);
 	fprintf(f, "\nlive mappings: %zu\n", n);
 	for (k = 0; k < n; k++) {
-		e = &rp->t->ev[live[k]];
-		sz = replay_mapsize(rp, live[k]);
-		base = rp->r[live[k]].va & ~(BY2PG - 1);
-		fprintf(f, "  %5d  %-16s  0x%.8x  pa 0x%.8x  %-6s  pde %u",
-		    live[k] + 1, e->id ? e->id : "-", rp->r[live[k]].va,
-		    e->pa, fmtbytes(size, sizeof size, sz), PDX(base));
+		sz = ROUND(live[k].size + (live[k].va & (BY2PG - 1)), BY2PG);
+		base = live[k].va & ~(BY2PG - 1);
+		fprintf(f, "  %5ld  %-16s  0x%.8x  pa 0x%.8x  %-6s  pde %u",
+		    live[k].k + 1, live[k].id ? live[k].id : "-", live[k].va,
+		    live[k].pa, fmtbytes(size, sizeof size, sz), PDX(base));
 		if (sz > 0 && PDX(base + sz - 1) != PDX(base))
 			fprintf(f, "-%u", PDX(base + sz - 1));
 		span = tablesspanned(m, base, sz);
@@ -130,8 +135,39 @@ dump_text(FILE *f, const struct replay *rp)
 			fprintf(f, "  spans %d page tables", span);
 		fputc('\n', f);
 	}
-	free(live);
 	fputc('\n', f);
 	replay_measure((struct replay *)rp, &s);
 	report_measures(f, rp, &s);
+}
+
+/*
+ * The dump of a replay that keeps its results (replay_run), after the
+ * events it has run.
+ */
+void
+dump_text(FILE *f, const struct replay *rp)
+{
+	const struct event *e;
+	struct dumpmap *m;
+	char line[640], why[512];
+	size_t n, k;
+	int *live;
+
+	why[0] = '\0';
+	if (rp->pos > 0)
+		dump_whyof(rp, &rp->t->ev[rp->pos - 1], &rp->r[rp->pos - 1],
+		    rp->pos - 1, line, sizeof line, why, sizeof why);
+	n = replay_live(rp, rp->pos, &live);
+	m = xreallocarray(NULL, n + 1, sizeof *m);
+	for (k = 0; k < n; k++) {
+		e = &rp->t->ev[live[k]];
+		m[k].k = live[k];
+		m[k].id = e->id;
+		m[k].va = rp->r[live[k]].va;
+		m[k].pa = e->pa;
+		m[k].size = e->size;
+	}
+	dump_state(f, rp, rp->t->nev, rp->pos > 0 ? line : NULL, why, m, n);
+	free(m);
+	free(live);
 }

@@ -107,8 +107,8 @@ join(struct liveset *ls, int k, uint32_t va)
 		byvaadd(ls, k, va);
 }
 
-/* Vmap k leaves the set, if it is in it. */
-static void
+/* Vmap k leaves the set, if it is in it.  Returns k, or -1. */
+static long
 leave(struct liveset *ls, int k)
 {
 	struct vaent *ve;
@@ -117,7 +117,7 @@ leave(struct liveset *ls, int k)
 
 	i = findslot(ls, k);
 	if (i == ls->n || ls->v[i].i != k)
-		return;
+		return -1;
 	va = ls->v[i].va;
 	ls->v[i].i = ~k;
 	ls->ndead++;
@@ -134,10 +134,14 @@ leave(struct liveset *ls, int k)
 	}
 	if (2 * ls->ndead > ls->n)
 		live_compact(ls);
+	return k;
 }
 
-/* Event i, e, with its result r, moves the set on. */
-void
+/*
+ * Event i, e, with its result r, moves the set on.  Returns the index
+ * of the vmap that left, or -1.
+ */
+long
 live_step(struct liveset *ls, size_t i, const struct event *e,
     const struct result *r)
 {
@@ -145,18 +149,17 @@ live_step(struct liveset *ls, size_t i, const struct event *e,
 
 	if (e->op == OPvmap && r->kind == Rok) {
 		join(ls, i, r->va);
-		return;
+		return -1;
 	}
 	if (e->op != OPvunmap || (r->kind != Rok && r->kind != Rpanic))
-		return;
-	if (e->ref >= 0) {
-		leave(ls, e->ref);
-		return;
-	}
+		return -1;
+	if (e->ref >= 0)
+		return leave(ls, e->ref);
 	if (!ls->byvaon)
 		byvaon(ls);
 	if ((ve = vamap_find(&ls->byva, e->va)) != NULL)
-		leave(ls, ve->a);
+		return leave(ls, ve->a);
+	return -1;
 }
 
 /* x as 7 bits a byte, low first, the top bit saying more follow. */

@@ -29,7 +29,7 @@ struct liveset {
 void		 live_init(struct liveset *);
 uint8_t		*live_pack(struct liveset *, size_t *);
 void		 live_unpack(struct liveset *, const uint8_t *, size_t);
-void		 live_step(struct liveset *, size_t, const struct event *,
+long		 live_step(struct liveset *, size_t, const struct event *,
 		     const struct result *);
 void		 live_compact(struct liveset *);
 void		 live_free(struct liveset *);

@@ -54,6 +54,23 @@ void	report_summary(FILE *, const struct replay *);
 void	report_measures(FILE *, const struct replay *, const Stats *);
 int	report_yaml(FILE *, const struct replay *);
 int	report_yaml_summary(FILE *, const struct replay *);
+/*
+ * A mapping live after the event a dump stands at: its event's index,
+ * its id (nil: none), the address vmap returned, its pa, and the size
+ * it was given.
+ */
+struct dumpmap {
+	long		 k;
+	char		*id;
+	uint32_t	 va;
+	uint32_t	 pa;
+	uint32_t	 size;
+};
+
+void	dump_whyof(const struct replay *, const struct event *,
+	    const struct result *, size_t, char *, size_t, char *, size_t);
+void	dump_state(FILE *, const struct replay *, size_t, const char *,
+	    const char *, const struct dumpmap *, size_t);
 void	dump_text(FILE *, const struct replay *);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * A map from an address to two numbers: open addressing with linear
- * probing on a multiplicative hash, grown at half full; an entry is
+ * A map from an address (or any 32-bit key) to two numbers: open
+ * addressing with linear probing on a multiplicative hash, its high
+ * bits, which every bit of the key stirs, grown at half full; an entry is
  * deleted by moving later ones of its run back (no tombstones), so the
  * table stays as large as what it holds.
  */
@@ -13,7 +14,8 @@
 static size_t
 home(const struct vamap *m, uint32_t va)
 {
-	return (size_t)((va >> 12) * 2654435761u) & (m->cap - 1);
+	return (size_t)(((uint64_t)va * 0x9e3779b97f4a7c15ull) >> 32) &
+	    (m->cap - 1);
 }
 
 /* The entry of va, or nil. */

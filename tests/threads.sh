@@ -130,7 +130,8 @@ grep -q 'va: 0x.*size: 4K' "$TMPD/mix.yaml" &&
 ok $? "the mixed traces have vunmaps by address, in part, and long ids"
 for t in mix mixlong; do
 	for c in "replay -p plan9" "replay --summary -p span" \
-	    "replay -p span --keep-going" "compare" "compare --keep-going"; do
+	    "replay -p span --keep-going" "compare" "compare --keep-going" \
+	    "dump" "dump -p span --keep-going" "dump --at 20000"; do
 		both $V $c "$TMPD/$t.yaml"
 		VMAPVIEW_THREADS=2 $V $c "$TMPD/$t.yaml" >"$TMPD/a" 2>&1
 		$V $c - <"$TMPD/$t.yaml" >"$TMPD/b" 2>&1
