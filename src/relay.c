@@ -190,6 +190,18 @@ publish(struct relay *r)
 	r->cur = NULL;
 }
 
+/* The reader has no more: the batch being filled goes, and it says so. */
+static void
+readerdone(struct relay *r)
+{
+	if (r->cur != NULL)
+		publish(r);
+	pthread_mutex_lock(&r->lock);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->lock);
+}
+
 /* The reader's side: copy e into the batch being filled. */
 static void
 relay_event(void *arg, struct trace *t, const struct event *e)
@@ -268,12 +280,7 @@ relay_finish(struct relay *r)
 
 	if (r == NULL)
 		return;
-	if (r->cur != NULL)
-		publish(r);
-	pthread_mutex_lock(&r->lock);
-	r->done = 1;
-	pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->lock);
+	readerdone(r);
 	pthread_join(r->thread, NULL);
 	freeids(r);
 	for (k = 0; k < DEPTH; k++)
@@ -362,12 +369,7 @@ readfeed(void *arg)
 	f = arg;
 	r = &f->r;
 	f->rv = trace_stream(&f->t, f->path, &f->via, f->err, sizeof f->err);
-	if (r->cur != NULL)
-		publish(r);
-	pthread_mutex_lock(&r->lock);
-	r->done = 1;
-	pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->lock);
+	readerdone(r);
 	return NULL;
 }
 
