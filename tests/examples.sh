@@ -15,7 +15,7 @@ W=$TMPD/work
 mkdir "$W"
 ln -s "$top_srcdir/traces" "$W/traces"
 mkdir "$W/tests"
-ln -s "$top_srcdir/tests/mmu" "$W/tests/mmu"
+ln -s "$top_srcdir/tests/kernel" "$W/tests/kernel"
 XDG_CACHE_HOME=$TMPD/cache
 export XDG_CACHE_HOME
 cp tests/logs/plan9.console "$W/console.log"
@@ -135,15 +135,15 @@ while IFS= read -r ex; do
 		same "$st:$(grep -c '{op: v' "$TMPD/out")" "0:3" \
 		    "$cmd: three events that run"
 		has "expect: {plan9: fail}}" "$cmd: ... the last fails under plan9" ;;
-	"vmapview replay -p tests/mmu/labs.c traces/devtest.yaml")
+	"vmapview replay -p tests/kernel/labs.c traces/devtest.yaml")
 		run "$@"
 		same "$st" 0 "$cmd: exit 0"
 		grep -q '^   20  vmap    poke8 .* fail ' "$TMPD/out"
 		ok $? "$cmd: the file's own code fails the eighth poke" ;;
-	"vmapview verify tests/mmu/labs.c")
+	"vmapview verify tests/kernel/labs.c")
 		run "$@"
 		same "$st" 0 "$cmd: exit 0, it agrees with plan9" ;;
-	"vmapview verify tests/mmu/lastfit.c")
+	"vmapview verify tests/kernel/lastfit.c")
 		run "$@"
 		same "$st" 1 "$cmd: exit 1, it does not"
 		has "shrunk to 1 event" "$cmd: ... shown in one event" ;;

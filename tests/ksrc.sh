@@ -1,6 +1,6 @@
 #!/bin/sh
 # A kernel source file as a policy: files written for the tests in the
-# shape of pc/mmu.c (tests/ksrc), one per kernel and two deliberately
+# shape of pc/mmu.c (tests/kernel), one per kernel and two deliberately
 # different, compiled and run; verify; and every error, with the user's
 # file left as it was.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
@@ -8,7 +8,7 @@ cd "$top_srcdir" || exit 1
 V=$VMAPVIEW
 XDG_CACHE_HOME=$TMPD/cache
 export XDG_CACHE_HOME
-K=tests/mmu
+K=tests/kernel
 
 # The Bell Labs file replays devtest as the model's plan9 does.
 "$V" replay -p $K/labs.c traces/devtest.yaml >"$TMPD/file" 2>"$TMPD/err"

@@ -250,7 +250,7 @@ has shr2 "S: mine.yaml kept; nothing written" "... and the view says so"
 screen_dir= 
 
 # A kernel source file in the view, beside plan9: its name, its panic.
-screen ksrc view -p "$top_srcdir/tests/mmu/panicky.c,plan9" \
+screen ksrc view -p "$top_srcdir/tests/kernel/panicky.c,plan9" \
     --keys jjjjjj --save-screen "$TMPD/ksrc.txt" "$top_srcdir/traces/devtest.yaml"
 has ksrc "> panicky.c  PDEs 896-957" "a file's pane, named for it"
 has ksrc "event 6, vmap poke1 panic: vmap: 33554432 bytes," \
