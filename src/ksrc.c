@@ -771,134 +771,183 @@ static char said[PANICLEN];		/* what it last printed or panicked */
 static int printed;
 static uint32_t zeropage[WD2PG];	/* KADDR of what is no table */
 
+/* A print verb's flags, width and precision, as Plan 9's fmt reads them. */
+struct p9spec {
+	int	alt, left, zero, plus, lng, uns;
+	int	width, prec;		/* prec -1: none */
+};
+
+/* What p9fmt has written so far: o bytes of buf, which holds len. */
+struct p9out {
+	char	*buf;
+	size_t	 len, o;
+};
+
+static void
+p9put(struct p9out *w, int c)
+{
+	if (w->o + 1 < w->len)
+		w->buf[w->o++] = c;
+}
+
+/*
+ * The flags of the verb after the % at fmt into *sp; returns the verb's
+ * letter (or the end of the format).
+ */
+static const char *
+p9flags(const char *fmt, struct p9spec *sp, va_list *ap)
+{
+	*sp = (struct p9spec){ .prec = -1 };
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt == '#')
+			sp->alt = 1;
+		else if (*fmt == '-')
+			sp->left = 1;
+		else if (*fmt == '0' && sp->width == 0 && sp->prec < 0)
+			sp->zero = 1;
+		else if (*fmt == '+')
+			sp->plus = 1;
+		else if (*fmt >= '0' && *fmt <= '9') {
+			if (sp->prec >= 0)
+				sp->prec = sp->prec * 10 + *fmt - '0';
+			else
+				sp->width = sp->width * 10 + *fmt - '0';
+		} else if (*fmt == '.')
+			sp->prec = 0;
+		else if (*fmt == '*') {
+			if (sp->prec >= 0)
+				sp->prec = va_arg(*ap, int);
+			else
+				sp->width = va_arg(*ap, int);
+		} else if (*fmt == 'l')
+			sp->lng++;
+		else if (*fmt == 'u')
+			sp->uns = 1;
+		else if (*fmt != 'h')
+			break;
+	}
+	return fmt;
+}
+
+/*
+ * The number a verb d, i, x, X, o, b or p takes from ap, in its digits
+ * (a 386's: a pointer is 32 bits), written backwards from end; returns
+ * its first byte.  end has room for 64 digits, a sign and 0x before it.
+ */
+static char *
+p9num(char *end, int verb, const struct p9spec *sp, va_list *ap)
+{
+	const char *digits;
+	char *q;
+	uint64_t v;
+	int base, neg, nd;
+
+	base = verb == 'o' ? 8 : verb == 'b' ? 2 : verb == 'd' ||
+	    verb == 'i' ? 10 : 16;
+	digits = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	neg = 0;
+	if (verb == 'p')
+		v = (uint32_t)(uintptr_t)va_arg(*ap, void *);
+	else if (sp->lng >= 2) {
+		v = va_arg(*ap, uint64_t);
+		if (!sp->uns && (int64_t)v < 0) {
+			neg = 1;
+			v = 0 - v;
+		}
+	} else {
+		v = va_arg(*ap, unsigned int);
+		if (!sp->uns && (int32_t)v < 0) {
+			neg = 1;
+			v = (uint32_t)(0u - (uint32_t)v);
+		}
+	}
+	q = end;
+	*--q = '\0';
+	nd = 0;
+	do {
+		*--q = digits[v % base];
+		v /= base;
+		nd++;
+	} while (v != 0);
+	for (; nd < sp->prec && nd < 64; nd++)
+		*--q = '0';
+	if (sp->alt && base == 16) {
+		*--q = verb == 'X' ? 'X' : 'x';
+		*--q = '0';
+	}
+	if (neg)
+		*--q = '-';
+	else if (sp->plus)
+		*--q = '+';
+	return q;
+}
+
+/* k bytes of s in a field of sp's width, padded with pad. */
+static void
+p9field(struct p9out *w, const char *s, size_t k, const struct p9spec *sp,
+    int pad)
+{
+	size_t i;
+	int width;
+
+	width = sp->width;
+	for (; !sp->left && width > (int)k; width--)
+		p9put(w, pad);
+	for (i = 0; i < k; i++)
+		p9put(w, s[i]);
+	for (; sp->left && width > (int)k; width--)
+		p9put(w, ' ');
+}
+
 /* Plan 9's print verbs (%lux, %#.8lux, %lld, %#p, %s, ...) into buf. */
 static void
 p9fmt(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	char num[72], *q;
+	struct p9out w = { .buf = buf, .len = len };
+	struct p9spec sp;
+	char num[72];
 	const char *s;
-	uint64_t v;
-	size_t o, k;
-	int alt, left, zero, plus, width, prec, lng, uns, neg, base, up, nd;
+	va_list aq;
 
-	o = 0;
-#define OUT(c) do { if (o + 1 < len) buf[o++] = (c); } while (0)
+	va_copy(aq, ap);
 	for (; *fmt != '\0'; fmt++) {
 		if (*fmt != '%') {
-			OUT(*fmt);
+			p9put(&w, *fmt);
 			continue;
 		}
-		alt = left = zero = plus = lng = uns = 0;
-		width = 0;
-		prec = -1;
-		for (fmt++; *fmt != '\0'; fmt++) {
-			if (*fmt == '#')
-				alt = 1;
-			else if (*fmt == '-')
-				left = 1;
-			else if (*fmt == '0' && width == 0 && prec < 0)
-				zero = 1;
-			else if (*fmt == '+')
-				plus = 1;
-			else if (*fmt >= '0' && *fmt <= '9') {
-				if (prec >= 0)
-					prec = prec * 10 + *fmt - '0';
-				else
-					width = width * 10 + *fmt - '0';
-			} else if (*fmt == '.')
-				prec = 0;
-			else if (*fmt == '*') {
-				if (prec >= 0)
-					prec = va_arg(ap, int);
-				else
-					width = va_arg(ap, int);
-			} else if (*fmt == 'l')
-				lng++;
-			else if (*fmt == 'u')
-				uns = 1;
-			else if (*fmt == 'h')
-				;
-			else
-				break;
-		}
+		fmt = p9flags(fmt + 1, &sp, &aq);
 		if (*fmt == '\0')
 			break;
-		q = num + sizeof num;
-		*--q = '\0';
-		neg = 0;
 		switch (*fmt) {
 		case 's':
-			s = va_arg(ap, const char *);
+			s = va_arg(aq, const char *);
 			if (s == NULL)
 				s = "<nil>";
-			k = strlen(s);
-			if (prec >= 0 && k > (size_t)prec)
-				k = prec;
-			for (; !left && width > (int)k; width--)
-				OUT(' ');
-			while (k-- > 0)
-				OUT(*s++);
-			for (; left && width > 0; width--)
-				OUT(' ');
-			continue;
+			p9field(&w, s, sp.prec >= 0 && strlen(s) > (size_t)sp.prec ?
+			    (size_t)sp.prec : strlen(s), &sp, ' ');
+			break;
 		case 'c':
-			OUT(va_arg(ap, int));
-			continue;
+			p9put(&w, va_arg(aq, int));
+			break;
 		case '%':
-			OUT('%');
-			continue;
+			p9put(&w, '%');
+			break;
 		case 'r':
-			continue;
+			break;
 		case 'd': case 'i': case 'x': case 'X': case 'o': case 'b':
 		case 'p':
-			base = *fmt == 'o' ? 8 : *fmt == 'b' ? 2 : *fmt == 'd' ||
-			    *fmt == 'i' ? 10 : 16;
-			up = *fmt == 'X';
-			if (lng >= 2) {
-				v = va_arg(ap, uint64_t);
-				if (!uns && *fmt != 'p' && (int64_t)v < 0) {
-					neg = 1;
-					v = 0 - v;
-				}
-			} else {
-				v = va_arg(ap, unsigned int);
-				if (!uns && *fmt != 'p' && (int32_t)v < 0) {
-					neg = 1;
-					v = (uint32_t)(0u - (uint32_t)v);
-				}
-			}
-			nd = 0;
-			do {
-				*--q = (up ? "0123456789ABCDEF" :
-				    "0123456789abcdef")[v % base];
-				v /= base;
-				nd++;
-			} while (v != 0);
-			for (; nd < prec && q > num + 4; nd++)
-				*--q = '0';
-			if (alt && (base == 16))
-				for (s = up ? "X0" : "x0"; *s; s++)
-					*--q = *s;
-			if (neg)
-				*--q = '-';
-			else if (plus)
-				*--q = '+';
+			s = p9num(num + sizeof num, *fmt, &sp, &aq);
+			p9field(&w, s, strlen(s), &sp, sp.zero && sp.prec < 0 ?
+			    '0' : ' ');
 			break;
 		default:
-			OUT('%');
-			OUT(*fmt);
-			continue;
+			p9put(&w, '%');
+			p9put(&w, *fmt);
+			break;
 		}
-		k = strlen(q);
-		for (; !left && width > (int)k; width--)
-			OUT(zero && prec < 0 ? '0' : ' ');
-		for (; *q; q++)
-			OUT(*q);
-		for (; left && width > (int)k; width--)
-			OUT(' ');
 	}
-#undef OUT
-	buf[o < len ? o : len - 1] = '\0';
+	va_end(aq);
+	buf[w.o < len ? w.o : len - 1] = '\0';
 }
 
 /*

@@ -195,18 +195,15 @@ pdes(char *buf, size_t len, uint32_t a, uint32_t b, uint32_t any, int inside)
 }
 
 /*
- * The words of reason r (not of a panic's message, which panicfmt
- * makes), into buf.  Returns buf.
+ * The words of a reason that says where a vmap went or what a vunmap
+ * cleared, into buf: 1; 0 for another code.
  */
-char *
-reasonfmt(char *buf, size_t len, const Reason *r)
+static int
+placedfmt(char *buf, size_t len, const Reason *r)
 {
-	const uint32_t *n;
+	const uint32_t *n = r->n;
 	char more[96];
-	uint32_t e;
-	int k;
 
-	n = r->n;
 	switch (r->code) {
 	case RSblankrun:
 		more[0] = '\0';
@@ -215,11 +212,11 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    n[2], n[2] == 1 ? "" : "s");
 		snprintf(buf, len, "%u blank PDE%s at PDE %u%s", n[0],
 		    n[0] == 1 ? "" : "s", n[1], more);
-		break;
+		return 1;
 	case RShole:
 		snprintf(buf, len, "a hole of %u page%s at PTE %u of the table "
 		    "in PDE %u", n[0], n[0] == 1 ? "" : "s", n[1], n[2]);
-		break;
+		return 1;
 	case RSrun:
 		more[0] = '\0';
 		if (n[4] > 0)
@@ -227,10 +224,10 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    "the tables, which leak", n[4], n[4] == 1 ? "" : "s");
 		snprintf(buf, len, "a run of %u pages over the tables of PDEs "
 		    "%u-%u, from PTE %u%s", n[0], n[1], n[2], n[3], more);
-		break;
+		return 1;
 	case RSnewtable:
 		snprintf(buf, len, "a new table in blank PDE %u", n[0]);
-		break;
+		return 1;
 	case RSunmapped:
 		snprintf(buf, len, "%u page%s unmapped in PDE%s %u%s", n[0],
 		    n[0] == 1 ? "" : "s", n[1] == n[2] ? "" : "s", n[1],
@@ -238,7 +235,29 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 		if (n[1] != n[2])
 			snprintf(buf + strlen(buf), len - strlen(buf), "%u",
 			    n[2]);
-		break;
+		return 1;
+	case RSpanic:
+		snprintf(buf, len, "placed over PDE%s %u%s", n[0] == n[1] ? "" :
+		    "s", n[0], n[0] == n[1] ? "" : "-");
+		if (n[0] != n[1])
+			snprintf(buf + strlen(buf), len - strlen(buf), "%u", n[1]);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The words of a reason why each step of a policy found nothing, into
+ * buf: 1; 0 for another code.
+ */
+static int
+failedfmt(char *buf, size_t len, const Reason *r)
+{
+	const uint32_t *n = r->n;
+	uint32_t e;
+	int k;
+
+	switch (r->code) {
 	case RSfailblank:
 		k = snprintf(buf, len, "needs %u blank PDE%s in a row; the "
 		    "longest run is %u", n[0], n[0] == 1 ? "" : "s", n[1]);
@@ -247,7 +266,7 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 		if (k > 0 && (size_t)k < len)
 			snprintf(buf + k, len - k, "; %u PDE%s", n[3], n[3] == 1 ?
 			    " holds an empty table" : "s hold empty tables");
-		break;
+		return 1;
 	case RSfailhole:
 		if (n[1] > 0)
 			snprintf(buf, len, "no table has a hole of %u pages "
@@ -256,7 +275,7 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 		else
 			snprintf(buf, len, "no table has a free page and no PDE "
 			    "is blank");
-		break;
+		return 1;
 	case RSfailrun:
 		k = 0;
 		if (n[1] > 0)
@@ -271,7 +290,7 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 		if (k >= 0 && (size_t)k < len)
 			snprintf(buf + k, len - k, ")%s", n[1] > 0 ? "" :
 			    ", and no PDE is blank");
-		break;
+		return 1;
 	case RSfailspan:
 		/* span's run: E empty tables, then a hole of the rest */
 		e = (n[0] - 1) / WD2PG;
@@ -288,42 +307,60 @@ reasonfmt(char *buf, size_t len, const Reason *r)
 			    "row (PDEs %u-%u), but the PDE after each such run "
 			    "holds no table with that hole", n[4], n[5],
 			    n[5] + n[4] - 1);
-		break;
+		return 1;
 	case RSfail:
 		snprintf(buf, len, "its vmapalloc found no room for %u pages",
 		    n[0]);
-		break;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The words of an argument check that refused a vmap (or what a kernel
+ * source file printed), into buf: 1; 0 for another code.
+ */
+static int
+refusedfmt(char *buf, size_t len, const Reason *r)
+{
+	const uint32_t *n = r->n;
+
+	switch (r->code) {
 	case RSpage0:
 		snprintf(buf, len, "pa 0x%.8x lies in page 0: vmap refuses it",
 		    n[0]);
-		break;
+		return 1;
 	case RSlowpa:
 		snprintf(buf, len, "9front refuses a pa below 4096 (0x%x)", n[0]);
-		break;
+		return 1;
 	case RSnosize:
 		snprintf(buf, len, "9front refuses a size of 0 or less");
-		break;
+		return 1;
 	case RSpast4g:
 		snprintf(buf, len, "9front refuses a range that reaches 2^32 "
 		    "(pa 0x%.8x + %u)", n[0], n[1]);
-		break;
+		return 1;
 	case RStoobig:
 		snprintf(buf, len, "9front refuses a size (%u) over the vmap's "
 		    "(%u)", n[0], n[1]);
-		break;
+		return 1;
 	case RSsaid:
 		snprintf(buf, len, "it printed: %s", saidtext(n[0]));
-		break;
-	case RSpanic:
-		snprintf(buf, len, "placed over PDE%s %u%s", n[0] == n[1] ? "" :
-		    "s", n[0], n[0] == n[1] ? "" : "-");
-		if (n[0] != n[1])
-			snprintf(buf + strlen(buf), len - strlen(buf), "%u", n[1]);
-		break;
-	default:
-		snprintf(buf, len, "%s", reasonname(r->code));
-		break;
+		return 1;
 	}
+	return 0;
+}
+
+/*
+ * The words of reason r (not of a panic's message, which panicfmt
+ * makes), into buf.  Returns buf.
+ */
+char *
+reasonfmt(char *buf, size_t len, const Reason *r)
+{
+	if (!placedfmt(buf, len, r) && !failedfmt(buf, len, r) &&
+	    !refusedfmt(buf, len, r))
+		snprintf(buf, len, "%s", reasonname(r->code));
 	return buf;
 }
 
