@@ -79,8 +79,9 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 	if (shrink_find(t, &so, v->at, &tg, err, sizeof err) == 0 &&
 	    tg.at == v->at) {
 		shrink_run(t, &so, &tg, &out, &st);
-		printf("shrunk to %zu event%s (of %zu):\n\n", out.nev - 1, out.nev == 2 ? "" : "s",
-		    v->at + 1);
+		printf("shrunk to %zu event%s, of the %zu up to where they "
+		    "part (the trace has %zu):\n\n", out.nev - 1,
+		    out.nev == 2 ? "" : "s", v->at + 1, t->nev);
 		trace_write(stdout, &out);
 		bothsides(&out, vo);
 		trace_free(&out);
