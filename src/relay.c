@@ -18,6 +18,7 @@
 
 #include "idtab.h"
 #include "relay.h"
+#include "util.h"
 #include "xmalloc.h"
 
 enum {
@@ -407,15 +408,6 @@ relay_feed(const char *path, size_t *bytes)
 	return f;
 }
 
-static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Give sk the events read so far, batch by batch, for about secs at
  * most, waiting for them within that time.  Returns 1 when more may
@@ -429,11 +421,11 @@ relay_take(struct relayfeed *f, const struct tracesink *sk, double secs)
 	double end, left;
 
 	r = &f->r;
-	end = seconds() + secs;
+	end = monotime() + secs;
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		while (r->head == r->tail && !r->done &&
-		    (left = end - seconds()) > 0) {
+		    (left = end - monotime()) > 0) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += (time_t)left;
 			ts.tv_nsec += (long)((left - (time_t)left) * 1e9);
@@ -455,7 +447,7 @@ relay_take(struct relayfeed *f, const struct tracesink *sk, double secs)
 		r->head++;
 		pthread_cond_signal(&r->emptied);
 		pthread_mutex_unlock(&r->lock);
-		if (seconds() >= end)
+		if (monotime() >= end)
 			return 1;
 	}
 }

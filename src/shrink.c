@@ -38,7 +38,7 @@ struct shrinker {
 	struct trace			 cand;	/* the candidate, made here */
 	size_t				*at;	/* original event -> candidate's */
 	struct shrinkstat		*st;
-	struct timespec			 start;
+	double				 start;	/* monotime() */
 	double				 lastprogress;
 };
 
@@ -46,11 +46,7 @@ struct shrinker {
 static double
 elapsed(const struct shrinker *s)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - s->start.tv_sec) +
-	    (now.tv_nsec - s->start.tv_nsec) / 1e9;
+	return monotime() - s->start;
 }
 
 /* Whether to stop: asked to, or out of time.  Then it stays stopped. */
@@ -850,7 +846,7 @@ shrink_run(const struct trace *t, const struct shrinkopts *o,
 
 	memset(&s, 0, sizeof s);
 	memset(st, 0, sizeof *st);
-	clock_gettime(CLOCK_MONOTONIC, &s.start);
+	s.start = monotime();
 	s.t = t;
 	s.o = o;
 	s.tg = tg;

@@ -246,8 +246,6 @@ ui_seek(struct ui *u, size_t n)
 	}
 }
 
-static double	now(void);
-
 /*
  * Whether a key says to stop what runs: q or Esc, read from the terminal
  * without waiting (a script's keys wait their turn).  Any other key is
@@ -285,17 +283,17 @@ ui_openpane(struct ui *u, int j, const Policy *p)
 
 	n = u->vs->n;
 	timeline_begin(&tl, u->vs, u->t, p, &u->ro, n);
-	t0 = shown = now();
+	t0 = shown = monotime();
 	while (tl.full.pos < n) {
 		timeline_add(&tl);
-		if (tl.full.pos % 4096 != 0 || (t = now()) - t0 < 0.2 ||
+		if (tl.full.pos % 4096 != 0 || (t = monotime()) - t0 < 0.2 ||
 		    t - shown < 0.25)
 			continue;
 		snprintf(u->msg, sizeof u->msg, "replaying under %s: event %zu "
 		    "of %zu (%d%%), q stops", p->name, tl.full.pos, n,
 		    (int)(100.0 * tl.full.pos / n));
 		ui_draw(u);
-		shown = now();
+		shown = monotime();
 		if (stopkey()) {
 			timeline_end(&tl);
 			timeline_free(&tl);
@@ -747,15 +745,6 @@ ui_termup(struct ui *u, FILE *out, FILE *in)
 	return 0;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Play: from the event and the moment it began (or its speed last
  * changed), the cursor is where the speed says, events skipped on the
@@ -766,7 +755,7 @@ void
 ui_playfrom(struct ui *u)
 {
 	u->playbase = u->pos;
-	u->playstart = now();
+	u->playstart = monotime();
 }
 
 /* The milliseconds till the next event is due, 20 at least. */
@@ -777,7 +766,7 @@ playwait(const struct ui *u)
 	int ms;
 
 	due = u->playstart + (double)(u->pos - u->playbase + 1) / u->speed;
-	ms = (int)((due - now()) * 1000 + 0.5);
+	ms = (int)((due - monotime()) * 1000 + 0.5);
 	return ms < 20 ? 20 : ms;
 }
 
@@ -786,7 +775,7 @@ playon(struct ui *u)
 {
 	size_t to;
 
-	to = u->playbase + (size_t)((now() - u->playstart) * u->speed);
+	to = u->playbase + (size_t)((monotime() - u->playstart) * u->speed);
 	if (to <= u->pos)
 		to = u->pos + 1;
 	ui_seek(u, to < u->t->nev ? to : u->t->nev);
@@ -843,12 +832,12 @@ loop(struct ui *u, const char *keys, const char *save)
 			if (u->quit)
 				break;
 			/* the screen follows the reading, four times a second */
-			if (now() - drawn >= 0.25 || u->ld == NULL)
+			if (monotime() - drawn >= 0.25 || u->ld == NULL)
 				redraw = 1;
 		}
 		if (redraw) {
 			ui_draw(u);
-			drawn = now();
+			drawn = monotime();
 		}
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)

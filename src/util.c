@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -137,4 +138,14 @@ findtrace(const char *name, char *buf, size_t len)
 			return buf;
 	}
 	return name;
+}
+
+/* Seconds on a clock that only goes forward, for measuring spans. */
+double
+monotime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

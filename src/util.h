@@ -16,5 +16,6 @@ int		 tracedirs(const char **, int, char *, size_t);
 const char *findtrace(const char *, char *, size_t);
 const char *wrapnext(const char *, int, int *);
 void	 fprintwrap(FILE *, const char *, const char *, int);
+double	 monotime(void);
 
 #endif
