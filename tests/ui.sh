@@ -321,6 +321,14 @@ waitexit() {
 		i=$((i + 1))
 	done
 }
+# quit NAME TICKS WHAT: q in session NAME; it must leave with status 0
+# within TICKS twentieths of a second.  The session is gone after.
+quit() {
+	$T send-keys -t "$1" q
+	waitexit "$1" "$2"
+	same "$(cat "$TMPD/$1.exit" 2>/dev/null)" "exit 0" "$3"
+	$T kill-session -t "$1" 2>/dev/null
+}
 # The trace on standard input, the keys from the terminal, as less does
 $T new-session -d -s pipe -x 100 -y 30 \
     "cat traces/devtest.yaml | $VMAPVIEW view -; echo exit \$? >$TMPD/pipe.exit; sleep 60"
@@ -329,10 +337,7 @@ ok $? "view -: the trace from a pipe"
 $T send-keys -t pipe G
 waitfor pipe "event 27/27"
 ok $? "view -: keys from the terminal"
-$T send-keys -t pipe q
-waitexit pipe 40
-same "$(cat "$TMPD/pipe.exit" 2>/dev/null)" "exit 0" "view -: q, status 0"
-$T kill-session -t pipe 2>/dev/null
+quit pipe 40 "view -: q, status 0"
 # A long trace: the view at once, the keys working on what has been
 # read while the rest is read, and q leaving from it.
 "$VMAPVIEW" gen churn --events 2000000 --seed 3 -o "$TMPD/long.yaml"
@@ -350,10 +355,7 @@ $T send-keys -t long c
 sleep 0.2
 $T capture-pane -p -t long | tail -n 1 | grep -q "c: after the trace is read"
 ok $? "a long trace: c waits for the whole trace, and says so"
-$T send-keys -t long q
-waitexit long 10
-same "$(cat "$TMPD/long.exit" 2>/dev/null)" "exit 0" "a long trace: q leaves within 0.5 s, status 0"
-$T kill-session -t long 2>/dev/null
+quit long 10 "a long trace: q leaves within 0.5 s, status 0"
 # Another policy on a long trace: the whole trace replayed, with a line
 # that says how far, and q or Esc, typed ahead here, stops it and leaves
 # the pane as it was.  500000 one-page maps in a 4088M vmap, then their
@@ -396,10 +398,7 @@ ok $? "... and there is one pane still"
 $T send-keys -t pol p
 waitstatus pol "^ many | span |"
 ok $? "p, left to run: the pane is span's"
-$T send-keys -t pol q
-waitexit pol 40
-same "$(cat "$TMPD/pol.exit" 2>/dev/null)" "exit 0" "... and q leaves"
-$T kill-session -t pol 2>/dev/null
+quit pol 40 "... and q leaves"
 printf 'vmaptrace: 1\nevents:\n  - {op: bogus}\n' >"$TMPD/bad.yaml"
 $T new-session -d -s bad -x 100 -y 30 \
     "$VMAPVIEW view $TMPD/bad.yaml 2>$TMPD/bad.err; echo exit \$? >$TMPD/bad.exit; sleep 60"
