@@ -831,7 +831,7 @@ p9flags(const char *fmt, struct p9spec *sp, va_list *ap)
 
 /*
  * The number a verb d, i, x, X, o, b or p takes from ap, in its digits
- * (a 386's: a pointer is 32 bits), written backwards from end; returns
+ * (a 386's: %p a 32-bit uintptr), written backwards from end; returns
  * its first byte.  end has room for 64 digits, a sign and 0x before it.
  */
 static char *
@@ -846,17 +846,16 @@ p9num(char *end, int verb, const struct p9spec *sp, va_list *ap)
 	    verb == 'i' ? 10 : 16;
 	digits = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	neg = 0;
-	if (verb == 'p')
-		v = (uint32_t)(uintptr_t)va_arg(*ap, void *);
-	else if (sp->lng >= 2) {
+	if (sp->lng >= 2 && verb != 'p') {
 		v = va_arg(*ap, uint64_t);
 		if (!sp->uns && (int64_t)v < 0) {
 			neg = 1;
 			v = 0 - v;
 		}
 	} else {
+		/* %p too: the kernel's uintptr is an unsigned int here */
 		v = va_arg(*ap, unsigned int);
-		if (!sp->uns && (int32_t)v < 0) {
+		if (!sp->uns && verb != 'p' && (int32_t)v < 0) {
 			neg = 1;
 			v = (uint32_t)(0u - (uint32_t)v);
 		}

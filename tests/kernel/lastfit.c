@@ -1,5 +1,5 @@
 /*
- * Written for vmapview's tests: the Bell Labs shape of tests/ksrc/labs.c
+ * Written for vmapview's tests: the Bell Labs shape of tests/kernel/labs.c
  * with one change that verify must find: a large vmapalloc takes the
  * LAST run of blank PDEs that fits, not the first.  Functions that have nothing to do with vmap sit around
  * them, as in the real file, and are not compiled.  Comments have

@@ -1,9 +1,10 @@
 /*
- * Written for vmapview's tests: the Bell Labs shape of tests/ksrc/labs.c
+ * Written for vmapview's tests: the Bell Labs shape of tests/kernel/labs.c
  * with one change that verify must find: vmap panics, on purpose, for
- * a mapping of more than 16 MiB.  Functions that have nothing to do with vmap sit around
- * them, as in the real file, and are not compiled.  Comments have
- * braces in them: { like this }.
+ * a mapping of more than 16 MiB (its words padded by a left-justified
+ * %s, as Plan 9's print does).  Functions that have nothing to do with
+ * vmap sit around them, as in the real file, and are not compiled.
+ * Comments have braces in them: { like this }.
  */
 #include	"u.h"
 #include	"../port/lib.h"
@@ -91,7 +92,7 @@ vmap(ulong pa, int size)
 		return nil;
 	}
 	if(size > 16*MB)
-		panic("vmap: %d bytes, more than I take on purpose", size);
+		panic("%-6s%d bytes, more than I take on purpose", "vmap:", size);
 	ilock(&vmaplock);
 	va = vmapalloc(size);
 	if(va == 0 || pdbmap(MACHP(0)->pdb, pa|PTEUNCACHED|PTEWRITE, va, size) < 0){
