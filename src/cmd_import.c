@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "import.h"
 #include "outfile.h"
+#include "text.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -193,6 +194,7 @@ cmd_import_exec(struct args *a)
 	struct spool sp;
 	char desc[512], err[512];
 	const char *path, *base;
+	char *shown;
 	FILE *f;
 	int rv;
 
@@ -215,11 +217,14 @@ cmd_import_exec(struct args *a)
 		base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 	}
+	/* the name as written into the trace: anybody's bytes made text */
+	base = shown = text_clean(base, 0);
 	if ((sp.f = tmpfile()) == NULL) {
 		fprintf(stderr, "%s: a temporary file: %s\n", progname,
 		    strerror(errno));
 		if (f != stdin)
 			fclose(f);
+		free(shown);
 		return EXITUSAGE;
 	}
 	sp.pidx = args_has(a, Onoexpect) ? -1 : policyindex(args_policy(a));
@@ -238,6 +243,7 @@ cmd_import_exec(struct args *a)
 	if (rv < 0) {
 		fprintf(stderr, "%s\n", st.err);
 		fclose(sp.f);
+		free(shown);
 		return EXITUSAGE;
 	}
 	if (st.malformed > IMPORTWARNMAX)
@@ -248,7 +254,7 @@ cmd_import_exec(struct args *a)
 	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
 	    st.skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
 	    "kernel gave are the expectations of its policy.");
-	sp.hdr.name = xstrdup(args_str(a, Oname, base));
+	sp.hdr.name = text_clean(args_str(a, Oname, base), 0);
 	sp.hdr.description = xstrdup(desc);
 	tell(base, &st);
 	rv = EXITOK;
@@ -259,5 +265,6 @@ cmd_import_exec(struct args *a)
 	}
 	fclose(sp.f);
 	trace_free(&sp.hdr);
+	free(shown);
 	return rv == EXITOK ? cmd_finish(EXITOK) : rv;
 }

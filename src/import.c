@@ -20,6 +20,7 @@
 
 #include "import.h"
 #include "mmu.h"
+#include "text.h"
 #include "util.h"
 #include "vamap.h"
 #include "xmalloc.h"
@@ -46,7 +47,7 @@ struct head {
 	int	 op;		/* the word of the call */
 	int	 hast;
 	double	 t;
-	char	 caller[64];
+	char	 caller[3 * 64];	/* 63 bytes of the log, made text */
 };
 
 /* Split line into at most max whitespace-separated words. */
@@ -206,8 +207,11 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 		i++;
 	}
 	if (i + 1 < n && w[i][strlen(w[i]) - 1] == ':') {
-		snprintf(h->caller, sizeof h->caller, "%.*s",
-		    (int)strlen(w[i]) - 1, w[i]);
+		/* an id and a note: anybody's bytes made text */
+		p = text_cleann(w[i], strlen(w[i]) - 1 < 63 ?
+		    strlen(w[i]) - 1 : 63, 0);
+		snprintf(h->caller, sizeof h->caller, "%s", p);
+		free(p);
 		i++;
 	}
 	if (i < n && (strcmp(w[i], "vmap") == 0 || strcmp(w[i], "vunmap") == 0)) {
@@ -230,7 +234,7 @@ static void
 tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 {
 	struct vaent *ve;
-	char id[96];
+	char id[sizeof ((struct head *)0)->caller + 16];
 
 	if (r->pidx >= 0) {
 		/* nil for a pa in page 0 is the kernel's refusal */
@@ -335,29 +339,63 @@ readline(struct reader *r)
 	return 0;
 }
 
+/*
+ * The next line of f into r->line, at most IMPORTMAXLINE bytes: 1, or
+ * 0 at the end, or -1 for a line too long or a read error (the message
+ * in r->st->err).  A line is refused before it is held whole.
+ */
+static int
+nextline(FILE *f, struct reader *r)
+{
+	size_t n;
+	int c;
+
+	if (r->linecap == 0) {
+		r->linecap = IMPORTMAXLINE + 2;
+		r->line = xmalloc(r->linecap);
+		r->text = xmalloc(r->linecap);
+	}
+	n = 0;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (n == IMPORTMAXLINE) {
+			snprintf(r->st->err, sizeof r->st->err, "%s:%zu: a line "
+			    "longer than %d bytes: a log's line is at most "
+			    "that", r->name, r->lineno + 1, IMPORTMAXLINE);
+			return -1;
+		}
+		r->line[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(r->st->err, sizeof r->st->err, "%s:%zu: %s", r->name,
+		    r->lineno + 1, strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	r->line[n] = '\0';
+	if (memchr(r->line, '\0', n) != NULL)	/* strtok would stop there */
+		for (c = 0; (size_t)c < n; c++)
+			if (r->line[c] == '\0')
+				r->line[c] = ' ';
+	return 1;
+}
+
 /* Read the log f, a line at a time.  Returns -1 for an error. */
 static int
 readlog(FILE *f, struct reader *r)
 {
-	ssize_t len;
+	int rv;
 
-	while ((len = getline(&r->line, &r->linecap, f)) >= 0) {
+	while ((rv = nextline(f, r)) > 0) {
 		r->lineno++;
 		r->st->lines++;
-		if ((size_t)len + 1 > r->textcap) {
-			r->textcap = len + 1;
-			r->text = xrealloc(r->text, r->textcap);
-		}
-		memcpy(r->text, r->line, len + 1);
+		strcpy(r->text, r->line);
 		if (readline(r) < 0)
 			return -1;
 	}
-	if (ferror(f)) {
-		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	return rv;
 }
 
 /*

@@ -11,6 +11,7 @@
 
 /* Warnings printed, at most; the rest are counted. */
 #define IMPORTWARNMAX	10
+#define IMPORTMAXLINE	65536	/* bytes in a line of a log */
 
 struct importstats {
 	/* set by the caller */

@@ -19,6 +19,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "ksrc.h"
+#include "text.h"
 #include "util.h"
 
 /* What the compiled code and vmapview share; the same in kernel[]. */
@@ -181,32 +183,48 @@ struct ksrc {
 };
 
 #define MAXKSRC	4
+#define KSRCMAX		(4 << 20)	/* bytes in a kernel file */
+#define KSRCMAXS	"4 MiB"
 _Static_assert(MAXKSRC <= MAXPOLICY - 4, "room for the built-in policies");
 static struct ksrc ksrcs[MAXKSRC];
 static int nksrc;
 
-/* The file's text, with a NUL; nil after saying why in err. */
+/*
+ * The file's text, with a NUL; nil after saying why in err.  It must be
+ * a regular file of at most KSRCMAX bytes (a pc/mmu.c is some 30K):
+ * a device or a FIFO could give without end.
+ */
 static char *
 slurp(const char *path, size_t *len, char *err, size_t elen)
 {
+	struct stat st;
 	FILE *f;
 	char *buf;
-	size_t cap, n;
+	size_t n;
+	int fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)) < 0) {
 		snprintf(err, elen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	cap = 65536;
-	buf = xmalloc(cap);
-	n = 0;
-	while (!feof(f) && !ferror(f)) {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap *= 2);
-		n += fread(buf + n, 1, cap - n - 1, f);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > KSRCMAX) {
+		snprintf(err, elen, "%s: %s", path, !S_ISREG(st.st_mode) ?
+		    "not a regular file: a kernel file must be one" :
+		    "larger than " KSRCMAXS ": a kernel file is at most that");
+		close(fd);
+		return NULL;
 	}
-	if (ferror(f)) {
+	if ((f = fdopen(fd, "r")) == NULL) {
 		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc(KSRCMAX + 2);
+	n = fread(buf, 1, KSRCMAX + 1, f);
+	if (ferror(f) || n > KSRCMAX) {
+		snprintf(err, elen, "%s: %s", path, ferror(f) ?
+		    strerror(errno) : "it grew past " KSRCMAXS " while read");
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -790,6 +808,14 @@ p9put(struct p9out *w, int c)
 		w->buf[w->o++] = c;
 }
 
+/* n with the decimal digit c after it, no larger than a message. */
+static int
+p9digit(int n, int c)
+{
+	n = n * 10 + c - '0';
+	return n > PANICLEN ? PANICLEN : n;
+}
+
 /*
  * The flags of the verb after the % at fmt into *sp; returns the verb's
  * letter (or the end of the format).
@@ -808,10 +834,11 @@ p9flags(const char *fmt, struct p9spec *sp, va_list *ap)
 		else if (*fmt == '+')
 			sp->plus = 1;
 		else if (*fmt >= '0' && *fmt <= '9') {
+			/* no wider than a message: the rest is cut anyway */
 			if (sp->prec >= 0)
-				sp->prec = sp->prec * 10 + *fmt - '0';
+				sp->prec = p9digit(sp->prec, *fmt);
 			else
-				sp->width = sp->width * 10 + *fmt - '0';
+				sp->width = p9digit(sp->width, *fmt);
 		} else if (*fmt == '.')
 			sp->prec = 0;
 		else if (*fmt == '*') {
@@ -961,6 +988,7 @@ trimsaid(char *s)
 	s[strcspn(s, "\n")] = '\0';
 	if ((p = strstr(s, " pc=")) != NULL && strchr(p + 1, ' ') == NULL)
 		*p = '\0';
+	text_mend(s, PANICLEN);
 }
 
 static int

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "relay.h"
+#include "text.h"
 #include "timeline.h"
 #include "xmalloc.h"
 
@@ -608,7 +609,7 @@ timeline_loadopen(const char *path, const Policy *const *p, int n,
 	ld = xcalloc(1, sizeof *ld);
 	vstore_init(vs);
 	trace_init(&ld->k.hdr);
-	ld->k.hdr.file = xstrdup(path);
+	ld->k.hdr.file = text_clean(path, 0);	/* as shown */
 	ld->k.vs = vs;
 	for (j = 0; j < n && j < MAXLOAD; j++)
 		ld->k.tl[j] = tl[j];

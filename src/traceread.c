@@ -15,12 +15,20 @@
 
 #include <yaml.h>
 
+#include "feed.h"
 #include "idtab.h"
 #include "mmu.h"
+#include "text.h"
 #include "trace.h"
 #include "xmalloc.h"
 
 #define MAXSCALAR	(1 << 20)	/* bytes in one value */
+/*
+ * Bytes libyaml may read between two events: a value and its key at
+ * their limits, and what libyaml reads ahead.  Past it the input is
+ * refused before libyaml has buffered more.
+ */
+#define MAXGAP		(2 * MAXSCALAR + 4 * FEEDCHUNK)
 
 /* The keys an event may have. */
 enum {
@@ -65,6 +73,7 @@ struct loader {
 	const char	*file;
 	const char	*path;		/* to read again; nil for stdin */
 	FILE		*f;		/* the input, or nil for a string */
+	struct feed	 feed;		/* its bytes into the parser */
 	size_t		 nlive;		/* ids live now */
 	size_t		 maxlive;
 	struct livemark	 maxat[MAXPDES];	/* [k]: where k*PDEPAGES+1 were */
@@ -94,11 +103,12 @@ struct keyset {
 static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 static int	 readerror(struct loader *);
+static int	 scalarok(struct loader *);
 static int	 next(struct loader *);
 static int	 expect(struct loader *, yaml_event_type_t, const char *);
 static char	*scalardup(struct loader *);
 static int	 getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
-static int	 getstr(struct loader *, const char *, char **);
+static int	 getstr(struct loader *, const char *, int, char **);
 static int	 getbool(struct loader *, const char *, int *);
 static int	 getexpect(struct loader *, struct event *);
 static int	 parseexpect(struct loader *, const char *, struct expect *);
@@ -137,40 +147,33 @@ failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
 }
 
 /*
- * A reader error (bad encoding, unreadable input) is known only by its
- * byte offset: find its line and column by reading the file again.
+ * A reader error: a read error or the limit on a value (the feed's), or
+ * bad UTF-8, known to libyaml only by its byte offset: the feed says
+ * its line and column.
  */
 static int
 readerror(struct loader *L)
 {
 	yaml_mark_t mk;
-	FILE *f;
-	size_t i;
-	int c;
+	size_t line, col;
 
-	if (L->parser.problem_value == -1) {
-		if (L->f != NULL && ferror(L->f))
-			return failat(L, NULL, "%s", strerror(errno));
-		return failat(L, NULL, "%s", L->parser.problem ?
-		    L->parser.problem : "cannot read the file");
-	}
+	if (L->feed.err != 0)
+		return failat(L, NULL, "%s", strerror(L->feed.err));
+	if (L->feed.toolong)
+		return failat(L, L->haveev ? &L->ev.end_mark : NULL,
+		    "a value (or a comment) longer than %d bytes follows: a "
+		    "value is at most %d", MAXGAP / 2, MAXSCALAR);
 	memset(&mk, 0, sizeof mk);
-	if (L->path != NULL && (f = fopen(L->path, "rb")) != NULL) {
-		for (i = 0; i < L->parser.problem_offset &&
-		    (c = getc(f)) != EOF; i++) {
-			if (c == '\n') {
-				mk.line++;
-				mk.column = 0;
-			} else
-				mk.column++;
-		}
-		fclose(f);
-		return failat(L, &mk, "%s (byte %#x)", L->parser.problem,
-		    L->parser.problem_value);
-	}
-	return failat(L, NULL, "%s (byte %#x at offset %zu)",
-	    L->parser.problem, L->parser.problem_value,
-	    L->parser.problem_offset);
+	if (feed_where(&L->feed, L->parser.problem_offset, &line, &col) < 0)
+		return failat(L, NULL, "%s (at byte %zu)", L->parser.problem ?
+		    L->parser.problem : "cannot read the input",
+		    L->parser.problem_offset);
+	mk.line = line;
+	mk.column = col;
+	if (L->parser.problem_value == -1)
+		return failat(L, &mk, "%s", L->parser.problem);
+	return failat(L, &mk, "%s (byte %#x)", L->parser.problem,
+	    L->parser.problem_value);
 }
 
 /*
@@ -191,18 +194,46 @@ tabindent(const yaml_parser_t *p)
 }
 
 /*
- * The next parser event into L->ev.  Parser errors, aliases and
- * anchors become load errors.
+ * Whether the current scalar may be read at all: not too long, and
+ * text by text.c's rule once libyaml has decoded its escapes (a NUL,
+ * an ESC or a bad byte in a value, a key or a number is refused where
+ * the value starts, and never echoed).
+ */
+static int
+scalarok(struct loader *L)
+{
+	const char *why;
+	char shown[16];
+	size_t n, at, k;
+
+	n = L->ev.data.scalar.length;
+	if (n > MAXSCALAR)
+		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
+		    "at most %d", n, MAXSCALAR);
+	if (text_check((const char *)L->ev.data.scalar.value, n, 1, &at,
+	    &why) == 0)
+		return 0;
+	for (k = 1; k < 4 && at + k < n &&
+	    (L->ev.data.scalar.value[at + k] & 0xc0) == 0x80; k++)
+		;
+	text_visn(shown, sizeof shown,
+	    (const char *)L->ev.data.scalar.value + at, k);
+	return failat(L, &L->ev.start_mark, "%s (%s) in a value, at its "
+	    "byte %zu", why, shown, at + 1);
+}
+
+/*
+ * The next parser event into L->ev (the one before stays until it
+ * does, for the place of a read error).  Parser errors, aliases,
+ * anchors and scalars that scalarok refuses become load errors.
  */
 static int
 next(struct loader *L)
 {
 	yaml_char_t *anchor;
+	yaml_event_t ev;
 
-	if (L->haveev)
-		yaml_event_delete(&L->ev);
-	L->haveev = 0;
-	if (!yaml_parser_parse(&L->parser, &L->ev)) {
+	if (!yaml_parser_parse(&L->parser, &ev)) {
 		if (L->parser.error == YAML_MEMORY_ERROR)
 			fatal("out of memory");
 		if (L->parser.error == YAML_READER_ERROR)
@@ -217,11 +248,13 @@ next(struct loader *L)
 		return failat(L, &L->parser.problem_mark, "%s",
 		    L->parser.problem ? L->parser.problem : "bad YAML");
 	}
+	feed_mark(&L->feed);
+	if (L->haveev)
+		yaml_event_delete(&L->ev);
+	L->ev = ev;
 	L->haveev = 1;
-	if (L->ev.type == YAML_SCALAR_EVENT &&
-	    L->ev.data.scalar.length > MAXSCALAR)
-		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
-		    "at most %d", L->ev.data.scalar.length, MAXSCALAR);
+	if (L->ev.type == YAML_SCALAR_EVENT && scalarok(L) < 0)
+		return -1;
 	anchor = NULL;
 	switch (L->ev.type) {
 	case YAML_ALIAS_EVENT:
@@ -340,13 +373,20 @@ getnum(struct loader *L, const char *name, int suffix, uint64_t max,
 	return 0;
 }
 
-/* The current event as a string for key name.  Caller frees. */
+/*
+ * The current event as a string for key name, of lines when lines is
+ * set (else a newline or a tab is refused too).  Caller frees.
+ */
 static int
-getstr(struct loader *L, const char *name, char **sp)
+getstr(struct loader *L, const char *name, int lines, char **sp)
 {
 	if (L->ev.type != YAML_SCALAR_EVENT)
 		return failat(L, &L->ev.start_mark,
 		    "%s: expected a string, not %s", name, evkind(&L->ev));
+	if (!lines && strcspn((const char *)L->ev.data.scalar.value, "\n\t")
+	    < L->ev.data.scalar.length)
+		return failat(L, &L->ev.start_mark, "%s: a newline or a tab "
+		    "in a value of one line", name);
 	free(*sp);
 	if ((*sp = scalardup(L)) == NULL)
 		return -1;
@@ -684,16 +724,16 @@ eventkey(struct loader *L, int k, void *arg)
 		e->flags |= EVSIZE;
 		return 0;
 	case Kid:
-		if (getstr(L, "id", &e->id) < 0)
+		if (getstr(L, "id", 0, &e->id) < 0)
 			return -1;
 		e->flags |= EVOWNID;
 		if (e->id[0] == '\0')
 			return failat(L, &L->ev.start_mark, "id: empty");
 		return 0;
 	case Ktext:
-		return getstr(L, "text", &e->text);
+		return getstr(L, "text", 1, &e->text);
 	case Knote:
-		return getstr(L, "note", &e->note);
+		return getstr(L, "note", 1, &e->note);
 	case Kexpect:
 		return getexpect(L, e);
 	case Kt:
@@ -897,9 +937,9 @@ topkey(struct loader *L, int k, void *arg)
 			    (unsigned long long)v);
 		return 0;
 	case Tname:
-		return getstr(L, "name", &L->t->name);
+		return getstr(L, "name", 0, &L->t->name);
 	case Tdescription:
-		return getstr(L, "description", &L->t->description);
+		return getstr(L, "description", 1, &L->t->description);
 	case Tmachine:
 		if (L->inevents)
 			L->t->machinelate = 1;
@@ -1000,16 +1040,15 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 		L.ids->lag = sk->lag;
 		t->ids = L.ids;
 	}
-	t->file = xstrdup(L.file);
+	/* the name as shown: a file's name is anybody's bytes */
+	t->file = text_clean(name, 0);
+	L.file = t->file;
 	if (!yaml_parser_initialize(&L.parser))
 		fatal("out of memory");
-	if (f != NULL)
-		yaml_parser_set_input_file(&L.parser, f);
-	else
-		yaml_parser_set_input_string(&L.parser, buf, len);
+	feed_start(&L.feed, &L.parser, f, buf, len, MAXGAP);
 	rv = loadtop(&L);
-	if (rv == 0 && f != NULL && ferror(f)) {
-		snprintf(err, errlen, "%s: %s", L.file, strerror(errno));
+	if (rv == 0 && L.feed.err != 0) {
+		snprintf(err, errlen, "%s: %s", L.file, strerror(L.feed.err));
 		rv = -1;
 	}
 	if (rv == 0)

@@ -14,20 +14,24 @@
 #include "mmu.h"
 #include "trace.h"
 #include "outfile.h"
+#include "text.h"
 #include "util.h"
 
-/* A scalar in literal block style (|), for multi-line text. */
+/*
+ * A scalar in literal block style (|), for multi-line text; text that
+ * is not held to text.c's rule goes through emitstr, which mends it.
+ */
 static int
 emitliteral(yaml_emitter_t *em, const char *k, const char *v)
 {
 	yaml_event_t ev;
 
-	if (strchr(v, '\n') == NULL)
+	if (strchr(v, '\n') == NULL || !text_ok(v, 1))
 		return emitkv(em, k, v);
-	if (emitstr(em, k) < 0)
+	if (emitstr(em, k) < 0 ||
+	    !yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v,
+	    (int)strlen(v), 1, 1, YAML_LITERAL_SCALAR_STYLE))
 		return -1;
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v,
-	    strlen(v), 1, 1, YAML_LITERAL_SCALAR_STYLE);
 	return yaml_emitter_emit(em, &ev) ? 0 : -1;
 }
 
@@ -39,7 +43,11 @@ emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
 	return emitkv(em, k, fmtbytes(buf, sizeof buf, v));
 }
 
-/* expect: a scalar when every policy has the same, else a mapping. */
+/*
+ * expect: a scalar when every index has the same (as a scalar expect:
+ * gives them), else a mapping of the registered policies' (an index
+ * with no policy has nothing to say).
+ */
 static int
 emitexpect(yaml_emitter_t *em, const struct event *e)
 {
@@ -49,7 +57,7 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 	n = 0;
 	same = 1;
 	for (i = 0; i < MAXPOLICY; i++) {
-		if (e->expect[i].kind != Xnone)
+		if (e->expect[i].kind != Xnone && policyat(i) != NULL)
 			n++;
 		if (e->expect[i].kind != e->expect[0].kind ||
 		    e->expect[i].addr != e->expect[0].addr)
@@ -63,7 +71,7 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 	if (emitstr(em, "expect") < 0 || emitmap(em, 1) < 0)
 		return -1;
 	for (i = 0; i < MAXPOLICY; i++)
-		if (e->expect[i].kind != Xnone &&
+		if (policyat(i) != NULL && e->expect[i].kind != Xnone &&
 		    emitkv(em, policyat(i)->name, trace_expectstr(buf, sizeof buf,
 		    &e->expect[i])) < 0)
 			return -1;

@@ -5,11 +5,14 @@
  * expectation failed or the kernel panicked unexpectedly, 2 bad usage
  * or a bad trace.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "text.h"
 #include "util.h"
 
 /* The entries, one per cmd_*.c file. */
@@ -60,6 +63,29 @@ isdefault(const char *arg)
 	    strchr(arg, '/') != NULL || findtrace(arg, buf, sizeof buf) != arg;
 }
 
+/*
+ * Standard input, output and error, held open: one that was closed
+ * gets /dev/null opened the wrong way round, so that no file the
+ * program opens takes its number (a spool read as the input, a trace
+ * written over a message) and any use of it fails as a read or write
+ * error would, and is said.
+ */
+static void
+holdstdfds(void)
+{
+	int fd, want;
+
+	for (want = 0; want <= 2; want++) {
+		if (fcntl(want, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		fd = open("/dev/null", want == 0 ? O_WRONLY : O_RDONLY);
+		if (fd >= 0 && fd != want) {
+			dup2(fd, want);
+			close(fd);
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -69,6 +95,9 @@ main(int argc, char **argv)
 	size_t i;
 	int k, n;
 
+	holdstdfds();
+	/* messages quote file names and traces: no control byte gets out */
+	stderr = text_guard(stderr);
 	/* reports of a million events: fewer, larger writes */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);

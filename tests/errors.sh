@@ -48,7 +48,7 @@ big deep "deep.yaml:2:10: an event is a mapping, not a sequence"
 	head -c 100000000 /dev/zero | tr '\0' a
 	printf '\nevents: []\n'
 } >"$TMPD/huge.yaml"
-big huge "huge.yaml:2:7: a value of 100000000 bytes: at most 1048576"
+big huge "huge.yaml:2:5: a value (or a comment) longer than 1081344 bytes follows: a value is at most 1048576"
 awk 'BEGIN { print "vmaptrace: 1"; print "events:";
 	for (i = 0; i < 1000000; i++)
 		printf "  - {op: vmap, pa: 0x1000, size: 4K, id: d%d}\n", i }' \
