@@ -144,9 +144,47 @@ plot(struct args *a, const char *input, const char *out)
 }
 
 /*
- * One picture per event lo..hi into the directory dir (made if need
- * be), numbered so that they sort in order: 0020.svg, ...  Returns the
- * exit status.
+ * Make the directory dir and those above it that are missing, as
+ * mkdir -p does.  Returns 0, or -1 with errno set.
+ */
+static int
+mkdirs(const char *dir)
+{
+	char *p, *s;
+	int rv;
+
+	p = xstrdup(dir);
+	rv = 0;
+	for (s = p + 1; rv == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		if (s[-1] != '/') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0777) < 0 && errno != EEXIST)
+				rv = -1;
+			*s = c;
+		}
+		if (*s == '\0')
+			break;
+	}
+	free(p);
+	return rv;
+}
+
+/* The picture of event pos in dir, its number width digits wide. */
+static void
+framepath(char *buf, size_t len, const char *dir, int width, size_t pos)
+{
+	snprintf(buf, len, "%s/%0*zu.svg", dir, width, pos);
+}
+
+/*
+ * One picture per event lo..hi into the directory dir (made, and those
+ * above it, if need be), numbered so that they sort in order: 0020.svg,
+ * ...  No frame is written if any of them is the trace being read.
+ * Returns the exit status.
  */
 static int
 exportrange(struct exportjob *job, const char *dir, const char *input,
@@ -156,18 +194,21 @@ exportrange(struct exportjob *job, const char *dir, const char *input,
 	size_t pos;
 	int i, width;
 
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+	if (mkdirs(dir) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
 		return EXITUSAGE;
 	}
 	for (width = 4, pos = job->rp[0].t->nev; pos >= 10000; pos /= 10)
 		width++;
 	for (pos = lo; pos <= hi; pos++) {
-		for (i = 0; i < job->n; i++)
-			replay_run(&job->rp[i], pos);
-		snprintf(path, sizeof path, "%s/%0*zu.svg", dir, width, pos);
+		framepath(path, sizeof path, dir, width, pos);
 		if (cmd_notinput(path, input, "trace") < 0)
 			return EXITUSAGE;
+	}
+	for (pos = lo; pos <= hi; pos++) {
+		for (i = 0; i < job->n; i++)
+			replay_run(&job->rp[i], pos);
+		framepath(path, sizeof path, dir, width, pos);
 		if (outfile_write(path, writeexport, job, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s\n", progname, err);
 			return EXITUSAGE;

@@ -59,6 +59,12 @@ cmd_view_exec(struct args *a)
 	pl[0] = args_policy(a);
 	pl[1] = pv->npol == 2 ? pv->pol[1] : NULL;
 	n = pl[1] ? 2 : 1;
+	if (keys == NULL && strcmp(a->argv[0], "-") == 0 &&
+	    isatty(STDIN_FILENO)) {
+		fprintf(stderr, "%s: view -: standard input is the terminal; "
+		    "name the trace or pipe it in\n", progname);
+		return EXITUSAGE;
+	}
 	/*
 	 * The trace on standard input, the screen a terminal: read it
 	 * first, and the keys from the terminal, as less does.
@@ -71,9 +77,12 @@ cmd_view_exec(struct args *a)
 		return EXITUSAGE;
 	}
 	/* at a terminal, the view comes at once and the trace as it is read */
-	if (keys == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	if (keys == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		if ((status = ui_usable(NULL)) != 0)
+			return status;
 		return cmd_finish(ui_view(args_trace(a, 0, buf, sizeof buf), &t,
 		    &vs, pl, n, &ro, args_has(a, Oascii)));
+	}
 	if (timeline_load(&t, args_trace(a, 0, buf, sizeof buf), pl,
 	    n, &ro, &vs, tl, NULL, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);

@@ -7,11 +7,15 @@
  * replaced so; the link stays.  Anything that is not a regular file (a
  * device, a FIFO, a socket) or that names a file descriptor
  * (/dev/stdout, /dev/fd/N, /proc/PID/fd/N) is written through in place,
- * as "cat > PATH" would.  "-" is standard output.
+ * as "cat > PATH" would.  "-" is standard output.  While a temporary
+ * file is being written, a SIGINT, SIGTERM or SIGHUP removes it before
+ * the process ends as the signal says, and a file size limit
+ * (SIGXFSZ) is a write error like any other: nothing is left behind.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,17 @@ struct outpath {
 	struct stat	 st;		/* when it exists */
 };
 
+/* The temporary file being written, for the signals that end us. */
+static char			 tmpnow[PATH_MAX];
+static volatile sig_atomic_t	 havetmp;
+static const int		 endsigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define NENDSIGS	((int)(sizeof endsigs / sizeof endsigs[0]))
+
+struct sigsaved {
+	struct sigaction	 end[NENDSIGS];
+	struct sigaction	 xfsz;
+};
+
 static int	 fdname(const char *);
 static int	 resolve(const char *, struct outpath *);
 static char	*dirof(const char *);
@@ -39,6 +54,55 @@ static int	 writeinplace(const char *, int (*)(FILE *, void *), void *,
 		     char *, size_t);
 static int	 writereplace(const struct outpath *,
 		     int (*)(FILE *, void *), void *, char *, size_t);
+
+/* A signal that ends the process: the temporary file goes first. */
+static void
+ontmpsignal(int sig)
+{
+	if (havetmp)
+		unlink(tmpnow);
+	havetmp = 0;
+	signal(sig, SIG_DFL);
+	raise(sig);	/* delivered as the handler returns */
+}
+
+/* Guard the temporary file tmp until guardend, keeping the old actions. */
+static void
+guardtmp(const char *tmp, struct sigsaved *sv)
+{
+	struct sigaction sa;
+	int i;
+
+	if (strlen(tmp) >= sizeof tmpnow)
+		return;
+	memcpy(tmpnow, tmp, strlen(tmp) + 1);
+	havetmp = 1;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = ontmpsignal;
+	for (i = 0; i < NENDSIGS; i++) {
+		sigaction(endsigs[i], NULL, &sv->end[i]);
+		/* a signal the caller ignores stays ignored (nohup) */
+		if (sv->end[i].sa_handler != SIG_IGN)
+			sigaction(endsigs[i], &sa, NULL);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &sa, &sv->xfsz);
+}
+
+/* The temporary file is renamed or removed: the old actions again. */
+static void
+guardend(struct sigsaved *sv)
+{
+	int i;
+
+	if (!havetmp)
+		return;
+	for (i = 0; i < NENDSIGS; i++)
+		sigaction(endsigs[i], &sv->end[i], NULL);
+	sigaction(SIGXFSZ, &sv->xfsz, NULL);
+	havetmp = 0;
+}
 
 /*
  * Whether p names a file descriptor of the process: its target is
@@ -197,6 +261,7 @@ writereplace(const struct outpath *op, int (*fn)(FILE *, void *), void *arg,
 {
 	char *dir, *tmp;
 	const char *base;
+	struct sigsaved sv;
 	FILE *f;
 	mode_t um;
 	int fd, rv, saved;
@@ -219,6 +284,7 @@ writereplace(const struct outpath *op, int (*fn)(FILE *, void *), void *arg,
 		return -1;
 	}
 	free(dir);
+	guardtmp(tmp, &sv);
 	if (op->exists) {
 		/* the owner first: a change of owner clears set-id bits */
 		if (fchown(fd, op->st.st_uid, op->st.st_gid) != 0 &&
@@ -241,11 +307,12 @@ writereplace(const struct outpath *op, int (*fn)(FILE *, void *), void *arg,
 		rv = -1;
 		saved = errno;
 	}
-	if (rv < 0) {
+	if (rv < 0)
 		unlink(tmp);
+	guardend(&sv);
+	if (rv < 0)
 		snprintf(err, errlen, "%s: %s", op->real, saved ?
 		    strerror(saved) : "the writer failed");
-	}
 	free(tmp);
 	return rv;
 }

@@ -21,6 +21,7 @@
 #include <wchar.h>
 
 #include <curses.h>
+#include <term.h>
 
 #include "ui.h"
 #include "util.h"
@@ -661,6 +662,33 @@ ui_keysfrom(void)
 }
 
 /*
+ * Whether TERM names a terminal the terminfo database describes, said
+ * in our words (ncurses would print its own and exit 1).  Returns 2
+ * after saying why not; else 0.
+ */
+static int
+termknown(void)
+{
+	const char *term;
+	int err;
+
+	term = getenv("TERM");
+	if (term == NULL || term[0] == '\0') {
+		fprintf(stderr, "%s: TERM is not set (or empty): the view needs to know "
+		    "the terminal (TERM=xterm-256color, say)\n", progname);
+		return 2;
+	}
+	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+		fprintf(stderr, "%s: TERM=%s: %s\n", progname, term, err == 0 ?
+		    "no such terminal in the terminfo database" :
+		    "no terminfo database to describe it");
+		return 2;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
+/*
  * Whether the view can run: a terminal, and keys (for tests) it can
  * read.  Says why not and returns 2; else 0.
  */
@@ -679,7 +707,7 @@ ui_usable(const char *keys)
 		    progname);
 		return 2;
 	}
-	return 0;
+	return termknown();
 }
 
 /*
