@@ -42,3 +42,24 @@ done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_bad" -eq 0 ]
 }
+
+# peak CMD...: run CMD (its output thrown away, its errors in
+# $TMPD/peak.err); leave its exit status in $peak_st and the most
+# resident memory it held, in KiB, in $peak_kb.
+peak() {
+	set -- $(python3 -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "w") as err:
+    r = subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=err)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+' "$TMPD/peak.err" "$@")
+	peak_st=$1
+	peak_kb=$2
+}
+
+# sanitized: whether vmapview was built with AddressSanitizer, whose
+# shadow memory a bound on memory must allow for.
+sanitized() {
+	grep -q __asan_init "$VMAPVIEW"
+}

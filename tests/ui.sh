@@ -407,4 +407,32 @@ same "$(cat "$TMPD/bad.exit"):$(cat "$TMPD/bad.err")" \
     "exit 2:$TMPD/bad.yaml:3:10: op: 'bogus' is not vmap, vunmap or note" \
     "at a terminal, a bad trace: the terminal back, then FILE:LINE:COLUMN, status 2"
 $T kill-session -t bad 2>/dev/null
+
+# A terminal vmapview cannot know: TERM unset, empty or unknown is said
+# in vmapview's words, status 2, and nothing of curses is started.
+for term in "-u TERM" "TERM=" "TERM=no-such-terminal"; do
+	name=term$(printf '%s' "$term" | tr -dc a-z)
+	$T new-session -d -s "$name" -x 80 -y 24 "env $term $VMAPVIEW \
+	    traces/devtest.yaml 2>$TMPD/$name.err; echo exit \$? \
+	    >$TMPD/$name.exit; sleep 60"
+	waitexit "$name" 100
+	case $term in
+	*=no-such-terminal)
+		want="vmapview: TERM=no-such-terminal: no such terminal in the terminfo database" ;;
+	*)
+		want="vmapview: TERM is not set (or empty): the view needs to know the terminal (TERM=xterm-256color, say)" ;;
+	esac
+	same "$(cat "$TMPD/$name.exit"):$(cat "$TMPD/$name.err")" \
+	    "exit 2:$want" "env $term: said in vmapview's words, status 2"
+	$T kill-session -t "$name" 2>/dev/null
+done
+# The trace from the terminal itself: refused, not read behind a blank
+# screen.
+$T new-session -d -s ttyin -x 80 -y 24 "$VMAPVIEW view - \
+    2>$TMPD/ttyin.err; echo exit \$? >$TMPD/ttyin.exit; sleep 60"
+waitexit ttyin 100
+same "$(cat "$TMPD/ttyin.exit"):$(cat "$TMPD/ttyin.err")" \
+    "exit 2:vmapview: view -: standard input is the terminal; name the trace or pipe it in" \
+    "view - at a terminal: refused, status 2"
+$T kill-session -t ttyin 2>/dev/null
 done_testing
