@@ -14,6 +14,7 @@
  * allocator that recorded it.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +193,7 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 		errno = 0;
 		h->t = strtod(p, &end);
 		if (end == p || errno != 0 || (*end != ']' && *end != '\0') ||
-		    h->t < 0) {
+		    !isfinite(h->t) || h->t < 0) {
 			if (!mentions(w, n)) {
 				r->st->skipped++;
 				return 1;

@@ -176,3 +176,45 @@ trace_expectstr(char *buf, size_t len, const struct expect *x)
 	}
 	return expectnames[x->kind];
 }
+
+/* Whether two strings, either of which may be nil, are the same. */
+static int
+samestr(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * Whether two events are alike in everything a trace file says of them
+ * (not where they stood in it, nor which copy of an id they hold).
+ */
+int
+trace_sameevent(const struct event *a, const struct event *b)
+{
+	return a->op == b->op && a->pa == b->pa && a->va == b->va &&
+	    a->size == b->size && a->ref == b->ref &&
+	    (a->flags & ~EVOWNID) == (b->flags & ~EVOWNID) &&
+	    samestr(a->id, b->id) && samestr(a->text, b->text) &&
+	    samestr(a->note, b->note) && a->t == b->t &&
+	    memcmp(a->expect, b->expect, sizeof a->expect) == 0;
+}
+
+/* Whether two traces say the same: header, machine and every event. */
+int
+trace_same(const struct trace *a, const struct trace *b)
+{
+	size_t i;
+
+	if (a->nev != b->nev || a->machine.vmap != b->machine.vmap ||
+	    a->machine.vmapsize != b->machine.vmapsize ||
+	    a->machine.pse != b->machine.pse ||
+	    a->machine.kernel != b->machine.kernel ||
+	    a->machine.ptpages != b->machine.ptpages ||
+	    !samestr(a->name, b->name) ||
+	    !samestr(a->description, b->description))
+		return 0;
+	for (i = 0; i < a->nev; i++)
+		if (!trace_sameevent(&a->ev[i], &b->ev[i]))
+			return 0;
+	return 1;
+}

@@ -127,6 +127,8 @@ int		 trace_writefile(const char *, const struct trace *, char *,
 		     size_t);
 void		 trace_free(struct trace *);
 const char	*trace_name(const struct trace *);
+int		 trace_sameevent(const struct event *, const struct event *);
+int		 trace_same(const struct trace *, const struct trace *);
 const char	*trace_expectstr(char *, size_t, const struct expect *);
 int		 trace_parsenum(const char *, int, uint64_t *);
 const char	*trace_vmapbad(char *, size_t, uint64_t);

@@ -35,6 +35,25 @@ emitliteral(yaml_emitter_t *em, const char *k, const char *v)
 	return yaml_emitter_emit(em, &ev) ? 0 : -1;
 }
 
+/*
+ * A value of one line (an id, a name): a newline or a tab in it, which
+ * the reader would refuse there, is written as U+FFFD, as a bad byte
+ * is.
+ */
+static int
+emitline(yaml_emitter_t *em, const char *k, const char *v)
+{
+	char *clean;
+	int rv;
+
+	if (text_ok(v, 0))
+		return emitkv(em, k, v);
+	clean = text_clean(v, 0);
+	rv = emitkv(em, k, clean);
+	free(clean);
+	return rv;
+}
+
 static int
 emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
 {
@@ -94,12 +113,15 @@ emitevent(yaml_emitter_t *em, const struct event *e)
 	if ((e->op == OPvmap || (e->flags & EVSIZE)) &&
 	    emitsize(em, "size", e->size) < 0)
 		return -1;
-	if (e->id != NULL && emitkv(em, "id", e->id) < 0)
+	if (e->id != NULL && emitline(em, "id", e->id) < 0)
 		return -1;
 	if (e->text != NULL && emitkv(em, "text", e->text) < 0)
 		return -1;
 	if (e->flags & EVTIME) {
-		snprintf(buf, sizeof buf, "%.9g", e->t);
+		/* the fewest digits that read back as the same time */
+		snprintf(buf, sizeof buf, "%.15g", e->t);
+		if (strtod(buf, NULL) != e->t)
+			snprintf(buf, sizeof buf, "%.17g", e->t);
 		if (emitkv(em, "t", buf) < 0)
 			return -1;
 	}
@@ -128,7 +150,7 @@ trace_writeopen(struct tracewriter *w, FILE *f, const struct trace *t)
 	}
 	if (emit_start(&w->em) < 0 || emitmap(&w->em, 0) < 0 ||
 	    emitkv(&w->em, "vmaptrace", "1") < 0 ||
-	    (t->name != NULL && emitkv(&w->em, "name", t->name) < 0) ||
+	    (t->name != NULL && emitline(&w->em, "name", t->name) < 0) ||
 	    (t->description != NULL &&
 	    emitliteral(&w->em, "description", t->description) < 0) ||
 	    emitstr(&w->em, "machine") < 0 || emitmap(&w->em, 0) < 0 ||

@@ -184,21 +184,6 @@ test_replay(void)
 	trace_free(&t);
 }
 
-/* Two events alike in everything the file says. */
-static int
-sameevent(const struct event *a, const struct event *b)
-{
-	return a->op == b->op && a->pa == b->pa && a->va == b->va &&
-	    a->size == b->size && a->ref == b->ref &&
-	    (a->flags & ~EVOWNID) == (b->flags & ~EVOWNID) &&
-	    (a->id == b->id || (a->id && b->id && !strcmp(a->id, b->id))) &&
-	    (a->text == b->text || (a->text && b->text &&
-	    !strcmp(a->text, b->text))) &&
-	    (a->note == b->note || (a->note && b->note &&
-	    !strcmp(a->note, b->note))) && a->t == b->t &&
-	    memcmp(a->expect, b->expect, sizeof a->expect) == 0;
-}
-
 /* Read a whole file; caller frees.  nil on error. */
 static char *
 slurp(const char *file, size_t *len)
@@ -224,7 +209,7 @@ test_roundtrip(void)
 	struct trace a, b;
 	char in[512], out[64], out2[64], err[256], what[96], *x, *y;
 	const char *top;
-	size_t i, k, nx, ny;
+	size_t i, nx, ny;
 	int same;
 
 	top = getenv("top_srcdir");
@@ -247,14 +232,7 @@ test_roundtrip(void)
 		tap_ok(same, what);
 		if (!same)
 			continue;
-		same = a.nev == b.nev && a.machine.vmap == b.machine.vmap &&
-		    a.machine.vmapsize == b.machine.vmapsize &&
-		    a.machine.pse == b.machine.pse &&
-		    a.machine.kernel == b.machine.kernel &&
-		    !strcmp(a.name, b.name) &&
-		    !strcmp(a.description, b.description);
-		for (k = 0; same && k < a.nev; k++)
-			same = sameevent(&a.ev[k], &b.ev[k]);
+		same = trace_same(&a, &b);
 		snprintf(what, sizeof what, "round trip %s: the same trace",
 		    names[i]);
 		tap_ok(same, what);
