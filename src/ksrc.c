@@ -1245,7 +1245,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 {
 	struct kfn fn[Nfn];
 	struct ksrc *k;
-	char *text, *src, so[PATH_MAX], base[64], name[64];
+	char *text, *src, *shown, so[PATH_MAX], base[64], name[64];
 	const char *b;
 	size_t len;
 	uint64_t h;
@@ -1255,7 +1255,11 @@ ksrc_load(const char *path, char *err, size_t elen)
 		return NULL;
 	h = fnv(0xCBF29CE484222325ull, text, len);
 	b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	snprintf(base, sizeof base, "%s", b);
+	/* the policy's name and summary are shown: a file's name made text */
+	shown = text_clean(b, 0);
+	snprintf(base, sizeof base, "%s", shown);
+	text_mend(base, sizeof base);
+	free(shown);
 	for (i = 0; i < nksrc; i++)
 		if (ksrcs[i].pol.priv != NULL &&
 		    strncmp(ksrcs[i].summary, path, strlen(path)) == 0) {
@@ -1322,9 +1326,13 @@ ksrc_load(const char *path, char *err, size_t elen)
 	if (policyfind(name) != NULL)
 		snprintf(name, sizeof name, "%.40s@%06llx", base,
 		    (unsigned long long)(h & 0xFFFFFF));
+	text_mend(name, sizeof name);
 	snprintf(k->name, sizeof k->name, "%s", name);
+	shown = text_clean(path, 0);
 	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
-	    "as compiled", path, flavour == Klabs ? "Bell Labs" : "9front");
+	    "as compiled", shown, flavour == Klabs ? "Bell Labs" : "9front");
+	text_mend(k->summary, sizeof k->summary);
+	free(shown);
 	k->pol.name = k->name;
 	k->pol.summary = k->summary;
 	k->pol.vmapalloc = srcallocs[nksrc];

@@ -114,6 +114,15 @@ ok $? "replay: the file's name is shown without its control bytes"
 "$V" check "$(printf 'no\033[2Jsuch')" >out 2>err
 noraw err
 ok $? "a missing file's name is said with its ESC escaped"
+kf=$(printf 'k\033[2J\377.c')
+cp "$top_srcdir/tests/kernel/labs.c" "$kf"
+"$V" replay -p "$kf" "$T/devtest.yaml" >out 2>err
+same $? 0 "a kernel file whose name holds ESC: replayed"
+noraw out && noraw err && utf8 out
+ok $? "... its name, the policy's, shown as text"
+"$V" export --at 20 -p "$kf" -o kf.svg "$T/devtest.yaml" 2>err
+noraw kf.svg && utf8 kf.svg
+ok $? "... and in the SVG"
 
 # 4. Temporary files go on the signals that end a write; series do not
 # overwrite what they read; -o DIR is made.
