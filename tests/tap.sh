@@ -57,9 +57,3 @@ print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 	peak_st=$1
 	peak_kb=$2
 }
-
-# sanitized: whether vmapview was built with AddressSanitizer, whose
-# shadow memory a bound on memory must allow for.
-sanitized() {
-	grep -q __asan_init "$VMAPVIEW"
-}
