@@ -14,6 +14,8 @@
  * pool's pages by their modeled addresses, and a longjmp for panic.
  * After each call the pool's counts are made again from the words.
  */
+#include "config.h"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include "ksrc.h"
+#include "sha256.h"
 #include "text.h"
 #include "util.h"
 
@@ -171,8 +174,11 @@ struct kfn {
 /* A loaded file. */
 struct ksrc {
 	Policy		 pol;
-	char		 name[64];
+	char		 name[80];
 	char		 summary[160];
+	dev_t		 dev;		/* the file, whatever names it */
+	ino_t		 ino;
+	char		 sum[65];	/* its bytes' SHA-256 */
 	int		 flavour;	/* Klabs, K9front */
 	int		 spans;		/* its vmapalloc runs over tables */
 	void		*dl;
@@ -195,7 +201,8 @@ static int nksrc;
  * a device or a FIFO could give without end.
  */
 static char *
-slurp(const char *path, size_t *len, char *err, size_t elen)
+slurp(const char *path, size_t *len, struct stat *stp, char *err,
+    size_t elen)
 {
 	struct stat st;
 	FILE *f;
@@ -232,6 +239,7 @@ slurp(const char *path, size_t *len, char *err, size_t elen)
 	fclose(f);
 	buf[n] = '\0';
 	*len = n;
+	*stp = st;
 	return buf;
 }
 
@@ -606,19 +614,6 @@ generate(const char *s, size_t n, const struct kfn *fn, int flavour,
 	return b.s;
 }
 
-/* 64-bit FNV-1a over n bytes, from h. */
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s;
-	size_t i;
-
-	s = p;
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001B3ull;
-	return h;
-}
-
 /* The compiler's command, split at blanks into argv (at most 16). */
 static int
 ccargv(char **argv, char *buf, size_t len)
@@ -675,25 +670,84 @@ run(char *const *argv, char *out, size_t outlen)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* mkdir -p. */
-static int
-mkdirs(char *dir)
+/*
+ * Whether the directory or file st may be trusted: owned by us, not a
+ * link, writable by nobody else.  Returns nil, or why not.
+ */
+static const char *
+untrusted(const struct stat *st, int dir)
 {
+	if (S_ISLNK(st->st_mode))
+		return "a symbolic link";
+	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+		return dir ? "not a directory" : "not a regular file";
+	if (st->st_uid != geteuid())
+		return "owned by another user";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * Make dir (mode 0700), and those above it as mkdir -p does; then hold
+ * it to untrusted, and its parent to being writable by us alone or
+ * sticky (as /tmp is): a directory another user could rename is no
+ * home for code.  Returns 0, or -1 with the reason in err.
+ */
+static int
+cachemake(char *dir, char *err, size_t elen)
+{
+	struct stat st;
+	const char *why;
 	char *p;
 
 	for (p = dir + 1; *p != '\0'; p++)
 		if (*p == '/') {
 			*p = '\0';
-			if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+			if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+				snprintf(err, elen, "%s: %s", dir, strerror(errno));
+				*p = '/';
 				return -1;
+			}
 			*p = '/';
 		}
-	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, elen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) < 0) {
+		snprintf(err, elen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((why = untrusted(&st, 1)) != NULL) {
+		snprintf(err, elen, "the cache %s is %s: nothing in it is "
+		    "loaded (remove it, or set XDG_CACHE_HOME)", dir, why);
+		return -1;
+	}
+	p = strrchr(dir, '/');
+	*p = '\0';
+	if (stat(p == dir ? "/" : dir, &st) == 0 && st.st_uid != geteuid() &&
+	    st.st_uid != 0 && (st.st_mode & S_IWOTH))
+		why = "writable by others";
+	else if (stat(p == dir ? "/" : dir, &st) == 0 &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		why = "writable by group or others, and not sticky";
+	*p = '/';
+	if (why != NULL) {
+		snprintf(err, elen, "the cache %s is in a directory %s: nothing "
+		    "in it is loaded (set XDG_CACHE_HOME)", dir, why);
+		return -1;
+	}
+	return 0;
 }
 
-/* Where compiled files are kept: $XDG_CACHE_HOME/vmapview, or ~/.cache. */
+/*
+ * Where compiled files are kept: $XDG_CACHE_HOME/vmapview, else
+ * ~/.cache/vmapview, else (neither set) $TMPDIR or /tmp's
+ * vmapview-UID; made and checked by cachemake.
+ */
 static int
-cachedir(char *buf, size_t len)
+cachedir(char *buf, size_t len, char *err, size_t elen)
 {
 	const char *x;
 
@@ -703,23 +757,101 @@ cachedir(char *buf, size_t len)
 		snprintf(buf, len, "%s/.cache/vmapview", x);
 	else
 		snprintf(buf, len, "%s/vmapview-%d",
-		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getuid());
-	return mkdirs(buf);
+		    getenv("TMPDIR") && getenv("TMPDIR")[0] == '/' ?
+		    getenv("TMPDIR") : "/tmp", (int)geteuid());
+	return cachemake(buf, err, elen);
 }
 
 /*
- * Compile program src for the file at path, or find it compiled: the
- * shared object's path in so.  Returns -1 with err.
+ * The compiled object at so, opened for loading if it may be trusted
+ * (untrusted, opened without following a link).  Returns its
+ * descriptor; -1 with errno ENOENT when there is none; else -1 with the
+ * reason in err.
+ */
+static int
+cacheopen(const char *so, char *err, size_t elen)
+{
+	struct stat st;
+	const char *why;
+	int fd;
+
+	if ((fd = open(so, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return -1;
+		snprintf(err, elen, "%s: %s%s", so, strerror(errno),
+		    errno == ELOOP ? " (a symbolic link: not loaded)" : "");
+		errno = EPERM;
+		return -1;
+	}
+	why = fstat(fd, &st) < 0 ? "unreadable" : untrusted(&st, 0);
+	if (why != NULL) {
+		snprintf(err, elen, "%s is %s: not loaded (remove it)", so,
+		    why);
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The cache's key: SHA-256 over the file's bytes, the program made of
+ * it (the shim with the file inside), the whole compiler command and
+ * its --version, and the shim's version.
+ */
+static void
+cachekey(char hex[65], const char *text, size_t tlen, const char *src,
+    char *const *argv, const char *ver)
+{
+	const int abi = VVABI;
+	struct sha256 s;
+	int i;
+
+	sha256_init(&s);
+	sha256_field(&s, "vmapview " PACKAGE_VERSION " shim",
+	    strlen("vmapview " PACKAGE_VERSION " shim"));
+	sha256_field(&s, &abi, sizeof abi);
+	sha256_field(&s, text, tlen);
+	sha256_field(&s, src, strlen(src));
+	for (i = 0; argv[i] != NULL; i++)
+		sha256_field(&s, argv[i], strlen(argv[i]));
+	sha256_field(&s, ver, strlen(ver));
+	sha256_hex(&s, hex);
+}
+
+/* The compiler's command for src into out, after its n words in argv. */
+static void
+ccflags(char **argv, int n, const char *out, const char *src)
+{
+	static const char *const flags[] = {
+		"-std=gnu99", "-shared", "-fPIC", "-fwrapv",
+		"-fno-strict-aliasing", "-fvisibility=hidden", "-O1", "-w",
+		"-o"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		argv[n++] = (char *)flags[i];
+	argv[n++] = (char *)out;
+	argv[n++] = (char *)src;
+	argv[n] = NULL;
+}
+
+/*
+ * Compile program src for the file at path, or find it compiled: a
+ * descriptor of the shared object in *sofd, its path in so.  Every name
+ * written is a private temporary one (O_EXCL), renamed into place, so
+ * that any number of runs may compile the same file at once.  Returns
+ * -1 with err.
  */
 static int
 compile(const char *src, const char *path, const char *text, size_t tlen,
-    char *so, size_t solen, char *err, size_t elen)
+    char *so, size_t solen, int *sofd, char *err, size_t elen)
 {
-	char dir[PATH_MAX - 64], cbuf[1024], ver[512], gen[PATH_MAX];
-	char tmp[PATH_MAX], *argv[32];
-	uint64_t h;
+	char dir[PATH_MAX - 128], cbuf[1024], ver[2048], key[65];
+	char gen[PATH_MAX], tmp[PATH_MAX], *argv[48];
 	FILE *f;
-	int n, st;
+	int n, st, fd;
 
 	n = ccargv(argv, cbuf, sizeof cbuf);
 	argv[n] = "--version";
@@ -729,50 +861,50 @@ compile(const char *src, const char *path, const char *text, size_t tlen,
 		    "run (set CC)", path, argv[0]);
 		return -1;
 	}
-	ver[strcspn(ver, "\n")] = '\0';
-	h = fnv(0xCBF29CE484222325ull, text, tlen);
-	h = fnv(h, ver, strlen(ver));
-	h = fnv(h, src, strlen(src));
-	if (cachedir(dir, sizeof dir) < 0) {
-		snprintf(err, elen, "%s: %s", dir, strerror(errno));
+	if (cachedir(dir, sizeof dir, err, elen) < 0)
 		return -1;
-	}
-	snprintf(so, solen, "%s/%016llx.so", dir, (unsigned long long)h);
-	if (access(so, R_OK) == 0)
+	ccflags(argv, n, "OUT", "SRC");
+	cachekey(key, text, tlen, src, argv, ver);
+	snprintf(so, solen, "%s/%s.so", dir, key);
+	if ((*sofd = cacheopen(so, err, elen)) >= 0)
 		return 0;
+	if (errno != ENOENT)
+		return -1;
 	fprintf(stderr, "%s: compiling %s with %s (once: kept in %s)\n",
 	    progname, path, argv[0], dir);
-	snprintf(gen, sizeof gen, "%s/%016llx.c", dir, (unsigned long long)h);
-	snprintf(tmp, sizeof tmp, "%s/%016llx.so.%d", dir,
-	    (unsigned long long)h, (int)getpid());
-	if ((f = fopen(gen, "w")) == NULL || fputs(src, f) < 0 ||
-	    fclose(f) != 0) {
+	snprintf(gen, sizeof gen, "%s/.%s.XXXXXX.c", dir, key);
+	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX.so", dir, key);
+	if ((fd = mkstemps(gen, 2)) < 0 || (f = fdopen(fd, "w")) == NULL ||
+	    fputs(src, f) < 0 || fclose(f) != 0) {
 		snprintf(err, elen, "%s: %s", gen, strerror(errno));
+		if (fd >= 0)
+			unlink(gen);
 		return -1;
 	}
-	n = ccargv(argv, cbuf, sizeof cbuf);
-	argv[n++] = "-std=gnu99";
-	argv[n++] = "-shared";
-	argv[n++] = "-fPIC";
-	argv[n++] = "-fwrapv";
-	argv[n++] = "-fno-strict-aliasing";
-	argv[n++] = "-fvisibility=hidden";
-	argv[n++] = "-O1";
-	argv[n++] = "-w";
-	argv[n++] = "-o";
-	argv[n++] = tmp;
-	argv[n++] = gen;
-	argv[n] = NULL;
+	if ((fd = mkstemps(tmp, 3)) < 0) {
+		snprintf(err, elen, "%s: %s", tmp, strerror(errno));
+		unlink(gen);
+		return -1;
+	}
+	close(fd);
+	ccflags(argv, n, tmp, gen);
 	st = run(argv, NULL, 0);
+	unlink(gen);
 	if (st != 0) {
 		unlink(tmp);
 		snprintf(err, elen, "%s does not compile (%s said why, above)",
 		    path, argv[0]);
 		return -1;
 	}
-	if (rename(tmp, so) < 0) {
+	/* as it was made: ours, 0700 at most whatever the umask */
+	if (chmod(tmp, 0500) < 0 || rename(tmp, so) < 0) {
 		snprintf(err, elen, "%s: %s", so, strerror(errno));
 		unlink(tmp);
+		return -1;
+	}
+	if ((*sofd = cacheopen(so, err, elen)) < 0) {
+		if (errno == ENOENT)
+			snprintf(err, elen, "%s: gone as soon as made", so);
 		return -1;
 	}
 	return 0;
@@ -1245,24 +1377,29 @@ ksrc_load(const char *path, char *err, size_t elen)
 {
 	struct kfn fn[Nfn];
 	struct ksrc *k;
-	char *text, *src, *shown, so[PATH_MAX], base[64], name[64];
+	struct stat st;
+	struct sha256 sh;
+	char *text, *src, *shown, so[PATH_MAX], base[64], name[80], sum[65];
+	char fdpath[64];
 	const char *b;
 	size_t len;
-	uint64_t h;
-	int f, flavour, i;
+	int f, flavour, i, sofd;
 
-	if ((text = slurp(path, &len, err, elen)) == NULL)
+	if ((text = slurp(path, &len, &st, err, elen)) == NULL)
 		return NULL;
-	h = fnv(0xCBF29CE484222325ull, text, len);
+	sha256_init(&sh);
+	sha256_add(&sh, text, len);
+	sha256_hex(&sh, sum);
 	b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	/* the policy's name and summary are shown: a file's name made text */
 	shown = text_clean(b, 0);
 	snprintf(base, sizeof base, "%s", shown);
 	text_mend(base, sizeof base);
 	free(shown);
+	/* one policy a file, whatever path or link names it */
 	for (i = 0; i < nksrc; i++)
-		if (ksrcs[i].pol.priv != NULL &&
-		    strncmp(ksrcs[i].summary, path, strlen(path)) == 0) {
+		if (ksrcs[i].pol.priv != NULL && ksrcs[i].dev == st.st_dev &&
+		    ksrcs[i].ino == st.st_ino && strcmp(ksrcs[i].sum, sum) == 0) {
 			free(text);
 			return &ksrcs[i].pol;
 		}
@@ -1289,7 +1426,8 @@ ksrc_load(const char *path, char *err, size_t elen)
 		free(text);
 		return NULL;
 	}
-	if (compile(src, path, text, len, so, sizeof so, err, elen) < 0) {
+	if (compile(src, path, text, len, so, sizeof so, &sofd, err,
+	    elen) < 0) {
 		free(src);
 		free(text);
 		return NULL;
@@ -1300,7 +1438,11 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->spans = uses(text, fn[Fvmapalloc].open, fn[Fvmapalloc].end, "have",
 	    4);
 	free(src);
-	if ((k->dl = dlopen(so, RTLD_NOW | RTLD_LOCAL)) == NULL ||
+	/* the object checked, by its descriptor: no name can be swapped */
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", sofd);
+	k->dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	close(sofd);
+	if (k->dl == NULL ||
 	    (k->init = (int (*)(struct vvhost *))dlsym(k->dl, "vv_init")) ==
 	    NULL ||
 	    (k->vmap = (uint32_t (*)(uint64_t, int64_t))dlsym(k->dl,
@@ -1321,12 +1463,15 @@ ksrc_load(const char *path, char *err, size_t elen)
 		free(text);
 		return NULL;
 	}
-	/* its name: the file's, with a hash where that is taken */
+	/* its name: the file's, with its bytes' hash where that is taken */
 	snprintf(name, sizeof name, "%s", base);
-	if (policyfind(name) != NULL)
-		snprintf(name, sizeof name, "%.40s@%06llx", base,
-		    (unsigned long long)(h & 0xFFFFFF));
+	for (i = 0; policyfind(name) != NULL; i++)
+		snprintf(name, sizeof name, i ? "%.40s@%.6s-%d" : "%.40s@%.6s",
+		    base, sum, i);
 	text_mend(name, sizeof name);
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+	memcpy(k->sum, sum, sizeof k->sum);
 	snprintf(k->name, sizeof k->name, "%s", name);
 	shown = text_clean(path, 0);
 	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
