@@ -31,35 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kchild.h"
 #include "ksrc.h"
+#include "p9fmt.h"
 #include "sha256.h"
 #include "text.h"
 #include "util.h"
-
-/* What the compiled code and vmapview share; the same in kernel[]. */
-struct vvmach {
-	int		 machno;
-	uint32_t	*pdb;
-	uint32_t	 cpuiddx;
-	int		 flushmmu;
-};
-
-struct vvhost {
-	uint32_t	 vmapat;	/* VMAP */
-	uint32_t	 vmaplen;	/* VMAPSIZE */
-	int		 pse;
-	struct vvmach	 mach;
-	void		*(*kaddr)(uint32_t);
-	uint32_t	 (*paddr)(void *);
-	void		*(*xspanalloc)(uint32_t, int, uint32_t);
-	void		*(*rampage)(void);
-	int		 (*vprint)(const char *, va_list);
-	void		 (*vpanic)(const char *, va_list);
-	uint32_t	 allocva;	/* what the file's vmapalloc returned */
-	int		 allocated;	/* it was called */
-};
-
-#define VVABI	1
 
 /*
  * The kernel the file's functions are compiled against: as much of
@@ -116,6 +93,7 @@ static const char kernel[] =
 "	void *(*rampage)(void);\n"
 "	int (*vprint)(const char *, va_list);\n"
 "	void (*vpanic)(const char *, va_list);\n"
+"	void (*vexit)(int);\n"
 "	ulong allocva;\n"
 "	int allocated;\n"
 "};\n"
@@ -149,7 +127,10 @@ static const char kernel[] =
     "n = vv->vprint(f, a); va_end(a); return n; }\n"
 "static void panic(char *f, ...) __attribute__((noreturn));\n"
 "static void panic(char *f, ...) { va_list a; va_start(a, f); "
-    "vv->vpanic(f, a); va_end(a); for(;;); }\n";
+    "vv->vpanic(f, a); va_end(a); for(;;); }\n"
+"static void vvexit(int n) __attribute__((noreturn, noinline));\n"
+"static void vvexit(int n) { vv->vexit(n); for(;;); }\n"
+"#define exit(n) vvexit(n)\n";
 
 /* The functions taken from the file, in the order they are put back. */
 enum {
@@ -181,11 +162,7 @@ struct ksrc {
 	char		 sum[65];	/* its bytes' SHA-256 */
 	int		 flavour;	/* Klabs, K9front */
 	int		 spans;		/* its vmapalloc runs over tables */
-	void		*dl;
-	int		 (*init)(struct vvhost *);
-	uint32_t	 (*vmap)(uint64_t, int64_t);
-	void		 (*vunmap)(uint32_t, int64_t);
-	uint32_t	 (*vmapalloc)(uint32_t);
+	struct kchild	 child;		/* where its code runs */
 };
 
 #define MAXKSRC	4
@@ -606,7 +583,13 @@ generate(const char *s, size_t n, const struct kfn *fn, int flavour,
 	    "VVEXPORT void vv_vunmap(ulong va, vlong size) { "
 	    "vvk_vunmap((void*)(unsigned long)va, (%s)size); }\n"
 	    "VVEXPORT ulong vv_vmapalloc(ulong size) { "
-	    "return vvk_vmapalloc(size); }\n",
+	    "return vvk_vmapalloc(size); }\n"
+	    "VVEXPORT void *vv_fns[] = { (void*)vvk_mmuwalk, "
+	    "(void*)vvk_findhole, (void*)vvk_vmapalloc, (void*)vvk_pdbmap, "
+	    "(void*)vvk_pdbunmap, (void*)vvk_vmap, (void*)vvk_vunmap };\n"
+	    "VVEXPORT const char *vv_fnnames[] = { \"mmuwalk\", "
+	    "\"findhole\", \"vmapalloc\", \"pdbmap\", \"pdbunmap\", "
+	    "\"vmap\", \"vunmap\" };\n",
 	    didmmuinit ? "didmmuinit = 1; " : "", VVABI,
 	    flavour == Klabs ? "ulong" : "uvlong",
 	    flavour == Klabs ? "int" : "vlong",
@@ -911,307 +894,6 @@ compile(const char *src, const char *path, const char *text, size_t tlen,
 }
 
 /*
- * The host: what the compiled functions call back into, on the machine
- * of the call at hand.
- */
-static struct vvhost host;
-static Mmu *cur;			/* the machine */
-static jmp_buf panicked;		/* where panic returns to */
-static char said[PANICLEN];		/* what it last printed or panicked */
-static int printed;
-static uint32_t zeropage[WD2PG];	/* KADDR of what is no table */
-
-/* A print verb's flags, width and precision, as Plan 9's fmt reads them. */
-struct p9spec {
-	int	alt, left, zero, plus, lng, uns;
-	int	width, prec;		/* prec -1: none */
-};
-
-/* What p9fmt has written so far: o bytes of buf, which holds len. */
-struct p9out {
-	char	*buf;
-	size_t	 len, o;
-};
-
-static void
-p9put(struct p9out *w, int c)
-{
-	if (w->o + 1 < w->len)
-		w->buf[w->o++] = c;
-}
-
-/* n with the decimal digit c after it, no larger than a message. */
-static int
-p9digit(int n, int c)
-{
-	n = n * 10 + c - '0';
-	return n > PANICLEN ? PANICLEN : n;
-}
-
-/*
- * The flags of the verb after the % at fmt into *sp; returns the verb's
- * letter (or the end of the format).
- */
-static const char *
-p9flags(const char *fmt, struct p9spec *sp, va_list *ap)
-{
-	*sp = (struct p9spec){ .prec = -1 };
-	for (; *fmt != '\0'; fmt++) {
-		if (*fmt == '#')
-			sp->alt = 1;
-		else if (*fmt == '-')
-			sp->left = 1;
-		else if (*fmt == '0' && sp->width == 0 && sp->prec < 0)
-			sp->zero = 1;
-		else if (*fmt == '+')
-			sp->plus = 1;
-		else if (*fmt >= '0' && *fmt <= '9') {
-			/* no wider than a message: the rest is cut anyway */
-			if (sp->prec >= 0)
-				sp->prec = p9digit(sp->prec, *fmt);
-			else
-				sp->width = p9digit(sp->width, *fmt);
-		} else if (*fmt == '.')
-			sp->prec = 0;
-		else if (*fmt == '*') {
-			if (sp->prec >= 0)
-				sp->prec = va_arg(*ap, int);
-			else
-				sp->width = va_arg(*ap, int);
-		} else if (*fmt == 'l')
-			sp->lng++;
-		else if (*fmt == 'u')
-			sp->uns = 1;
-		else if (*fmt != 'h')
-			break;
-	}
-	return fmt;
-}
-
-/*
- * The number a verb d, i, x, X, o, b or p takes from ap, in its digits
- * (a 386's: %p a 32-bit uintptr), written backwards from end; returns
- * its first byte.  end has room for 64 digits, a sign and 0x before it.
- */
-static char *
-p9num(char *end, int verb, const struct p9spec *sp, va_list *ap)
-{
-	const char *digits;
-	char *q;
-	uint64_t v;
-	int base, neg, nd;
-
-	base = verb == 'o' ? 8 : verb == 'b' ? 2 : verb == 'd' ||
-	    verb == 'i' ? 10 : 16;
-	digits = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-	neg = 0;
-	if (sp->lng >= 2 && verb != 'p') {
-		v = va_arg(*ap, uint64_t);
-		if (!sp->uns && (int64_t)v < 0) {
-			neg = 1;
-			v = 0 - v;
-		}
-	} else {
-		/* %p too: the kernel's uintptr is an unsigned int here */
-		v = va_arg(*ap, unsigned int);
-		if (!sp->uns && verb != 'p' && (int32_t)v < 0) {
-			neg = 1;
-			v = (uint32_t)(0u - (uint32_t)v);
-		}
-	}
-	q = end;
-	*--q = '\0';
-	nd = 0;
-	do {
-		*--q = digits[v % base];
-		v /= base;
-		nd++;
-	} while (v != 0);
-	for (; nd < sp->prec && nd < 64; nd++)
-		*--q = '0';
-	if (sp->alt && base == 16) {
-		*--q = verb == 'X' ? 'X' : 'x';
-		*--q = '0';
-	}
-	if (neg)
-		*--q = '-';
-	else if (sp->plus)
-		*--q = '+';
-	return q;
-}
-
-/* k bytes of s in a field of sp's width, padded with pad. */
-static void
-p9field(struct p9out *w, const char *s, size_t k, const struct p9spec *sp,
-    int pad)
-{
-	size_t i;
-	int width;
-
-	width = sp->width;
-	for (; !sp->left && width > (int)k; width--)
-		p9put(w, pad);
-	for (i = 0; i < k; i++)
-		p9put(w, s[i]);
-	for (; sp->left && width > (int)k; width--)
-		p9put(w, ' ');
-}
-
-/* Plan 9's print verbs (%lux, %#.8lux, %lld, %#p, %s, ...) into buf. */
-static void
-p9fmt(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	struct p9out w = { .buf = buf, .len = len };
-	struct p9spec sp;
-	char num[72];
-	const char *s;
-	va_list aq;
-
-	va_copy(aq, ap);
-	for (; *fmt != '\0'; fmt++) {
-		if (*fmt != '%') {
-			p9put(&w, *fmt);
-			continue;
-		}
-		fmt = p9flags(fmt + 1, &sp, &aq);
-		if (*fmt == '\0')
-			break;
-		switch (*fmt) {
-		case 's':
-			s = va_arg(aq, const char *);
-			if (s == NULL)
-				s = "<nil>";
-			p9field(&w, s, sp.prec >= 0 && strlen(s) > (size_t)sp.prec ?
-			    (size_t)sp.prec : strlen(s), &sp, ' ');
-			break;
-		case 'c':
-			p9put(&w, va_arg(aq, int));
-			break;
-		case '%':
-			p9put(&w, '%');
-			break;
-		case 'r':
-			break;
-		case 'd': case 'i': case 'x': case 'X': case 'o': case 'b':
-		case 'p':
-			s = p9num(num + sizeof num, *fmt, &sp, &aq);
-			p9field(&w, s, strlen(s), &sp, sp.zero && sp.prec < 0 ?
-			    '0' : ' ');
-			break;
-		default:
-			p9put(&w, '%');
-			p9put(&w, *fmt);
-			break;
-		}
-	}
-	va_end(aq);
-	buf[w.o < len ? w.o : len - 1] = '\0';
-}
-
-/*
- * A message as the model gives it: its newline and the " pc=" with the
- * caller's pc the kernel ends some with (which neither has) left out.
- */
-static void
-trimsaid(char *s)
-{
-	char *p;
-
-	s[strcspn(s, "\n")] = '\0';
-	if ((p = strstr(s, " pc=")) != NULL && strchr(p + 1, ' ') == NULL)
-		*p = '\0';
-	text_mend(s, PANICLEN);
-}
-
-static int
-hostprint(const char *fmt, va_list ap)
-{
-	p9fmt(said, sizeof said, fmt, ap);
-	trimsaid(said);
-	printed = 1;
-	return strlen(said);
-}
-
-static void
-hostpanic(const char *fmt, va_list ap)
-{
-	p9fmt(said, sizeof said, fmt, ap);
-	trimsaid(said);
-	longjmp(panicked, 1);
-}
-
-/* The panic of a kernel whose page tables have run out. */
-static void
-nopages(void)
-{
-	snprintf(said, sizeof said, "xspanalloc: %u %u %u", BY2PG, BY2PG, 0u);
-	longjmp(panicked, 1);
-}
-
-static void *
-hostxspanalloc(uint32_t size, int align, uint32_t span)
-{
-	int i;
-
-	(void)size;
-	(void)align;
-	(void)span;
-	if ((i = ptalloc(&cur->pt)) < 0)
-		nopages();
-	return cur->pt.pg[i].pte;
-}
-
-static void *
-hostrampage(void)
-{
-	return hostxspanalloc(BY2PG, BY2PG, 0);
-}
-
-static void *
-hostkaddr(uint32_t pa)
-{
-	int i;
-
-	i = ((int64_t)pa - PTPOOLBASE) / BY2PG;
-	if (pa < PTPOOLBASE || i >= cur->pt.n || cur->pt.pg[i].pte == NULL)
-		return zeropage;
-	return cur->pt.pg[i].pte;
-}
-
-static uint32_t
-hostpaddr(void *p)
-{
-	int i;
-
-	for (i = 0; i < cur->pt.n; i++)
-		if (cur->pt.pg[i].pte == p)
-			return ptaddr(i);
-	return 0;
-}
-
-/* Ready the host for a call on m. */
-static void
-hostfor(Mmu *m)
-{
-	cur = m;
-	host.vmapat = m->vmap;
-	host.vmaplen = m->vmapsize;
-	host.pse = m->pse;
-	host.mach.pdb = m->pdb;
-	host.mach.cpuiddx = m->pse ? 1u << 3 : 0;
-	host.kaddr = hostkaddr;
-	host.paddr = hostpaddr;
-	host.xspanalloc = hostxspanalloc;
-	host.rampage = hostrampage;
-	host.vprint = hostprint;
-	host.vpanic = hostpanic;
-	host.allocva = 0;
-	host.allocated = 0;
-	printed = 0;
-	said[0] = '\0';
-}
-
-/*
  * The pool's counts made again from the words the file's code wrote:
  * each table's valid PTEs and bitmap; a table no PDE points at any
  * more (a 4 MiB page written over it) leaked.
@@ -1253,32 +935,42 @@ ksrcof(const Mmu *m)
 	return m->policy->priv;
 }
 
+/*
+ * A call that did not return (a panic of the file's own, or its code
+ * crashed or hung): the panic at m, with its words.  A crash or a hang
+ * is a panic of its own kind, which ends the run whatever keeps going.
+ */
+static void
+callpanic(Mmu *m, const struct kanswer *a, uint32_t va)
+{
+	mmupanic(m, a->how == KRcrash ? PNcrash : a->how == KRhang ? PNhang :
+	    PNsaid, PCnone, va, 0, 0);
+	m->panic.said = saidtext(saidkeep(a->said));
+}
+
 /* vmap, by the file's own. */
 static int
 srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 {
-	struct ksrc *k;
+	struct kanswer a;
 	uint32_t before[NPDE], va, o, rsize;
-	volatile int code;
+	int code;
 
-	k = ksrcof(m);
-	hostfor(m);
 	memcpy(before, m->pdb, sizeof before);
 	o = pa & (BY2PG - 1);
 	rsize = ROUND((uint32_t)size + o, BY2PG);
-	if (setjmp(panicked)) {
-		resync(m);
-		mmupanic(m, PNsaid, PCnone, 0, 0, 0);
-		m->panic.said = saidtext(saidkeep(said));
-		m->panic.allocva = host.allocated ? host.allocva : 0;
-		m->why = (Reason){ RSpanic, { PDX(host.allocva),
-		    PDX(host.allocva + (rsize ? rsize - 1 : 0)), WD2PG } };
+	kchild_call(&ksrcof(m)->child, m, KCvmap, pa, size, &a);
+	resync(m);
+	if (a.how != KRreturned) {
+		callpanic(m, &a, 0);
+		m->panic.allocva = a.allocated ? a.allocva : 0;
+		m->why = (Reason){ RSpanic, { PDX(a.allocva),
+		    PDX(a.allocva + (rsize ? rsize - 1 : 0)), WD2PG } };
 		return Vpanic;
 	}
-	va = k->vmap(pa, size);
-	resync(m);
-	if (va == 0 && printed) {
-		m->why = (Reason){ RSsaid, { saidkeep(said) } };
+	va = a.ret;
+	if (va == 0 && a.printed) {
+		m->why = (Reason){ RSsaid, { saidkeep(a.said) } };
 		return Vrefused;
 	}
 	if (va == 0) {
@@ -1299,39 +991,84 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 static int
 srcvunmap(Mmu *m, uint32_t va, int32_t size)
 {
-	struct ksrc *k;
+	struct kanswer a;
 	uint32_t o, s;
 
-	k = ksrcof(m);
-	hostfor(m);
 	o = va & (BY2PG - 1);
 	s = ROUND((uint32_t)size + o, BY2PG);
 	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va - o),
 	    PDX(va - o + (s ? s - 1 : 0)) } };
-	if (setjmp(panicked)) {
-		resync(m);
-		mmupanic(m, PNsaid, PCnone, va - o, 0, 0);
-		m->panic.said = saidtext(saidkeep(said));
+	kchild_call(&ksrcof(m)->child, m, KCvunmap, va, size, &a);
+	resync(m);
+	if (a.how != KRreturned) {
+		callpanic(m, &a, va - o);
 		m->why.code = RSpanic;
 		return -1;
 	}
-	k->vunmap(va, size);
-	resync(m);
 	return 0;
 }
 
 /*
  * File k's vmapalloc as a dry run on m, whichever policy m replays
- * (the measures ask every policy what it would place, the probes).
+ * (the measures ask every policy what it would place, the probes):
+ * its page directory is thrown away.  A panic or a crash places
+ * nothing; once a dry run has hung, no more are made (each would wait
+ * the whole time limit), and they place nothing.
  */
 static uint32_t
 srcalloc(struct ksrc *k, Mmu *m, uint32_t size)
 {
-	hostfor(m);
-	if (setjmp(panicked))
+	struct kanswer a;
+
+	if (k->child.hung)
 		return 0;
-	return k->vmapalloc(size);
+	kchild_call(&k->child, m, KCvmapalloc, 0, size, &a);
+	if (a.how == KRhang)
+		k->child.hung = 1;
+	return a.how == KRreturned ? a.ret : 0;
 }
+
+/*
+ * File k's largest vmap on m, or the fewest pages its vmapalloc does
+ * not place (op KClargest, KCmisfit): the search by dry runs, made in
+ * the child at once rather than one call a size.
+ */
+static uint32_t
+srcsearch(struct ksrc *k, Mmu *m, int op)
+{
+	struct kanswer a;
+	Stats s;
+	uint32_t top;
+
+	if (k->child.hung)
+		return op == KClargest ? 0 : 1;
+	top = 0;
+	if (op == KClargest) {
+		mmustats(m, &s);
+		top = s.free < MAXVMAPPAGES ? s.free : MAXVMAPPAGES;
+	}
+	kchild_call(&k->child, m, op, 0, top, &a);
+	if (a.how == KRhang)
+		k->child.hung = 1;
+	if (a.how != KRreturned)
+		return op == KClargest ? 0 : 1;
+	return a.ret;
+}
+
+static uint32_t srclargest0(Mmu *m) { return srcsearch(&ksrcs[0], m, KClargest); }
+static uint32_t srclargest1(Mmu *m) { return srcsearch(&ksrcs[1], m, KClargest); }
+static uint32_t srclargest2(Mmu *m) { return srcsearch(&ksrcs[2], m, KClargest); }
+static uint32_t srclargest3(Mmu *m) { return srcsearch(&ksrcs[3], m, KClargest); }
+static uint32_t (*const srclargests[MAXKSRC])(Mmu *) = {
+	srclargest0, srclargest1, srclargest2, srclargest3
+};
+static uint32_t srcmisfit0(Mmu *m) { return srcsearch(&ksrcs[0], m, KCmisfit); }
+static uint32_t srcmisfit1(Mmu *m) { return srcsearch(&ksrcs[1], m, KCmisfit); }
+static uint32_t srcmisfit2(Mmu *m) { return srcsearch(&ksrcs[2], m, KCmisfit); }
+static uint32_t srcmisfit3(Mmu *m) { return srcsearch(&ksrcs[3], m, KCmisfit); }
+static uint32_t (*const srcmisfits[MAXKSRC])(Mmu *) = {
+	srcmisfit0, srcmisfit1, srcmisfit2, srcmisfit3
+};
 
 /* Policy.vmapalloc has no room for whose: one function per file. */
 static uint32_t srcalloc0(Mmu *m, uint32_t s) { return srcalloc(&ksrcs[0], m, s); }
@@ -1380,7 +1117,6 @@ ksrc_load(const char *path, char *err, size_t elen)
 	struct stat st;
 	struct sha256 sh;
 	char *text, *src, *shown, so[PATH_MAX], base[64], name[80], sum[65];
-	char fdpath[64];
 	const char *b;
 	size_t len;
 	int f, flavour, i, sofd;
@@ -1438,31 +1174,6 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->spans = uses(text, fn[Fvmapalloc].open, fn[Fvmapalloc].end, "have",
 	    4);
 	free(src);
-	/* the object checked, by its descriptor: no name can be swapped */
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", sofd);
-	k->dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-	close(sofd);
-	if (k->dl == NULL ||
-	    (k->init = (int (*)(struct vvhost *))dlsym(k->dl, "vv_init")) ==
-	    NULL ||
-	    (k->vmap = (uint32_t (*)(uint64_t, int64_t))dlsym(k->dl,
-	    "vv_vmap")) == NULL ||
-	    (k->vunmap = (void (*)(uint32_t, int64_t))dlsym(k->dl,
-	    "vv_vunmap")) == NULL ||
-	    (k->vmapalloc = (uint32_t (*)(uint32_t))dlsym(k->dl,
-	    "vv_vmapalloc")) == NULL) {
-		snprintf(err, elen, "%s: cannot load what it compiled to: %s",
-		    path, dlerror());
-		if (k->dl != NULL)
-			dlclose(k->dl);
-		free(text);
-		return NULL;
-	}
-	if (k->init(&host) != VVABI) {
-		snprintf(err, elen, "%s: compiled for another vmapview", so);
-		free(text);
-		return NULL;
-	}
 	/* its name: the file's, with its bytes' hash where that is taken */
 	snprintf(name, sizeof name, "%s", base);
 	for (i = 0; policyfind(name) != NULL; i++)
@@ -1473,6 +1184,12 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->ino = st.st_ino;
 	memcpy(k->sum, sum, sizeof k->sum);
 	snprintf(k->name, sizeof k->name, "%s", name);
+	/* the object checked, loaded by its descriptor in its own process */
+	if (kchild_init(&k->child, k->name, sofd, err, elen) < 0) {
+		close(sofd);
+		free(text);
+		return NULL;
+	}
 	shown = text_clean(path, 0);
 	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
 	    "as compiled", shown, flavour == Klabs ? "Bell Labs" : "9front");
@@ -1481,6 +1198,8 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->pol.name = k->name;
 	k->pol.summary = k->summary;
 	k->pol.vmapalloc = srcallocs[nksrc];
+	k->pol.largest = srclargests[nksrc];
+	k->pol.misfit = srcmisfits[nksrc];
 	k->pol.unmapfall = Fallcan;
 	k->pol.spans = k->spans;
 	k->pol.kvmap = srcvmap;

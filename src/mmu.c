@@ -162,6 +162,8 @@ panicfmt(char *buf, size_t len, const Panic *p, int kernel)
 		snprintf(buf, len, "vunmap: not mapped");
 		break;
 	case PNsaid:
+	case PNcrash:
+	case PNhang:
 		snprintf(buf, len, "%s", p->said ? p->said : "");
 		break;
 	case PNmisaligned:

@@ -208,7 +208,9 @@ enum {
 	PNrange,	/* vunmap's range check */
 	PNnotmapped,	/* pdbunmap met an entry that is not mapped */
 	PNmisaligned,	/* 9front's pdbunmap inside a 4 MiB page */
-	PNsaid		/* a kernel source file's own panic: its words */
+	PNsaid,		/* a kernel source file's own panic: its words */
+	PNcrash,	/* its code died: a signal or an exit (said) */
+	PNhang		/* its code did not return in time (said) */
 };
 
 /* What, beyond its kind, made the kernel panic. */
@@ -464,6 +466,7 @@ struct Policy {
 	uint32_t	(*vmapalloc)(Mmu *, uint32_t);	/* the kernel's shape */
 	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers; or nil */
 	uint32_t	(*largest)(Mmu *);	/* nil: search by dry runs */
+	uint32_t	(*misfit)(Mmu *);	/* nil: search by dry runs */
 	int		unmapfall;	/* Fallcan, Fallnever, Fallbudget */
 	int		freetables;	/* pdbunmap frees empty page tables */
 	int		spans;		/* it can place a map across tables */
@@ -510,6 +513,23 @@ struct Stats {
 
 double		 allocfrag(const Stats *, int);
 void		 mmustats(Mmu *, Stats *);
+/*
+ * A dry run over page words held anywhere (a model's, or a kernel
+ * file's child's): the PDEs, a table's words by its PDE, the ptpages
+ * budget, and a vmapalloc to ask.
+ */
+struct dryrun {
+	const uint32_t	*pdb;
+	uint32_t	*(*table)(void *, uint32_t);
+	uint32_t	(*alloc)(void *, uint32_t);
+	void		*arg;
+	uint32_t	 budget;
+	uint32_t	 inuse;
+};
+
+int		 dry_mapok(const struct dryrun *, uint32_t, uint32_t);
+uint32_t	 dry_largest(const struct dryrun *, uint32_t);
+uint32_t	 dry_misfit(const struct dryrun *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
 uint32_t	 firstmisfit(Mmu *);

@@ -249,7 +249,7 @@ ptpoolfree(Ptpool *p)
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		free(p->pg[i].pte);
+		xpage_free(p->pg[i].pte);
 	free(p->pg);
 	p->pg = NULL;
 	p->n = p->cap = 0;
@@ -276,7 +276,7 @@ ptpoolcopy(Ptpool *dst, const Ptpool *src)
 		dst->pg[i].pte = NULL;
 		if (src->pg[i].pte == NULL || src->pg[i].state != Pgtable)
 			continue;
-		dst->pg[i].pte = xmalloc(WD2PG * sizeof(uint32_t));
+		dst->pg[i].pte = xpage(0);
 		memcpy(dst->pg[i].pte, src->pg[i].pte, WD2PG * sizeof(uint32_t));
 	}
 }
@@ -378,13 +378,13 @@ ptunpack(Ptpool *dst, const Ptpack *k)
 		dst->pg[i].pte = i < oldn ? old[i].pte : NULL;
 		if (k->at[i] == PTNOWORDS) {
 			if (dst->pg[i].state == Pgorphan) {
-				free(dst->pg[i].pte);
+				xpage_free(dst->pg[i].pte);
 				dst->pg[i].pte = NULL;
 			}
 			continue;
 		}
 		if (dst->pg[i].pte == NULL)
-			dst->pg[i].pte = xmalloc(WD2PG * sizeof(uint32_t));
+			dst->pg[i].pte = xpage(0);
 		t = dst->pg[i].pte;
 		w = k->w + k->at[i];
 		if (w[0] == PTNOWORDS) {
@@ -397,7 +397,7 @@ ptunpack(Ptpool *dst, const Ptpack *k)
 				t[j++] = v;
 	}
 	for (i = k->pool.n; i < oldn; i++)
-		free(old[i].pte);
+		xpage_free(old[i].pte);
 	free(old);
 }
 
@@ -435,7 +435,7 @@ ptalloc(Ptpool *p)
 	}
 	pg = &p->pg[i];
 	if (pg->pte == NULL)
-		pg->pte = xcalloc(WD2PG, sizeof(uint32_t));
+		pg->pte = xpage(1);
 	else
 		memset(pg->pte, 0, WD2PG * sizeof(uint32_t));
 	pg->nvalid = 0;
@@ -453,7 +453,7 @@ ptorphan(Ptpool *p, int i)
 	p->pg[i].state = Pgorphan;
 	p->leaked++;
 	/* nothing reads a leaked table's words again (a copy has none) */
-	free(p->pg[i].pte);
+	xpage_free(p->pg[i].pte);
 	p->pg[i].pte = NULL;
 }
 

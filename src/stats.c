@@ -23,16 +23,17 @@
  * Whether pdbmap would map size bytes at va without a panic, for a pa
  * that is not 4 MiB-aligned (so every page goes through a PTE): no
  * 4 MiB PDE and no valid PTE in the way, and page tables for the blank
- * PDEs within the ptpages budget.  A dry run: nothing is written.
+ * PDEs within the ptpages budget.  A dry run on d's words: nothing is
+ * written.
  */
-static int
-pdbmapok(Mmu *m, uint32_t va, uint32_t size)
+int
+dry_mapok(const struct dryrun *d, uint32_t va, uint32_t size)
 {
 	uint32_t off, pde, need;
 
 	need = 0;
 	for (off = 0; off < size; off += BY2PG) {
-		pde = m->pdb[PDX(va + off)];
+		pde = d->pdb[PDX(va + off)];
 		if ((pde & PTEVALID) && (pde & PTESIZE))
 			return 0;
 		if (!(pde & PTEVALID)) {
@@ -41,10 +42,77 @@ pdbmapok(Mmu *m, uint32_t va, uint32_t size)
 			off = ((va + off) | (PGDIRSIZE - 1)) - va - BY2PG + 1;
 			continue;
 		}
-		if (pdetable(m, pde)[PTX(va + off)] & PTEVALID)
+		if (d->table(d->arg, pde)[PTX(va + off)] & PTEVALID)
 			return 0;
 	}
-	return m->pt.budget == 0 || m->pt.inuse + need <= m->pt.budget;
+	return d->budget == 0 || d->inuse + need <= d->budget;
+}
+
+/*
+ * The largest vmap by dry runs: ask d's vmapalloc, and pdbmap dry, for
+ * every size from top pages down.
+ */
+uint32_t
+dry_largest(const struct dryrun *d, uint32_t top)
+{
+	uint32_t n, va;
+
+	for (n = top; n > 0; n--)
+		if ((va = d->alloc(d->arg, n * BY2PG)) != 0 &&
+		    dry_mapok(d, va, n * BY2PG))
+			return n;
+	return 0;
+}
+
+/*
+ * The fewest pages that d's vmapalloc would not place and map, asking
+ * it for 1, 2, ... pages.
+ */
+uint32_t
+dry_misfit(const struct dryrun *d)
+{
+	uint32_t n, va;
+
+	for (n = 1; n < MAXVMAPPAGES; n++)
+		if ((va = d->alloc(d->arg, n * BY2PG)) == 0 ||
+		    !dry_mapok(d, va, n * BY2PG))
+			return n;
+	return MAXVMAPPAGES;
+}
+
+/* The ways of a dry run on m, with vmapalloc alloc. */
+struct mdry {
+	Mmu		 *m;
+	uint32_t	(*alloc)(Mmu *, uint32_t);
+};
+
+static uint32_t *
+mdrytable(void *arg, uint32_t pde)
+{
+	return pdetable(((struct mdry *)arg)->m, pde);
+}
+
+static uint32_t
+mdryalloc(void *arg, uint32_t size)
+{
+	struct mdry *md = arg;
+
+	return md->alloc(md->m, size);
+}
+
+/* A dry run on m's words with vmapalloc alloc, into d. */
+static void
+drymmu(struct dryrun *d, struct mdry *md, Mmu *m,
+    uint32_t (*alloc)(Mmu *, uint32_t))
+{
+	md->m = m;
+	md->alloc = alloc;
+	d->pdb = m->pdb;
+	d->table = mdrytable;
+	d->alloc = mdryalloc;
+	d->arg = md;
+	d->budget = m->pt.budget;
+	d->inuse = m->pt.inuse;
 }
 
 /*
@@ -54,18 +122,17 @@ pdbmapok(Mmu *m, uint32_t va, uint32_t size)
 uint32_t
 largestvmap_ref(Mmu *m, const Policy *p)
 {
+	struct dryrun d;
+	struct mdry md;
 	Stats s;
-	uint32_t n, top, va;
+	uint32_t top;
 
 	mmustats(m, &s);
 	top = MAXVMAPPAGES;
 	if (s.free < top)
 		top = s.free;
-	for (n = top; n > 0; n--)
-		if ((va = p->vmapalloc(m, n * BY2PG)) != 0 &&
-		    pdbmapok(m, va, n * BY2PG))
-			return n;
-	return 0;
+	drymmu(&d, &md, m, p->vmapalloc);
+	return dry_largest(&d, top);
 }
 
 /*
@@ -77,13 +144,13 @@ largestvmap_ref(Mmu *m, const Policy *p)
 uint32_t
 firstmisfit(Mmu *m)
 {
-	uint32_t n, va;
+	struct dryrun d;
+	struct mdry md;
 
-	for (n = 1; n < MAXVMAPPAGES; n++)
-		if ((va = m->alloc(m, n * BY2PG)) == 0 ||
-		    !pdbmapok(m, va, n * BY2PG))
-			return n;
-	return MAXVMAPPAGES;
+	if (m->policy->misfit != NULL)
+		return m->policy->misfit(m);
+	drymmu(&d, &md, m, m->alloc);
+	return dry_misfit(&d);
 }
 
 /*

@@ -19,5 +19,10 @@ void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 void	 xgrow(void *, size_t *, size_t, size_t);
+int	 xpage_share(void);
+int	 xpage_shared(const void *);
+void	*xpage(int);
+void	*xpage_run(size_t);
+void	 xpage_free(void *);
 
 #endif
