@@ -166,7 +166,7 @@ dump_event(void *arg, struct trace *t, const struct event *e)
 	if (e->op == OPvmap && res.kind == Rok)
 		remember(d, d->seen - 1, e, &res);
 	/* what needs the reader's records is said now, while they last */
-	d->said = res.kind == Rskipped || res.kind == Rpanic;
+	d->said = res.kind == Rskipped || RSTOPS(res.kind);
 	if (d->said)
 		dump_whyof(&d->rp, e, &res, d->seen - 1, d->line,
 		    sizeof d->line, d->why, sizeof d->why);

@@ -119,7 +119,7 @@ probeyaml(FILE *f, const struct trace *t, struct answer *an, int n,
 			goto out;
 		if (emitkv(&em, "result", resultnames[pr->r.kind]) < 0 ||
 		    (pr->r.kind == Rok && emithex(&em, "va", pr->r.va) < 0) ||
-		    (pr->r.kind == Rpanic && emithex(&em, "vmapalloc",
+		    (RSTOPS(pr->r.kind) && emithex(&em, "vmapalloc",
 		    pr->panic.allocva) < 0) ||
 		    report_emitreason(&em, &an[j].rp, &pr->ev, &pr->r,
 		    an[j].rp.pos) < 0 || emitend(&em) < 0)

@@ -274,7 +274,7 @@ mapoutlines(FILE *f, const struct replay *rp, const struct grid *g)
 			    "stroke-dasharray=\"2 2\"");
 	}
 	if (!((e->op == OPvmap && r->kind == Rok) || (e->op == OPvunmap &&
-	    (r->kind == Rok || r->kind == Rpanic))))
+	    (r->kind == Rok || RSTOPS(r->kind)))))
 		return;
 	base = r->va & ~(BY2PG - 1);
 	size = e->op == OPvmap ? replay_mapsize(rp, rp->pos - 1) :
@@ -738,7 +738,7 @@ export_plotfeed(struct plotrun *pr, const struct event *e)
 	for (j = 0; j < pr->n; j++) {
 		replay_feedslot(&pr->rp[j], &pr->made[j], e, &res);
 		hist_add(&pr->fails[j], res.kind == Rfail);
-		hist_add(&pr->panics[j], res.kind == Rpanic);
+		hist_add(&pr->panics[j], RSTOPS(res.kind));
 		replay_clear(&res);
 	}
 }

@@ -32,6 +32,7 @@
 
 #include "kchild.h"
 #include "p9fmt.h"
+#include "text.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -206,14 +207,15 @@ cpanic(const char *fmt, va_list ap)
 	longjmp(panicked, 1);
 }
 
-/* The file called exit: say so, and where, and end. */
+/* The file called exit in function fn: say so, and where, and end. */
 static void
-cexit(int n)
+cexit(int n, const char *fn)
 {
 	cs->exited = 1;
 	cs->exitcode = n;
-	wherein((uintptr_t)__builtin_return_address(0), cs->where,
-	    sizeof cs->where);
+	if (strncmp(fn, "vvk_", 4) == 0)
+		fn += 4;
+	snprintf(cs->where, sizeof cs->where, "%s", fn);
 	_exit(0);
 }
 
@@ -556,16 +558,15 @@ crashed(struct kchild *c, int st, const char *call, struct kanswer *a)
 	a->how = KRcrash;
 	sig = s->sig ? s->sig : WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	if (s->exited)
-		snprintf(a->said, sizeof a->said, "crash: exit(%d) in %s, called "
-		    "by %s", s->exitcode, s->where, call);
+		snprintf(a->said, sizeof a->said, "exit(%d) in %s, called by %s",
+		    s->exitcode, s->where, call);
 	else if (sig != 0)
-		snprintf(a->said, sizeof a->said, "crash: signal %d (%s) in %s, "
-		    "called by %s", sig, strsignal(sig), s->where[0] ? s->where :
+		snprintf(a->said, sizeof a->said, "signal %d (%s) in %s, called "
+		    "by %s", sig, strsignal(sig), s->where[0] ? s->where :
 		    "the file's code", call);
 	else
-		snprintf(a->said, sizeof a->said, "crash: its process ended "
-		    "(status %d) in %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-		    call);
+		snprintf(a->said, sizeof a->said, "its process ended (status "
+		    "%d) in %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1, call);
 }
 
 /*
@@ -593,7 +594,7 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	s = c->slot;
 	if (c->pid == 0 && start(c, err, sizeof err) < 0) {
 		ans->how = KRcrash;
-		snprintf(ans->said, sizeof ans->said, "crash: %.150s", err);
+		snprintf(ans->said, sizeof ans->said, "%.150s", err);
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}
@@ -620,13 +621,19 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 		else
 			w = await(c, deadline);
 	}
-	if (w == 'D')
+	if (w == 'D') {
+		/* the slot is the child's to write: nothing in it is trusted */
 		*ans = s->ans;
+		if (ans->how != KRreturned && ans->how != KRpanic)
+			ans->how = KRpanic;
+		ans->said[sizeof ans->said - 1] = '\0';
+		text_mend(ans->said, sizeof ans->said);
+	}
 	else if (w == -1) {
 		putdown(c);
 		ans->how = KRhang;
-		snprintf(ans->said, sizeof ans->said, "hang: %s did not return "
-		    "within %g s", calls[op], timelimit);
+		snprintf(ans->said, sizeof ans->said, "%s did not return within "
+		    "%g s", calls[op], timelimit);
 	} else
 		crashed(c, reap(c), calls[op], ans);
 	dry = op != KCvmap && op != KCvunmap;

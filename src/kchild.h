@@ -34,7 +34,7 @@ struct vvhost {
 	void		*(*rampage)(void);
 	int		 (*vprint)(const char *, va_list);
 	void		 (*vpanic)(const char *, va_list);
-	void		 (*vexit)(int);
+	void		 (*vexit)(int, const char *);
 	uint32_t	 allocva;	/* what the file's vmapalloc returned */
 	int		 allocated;	/* it was called */
 };

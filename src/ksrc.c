@@ -93,7 +93,7 @@ static const char kernel[] =
 "	void *(*rampage)(void);\n"
 "	int (*vprint)(const char *, va_list);\n"
 "	void (*vpanic)(const char *, va_list);\n"
-"	void (*vexit)(int);\n"
+"	void (*vexit)(int, const char *);\n"
 "	ulong allocva;\n"
 "	int allocated;\n"
 "};\n"
@@ -128,9 +128,9 @@ static const char kernel[] =
 "static void panic(char *f, ...) __attribute__((noreturn));\n"
 "static void panic(char *f, ...) { va_list a; va_start(a, f); "
     "vv->vpanic(f, a); va_end(a); for(;;); }\n"
-"static void vvexit(int n) __attribute__((noreturn, noinline));\n"
-"static void vvexit(int n) { vv->vexit(n); for(;;); }\n"
-"#define exit(n) vvexit(n)\n";
+"static void vvexit(int n, const char *f) __attribute__((noreturn));\n"
+"static void vvexit(int n, const char *f) { vv->vexit(n, f); for(;;); }\n"
+"#define exit(n) vvexit((n), __func__)\n";
 
 /* The functions taken from the file, in the order they are put back. */
 enum {
@@ -894,6 +894,38 @@ compile(const char *src, const char *path, const char *text, size_t tlen,
 }
 
 /*
+ * PDEs the file's code wrote that point at no page of the pool: the
+ * model could not follow them, and no kernel could either.  The first
+ * is said as a crash into a (the call had returned); each is cleared.
+ * Returns how many there were.
+ */
+static int
+badpdes(Mmu *m, struct kanswer *a)
+{
+	uint32_t pde;
+	int i, n, k;
+
+	n = 0;
+	for (i = 0; i < NPDE; i++) {
+		pde = m->pdb[i];
+		if (!ispt(pde))
+			continue;
+		k = pde >= PTPOOLBASE ? (int)ptindex(pde) : -1;
+		if (k >= 0 && k < m->pt.n && m->pt.pg[k].pte != NULL &&
+		    m->pt.pg[k].state != Pgfree)
+			continue;
+		if (n++ == 0 && a->how != KRcrash && a->how != KRhang) {
+			a->how = KRcrash;
+			snprintf(a->said, sizeof a->said, "it wrote PDE %d = "
+			    "0x%.8x, which points at no page table of the pool",
+			    i, pde);
+		}
+		m->pdb[i] = 0;
+	}
+	return n;
+}
+
+/*
  * The pool's counts made again from the words the file's code wrote:
  * each table's valid PTEs and bitmap; a table no PDE points at any
  * more (a 4 MiB page written over it) leaked.
@@ -945,6 +977,7 @@ callpanic(Mmu *m, const struct kanswer *a, uint32_t va)
 {
 	mmupanic(m, a->how == KRcrash ? PNcrash : a->how == KRhang ? PNhang :
 	    PNsaid, PCnone, va, 0, 0);
+	/* a crash's or a hang's words say what; the result, which */
 	m->panic.said = saidtext(saidkeep(a->said));
 }
 
@@ -960,6 +993,7 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	o = pa & (BY2PG - 1);
 	rsize = ROUND((uint32_t)size + o, BY2PG);
 	kchild_call(&ksrcof(m)->child, m, KCvmap, pa, size, &a);
+	badpdes(m, &a);
 	resync(m);
 	if (a.how != KRreturned) {
 		callpanic(m, &a, 0);
@@ -999,6 +1033,7 @@ srcvunmap(Mmu *m, uint32_t va, int32_t size)
 	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va - o),
 	    PDX(va - o + (s ? s - 1 : 0)) } };
 	kchild_call(&ksrcof(m)->child, m, KCvunmap, va, size, &a);
+	badpdes(m, &a);
 	resync(m);
 	if (a.how != KRreturned) {
 		callpanic(m, &a, va - o);

@@ -151,7 +151,7 @@ live_step(struct liveset *ls, size_t i, const struct event *e,
 		join(ls, i, r->va);
 		return -1;
 	}
-	if (e->op != OPvunmap || (r->kind != Rok && r->kind != Rpanic))
+	if (e->op != OPvunmap || (r->kind != Rok && !RSTOPS(r->kind)))
 		return -1;
 	if (e->ref >= 0)
 		return leave(ls, e->ref);

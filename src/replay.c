@@ -16,7 +16,8 @@
 #include "xmalloc.h"
 
 const char *const resultnames[Nresult] = {
-	"not-run", "ok", "fail", "refused", "skipped", "panic"
+	"not-run", "ok", "fail", "refused", "skipped", "panic", "crash",
+	"hang"
 };
 
 static int	 runevent(struct replay *, const struct event *,
@@ -161,6 +162,17 @@ op_note(struct replay *rp, const struct event *e, struct result *res,
 	return Rok;
 }
 
+/*
+ * The result of a call that did not return: a panic, or a kernel
+ * file's code that crashed or hung.
+ */
+static int
+stopkind(const Mmu *m)
+{
+	return m->panic.kind == PNcrash ? Rcrash : m->panic.kind == PNhang ?
+	    Rhang : Rpanic;
+}
+
 /* A vmap: the kernel's answer, and the address it gave. */
 static int
 op_vmap(struct replay *rp, const struct event *e, struct result *res,
@@ -183,7 +195,7 @@ op_vmap(struct replay *rp, const struct event *e, struct result *res,
 	case Vrefused:
 		return Rrefused;
 	default:
-		return Rpanic;
+		return stopkind(&rp->m);
 	}
 }
 
@@ -215,7 +227,7 @@ op_vunmap(struct replay *rp, const struct event *e, struct result *res,
 	res->size = size;
 	rv = vunmap(&rp->m, va, size);
 	res->step = rp->m.why.code;
-	return rv < 0 ? Rpanic : Rok;
+	return rv < 0 ? stopkind(&rp->m) : Rok;
 }
 
 /* What each op does to the machine: the result's kind. */
@@ -266,7 +278,7 @@ checkexpect(const struct expect *x, const struct result *r)
 static int
 changes(int kind)
 {
-	return kind == Rok || kind == Rpanic;
+	return kind == Rok || RSTOPS(kind);
 }
 
 /*
@@ -307,20 +319,21 @@ replay_feed(struct replay *rp, const struct event *e,
 	x = rp->override[0] ? &none : &e->expect[rp->pidx];
 	rp->pos++;
 	memset(res, 0, sizeof *res);
-	if (rp->panicked && !rp->keepgoing)
+	if (rp->panicked && (!rp->keepgoing || rp->dead))
 		res->kind = Rnotrun;
 	else {
 		rp->m.panicked = 0;
 		res->kind = runevent(rp, e, res, made, srcsize);
 	}
-	if (res->kind == Rpanic) {
+	if (RSTOPS(res->kind)) {
 		rp->panicked = 1;
+		rp->dead |= RDEAD(res->kind);
 		res->panic = xmalloc(sizeof *res->panic);
 		*res->panic = rp->m.panic;
 		if (x->kind != Xpanic && rp->unexpectedpanics++ == 0)
 			rp->unexpectedat = rp->pos;
 	}
-	if (res->kind == Rfail || res->kind == Rrefused || res->kind == Rpanic) {
+	if (res->kind == Rfail || res->kind == Rrefused || RSTOPS(res->kind)) {
 		res->why = xmalloc(sizeof *res->why);
 		*res->why = rp->m.why;
 	}
@@ -329,7 +342,7 @@ replay_feed(struct replay *rp, const struct event *e,
 		res->exp = Eunchecked;
 	if (res->kind == Rfail && rp->firstfail.seq == 0)
 		keepfirst(rp, &rp->firstfail, e, res);
-	if (res->kind == Rpanic && rp->firstpanic.seq == 0)
+	if (RSTOPS(res->kind) && rp->firstpanic.seq == 0)
 		keepfirst(rp, &rp->firstpanic, e, res);
 	if (res->exp == Efailed && rp->firstexp.seq == 0)
 		keepfirst(rp, &rp->firstexp, e, res);
@@ -481,7 +494,7 @@ replay_feedslot(struct replay *rp, struct madetab *mt, const struct event *e,
 		sl = -1;
 		if (byid)
 			sl = e->slot;
-		else if ((res->kind == Rok || res->kind == Rpanic) &&
+		else if ((res->kind == Rok || RSTOPS(res->kind)) &&
 		    (ve = vamap_find(&mt->byva, e->va)) != NULL)
 			sl = ve->a;
 		if (sl >= 0)
@@ -550,12 +563,14 @@ replay_rerun(struct replay *rp, const struct event *e,
 	struct result scratch;
 
 	rp->pos++;
-	if (rp->panicked && !rp->keepgoing)
+	if (rp->panicked && (!rp->keepgoing || rp->dead))
 		return;
 	rp->m.panicked = 0;
 	memset(&scratch, 0, sizeof scratch);
-	if (runevent(rp, e, &scratch, made, srcsize) == Rpanic)
+	if (RSTOPS(runevent(rp, e, &scratch, made, srcsize))) {
 		rp->panicked = 1;
+		rp->dead |= RDEAD(scratch.kind);
+	}
 }
 
 /* Run events until n have run (or the trace ends). */
@@ -834,6 +849,8 @@ replay_why(char *buf, size_t len, const struct replay *rp,
 			snprintf(buf, len, "its vmap did not succeed");
 		return buf;
 	case Rpanic:
+	case Rcrash:
+	case Rhang:
 		panicfmt(buf, len, r->panic, rp->m.kernel);
 		panicwhy(buf, len, rp, e, r, i);
 		return buf;
@@ -868,7 +885,7 @@ replay_probe(const struct replay *rp, uint32_t pa, uint32_t size,
 	pr->ev.size = size;
 	pr->ev.ref = -1;
 	pr->ev.slot = -1;
-	if (rp->panicked && !rp->keepgoing) {
+	if (rp->panicked && (!rp->keepgoing || rp->dead)) {
 		pr->r.kind = Rnotrun;
 		return;
 	}
@@ -878,10 +895,10 @@ replay_probe(const struct replay *rp, uint32_t pa, uint32_t size,
 	pr->r.kind = runevent(&tmp, &pr->ev, &pr->r, NULL, 0);
 	pr->why = tmp.m.why;
 	pr->panic = tmp.m.panic;
-	if (pr->r.kind == Rpanic)
+	if (RSTOPS(pr->r.kind))
 		pr->r.panic = &pr->panic;
 	if (pr->r.kind == Rfail || pr->r.kind == Rrefused ||
-	    pr->r.kind == Rpanic)
+	    RSTOPS(pr->r.kind))
 		pr->r.why = &pr->why;
 	mmufree(&tmp.m);
 }
@@ -1027,7 +1044,7 @@ replay_live(const struct replay *rp, size_t upto, int **live)
 			ve->b = i;
 		}
 		if (e->op != OPvunmap || (rp->r[i].kind != Rok &&
-		    rp->r[i].kind != Rpanic))
+		    !RSTOPS(rp->r[i].kind)))
 			continue;
 		if (e->ref >= 0) {
 			gone[e->ref] = 1;
@@ -1068,7 +1085,7 @@ replay_divkind(const struct event *e, const struct result *ra,
 		return -1;
 	if (ra->kind == Rnotrun || rb->kind == Rnotrun)
 		return Dhalted;
-	if (ra->kind == Rpanic || rb->kind == Rpanic)
+	if (RSTOPS(ra->kind) || RSTOPS(rb->kind))
 		return Dpanic;
 	if (ra->kind != rb->kind)
 		return Dresult;

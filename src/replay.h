@@ -16,8 +16,17 @@ enum {
 	Rrefused,
 	Rskipped,
 	Rpanic,
+	Rcrash,		/* a kernel file's code died (a signal, an exit) */
+	Rhang,		/* a kernel file's code did not return in time */
 	Nresult
 };
+
+/*
+ * Whether a result stopped the kernel: a panic, or a kernel file's
+ * crash or hang (after which nothing of it runs, keeping going or not).
+ */
+#define RSTOPS(k)	((k) >= Rpanic)
+#define RDEAD(k)	((k) == Rcrash || (k) == Rhang)
 
 /* How two policies' results of an event differ (replay_divkind). */
 enum {
@@ -99,6 +108,7 @@ struct replay {
 	int			 pidx;		/* the policy's index in the registry */
 	int			 keepgoing;
 	int			 panicked;	/* the kernel is halted */
+	int			 dead;		/* a kernel file's code is gone */
 	size_t			 pos;		/* events run so far */
 	struct result		*r;		/* one per event */
 	size_t			 cap;		/* of r, and of the history */

@@ -86,7 +86,7 @@ report_row(const struct replay *rp, const struct event *e,
 		row->size = e->size;
 		row->hasva = r->kind == Rok;
 	} else if (e->op == OPvunmap) {
-		row->hasva = r->kind == Rok || r->kind == Rpanic;
+		row->hasva = r->kind == Rok || RSTOPS(r->kind);
 		row->hassize = row->hasva || (e->flags & EVSIZE);
 		row->size = row->hasva ? r->size : e->size;
 	}
@@ -516,7 +516,8 @@ report_summary(FILE *f, const struct replay *rp)
 
 	fprintf(f, "events    %zu:", rp->t->nev);
 	for (k = Rok; k < Nresult; k++)
-		fprintf(f, " %zu %s,", rp->count[k], resultnames[k]);
+		if (k <= Rpanic || rp->count[k] != 0)	/* crash, hang: seen */
+			fprintf(f, " %zu %s,", rp->count[k], resultnames[k]);
 	fprintf(f, " %zu %s\n", rp->count[Rnotrun], resultnames[Rnotrun]);
 	fprintf(f, "expect    %zu held, %zu failed, %zu unchecked\n",
 	    rp->expheld, rp->expfailed, rp->expunchecked);
@@ -934,7 +935,8 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 	if (emitmap(em, 0) < 0 || emitnum(em, "events", rp->t->nev) < 0)
 		return -1;
 	for (k = Rok; k < Nresult; k++)
-		if (emitnum(em, resultnames[k], rp->count[k]) < 0)
+		if ((k <= Rpanic || rp->count[k] != 0) &&
+		    emitnum(em, resultnames[k], rp->count[k]) < 0)
 			return -1;
 	if (emitnum(em, resultnames[Rnotrun], rp->count[Rnotrun]) < 0 ||
 	    emitstr(em, "expectations") < 0 || emitmap(em, 1) < 0 ||

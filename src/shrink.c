@@ -72,7 +72,7 @@ outcome(int what, int code, const struct result *r)
 		return r->kind == Rrefused && r->why != NULL &&
 		    r->why->code == code;
 	case Wpanic:
-		return r->kind == Rpanic && r->panic->kind == code;
+		return RSTOPS(r->kind) && r->panic->kind == code;
 	case Wexpect:
 		return r->exp == Efailed && r->kind == code;
 	}
@@ -196,7 +196,7 @@ wrongat(const struct shrinkopts *o, const struct event *e,
 		} else {
 			if (!((w == Wfail && ra->kind == Rfail) ||
 			    (w == Wrefused && ra->kind == Rrefused) ||
-			    (w == Wpanic && ra->kind == Rpanic) ||
+			    (w == Wpanic && RSTOPS(ra->kind)) ||
 			    (w == Wexpect && ra->exp == Efailed)))
 				continue;
 			tg->code = outcomecode(w, ra);
@@ -222,7 +222,8 @@ nothing(char *err, size_t len, const struct shrinkopts *o, size_t nev,
 		    o->pol[1] ? o->pol[1]->name : "", o->what < 0 ?
 		    "nothing goes wrong" : o->what == Wdiverge ? "" :
 		    "it does not happen", nev, a->count[Rok],
-		    a->count[Rfail], a->count[Rrefused], a->count[Rpanic],
+		    a->count[Rfail], a->count[Rrefused], a->count[Rpanic] +
+		    a->count[Rcrash] + a->count[Rhang],
 		    a->expfailed);
 }
 

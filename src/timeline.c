@@ -133,12 +133,12 @@ timeline_result(const struct timeline *tl, size_t i, struct result *out)
 	    out->kind != Rnotrun)
 		out->size = vstore_size(tl->vs, i);
 	if (out->kind == Rfail || out->kind == Rrefused ||
-	    out->kind == Rpanic) {
+	    RSTOPS(out->kind)) {
 		k = vstore_first(tl->why, tl->nwhy, sizeof *tl->why, i);
 		if (k < tl->nwhy && tl->why[k].i == i)
 			out->why = &tl->why[k].why;
 	}
-	if (out->kind == Rpanic) {
+	if (RSTOPS(out->kind)) {
 		k = vstore_first(tl->pan, tl->npan, sizeof *tl->pan, i);
 		if (k < tl->npan && tl->pan[k].i == i)
 			out->panic = &tl->pan[k].p;

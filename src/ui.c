@@ -429,7 +429,7 @@ nextfail(const struct timeline *tl, size_t pos, size_t n, int dir)
 			i--;
 		at = dir > 0 ? i : i - 1;
 		kind = tl->kx[at] & 0xf;
-		if (kind == Rfail || kind == Rrefused || kind == Rpanic)
+		if (kind == Rfail || kind == Rrefused || RSTOPS(kind))
 			return at;
 		if (dir > 0)
 			i++;
@@ -492,7 +492,7 @@ ui_find(struct ui *u, int dir, int what)
 		if (k >= 0 && i < sizeof u->msg)
 			snprintf(u->msg + i, sizeof u->msg - i, " (%s %s at %ld)",
 			    policyat(u->pane[!u->focus].pidx)->name,
-			    (u->pane[!u->focus].tl.kx[k] & 0xf) == Rpanic ?
+			    RSTOPS(u->pane[!u->focus].tl.kx[k] & 0xf) ?
 			    "panics" : "fails", k + 1);
 		return -1;
 	}

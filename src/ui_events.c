@@ -26,6 +26,8 @@ ui_resultpair(int kind)
 	case Rrefused:
 		return Cfail;
 	case Rpanic:
+	case Rcrash:
+	case Rhang:
 		return Cpanic;
 	default:
 		return Cdim;

@@ -78,7 +78,7 @@ eventrange(const struct ui *u, const struct pane *p, uint32_t *base,
 		maprange(p, &le, base, size);
 		return 1;
 	}
-	if (op == OPvunmap && (r->kind == Rok || r->kind == Rpanic)) {
+	if (op == OPvunmap && (r->kind == Rok || RSTOPS(r->kind))) {
 		*base = r->va & ~(BY2PG - 1);
 		*size = replay_unmapsize(r);
 		return 1;

@@ -159,7 +159,7 @@ differ(const struct replay *a, const struct replay *b, size_t i)
 		return 1;
 	if (ra->kind == Rok && a->t->ev[i].op == OPvunmap && ra->va != rb->va)
 		return 1;
-	if (ra->kind != Rpanic)
+	if (!RSTOPS(ra->kind))
 		return 0;
 	return strcmp(replay_panicmsg(ma, sizeof ma, a, ra),
 	    replay_panicmsg(mb, sizeof mb, b, rb)) != 0;
