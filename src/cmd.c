@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "kchild.h"
 #include "ksrc.h"
 #include "outfile.h"
 #include "util.h"
@@ -170,6 +171,14 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 		if (trace_parsenum(s, 0, &v->num) < 0)
 			bad = "is not a number";
 		break;
+	case ARGseconds:
+		errno = 0;
+		v->frac = strtod(s, &end);
+		if (*s == '\0' || *end != '\0' || errno != 0 ||
+		    !(v->frac > 0 && v->frac <= 3600))
+			bad = "is not a time in seconds, more than 0 and at most "
+			    "3600";
+		break;
 	case ARGfraction:
 		errno = 0;
 		v->frac = strtod(s, &end);
@@ -309,6 +318,8 @@ cmd_run(const struct cmd_entry *e, const struct cmd_entry *const *table,
 	case 1:
 		return cmd_finish(EXITOK);
 	}
+	if (args_has(&a, Okerneltimeout))
+		kchild_timeout(args_get(&a, Okerneltimeout)->frac);
 	return e->exec(&a);
 }
 

@@ -37,7 +37,8 @@ enum {
 	ARGevents,	/* one, or a range A..B */
 	ARGvmap,	/* where a vmap starts: 4 MiB-aligned, not 0 */
 	ARGvmapsize,	/* a vmap's size: a multiple of 4M */
-	ARGkeys		/* a --keys script */
+	ARGkeys,	/* a --keys script */
+	ARGseconds	/* a time: more than 0, at most an hour */
 };
 
 /*
@@ -55,6 +56,7 @@ enum {
 	Oformat,
 	Okeepgoing,
 	Okernel,
+	Okerneltimeout,
 	Okeys,
 	Oname,
 	Onoexpect,
@@ -97,6 +99,8 @@ struct cmd_option {
 	"4 MiB pages or not, instead of the trace's" }
 #define OPT_KEEPGOING	{ Okeepgoing, "keep-going", 0, ARGnone, NULL,	\
 	"after a panic, run the later events on what it left" }
+#define OPT_KTIMEOUT	{ Okerneltimeout, "kernel-timeout", 0, ARGseconds,	\
+	"SECONDS", "how long a kernel file's call may take (3)" }
 #define OPT_AT		{ Oat, "at", 0, ARGevent, "N",			\
 	"the state after event N (default: the last)" }
 #define OPT_OUTPUT	{ Ooutput, "output", 'o', ARGfile, "FILE",	\

@@ -19,6 +19,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	{ Osummary, "summary", 0, ARGnone, NULL,
 	    "counts per pair and kind and the first few, not every event" },
 	OPT_FORMAT,

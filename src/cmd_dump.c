@@ -25,6 +25,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	OPT_END
 };
 

@@ -28,6 +28,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	{ Ooutput, "output", 'o', ARGfile, "FILE|DIR",
 	    "write to FILE (default: standard output); with A..B, into DIR" },
 	OPT_END

@@ -21,6 +21,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	{ Osizes, "sizes", 0, ARGnone, NULL,
 	    "the largest vmap and the first size that fails, not SIZE" },
 	OPT_FORMAT,

@@ -24,6 +24,7 @@ static const struct cmd_option options[] = {
 	OPT_PSE,
 	OPT_FORMAT,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	{ Owhy, "why", 0, ARGnone, NULL,
 	    "say why for every row, ok ones too (else for the rest)" },
 	{ Osummary, "summary", 0, ARGnone, NULL,

@@ -24,6 +24,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	OPT_OUTPUT,
 	{ Ostats, "stats", 0, ARGnone, NULL, NULL },
 	{ Otests, "stop-after", 0, ARGcount, "N", NULL },

@@ -24,6 +24,7 @@ static const struct cmd_option options[] = {
 	{ Otraces, "traces", 0, ARGcount, "N",
 	    "how many random traces (default 200)" },
 	{ Oseed, "seed", 0, ARGnumber, "S", "the first trace's seed (1)" },
+	OPT_KTIMEOUT,
 	OPT_END
 };
 

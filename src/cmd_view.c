@@ -18,6 +18,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,
+	OPT_KTIMEOUT,
 	{ Oascii, "ascii", 0, ARGnone, NULL, "draw with ASCII only" },
 	/* for tests */
 	{ Okeys, "keys", 0, ARGkeys, "SCRIPT", NULL },

@@ -330,8 +330,10 @@ replay_feed(struct replay *rp, const struct event *e,
 		rp->dead |= RDEAD(res->kind);
 		res->panic = xmalloc(sizeof *res->panic);
 		*res->panic = rp->m.panic;
-		if (x->kind != Xpanic && rp->unexpectedpanics++ == 0)
+		if (x->kind != Xpanic && rp->unexpectedpanics++ == 0) {
 			rp->unexpectedat = rp->pos;
+			rp->unexpectedkind = res->kind;
+		}
 	}
 	if (res->kind == Rfail || res->kind == Rrefused || RSTOPS(res->kind)) {
 		res->why = xmalloc(sizeof *res->why);

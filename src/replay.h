@@ -118,6 +118,7 @@ struct replay {
 	size_t			 expunchecked;
 	size_t			 unexpectedpanics;
 	size_t			 unexpectedat;	/* the first's event, 1-based */
+	int			 unexpectedkind; /* its result: a panic, ... */
 
 	/* measures after each event, when asked */
 	int			 measure;

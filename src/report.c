@@ -507,6 +507,23 @@ reportfirst(FILE *f, const char *what, const struct first *fi)
 }
 
 /* The summary alone: counts, expectations and the final state. */
+/*
+ * How the kernel stopped, in words: it panicked, or (a kernel file's
+ * code) crashed or hung.
+ */
+static const char *
+stopped(const struct replay *rp)
+{
+	switch (rp->unexpectedkind) {
+	case Rcrash:
+		return "file's code crashed";
+	case Rhang:
+		return "file's code hung";
+	default:
+		return "panicked";
+	}
+}
+
 void
 report_summary(FILE *f, const struct replay *rp)
 {
@@ -536,11 +553,11 @@ report_summary(FILE *f, const struct replay *rp)
 		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
 		    rp->maxstale, rp->maxstaleat);
 	if (rp->unexpectedpanics > 0 && replay_unchecked(rp) != NULL)
-		fprintf(f, "status    the kernel panicked at event %zu; "
-		    "expectations not checked\n", rp->unexpectedat);
+		fprintf(f, "status    the kernel %s at event %zu; "
+		    "expectations not checked\n", stopped(rp), rp->unexpectedat);
 	else if (rp->unexpectedpanics > 0)
-		fprintf(f, "status    the kernel panicked unexpectedly at event "
-		    "%zu\n", rp->unexpectedat);
+		fprintf(f, "status    the kernel %s unexpectedly at event "
+		    "%zu\n", stopped(rp), rp->unexpectedat);
 	else if (rp->expfailed > 0)
 		fprintf(f, "status    expectations failed\n");
 	else if (replay_unchecked(rp) != NULL)
