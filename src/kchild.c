@@ -406,23 +406,31 @@ putdown(struct kchild *c)
 static int
 await(struct kchild *c, double deadline)
 {
-	struct pollfd p;
+	struct timeval tv;
 	double left;
-	int n;
+	ssize_t n;
+	char b;
 
-	p.fd = c->fd;
-	p.events = POLLIN;
 	for (;;) {
 		left = deadline - monotime();
 		if (left <= 0)
 			return -1;
-		n = poll(&p, 1, left > 3600 ? 3600000 : (int)(left * 1000) + 1);
+		/* the socket's own timeout: one call a byte, no poll */
+		if (left < c->waits - 0.001 || left > c->waits + 0.5) {
+			tv.tv_sec = (time_t)left;
+			tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6) + 1;
+			setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+			    sizeof tv);
+			c->waits = left;
+		}
+		n = recv(c->fd, &b, 1, 0);
+		if (n == 1)
+			return b;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return 0;
-		if (n > 0)
-			return hear(c->fd);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;	/* the time is up: said above */
+		return 0;
 	}
 }
 
@@ -458,6 +466,7 @@ start(struct kchild *c, char *err, size_t elen)
 	}
 	close(sv[1]);
 	c->fd = sv[0];
+	c->waits = 0;
 	if ((w = await(c, monotime() + timelimit)) == 'R')
 		return 0;
 	if (w == -1) {

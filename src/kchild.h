@@ -74,6 +74,7 @@ struct kchild {
 	int		 fd;		/* our end of its socket */
 	struct kslot	*slot;		/* in the shared pages */
 	int		 hung;		/* a dry run hung: no more of them */
+	double		 waits;		/* the socket's receive timeout, s */
 	pthread_mutex_t	 lock;
 };
 
