@@ -133,6 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_MAIN
+#include "fuzzmain.h"
+
 /*
  * Run the target over each file named, as TAP: a file under traces/
  * must be a trace whose every replay holds the invariants and that
@@ -143,24 +145,15 @@ int
 main(int argc, char **argv)
 {
 	struct outcome out;
-	FILE *f;
 	char *buf;
-	size_t n, cap;
+	size_t n;
 	int i, good;
 
 	for (i = 1; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL) {
+		if ((buf = fuzzread(argv[i], &n)) == NULL) {
 			printf("not ok %d - %s: cannot open\n", i, argv[i]);
 			continue;
 		}
-		cap = 1 << 16;
-		n = 0;
-		buf = malloc(cap);
-		while (buf != NULL && (n += fread(buf + n, 1, cap - n, f)) == cap)
-			buf = realloc(buf, cap *= 2);
-		fclose(f);
-		if (buf == NULL)
-			abort();
 		fuzzone((const uint8_t *)buf, n, &out);
 		free(buf);
 		if (strstr(argv[i], "traces/") != NULL)

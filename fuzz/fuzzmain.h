@@ -12,29 +12,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Run fn over each file of argv, as TAP; what says what a pass did. */
-static int
-fuzzmain(int argc, char **argv, int (*fn)(const uint8_t *, size_t),
-    const char *what)
+/* The bytes of the file at path, n of them; nil if it cannot be read. */
+static __attribute__((unused)) char *
+fuzzread(const char *path, size_t *n)
 {
 	FILE *f;
 	char *buf;
-	size_t n, cap;
+	size_t cap;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	cap = 1 << 16;
+	*n = 0;
+	if ((buf = malloc(cap)) == NULL)
+		abort();
+	while ((*n += fread(buf + *n, 1, cap - *n, f)) == cap)
+		if ((buf = realloc(buf, cap *= 2)) == NULL)
+			abort();
+	fclose(f);
+	return buf;
+}
+
+/* Run fn over each file of argv, as TAP; what says what a pass did. */
+static __attribute__((unused)) int
+fuzzmain(int argc, char **argv, int (*fn)(const uint8_t *, size_t),
+    const char *what)
+{
+	char *buf;
+	size_t n;
 	int i, rv;
 
 	for (i = 1; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL) {
+		if ((buf = fuzzread(argv[i], &n)) == NULL) {
 			printf("not ok %d - %s: cannot open\n", i, argv[i]);
 			continue;
 		}
-		cap = 1 << 16;
-		n = 0;
-		if ((buf = malloc(cap)) == NULL)
-			abort();
-		while ((n += fread(buf + n, 1, cap - n, f)) == cap)
-			if ((buf = realloc(buf, cap *= 2)) == NULL)
-				abort();
-		fclose(f);
 		rv = fn((const uint8_t *)buf, n);
 		free(buf);
 		printf("ok %d - %s: %s (%d)\n", i, argv[i], what, rv);
