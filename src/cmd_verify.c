@@ -77,8 +77,8 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 	so.pol[1] = vo->pol[1];
 	so.what = Wdiverge;
 	so.ro.kernel = so.ro.pse = -1;
-	if (shrink_find(t, &so, v->at, &tg, err, sizeof err) == 0 &&
-	    tg.at == v->at) {
+	if (!v->words && shrink_find(t, &so, v->at, &tg, err, sizeof err) ==
+	    0 && tg.at == v->at) {
 		shrink_run(t, &so, &tg, &out, &st);
 		printf("shrunk to %zu event%s, of the %zu up to where they "
 		    "part (the trace has %zu):\n\n", out.nev - 1,
@@ -89,8 +89,9 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 		return;
 	}
 	t->nev = v->at + 1;
-	printf("the trace up to there (they part in a panic's words, which "
-	    "shrink does not keep):\n\n");
+	printf("the trace up to there (they part in %s, which shrink does not "
+	    "keep):\n\n", v->words ? "the words of the page tables" :
+	    "a panic's words");
 	trace_write(stdout, t);
 	bothsides(t, vo);
 }
@@ -125,16 +126,18 @@ cmd_verify_exec(struct args *a)
 	vo.seed = args_has(a, Oseed) ? args_get(a, Oseed)->num : 1;
 	if (verify_run(&vo, &vd, &t) == 0) {
 		printf("%s agrees with %s under %s: %zu random traces, %zu "
-		    "events, every result, address and panic the same\n",
+		    "events, every result, address, panic and word of the "
+		    "page tables the same\n",
 		    vo.pol[0]->name, vo.pol[1]->name, kernelnames[vo.kernel],
 		    vd.traces, vd.events);
 		return cmd_finish(EXITOK);
 	}
-	printf("%s and %s differ under %s: trace %d (seed %llu), event %zu, "
-	    "%s\n  %s %s\n  %s %s\n", vo.pol[0]->name, vo.pol[1]->name,
+	printf("%s and %s differ under %s: trace %d (seed %llu), %s event "
+	    "%zu, %s\n  %s %s\n  %s %s\n", vo.pol[0]->name, vo.pol[1]->name,
 	    kernelnames[vo.kernel], vd.trace + 1,
-	    (unsigned long long)(vo.seed + vd.trace), vd.at + 1,
-	    opnames[t.ev[vd.at].op], vo.pol[0]->name, vd.why[0],
+	    (unsigned long long)(vo.seed + vd.trace), vd.words ?
+	    "in the words of the page tables after" : "at",
+	    vd.at + 1, opnames[t.ev[vd.at].op], vo.pol[0]->name, vd.why[0],
 	    vo.pol[1]->name, vd.why[1]);
 	shrinkdiff(&t, &vo, &vd);
 	trace_free(&t);

@@ -5,7 +5,9 @@
  * addresses in page 0, unaligned, 4 MiB-aligned and near 2^32, PSE on
  * and off, unmaps by id and by raw address), are replayed under two
  * policies, and each result compared: its kind, its address, a panic's
- * words.  The first difference is kept with the trace it came in.
+ * words; then the words the event wrote, every PDE and PTE of its range,
+ * and at the end of each trace every word of the vmap, as dump shows
+ * them.  The first difference is kept with the trace it came in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +168,84 @@ differ(const struct replay *a, const struct replay *b, size_t i)
 }
 
 /*
+ * The words of a's and b's vmaps in [lo, hi] (addresses, page-aligned,
+ * clipped to the window): each PDE, and each PTE where both PDEs are
+ * page tables.  Returns 1 with the first that differs said into each
+ * side's why, else 0.
+ */
+static int
+wordsdiffer(const struct replay *a, const struct replay *b, uint32_t lo,
+    uint32_t hi, char why[2][640])
+{
+	const struct replay *rp[2] = { a, b };
+	uint32_t va, end, pde[2], pte[2];
+	uint64_t x;
+	int j;
+
+	end = a->m.vmap + (a->m.vmapsize - 1);
+	if (lo < a->m.vmap)
+		lo = a->m.vmap;
+	if (hi > end)
+		hi = end;
+	for (x = lo & ~(uint32_t)(BY2PG - 1); x <= hi; x += BY2PG) {
+		va = (uint32_t)x;
+		for (j = 0; j < 2; j++)
+			pde[j] = rp[j]->m.pdb[PDX(va)];
+		if (pde[0] != pde[1]) {
+			for (j = 0; j < 2; j++)
+				snprintf(why[j], sizeof why[j], "the PDE %u (va "
+				    "0x%.8x) holds 0x%.8x", PDX(va), va & ~(PGDIRSIZE -
+				    1), pde[j]);
+			return 1;
+		}
+		if (!ispt(pde[0])) {
+			/* a blank or 4 MiB PDE: on to the next */
+			x = (x | (PGDIRSIZE - 1)) + 1 - BY2PG;
+			continue;
+		}
+		for (j = 0; j < 2; j++)
+			pte[j] = pdetable(&rp[j]->m, pde[j])[PTX(va)];
+		if (pte[0] != pte[1]) {
+			for (j = 0; j < 2; j++)
+				snprintf(why[j], sizeof why[j], "the PTE %u of PDE "
+				    "%u (va 0x%.8x) holds 0x%.8x", PTX(va), PDX(va),
+				    va, pte[j]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The range event i's result wrote, if it wrote: 1 with it, else 0. */
+static int
+wrote(const struct replay *a, size_t i, uint32_t *lo, uint32_t *hi)
+{
+	const struct result *r;
+	const struct event *e;
+	uint32_t va, size, o;
+
+	r = &a->r[i];
+	e = &a->t->ev[i];
+	if (e->op == OPnote || (r->kind != Rok && !RSTOPS(r->kind)))
+		return 0;
+	if (e->op == OPvmap && r->kind == Rok) {
+		va = r->va;
+		size = e->size;
+	} else if (e->op == OPvunmap) {
+		va = r->va;
+		size = r->size;
+	} else
+		return 2;	/* a vmap that panicked: anywhere it got to */
+	o = va & (BY2PG - 1);
+	size = ROUND(size + o, BY2PG);
+	*lo = va - o;
+	*hi = size ? va - o + (size - 1) : va - o;
+	if (*hi < *lo)
+		*hi = UINT32_MAX;
+	return 1;
+}
+
+/*
  * Replay o->traces random traces under both policies, result by result.
  * Returns 0 when they agree; 1 with the first difference in v and its
  * trace in out (trace_free it).
@@ -176,8 +256,9 @@ verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
 	struct replayopts ro;
 	struct replay a, b;
 	struct trace t;
+	uint32_t lo, hi;
 	size_t i;
-	int n, j;
+	int n, j, w, words;
 
 	memset(v, 0, sizeof *v);
 	memset(&ro, 0, sizeof ro);
@@ -187,17 +268,31 @@ verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
 		verify_trace(&t, o->seed + n, o->kernel);
 		replay_init(&a, &t, o->pol[0], &ro);
 		replay_init(&b, &t, o->pol[1], &ro);
-		replay_run(&a, t.nev);
-		replay_run(&b, t.nev);
 		v->traces++;
 		for (i = 0; i < t.nev; i++) {
+			replay_run(&a, i + 1);
+			replay_run(&b, i + 1);
 			v->events++;
-			if (!differ(&a, &b, i))
+			words = 0;
+			w = differ(&a, &b, i) ? 0 : wrote(&a, i, &lo, &hi);
+			if (w == 2) {
+				lo = 0;
+				hi = UINT32_MAX;
+			}
+			/* the words: the event's range, and all at the end */
+			if (w && wordsdiffer(&a, &b, lo, hi, v->why))
+				words = 1;
+			else if (!differ(&a, &b, i) && (i + 1 == t.nev ||
+			    RSTOPS(a.r[i].kind) || RSTOPS(b.r[i].kind)) &&
+			    wordsdiffer(&a, &b, 0, UINT32_MAX, v->why))
+				words = 1;
+			else if (!differ(&a, &b, i))
 				continue;
 			v->differ = 1;
+			v->words = words;
 			v->trace = n;
 			v->at = i;
-			for (j = 0; j < 2; j++)
+			for (j = 0; !words && j < 2; j++)
 				replay_answer(v->why[j], sizeof v->why[j],
 				    j ? &b : &a, &t.ev[i], j ? &b.r[i] : &a.r[i],
 				    i);

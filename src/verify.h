@@ -17,6 +17,7 @@ struct verifyopts {
 /* Where they first differ, if they do. */
 struct verdict {
 	int		 differ;
+	int		 words;		/* in the words written, not results */
 	int		 trace;		/* which of the traces, 0-based */
 	size_t		 at;		/* its event, 0-based */
 	size_t		 traces;	/* run */
