@@ -416,7 +416,8 @@ await(struct kchild *c, double deadline)
 		if (left <= 0)
 			return -1;
 		/* the socket's own timeout: one call a byte, no poll */
-		if (left < c->waits - 0.001 || left > c->waits + 0.5) {
+		if (c->waits <= 0 || left < c->waits - 0.001 ||
+		    left > c->waits + 0.001) {
 			tv.tv_sec = (time_t)left;
 			tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6) + 1;
 			setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
