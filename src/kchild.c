@@ -13,6 +13,7 @@
  * was in; the next call starts a new child.
  */
 #define _GNU_SOURCE
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -263,6 +264,44 @@ crunsearch(void)
 	    dry_misfit(&d);
 }
 
+/*
+ * A dry run (vmapalloc alone, or a search by them) in a copy of the
+ * child, thrown away after: the file's own state (a next-fit cursor, a
+ * count of calls) sees the trace's events only.  The copy dies with
+ * the child.  A copy that does not end well answers a panic.
+ */
+static void
+crundry(uint32_t (*allocf)(uint32_t))
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
+		if (setjmp(panicked))
+			cs->ans.how = KRpanic;
+		else {
+			callocf = allocf;
+			cs->ans.ret = cs->op == KCvmapalloc ?
+			    allocf((uint32_t)cs->size) : crunsearch();
+			cs->ans.how = KRreturned;
+		}
+		_exit(0);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || cs->exited) {
+		cs->ans.how = KRpanic;
+		cs->ans.ret = 0;
+	}
+	/* what the copy's death wrote is not the child's */
+	cs->sig = 0;
+	cs->exited = 0;
+	cs->where[0] = '\0';
+}
+
 /* Run the call in the slot. */
 static void
 crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
@@ -276,19 +315,15 @@ crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
 	host.mach.cpuiddx = cs->pse ? 1u << 3 : 0;
 	host.allocva = 0;
 	host.allocated = 0;
-	if (setjmp(panicked)) {
+	if (cs->op != KCvmap && cs->op != KCvunmap)
+		crundry(allocf);
+	else if (setjmp(panicked)) {
 		cs->ans.how = KRpanic;
 	} else {
 		if (cs->op == KCvmap)
 			cs->ans.ret = vmapf(cs->pa, cs->size);
-		else if (cs->op == KCvunmap)
+		else
 			vunmapf((uint32_t)cs->pa, cs->size);
-		else if (cs->op == KCvmapalloc)
-			cs->ans.ret = allocf((uint32_t)cs->size);
-		else {
-			callocf = allocf;
-			cs->ans.ret = crunsearch();
-		}
 		cs->ans.how = KRreturned;
 	}
 	cs->ans.allocated = host.allocated;
@@ -540,13 +575,16 @@ slotpages(struct kchild *c, Mmu *m, uint32_t **bounce)
 	s->npte = m->pt.n;
 }
 
-/* The child asks for a page: the model's pool grants it, or not. */
+/*
+ * The child asks for a page: the model's pool grants it, or not; never
+ * to a dry run, whose state is thrown away (its xspanalloc panics).
+ */
 static int
-grant(struct kchild *c, Mmu *m, uint32_t ***bounce, int *nbounce)
+grant(struct kchild *c, Mmu *m, int dry, uint32_t ***bounce, int *nbounce)
 {
 	int i;
 
-	c->slot->newpage = i = ptalloc(&m->pt);
+	c->slot->newpage = i = dry ? -1 : ptalloc(&m->pt);
 	if (m->pt.n > *nbounce) {
 		*bounce = xreallocarray(*bounce, m->pt.n, sizeof **bounce);
 		memset(*bounce + *nbounce, 0, (m->pt.n - *nbounce) *
@@ -626,7 +664,8 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	deadline = monotime() + timelimit;
 	w = say(c->fd, 'C') < 0 ? 0 : await(c, deadline);
 	while (w == 'A') {
-		if (grant(c, m, &bounce, &nbounce) < 0)
+		if (grant(c, m, op != KCvmap && op != KCvunmap, &bounce,
+		    &nbounce) < 0)
 			w = 0;
 		else
 			w = await(c, deadline);

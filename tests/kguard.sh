@@ -102,6 +102,19 @@ ok $? "exit(0) in verify: the crash is the difference"
 grep -q "ex0.c and plan9 differ" out
 ok $? "exit(0) in verify: a verdict line"
 
+# The file's own state sees the trace's events only: measures and
+# probes ask its vmapalloc in a copy, thrown away.  A vmapalloc whose
+# fifth call fails fails at the fifth vmap, poke2, event 8.
+sed 's|^	dir = &MACHP(0)->pdb\[PDX(VMAP)\];|	{ static int calls; if(++calls == 5) return 0; }\
+&|' "$L" >fifth.c
+grep -q 'calls == 5' fifth.c
+ok $? "a vmapalloc that fails on its fifth call"
+"$V" replay -p ./fifth.c "$T" >out 2>err
+row out | grep -q " fail .*its vmapalloc found no room"
+ok $? "... fails at the fifth vmap, not inside a measure"
+grep -q "^first     fail at event 8 (poke2)" out
+ok $? "... the first failure of the run"
+
 # The view stays up: the crash on its row, the view left with q.
 if command -v tmux >/dev/null 2>&1; then
 	X="tmux -L vmapview-kguard-$$ -f /dev/null"
