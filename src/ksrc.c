@@ -1012,6 +1012,13 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 		return Vfail;
 	}
 	va -= o;
+	if (va < m->vmap || (uint64_t)va + rsize > (uint64_t)m->vmap +
+	    m->vmapsize) {
+		/* the kernel took it; the reason says where it went */
+		placedreason(m, RSoutside, pa - o, va, rsize, &m->why);
+		*vap = va + o;
+		return Vok;
+	}
 	if (!(before[PDX(va)] & PTEVALID))
 		code = rsize >= PGDIRSIZE ? RSblankrun : RSnewtable;
 	else

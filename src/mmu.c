@@ -432,7 +432,8 @@ bigpages(const Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 
 /*
  * The numbers of placement step code (RSblankrun, RSnewtable, RShole,
- * RSrun) for size bytes at va (page-aligned) of the pages at pa, into r.
+ * RSrun, or a kernel file's RSoutside) for size bytes at va
+ * (page-aligned) of the pages at pa, into r.
  */
 void
 placedreason(const Mmu *m, int code, uint32_t pa, uint32_t va,
@@ -452,6 +453,10 @@ placedreason(const Mmu *m, int code, uint32_t pa, uint32_t va,
 		break;
 	case RShole:
 		*r = (Reason){ code, { n, PTX(va), i } };
+		break;
+	case RSoutside:
+		*r = (Reason){ code, { i, j, PDX(m->vmap), PDX(m->vmap +
+		    m->vmapsize - 1) } };
 		break;
 	default:
 		*r = (Reason){ RSrun, { n, i, j, PTX(va),

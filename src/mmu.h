@@ -270,6 +270,8 @@ enum {
 	RSsaid,		/* said: a kernel source file printed why (saidtext) */
 	/* panic: where the mapping was placed (Panic says the rest) */
 	RSpanic,	/* pde, last-pde, hole-pte */
+	/* ok, by a kernel file, at an address outside the vmap */
+	RSoutside,	/* pde, last-pde, vmap-pde, vmap-last-pde */
 	Nreason
 };
 

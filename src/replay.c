@@ -815,7 +815,14 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 	case PNsaid:
 		if (p->allocva != 0 && w != NULL && w->code == RSpanic)
 			snprintf(buf + n, len - n, ": its vmapalloc returned 0x%.8x "
-			    "for PDEs %u-%u", p->allocva, w->n[0], w->n[1]);
+			    "for PDEs %u-%u%s", p->allocva, w->n[0], w->n[1],
+			    w->n[0] < PDX(rp->m.vmap) || w->n[1] > PDX(rp->m.vmap +
+			    rp->m.vmapsize - 1) ? ", outside the vmap's" : "");
+		if (p->allocva != 0 && w != NULL && w->code == RSpanic &&
+		    (w->n[0] < PDX(rp->m.vmap) || w->n[1] > PDX(rp->m.vmap +
+		    rp->m.vmapsize - 1)))
+			snprintf(buf + strlen(buf), len - strlen(buf), " (%u-%u)",
+			    PDX(rp->m.vmap), PDX(rp->m.vmap + rp->m.vmapsize - 1));
 		break;
 	}
 	(void)e;

@@ -93,7 +93,9 @@ report_row(const struct replay *rp, const struct event *e,
 	row->va = r->va;
 	replay_reason(rp, e, r, &row->rs);
 	row->why = "";
-	if (needwhy || r->kind != Rok)
+	/* an ok's reason with --why; one outside the vmap always */
+	row->outside = r->kind == Rok && r->step == RSoutside;
+	if (needwhy || r->kind != Rok || row->outside)
 		row->why = replay_why(row->whyb, sizeof row->whyb, rp, e, r, i);
 	if (r->panic != NULL) {
 		row->haspanic = 1;
@@ -115,7 +117,8 @@ report_row(const struct replay *rp, const struct event *e,
 static int
 hasremark(const struct row *row, int whyall)
 {
-	return row->expfailed || row->kind != Rok || row->text != NULL ||
+	return row->expfailed || row->kind != Rok || row->outside ||
+	    row->text != NULL ||
 	    row->note != NULL || (whyall && row->op != OPnote);
 }
 
@@ -155,7 +158,7 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 		MORE("%sEXPECTED %s", sep, row->expected);
 		sep = "; ";
 	}
-	if (row->kind != Rok || (whyall && row->op != OPnote)) {
+	if (row->kind != Rok || row->outside || (whyall && row->op != OPnote)) {
 		MORE("%s%s", sep, row->why);
 		sep = "; ";
 	}

@@ -18,6 +18,7 @@ struct row {
 	size_t		 seq;
 	uint8_t		 op, kind;
 	uint8_t		 expfailed, haspanic, hasva, hassize;
+	uint8_t		 outside;	/* ok, outside the vmap: always said */
 	uint32_t	 pa, size, va, allocva;
 	Reason		 rs;
 	uint8_t		 pkind, pcause;

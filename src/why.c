@@ -42,6 +42,8 @@ static const struct {
 	[RStoobig] = { "size-past-vmapsize", { "size", "vmapsize" } },
 	[RSsaid] = { "said", { "said" } },
 	[RSpanic] = { "panic", { "pde", "last-pde", "hole-pte" } },
+	[RSoutside] = { "outside-vmap", { "pde", "last-pde", "vmap-pde",
+	    "vmap-last-pde" } },
 };
 
 /* The name of code c, as reports give it. */
@@ -228,6 +230,15 @@ placedfmt(char *buf, size_t len, const Reason *r)
 	case RSnewtable:
 		snprintf(buf, len, "a new table in blank PDE %u", n[0]);
 		return 1;
+	case RSoutside:
+		if (n[0] == n[1])
+			snprintf(buf, len, "its vmapalloc placed it over PDE %u, "
+			    "outside the vmap's PDEs %u-%u", n[0], n[2], n[3]);
+		else
+			snprintf(buf, len, "its vmapalloc placed it over PDEs "
+			    "%u-%u, outside the vmap's PDEs %u-%u", n[0], n[1],
+			    n[2], n[3]);
+		return 1;
 	case RSunmapped:
 		snprintf(buf, len, "%u page%s unmapped in PDE%s %u%s", n[0],
 		    n[0] == 1 ? "" : "s", n[1] == n[2] ? "" : "s", n[1],
@@ -391,6 +402,10 @@ reasonpdes(const Reason *r, uint32_t *lo, uint32_t *hi)
 		return 1;
 	case RSnewtable:
 		*lo = *hi = n[0];
+		return 1;
+	case RSoutside:
+		*lo = n[0];
+		*hi = n[1];
 		return 1;
 	case RSfailblank:
 		*lo = n[2];

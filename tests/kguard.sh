@@ -115,6 +115,15 @@ ok $? "... fails at the fifth vmap, not inside a measure"
 grep -q "^first     fail at event 8 (poke2)" out
 ok $? "... the first failure of the run"
 
+# An address outside the window is said so, ok or panic.
+sed 's|return at == -1 ? 0 : VMAP + at\*4\*MB;|return at == -1 ? 0 : VMAP + (at+ndir)*4*MB;|' \
+    "$L" >outside.c
+"$V" replay -p ./outside.c "$T" >out 2>err
+grep -q "^ *2  vmap .* ok .*0xef800000 .*its vmapalloc placed it over PDE 958, outside the vmap's PDEs 896-957" out
+ok $? "an ok outside the vmap: said, without --why"
+grep -q "^ *3  vmap .* panic .*for PDEs 958-958, outside the vmap's (896-957)" out
+ok $? "the panic that follows: its PDEs outside the vmap's"
+
 # The view stays up: the crash on its row, the view left with q.
 if command -v tmux >/dev/null 2>&1; then
 	X="tmux -L vmapview-kguard-$$ -f /dev/null"
