@@ -96,6 +96,21 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 	bothsides(t, vo);
 }
 
+/*
+ * Why the file was held to that policy under that kernel: what its
+ * vmapalloc did on a vmap made to tell (ksrc.c), and its signatures;
+ * or that the command line said so.
+ */
+static void
+heldto(const struct verifyopts *vo, int named, int kernel)
+{
+	printf("  held to %s: %s; under %s: %s\n", vo->pol[1]->name, named ?
+	    "named with -p" : ksrc_spanwhy(vo->pol[0]), kernelnames[vo->kernel],
+	    kernel ? "named with --kernel" : vo->kernel == Klabs ?
+	    "its vmap and vunmap have Bell Labs' signatures (int size)" :
+	    "its vmap and vunmap have 9front's signatures (vlong size)");
+}
+
 static int
 cmd_verify_exec(struct args *a)
 {
@@ -130,6 +145,7 @@ cmd_verify_exec(struct args *a)
 		    "page tables the same\n",
 		    vo.pol[0]->name, vo.pol[1]->name, kernelnames[vo.kernel],
 		    vd.traces, vd.events);
+		heldto(&vo, v->npol > 0, args_has(a, Okernel));
 		return cmd_finish(EXITOK);
 	}
 	printf("%s and %s differ under %s: trace %d (seed %llu), %s event "
@@ -139,6 +155,7 @@ cmd_verify_exec(struct args *a)
 	    "in the words of the page tables after" : "at",
 	    vd.at + 1, opnames[t.ev[vd.at].op], vo.pol[0]->name, vd.why[0],
 	    vo.pol[1]->name, vd.why[1]);
+	heldto(&vo, v->npol > 0, args_has(a, Okernel));
 	shrinkdiff(&t, &vo, &vd);
 	trace_free(&t);
 	cmd_finish(EXITOK);

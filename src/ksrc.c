@@ -162,6 +162,7 @@ struct ksrc {
 	char		 sum[65];	/* its bytes' SHA-256 */
 	int		 flavour;	/* Klabs, K9front */
 	int		 spans;		/* its vmapalloc runs over tables */
+	char		 spanwhy[96];	/* how that was found */
 	struct kchild	 child;		/* where its code runs */
 };
 
@@ -1071,6 +1072,55 @@ srcalloc(struct ksrc *k, Mmu *m, uint32_t size)
 }
 
 /*
+ * Whether file k's vmapalloc runs over page tables, found by what it
+ * does rather than by what its text says: on a vmap whose every PDE
+ * holds a full table but for the first, empty (a stale table), and the
+ * free head of the second (512 pages), asked for 6 MiB, a vmapalloc that
+ * runs over tables (the patch's, or its intent's) places it at the
+ * vmap's start and one that does not finds no room: there is no blank
+ * PDE.  Into k->spans, with the reason in k->spanwhy.
+ */
+static void
+spanstest(struct ksrc *k, int flavour)
+{
+	struct kanswer a;
+	Mmuconf c;
+	uint32_t *pte;
+	Mmu m;
+	int i, j, pg;
+
+	memset(&c, 0, sizeof c);
+	c.policy = policyfind("plan9");
+	c.kernel = flavour;
+	c.pse = 1;
+	c.vmap = DEFVMAP;
+	c.vmapsize = DEFVMAPSIZE;
+	mmuinit(&m, &c);
+	for (i = 0; i < (int)(c.vmapsize / PGDIRSIZE); i++) {
+		pg = ptalloc(&m.pt);
+		m.pdb[PDX(c.vmap) + i] = ptaddr(pg) | PTEWRITE | PTEVALID;
+		pte = m.pt.pg[pg].pte;
+		for (j = 0; j < WD2PG; j++)
+			pte[j] = i == 0 || (i == 1 && j < WD2PG / 2) ? 0 :
+			    (uint32_t)(i * WD2PG + j + 1) * BY2PG |
+			    PTEUNCACHED | PTEWRITE | PTEVALID;
+	}
+	kchild_call(&k->child, &m, KCvmapalloc, 0, PGDIRSIZE + PGDIRSIZE / 2,
+	    &a);
+	k->spans = a.how == KRreturned && a.ret == c.vmap;
+	if (k->spans)
+		snprintf(k->spanwhy, sizeof k->spanwhy, "its vmapalloc placed "
+		    "6M over an empty table and the free head of the next");
+	else if (a.how == KRreturned && a.ret != 0)
+		snprintf(k->spanwhy, sizeof k->spanwhy, "its vmapalloc placed "
+		    "6M at 0x%.8x, not over an empty table and the next", a.ret);
+	else
+		snprintf(k->spanwhy, sizeof k->spanwhy, "its vmapalloc found no "
+		    "room for 6M over an empty table and the next");
+	mmufree(&m);
+}
+
+/*
  * File k's largest vmap on m, or the fewest pages its vmapalloc does
  * not place (op KClargest, KCmisfit): the search by dry runs, made in
  * the child at once rather than one call a size.
@@ -1146,6 +1196,14 @@ ksrc_spans(const Policy *p)
 	return p->kvmap == srcvmap && ((const struct ksrc *)p->priv)->spans;
 }
 
+/* How that was found, in words; nil for a built-in. */
+const char *
+ksrc_spanwhy(const Policy *p)
+{
+	return p->kvmap == srcvmap ? ((const struct ksrc *)p->priv)->spanwhy :
+	    NULL;
+}
+
 /*
  * The policy of the pc/mmu.c at path: compiled (or found compiled),
  * loaded and registered.  The same file twice is the same policy.
@@ -1213,8 +1271,6 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k = &ksrcs[nksrc];
 	memset(k, 0, sizeof *k);
 	k->flavour = flavour;
-	k->spans = uses(text, fn[Fvmapalloc].open, fn[Fvmapalloc].end, "have",
-	    4);
 	free(src);
 	/* its name: the file's, with its bytes' hash where that is taken */
 	snprintf(name, sizeof name, "%s", base);
@@ -1232,6 +1288,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 		free(text);
 		return NULL;
 	}
+	spanstest(k, flavour);
 	shown = text_clean(path, 0);
 	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
 	    "as compiled", shown, flavour == Klabs ? "Bell Labs" : "9front");

@@ -15,5 +15,6 @@ int		 ksrc_flavour(const Policy *);
 int		 ksrc_isfile(const char *);
 const Policy	*ksrc_load(const char *, char *, size_t);
 int		 ksrc_spans(const Policy *);
+const char	*ksrc_spanwhy(const Policy *);
 
 #endif

@@ -47,8 +47,27 @@ ok $? "panicky.c: its panic, in its words"
 same "$?" 0 "verify labs.c: exit 0"
 grep -q '^labs.c agrees with plan9 under labs: 200 random traces' "$TMPD/out"
 ok $? "... it agrees with plan9, and says on how much"
+grep -q "^  held to plan9: its vmapalloc found no room for 6M over an empty table and the next; under labs: its vmap and vunmap have Bell Labs' signatures (int size)$" "$TMPD/out"
+ok $? "... and says why plan9, and why labs"
 "$V" verify $K/9front.c >"$TMPD/out" 2>/dev/null
 same "$?" 0 "verify 9front.c: exit 0, under 9front"
+# The reference by what vmapalloc does, not by words: span.c, the patch's
+# shape, whose comment says "We have"; labs.c with "have" in its
+# vmapalloc's comment is plan9's still.
+"$V" verify $K/span.c >"$TMPD/out" 2>/dev/null
+same "$?" 0 "verify span.c: exit 0"
+grep -q '^span.c agrees with span under labs' "$TMPD/out"
+ok $? "... held to span, the patch's latent bug and all"
+grep -q '^  held to span: its vmapalloc placed 6M over an empty table and the free head of the next;' "$TMPD/out"
+ok $? "... because of what its vmapalloc did"
+sed 's|^	dir = &MACHP(0)->pdb\[PDX(VMAP)\];|	/* we have to have a hole */\
+&|' $K/labs.c >"$TMPD/have.c"
+grep -q 'we have to have' "$TMPD/have.c"
+ok $? "labs.c with a comment that says have"
+"$V" verify "$TMPD/have.c" >"$TMPD/out" 2>/dev/null
+same "$?" 0 "... verify: exit 0"
+grep -q '^have.c agrees with plan9' "$TMPD/out"
+ok $? "... held to plan9 still"
 for f in lastfit panicky; do
 	"$V" verify $K/$f.c >"$TMPD/out" 2>/dev/null
 	same "$?" 1 "verify $f.c: exit 1"
