@@ -71,6 +71,7 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 	struct target tg;
 	struct trace out;
 	char err[512];
+	size_t nev;
 
 	memset(&so, 0, sizeof so);
 	so.pol[0] = vo->pol[0];
@@ -88,12 +89,15 @@ shrinkdiff(struct trace *t, const struct verifyopts *vo,
 		trace_free(&out);
 		return;
 	}
+	/* the events past it stay the trace's, to be freed with it */
+	nev = t->nev;
 	t->nev = v->at + 1;
 	printf("the trace up to there (they part in %s, which shrink does not "
 	    "keep):\n\n", v->words ? "the words of the page tables" :
 	    "a panic's words");
 	trace_write(stdout, t);
 	bothsides(t, vo);
+	t->nev = nev;
 }
 
 /*
