@@ -618,9 +618,13 @@ static int
 rowreason(const struct rowsink *sk, const struct row *row)
 {
 	static const char *const kinds[] = {
-		"", "pde", "pte", "xspanalloc", "range", "not-mapped",
-		"misaligned", "said"
+		[PNone] = "", [PNvmappde] = "pde", [PNvmappte] = "pte",
+		[PNxspan] = "xspanalloc", [PNrange] = "range",
+		[PNnotmapped] = "not-mapped", [PNmisaligned] = "misaligned",
+		[PNsaid] = "said", [PNcrash] = "crash", [PNhang] = "hang"
 	};
+	_Static_assert(sizeof kinds / sizeof kinds[0] == PNhang + 1,
+	    "a name for every kind of panic");
 	static const char *const causes[] = {
 		"", "blank-pde", "free-pte", "cleared-4m", "negative", "below",
 		"above", "wrapped"
