@@ -645,6 +645,38 @@ replay_panicmsg(char *buf, size_t len, const struct replay *rp,
 	return panicfmt(buf, len, r->panic, rp->m.kernel);
 }
 
+/*
+ * What the kernel printed for event e's result r, as data: a kernel
+ * file's own words (its refusal's print), or, for a built-in policy,
+ * the line its kernel prints when it refuses (Bell Labs' "vmap pa=0",
+ * 9front's "vmap pa=... size=..."), without the caller's pc.  "" when
+ * it printed nothing.  Into buf; returns buf.
+ */
+char *
+replay_printed(char *buf, size_t len, const struct event *e,
+    const struct result *r)
+{
+	buf[0] = '\0';
+	if (r->kind != Rrefused || r->why == NULL)
+		return buf;
+	switch (r->why->code) {
+	case RSsaid:
+		snprintf(buf, len, "%s", saidtext(r->why->n[0]));
+		break;
+	case RSpage0:
+		snprintf(buf, len, "vmap pa=0");
+		break;
+	case RSlowpa:
+	case RSnosize:
+	case RSpast4g:
+	case RStoobig:
+		snprintf(buf, len, "vmap pa=%llx size=%lld",
+		    (unsigned long long)e->pa, (long long)(int32_t)e->size);
+		break;
+	}
+	return buf;
+}
+
 /* Free what result r holds of its own: its panic and its reason. */
 void
 replay_clear(struct result *r)

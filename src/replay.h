@@ -189,6 +189,9 @@ struct madetab {
 };
 
 extern const char *const resultnames[Nresult];
+
+char	*replay_printed(char *, size_t, const struct event *,
+	    const struct result *);
 extern const char *const divnames[Ndiv];
 
 void	 replay_init(struct replay *, const struct trace *, const Policy *,

@@ -5,7 +5,8 @@
  * addresses in page 0, unaligned, 4 MiB-aligned and near 2^32, PSE on
  * and off, unmaps by id and by raw address), are replayed under two
  * policies, and each result compared: its kind, its address, a panic's
- * words; then the words the event wrote, every PDE and PTE of its range,
+ * words, the line the kernel printed; then the words the event wrote,
+ * every PDE and PTE of its range,
  * and at the end of each trace every word of the vmap, as dump shows
  * them.  The first difference is kept with the trace it came in.
  */
@@ -161,6 +162,9 @@ differ(const struct replay *a, const struct replay *b, size_t i)
 		return 1;
 	if (ra->kind == Rok && a->t->ev[i].op == OPvunmap && ra->va != rb->va)
 		return 1;
+	if (strcmp(replay_printed(ma, sizeof ma, &a->t->ev[i], ra),
+	    replay_printed(mb, sizeof mb, &b->t->ev[i], rb)) != 0)
+		return 1;
 	if (!RSTOPS(ra->kind))
 		return 0;
 	return strcmp(replay_panicmsg(ma, sizeof ma, a, ra),
@@ -246,6 +250,25 @@ wrote(const struct replay *a, size_t i, uint32_t *lo, uint32_t *hi)
 }
 
 /*
+ * Event i's result in rp, as replay gives it, with the line its kernel
+ * printed where that is not already said.  Into buf.
+ */
+static void
+answer(char *buf, size_t len, const struct replay *rp, size_t i)
+{
+	const struct result *r = &rp->r[i];
+	char said[PANICLEN];
+	size_t n;
+
+	replay_answer(buf, len, rp, &rp->t->ev[i], r, i);
+	replay_printed(said, sizeof said, &rp->t->ev[i], r);
+	n = strlen(buf);
+	if (said[0] != '\0' && r->why != NULL && r->why->code != RSsaid &&
+	    n < len)
+		snprintf(buf + n, len - n, "; it printed: %s", said);
+}
+
+/*
  * Replay o->traces random traces under both policies, result by result.
  * Returns 0 when they agree; 1 with the first difference in v and its
  * trace in out (trace_free it).
@@ -293,8 +316,7 @@ verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
 			v->trace = n;
 			v->at = i;
 			for (j = 0; !words && j < 2; j++)
-				replay_answer(v->why[j], sizeof v->why[j],
-				    j ? &b : &a, &t.ev[i], j ? &b.r[i] : &a.r[i],
+				answer(v->why[j], sizeof v->why[j], j ? &b : &a,
 				    i);
 			replay_free(&a);
 			replay_free(&b);
