@@ -1,9 +1,11 @@
 /*
  * verify: is the model the kernel?  Random traces, made here to reach
- * every path of vmap and vunmap (churn in small and large vmaps, a
- * budget of page tables run out, tiny, page, 4 MiB and huge sizes,
- * addresses in page 0, unaligned, 4 MiB-aligned and near 2^32, PSE on
- * and off, unmaps by id and by raw address), are replayed under two
+ * every path of vmap and vunmap (churn in small and large vmaps, in
+ * windows low, high and ending at 2^32, a budget of page tables run
+ * out, sizes of 0, tiny, pages, about every 4 MiB multiple and huge,
+ * addresses in the first two pages, unaligned, 4 MiB-aligned and near
+ * 2^32, PSE on and off, unmaps by id and by raw address, misaligned
+ * too, and long traces that fill the window and drain it), replayed under two
  * policies, and each result compared: its kind, its address, a panic's
  * words, the line the kernel printed; then the words the event wrote,
  * every PDE and PTE of its range,
@@ -39,7 +41,9 @@ below(uint64_t *s, uint32_t n)
 static uint32_t
 anypa(uint64_t *s)
 {
-	switch (below(s, 10)) {
+	switch (below(s, 11)) {
+	case 10:
+		return BY2PG + below(s, BY2PG);	/* 9front's first page taken */
 	case 0:
 		return 0;
 	case 1:
@@ -56,11 +60,18 @@ anypa(uint64_t *s)
 	}
 }
 
-/* A size of one of the sorts: tiny, pages, 4 MiB multiples, huge. */
+/*
+ * A size of one of the sorts: none, tiny, pages, 4 MiB multiples and a
+ * page either side of any of them, huge.
+ */
 static uint32_t
 anysize(uint64_t *s)
 {
-	switch (below(s, 12)) {
+	switch (below(s, 14)) {
+	case 12:
+		return 0;
+	case 13:
+		return (1 + below(s, 64)) * PGDIRSIZE + (below(s, 3) - 1) * BY2PG;
 	case 0:
 		return 1 + below(s, BY2PG - 1);
 	case 1:
@@ -97,7 +108,7 @@ verify_trace(struct trace *t, uint64_t seed, int kernel)
 	static const uint32_t sizes[] = { 4, 8, 12, 16, 32, 64, 248 };
 	struct event e;
 	uint64_t s;
-	size_t *live, nlive, n, i, k;
+	size_t *live, nlive, n, i, k, fill;
 	char id[24];
 
 	s = seed * 0x2545F4914F6CDD1Dull + 1;
@@ -107,14 +118,30 @@ verify_trace(struct trace *t, uint64_t seed, int kernel)
 	t->machine.pse = below(&s, 2);
 	t->machine.vmapsize = sizes[below(&s, sizeof sizes / sizeof sizes[0])] *
 	    MB;
+	/* windows elsewhere: low, high, and ending at 2^32 (VMAP+VMAPSIZE 0) */
+	switch (below(&s, 8)) {
+	case 0:
+		t->machine.vmap = 0x80000000u;
+		break;
+	case 1:
+		t->machine.vmap = 0xF0000000u - t->machine.vmapsize;
+		break;
+	case 2:
+		t->machine.vmap = 0u - t->machine.vmapsize;
+		break;
+	}
 	t->machine.ptpages = below(&s, 3) == 0 ? 1 + below(&s, 16) : 0;
-	n = 20 + below(&s, 200);
+	/* one in ten long: thousands of events that fill, then drain */
+	n = below(&s, 10) == 0 ? 2000 + below(&s, 2000) : 20 + below(&s, 200);
+	fill = n / 2;
 	live = xcalloc(n, sizeof *live);
 	nlive = 0;
 	for (i = 0; i < n; i++) {
 		memset(&e, 0, sizeof e);
 		e.ref = e.slot = -1;
 		k = below(&s, 20);
+		if (n > 1000)	/* the first half maps more, the second unmaps */
+			k = i < fill ? (k < 14 ? 0 : k) : (k < 8 ? 11 : k);
 		if (k < 11 || nlive == 0) {
 			e.op = OPvmap;
 			e.pa = anypa(&s);
@@ -138,6 +165,8 @@ verify_trace(struct trace *t, uint64_t seed, int kernel)
 			e.op = OPvunmap;
 			e.va = t->machine.vmap + below(&s, t->machine.vmapsize /
 			    BY2PG + 8) * BY2PG - 4 * BY2PG;
+			if (below(&s, 4) == 0)	/* misaligned */
+				e.va += 1 + below(&s, BY2PG - 1);
 			e.size = anysize(&s);
 			e.flags = EVVA | EVSIZE;
 		} else {
