@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "idtab.h"
+#include "ksrc.h"
 #include "replay.h"
 #include "vamap.h"
 #include "xmalloc.h"
@@ -675,6 +676,19 @@ replay_printed(char *buf, size_t len, const struct event *e,
 		break;
 	}
 	return buf;
+}
+
+/*
+ * The kernel rp's policy runs: a kernel file's own (its signatures say
+ * which, whatever the trace's machine says), else the machine's.
+ */
+int
+replay_kernel(const struct replay *rp)
+{
+	int k;
+
+	k = ksrc_flavour(policyat(rp->pidx));
+	return k >= 0 ? k : rp->m.kernel;
 }
 
 /* Free what result r holds of its own: its panic and its reason. */

@@ -192,6 +192,7 @@ extern const char *const resultnames[Nresult];
 
 char	*replay_printed(char *, size_t, const struct event *,
 	    const struct result *);
+int	 replay_kernel(const struct replay *);
 extern const char *const divnames[Ndiv];
 
 void	 replay_init(struct replay *, const struct trace *, const Policy *,

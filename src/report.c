@@ -56,9 +56,13 @@ report_measures(FILE *f, const struct replay *rp, const Stats *s)
 void
 report_heading(FILE *f, const struct replay *rp)
 {
-	fprintf(f, "trace %s, policy %s, kernel %s, pse %s\n",
+	fprintf(f, "trace %s, policy %s, kernel %s%s%s%s, pse %s\n",
 	    trace_name(rp->t), policyat(rp->pidx)->name,
-	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
+	    kernelnames[replay_kernel(rp)], replay_kernel(rp) != rp->m.kernel ?
+	    " (the file's own; the machine's is " : "",
+	    replay_kernel(rp) != rp->m.kernel ? kernelnames[rp->m.kernel] : "",
+	    replay_kernel(rp) != rp->m.kernel ? ")" : "",
+	    rp->m.pse ? "on" : "off");
 	if (rp->t->description != NULL)
 		fprintwrap(f, "  ", rp->t->description, 78);
 }
@@ -993,7 +997,7 @@ emithead(yaml_emitter_t *em, const struct replay *rp)
 	return emitkv(em, "vmapreport", "1") < 0 ||
 	    emitkv(em, "trace", trace_name(rp->t)) < 0 ||
 	    emitkv(em, "policy", policyat(rp->pidx)->name) < 0 ||
-	    emitkv(em, "kernel", kernelnames[rp->m.kernel]) < 0 ||
+	    emitkv(em, "kernel", kernelnames[replay_kernel(rp)]) < 0 ||
 	    emitkv(em, "pse", rp->m.pse ? "true" : "false") < 0 ? -1 : 0;
 }
 

@@ -234,7 +234,7 @@ cp "$L" a/m.c
 cp "$top_srcdir/tests/kernel/9front.c" b/m.c
 "$V" compare --summary -p a/m.c,b/m.c "$T" >out 2>err
 same "$?" 0 "two files named m.c: both accepted"
-grep -q ": m.c, m.c@[0-9a-f]\{6\}$" out
-ok $? "... the second named with its hash"
+grep -q ": m.c, m.c@[0-9a-f]\{6\} (kernel 9front)$" out
+ok $? "... the second named with its hash, and its own kernel said"
 
 done_testing
