@@ -1299,6 +1299,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->pol.vmapalloc = srcallocs[nksrc];
 	k->pol.largest = srclargests[nksrc];
 	k->pol.misfit = srcmisfits[nksrc];
+	k->pol.ownkernel = flavour + 1;
 	k->pol.unmapfall = Fallcan;
 	k->pol.spans = k->spans;
 	k->pol.kvmap = srcvmap;

@@ -469,6 +469,7 @@ struct Policy {
 	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers; or nil */
 	uint32_t	(*largest)(Mmu *);	/* nil: search by dry runs */
 	uint32_t	(*misfit)(Mmu *);	/* nil: search by dry runs */
+	int		ownkernel;	/* a kernel file's: its kernel + 1; else 0 */
 	int		unmapfall;	/* Fallcan, Fallnever, Fallbudget */
 	int		freetables;	/* pdbunmap frees empty page tables */
 	int		spans;		/* it can place a map across tables */

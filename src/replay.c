@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "idtab.h"
-#include "ksrc.h"
 #include "replay.h"
 #include "vamap.h"
 #include "xmalloc.h"
@@ -687,8 +686,8 @@ replay_kernel(const struct replay *rp)
 {
 	int k;
 
-	k = ksrc_flavour(policyat(rp->pidx));
-	return k >= 0 ? k : rp->m.kernel;
+	k = policyat(rp->pidx)->ownkernel;
+	return k > 0 ? k - 1 : rp->m.kernel;
 }
 
 /* Free what result r holds of its own: its panic and its reason. */
