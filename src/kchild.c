@@ -20,7 +20,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -455,13 +454,17 @@ await(struct kchild *c, double deadline)
 		    left > c->waits + 0.001) {
 			tv.tv_sec = (time_t)left;
 			tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6) + 1;
+			if (tv.tv_usec >= 1000000) {
+				tv.tv_sec++;
+				tv.tv_usec -= 1000000;
+			}
 			setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
 			    sizeof tv);
 			c->waits = left;
 		}
 		n = recv(c->fd, &b, 1, 0);
 		if (n == 1)
-			return b;
+			return (unsigned char)b;	/* never -1, the time's word */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
