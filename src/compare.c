@@ -477,12 +477,11 @@ compare_text(FILE *f, const struct compare *c)
 	t = c->t;
 	fprintf(f, "trace %s, kernel %s, pse %s:", trace_name(t),
 	    kernelnames[c->rp[0].m.kernel], c->rp[0].m.pse ? "on" : "off");
-	for (j = 0; j < c->n; j++)
-		fprintf(f, "%s %s%s%s%s", j ? "," : "",
-		    policyat(c->rp[j].pidx)->name, replay_kernel(&c->rp[j]) !=
-		    c->rp[j].m.kernel ? " (kernel " : "", replay_kernel(&c->rp[j])
-		    != c->rp[j].m.kernel ? kernelnames[replay_kernel(&c->rp[j])] :
-		    "", replay_kernel(&c->rp[j]) != c->rp[j].m.kernel ? ")" : "");
+	for (j = 0; j < c->n; j++) {
+		fprintf(f, "%s %s", j ? "," : "", policyat(c->rp[j].pidx)->name);
+		if ((k = replay_kernel(&c->rp[j])) != c->rp[j].m.kernel)
+			fprintf(f, " (kernel %s)", kernelnames[k]);
+	}
 	fputc('\n', f);
 	if (t->description != NULL)
 		fprintwrap(f, "  ", t->description, 78);

@@ -641,6 +641,7 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	int i, nbounce, w, dry;
 
 	memset(ans, 0, sizeof *ans);
+	dry = op != KCvmap && op != KCvunmap;
 	pthread_mutex_lock(&c->lock);
 	s = c->slot;
 	if (c->pid == 0 && start(c, err, sizeof err) < 0) {
@@ -667,8 +668,7 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	deadline = monotime() + timelimit;
 	w = say(c->fd, 'C') < 0 ? 0 : await(c, deadline);
 	while (w == 'A') {
-		if (grant(c, m, op != KCvmap && op != KCvunmap, &bounce,
-		    &nbounce) < 0)
+		if (grant(c, m, dry, &bounce, &nbounce) < 0)
 			w = 0;
 		else
 			w = await(c, deadline);
@@ -688,7 +688,6 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 		    "%g s", calls[op], timelimit);
 	} else
 		crashed(c, reap(c), calls[op], ans);
-	dry = op != KCvmap && op != KCvunmap;
 	if (!dry)
 		memcpy(m->pdb, s->pdb, sizeof s->pdb);
 	for (i = 0; i < nbounce; i++)

@@ -56,13 +56,15 @@ report_measures(FILE *f, const struct replay *rp, const Stats *s)
 void
 report_heading(FILE *f, const struct replay *rp)
 {
-	fprintf(f, "trace %s, policy %s, kernel %s%s%s%s, pse %s\n",
-	    trace_name(rp->t), policyat(rp->pidx)->name,
-	    kernelnames[replay_kernel(rp)], replay_kernel(rp) != rp->m.kernel ?
-	    " (the file's own; the machine's is " : "",
-	    replay_kernel(rp) != rp->m.kernel ? kernelnames[rp->m.kernel] : "",
-	    replay_kernel(rp) != rp->m.kernel ? ")" : "",
-	    rp->m.pse ? "on" : "off");
+	int k;
+
+	k = replay_kernel(rp);
+	fprintf(f, "trace %s, policy %s, kernel %s", trace_name(rp->t),
+	    policyat(rp->pidx)->name, kernelnames[k]);
+	if (k != rp->m.kernel)
+		fprintf(f, " (the file's own; the machine's is %s)",
+		    kernelnames[rp->m.kernel]);
+	fprintf(f, ", pse %s\n", rp->m.pse ? "on" : "off");
 	if (rp->t->description != NULL)
 		fprintwrap(f, "  ", rp->t->description, 78);
 }

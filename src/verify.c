@@ -326,20 +326,22 @@ verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
 			replay_run(&b, i + 1);
 			v->events++;
 			words = 0;
-			w = differ(&a, &b, i) ? 0 : wrote(&a, i, &lo, &hi);
-			if (w == 2) {
-				lo = 0;
-				hi = UINT32_MAX;
+			if (!differ(&a, &b, i)) {
+				/* the words: the event's range, all at the end */
+				if ((w = wrote(&a, i, &lo, &hi)) == 2) {
+					lo = 0;
+					hi = UINT32_MAX;
+				}
+				if (i + 1 == t.nev || RSTOPS(a.r[i].kind) ||
+				    RSTOPS(b.r[i].kind)) {
+					w = 1;
+					lo = 0;
+					hi = UINT32_MAX;
+				}
+				if (!w || !wordsdiffer(&a, &b, lo, hi, v->why))
+					continue;
+				words = 1;
 			}
-			/* the words: the event's range, and all at the end */
-			if (w && wordsdiffer(&a, &b, lo, hi, v->why))
-				words = 1;
-			else if (!differ(&a, &b, i) && (i + 1 == t.nev ||
-			    RSTOPS(a.r[i].kind) || RSTOPS(b.r[i].kind)) &&
-			    wordsdiffer(&a, &b, 0, UINT32_MAX, v->why))
-				words = 1;
-			else if (!differ(&a, &b, i))
-				continue;
 			v->differ = 1;
 			v->words = words;
 			v->trace = n;
