@@ -13,15 +13,18 @@
  * was in; the next call starts a new child.
  */
 #define _GNU_SOURCE
-#include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +41,24 @@
 
 #define NFN	7		/* the functions taken from the file */
 
+/*
+ * One way of the talk between vmapview and the child: a word at a
+ * time in shared memory, counted by seq.  The receiver watches seq for
+ * a while (when there is a processor for each side), then says it
+ * sleeps and waits on the socket; the sender rings the socket only
+ * then.  A ring is a wake-up, nothing more: what was said is in word,
+ * so a ring left over is harmless.
+ */
+struct kchan {
+	_Alignas(64) _Atomic uint32_t seq;
+	_Atomic int	 word;
+	_Atomic int	 sleeping;
+};
+
 /* A call, in the shared pages: what the child runs on, and its answer. */
 struct kslot {
+	struct kchan	 down;		/* to the child */
+	struct kchan	 up;		/* from it */
 	uint32_t	 pdb[NPDE];
 	uint32_t	 vmapat;
 	uint32_t	 vmaplen;
@@ -53,6 +72,7 @@ struct kslot {
 	int		 newpage;	/* the page xspanalloc got, or -1 */
 	uint32_t	 budget;	/* the pool's, for a dry pdbmap */
 	uint32_t	 inuse;
+	int64_t		 after;		/* a call's search after: floor; or -1 */
 	struct kanswer	 ans;
 	int		 exited;	/* it called exit */
 	int		 exitcode;
@@ -72,6 +92,39 @@ static uint32_t		 zeropage[WD2PG];	/* KADDR of what is no table */
 static void *const	*cfns;			/* the file's functions */
 static const char *const *cfnnames;
 
+/*
+ * The file's state, its object's writable segments, kept before a dry
+ * run and put back after it: a dry run (a measure, a probe) leaves the
+ * file as the trace's events left it, without the cost of a copy of
+ * the process.
+ */
+#define NKEEP	8
+static struct keep {
+	char	*at;
+	size_t	 len;
+	char	*was;
+} keeps[NKEEP];
+static int		 nkeep;
+static volatile sig_atomic_t drying;	/* a dry run is under way */
+static sigjmp_buf	 dryout;		/* where its fault ends it */
+
+/*
+ * Which tables a call wrote, seen rather than searched for: the pool's
+ * pages are read-only here (guarded, by page of the shared mapping), and
+ * the first write to one faults; the fault notes the page and lets the
+ * write through.  A dry run's writes are undone: the page's words are
+ * kept at its first write and put back after.
+ */
+#define NUNDO	64
+static uint8_t		*guarded;		/* a bit a shared page */
+static char		*written[KDIRTY];	/* by the call, in order */
+static int		 nwritten;		/* more than KDIRTY: -1 */
+static struct undo {
+	char	*at;
+	char	 was[BY2PG];
+} *undo;
+static int		 nundo;
+
 /* The time limit of a call, in seconds. */
 void
 kchild_timeout(double s)
@@ -79,23 +132,102 @@ kchild_timeout(double s)
 	timelimit = s;
 }
 
-/* One byte to the other side; -1 if it is gone. */
+static int spins = -1;		/* watch a channel this long, in us */
+
+/* How long a receiver watches its channel before it sleeps. */
 static int
-say(int fd, char c)
+spinus(void)
 {
-	return send(fd, &c, 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	cpu_set_t set;
+
+	if (spins < 0)
+		spins = sched_getaffinity(0, sizeof set, &set) == 0 &&
+		    CPU_COUNT(&set) >= 2 ? 50 : 0;
+	return spins;
 }
 
-/* One byte from the other side; 0 if it is gone. */
+/* Say c on ch, ringing fd if the other side sleeps; -1 if it is gone. */
+static int
+say(struct kchan *ch, int fd, char c)
+{
+	char b;
+
+	atomic_store(&ch->word, (unsigned char)c);
+	atomic_fetch_add(&ch->seq, 1);
+	if (!atomic_load(&ch->sleeping))
+		return 0;
+	b = c;
+	return send(fd, &b, 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/*
+ * Watch ch for a word after *seen, up to the spin time: the word, or
+ * -1 if none came.
+ */
+static int
+watch(struct kchan *ch, uint32_t *seen)
+{
+	double until;
+	int i;
+
+	until = 0;
+	for (i = 0;; i++) {
+		if (atomic_load(&ch->seq) != *seen) {
+			(*seen)++;
+			return atomic_load(&ch->word);
+		}
+		if (i % 64 == 0) {
+			if (until == 0)
+				until = monotime() + spinus() * 1e-6;
+			else if (monotime() >= until)
+				return -1;
+		}
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+}
+
+/*
+ * About to sleep on ch: say so, then look once more (the sender looks
+ * at sleeping after it counts).  The word, or -1 to sleep.
+ */
+static int
+sleepon(struct kchan *ch, uint32_t *seen)
+{
+	atomic_store(&ch->sleeping, 1);
+	if (atomic_load(&ch->seq) != *seen) {
+		atomic_store(&ch->sleeping, 0);
+		(*seen)++;
+		return atomic_load(&ch->word);
+	}
+	return -1;
+}
+
+/* The child's: the next word from vmapview; 0 if it is gone. */
+static uint32_t downseen;
 static char
 hear(int fd)
 {
 	char c;
 	ssize_t n;
+	int w;
 
-	while ((n = recv(fd, &c, 1, 0)) < 0 && errno == EINTR)
-		;
-	return n == 1 ? c : 0;
+	if (spinus() > 0 && (w = watch(&cs->down, &downseen)) >= 0)
+		return (char)w;
+	if ((w = sleepon(&cs->down, &downseen)) >= 0)
+		return (char)w;
+	for (;;) {
+		while ((n = recv(fd, &c, 1, 0)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			return 0;
+		if (atomic_load(&cs->down.seq) != downseen) {
+			atomic_store(&cs->down.sleeping, 0);
+			downseen++;
+			return (char)atomic_load(&cs->down.word);
+		}
+	}
 }
 
 /*
@@ -123,13 +255,122 @@ wherein(uintptr_t pc, char *buf, size_t len)
 		snprintf(buf, len, "code outside the file's functions");
 }
 
+static int
+isguarded(long pg)
+{
+	return pg >= 0 && guarded != NULL && (guarded[pg / 8] >> (pg % 8) & 1);
+}
+
+static void
+setguard(long pg, int on)
+{
+	if (on)
+		guarded[pg / 8] |= 1 << (pg % 8);
+	else
+		guarded[pg / 8] &= ~(1 << (pg % 8));
+}
+
+/*
+ * A write to the guarded page at a: note it (a dry run: keep its words
+ * to put back) and let it through.  0 if a is no guarded page's, or a
+ * dry run has written more pages than it can undo (its fault ends it).
+ */
+static int
+letwrite(char *a)
+{
+	char *page;
+	long pg;
+
+	page = (char *)((uintptr_t)a & ~(uintptr_t)(BY2PG - 1));
+	pg = xpage_no(page);
+	if (!isguarded(pg))
+		return 0;
+	if (drying) {
+		if (nundo == NUNDO)
+			return 0;
+		memcpy(undo[nundo].was, page, BY2PG);
+		undo[nundo++].at = page;
+	} else if (nwritten >= 0 && nwritten < KDIRTY)
+		written[nwritten++] = page;
+	else
+		nwritten = -1;
+	if (mprotect(page, BY2PG, PROT_READ | PROT_WRITE) != 0)
+		return 0;
+	setguard(pg, 0);
+	return 1;
+}
+
+/*
+ * Guard the pool's pages that are not: those granted, written or
+ * undone since the last call.  Pages next to each other in the shared
+ * mapping take one mprotect.
+ */
+static void
+guardpool(void)
+{
+	char *from, *p;
+	long pg, n;
+	int i;
+
+	from = NULL;
+	n = 0;
+	for (i = 0; i <= cs->npte; i++) {
+		p = i < cs->npte ? (char *)cs->pte[i] : NULL;
+		pg = p != NULL ? xpage_no(p) : -1;
+		if (p != NULL && pg >= 0 && !isguarded(pg) && from != NULL &&
+		    p == from + n * BY2PG) {
+			setguard(pg, 1);
+			n++;
+			continue;
+		}
+		if (from != NULL)
+			mprotect(from, n * BY2PG, PROT_READ);
+		from = NULL;
+		if (p != NULL && pg >= 0 && !isguarded(pg)) {
+			setguard(pg, 1);
+			from = p;
+			n = 1;
+		}
+	}
+}
+
+/* The dry run's writes undone, its pages guarded again. */
+static void
+undowrites(void)
+{
+	while (nundo > 0) {
+		nundo--;
+		memcpy(undo[nundo].at, undo[nundo].was, BY2PG);
+	}
+	guardpool();
+}
+
+/* The call's written pages, by the pool's index, into its answer. */
+static void
+sawwritten(void)
+{
+	int i, j, n;
+
+	n = 0;
+	for (i = 0; nwritten >= 0 && i < nwritten; i++)
+		for (j = 0; j < cs->npte; j++)
+			if ((char *)cs->pte[j] == written[i]) {
+				cs->ans.dirty[n++] = j;
+				break;
+			}
+	cs->ans.ndirty = nwritten < 0 ? -1 : n;
+	nwritten = 0;
+}
+
 /* A signal that ends the child: say where, then die of it. */
 static void
 onfault(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t pc;
 
-	(void)si;
+	if (sig == SIGSEGV && si->si_code == SEGV_ACCERR &&
+	    letwrite((char *)si->si_addr))
+		return;
 	pc = 0;
 #if defined(__x86_64__)
 	pc = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
@@ -137,6 +378,10 @@ onfault(int sig, siginfo_t *si, void *uc)
 	pc = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_EIP];
 #endif
 	(void)uc;
+	if (drying) {
+		drying = 0;
+		siglongjmp(dryout, 1);
+	}
 	if (cs != NULL) {
 		cs->sig = sig;
 		wherein(pc, cs->where, sizeof cs->where);
@@ -174,13 +419,14 @@ cxspanalloc(uint32_t size, int align, uint32_t span)
 	(void)size;
 	(void)align;
 	(void)span;
-	if (say(cfd, 'A') < 0)
+	if (say(&cs->up, cfd, 'A') < 0)
 		_exit(0);
 	if (hear(cfd) != 'Y' || cs->newpage < 0) {
 		snprintf(cs->ans.said, sizeof cs->ans.said,
 		    "xspanalloc: %u %u %u", BY2PG, BY2PG, 0u);
 		longjmp(panicked, 1);
 	}
+	cs->inuse++;
 	return cs->pte[cs->newpage];
 }
 
@@ -211,6 +457,10 @@ cpanic(const char *fmt, va_list ap)
 static void
 cexit(int n, const char *fn)
 {
+	if (drying) {
+		drying = 0;
+		siglongjmp(dryout, 1);
+	}
 	cs->exited = 1;
 	cs->exitcode = n;
 	if (strncmp(fn, "vvk_", 4) == 0)
@@ -247,7 +497,7 @@ dryalloc(void *arg, uint32_t size)
 
 /* The searches by dry runs, on the slot's words, in the child. */
 static uint32_t
-crunsearch(void)
+crunsearch(int op, uint32_t top, uint32_t floor)
 {
 	struct dryrun d;
 	jmp_buf outer;
@@ -259,46 +509,101 @@ crunsearch(void)
 	d.arg = &outer;
 	d.budget = cs->budget;
 	d.inuse = cs->inuse;
-	return cs->op == KClargest ? dry_largest(&d, (uint32_t)cs->size) :
-	    dry_misfit(&d);
+	d.vmap = cs->vmapat;
+	d.vmapsize = cs->vmaplen;
+	return op == KClargest ? dry_largest(&d, top, floor) : dry_misfit(&d);
+}
+
+/* The object's writable segments, found once it is loaded. */
+static int
+keepone(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct link_map *lm = arg;
+	const ElfW(Phdr) *ph;
+	int i;
+
+	(void)size;
+	if (info->dlpi_addr != lm->l_addr || nkeep > 0)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum && nkeep < NKEEP; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W) ||
+		    ph->p_memsz == 0)
+			continue;
+		keeps[nkeep].at = (char *)(info->dlpi_addr + ph->p_vaddr);
+		keeps[nkeep].len = ph->p_memsz;
+		if ((keeps[nkeep].was = malloc(ph->p_memsz)) == NULL)
+			return 1;
+		nkeep++;
+	}
+	return 1;
+}
+
+/* Keep the file's state (keep), or put it back (!keep). */
+static void
+keepstate(int keep)
+{
+	size_t off, n;
+	int i;
+
+	for (i = 0; i < nkeep; i++) {
+		if (keep) {
+			memcpy(keeps[i].was, keeps[i].at, keeps[i].len);
+			continue;
+		}
+		/* only what changed: the read-only part after relocation is not */
+		for (off = 0; off < keeps[i].len; off += n) {
+			/* to the page's end: a page is read-only or not */
+			n = BY2PG - ((uintptr_t)(keeps[i].at + off) &
+			    (BY2PG - 1));
+			if (n > keeps[i].len - off)
+				n = keeps[i].len - off;
+			if (memcmp(keeps[i].at + off, keeps[i].was + off, n) != 0)
+				memcpy(keeps[i].at + off, keeps[i].was + off, n);
+		}
+	}
+	if (!keep)
+		memset(zeropage, 0, sizeof zeropage);
 }
 
 /*
- * A dry run (vmapalloc alone, or a search by them) in a copy of the
- * child, thrown away after: the file's own state (a next-fit cursor, a
- * count of calls) sees the trace's events only.  The copy dies with
- * the child.  A copy that does not end well answers a panic.
+ * A dry run (vmapalloc alone, or a search by them) whose effect on the
+ * file is thrown away: its state is kept before and put back after, so
+ * that the file's own state (a next-fit cursor, a count of calls) sees
+ * the trace's events only.  A dry run that faults or calls exit answers
+ * a panic, and the child goes on.
  */
-static void
-crundry(uint32_t (*allocf)(uint32_t))
+static int
+crundry(uint32_t (*allocf)(uint32_t), int op, uint32_t size,
+    uint32_t floor, uint32_t *ret)
 {
-	pid_t pid;
-	int st;
+	volatile int how;
 
-	if ((pid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(1);
-		if (setjmp(panicked))
-			cs->ans.how = KRpanic;
-		else {
-			callocf = allocf;
-			cs->ans.ret = cs->op == KCvmapalloc ?
-			    allocf((uint32_t)cs->size) : crunsearch();
-			cs->ans.how = KRreturned;
-		}
-		_exit(0);
+	guardpool();	/* what the call before wrote, too */
+	keepstate(1);
+	*ret = 0;
+	if (sigsetjmp(dryout, 1))
+		how = KRpanic;
+	else if (setjmp(panicked)) {
+		drying = 0;
+		how = KRpanic;
+	} else {
+		callocf = allocf;
+		drying = 1;
+		*ret = op == KCvmapalloc ? allocf(size) :
+		    crunsearch(op, size, floor);
+		drying = 0;
+		how = KRreturned;
 	}
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || cs->exited) {
-		cs->ans.how = KRpanic;
-		cs->ans.ret = 0;
-	}
-	/* what the copy's death wrote is not the child's */
+	if (how != KRreturned)
+		*ret = 0;
+	keepstate(0);
+	undowrites();
+	/* what the dry run's end wrote is not the child's */
 	cs->sig = 0;
 	cs->exited = 0;
 	cs->where[0] = '\0';
+	return how;
 }
 
 /* Run the call in the slot. */
@@ -314,8 +619,11 @@ crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
 	host.mach.cpuiddx = cs->pse ? 1u << 3 : 0;
 	host.allocva = 0;
 	host.allocated = 0;
+	guardpool();
+	nwritten = 0;
 	if (cs->op != KCvmap && cs->op != KCvunmap)
-		crundry(allocf);
+		cs->ans.how = crundry(allocf, cs->op, (uint32_t)cs->size,
+		    (uint32_t)cs->pa, &cs->ans.ret);
 	else if (setjmp(panicked)) {
 		cs->ans.how = KRpanic;
 	} else {
@@ -325,8 +633,14 @@ crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
 			vunmapf((uint32_t)cs->pa, cs->size);
 		cs->ans.how = KRreturned;
 	}
+	sawwritten();
 	cs->ans.allocated = host.allocated;
 	cs->ans.allocva = host.allocva;
+	/* the largest vmap the state now allows, asked for with the call */
+	if (cs->ans.how == KRreturned && cs->after >= 0 &&
+	    (cs->op == KCvmap || cs->op == KCvunmap))
+		cs->ans.searched = crundry(allocf, KClargest, DRYTOP,
+		    (uint32_t)cs->after, &cs->ans.after) == KRreturned;
 }
 
 /*
@@ -348,6 +662,7 @@ childmain(struct kchild *c, int fd)
 	int (*init)(struct vvhost *);
 	struct sigaction sa;
 	stack_t ss;
+	struct link_map *lm;
 	char path[64];
 	void *dl;
 	size_t i;
@@ -355,6 +670,11 @@ childmain(struct kchild *c, int fd)
 
 	cs = c->slot;
 	cfd = fd;
+	downseen = 0;
+	guarded = calloc((size_t)(xpage_count() + 7) / 8, 1);
+	undo = malloc(NUNDO * sizeof *undo);
+	if (guarded == NULL || undo == NULL)
+		_exit(0);
 	for (i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		signal(quiet[i], SIG_IGN);
 	if ((null = open("/dev/null", O_RDWR)) >= 0) {
@@ -382,7 +702,14 @@ childmain(struct kchild *c, int fd)
 	    dlsym(dl, "vv_vmapalloc")) == NULL) {
 		snprintf(cs->loaderr, sizeof cs->loaderr, "cannot load what "
 		    "it compiled to: %s", dlerror());
-		say(fd, 'E');
+		say(&cs->up, fd, 'E');
+		_exit(0);
+	}
+	if (dlinfo(dl, RTLD_DI_LINKMAP, &lm) != 0 ||
+	    dl_iterate_phdr(keepone, lm) == 0 || nkeep == 0) {
+		snprintf(cs->loaderr, sizeof cs->loaderr, "cannot find what "
+		    "it compiled to in memory");
+		say(&cs->up, fd, 'E');
 		_exit(0);
 	}
 	cfns = dlsym(dl, "vv_fns");
@@ -399,14 +726,14 @@ childmain(struct kchild *c, int fd)
 	if (init(&host) != VVABI) {
 		snprintf(cs->loaderr, sizeof cs->loaderr,
 		    "compiled for another vmapview");
-		say(fd, 'E');
+		say(&cs->up, fd, 'E');
 		_exit(0);
 	}
-	if (say(fd, 'R') < 0)
+	if (say(&cs->up, fd, 'R') < 0)
 		_exit(0);
 	while (hear(fd) == 'C') {
 		crun(vmapf, vunmapf, allocf);
-		if (say(fd, 'D') < 0)
+		if (say(&cs->up, fd, 'D') < 0)
 			break;
 	}
 	_exit(0);
@@ -440,11 +767,18 @@ putdown(struct kchild *c)
 static int
 await(struct kchild *c, double deadline)
 {
+	struct kchan *ch;
 	struct timeval tv;
 	double left;
 	ssize_t n;
 	char b;
+	int w;
 
+	ch = &c->slot->up;
+	if (spinus() > 0 && (w = watch(ch, &c->upseen)) >= 0)
+		return w ? w : 'D';
+	if ((w = sleepon(ch, &c->upseen)) >= 0)
+		return w ? w : 'D';
 	for (;;) {
 		left = deadline - monotime();
 		if (left <= 0)
@@ -463,8 +797,15 @@ await(struct kchild *c, double deadline)
 			c->waits = left;
 		}
 		n = recv(c->fd, &b, 1, 0);
+		if (n == 1 && atomic_load(&ch->seq) != c->upseen) {
+			atomic_store(&ch->sleeping, 0);
+			c->upseen++;
+			/* never 0 nor -1, the words of death and time */
+			w = atomic_load(&ch->word) & 0xff;
+			return w ? w : 'D';
+		}
 		if (n == 1)
-			return (unsigned char)b;	/* never -1, the time's word */
+			continue;	/* a ring left over */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -490,6 +831,9 @@ start(struct kchild *c, char *err, size_t elen)
 	c->slot->loaderr[0] = '\0';
 	c->slot->sig = 0;
 	c->slot->exited = 0;
+	memset(&c->slot->down, 0, sizeof c->slot->down);
+	memset(&c->slot->up, 0, sizeof c->slot->up);
+	c->upseen = 0;
 	fflush(NULL);
 	if ((c->pid = fork()) < 0) {
 		snprintf(err, elen, "%s: fork: %s", c->name, strerror(errno));
@@ -595,7 +939,7 @@ grant(struct kchild *c, Mmu *m, int dry, uint32_t ***bounce, int *nbounce)
 		*nbounce = m->pt.n;
 	}
 	slotpages(c, m, *bounce);
-	return say(c->fd, i < 0 ? 'N' : 'Y');
+	return say(&c->slot->down, c->fd, i < 0 ? 'N' : 'Y');
 }
 
 /* A dead child's call: why it died, into a. */
@@ -624,12 +968,15 @@ crashed(struct kchild *c, int st, const char *call, struct kanswer *a)
  * Call the file's op (KCvmap: vmap(a, b); KCvunmap: vunmap(a, b);
  * KCvmapalloc: vmapalloc(b); KClargest and KCmisfit: the searches of
  * stats.c by dry runs of vmapalloc, in the child at once) on m; the
- * answer into ans.  A dry run's page directory is thrown away.  A crash or a hang is
- * an answer; the child is started again for the next call.
+ * answer into ans.  A dry run's page directory is thrown away.  With
+ * after at 0 or more, a vmap or vunmap that returns is followed, in the
+ * same round trip, by the search for the largest vmap with that floor
+ * (ans->searched, ans->after).  A crash or a hang is an answer; the
+ * child is started again for the next call.
  */
 void
 kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
-    struct kanswer *ans)
+    int64_t after, struct kanswer *ans)
 {
 	static const char *const calls[] = {
 		"vmap", "vunmap", "vmapalloc", "vmapalloc", "vmapalloc"
@@ -664,9 +1011,10 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	s->where[0] = '\0';
 	s->budget = m->pt.budget;
 	s->inuse = m->pt.inuse;
+	s->after = after;
 	slotpages(c, m, bounce);
 	deadline = monotime() + timelimit;
-	w = say(c->fd, 'C') < 0 ? 0 : await(c, deadline);
+	w = say(&s->down, c->fd, 'C') < 0 ? 0 : await(c, deadline);
 	while (w == 'A') {
 		if (grant(c, m, dry, &bounce, &nbounce) < 0)
 			w = 0;
@@ -678,6 +1026,10 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 		*ans = s->ans;
 		if (ans->how != KRreturned && ans->how != KRpanic)
 			ans->how = KRpanic;
+		if (ans->ndirty < -1 || ans->ndirty > KDIRTY)
+			ans->ndirty = -1;
+		if (after < 0 || ans->how != KRreturned)
+			ans->searched = 0;
 		ans->said[sizeof ans->said - 1] = '\0';
 		text_mend(ans->said, sizeof ans->said);
 	}
@@ -695,7 +1047,10 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 			if (!dry)
 				memcpy(m->pt.pg[i].pte, bounce[i], BY2PG);
 			xpage_free(bounce[i]);
+			ans->ndirty = -1;
 		}
+	if (w != 'D')
+		ans->ndirty = -1;	/* it died writing, maybe */
 	free(bounce);
 	pthread_mutex_unlock(&c->lock);
 }

@@ -44,7 +44,7 @@ struct vvhost {
 /* The calls. */
 enum {
 	KCvmap, KCvunmap, KCvmapalloc,
-	KClargest,	/* dry_largest from b pages down: the pages */
+	KClargest,	/* dry_largest from b pages down, floor a: the pages */
 	KCmisfit	/* dry_misfit: the pages */
 };
 
@@ -57,12 +57,17 @@ enum {
 };
 
 /* A call's answer. */
+#define KDIRTY	64	/* tables a call's written list can name */
 struct kanswer {
 	int		 how;
 	uint32_t	 ret;
 	int		 printed;	/* it printed (said) */
 	int		 allocated;	/* its vmapalloc ran, and returned */
 	uint32_t	 allocva;
+	int		 searched;	/* after: the largest vmap found then */
+	uint32_t	 after;
+	int		 ndirty;	/* tables written; -1: any may have been */
+	int		 dirty[KDIRTY];	/* the pool's indices */
 	char		 said[PANICLEN];
 };
 
@@ -75,6 +80,7 @@ struct kchild {
 	struct kslot	*slot;		/* in the shared pages */
 	int		 hung;		/* a dry run hung: no more of them */
 	double		 waits;		/* the socket's receive timeout, s */
+	uint32_t	 upseen;	/* the child's words heard */
 	pthread_mutex_t	 lock;
 };
 
@@ -83,6 +89,6 @@ struct kslot;
 void	kchild_timeout(double);
 int	kchild_init(struct kchild *, const char *, int, char *, size_t);
 void	kchild_call(struct kchild *, Mmu *, int, uint64_t, int64_t,
-	    struct kanswer *);
+	    int64_t, struct kanswer *);
 
 #endif

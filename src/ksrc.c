@@ -164,6 +164,17 @@ struct ksrc {
 	int		 spans;		/* its vmapalloc runs over tables */
 	char		 spanwhy[96];	/* how that was found */
 	struct kchild	 child;		/* where its code runs */
+
+	/*
+	 * The largest vmap, searched for with each vmap and vunmap in the
+	 * same round trip once the measures have asked for it: the floor
+	 * they asked with last (hint, plus one; 0: never asked), and the
+	 * figure for the state the last call left (stamp), with its floor.
+	 */
+	uint32_t	 hint;
+	uint64_t	 stamp;
+	uint32_t	 after;
+	uint32_t	 afterfloor;
 };
 
 #define MAXKSRC	4
@@ -172,6 +183,7 @@ struct ksrc {
 _Static_assert(MAXKSRC <= MAXPOLICY - 4, "room for the built-in policies");
 static struct ksrc ksrcs[MAXKSRC];
 static int nksrc;
+static uint64_t kstamps;	/* the calls made, to stamp states */
 
 /*
  * The file's text, with a NUL; nil after saying why in err.  It must be
@@ -926,33 +938,53 @@ badpdes(Mmu *m, struct kanswer *a)
 	return n;
 }
 
+/* Table pg's counts made again from its words. */
+static void
+tablecount(Ptpage *pg)
+{
+	int j;
+
+	pg->nvalid = 0;
+	memset(pg->used, 0, sizeof pg->used);
+	for (j = 0; j < WD2PG; j++)
+		if (pg->pte[j] != 0) {
+			pg->used[j / 64] |= 1ull << (j % 64);
+			pg->nvalid++;
+		}
+	pg->dirty = 1;
+}
+
 /*
  * The pool's counts made again from the words the file's code wrote:
- * each table's valid PTEs and bitmap; a table no PDE points at any
- * more (a 4 MiB page written over it) leaked.
+ * the valid PTEs and bitmap of each table a's call wrote (all, where
+ * that is not known) and of each table a PDE points at anew (before,
+ * the PDEs the call began with); a table no PDE points at any more (a
+ * 4 MiB page written over it) leaked.
  */
 static void
-resync(Mmu *m)
+resync(Mmu *m, const struct kanswer *a, const uint32_t *before)
 {
 	uint8_t *ref;
-	Ptpage *pg;
-	int i, j;
+	int i, k;
 
 	ref = xcalloc(m->pt.n + 1, 1);
 	for (i = 0; i < NPDE; i++) {
 		if (!ispt(m->pdb[i]) || m->pdb[i] < PTPOOLBASE ||
 		    ptindex(m->pdb[i]) >= m->pt.n)
 			continue;
-		pg = mmupage(m, m->pdb[i]);
-		ref[ptindex(m->pdb[i])] = 1;
-		pg->nvalid = 0;
-		memset(pg->used, 0, sizeof pg->used);
-		for (j = 0; j < WD2PG; j++)
-			if (pg->pte[j] != 0) {
-				pg->used[j / 64] |= 1ull << (j % 64);
-				pg->nvalid++;
-			}
-		pg->dirty = 1;
+		k = ptindex(m->pdb[i]);
+		if (ref[k] != 2 && (a->ndirty < 0 || m->pdb[i] != before[i])) {
+			tablecount(mmupage(m, m->pdb[i]));
+			ref[k] = 2;	/* counted */
+		} else if (ref[k] == 0)
+			ref[k] = 1;
+	}
+	for (i = 0; a->ndirty > 0 && i < a->ndirty; i++) {
+		k = a->dirty[i];
+		if (k >= 0 && k < m->pt.n && ref[k] == 1) {
+			tablecount(&m->pt.pg[k]);
+			ref[k] = 2;	/* counted */
+		}
 	}
 	for (i = 0; i < m->pt.n; i++)
 		if (m->pt.pg[i].state == Pgtable && !ref[i])
@@ -966,6 +998,29 @@ static struct ksrc *
 ksrcof(const Mmu *m)
 {
 	return m->policy->priv;
+}
+
+/* The floor to search for the largest vmap with a call on m, or -1. */
+static int64_t
+hintof(const Mmu *m)
+{
+	const struct ksrc *k = ksrcof(m);
+
+	return k->hint == 0 || k->child.hung ? -1 : (int64_t)k->hint - 1;
+}
+
+/* The state a call left on m: stamped, and its largest vmap kept. */
+static void
+afterof(Mmu *m, const struct kanswer *a)
+{
+	struct ksrc *k = ksrcof(m);
+
+	m->kstamp = ++kstamps;
+	if (a->searched) {
+		k->stamp = m->kstamp;
+		k->after = a->after;
+		k->afterfloor = (uint32_t)(k->hint - 1);
+	}
 }
 
 /*
@@ -993,9 +1048,10 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	memcpy(before, m->pdb, sizeof before);
 	o = pa & (BY2PG - 1);
 	rsize = ROUND((uint32_t)size + o, BY2PG);
-	kchild_call(&ksrcof(m)->child, m, KCvmap, pa, size, &a);
+	kchild_call(&ksrcof(m)->child, m, KCvmap, pa, size, hintof(m), &a);
+	afterof(m, &a);
 	badpdes(m, &a);
-	resync(m);
+	resync(m, &a, before);
 	if (a.how != KRreturned) {
 		callpanic(m, &a, 0);
 		m->panic.allocva = a.allocated ? a.allocva : 0;
@@ -1034,15 +1090,17 @@ static int
 srcvunmap(Mmu *m, uint32_t va, int32_t size)
 {
 	struct kanswer a;
-	uint32_t o, s;
+	uint32_t before[NPDE], o, s;
 
+	memcpy(before, m->pdb, sizeof before);
 	o = va & (BY2PG - 1);
 	s = ROUND((uint32_t)size + o, BY2PG);
 	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va - o),
 	    PDX(va - o + (s ? s - 1 : 0)) } };
-	kchild_call(&ksrcof(m)->child, m, KCvunmap, va, size, &a);
+	kchild_call(&ksrcof(m)->child, m, KCvunmap, va, size, hintof(m), &a);
+	afterof(m, &a);
 	badpdes(m, &a);
-	resync(m);
+	resync(m, &a, before);
 	if (a.how != KRreturned) {
 		callpanic(m, &a, va - o);
 		m->why.code = RSpanic;
@@ -1065,7 +1123,7 @@ srcalloc(struct ksrc *k, Mmu *m, uint32_t size)
 
 	if (k->child.hung)
 		return 0;
-	kchild_call(&k->child, m, KCvmapalloc, 0, size, &a);
+	kchild_call(&k->child, m, KCvmapalloc, 0, size, -1, &a);
 	if (a.how == KRhang)
 		k->child.hung = 1;
 	return a.how == KRreturned ? a.ret : 0;
@@ -1106,7 +1164,7 @@ spanstest(struct ksrc *k, int flavour)
 			    PTEUNCACHED | PTEWRITE | PTEVALID;
 	}
 	kchild_call(&k->child, &m, KCvmapalloc, 0, PGDIRSIZE + PGDIRSIZE / 2,
-	    &a);
+	    -1, &a);
 	k->spans = a.how == KRreturned && a.ret == c.vmap;
 	if (k->spans)
 		snprintf(k->spanwhy, sizeof k->spanwhy, "its vmapalloc placed "
@@ -1121,25 +1179,20 @@ spanstest(struct ksrc *k, int flavour)
 }
 
 /*
- * File k's largest vmap on m, or the fewest pages its vmapalloc does
- * not place (op KClargest, KCmisfit): the search by dry runs, made in
- * the child at once rather than one call a size.
+ * File k's largest vmap on m (op KClargest: where it is below floor;
+ * else any figure from floor up), or the fewest pages its vmapalloc
+ * does not place (op KCmisfit): the search by dry runs, made in the
+ * child at once rather than one call a size.
  */
 static uint32_t
-srcsearch(struct ksrc *k, Mmu *m, int op)
+srcsearch(struct ksrc *k, Mmu *m, int op, uint32_t floor)
 {
 	struct kanswer a;
-	Stats s;
-	uint32_t top;
 
 	if (k->child.hung)
 		return op == KClargest ? 0 : 1;
-	top = 0;
-	if (op == KClargest) {
-		mmustats(m, &s);
-		top = s.free < MAXVMAPPAGES ? s.free : MAXVMAPPAGES;
-	}
-	kchild_call(&k->child, m, op, 0, top, &a);
+	kchild_call(&k->child, m, op, floor, op == KClargest ? DRYTOP : 0, -1,
+	    &a);
 	if (a.how == KRhang)
 		k->child.hung = 1;
 	if (a.how != KRreturned)
@@ -1147,17 +1200,47 @@ srcsearch(struct ksrc *k, Mmu *m, int op)
 	return a.ret;
 }
 
-static uint32_t srclargest0(Mmu *m) { return srcsearch(&ksrcs[0], m, KClargest); }
-static uint32_t srclargest1(Mmu *m) { return srcsearch(&ksrcs[1], m, KClargest); }
-static uint32_t srclargest2(Mmu *m) { return srcsearch(&ksrcs[2], m, KClargest); }
-static uint32_t srclargest3(Mmu *m) { return srcsearch(&ksrcs[3], m, KClargest); }
+/*
+ * File k's largest vmap on m, exact below floor (largestvmap_floor):
+ * found with the call that left the state, where it was searched for
+ * there with a floor that answers this one; else searched for now.
+ * The lowest figure yet is the floor to search with after the next
+ * call.
+ */
+static uint32_t
+srcatleast(struct ksrc *k, Mmu *m, uint32_t floor)
+{
+	uint32_t n;
+
+	/* exact below its floor; at its floor, at least that */
+	if (m->kstamp != 0 && m->kstamp == k->stamp && m->policy == &k->pol &&
+	    (k->after < k->afterfloor || floor <= k->afterfloor))
+		n = k->after;
+	else
+		n = srcsearch(k, m, KClargest, floor);
+	/* the lowest so far, next time */
+	k->hint = (n < floor ? n : floor) + 1;
+	return n;
+}
+
+static uint32_t srclargest0(Mmu *m) { return srcsearch(&ksrcs[0], m, KClargest, 0); }
+static uint32_t srclargest1(Mmu *m) { return srcsearch(&ksrcs[1], m, KClargest, 0); }
+static uint32_t srclargest2(Mmu *m) { return srcsearch(&ksrcs[2], m, KClargest, 0); }
+static uint32_t srclargest3(Mmu *m) { return srcsearch(&ksrcs[3], m, KClargest, 0); }
 static uint32_t (*const srclargests[MAXKSRC])(Mmu *) = {
 	srclargest0, srclargest1, srclargest2, srclargest3
 };
-static uint32_t srcmisfit0(Mmu *m) { return srcsearch(&ksrcs[0], m, KCmisfit); }
-static uint32_t srcmisfit1(Mmu *m) { return srcsearch(&ksrcs[1], m, KCmisfit); }
-static uint32_t srcmisfit2(Mmu *m) { return srcsearch(&ksrcs[2], m, KCmisfit); }
-static uint32_t srcmisfit3(Mmu *m) { return srcsearch(&ksrcs[3], m, KCmisfit); }
+static uint32_t srcatleast0(Mmu *m, uint32_t f) { return srcatleast(&ksrcs[0], m, f); }
+static uint32_t srcatleast1(Mmu *m, uint32_t f) { return srcatleast(&ksrcs[1], m, f); }
+static uint32_t srcatleast2(Mmu *m, uint32_t f) { return srcatleast(&ksrcs[2], m, f); }
+static uint32_t srcatleast3(Mmu *m, uint32_t f) { return srcatleast(&ksrcs[3], m, f); }
+static uint32_t (*const srcatleasts[MAXKSRC])(Mmu *, uint32_t) = {
+	srcatleast0, srcatleast1, srcatleast2, srcatleast3
+};
+static uint32_t srcmisfit0(Mmu *m) { return srcsearch(&ksrcs[0], m, KCmisfit, 0); }
+static uint32_t srcmisfit1(Mmu *m) { return srcsearch(&ksrcs[1], m, KCmisfit, 0); }
+static uint32_t srcmisfit2(Mmu *m) { return srcsearch(&ksrcs[2], m, KCmisfit, 0); }
+static uint32_t srcmisfit3(Mmu *m) { return srcsearch(&ksrcs[3], m, KCmisfit, 0); }
 static uint32_t (*const srcmisfits[MAXKSRC])(Mmu *) = {
 	srcmisfit0, srcmisfit1, srcmisfit2, srcmisfit3
 };
@@ -1298,6 +1381,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->pol.summary = k->summary;
 	k->pol.vmapalloc = srcallocs[nksrc];
 	k->pol.largest = srclargests[nksrc];
+	k->pol.atleast = srcatleasts[nksrc];
 	k->pol.misfit = srcmisfits[nksrc];
 	k->pol.ownkernel = flavour + 1;
 	k->pol.unmapfall = Fallcan;

@@ -336,6 +336,9 @@ struct Mmu {
 
 	/* why the last vmap or vunmap gave what it gave */
 	Reason		why;
+
+	/* the kernel file's call that left this state (ksrc.c); 0: none */
+	uint64_t	kstamp;
 };
 
 /*
@@ -468,6 +471,7 @@ struct Policy {
 	uint32_t	(*vmapalloc)(Mmu *, uint32_t);	/* the kernel's shape */
 	uint32_t	(*fastalloc)(Mmu *, uint32_t);	/* same answers; or nil */
 	uint32_t	(*largest)(Mmu *);	/* nil: search by dry runs */
+	uint32_t	(*atleast)(Mmu *, uint32_t);	/* or nil: largest */
 	uint32_t	(*misfit)(Mmu *);	/* nil: search by dry runs */
 	int		ownkernel;	/* a kernel file's: its kernel + 1; else 0 */
 	int		unmapfall;	/* Fallcan, Fallnever, Fallbudget */
@@ -528,12 +532,17 @@ struct dryrun {
 	void		*arg;
 	uint32_t	 budget;
 	uint32_t	 inuse;
+	uint32_t	 vmap;		/* the window a place must be in */
+	uint32_t	 vmapsize;
 };
 
+#define DRYTOP	0xffffffffu	/* dry_largest's top: the longest free run */
+
 int		 dry_mapok(const struct dryrun *, uint32_t, uint32_t);
-uint32_t	 dry_largest(const struct dryrun *, uint32_t);
+uint32_t	 dry_largest(const struct dryrun *, uint32_t, uint32_t);
 uint32_t	 dry_misfit(const struct dryrun *);
 uint32_t	 largestvmap(Mmu *, const Policy *);
+uint32_t	 largestvmap_floor(Mmu *, const Policy *, uint32_t);
 uint32_t	 largestvmap_ref(Mmu *, const Policy *);
 uint32_t	 firstmisfit(Mmu *);
 uint32_t	 plan9_largest(Mmu *);

@@ -87,7 +87,8 @@ replay_measure(struct replay *rp, Stats *s)
  * lowest largest vmap of this replay's policy, the most stale tables.
  * The first of equal values is kept.  Without largest, the largest vmap
  * is known not to have gone down: it is not measured, and now.largest
- * is left as it was.
+ * is left as it was.  Without a history, now.largest need only be
+ * exact below the lowest so far (largestvmap_floor).
  */
 static void
 extremes(struct replay *rp, int largest)
@@ -98,8 +99,9 @@ extremes(struct replay *rp, int largest)
 	s = &rp->now;
 	leancount(&rp->m, &s->pde[Pstale], &s->free);
 	if (largest)
-		s->largest[rp->pidx] = largestvmap(&rp->m,
-		    policyat(rp->pidx));
+		s->largest[rp->pidx] = largestvmap_floor(&rp->m,
+		    policyat(rp->pidx), rp->pos == 0 || rp->hist != NULL ? 0 :
+		    rp->minlargest);
 	if (rp->pos == 0 || s->largest[rp->pidx] < rp->minlargest) {
 		rp->minlargest = s->largest[rp->pidx];
 		rp->minlargestat = rp->pos;

@@ -21,16 +21,19 @@
 
 /*
  * Whether pdbmap would map size bytes at va without a panic, for a pa
- * that is not 4 MiB-aligned (so every page goes through a PTE): no
- * 4 MiB PDE and no valid PTE in the way, and page tables for the blank
- * PDEs within the ptpages budget.  A dry run on d's words: nothing is
- * written.
+ * that is not 4 MiB-aligned (so every page goes through a PTE), inside
+ * the vmap: no 4 MiB PDE and no valid PTE in the way, and page tables
+ * for the blank PDEs within the ptpages budget.  A dry run on d's
+ * words: nothing is written.  A place outside the vmap is no place.
  */
 int
 dry_mapok(const struct dryrun *d, uint32_t va, uint32_t size)
 {
 	uint32_t off, pde, need;
 
+	if (va < d->vmap || va - d->vmap > d->vmapsize ||
+	    size > d->vmapsize - (va - d->vmap))
+		return 0;
 	need = 0;
 	for (off = 0; off < size; off += BY2PG) {
 		pde = d->pdb[PDX(va + off)];
@@ -49,17 +52,70 @@ dry_mapok(const struct dryrun *d, uint32_t va, uint32_t size)
 }
 
 /*
+ * The longest run of free pages in d's vmap, a blank PDE counting as
+ * 1024 (Stats.largestrun, from the words), at most MAXVMAPPAGES.
+ */
+static uint32_t
+dry_longestrun(const struct dryrun *d)
+{
+	uint32_t pde, *pt, run, best;
+	uint32_t i, j, first, n;
+
+	first = PDX(d->vmap);
+	n = d->vmapsize / PGDIRSIZE;
+	run = best = 0;
+	for (i = first; i < first + n && i < NPDE; i++) {
+		pde = d->pdb[i];
+		if (!(pde & PTEVALID)) {
+			run += WD2PG;
+		} else if (pde & PTESIZE) {
+			run = 0;
+		} else {
+			pt = d->table(d->arg, pde);
+			for (j = 0; j < WD2PG; j++) {
+				if (pt[j] & PTEVALID)
+					run = 0;
+				else
+					run++;
+				if (run > best)
+					best = run;
+			}
+			continue;
+		}
+		if (run > best)
+			best = run;
+	}
+	return best < MAXVMAPPAGES ? best : MAXVMAPPAGES;
+}
+
+/* Whether d's vmapalloc places n pages where pdbmap maps them. */
+static int
+dry_places(const struct dryrun *d, uint32_t n)
+{
+	uint32_t va;
+
+	return (va = d->alloc(d->arg, n * BY2PG)) != 0 &&
+	    dry_mapok(d, va, n * BY2PG);
+}
+
+/*
  * The largest vmap by dry runs: ask d's vmapalloc, and pdbmap dry, for
- * every size from top pages down.
+ * every size from top pages down (top at least the longest free run:
+ * nothing larger maps).  With a floor, a vmapalloc that places floor
+ * pages answers floor at once: the largest is at least that, which is
+ * all a search for the lowest largest vmap needs to know.
  */
 uint32_t
-dry_largest(const struct dryrun *d, uint32_t top)
+dry_largest(const struct dryrun *d, uint32_t top, uint32_t floor)
 {
-	uint32_t n, va;
+	uint32_t n;
 
+	if (floor > 0 && floor <= top && dry_places(d, floor))
+		return floor;
+	if (top == DRYTOP)
+		top = dry_longestrun(d);
 	for (n = top; n > 0; n--)
-		if ((va = d->alloc(d->arg, n * BY2PG)) != 0 &&
-		    dry_mapok(d, va, n * BY2PG))
+		if (dry_places(d, n))
 			return n;
 	return 0;
 }
@@ -71,11 +127,10 @@ dry_largest(const struct dryrun *d, uint32_t top)
 uint32_t
 dry_misfit(const struct dryrun *d)
 {
-	uint32_t n, va;
+	uint32_t n;
 
 	for (n = 1; n < MAXVMAPPAGES; n++)
-		if ((va = d->alloc(d->arg, n * BY2PG)) == 0 ||
-		    !dry_mapok(d, va, n * BY2PG))
+		if (!dry_places(d, n))
 			return n;
 	return MAXVMAPPAGES;
 }
@@ -113,11 +168,13 @@ drymmu(struct dryrun *d, struct mdry *md, Mmu *m,
 	d->arg = md;
 	d->budget = m->pt.budget;
 	d->inuse = m->pt.inuse;
+	d->vmap = m->vmap;
+	d->vmapsize = m->vmapsize;
 }
 
 /*
  * The reference: ask vmapalloc, and pdbmap dry, for every size from the
- * free pages down.  No mapping can be larger than what is free.
+ * longest free run down.  No mapping can be larger than that.
  */
 uint32_t
 largestvmap_ref(Mmu *m, const Policy *p)
@@ -129,10 +186,10 @@ largestvmap_ref(Mmu *m, const Policy *p)
 
 	mmustats(m, &s);
 	top = MAXVMAPPAGES;
-	if (s.free < top)
-		top = s.free;
+	if (s.largestrun < top)
+		top = s.largestrun;
 	drymmu(&d, &md, m, p->vmapalloc);
-	return dry_largest(&d, top);
+	return dry_largest(&d, top, 0);
 }
 
 /*
@@ -324,6 +381,18 @@ uint32_t
 largestvmap(Mmu *m, const Policy *p)
 {
 	return p->largest != NULL ? p->largest(m) : largestvmap_ref(m, p);
+}
+
+/*
+ * p's largest vmap on m where it is below floor; where it is not, any
+ * figure from floor up (a kernel file's search stops at floor when its
+ * vmapalloc places that much).  A floor of 0 asks for the figure.
+ */
+uint32_t
+largestvmap_floor(Mmu *m, const Policy *p, uint32_t floor)
+{
+	return p->atleast != NULL ? p->atleast(m, floor) :
+	    largestvmap(m, p);
 }
 
 /*

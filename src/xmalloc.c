@@ -144,6 +144,22 @@ xpage_shared(const void *p)
 	    (const unsigned char *)p < arenaend;
 }
 
+/* p's page in the shared mapping, numbered from 0; -1 if not in it. */
+long
+xpage_no(const void *p)
+{
+	if (!xpage_shared(p))
+		return -1;
+	return (long)(((const unsigned char *)p - arena) / PAGEBYTES);
+}
+
+/* How many pages the shared mapping can hold. */
+long
+xpage_count(void)
+{
+	return (long)(ARENABYTES / PAGEBYTES);
+}
+
 /* n pages in a row from the shared mapping (never given back). */
 void *
 xpage_run(size_t n)

@@ -21,6 +21,8 @@ char	*xstrdup(const char *);
 void	 xgrow(void *, size_t *, size_t, size_t);
 int	 xpage_share(void);
 int	 xpage_shared(const void *);
+long	 xpage_no(const void *);
+long	 xpage_count(void);
 void	*xpage(int);
 void	*xpage_run(size_t);
 void	 xpage_free(void *);
