@@ -110,9 +110,7 @@ heldto(const struct verifyopts *vo, int named, int kernel)
 {
 	printf("  held to %s: %s; under %s: %s\n", vo->pol[1]->name, named ?
 	    "named with -p" : ksrc_spanwhy(vo->pol[0]), kernelnames[vo->kernel],
-	    kernel ? "named with --kernel" : vo->kernel == Klabs ?
-	    "its vmap and vunmap have Bell Labs' signatures (int size)" :
-	    "its vmap and vunmap have 9front's signatures (vlong size)");
+	    kernel ? "named with --kernel" : ksrc_flavourwhy(vo->pol[0]));
 }
 
 static int

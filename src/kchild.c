@@ -5,9 +5,10 @@
  * The model's page-table pages live in memory the child shares
  * (xpage_share), so the words the code writes are the words the model
  * reads; a call's page directory, the pool's pages by index and the
- * answer travel through a slot in the same memory, and one byte on a
- * socket says "call", "a page, please" (xspanalloc, which only the
- * model's pool may grant) or "done".  The child dying (a signal, an
+ * answer travel through a slot in the same memory, and one word says
+ * "call", "a page, please" (xspanalloc, which only the model's pool
+ * may grant) or "done": through the slot while the receiver watches
+ * for it, through a socket once it sleeps (struct kchan).  The child dying (a signal, an
  * exit) or not answering within the time limit ends the call as a
  * crash or a hang, said with the signal or status and the function it
  * was in; the next call starts a new child.

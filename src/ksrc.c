@@ -56,6 +56,7 @@ static const char kernel[] =
 "typedef unsigned long long uvlong;\n"
 "#define nil ((void*)0)\n"
 "#define USED(x) ((void)(x))\n"
+"#define nelem(x) (sizeof(x)/sizeof((x)[0]))\n"
 "#define SET(x) ((void)0)\n"
 "#define ROUND(s, sz) (((s)+((sz)-1))&~((sz)-1))\n"
 "#define KB 1024u\n"
@@ -72,6 +73,9 @@ static const char kernel[] =
 "#define PTEWT (1<<3)\n"
 "#define PTEUNCACHED (1<<4)\n"
 "#define PTESIZE (1<<7)\n"
+"#define PTEPAT (1<<7)\n"
+"#define PTEDPAT (1<<12)\n"
+"#define PTEPCD (1<<4)\n"
 "#define PTEGLOBAL (1<<8)\n"
 "#define PDX(va) ((((ulong)(va))>>22) & 0x03FF)\n"
 "#define PTX(va) ((((ulong)(va))>>12) & 0x03FF)\n"
@@ -101,11 +105,19 @@ static const char kernel[] =
 "#define VMAP (vv->vmapat)\n"
 "#define VMAPSIZE (vv->vmaplen)\n"
 "#define MACHP(n) (&vv->mach)\n"
-"#define m (&vv->mach)\n"
+"static Mach *m;\n"
 "#define up ((Proc*)0)\n"
+"#ifdef VV_MACHS_ARRAY\n"
+"static struct { int thunderbirdsarego; char machs[32]; int exiting; } "
+    "active;\n"
+"#else\n"
 "static struct { int thunderbirdsarego; ulong machs; int exiting; } "
     "active;\n"
-"static struct { int nproc; int nmach; ulong npage; } conf = { 0, 1, 0 };\n"
+"#endif\n"
+"typedef struct Confmem { ulong base; ulong npage; ulong kbase; "
+    "ulong klimit; } Confmem;\n"
+"static struct { int nproc; int nmach; ulong npage; Confmem mem[16]; } "
+    "conf = { 0, 1, 0, { { 0, 1, 0, 0 } } };\n"
 "#define KADDR(pa) (vv->kaddr((ulong)(pa)))\n"
 "#define PADDR(p) (vv->paddr((void*)(p)))\n"
 "static void ilock(Lock *l) { USED(l); }\n"
@@ -163,6 +175,7 @@ struct ksrc {
 	int		 flavour;	/* Klabs, K9front */
 	int		 spans;		/* its vmapalloc runs over tables */
 	char		 spanwhy[96];	/* how that was found */
+	char		 sigwhy[96];	/* its flavour, by its signatures */
 	struct kchild	 child;		/* where its code runs */
 
 	/*
@@ -406,25 +419,40 @@ params(const char *s, const struct kfn *f, char *buf, size_t len)
 }
 
 /*
- * Which kernel's signatures the file has, from vmap's and vunmap's
- * parameters; -1 with err when neither.
+ * Which kernel the file's vmap is, from its parameters: Bell Labs'
+ * takes a ulong pa, 9front's a uvlong pa (and checks it); the sizes
+ * are an int, or (9front, from 2021) a vlong.  -1 with err when
+ * neither; else why into why.
  */
 static int
-flavourof(const char *s, const struct kfn *fn, char *err, size_t elen)
+flavourof(const char *s, const struct kfn *fn, char *why, size_t wlen,
+    char *err, size_t elen)
 {
 	char pv[160], pu[160];
+	int vint, uint_;
 
 	params(s, &fn[Fvmap], pv, sizeof pv);
 	params(s, &fn[Fvunmap], pu, sizeof pu);
-	if (strncmp(pv, "ulong ", 6) == 0 && strstr(pv, ",int ") != NULL &&
-	    strncmp(pu, "void*", 5) == 0 && strstr(pu, ",int ") != NULL)
-		return Klabs;
-	if (strncmp(pv, "uvlong ", 7) == 0 && strstr(pv, ",vlong ") != NULL &&
-	    strncmp(pu, "void*", 5) == 0 && strstr(pu, ",vlong ") != NULL)
-		return K9front;
+	vint = strstr(pv, ",int ") != NULL;
+	uint_ = strstr(pu, ",int ") != NULL;
+	if (strncmp(pu, "void*", 5) == 0 && (vint || strstr(pv, ",vlong ")) &&
+	    (uint_ || strstr(pu, ",vlong "))) {
+		if (strncmp(pv, "ulong ", 6) == 0 && vint && uint_) {
+			snprintf(why, wlen, "its vmap and vunmap have Bell Labs' "
+			    "signatures (ulong pa, int size)");
+			return Klabs;
+		}
+		if (strncmp(pv, "uvlong ", 7) == 0) {
+			snprintf(why, wlen, "its vmap has 9front's signature "
+			    "(uvlong pa), its sizes %s", vint && uint_ ?
+			    "int (as 9front's before 2021)" : !vint && !uint_ ?
+			    "vlong" : "an int and a vlong");
+			return K9front;
+		}
+	}
 	snprintf(err, elen, "vmap(%s) and vunmap(%s) have neither Bell Labs' "
 	    "signatures (ulong pa, int size; void *v, int size) nor 9front's "
-	    "(uvlong pa, vlong size; void *v, vlong size)", pv, pu);
+	    "(uvlong pa, vlong or int size; void *v, the same)", pv, pu);
 	return -1;
 }
 
@@ -469,80 +497,290 @@ putsrc(struct buf *b, const char *s, size_t a, size_t e, const char *path)
 	put(b, "\n", 1);
 }
 
-/*
- * The file-scope lines the functions use: a declaration of a variable
- * (static Lock vmaplock;) or a #define, each once, by its name.
- */
+#define MAXITEMS	1024	/* file-scope items of a file */
+
+/* A file-scope item: a #define, a declaration to its ';', a function. */
+struct item {
+	size_t	 a, e;		/* its text */
+	int	 define;
+	int	 fn;		/* a function's definition: open, its brace */
+	size_t	 open;
+	int	 put;
+	int	 nname;
+	size_t	 name[16];	/* the names it declares: where each starts */
+	size_t	 namelen[16];
+};
+
+/* Note the name at s[w, w+wl) as one that item it declares. */
 static void
-putscope(struct buf *b, const char *s, size_t n, const struct kfn *fn,
-    const char *path)
+itemname(struct item *it, size_t w, size_t wl)
 {
-	size_t i, j, e, w, wl;
-	int f, depth, used;
+	if (it->nname < 16 && wl > 0) {
+		it->name[it->nname] = w;
+		it->namelen[it->nname++] = wl;
+	}
+}
+
+/*
+ * The names a declaration s[a, e) declares: its declarators at depth 0
+ * (a name before '=', ';', ',', '[' or ')', none in an initializer), a
+ * struct's or enum's tag, and an enum's constants.  0 if it is a
+ * prototype or declares a function pointer (a '(' at depth 0 before any
+ * '='): the kernel gives what such things are.
+ */
+static int
+declnames(const char *s, size_t a, size_t e, struct item *it)
+{
+	size_t i, j, k;
+	int depth, isenum, init, start;
 
 	depth = 0;
-	for (i = 0; i < n;) {
-		if ((j = skiplit(s, n, i)) != i) {
+	isenum = 0;
+	init = 0;
+	start = 1;		/* an enum's constant may start here */
+	for (i = a; i < e;) {
+		if ((j = skiplit(s, e, i)) != i) {
 			i = j;
 			continue;
 		}
+		if (s[i] == '{' || s[i] == '(' || s[i] == '[') {
+			if (s[i] == '(' && depth == 0 && !init)
+				return 0;
+			depth++;
+			start = s[i] == '{';
+			i++;
+			continue;
+		}
+		if (s[i] == '}' || s[i] == ')' || s[i] == ']') {
+			depth--;
+			i++;
+			continue;
+		}
+		if (s[i] == '=' && depth == 0)
+			init = 1;
+		if (s[i] == ',' && depth == 0)
+			init = 0;
+		if (s[i] == ',' && depth == 1)
+			start = 1;
+		if (!isid(s[i]) || (i > a && isid(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		for (j = i; j < e && isid(s[j]); j++)
+			;
+		if (j - i == 4 && memcmp(s + i, "enum", 4) == 0 && depth == 0)
+			isenum = 1;
+		for (k = j; k < e && (s[k] == ' ' || s[k] == '\t' ||
+		    s[k] == '\n'); k++)
+			;
+		if (depth == 0 && !init && k < e && strchr("=;,[{", s[k]))
+			itemname(it, i, j - i);
+		else if (depth == 1 && isenum && start && !(s[i] >= '0' &&
+		    s[i] <= '9'))
+			itemname(it, i, j - i);
+		start = 0;
+		i = j;
+	}
+	return 1;
+}
+
+/*
+ * The name a function's definition s[a, e) defines: the word before its
+ * first '(', and where its body opens.
+ */
+static void
+fnname(const char *s, size_t a, size_t e, struct item *it)
+{
+	size_t p, w, j;
+
+	for (p = a; p < e && s[p] != '('; p++)
+		if ((j = skiplit(s, e, p)) != p)
+			p = j - 1;
+	for (w = p; w > a && (s[w - 1] == ' ' || s[w - 1] == '\t' ||
+	    s[w - 1] == '\n'); w--)
+		;
+	for (j = w; j > a && isid(s[j - 1]); j--)
+		;
+	itemname(it, j, w - j);
+	for (it->open = p; it->open < e && s[it->open] != '{'; it->open++)
+		if ((j = skiplit(s, e, it->open)) != it->open)
+			it->open = j - 1;
+}
+
+/*
+ * The file-scope items, in the file's order, into its (at most max):
+ * each #define, each declaration (to its ';' at depth 0, over lines
+ * and braces: an enum, a struct, an initialized table) and each
+ * definition of a function other than ours.  Other # lines are passed
+ * over; so are comments, strings and characters, in which a brace is
+ * no brace.
+ */
+static int
+items(const char *s, size_t n, const struct kfn *fn, struct item *its,
+    int max)
+{
+	size_t i, j, e, w;
+	int f, ni, depth, par, body;
+
+	ni = 0;
+	for (i = 0; i < n;) {
+		if ((j = skiplit(s, n, i)) != i || s[i] == ' ' || s[i] == '\t' ||
+		    s[i] == '\n' || s[i] == ';') {
+			i = j != i ? j : i + 1;
+			continue;
+		}
 		for (f = 0; f < Nfn; f++)
-			if (i == fn[f].start)
+			if (i >= fn[f].start && i < fn[f].end)
 				break;
 		if (f < Nfn) {
 			i = fn[f].end;
 			continue;
 		}
-		if (s[i] == '{')
-			depth++;
-		else if (s[i] == '}')
-			depth--;
-		if (depth != 0 || (i > 0 && s[i - 1] != '\n')) {
-			i++;
+		if (s[i] == '#') {
+			for (e = i; e < n && s[e] != '\n'; e++)
+				if (s[e] == '\\' && e + 1 < n && s[e + 1] == '\n')
+					e++;
+			if (ni < max && strncmp(s + i, "#define", 7) == 0) {
+				memset(&its[ni], 0, sizeof its[ni]);
+				its[ni].a = i;
+				its[ni].e = e;
+				its[ni].define = 1;
+				for (w = i + 7; w < e && (s[w] == ' ' ||
+				    s[w] == '\t'); w++)
+					;
+				for (j = w; j < e && isid(s[j]); j++)
+					;
+				itemname(&its[ni], w, j - w);
+				ni++;
+			}
+			i = e;
 			continue;
 		}
-		/* a line at file scope: its end, past continuations */
-		for (e = i; e < n && s[e] != '\n'; e++)
-			if (s[e] == '\\' && e + 1 < n && s[e + 1] == '\n')
+		/* to the ';' at depth 0, or a function's body */
+		depth = par = body = 0;
+		for (e = i; e < n; ) {
+			if ((j = skiplit(s, n, e)) != e) {
+				e = j;
+				continue;
+			}
+			if (s[e] == '(')
+				par++;
+			else if (s[e] == ')')
+				par--;
+			else if (s[e] == '{') {
+				if (depth == 0 && par == 0 && body == 0 && e > i &&
+				    memchr(s + i, '(', e - i) != NULL &&
+				    memchr(s + i, '=', e - i) == NULL)
+					body = 1;
+				depth++;
+			} else if (s[e] == '}') {
+				if (--depth == 0 && body) {
+					e++;
+					break;
+				}
+			} else if (s[e] == ';' && depth == 0 && par == 0) {
 				e++;
-		w = i;
-		if (strncmp(s + i, "#define", 7) == 0) {
-			for (w = i + 7; w < e && (s[w] == ' ' || s[w] == '\t');
-			    w++)
-				;
-		} else if (memchr(s + i, '(', e - i) != NULL ||
-		    memchr(s + i, ';', e - i) == NULL || s[i] == '#') {
-			i = e < n ? e + 1 : n;
-			continue;
-		} else {
-			/* the declared name: the last word before ; or [ */
-			for (w = e; w > i && s[w - 1] != ';'; w--)
-				;
-			/* back over blanks and an array's [n] */
-			for (w--; w > i && (s[w - 1] == ' ' || s[w - 1] == '\t');
-			    w--)
-				;
-			if (w > i && s[w - 1] == ']')
-				while (w > i && s[w - 1] != '[')
-					w--;
-			if (w > i && s[w - 1] == '[')
-				w--;
-			for (wl = w; wl > i && isid(s[wl - 1]); wl--)
-				;
-			w = wl;
+				break;
+			}
+			e++;
 		}
-		for (wl = 0; w + wl < e && isid(s[w + wl]); wl++)
-			;
-		used = 0;
-		for (f = 0; f < Nfn && wl > 0; f++)
-			used |= uses(s, fn[f].open, fn[f].end, s + w, wl);
-		if (used) {
-			if (s[i] == '#')
-				putf(b, "#undef %.*s\n", (int)wl, s + w);
-			putsrc(b, s, i, e, path);
+		if (ni < max) {
+			memset(&its[ni], 0, sizeof its[ni]);
+			its[ni].a = i;
+			its[ni].e = e;
+			if (body) {
+				its[ni].fn = 1;
+				fnname(s, i, e, &its[ni]);
+				ni += its[ni].nname > 0;
+			} else if (declnames(s, i, e, &its[ni]))
+				ni++;
 		}
-		i = e < n ? e + 1 : n;
+		i = e;
 	}
+	return ni;
+}
+
+/* Whether a name item it declares occurs in the code of s[a, b). */
+static int
+itemused(const char *s, const struct item *it, size_t a, size_t b)
+{
+	size_t i, j;
+	int k;
+
+	/* between comments, strings and characters */
+	for (i = a; i < b; i = j) {
+		for (j = i; j < b && skiplit(s, b, j) == j; j++)
+			;
+		for (k = 0; k < it->nname; k++)
+			if (uses(s, i, j, s + it->name[k], it->namelen[k]))
+				return 1;
+		if (j < b)
+			j = skiplit(s, b, j);
+	}
+	return 0;
+}
+
+/*
+ * The file-scope items the functions use, and those that they use in
+ * turn, marked put, to a fixed point.  A function of the file is taken
+ * when the kernel has none of its name (the kernel's flushmmu, lock and
+ * the like stand in for the file's).  Returns how many items there are.
+ */
+static int
+scope(const char *s, size_t n, const struct kfn *fn, struct item *its,
+    int max)
+{
+	int i, j, f, ni, more;
+
+	ni = items(s, n, fn, its, max);
+	for (i = 0; i < ni; i++)
+		if (its[i].fn && uses(kernel, 0, sizeof kernel - 1, s +
+		    its[i].name[0], its[i].namelen[0]))
+			its[i].nname = 0;	/* never put */
+	for (i = 0; i < ni; i++)
+		for (f = 0; f < Nfn && !its[i].put; f++)
+			its[i].put = itemused(s, &its[i], fn[f].open, fn[f].end);
+	do {
+		more = 0;
+		for (i = 0; i < ni; i++)
+			for (j = 0; j < ni && !its[i].put; j++)
+				if (j != i && its[j].put &&
+				    itemused(s, &its[i], its[j].a, its[j].e))
+					its[i].put = more = 1;
+	} while (more);
+	return ni;
+}
+
+/* The items put that are declarations (fns 0) or functions (fns 1). */
+static void
+putitems(struct buf *b, const char *s, const struct item *its, int ni,
+    int fns, const char *path)
+{
+	int i;
+
+	for (i = 0; i < ni; i++) {
+		if (!its[i].put || its[i].fn != fns)
+			continue;
+		if (its[i].define)
+			putf(b, "#undef %.*s\n", (int)its[i].namelen[0], s +
+			    its[i].name[0]);
+		putsrc(b, s, its[i].a, its[i].e, path);
+	}
+}
+
+/* Prototypes of the functions put, each header as the file has it. */
+static void
+putprotos(struct buf *b, const char *s, const struct item *its, int ni,
+    const char *path)
+{
+	int i;
+
+	for (i = 0; i < ni; i++)
+		if (its[i].put && its[i].fn) {
+			putf(b, "#line %d \"%s\"\n", lineof(s, its[i].a), path);
+			put(b, s + its[i].a, its[i].open - its[i].a);
+			put(b, ";\n", 2);
+		}
 }
 
 /*
@@ -555,46 +793,57 @@ static char *
 generate(const char *s, size_t n, const struct kfn *fn, int flavour,
     const char *path, int didmmuinit)
 {
+	struct item *its;
 	struct buf b;
-	size_t i;
-	int f;
+	int f, ni;
 
 	memset(&b, 0, sizeof b);
+	/* active.machs: a bitmap, or (9front, 2019) an array of flags */
+	if (uses(s, 0, n, "machs", 5) && strstr(s, "machs[") != NULL)
+		putf(&b, "#define VV_MACHS_ARRAY 1\n");
 	putf(&b, "#line 1 \"<vmapview's kernel>\"\n");
 	put(&b, kernel, strlen(kernel));
 	for (f = 0; f < Nfn; f++)
 		putf(&b, "#define %s vvk_%s\n", fnnames[f], fnnames[f]);
-	putscope(&b, s, n, fn, path);
+	its = xcalloc(MAXITEMS, sizeof *its);
+	ni = scope(s, n, fn, its, MAXITEMS);
+	putitems(&b, s, its, ni, 0, path);
 	/* prototypes: each header as the file has it */
 	for (f = 0; f < Nfn; f++) {
 		putf(&b, "#line %d \"%s\"\n", fn[f].line, path);
-		for (i = fn[f].start; i < fn[f].open; i++)
-			if (s[i] == '{')
-				break;
 		put(&b, s + fn[f].start, fn[f].open - fn[f].start);
 		put(&b, ";\n", 2);
 	}
+	putprotos(&b, s, its, ni, path);
+	/*
+	 * vmapalloc hooked where vmap's path calls it (vmap, or a function
+	 * of the file's that vmap calls, such as vmapflags), to know what
+	 * it returned
+	 */
+	putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
+	    "static ulong vvk_hooked(ulong size) { ulong va = "
+	    "vvk_vmapalloc(size); vv->allocva = va; "
+	    "vv->allocated = 1; return va; }\n");
 	for (f = 0; f < Nfn; f++) {
-		if (f == Fvmap) {
-			putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
-			    "static ulong vvk_hooked(ulong size) { ulong va = "
-			    "vvk_vmapalloc(size); vv->allocva = va; "
-			    "vv->allocated = 1; return va; }\n"
-			    "#undef vmapalloc\n#define vmapalloc vvk_hooked\n");
-		}
+		if (f == Fvmap)
+			putf(&b, "#undef vmapalloc\n#define vmapalloc vvk_hooked\n");
 		putsrc(&b, s, fn[f].start, fn[f].end, path);
 		if (f == Fvmap)
 			putf(&b, "#undef vmapalloc\n#define vmapalloc "
 			    "vvk_vmapalloc\n");
 	}
+	putf(&b, "#undef vmapalloc\n#define vmapalloc vvk_hooked\n");
+	putitems(&b, s, its, ni, 1, path);
+	putf(&b, "#undef vmapalloc\n#define vmapalloc vvk_vmapalloc\n");
+	free(its);
 	putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
 	    "#define VVEXPORT __attribute__((visibility(\"default\")))\n"
-	    "VVEXPORT int vv_init(struct vvhost *h) { vv = h; %s"
+	    "VVEXPORT int vv_init(struct vvhost *h) { vv = h; m = &h->mach; %s"
 	    "return %d; }\n"
 	    "VVEXPORT ulong vv_vmap(uvlong pa, vlong size) { "
-	    "return (ulong)(unsigned long)vvk_vmap((%s)pa, (%s)size); }\n"
+	    "return (ulong)(unsigned long)vvk_vmap((%s)pa, size); }\n"
 	    "VVEXPORT void vv_vunmap(ulong va, vlong size) { "
-	    "vvk_vunmap((void*)(unsigned long)va, (%s)size); }\n"
+	    "vvk_vunmap((void*)(unsigned long)va, size); }\n"
 	    "VVEXPORT ulong vv_vmapalloc(ulong size) { "
 	    "return vvk_vmapalloc(size); }\n"
 	    "VVEXPORT void *vv_fns[] = { (void*)vvk_mmuwalk, "
@@ -604,9 +853,7 @@ generate(const char *s, size_t n, const struct kfn *fn, int flavour,
 	    "\"findhole\", \"vmapalloc\", \"pdbmap\", \"pdbunmap\", "
 	    "\"vmap\", \"vunmap\" };\n",
 	    didmmuinit ? "didmmuinit = 1; " : "", VVABI,
-	    flavour == Klabs ? "ulong" : "uvlong",
-	    flavour == Klabs ? "int" : "vlong",
-	    flavour == Klabs ? "int" : "vlong");
+	    flavour == Klabs ? "ulong" : "uvlong");
 	return b.s;
 }
 
@@ -1279,6 +1526,14 @@ ksrc_spans(const Policy *p)
 	return p->kvmap == srcvmap && ((const struct ksrc *)p->priv)->spans;
 }
 
+/* The kernel a loaded file's signatures make it, in words; or nil. */
+const char *
+ksrc_flavourwhy(const Policy *p)
+{
+	return p->kvmap == srcvmap ? ((const struct ksrc *)p->priv)->sigwhy :
+	    NULL;
+}
+
 /* How that was found, in words; nil for a built-in. */
 const char *
 ksrc_spanwhy(const Policy *p)
@@ -1300,6 +1555,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	struct stat st;
 	struct sha256 sh;
 	char *text, *src, *shown, so[PATH_MAX], base[64], name[80], sum[65];
+	char sigwhy[96];
 	const char *b;
 	size_t len;
 	int f, flavour, i, sofd;
@@ -1332,7 +1588,8 @@ ksrc_load(const char *path, char *err, size_t elen)
 			free(text);
 			return NULL;
 		}
-	if ((flavour = flavourof(text, fn, err, elen)) < 0) {
+	if ((flavour = flavourof(text, fn, sigwhy, sizeof sigwhy, err,
+	    elen)) < 0) {
 		free(text);
 		return NULL;
 	}
@@ -1354,6 +1611,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k = &ksrcs[nksrc];
 	memset(k, 0, sizeof *k);
 	k->flavour = flavour;
+	snprintf(k->sigwhy, sizeof k->sigwhy, "%s", sigwhy);
 	free(src);
 	/* its name: the file's, with its bytes' hash where that is taken */
 	snprintf(name, sizeof name, "%s", base);

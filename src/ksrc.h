@@ -16,5 +16,6 @@ int		 ksrc_isfile(const char *);
 const Policy	*ksrc_load(const char *, char *, size_t);
 int		 ksrc_spans(const Policy *);
 const char	*ksrc_spanwhy(const Policy *);
+const char	*ksrc_flavourwhy(const Policy *);
 
 #endif

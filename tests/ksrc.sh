@@ -47,7 +47,7 @@ ok $? "panicky.c: its panic, in its words"
 same "$?" 0 "verify labs.c: exit 0"
 grep -q '^labs.c agrees with plan9 under labs: 200 random traces' "$TMPD/out"
 ok $? "... it agrees with plan9, and says on how much"
-grep -q "^  held to plan9: its vmapalloc found no room for 6M over an empty table and the next; under labs: its vmap and vunmap have Bell Labs' signatures (int size)$" "$TMPD/out"
+grep -q "^  held to plan9: its vmapalloc found no room for 6M over an empty table and the next; under labs: its vmap and vunmap have Bell Labs' signatures (ulong pa, int size)$" "$TMPD/out"
 ok $? "... and says why plan9, and why labs"
 "$V" verify $K/9front.c >"$TMPD/out" 2>/dev/null
 same "$?" 0 "verify 9front.c: exit 0, under 9front"
@@ -116,4 +116,67 @@ ok $? "... which it names"
 same "$?" 2 "no such file: exit 2"
 "$V" verify traces/devtest.yaml >/dev/null 2>&1
 same "$?" 2 "verify of what is no C file: exit 2"
+
+# The C of the real files at file scope: an enum, an initialized table
+# and a struct whose braces end their lines, a function of the file's
+# own that vmap calls (and one only a comment names, which would not
+# compile), a local named m, conf.mem, active.machs as an array, nelem
+# and PTEPAT.  Each is taken as C reads it, and the file agrees.
+cat >"$TMPD/scope.c" <<'END'
+enum{
+	Vmapslack	= 0,
+};
+
+static int vmapcalls[8] = {
+	0, 0, 0, 0,
+	0, 0, 0, 0,
+};
+
+struct Vmapnote {
+	ulong	pa;
+	int	size;
+};
+static struct Vmapnote lastnote;
+
+static void
+notevmap(ulong pa, int size)
+{
+	struct Vmapnote *m;
+
+	m = &lastnote;
+	m->pa = pa|(PTEPAT&0);
+	m->size = size + Vmapslack;
+	if(conf.mem[0].npage == 0 || active.machs[0] != 0)
+		panic("notevmap");
+	vmapcalls[nelem(vmapcalls)-1]++;
+	/* vmapsync(va) is not called here */
+}
+
+static void
+vmapsync(ulong va)
+{
+	nosuchthing(va);
+}
+END
+sed -e "/^static Lock vmaplock;/r $TMPD/scope.c" \
+    -e 's|^	ilock(&vmaplock);$|	notevmap(pa, size);\
+	ilock(\&vmaplock);|' $K/labs.c >"$TMPD/scoped.c"
+grep -q '^	notevmap(pa, size);' "$TMPD/scoped.c" &&
+    grep -q '^notevmap(ulong pa, int size)' "$TMPD/scoped.c"
+ok $? "a labs.c with the C of the real files at file scope"
+"$V" verify --traces 50 "$TMPD/scoped.c" >"$TMPD/out" 2>"$TMPD/err"
+same "$?" 0 "... compiles, and agrees with plan9"
+grep -q "error" "$TMPD/err"
+same "$?" 1 "... not a word from the compiler"
+
+# 9front's signatures before 2021: a uvlong pa with int sizes.
+sed 's|^vmap(ulong pa, int size)$|vmap(uvlong pa, int size)|' $K/labs.c \
+    >"$TMPD/mixed.c"
+"$V" verify --traces 50 "$TMPD/mixed.c" >"$TMPD/out" 2>"$TMPD/err"
+case $? in 0|1) ok 0 "vmap(uvlong pa, int size): compiled and held" ;;
+*) ok 1 "vmap(uvlong pa, int size): compiled and held"; sed 's/^/# /' "$TMPD/err" ;;
+esac
+grep -q "under 9front: its vmap has 9front's signature (uvlong pa), its sizes int (as 9front's before 2021)$" "$TMPD/out"
+ok $? "... under 9front, by its pa, and said so"
+
 done_testing
