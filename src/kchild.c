@@ -74,6 +74,7 @@ struct kslot {
 	uint32_t	 budget;	/* the pool's, for a dry pdbmap */
 	uint32_t	 inuse;
 	int64_t		 after;		/* a call's search after: floor; or -1 */
+	char		 was[KDIRTY][BY2PG];	/* written pages, before */
 	struct kanswer	 ans;
 	int		 exited;	/* it called exit */
 	int		 exitcode;
@@ -291,9 +292,10 @@ letwrite(char *a)
 			return 0;
 		memcpy(undo[nundo].was, page, BY2PG);
 		undo[nundo++].at = page;
-	} else if (nwritten >= 0 && nwritten < KDIRTY)
+	} else if (nwritten >= 0 && nwritten < KDIRTY) {
+		memcpy(cs->was[nwritten], page, BY2PG);
 		written[nwritten++] = page;
-	else
+	} else
 		nwritten = -1;
 	if (mprotect(page, BY2PG, PROT_READ | PROT_WRITE) != 0)
 		return 0;
@@ -356,6 +358,7 @@ sawwritten(void)
 	for (i = 0; nwritten >= 0 && i < nwritten; i++)
 		for (j = 0; j < cs->npte; j++)
 			if ((char *)cs->pte[j] == written[i]) {
+				cs->ans.wasat[n] = i;
 				cs->ans.dirty[n++] = j;
 				break;
 			}
@@ -813,6 +816,22 @@ await(struct kchild *c, double deadline)
 			continue;	/* the time is up: said above */
 		return 0;
 	}
+}
+
+/*
+ * The words table k (an index of the pool) held before the last call,
+ * if the call wrote it and a says so; else nil: the table is as it was.
+ */
+const uint32_t *
+kchild_was(const struct kchild *c, const struct kanswer *a, int k)
+{
+	int i;
+
+	for (i = 0; a->ndirty > 0 && i < a->ndirty; i++)
+		if (a->dirty[i] == k && a->wasat[i] >= 0 &&
+		    a->wasat[i] < KDIRTY)
+			return (const uint32_t *)c->slot->was[a->wasat[i]];
+	return NULL;
 }
 
 /*

@@ -68,6 +68,7 @@ struct kanswer {
 	uint32_t	 after;
 	int		 ndirty;	/* tables written; -1: any may have been */
 	int		 dirty[KDIRTY];	/* the pool's indices */
+	int		 wasat[KDIRTY];	/* where each was kept (kchild_was) */
 	char		 said[PANICLEN];
 };
 
@@ -90,5 +91,7 @@ void	kchild_timeout(double);
 int	kchild_init(struct kchild *, const char *, int, char *, size_t);
 void	kchild_call(struct kchild *, Mmu *, int, uint64_t, int64_t,
 	    int64_t, struct kanswer *);
+const uint32_t *kchild_was(const struct kchild *, const struct kanswer *,
+	    int);
 
 #endif

@@ -1284,6 +1284,83 @@ callpanic(Mmu *m, const struct kanswer *a, uint32_t va)
 	m->panic.said = saidtext(saidkeep(a->said));
 }
 
+/*
+ * The PDE of va before the call a answered (before: the PDEs then), and
+ * into *pte the PTE then: the table as the call found it (kchild_was)
+ * or, unwritten, as it is; 0 for a blank or a 4 MiB PDE.
+ */
+static uint32_t
+wordbefore(Mmu *m, const struct kanswer *a, const uint32_t *before,
+    uint32_t va, uint32_t *pte)
+{
+	const uint32_t *w;
+	uint32_t pde;
+	int k;
+
+	*pte = 0;
+	pde = before[PDX(va)];
+	if (!ispt(pde) || pde < PTPOOLBASE || ptindex(pde) >= m->pt.n)
+		return pde;
+	k = ptindex(pde);
+	if ((w = kchild_was(&ksrcof(m)->child, a, k)) == NULL)
+		w = m->pt.pg[k].pte;
+	if (w != NULL)
+		*pte = w[PTX(va)];
+	return pde;
+}
+
+/*
+ * Where the state before the call stood in the way of the file's panic
+ * (cause and the page into m->panic): for a vmap, the first page of
+ * [va, va+size) in use; for a vunmap, the first one not mapped, else
+ * the first 4 MiB page of the range (PCinuse4m), a page a pdbunmap
+ * may stumble on.  Said only where every table the call wrote is known
+ * as it was.
+ */
+static void
+inway(Mmu *m, const struct kanswer *a, const uint32_t *before, int vmapping,
+    uint32_t va, uint32_t size)
+{
+	uint64_t v, end;
+	uint32_t pde, pte;
+
+	if (a->ndirty < 0 || a->how != KRpanic)
+		return;
+	end = (uint64_t)va + size;
+	for (v = va; v < end && v < 1ull << 32;) {
+		pde = wordbefore(m, a, before, (uint32_t)v, &pte);
+		if ((pde & PTEVALID) && (pde & PTESIZE)) {
+			/* a vunmap's: noted, unless a page not mapped follows */
+			if (vmapping || m->panic.cause == PCnone) {
+				m->panic.cause = PCinuse4m;
+				m->panic.va = (uint32_t)v & ~(PGDIRSIZE - 1);
+				m->panic.word = pde;
+			}
+			if (vmapping)
+				return;
+			v = (v | (PGDIRSIZE - 1)) + 1;
+			continue;
+		}
+		if (!(pde & PTEVALID)) {
+			if (!vmapping) {
+				m->panic.cause = PCblankpde;
+				m->panic.va = (uint32_t)v;
+				m->panic.word = pde;
+				return;
+			}
+			v = (v | (PGDIRSIZE - 1)) + 1;
+			continue;
+		}
+		if (vmapping ? (pte & PTEVALID) != 0 : !(pte & PTEVALID)) {
+			m->panic.cause = vmapping ? PCinuse : PCfreepte;
+			m->panic.va = (uint32_t)v;
+			m->panic.word = pte;
+			return;
+		}
+		v += BY2PG;
+	}
+}
+
 /* vmap, by the file's own. */
 static int
 srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
@@ -1304,6 +1381,8 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 		m->panic.allocva = a.allocated ? a.allocva : 0;
 		m->why = (Reason){ RSpanic, { PDX(a.allocva),
 		    PDX(a.allocva + (rsize ? rsize - 1 : 0)), WD2PG } };
+		if (a.allocated && a.allocva != 0)
+			inway(m, &a, before, 1, a.allocva, rsize);
 		return Vpanic;
 	}
 	va = a.ret;
@@ -1312,7 +1391,7 @@ srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 		return Vrefused;
 	}
 	if (va == 0) {
-		m->why = (Reason){ RSfail, { HOWMANY(rsize, BY2PG) } };
+		window_whyfail(m, rsize, &m->why);
 		return Vfail;
 	}
 	va -= o;
@@ -1350,7 +1429,8 @@ srcvunmap(Mmu *m, uint32_t va, int32_t size)
 	resync(m, &a, before);
 	if (a.how != KRreturned) {
 		callpanic(m, &a, va - o);
-		m->why.code = RSpanic;
+		unmappanic(m, va - o, s);
+		inway(m, &a, before, 0, va - o, s);
 		return -1;
 	}
 	return 0;

@@ -547,6 +547,14 @@ vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	return Vok;
 }
 
+/* A vunmap of s bytes at va panicked: the reason, by its PDEs. */
+void
+unmappanic(Mmu *m, uint32_t va, uint32_t s)
+{
+	m->why = (Reason){ RSpanic, { PDX(va), PDX(va + (s ? s - 1 : 0)),
+	    WD2PG } };
+}
+
 /*
  * Remove a device mapping.  Returns 0, or -1 after a panic: the range
  * check's or pdbunmap's.  Under labs size is an int and va+size a
@@ -583,11 +591,11 @@ vunmap(Mmu *m, uint32_t va, int32_t size)
 	if (cause != PCnone) {
 		mmupanic(m, PNrange, cause, va, 0, 0);
 		m->panic.size = ssize;
-		m->why.code = RSpanic;
+		unmappanic(m, va, s);
 		return -1;
 	}
 	if (m->unmap(m, va, s) < 0) {
-		m->why.code = RSpanic;
+		unmappanic(m, va, s);
 		return -1;
 	}
 	return 0;

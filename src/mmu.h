@@ -222,7 +222,9 @@ enum {
 	PCnegative,	/* range: the size is negative as an int */
 	PCbelow,	/* range: va is below VMAP */
 	PCabove,	/* range: the end is past VMAP+VMAPSIZE */
-	PCwrapped	/* range: VMAP+VMAPSIZE is 0 in 32 bits */
+	PCwrapped,	/* range: VMAP+VMAPSIZE is 0 in 32 bits */
+	PCinuse,	/* a file's vmap: a page in the way before the call */
+	PCinuse4m	/* a file's vmap: a 4 MiB page in the way */
 };
 
 /*
@@ -552,6 +554,8 @@ uint32_t	 spanfixed_largest(Mmu *);
 /*
  * why.c: the reasons
  */
+void		 window_whyfail(Mmu *, uint32_t, Reason *);
+void		 unmappanic(Mmu *, uint32_t, uint32_t);
 const char	*reasonname(int);
 int		 reasonpdes(const Reason *, uint32_t *, uint32_t *);
 uint32_t	 saidkeep(const char *);

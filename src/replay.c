@@ -790,6 +790,47 @@ ownerof(const struct replay *rp, size_t upto, uint32_t va, size_t *seq,
 	return madeowner(rp, rp->made, upto, va, seq, id);
 }
 
+/*
+ * A kernel file's panic: what, before the call, stood in its way (the
+ * page in use, and whose; the PDE or PTE not mapped), appended to buf.
+ */
+static void
+inwaywhy(char *buf, size_t len, const struct replay *rp, const Panic *p,
+    size_t i)
+{
+	const char *id;
+	size_t n, seq;
+
+	n = strlen(buf);
+	switch (p->cause) {
+	case PCinuse4m:
+		if (p->allocva == 0) {
+			/* a vunmap: every page mapped, this one a 4M page */
+			snprintf(buf + n, len - n, "; before the call, every page "
+			    "of the range was mapped, 0x%.8x a 4M page (PDE %u)",
+			    p->va, PDX(p->va));
+			break;
+		}
+		/* FALLTHROUGH */
+	case PCinuse:
+		n += snprintf(buf + n, len - n, "; before the call, the %s 0x%.8x "
+		    "was in use", p->cause == PCinuse4m ? "4M page at" :
+		    "page at", p->va);
+		if (n < len && ownerof(rp, i, p->va, &seq, &id))
+			snprintf(buf + n, len - n, " by %s (event %zu)",
+			    id ? id : "a mapping", seq);
+		break;
+	case PCblankpde:
+		snprintf(buf + n, len - n, "; before the call, the PDE for "
+		    "0x%.8x was blank", p->va);
+		break;
+	case PCfreepte:
+		snprintf(buf + n, len - n, "; before the call, the PTE for "
+		    "0x%.8x was not mapped", p->va);
+		break;
+	}
+}
+
 static void
 panicwhy(char *buf, size_t len, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
@@ -870,6 +911,7 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 		    rp->m.vmapsize - 1)))
 			snprintf(buf + strlen(buf), len - strlen(buf), " (%u-%u)",
 			    PDX(rp->m.vmap), PDX(rp->m.vmap + rp->m.vmapsize - 1));
+		inwaywhy(buf, len, rp, p, i);
 		break;
 	}
 	(void)e;

@@ -633,8 +633,10 @@ rowreason(const struct rowsink *sk, const struct row *row)
 	    "a name for every kind of panic");
 	static const char *const causes[] = {
 		"", "blank-pde", "free-pte", "cleared-4m", "negative", "below",
-		"above", "wrapped"
+		"above", "wrapped", "in-use", "in-use-4m"
 	};
+	_Static_assert(sizeof causes / sizeof causes[0] == PCinuse4m + 1,
+	    "a name for every cause of a panic");
 	const char *field;
 	int k;
 

@@ -34,7 +34,8 @@ static const struct {
 	    "run", "run-pde", "run-last-pde" } },
 	[RSfailspan] = { "no-span-run", { "pages", "pdes", "longest", "pde",
 	    "empty", "empty-pde" } },
-	[RSfail] = { "no-room", { "pages" } },
+	[RSfail] = { "no-room", { "pages", "blank-run", "blank-pde", "stale",
+	    "hole", "hole-pde" } },
 	[RSpage0] = { "pa-in-page-0", { "pa" } },
 	[RSlowpa] = { "pa-below-4096", { "pa" } },
 	[RSnosize] = { "size-not-positive", { "size" } },
@@ -126,6 +127,22 @@ pdeshape(Mmu *m, struct pdeshape *s)
 		}
 	}
 	s->anyblank = s->blankrun > 0;
+}
+
+/*
+ * A vmapalloc whose search is not known (a kernel file's) found
+ * nothing: what the vmap held, as every search would see it: the
+ * longest run of blank PDEs, the PDEs with empty tables, the longest
+ * hole in one table.
+ */
+void
+window_whyfail(Mmu *m, uint32_t size, Reason *r)
+{
+	struct pdeshape s;
+
+	pdeshape(m, &s);
+	*r = (Reason){ RSfail, { HOWMANY(size, BY2PG), s.blankrun, s.blankat,
+	    s.stale, s.hole, s.holeat } };
 }
 
 /*
@@ -320,8 +337,25 @@ failedfmt(char *buf, size_t len, const Reason *r)
 			    n[5] + n[4] - 1);
 		return 1;
 	case RSfail:
-		snprintf(buf, len, "its vmapalloc found no room for %u pages",
-		    n[0]);
+		k = snprintf(buf, len, "its vmapalloc found no room for %u "
+		    "pages; the vmap held ", n[0]);
+		if (k > 0 && (size_t)k < len && n[1] == 0)
+			k += snprintf(buf + k, len - k, "no blank PDE");
+		else if (k > 0 && (size_t)k < len && n[1] == 1)
+			k += snprintf(buf + k, len - k, "1 blank PDE in a row "
+			    "at most (PDE %u)", n[2]);
+		else if (k > 0 && (size_t)k < len)
+			k += snprintf(buf + k, len - k, "%u blank PDEs in a row "
+			    "at most (PDEs %u-%u)", n[1], n[2], n[2] + n[1] - 1);
+		if (k > 0 && (size_t)k < len)
+			k += snprintf(buf + k, len - k, ", %u PDE%s with an empty "
+			    "table", n[3], n[3] == 1 ? "" : "s");
+		if (k > 0 && (size_t)k < len && n[4] > 0)
+			snprintf(buf + k, len - k, " and a hole of %u page%s at "
+			    "most in one table (PDE %u)", n[4], n[4] == 1 ? "" :
+			    "s", n[5]);
+		else if (k > 0 && (size_t)k < len)
+			snprintf(buf + k, len - k, " and no free page in a table");
 		return 1;
 	}
 	return 0;

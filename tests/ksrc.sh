@@ -179,4 +179,31 @@ esac
 grep -q "under 9front: its vmap has 9front's signature (uvlong pa), its sizes int (as 9front's before 2021)$" "$TMPD/out"
 ok $? "... under 9front, by its pa, and said so"
 
+# A file's results explained from the state, as a built-in's are: a
+# failure by what the vmap held; a panic by what stood in the way
+# before the call, and whose it was.
+"$V" replay -p $K/labs.c traces/devtest.yaml 2>/dev/null |
+    grep -q '^   20  vmap    poke8 .* fail .*its vmapalloc found no room for 8192 pages; the vmap held 3 blank PDEs in a row at most (PDEs 955-957), 56 PDEs with an empty table and a hole of 1024 pages at most in one table (PDE 899)'
+ok $? "a file's failure: what the vmap held"
+"$V" replay -p $K/span.c traces/span-bug.yaml 2>/dev/null |
+    grep -q '^    6  vmap    big .* panic .*; before the call, the page at 0xe0800000 was in use by win2 (event 3)'
+ok $? "a file's panic in vmap: the page in the way, and its mapping"
+"$V" replay -p $K/labs.c traces/pse-unmap.yaml 2>/dev/null |
+    grep -q '^    3  vunmap  fb .* panic .*vunmap: not mapped; before the call, every page of the range was mapped, 0xe0400000 a 4M page (PDE 897)'
+ok $? "a file's panic in vunmap: the 4M page it met"
+cat >"$TMPD/unmapped.yaml" <<'END'
+vmaptrace: 1
+name: unmapped
+machine: {vmap: 0xe0000000, vmapsize: 32M, kernel: labs, pse: true}
+events:
+  - {op: vmap, pa: 0x10000000, size: 4096, id: one}
+  - {op: vunmap, va: 0xe0000000, size: 8192}
+END
+"$V" replay -p $K/labs.c "$TMPD/unmapped.yaml" 2>/dev/null |
+    grep -q '^    2  vunmap  .* panic .*vunmap: not mapped; before the call, the PTE for 0xe0001000 was not mapped'
+ok $? "a file's panic in vunmap: the PTE not mapped"
+"$V" replay -p $K/labs.c --format yaml "$TMPD/unmapped.yaml" 2>/dev/null |
+    grep -q 'pde: 896, last-pde: 896, hole-pte: 1024, kind: said, cause: free-pte, at: 0xe0001000'
+ok $? "... and in YAML, its PDEs and cause"
+
 done_testing
