@@ -474,6 +474,7 @@ cexit(int n, const char *fn)
 }
 
 static uint32_t (*callocf)(uint32_t);
+static void (*cvunmapf)(uint32_t, int64_t);
 
 /* A dry run's table: the words of the page a PDE points at. */
 static uint32_t *
@@ -594,13 +595,19 @@ crundry(uint32_t (*allocf)(uint32_t), int op, uint32_t size,
 	} else {
 		callocf = allocf;
 		drying = 1;
-		*ret = op == KCvmapalloc ? allocf(size) :
-		    crunsearch(op, size, floor);
+		if (op == KCvunmapdry)
+			cvunmapf(floor, size);
+		else
+			*ret = op == KCvmapalloc ? allocf(size) :
+			    crunsearch(op, size, floor);
 		drying = 0;
 		how = KRreturned;
 	}
 	if (how != KRreturned)
 		*ret = 0;
+	if (op == KCvunmapdry)	/* what it left of the range's first PDEs */
+		*ret = (cs->pdb[PDX(floor)] == 0) |
+		    (cs->pdb[(PDX(floor) + 1) % NPDE] == 0) << 1;
 	keepstate(0);
 	undowrites();
 	/* what the dry run's end wrote is not the child's */
@@ -625,6 +632,7 @@ crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
 	host.allocated = 0;
 	guardpool();
 	nwritten = 0;
+	cvunmapf = vunmapf;
 	if (cs->op != KCvmap && cs->op != KCvunmap)
 		cs->ans.how = crundry(allocf, cs->op, (uint32_t)cs->size,
 		    (uint32_t)cs->pa, &cs->ans.ret);
@@ -987,7 +995,9 @@ crashed(struct kchild *c, int st, const char *call, struct kanswer *a)
 /*
  * Call the file's op (KCvmap: vmap(a, b); KCvunmap: vunmap(a, b);
  * KCvmapalloc: vmapalloc(b); KClargest and KCmisfit: the searches of
- * stats.c by dry runs of vmapalloc, in the child at once) on m; the
+ * stats.c by dry runs of vmapalloc, in the child at once; KCvunmapdry:
+ * vunmap(a, b) dry, answering whether it left the first PDE of the
+ * range blank (bit 0) and the next (bit 1)) on m; the
  * answer into ans.  A dry run's page directory is thrown away.  With
  * after at 0 or more, a vmap or vunmap that returns is followed, in the
  * same round trip, by the search for the largest vmap with that floor
@@ -999,7 +1009,7 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
     int64_t after, struct kanswer *ans)
 {
 	static const char *const calls[] = {
-		"vmap", "vunmap", "vmapalloc", "vmapalloc", "vmapalloc"
+		"vmap", "vunmap", "vmapalloc", "vmapalloc", "vmapalloc", "vunmap"
 	};
 	struct kslot *s;
 	uint32_t **bounce;

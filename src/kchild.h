@@ -45,7 +45,8 @@ struct vvhost {
 enum {
 	KCvmap, KCvunmap, KCvmapalloc,
 	KClargest,	/* dry_largest from b pages down, floor a: the pages */
-	KCmisfit	/* dry_misfit: the pages */
+	KCmisfit,	/* dry_misfit: the pages */
+	KCvunmapdry	/* vunmap(a, b), dry: which of its first PDEs it cleared */
 };
 
 /* How a call ended. */

@@ -175,7 +175,7 @@ struct ksrc {
 	int		 flavour;	/* Klabs, K9front */
 	int		 spans;		/* its vmapalloc runs over tables */
 	char		 spanwhy[96];	/* how that was found */
-	char		 sigwhy[96];	/* its flavour, by its signatures */
+	char		 sigwhy[192];	/* its flavour: its signatures, pdbunmap */
 	struct kchild	 child;		/* where its code runs */
 
 	/*
@@ -1506,6 +1506,53 @@ spanstest(struct ksrc *k, int flavour)
 }
 
 /*
+ * Which kernel's pdbunmap file k has, found by what it does: asked to
+ * vunmap two 4 MiB pages from the first's start, Bell Labs' clears the
+ * first, rounds va up to where it already is, and panics on the blank
+ * PDE; 9front's clears both.  Said after the signatures' reason, with a
+ * warning where the two disagree: no kernel of the model is that pair.
+ */
+static void
+unmapstest(struct ksrc *k, int flavour)
+{
+	struct kanswer a;
+	Mmuconf c;
+	Mmu m;
+	int got;
+	size_t n;
+
+	memset(&c, 0, sizeof c);
+	c.policy = policyfind("plan9");
+	c.kernel = flavour;
+	c.pse = 1;
+	c.vmap = DEFVMAP;
+	c.vmapsize = DEFVMAPSIZE;
+	mmuinit(&m, &c);
+	m.pdb[PDX(c.vmap)] = 0x40000000u | PTESIZE | PTEUNCACHED | PTEWRITE |
+	    PTEVALID;
+	m.pdb[PDX(c.vmap) + 1] = 0x40400000u | PTESIZE | PTEUNCACHED |
+	    PTEWRITE | PTEVALID;
+	kchild_call(&k->child, &m, KCvunmapdry, c.vmap, 2 * PGDIRSIZE, -1, &a);
+	got = -1;
+	if (a.how == KRpanic && a.ret == 1)
+		got = Klabs;
+	else if (a.how == KRreturned && a.ret == 3)
+		got = K9front;
+	n = strlen(k->sigwhy);
+	if (got == flavour)
+		snprintf(k->sigwhy + n, sizeof k->sigwhy - n, ", and its "
+		    "pdbunmap is %s", got == Klabs ? "Bell Labs'" : "9front's");
+	else if (got >= 0)
+		snprintf(k->sigwhy + n, sizeof k->sigwhy - n, ", but its "
+		    "pdbunmap is %s (no kernel of the model has both)",
+		    got == Klabs ? "Bell Labs'" : "9front's");
+	else
+		snprintf(k->sigwhy + n, sizeof k->sigwhy - n, ", and its "
+		    "pdbunmap is neither kernel's");
+	mmufree(&m);
+}
+
+/*
  * File k's largest vmap on m (op KClargest: where it is below floor;
  * else any figure from floor up), or the fewest pages its vmapalloc
  * does not place (op KCmisfit): the search by dry runs, made in the
@@ -1635,7 +1682,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	struct stat st;
 	struct sha256 sh;
 	char *text, *src, *shown, so[PATH_MAX], base[64], name[80], sum[65];
-	char sigwhy[96];
+	char sigwhy[192];
 	const char *b;
 	size_t len;
 	int f, flavour, i, sofd;
@@ -1710,6 +1757,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 		return NULL;
 	}
 	spanstest(k, flavour);
+	unmapstest(k, flavour);
 	shown = text_clean(path, 0);
 	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
 	    "as compiled", shown, flavour == Klabs ? "Bell Labs" : "9front");

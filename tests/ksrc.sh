@@ -47,7 +47,7 @@ ok $? "panicky.c: its panic, in its words"
 same "$?" 0 "verify labs.c: exit 0"
 grep -q '^labs.c agrees with plan9 under labs: 200 random traces' "$TMPD/out"
 ok $? "... it agrees with plan9, and says on how much"
-grep -q "^  held to plan9: its vmapalloc found no room for 6M over an empty table and the next; under labs: its vmap and vunmap have Bell Labs' signatures (ulong pa, int size)$" "$TMPD/out"
+grep -q "^  held to plan9: its vmapalloc found no room for 6M over an empty table and the next; under labs: its vmap and vunmap have Bell Labs' signatures (ulong pa, int size), and its pdbunmap is Bell Labs'$" "$TMPD/out"
 ok $? "... and says why plan9, and why labs"
 "$V" verify $K/9front.c >"$TMPD/out" 2>/dev/null
 same "$?" 0 "verify 9front.c: exit 0, under 9front"
@@ -176,7 +176,7 @@ sed 's|^vmap(ulong pa, int size)$|vmap(uvlong pa, int size)|' $K/labs.c \
 case $? in 0|1) ok 0 "vmap(uvlong pa, int size): compiled and held" ;;
 *) ok 1 "vmap(uvlong pa, int size): compiled and held"; sed 's/^/# /' "$TMPD/err" ;;
 esac
-grep -q "under 9front: its vmap has 9front's signature (uvlong pa), its sizes int (as 9front's before 2021)$" "$TMPD/out"
+grep -q "under 9front: its vmap has 9front's signature (uvlong pa), its sizes int (as 9front's before 2021), but its pdbunmap is Bell Labs' (no kernel of the model has both)$" "$TMPD/out"
 ok $? "... under 9front, by its pa, and said so"
 
 # A file's results explained from the state, as a built-in's are: a
@@ -205,5 +205,24 @@ ok $? "a file's panic in vunmap: the PTE not mapped"
 "$V" replay -p $K/labs.c --format yaml "$TMPD/unmapped.yaml" 2>/dev/null |
     grep -q 'pde: 896, last-pde: 896, hole-pte: 1024, kind: said, cause: free-pte, at: 0xe0001000'
 ok $? "... and in YAML, its PDEs and cause"
+
+# Which pdbunmap, by what it does: Bell Labs' signatures with 9front's
+# pdbunmap (9front from 2011 to 2020) are said to be no kernel's pair.
+sed 's|^			va = (va+4\*MB-1) \& ~(4\*MB-1);$|			va += 4*MB;|' $K/labs.c \
+    >"$TMPD/steps.c"
+grep -q '^			va += 4\*MB;$' "$TMPD/steps.c"
+ok $? "a labs.c whose pdbunmap steps 4M as 9front's does"
+"$V" verify --traces 20 "$TMPD/steps.c" >"$TMPD/out" 2>"$TMPD/err"
+grep -q "under labs: its vmap and vunmap have Bell Labs' signatures (ulong pa, int size), but its pdbunmap is 9front's (no kernel of the model has both)$" "$TMPD/out"
+ok $? "... said: Bell Labs' signatures, 9front's pdbunmap"
+# That probe is a dry run: a vunmap whose second call panics panics at
+# the trace's second vunmap, devtest's event 9.
+sed 's|^	va = (ulong)v;$|	{ static int calls; if(++calls == 2) panic("second vunmap"); }\
+	va = (ulong)v;|' $K/labs.c >"$TMPD/second.c"
+grep -q 'calls == 2' "$TMPD/second.c"
+ok $? "a vunmap that panics on its second call"
+"$V" replay -p "$TMPD/second.c" traces/devtest.yaml 2>/dev/null |
+    grep -q '^first     panic at event 9 (poke2): second vunmap'
+ok $? "... panics at event 9: the probe of its pdbunmap was dry"
 
 done_testing
