@@ -40,14 +40,15 @@ report_measures(FILE *f, const struct replay *rp, const Stats *s)
 	fprintf(f, "pages     %u mapped, %u free, largest free run %u (%s), "
 	    "page fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
 	    pagesstr(b, sizeof b, s->largestrun), 100 * s->frag);
-	fprintf(f, "largest   ");
+	/* the policy's own figure, then the what-if, never both "largest" */
+	fprintf(f, "largest   vmap %s (%s, on its own state); allocator "
+	    "fragmentation %.1f%%\n", pagesstr(b, sizeof b,
+	    s->largest[rp->pidx]), policyat(rp->pidx)->name,
+	    100 * allocfrag(s, rp->pidx));
+	fprintf(f, "what-if   on this state, each allocator could place:");
 	for (i = 0; i < npolicy(); i++)
-		fprintf(f, "%s%s %s", i ? ", " : "", policyat(i)->name,
+		fprintf(f, "%s %s %s", i ? "," : "", policyat(i)->name,
 		    pagesstr(b, sizeof b, s->largest[i]));
-	fprintf(f, "\nallocator fragmentation");
-	for (i = 0; i < npolicy(); i++)
-		fprintf(f, "%s %s %.1f%%", i ? "," : "", policyat(i)->name,
-		    100 * allocfrag(s, i));
 	fprintf(f, "\nptpages   %u in use, %u leaked\n", s->ptinuse,
 	    s->ptleaked);
 }
@@ -927,20 +928,18 @@ emitmeasures(yaml_emitter_t *em, const struct replay *rp)
 	    emitnum(em, "free", s.free) < 0 ||
 	    emitnum(em, "largest-free-run", s.largestrun) < 0 ||
 	    emitkv(em, "page-fragmentation", b) < 0 ||
-	    emitstr(em, "largest-vmap") < 0 || emitmap(em, 1) < 0)
+	    emitnum(em, "largest-vmap", (unsigned long long)
+	    s.largest[rp->pidx] * BY2PG) < 0)
+		return -1;
+	snprintf(b, sizeof b, "%.4f", allocfrag(&s, rp->pidx));
+	if (emitkv(em, "allocator-fragmentation", b) < 0 ||
+	    emitstr(em, "on-this-state-could-place") < 0 ||
+	    emitmap(em, 1) < 0)
 		return -1;
 	for (i = 0; i < npolicy(); i++)
 		if (emitnum(em, policyat(i)->name,
 		    (unsigned long long)s.largest[i] * BY2PG) < 0)
 			return -1;
-	if (emitend(em) < 0 || emitstr(em, "allocator-fragmentation") < 0 ||
-	    emitmap(em, 1) < 0)
-		return -1;
-	for (i = 0; i < npolicy(); i++) {
-		snprintf(b, sizeof b, "%.4f", allocfrag(&s, i));
-		if (emitkv(em, policyat(i)->name, b) < 0)
-			return -1;
-	}
 	if (emitend(em) < 0)
 		return -1;
 	if (!rp->measure)

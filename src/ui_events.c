@@ -210,7 +210,7 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	LINE("frag: allocator %.1f%%, page %.1f%%",
 	    100 * allocfrag(&s, p->pidx), 100 * s.frag);
 	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
-	LINE("largest vmap now:");
+	LINE("on this state, could place:");
 	/*
 	 * Two policies a line, the last alone when they are odd; the
 	 * first column as wide as its widest ("span-fixed 192664K").
@@ -312,7 +312,7 @@ ui_status_draw(struct ui *u)
 	attroff(A_REVERSE);
 }
 
-/* "plan9 12M": policy i's largest vmap in s, or "none". */
+/* "plan9 12M": what policy i could place on the state s, or "none". */
 static void
 largestcell(char *buf, size_t len, const Stats *s, int i)
 {

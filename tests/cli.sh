@@ -215,8 +215,15 @@ has "plan9 and span: 1 event differs (panic 1)" \
 "$V" gen staircase | "$V" replay --summary - >"$TMPD/out"
 has "largest free run 4096 (16M), page fragmentation 0.0%" \
     "staircase: page fragmentation 0%"
-has "allocator fragmentation plan9 75.0%, span 0.0%, span-fixed 0.0%, reclaim 75.0%" \
+has "largest   vmap 4092K (plan9, on its own state); allocator fragmentation 75.0%" \
     "... the allocator's: plan9 75%"
+# "largest vmap" is a policy on its own state; the what-if has its name.
+has "what-if   on this state, each allocator could place: plan9 4092K, span 16M, span-fixed 16M, reclaim 4092K" \
+    "... what each allocator could place on plan9's state: the what-if"
+"$V" replay -p plan9 --format yaml traces/devtest.yaml >"$TMPD/out"
+has "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number"
+has "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
+    "YAML: the what-if under its own name"
 
 # shrink: the eighth poke's failure comes down to a few events, which
 # replay as they say; nothing to shrink is exit 1, saying what happens.
