@@ -17,7 +17,7 @@
 #define CELLW	46
 #define CELLH	30
 #define GAP	4
-#define LABELW	96
+#define LABELW	156	/* a row's address and PDE number */
 #define TOP	64
 
 static const char *const kindnames[Npdekind] = {
@@ -187,8 +187,8 @@ mapcell(FILE *f, const Mmu *m, int i, const struct grid *g)
 	cellxy(g, i, &x, &y);
 	if (i % g->cols == 0)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-family=\"monospace\">"
-		    "0x%.8x</text>\n", g->x0 + 8, y + CELLH / 2 + 4,
-		    m->vmap + i * PGDIRSIZE);
+		    "0x%.8x PDE %u</text>\n", g->x0 + 8, y + CELLH / 2 + 4,
+		    m->vmap + i * PGDIRSIZE, first + i);
 	k = pdekind(m, first + i);
 	pde = m->pdb[first + i];
 	fprintf(f, "<g class=\"pde %s\"><title>PDE %u 0x%.8x: %s",

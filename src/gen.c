@@ -187,9 +187,9 @@ gen_devtest(struct trace *t, const struct genopts *o)
 	uint32_t i;
 
 	setmeta(t, "devtest", "The mmu.c-span-pdes test driver: the local "
-	    "and I/O APICs share PDE 0's table, an 8 MiB framebuffer takes "
-	    "two 4 MiB pages, then each poke maps 32 MiB at pa 0x2000 (eight "
-	    "page tables) and unmaps it.\n");
+	    "and I/O APICs share the table of the vmap's first PDE, an 8 MiB "
+	    "framebuffer takes two 4 MiB pages, then each poke maps 32 MiB at "
+	    "pa 0x2000 (eight page tables) and unmaps it.\n");
 	add(t, OPvmap, 0xFEE00000, 1024, "lapic", NULL);
 	add(t, OPvmap, 0xFEC00000, 1024, "ioapic", NULL);
 	add(t, OPvmap, 0xD0000000, 8 * MB, "fb", NULL);

@@ -566,7 +566,7 @@ ui_draw(struct ui *u)
 {
 	struct pane *p;
 	struct paneword w[UIMAXPANE];
-	int needw, needh, maph, rows, mapw, y, j, pw, cpr, whyh, k, fixed;
+	int needw, needh, maph, rows, mapw, y, j, pw, cpr, whyh, k, fixed, lw;
 
 	mapw = 0;
 
@@ -606,8 +606,9 @@ ui_draw(struct ui *u)
 	/* the legend, the PDE's line and the status; two measures a pane */
 	fixed = 3 + (u->npane == 1 ? 0 : 2);
 	if (u->npane == 1) {
-		mapw = COLS >= 9 + 64 + 36 ? 9 + 64 : 9 + 32;
-		cpr = mapw == 9 + 64 ? 16 : 8;
+		lw = ui_pd_labelw(&p->tl.cur.m);
+		mapw = COLS >= lw + 64 + 36 ? lw + 64 : lw + 32;
+		cpr = mapw == lw + 64 ? 16 : 8;
 		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
 		maph = rows + 2;
 		if (maph < 13)

@@ -111,6 +111,7 @@ void	 ui_help_draw(struct ui *);
 
 /* ui_pd.c */
 int	 ui_pd_draw(struct ui *, struct pane *, int, int, int, int);
+int	 ui_pd_labelw(const Mmu *);
 void	 ui_pd_zoom(struct ui *, struct pane *, int, int, int, int);
 int	 ui_pd_mapping(const struct pane *, uint32_t, uint32_t);
 void	 ui_pd_info(struct ui *, struct pane *, int, int, int);

@@ -133,6 +133,7 @@ cellglyph(const struct ui *u, const Mmu *m, uint32_t pdx, int *pair,
 struct pdlayout {
 	int	cellw;
 	int	cpr;		/* cells a row */
+	int	lblw;		/* a row's label (ui_pd_labelw) */
 	int	rows;
 	int	vis;		/* rows shown */
 	int	top;		/* the first shown */
@@ -146,17 +147,30 @@ enum {
 	MKnamed = 8	/* named by the reason the pane shows */
 };
 
+/*
+ * The width of a map row's label: its address and the kernel's number
+ * of its first PDE (PDX), a blank after each.
+ */
+int
+ui_pd_labelw(const Mmu *m)
+{
+	return PDX(m->vmap + (m->vmapsize ? m->vmapsize - 1 : 0)) >= 1000 ?
+	    14 : 13;
+}
+
 /* The layout of np PDEs in h rows of w columns, the selection shown. */
 static void
-pdlayout(const struct ui *u, int np, int h, int w, struct pdlayout *lo)
+pdlayout(const struct ui *u, const Mmu *m, int np, int h, int w,
+    struct pdlayout *lo)
 {
+	lo->lblw = ui_pd_labelw(m);
 	lo->cellw = 4;
 	lo->cpr = 16;
-	if (9 + lo->cpr * lo->cellw > w)
+	if (lo->lblw + lo->cpr * lo->cellw > w)
 		lo->cpr = 8;
-	if (9 + lo->cpr * lo->cellw > w)
+	if (lo->lblw + lo->cpr * lo->cellw > w)
 		lo->cellw = 3;
-	if (9 + lo->cpr * lo->cellw > w)
+	if (lo->lblw + lo->cpr * lo->cellw > w)
 		lo->cpr = 4;
 	lo->rows = HOWMANY(np, lo->cpr);
 	lo->vis = h - 1 < 1 ? 1 : h - 1;
@@ -236,12 +250,13 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 {
 	const Mmu *m;
 	const char *g;
-	char buf[32], lbl[16];
+	char buf[32], lbl[24];
 	uint32_t i;
 	int c, pair, attr, cursor;
 
 	m = &p->tl.cur.m;
-	snprintf(lbl, sizeof lbl, "%.8x ", m->vmap + r * lo->cpr * PGDIRSIZE);
+	snprintf(lbl, sizeof lbl, "%.8x %*u ", m->vmap + r * lo->cpr *
+	    PGDIRSIZE, lo->lblw - 10, PDX(m->vmap) + r * lo->cpr);
 	attron(ui_attr(u, Cdim));
 	mvaddstr(y, x, lbl);
 	attroff(ui_attr(u, Cdim));
@@ -260,7 +275,7 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 			attr |= A_BOLD;
 		if (cursor)
 			attr |= A_REVERSE | A_BOLD;
-		move(y, x + 9 + c * lo->cellw);
+		move(y, x + lo->lblw + c * lo->cellw);
 		attron(attr);
 		addstr(g);
 		attroff(attr);
@@ -272,7 +287,7 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 			 * No room beside it: over the cell's last column, or
 			 * in ASCII its first (the t of t99, not a digit).
 			 */
-			move(y, x + 9 + c * lo->cellw + (u->utf8 ? 2 : 0));
+			move(y, x + lo->lblw + c * lo->cellw + (u->utf8 ? 2 : 0));
 			attron(attr);
 			addstr("*");
 			attroff(attr);
@@ -297,7 +312,7 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	m = &p->tl.cur.m;
 	np = vpdbsize(m);
 	vbase = PDX(m->vmap);
-	pdlayout(u, np, h, w, &lo);
+	pdlayout(u, m, np, h, w, &lo);
 	u->cpr = lo.cpr;	/* H and L move a row as drawn */
 	mark = pdmarks(u, p);
 	attr = ui_attr(u, Cheader) | (u->npane > 1 && p == &u->pane[u->focus]

@@ -44,8 +44,9 @@ grep -q '>plan9: fail: needs 2 blank PDEs in a row' "$TMPD/two.svg"
 ok $? "... plan9's failure and why"
 grep -q '>span: panic: vmap: va=0xe0800000' "$TMPD/two.svg"
 ok $? "... span's panic and why"
-grep -q '>vmapalloc returned 0xe0401000 for PDEs 897-898' "$TMPD/two.svg"
-ok $? "... with the address vmapalloc returned, wrapped whole"
+grep -q ' vmapalloc<' "$TMPD/two.svg" &&
+    grep -q '>returned 0xe0401000 for PDEs 897-898;' "$TMPD/two.svg"
+ok $? "... with the address vmapalloc returned, wrapped between words"
 
 # A picture per event, numbered, into a directory.
 "$V" export --at 18..21 -p plan9,span traces/devtest.yaml -o "$TMPD/slides"

@@ -56,6 +56,8 @@ same "$(cat "$TMPD/poke8.st")" 0 "view: exit 0 after the script"
 has poke8 "event 20/27" "status line: event 20 of 27"
 has poke8 "blank 3  big 2  table 1  stale 56" "56 stale tables at poke 8"
 has poke8 "largest vmap (plan9) 12M" "plan9 can place only 12M"
+grep -q '^e2000000 904 ' "$TMPD/poke8.txt"
+ok $? "a row of the map: its address and its first PDE's number"
 grep -q '^   20  vmap    poke8 .*fail' "$TMPD/poke8.txt"
 ok $? "the eighth poke fails"
 grep -c '░░░' "$TMPD/poke8.txt" | grep -q '^8$'
