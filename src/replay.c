@@ -1063,12 +1063,23 @@ keepfirst(struct replay *rp, struct first *f, const struct event *e,
 
 	f->seq = rp->pos;
 	snprintf(f->id, sizeof f->id, "%s", e->id ? e->id : "-");
-	n = 0;
-	if (f == &rp->firstexp)
-		n = snprintf(f->why, sizeof f->why, "expected %s, got %s: ",
-		    trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]),
+	if (f != &rp->firstexp) {
+		replay_why(f->why, sizeof f->why, rp, e, r, rp->pos - 1);
+		return;
+	}
+	/* what came: the address where there is one, then why */
+	trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]);
+	if (r->kind == Rok && e->op == OPvmap)
+		n = snprintf(f->why, sizeof f->why, "expected %s, got 0x%.8x (",
+		    xb, r->va);
+	else
+		n = snprintf(f->why, sizeof f->why, "expected %s, got %s (", xb,
 		    resultnames[r->kind]);
-	replay_why(f->why + n, sizeof f->why - n, rp, e, r, rp->pos - 1);
+	if (n >= sizeof f->why - 2)
+		return;
+	replay_why(f->why + n, sizeof f->why - n - 1, rp, e, r, rp->pos - 1);
+	n = strlen(f->why);
+	snprintf(f->why + n, sizeof f->why - n, ")");
 }
 
 /*

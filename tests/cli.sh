@@ -81,6 +81,16 @@ EOT
 same "$?" 1 "failed expectation: exit 1"
 grep -q 'EXPECTED 0xe0001000' "$TMPD/out"
 ok $? "failed expectation: marked in the report"
+grep -q '^first     failed expectation at event 1 (-): expected 0xe0001000, got 0xe0000000 (a new table in blank PDE 896)$' "$TMPD/out"
+ok $? "failed expectation: the summary says the address that came, then why"
+cat >"$TMPD/wrong2.yaml" <<'EOT'
+vmaptrace: 1
+events:
+  - {op: vmap, pa: 0, size: 1K, expect: 0xe0000000}
+EOT
+"$V" replay "$TMPD/wrong2.yaml" >"$TMPD/out"
+grep -q '^first     failed expectation at event 1 (-): expected 0xe0000000, got refused (' "$TMPD/out"
+ok $? "... and the result where no address came"
 # An unexpected panic too.
 cat >"$TMPD/panic.yaml" <<'EOT'
 vmaptrace: 1
