@@ -18,7 +18,8 @@ static const struct cmd_option options[] = {
 	{ Opolicy, "policy", 'p', ARGpolicies, "P[,Q]",
 	    "the policy (default plan9); with Q, for --until diverge" },
 	{ Ountil, "until", 0, ARGstring, "WHAT",
-	    "fail, panic, diverge, expect or refused (default: the first)" },
+	    "fail, panic, diverge, expect or refused (default: diverge with "
+	    "two policies, else the first)" },
 	{ Obudget, "budget", 0, ARGcount, "SECONDS",
 	    "stop by then, with the best trace found so far" },
 	OPT_KERNEL("K"),
@@ -88,6 +89,9 @@ cmd_shrink_exec(struct args *a)
 			    "diverge, expect or refused", until);
 		so.what = i;
 	}
+	/* two policies: what tells them apart, unless told otherwise */
+	if (so.what == -1 && so.pol[1] != NULL)
+		so.what = Wdiverge;
 	if (so.what == Wdiverge && so.pol[1] == NULL)
 		return cmd_usageerr(a, "--until diverge: name two policies, "
 		    "-p P,Q");

@@ -235,6 +235,16 @@ has "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number
 has "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
     "YAML: the what-if under its own name"
 
+# shrink with two policies keeps what tells them apart: the shrunk
+# trace is one where they part, not one where both fail.
+"$V" shrink -p plan9,span traces/devtest.yaml >"$TMPD/two.yaml" 2>/dev/null
+same "$?" 0 "shrink -p plan9,span devtest: exit 0"
+grep -q '^name: devtest-diverge-plan9-span$' "$TMPD/two.yaml"
+ok $? "... shrinks to their divergence by default"
+"$V" compare --summary -p plan9,span "$TMPD/two.yaml" >"$TMPD/out"
+grep -q '^plan9 and span: 1 event differs' "$TMPD/out"
+ok $? "... and they part in the shrunk trace"
+
 # shrink: the eighth poke's failure comes down to a few events, which
 # replay as they say; nothing to shrink is exit 1, saying what happens.
 "$V" shrink traces/devtest.yaml >"$TMPD/shrunk.yaml"
