@@ -57,6 +57,7 @@ enum {
 	Okeepgoing,
 	Okernel,
 	Okerneltimeout,
+	Okeeporphans,
 	Okeys,
 	Oname,
 	Onoexpect,

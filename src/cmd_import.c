@@ -23,13 +23,16 @@ static const struct cmd_option options[] = {
 	{ Onoexpect, "no-expect", 0, ARGnone, NULL, "write no expectations" },
 	{ Ostrict, "strict", 0, ARGnone, NULL,
 	    "a line that names vmap but is no call is an error" },
+	{ Okeeporphans, "keep-orphans", 0, ARGnone, NULL,
+	    "keep a vunmap of an address no vmap of the log returned" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	{ Ovmap, "vmap", 0, ARGvmap, "ADDR", "the trace's machine.vmap" },
 	{ Ovmapsize, "vmapsize", 0, ARGvmapsize, "SIZE",
 	    "the trace's machine.vmapsize" },
 	{ Oname, "name", 0, ARGstring, "NAME",
-	    "the trace's name (default: the log's file name)" },
+	    "the trace's name (default: the log's file name, less its "
+	    "extension)" },
 	OPT_OUTPUT,
 	OPT_END
 };
@@ -82,6 +85,13 @@ tell(const char *base, const struct importstats *st)
 	if (st->rawunmaps)
 		fprintf(stderr, ", %zu vunmaps kept as raw addresses",
 		    st->rawunmaps);
+	if (st->dropped)
+		fprintf(stderr, ", %zu orphan vunmap%s dropped", st->dropped,
+		    st->dropped == 1 ? "" : "s");
+	if (st->orphans > st->dropped)
+		fprintf(stderr, ", %zu orphan vunmap%s kept",
+		    st->orphans - st->dropped, st->orphans - st->dropped == 1 ?
+		    "" : "s");
 	fputc('\n', stderr);
 }
 
@@ -194,7 +204,7 @@ cmd_import_exec(struct args *a)
 	struct spool sp;
 	char desc[512], err[512];
 	const char *path, *base;
-	char *shown;
+	char *shown, *stem, *dot;
 	FILE *f;
 	int rv;
 
@@ -219,18 +229,24 @@ cmd_import_exec(struct args *a)
 	}
 	/* the name as written into the trace: anybody's bytes made text */
 	base = shown = text_clean(base, 0);
+	/* the trace's own name: the file's, less its extension */
+	stem = xstrdup(base);
+	if ((dot = strrchr(stem, '.')) != NULL && dot != stem)
+		*dot = '\0';
 	if ((sp.f = tmpfile()) == NULL) {
 		fprintf(stderr, "%s: a temporary file: %s\n", progname,
 		    strerror(errno));
 		if (f != stdin)
 			fclose(f);
 		free(shown);
+		free(stem);
 		return EXITUSAGE;
 	}
 	sp.pidx = args_has(a, Onoexpect) ? -1 : policyindex(args_policy(a));
 	sk.event = spoolevent;
 	sk.arg = &sp;
 	st.strict = args_has(a, Ostrict);
+	st.keeporphans = args_has(a, Okeeporphans);
 	st.warn = stderr;
 	rv = import_log(f, path, sp.pidx, &sk, &st);
 	if (f != stdin)
@@ -244,17 +260,21 @@ cmd_import_exec(struct args *a)
 		fprintf(stderr, "%s\n", st.err);
 		fclose(sp.f);
 		free(shown);
+		free(stem);
 		return EXITUSAGE;
 	}
 	if (st.malformed > IMPORTWARNMAX)
 		fprintf(stderr, "%s: %zu more lines that name vmap or vunmap "
 		    "but are no call, skipped\n", base,
 		    st.malformed - IMPORTWARNMAX);
+	if (st.orphans > IMPORTWARNMAX && st.dropped > 0)
+		fprintf(stderr, "%s: %zu more orphan vunmaps\n", base,
+		    st.orphans - IMPORTWARNMAX);
 	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
 	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
 	    st.skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
 	    "kernel gave are the expectations of its policy.");
-	sp.hdr.name = text_clean(args_str(a, Oname, base), 0);
+	sp.hdr.name = text_clean(args_str(a, Oname, stem), 0);
 	sp.hdr.description = xstrdup(desc);
 	tell(base, &st);
 	rv = EXITOK;
@@ -266,5 +286,6 @@ cmd_import_exec(struct args *a)
 	fclose(sp.f);
 	trace_free(&sp.hdr);
 	free(shown);
+	free(stem);
 	return rv == EXITOK ? cmd_finish(EXITOK) : rv;
 }

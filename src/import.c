@@ -4,14 +4,19 @@
  *
  *	[SECONDS] CALLER: vmap PA SIZE -> VA
  *	[SECONDS] CALLER: vunmap VA [SIZE]
+ *	[SECONDS] CALLER: vmap(PA, SIZE) = VA
+ *	[SECONDS] CALLER: vunmap(VA, SIZE)
  *
  * with the timestamp and the caller optional, "=>" for "->", and a VA
  * of 0 or nil for a vmap that failed.  Other lines are skipped and
- * counted.  A vunmap is tied to the live vmap that returned its address
- * and refers to it by id (ids are made up); one of an address no live
- * vmap returned is kept as a raw va.  The vmaps' results become the
- * expectations of a policy, so that the imported trace checks the
- * allocator that recorded it.
+ * counted; one that names vmap or vunmap is warned of.  A vunmap is
+ * tied to the live vmap that returned its address and refers to it by
+ * id (ids are made up); one of an address a vmap returned that is no
+ * longer live is kept as a raw va; one of an address no vmap of the log
+ * returned (a log that starts mid-run) is an orphan, dropped with a
+ * warning unless kept.  The vmaps' results become the expectations of
+ * a policy, so that the imported trace checks the allocator that
+ * recorded it.
  */
 #include <errno.h>
 #include <math.h>
@@ -41,6 +46,9 @@ struct reader {
 	size_t			 textcap;
 	/* the live vmaps by the address they returned: id (a), size (b) */
 	struct vamap		 live;
+	/* every address a vmap of the log returned */
+	struct vamap		 seen;
+	int			 cform;		/* this line's call is in C's form */
 };
 
 /* What a line says before its call: [SECONDS] CALLER: */
@@ -77,16 +85,68 @@ number(const char *s, int suffix, uint64_t max, uint32_t *v)
 	return 0;
 }
 
-/* Whether one of the n words is vmap or vunmap: a line about them. */
 static int
-mentions(char **w, int n)
+isidc(int c)
 {
-	int i;
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
 
-	for (i = 0; i < n; i++)
-		if (strcmp(w[i], "vmap") == 0 || strcmp(w[i], "vunmap") == 0)
-			return 1;
-	return 0;
+/*
+ * Where text names vmap or vunmap, as a word of its own (not vmapalloc,
+ * not myvmap): the name's start, or nil.
+ */
+static char *
+namescall(char *text)
+{
+	char *p;
+	size_t k;
+
+	for (p = text; (p = strstr(p, "v")) != NULL; p++) {
+		if (p > text && isidc((unsigned char)p[-1]))
+			continue;
+		k = strncmp(p, "vmap", 4) == 0 ? 4 : strncmp(p, "vunmap", 6) ==
+		    0 ? 6 : 0;
+		if (k > 0 && !isidc((unsigned char)p[k]))
+			return p;
+	}
+	return NULL;
+}
+
+/* Whether the line names vmap or vunmap: a line about them. */
+static int
+mentions(const struct reader *r)
+{
+	return namescall(r->text) != NULL;
+}
+
+/*
+ * The C-call form, vmap(PA, SIZE) = VA and vunmap(VA, SIZE), made the
+ * words of the other: its parentheses, commas and '=' blanks.  Returns
+ * 1 when line has a call in that form (then in r->cform), else 0.
+ */
+static int
+cform(struct reader *r)
+{
+	char *p, *q, *close;
+
+	r->cform = 0;
+	if ((p = namescall(r->line)) == NULL)
+		return 0;
+	q = p + (p[1] == 'm' ? 4 : 6);
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q != '(' || (close = strchr(q, ')')) == NULL)
+		return 0;
+	for (; q <= close; q++)
+		if (*q == '(' || *q == ',' || *q == ')')
+			*q = ' ';
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q == '=')
+		*q = ' ';
+	r->cform = 1;
+	return 1;
 }
 
 /*
@@ -131,8 +191,8 @@ malformed(struct importstats *st, const char *name, size_t line,
  */
 static int
 parsecall(struct importstats *st, const char *name, size_t line,
-    const char *text, char **w, int n, struct event *e, uint32_t *va,
-    int *bad)
+    const char *text, char **w, int n, int cform, struct event *e,
+    uint32_t *va, int *bad)
 {
 	const char *why, *arg;
 	uint32_t pa, size;
@@ -142,20 +202,24 @@ parsecall(struct importstats *st, const char *name, size_t line,
 	if (strcmp(w[0], "vmap") == 0) {
 		e->op = OPvmap;
 		e->flags |= EVSIZE;
-		if (n != 5 || (strcmp(w[3], "->") != 0 &&
+		if (cform ? n != 4 : n != 5 || (strcmp(w[3], "->") != 0 &&
 		    strcmp(w[3], "=>") != 0))
-			why = "expected vmap PA SIZE -> VA";
+			why = cform ? "expected vmap(PA, SIZE) = VA" :
+			    "expected vmap PA SIZE -> VA";
 		else if (number(w[1], 0, UINT32_MAX, &pa) < 0)
 			why = "pa '%.40s' is not an address below 2^32", arg = w[1];
 		else if (number(w[2], 1, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
-		else if (strcmp(w[4], "nil") != 0 && strcmp(w[4], "(nil)") != 0 &&
-		    number(w[4], 0, UINT32_MAX, va) < 0)
-			why = "va '%.40s' is not an address below 2^32", arg = w[4];
+		else if (strcmp(w[n - 1], "nil") != 0 &&
+		    strcmp(w[n - 1], "(nil)") != 0 &&
+		    number(w[n - 1], 0, UINT32_MAX, va) < 0)
+			why = "va '%.40s' is not an address below 2^32",
+			    arg = w[n - 1];
 	} else {
 		e->op = OPvunmap;
-		if (n != 2 && n != 3)
-			why = "expected vunmap VA [SIZE]";
+		if (cform ? n != 3 : n != 2 && n != 3)
+			why = cform ? "expected vunmap(VA, SIZE)" :
+			    "expected vunmap VA [SIZE]";
 		else if (number(w[1], 0, UINT32_MAX, va) < 0)
 			why = "va '%.40s' is not an address below 2^32", arg = w[1];
 		else if (n == 3 && number(w[2], 1, INT32_MAX, &size) < 0)
@@ -194,7 +258,7 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 		h->t = strtod(p, &end);
 		if (end == p || errno != 0 || (*end != ']' && *end != '\0') ||
 		    !isfinite(h->t) || h->t < 0) {
-			if (!mentions(w, n)) {
+			if (!mentions(r)) {
 				r->st->skipped++;
 				return 1;
 			}
@@ -219,7 +283,7 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 		h->op = i;
 		return 0;
 	}
-	if (!mentions(w, n)) {
+	if (!mentions(r)) {
 		r->st->skipped++;
 		return 1;
 	}
@@ -245,6 +309,7 @@ tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 	}
 	if (va == 0)
 		return;
+	(void)vamap_add(&r->seen, va);
 	snprintf(id, sizeof id, "%s%s%d", caller[0] ? caller : "m",
 	    caller[0] ? "-" : "", ++r->serial);
 	e->id = xstrdup(id);
@@ -280,7 +345,21 @@ tievunmap(struct reader *r, struct event *e, uint32_t va, int sized,
 			e->expect[r->pidx].kind = Xok;
 		return 0;
 	}
-	if (!sized) {
+	if (vamap_find(&r->seen, va) == NULL) {
+		/* an orphan: no vmap of the log returned va */
+		r->st->orphans++;
+		if (!r->st->keeporphans || !sized) {
+			if (r->st->warn != NULL && r->st->orphans <= IMPORTWARNMAX)
+				fprintf(r->st->warn, "%s:%zu: dropped, vunmap of "
+				    "0x%.8x, which no vmap of the log returned "
+				    "(a log that starts mid-run?)%s\n", r->name,
+				    r->lineno, va, sized ? "" : "; it has no size "
+				    "to keep it by");
+			r->st->skipped++;
+			r->st->dropped++;
+			return 1;
+		}
+	} else if (!sized) {
 		r->st->skipped++;
 		r->st->unknown++;
 		return 1;
@@ -301,6 +380,7 @@ readline(struct reader *r)
 	uint32_t va;
 	int n, rv, bad;
 
+	cform(r);
 	n = split(r->line, w, 16);
 	if ((rv = linehead(r, w, n, &h)) != 0)
 		return rv < 0 ? -1 : 0;
@@ -308,7 +388,7 @@ readline(struct reader *r)
 	e.ref = -1;
 	e.line = r->lineno;
 	if (parsecall(r->st, r->name, r->lineno, r->text, w + h.op, n - h.op,
-	    &e, &va, &bad) < 0)
+	    r->cform, &e, &va, &bad) < 0)
 		return bad < 0 ? -1 : 0;
 	if (h.hast) {
 		if (h.t < r->lastt) {
@@ -412,13 +492,15 @@ import_log(FILE *f, const char *name, int pidx, const struct importsink *sk,
 	struct reader r;
 	FILE *warn;
 	size_t i;
-	int rv, strict;
+	int rv, strict, keep;
 
 	strict = st->strict;
 	warn = st->warn;
+	keep = st->keeporphans;
 	memset(st, 0, sizeof *st);
 	st->strict = strict;
 	st->warn = warn;
+	st->keeporphans = keep;
 	memset(&r, 0, sizeof r);
 	r.name = name;
 	r.pidx = pidx;
@@ -431,5 +513,6 @@ import_log(FILE *f, const char *name, int pidx, const struct importsink *sk,
 		if (r.live.e[i].used)
 			free((char *)r.live.e[i].a);
 	vamap_free(&r.live);
+	vamap_free(&r.seen);
 	return rv;
 }

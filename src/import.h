@@ -17,6 +17,7 @@ struct importstats {
 	/* set by the caller */
 	int	strict;		/* a line that names vmap but is no call: error */
 	FILE	*warn;		/* where warnings go, or nil */
+	int	keeporphans;	/* keep a sized orphan vunmap as a raw va */
 
 	size_t	lines;
 	size_t	events;
@@ -24,6 +25,8 @@ struct importstats {
 	size_t	unknown;	/* ... vunmaps of unknown addresses, no size */
 	size_t	malformed;	/* ... lines that name vmap but are no call */
 	size_t	rawunmaps;	/* vunmaps kept as a raw va */
+	size_t	orphans;	/* vunmaps of addresses no vmap returned */
+	size_t	dropped;	/* ... of them dropped */
 	char	err[256];
 };
 
