@@ -53,6 +53,7 @@ enum {
 	Obudget,
 	Oevents,
 	Ofill,
+	Ofailon,
 	Oformat,
 	Okeepgoing,
 	Okernel,

@@ -81,7 +81,7 @@ cmd_compare_exec(struct args *a)
 	struct trace t;
 	const struct argvalue *v;
 	char buf[1024], err[512];
-	int i, n;
+	int i, n, status;
 
 	v = args_get(a, Opolicy);
 	n = v->npol;
@@ -111,13 +111,17 @@ cmd_compare_exec(struct args *a)
 	if (!cs.started)	/* no event: the header's machine */
 		compare_init(&cs.c, &t, p, n, &ro, cs.summary);
 	compare_settrace(&cs.c, &t);
+	/* as diff and cmp: 1 where the policies part, 0 where they agree */
+	status = cs.c.ndiff > 0 ? EXITFAIL : EXITOK;
 	if (args_get(a, Oformat)->val) {
-		if (compare_yaml(stdout, &cs.c) < 0)
+		if (compare_yaml(stdout, &cs.c) < 0) {
 			fprintf(stderr, "%s: writing the comparison failed\n",
 			    progname);
+			status = EXITUSAGE;
+		}
 	} else
 		compare_text(stdout, &cs.c);
 	compare_free(&cs.c);
 	trace_free(&t);
-	return cmd_finish(EXITOK);
+	return cmd_finish(status);
 }

@@ -31,8 +31,65 @@ static const struct cmd_option options[] = {
 	    "the summary alone, replayed as read: no event kept" },
 	{ Orecordexpect, "record-expect", 0, ARGfile, "OUT",
 	    "write the trace to OUT with these results expected" },
+	{ Ofailon, "fail-on", 0, ARGstring, "RESULTS",
+	    "exit 1 when any of these results occurs: fail, refused, skipped, "
+	    "panic, comma-separated" },
 	OPT_END
 };
+
+/*
+ * The results --fail-on names, as a mask of result kinds: fail,
+ * refused, skipped, panic (a crash or a hang of a kernel file's code
+ * being panics of their own kind), crash, hang.  -1 for a word that
+ * is none, said as a usage error.
+ */
+static int
+failon(struct args *a, unsigned *mask)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 mask;
+	} words[] = {
+		{ "fail", 1u << Rfail }, { "refused", 1u << Rrefused },
+		{ "skipped", 1u << Rskipped },
+		{ "panic", 1u << Rpanic | 1u << Rcrash | 1u << Rhang },
+		{ "crash", 1u << Rcrash }, { "hang", 1u << Rhang }
+	};
+	const char *s, *e;
+	size_t i, n;
+
+	*mask = 0;
+	if ((s = args_str(a, Ofailon, NULL)) == NULL)
+		return 0;
+	for (; *s != '\0'; s = *e ? e + 1 : e) {
+		e = s + strcspn(s, ",");
+		n = e - s;
+		for (i = 0; i < sizeof words / sizeof words[0]; i++)
+			if (strlen(words[i].name) == n &&
+			    strncmp(words[i].name, s, n) == 0)
+				break;
+		if (i == sizeof words / sizeof words[0]) {
+			cmd_usageerr(a, "--fail-on: '%.*s' is not fail, refused, "
+			    "skipped, panic, crash or hang", (int)(n > 40 ? 40 :
+			    n), s);
+			return -1;
+		}
+		*mask |= words[i].mask;
+	}
+	return 0;
+}
+
+/* The exit status of rp: replay_status's, or 1 for a result in mask. */
+static int
+exitof(const struct replay *rp, unsigned mask)
+{
+	int k;
+
+	for (k = 0; k < Nresult; k++)
+		if ((mask & 1u << k) && rp->count[k] > 0)
+			return EXITFAIL;
+	return replay_status(rp);
+}
 
 const struct cmd_entry cmd_replay_entry = {
 	.name = "replay",
@@ -125,7 +182,7 @@ stream_reset(void *arg)
  */
 static int
 streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
-    int rows, int whyall)
+    int rows, int whyall, unsigned mask)
 {
 	struct tracesink sk;
 	struct stream st;
@@ -183,7 +240,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 		report_heading(stdout, &st.rp);
 		report_summary(stdout, &st.rp);
 	}
-	status = sp.bad ? EXITUSAGE : replay_status(&st.rp);
+	status = sp.bad ? EXITUSAGE : exitof(&st.rp, mask);
 	if (sp.bad)
 		fprintf(stderr, "%s: the report's temporary file could not be "
 		    "read back\n", progname);
@@ -205,7 +262,8 @@ cmd_replay_exec(struct args *a)
 	const Policy *p;
 	const char *path, *rec;
 	char buf[1024], err[512];
-	int yaml, status;
+	unsigned mask;
+	int yaml, st;
 
 	if (args_get(a, Opolicy)->npol > 1)
 		return cmd_usageerr(a, "one policy, please (compare takes "
@@ -216,9 +274,11 @@ cmd_replay_exec(struct args *a)
 	yaml = args_get(a, Oformat)->val;
 	path = args_trace(a, 0, buf, sizeof buf);
 	rec = args_str(a, Orecordexpect, NULL);
+	if (failon(a, &mask) < 0)
+		return EXITUSAGE;
 	if (rec == NULL)
 		return streamed(path, p, &ro, yaml, !args_has(a, Osummary),
-		    args_has(a, Owhy));
+		    args_has(a, Owhy), mask);
 	if (cmd_notinput(rec, path, "trace") < 0 || cmd_load(&t, path) < 0)
 		return EXITUSAGE;
 	replay_init(&rp, &t, p, &ro);
@@ -241,8 +301,8 @@ cmd_replay_exec(struct args *a)
 			    progname);
 	} else
 		report_text(stdout, &rp, args_has(a, Owhy));
-	status = replay_status(&rp);
+	st = exitof(&rp, mask);
 	replay_free(&rp);
 	trace_free(&t);
-	return cmd_finish(status);
+	return cmd_finish(st);
 }

@@ -209,7 +209,7 @@ ok $? "compare: span's panic names win2, which owns the page"
 
 # compare --summary: counts and the first few, not every event.
 "$V" compare --summary traces/devtest.yaml >"$TMPD/out"
-same "$?:$(grep -c '^  seq  op' "$TMPD/out")" "0:0" \
+same "$?:$(grep -c '^  seq  op' "$TMPD/out")" "1:0" \
     "compare --summary: no table of the events that differ"
 has() { grep -qF -- "$1" "$TMPD/out"; ok $? "$2"; }
 has "plan9 and reclaim: 14 events differ (address 6, result 8)" \
@@ -234,6 +234,29 @@ has "what-if   on this state, each allocator could place: plan9 4092K, span 16M,
 has "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number"
 has "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
     "YAML: the what-if under its own name"
+
+# Answers a script can act on: compare exits as diff and cmp do, and
+# replay --fail-on exits 1 when a result it names occurs.
+"$V" compare --summary traces/boot.yaml >/dev/null
+same "$?" 0 "compare: the policies agree on boot: exit 0"
+"$V" compare --summary traces/devtest.yaml >/dev/null
+same "$?" 1 "compare: the policies part on devtest: exit 1"
+"$V" compare --summary --format yaml traces/devtest.yaml >/dev/null
+same "$?" 1 "... in YAML too"
+printf 'vmap 0x2000 2147483647 -> nil\n' | "$V" import --no-expect - \
+    2>/dev/null >"$TMPD/noexp.yaml"
+"$V" replay "$TMPD/noexp.yaml" >/dev/null
+same "$?" 0 "a --no-expect import whose vmap fails: as expected, exit 0"
+"$V" replay --fail-on fail,panic,refused "$TMPD/noexp.yaml" >/dev/null
+same "$?" 1 "... --fail-on fail,panic,refused: exit 1"
+"$V" replay --summary --fail-on refused "$TMPD/noexp.yaml" >/dev/null
+same "$?" 0 "... --fail-on refused alone: exit 0 (it failed, was not refused)"
+"$V" replay --fail-on panic traces/span-bug.yaml -p span >/dev/null
+same "$?" 1 "--fail-on panic: span's panic on span-bug, exit 1"
+"$V" replay --fail-on fail,oops traces/devtest.yaml >/dev/null 2>"$TMPD/err"
+same "$?" 2 "--fail-on with a word that is no result: exit 2"
+grep -q "'oops' is not fail, refused, skipped, panic, crash or hang" "$TMPD/err"
+ok $? "... and it says which word"
 
 # shrink with two policies keeps what tells them apart: the shrunk
 # trace is one where they part, not one where both fail.

@@ -80,7 +80,7 @@ esac
 grep -q "^status    the kernel file's code hung unexpectedly at event 8" out
 ok $? "a loop: the status says it hung"
 timeout 120 "$V" compare --kernel-timeout 0.3 -p plan9,./loop.c "$T" >out 2>err
-same "$?" 0 "compare with a loop: it ends"
+same "$?" 1 "compare with a loop: it ends, and the two part (exit 1)"
 grep -q "hang" out
 ok $? "compare: the hang is said"
 timeout 120 "$V" verify --kernel-timeout 0.05 --traces 20 ./loop.c >out 2>err
