@@ -212,7 +212,7 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 			return cmd_usageerr(a, "--%s: %s", o->name, bad), -1;
 		break;
 	case ARGvmapsize:
-		if (trace_parsenum(s, 1, &v->num) < 0)
+		if (trace_parsenum(s, SUFFIXANY, &v->num) < 0)
 			bad = "is not a size";
 		else if ((bad = trace_vmapsizebad(v->num)) != NULL)
 			return cmd_usageerr(a, "--%s: %s", o->name, bad), -1;

@@ -139,10 +139,12 @@ static int
 operand(struct args *a, int i, const char *what, int suffix, uint64_t lo,
     uint64_t hi, uint64_t *v)
 {
-	if (trace_parsenum(a->argv[i], suffix, v) < 0 || *v < lo || *v > hi)
+	if (trace_parsenum(a->argv[i], suffix ? SUFFIXANY : 0, v) < 0 ||
+	    *v < lo || *v > hi)
 		return cmd_usageerr(a, "%s '%.40s' is not a number from %llu "
 		    "to %llu%s", what, a->argv[i], (unsigned long long)lo,
-		    (unsigned long long)hi, suffix ? " (K, M, G allowed)" : "");
+		    (unsigned long long)hi, suffix ? " (K, M, G allowed, in "
+		    "either case)" : "");
 	return 0;
 }
 

@@ -208,7 +208,7 @@ parsecall(struct importstats *st, const char *name, size_t line,
 			    "expected vmap PA SIZE -> VA";
 		else if (number(w[1], 0, UINT32_MAX, &pa) < 0)
 			why = "pa '%.40s' is not an address below 2^32", arg = w[1];
-		else if (number(w[2], 1, INT32_MAX, &size) < 0)
+		else if (number(w[2], SUFFIXANY, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
 		else if (strcmp(w[n - 1], "nil") != 0 &&
 		    strcmp(w[n - 1], "(nil)") != 0 &&
@@ -222,7 +222,7 @@ parsecall(struct importstats *st, const char *name, size_t line,
 			    "expected vunmap VA [SIZE]";
 		else if (number(w[1], 0, UINT32_MAX, va) < 0)
 			why = "va '%.40s' is not an address below 2^32", arg = w[1];
-		else if (n == 3 && number(w[2], 1, INT32_MAX, &size) < 0)
+		else if (n == 3 && number(w[2], SUFFIXANY, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
 	}
 	if (why != NULL) {

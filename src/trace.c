@@ -19,8 +19,9 @@ const char *const expectnames[] = {
 
 /*
  * Parse a trace number: decimal or 0x hex, with a K, M or G suffix
- * (powers of 1024) when suffix is set.  Returns -1 on bad syntax, -2 for
- * a value past 2^64-1.
+ * (powers of 1024) when suffix is set (SUFFIXANY: k, m or g too, as
+ * people type them on a command line or a prompt; a trace's are upper
+ * case).  Returns -1 on bad syntax, -2 for a value past 2^64-1.
  */
 int
 trace_parsenum(const char *s, int suffix, uint64_t *vp)
@@ -53,7 +54,8 @@ trace_parsenum(const char *s, int suffix, uint64_t *vp)
 	}
 	mul = 1;
 	if (*p != '\0' && suffix && p[1] == '\0' && p != s) {
-		switch (*p) {
+		switch (suffix == SUFFIXANY && *p >= 'a' && *p <= 'z' ?
+		    *p - 'a' + 'A' : *p) {
 		case 'K':
 			mul = 1ull << 10;
 			break;

@@ -130,6 +130,7 @@ const char	*trace_name(const struct trace *);
 int		 trace_sameevent(const struct event *, const struct event *);
 int		 trace_same(const struct trace *, const struct trace *);
 const char	*trace_expectstr(char *, size_t, const struct expect *);
+#define SUFFIXANY	2	/* trace_parsenum: k, m, g too */
 int		 trace_parsenum(const char *, int, uint64_t *);
 const char	*trace_vmapbad(char *, size_t, uint64_t);
 const char	*trace_vmapsizebad(uint64_t);

@@ -293,11 +293,11 @@ k_probe(struct ui *u, int ch)
 		while (*sp == ' ')
 			sp++;
 	}
-	if (trace_parsenum(buf, 1, &size) < 0 || size < 1 ||
+	if (trace_parsenum(buf, SUFFIXANY, &size) < 0 || size < 1 ||
 	    size > INT32_MAX || (sp != NULL && *sp != '\0' &&
 	    (trace_parsenum(sp, 0, &pa) < 0 || pa > UINT32_MAX))) {
-		snprintf(u->msg, sizeof u->msg, "w: a size from 1 to 2G (K, M, "
-		    "G), then a pa if you like");
+		snprintf(u->msg, sizeof u->msg, "w: a size from 1 to 2G-1 "
+		    "(an int; K, M, G in either case), then a pa if you like");
 		return;
 	}
 	for (j = 0; j < u->npane; j++) {

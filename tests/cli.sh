@@ -258,6 +258,16 @@ same "$?" 2 "--fail-on with a word that is no result: exit 2"
 grep -q "'oops' is not fail, refused, skipped, panic, crash or hang" "$TMPD/err"
 ok $? "... and it says which word"
 
+# Sizes as people type them: K, M, G in either case on a command line.
+"$V" probe --at 19 traces/devtest.yaml 32m >"$TMPD/out"
+same "$?" 0 "probe ... 32m: exit 0"
+grep -q '^vmap(0x00001000, 32M):$' "$TMPD/out"
+ok $? "... a size of 32M"
+"$V" probe --at 19 traces/devtest.yaml 2g >/dev/null 2>"$TMPD/err"
+same "$?" 2 "probe ... 2g: past an int, exit 2"
+grep -q "is not a number from 1 to 2147483647" "$TMPD/err"
+ok $? "... and the range it takes, said"
+
 # shrink with two policies keeps what tells them apart: the shrunk
 # trace is one where they part, not one where both fail.
 "$V" shrink -p plan9,span traces/devtest.yaml >"$TMPD/two.yaml" 2>/dev/null

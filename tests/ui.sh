@@ -232,6 +232,18 @@ has probe-80x24 "probe: vmap(0x00001000, 32M) ok at" \
 has about-80x24 "The transcript that came with the mmu.c-span-pdes patch." \
     "i: the trace's description"
 
+# Sizes as people type them: units in either case; the range the prompt
+# states is the one it takes.
+screen wlow view --keys ':19<Enter>w32m<Enter>' --save-screen \
+    "$TMPD/wlow.txt" traces/devtest.yaml
+has wlow "probe: vmap(0x00001000, 32M) fail:" "w 32m: the probe of 32M"
+screen w2g view --keys 'w2G<Enter>' --save-screen "$TMPD/w2g.txt" \
+    traces/devtest.yaml
+has w2g "w: a size from 1 to 2G-1" "w 2G: refused, by the range it states"
+screen w2gm1 view --keys 'w2147483647<Enter>' --save-screen \
+    "$TMPD/w2gm1.txt" traces/devtest.yaml
+has w2gm1 "probe: vmap(0x00001000, 2147483647) fail" "w 2G-1: taken"
+
 # S shrinks what goes wrong from here and offers the file the prompt
 # names; a file already there is kept unless the answer is y.
 mkdir "$TMPD/shr"
