@@ -127,7 +127,7 @@ static int
 checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
     const char *s)
 {
-	const char *bad;
+	const char *bad, *hi;
 	char why[64], *end;
 	long at;
 
@@ -193,12 +193,14 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 		v->num = v->hi = at;
 		if (o->kind == ARGevents && *s != '\0' && end[0] == '.' &&
 		    end[1] == '.' && errno == 0 && at >= 0) {
-			s = end + 2;
-			at = strtol(s, &end, 10);
+			hi = end + 2;
+			at = strtol(hi, &end, 10);
 			v->hi = at;
-			if (*s == '\0' || *end != '\0' || errno != 0 ||
-			    at < (long)v->num)
+			if (*hi == '\0' || *end != '\0' || errno != 0 || at < 0)
 				bad = "is not a range of events A..B, A <= B";
+			else if (at < (long)v->num)
+				bad = "is a range the wrong way round: A..B wants "
+				    "A <= B";
 			break;
 		}
 		if (*s == '\0' || *end != '\0' || errno != 0 || at < 0)

@@ -49,6 +49,10 @@ struct exportjob {
 	struct replay	*rp;
 	int		 n;
 	struct plotrun	*plot;
+	int		 minw, minh;	/* a series' pictures: all one size */
+	const struct trace *t;		/* to replay a series again */
+	const Policy	*pol[MAXPOLICY];
+	const struct replayopts *ro;
 };
 
 static int
@@ -63,7 +67,7 @@ writeexport(FILE *f, void *arg)
 		return export_plot(f, j->plot);
 	for (i = 0; i < j->n; i++)
 		maps[i] = &j->rp[i];
-	return export_map(f, maps, j->n);
+	return export_map(f, maps, j->n, j->minw, j->minh);
 }
 
 /* The plot's sink: every event to every policy, started on the first. */
@@ -191,9 +195,10 @@ static int
 exportrange(struct exportjob *job, const char *dir, const char *input,
     size_t lo, size_t hi)
 {
+	const struct replay *maps[MAXPOLICY];
 	char path[4096], err[512];
 	size_t pos;
-	int i, width;
+	int i, width, w, h;
 
 	if (mkdirs(dir) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
@@ -205,6 +210,21 @@ exportrange(struct exportjob *job, const char *dir, const char *input,
 		framepath(path, sizeof path, dir, width, pos);
 		if (cmd_notinput(path, input, "trace") < 0)
 			return EXITUSAGE;
+	}
+	/* one size for them all: the largest any of them needs */
+	for (pos = lo; pos <= hi; pos++) {
+		for (i = 0; i < job->n; i++) {
+			replay_run(&job->rp[i], pos);
+			maps[i] = &job->rp[i];
+		}
+		export_mapsize(maps, job->n, &w, &h);
+		job->minw = w > job->minw ? w : job->minw;
+		job->minh = h > job->minh ? h : job->minh;
+	}
+	for (i = 0; i < job->n; i++) {
+		replay_free(&job->rp[i]);
+		replay_init(&job->rp[i], job->t, job->pol[i], job->ro);
+		replay_run(&job->rp[i], lo);
 	}
 	for (pos = lo; pos <= hi; pos++) {
 		for (i = 0; i < job->n; i++)
@@ -258,10 +278,13 @@ cmd_export_exec(struct args *a)
 	if (cmd_loadat(a, &t, &n) < 0)
 		return EXITUSAGE;
 	args_replayopts(a, &ro);
+	memset(&job, 0, sizeof job);
 	job.n = pol->npol > 1 ? pol->npol : 1;
+	job.t = &t;
+	job.ro = &ro;
 	for (i = 0; i < job.n; i++) {
-		replay_init(&rps[i], &t, pol->npol ? pol->pol[i] : policyat(0),
-		    &ro);
+		job.pol[i] = pol->npol ? pol->pol[i] : policyat(0);
+		replay_init(&rps[i], &t, job.pol[i], &ro);
 		replay_run(&rps[i], n);
 	}
 	job.rp = rps;

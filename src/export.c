@@ -317,50 +317,86 @@ maplegend(FILE *f, int y)
 	    y + 33);
 }
 
+/* How the maps of some replays are laid out (maplayout). */
+struct maplay {
+	int	 np, cols, rows, pw, w, h, chars, desc, why;
+	char	 title[640];
+	char	 words[MAXPOLICY][640];
+	struct grid g;
+};
+
+/* The layout of the maps of the n replays, into L. */
+static void
+maplayout(const struct replay *const *rps, int n, struct maplay *L)
+{
+	const struct replay *rp;
+	int j, k;
+
+	rp = rps[0];
+	L->np = vpdbsize(&rp->m);
+	L->cols = L->np <= 128 ? 8 : 16;
+	L->rows = HOWMANY(L->np, L->cols);
+	L->pw = LABELW + L->cols * (CELLW + GAP) + 20;
+	if (L->pw < 520)
+		L->pw = 520;
+	L->w = n * L->pw;
+	/* the title first: the picture is as wide as it needs */
+	k = snprintf(L->title, sizeof L->title, "%s:", trace_name(rp->t));
+	for (j = 0; j < n && k > 0 && (size_t)k < sizeof L->title; j++)
+		k += snprintf(L->title + k, sizeof L->title - k, "%s %s",
+		    j ? "," : "", policyat(rps[j]->pidx)->name);
+	if (k > 0 && (size_t)k < sizeof L->title)
+		snprintf(L->title + k, sizeof L->title - k, "; kernel %s, PSE "
+		    "%s, after event %zu of %zu", kernelnames[rp->m.kernel],
+		    rp->m.pse ? "on" : "off", rp->pos, rp->t->nev);
+	/* about 9 pixels a character, bold at 15 points */
+	if (L->w < 24 + 9 * (int)strlen(L->title))
+		L->w = 24 + 9 * (int)strlen(L->title);
+	/* about 6.5 pixels a character at 12 and 11 points */
+	L->chars = (L->w - 24) / 7;
+	L->desc = rp->t->description ? wraplines(L->chars,
+	    rp->t->description) : 0;
+	for (L->why = 0, j = 0; j < n; j++) {
+		panewords(L->words[j], sizeof L->words[j], rps[j]);
+		if ((k = wraplines((L->pw - 24) / 7, L->words[j])) > L->why)
+			L->why = k;
+	}
+	L->g.y0 = TOP + L->desc * 15 + 20;
+	L->g.cols = L->cols;
+	L->h = L->g.y0 + L->rows * (CELLH + GAP) + 16 + L->why * 16 + 60;
+}
+
+/* The size of the picture export_map draws of the n replays. */
+void
+export_mapsize(const struct replay *const *rps, int n, int *w, int *h)
+{
+	static struct maplay L;
+
+	maplayout(rps, n, &L);
+	*w = L.w;
+	*h = L.h;
+}
+
 /*
  * The maps of the n replays (one, or two side by side, at the same
  * event), with a caption: the trace and its description, the event,
- * and under each map what its policy did and why.
+ * and under each map what its policy did and why.  The picture is at
+ * least minw by minh (a series of them is all one size), the room left
+ * over white at the right and the bottom.
  */
 int
-export_map(FILE *f, const struct replay *const *rps, int n)
+export_map(FILE *f, const struct replay *const *rps, int n, int minw,
+    int minh)
 {
+	static struct maplay L;
 	const struct replay *rp;
-	struct grid g;
-	char line[640], title[640], words[MAXPOLICY][640];
-	int np, cols, rows, pw, w, h, i, j, chars, desc, why, y, k;
+	char line[640];
+	int i, j, y, w, h;
 
 	rp = rps[0];
-	np = vpdbsize(&rp->m);
-	cols = np <= 128 ? 8 : 16;
-	rows = HOWMANY(np, cols);
-	pw = LABELW + cols * (CELLW + GAP) + 20;
-	if (pw < 520)
-		pw = 520;
-	w = n * pw;
-	/* the title first: the picture is as wide as it needs */
-	k = snprintf(title, sizeof title, "%s:", trace_name(rp->t));
-	for (j = 0; j < n && k > 0 && (size_t)k < sizeof title; j++)
-		k += snprintf(title + k, sizeof title - k, "%s %s", j ? "," : "",
-		    policyat(rps[j]->pidx)->name);
-	if (k > 0 && (size_t)k < sizeof title)
-		snprintf(title + k, sizeof title - k, "; kernel %s, PSE %s, after "
-		    "event %zu of %zu", kernelnames[rp->m.kernel],
-		    rp->m.pse ? "on" : "off", rp->pos, rp->t->nev);
-	/* about 9 pixels a character, bold at 15 points */
-	if (w < 24 + 9 * (int)strlen(title))
-		w = 24 + 9 * (int)strlen(title);
-	/* about 6.5 pixels a character at 12 and 11 points */
-	chars = (w - 24) / 7;
-	desc = rp->t->description ? wraplines(chars, rp->t->description) : 0;
-	for (why = 0, j = 0; j < n; j++) {
-		panewords(words[j], sizeof words[j], rps[j]);
-		if ((k = wraplines((pw - 24) / 7, words[j])) > why)
-			why = k;
-	}
-	g.y0 = TOP + desc * 15 + 20;
-	g.cols = cols;
-	h = g.y0 + rows * (CELLH + GAP) + 16 + why * 16 + 60;
+	maplayout(rps, n, &L);
+	w = L.w > minw ? L.w : minw;
+	h = L.h > minh ? L.h : minh;
 	svgstart(f, w, h);
 	fprintf(f, "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
 	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
@@ -369,24 +405,24 @@ export_map(FILE *f, const struct replay *const *rps, int n)
 	    "stroke-width=\"2\"/></pattern></defs>\n");
 	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 	    h);
-	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", title);
+	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", L.title);
 	y = 40;
 	if (rp->t->description != NULL)
-		y = svgwrap(f, 12, y, 15, chars, " class=\"description\" "
+		y = svgwrap(f, 12, y, 15, L.chars, " class=\"description\" "
 		    "font-size=\"11\" fill=\"#555555\"", rp->t->description);
 	eventwords(line, sizeof line, rp);
 	svgtext(f, 12, y + 6, " class=\"caption-event\"", line);
 	for (j = 0; j < n; j++) {
-		g.x0 = j * pw;
-		svgtext(f, g.x0 + LABELW, g.y0 - 8, " font-weight=\"bold\"",
+		L.g.x0 = j * L.pw;
+		svgtext(f, L.g.x0 + LABELW, L.g.y0 - 8, " font-weight=\"bold\"",
 		    policyat(rps[j]->pidx)->name);
-		for (i = 0; i < np; i++)
-			mapcell(f, &rps[j]->m, i, &g);
-		mapoutlines(f, rps[j], &g);
-		svgwrap(f, g.x0 + 12, g.y0 + rows * (CELLH + GAP) + 18, 16,
-		    (pw - 24) / 7, " class=\"reason\"", words[j]);
+		for (i = 0; i < L.np; i++)
+			mapcell(f, &rps[j]->m, i, &L.g);
+		mapoutlines(f, rps[j], &L.g);
+		svgwrap(f, L.g.x0 + 12, L.g.y0 + L.rows * (CELLH + GAP) + 18, 16,
+		    (L.pw - 24) / 7, " class=\"reason\"", L.words[j]);
 	}
-	maplegend(f, g.y0 + rows * (CELLH + GAP) + 16 + why * 16 + 6);
+	maplegend(f, L.g.y0 + L.rows * (CELLH + GAP) + 16 + L.why * 16 + 6);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
 }
@@ -478,8 +514,9 @@ seriesto(FILE *f, const struct hist *h, int x0, int w, int end, int top,
 /* Where the plot draws: the box of the lines. */
 struct plotbox {
 	int	w, h;		/* the picture */
-	int	x0, x1;		/* the box, left to right */
-	int	y0, y1;		/* top to bottom */
+	int	x0, x1;		/* the boxes, left to right */
+	int	y0, y1;		/* the sizes' box, top to bottom */
+	int	sy0, sy1;	/* the counts' box (stale tables), below it */
 };
 
 /* The plot's title, axes and their labels. */
@@ -502,8 +539,9 @@ tickstep(double max, int n)
 }
 
 /*
- * Ticks and their numbers between the axes' ends: MiB on the left,
- * stale tables on the right, events along the bottom.
+ * Ticks and their numbers between the axes' ends: MiB on the left of the
+ * sizes' box, stale tables on the left of the counts' box below it (a
+ * count never drawn over a size), events along the bottom.
  */
 static void
 plotticks(FILE *f, const struct plotbox *b, double maxmb, int np,
@@ -520,18 +558,19 @@ plotticks(FILE *f, const struct plotbox *b, double maxmb, int np,
 		    "stroke=\"none\">%gM</text>\n", b->x0 - 4, y, b->x0, y,
 		    b->x0 - 6, y + 4, v);
 	}
-	for (st = tickstep(np, 4), v = st; v < np * 0.95; v += st) {
-		y = (int)ypos(v, np, b->y0, b->y1);
+	for (st = tickstep(np, 2), v = st; v < np * 0.8; v += st) {
+		y = (int)ypos(v, np, b->sy0, b->sy1);
 		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-		    "<text x=\"%d\" y=\"%d\" stroke=\"none\">%g</text>\n",
-		    b->x1, y, b->x1 + 4, y, b->x1 + 6, y + 4, v);
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+		    "stroke=\"none\">%g</text>\n", b->x0 - 4, y, b->x0, y,
+		    b->x0 - 6, y + 4, v);
 	}
 	for (st = tickstep(nev, 5), v = st; v < nev * 0.9; v += st) {
 		x = b->x0 + (int)(v * (b->x1 - b->x0) / nev);
 		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		    "stroke=\"none\">%.0f</text>\n", x, b->y1, x, b->y1 + 4, x,
-		    b->y1 + 16, v);
+		    "stroke=\"none\">%.0f</text>\n", x, b->sy1, x, b->sy1 + 4, x,
+		    b->sy1 + 16, v);
 	}
 	fputs("</g>\n", f);
 }
@@ -548,26 +587,26 @@ plotaxes(FILE *f, const struct replay *rp, const struct plotbox *b,
 	    "(kernel %s, PSE %s)", trace_name(rp->t), nev,
 	    kernelnames[rp->m.kernel], rp->m.pse ? "on" : "off");
 	svgtext(f, 12, 22, " font-size=\"15\" font-weight=\"bold\"", line);
-	fprintf(f, "<g stroke=\"#888888\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-	    "y2=\"%d\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
-	    b->x0, b->y1, b->x1, b->y1, b->x0, b->y0, b->x0, b->y1, b->x1,
-	    b->y0, b->x1, b->y1);
+	/* the two boxes, one above the other */
+	fprintf(f, "<g stroke=\"#888888\" fill=\"none\"><rect x=\"%d\" "
+	    "y=\"%d\" width=\"%d\" height=\"%d\"/><rect x=\"%d\" y=\"%d\" "
+	    "width=\"%d\" height=\"%d\"/></g>\n", b->x0, b->y0, b->x1 - b->x0,
+	    b->y1 - b->y0, b->x0, b->sy0, b->x1 - b->x0, b->sy1 - b->sy0);
 	plotticks(f, b, maxmb, np, nev);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0fM</text>"
 	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
-	    "<text x=\"%d\" y=\"%d\">%d</text>"
-	    "<text x=\"%d\" y=\"%d\">0</text>"
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>"
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
 	    "<text x=\"%d\" y=\"%d\">0</text>"
 	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">event %zu</text>"
 	    "<text x=\"%d\" y=\"%d\" transform=\"rotate(-90 %d %d)\" "
 	    "text-anchor=\"middle\">largest vmap, free (MiB)</text>"
-	    "<text x=\"%d\" y=\"%d\" transform=\"rotate(90 %d %d)\" "
-	    "text-anchor=\"middle\">stale tables</text>\n",
-	    b->x0 - 6, b->y0 + 4, maxmb, b->x0 - 6, b->y1 + 4, b->x1 + 6,
-	    b->y0 + 4, np, b->x1 + 6, b->y1 + 4, b->x0, b->y1 + 16, b->x1,
-	    b->y1 + 16, nev, 20, (b->y0 + b->y1) / 2, 20, (b->y0 + b->y1) / 2,
-	    b->w - 20, (b->y0 + b->y1) / 2, b->w - 20, (b->y0 + b->y1) / 2);
+	    "<text x=\"%d\" y=\"%d\" transform=\"rotate(-90 %d %d)\" "
+	    "text-anchor=\"middle\" font-size=\"11\">stale tables</text>\n",
+	    b->x0 - 6, b->y0 + 4, maxmb, b->x0 - 6, b->y1 + 4, b->x0 - 6,
+	    b->sy0 + 4, np, b->x0 - 6, b->sy1 + 4, b->x0, b->sy1 + 16, b->x1,
+	    b->sy1 + 16, nev, 20, (b->y0 + b->y1) / 2, 20, (b->y0 + b->y1) / 2,
+	    20, (b->sy0 + b->sy1) / 2, 20, (b->sy0 + b->sy1) / 2);
 }
 
 /*
@@ -587,7 +626,7 @@ plotmarks(FILE *f, const struct plotrun *pr, const struct plotbox *b)
 	for (j = 0; j < pr->n; j++) {
 		name = policyat(pr->rp[j].pidx)->name;
 		colour = policycolour(pr->rp[j].pidx);
-		y = b->y1 + 30 + j * 14;
+		y = b->sy1 + 30 + j * 14;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"11\" fill=\"%s\">%s</text>\n", b->x0 - 6,
 		    y + 4, colour, name);
@@ -656,7 +695,7 @@ int
 export_plot(FILE *f, const struct plotrun *pr)
 {
 	const struct replay *rp, *rps;
-	struct plotbox b = { 860, 420, 70, 860 - 70, 50, 420 - 110 };
+	struct plotbox b = { 860, 510, 70, 860 - 30, 50, 300, 316, 396 };
 	char line[256], style[160];
 	uint32_t top;
 	double y;
@@ -675,7 +714,7 @@ export_plot(FILE *f, const struct plotrun *pr)
 	/* free pages of the chosen policy, stale tables, largest vmaps */
 	series(f, &rp->hist[Hfree], b.x0, b.x1 - b.x0, b.y0, b.y1, top, 0,
 	    "free", "stroke=\"#cccccc\" stroke-width=\"6\"");
-	series(f, &rp->hist[Hstale], b.x0, b.x1 - b.x0, b.y0, b.y1, np, 1,
+	series(f, &rp->hist[Hstale], b.x0, b.x1 - b.x0, b.sy0, b.sy1, np, 1,
 	    "stale", "stroke=\"#e15759\" stroke-width=\"2\"");
 	for (j = pr->n - 1; j >= 0; j--) {
 		snprintf(line, sizeof line, "largest %s",

@@ -9,7 +9,8 @@
 
 #include "replay.h"
 
-int	export_map(FILE *, const struct replay *const *, int);
+int	export_map(FILE *, const struct replay *const *, int, int, int);
+void	export_mapsize(const struct replay *const *, int, int *, int *);
 /*
  * A plot's replays, every policy's (the chosen one first), fed an
  * event at a time as the trace is read: their measures' histories and

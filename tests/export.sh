@@ -53,12 +53,22 @@ ok $? "... with the address vmapalloc returned, wrapped between words"
 same "$?:$(ls "$TMPD/slides" | tr '\n' ' ')" \
     "0:0018.svg 0019.svg 0020.svg 0021.svg " "--at 18..21 -o DIR: four pictures"
 "$V" export --at 20 -p plan9,span traces/devtest.yaml >"$TMPD/m20two.svg"
-cmp -s "$TMPD/slides/0020.svg" "$TMPD/m20two.svg"
+# the same picture, but for the size, which is the series'
+nosize() { grep -v '^<svg \|^<rect width=' "$1"; }
+nosize "$TMPD/slides/0020.svg" >"$TMPD/a.svg"
+nosize "$TMPD/m20two.svg" >"$TMPD/b.svg"
+cmp -s "$TMPD/a.svg" "$TMPD/b.svg"
 ok $? "... the one of event 20 as --at 20 draws it"
+# a series for slides: every picture one size
+"$V" export --at 1..27 -o "$TMPD/all" traces/devtest.yaml
+same "$(grep -ho '^<svg [^>]*' "$TMPD"/all/*.svg | sort -u | wc -l)" 1 \
+    "--at 1..27: 27 pictures, all one size"
 "$V" export --at 18..21 traces/devtest.yaml 2>"$TMPD/err"
 same "$?" 2 "--at A..B without -o DIR: exit 2"
-"$V" export --at 21..18 -o "$TMPD/x" traces/devtest.yaml 2>/dev/null
+"$V" export --at 21..18 -o "$TMPD/x" traces/devtest.yaml 2>"$TMPD/err"
 same "$?" 2 "--at B..A: exit 2"
+grep -q "'21..18' is a range the wrong way round" "$TMPD/err"
+ok $? "... and it says the range is reversed"
 "$V" export --at 20..99 -o "$TMPD/x" traces/devtest.yaml 2>/dev/null
 same "$?" 2 "--at past the last event: exit 2"
 "$V" export -p plan9,span,reclaim traces/devtest.yaml 2>/dev/null >/dev/null
@@ -88,6 +98,18 @@ ok $? "$(cat "$TMPD/nfail") failures under plan9, $(cat "$TMPD/ticks") ticks: on
 "$V" export --plot -p span traces/span-bug.yaml | grep -c 'class="panic"' \
     >"$TMPD/n"
 same "$(cat "$TMPD/n")" 1 "span-bug: one panic marked"
+
+# The plot: the counts (stale tables) in a box of their own below the
+# sizes, so that no count lies on a size's line.
+"$V" export --plot traces/devtest.yaml >"$TMPD/plot.svg"
+# the y of every point of a polyline of class $1
+ys() { grep -o "<polyline class=\"$1[^\"]*\"[^>]*" "$TMPD/plot.svg" |
+    sed 's/.*points="//; s/".*//' | tr ' ' '\n' | cut -d, -f2 | grep -v '^$'; }
+lo=$(ys stale | sort -n | head -1)
+hi=$(ys largest | sort -n | tail -1)
+[ -n "$lo" ] && [ -n "$hi" ] &&
+    awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo > hi) }'
+ok $? "--plot: the stale tables ($lo and down) below every size ($hi and up)"
 
 # The pictures the README shows are what export makes now.
 for f in "poke8-plan9:--at 20 -p plan9" "poke8-span:--at 20 -p span" \
