@@ -190,11 +190,34 @@ nextkey(int ms)
 	return ch;
 }
 
-/* Write the screen as text, one line a row, blanks at the end cut. */
+/*
+ * A cell's attributes as a letter, for the tests: R reversed and bold,
+ * r reversed, b bold, u underlined, d dim, . none of them.
+ */
+static int
+attrletter(attr_t a)
+{
+	if ((a & A_REVERSE) && (a & A_BOLD))
+		return 'R';
+	if (a & A_REVERSE)
+		return 'r';
+	if (a & A_BOLD)
+		return 'b';
+	if (a & A_UNDERLINE)
+		return 'u';
+	if (a & A_DIM)
+		return 'd';
+	return '.';
+}
+
+/*
+ * The screen as text into path (for the tests, with --keys), one line a
+ * row, blanks at the end cut; and its attributes into path.attrs.
+ */
 static int
 savescreen(const char *path)
 {
-	FILE *f;
+	FILE *f, *fa;
 	cchar_t cc;
 	wchar_t wc[CCHARW_MAX + 1];
 	attr_t a;
@@ -205,12 +228,21 @@ savescreen(const char *path)
 
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
+	/* beside it, FILE.attrs: a letter a cell for how it is drawn */
+	snprintf(line, sizeof line, "%s.attrs", path);
+	if ((fa = fopen(line, "w")) == NULL) {
+		fclose(f);
+		return -1;
+	}
 	for (y = 0; y < LINES; y++) {
 		len = keep = 0;
 		for (x = 0; x < COLS; x++) {
 			if (mvin_wch(y, x, &cc) == ERR ||
-			    getcchar(&cc, wc, &a, &pair, NULL) == ERR)
+			    getcchar(&cc, wc, &a, &pair, NULL) == ERR) {
+				putc('.', fa);
 				continue;
+			}
+			putc(attrletter(a), fa);
 			n = wcstombs(mb, wc, sizeof mb);
 			if (n == (size_t)-1 || n == 0) {
 				mb[0] = ' ';
@@ -224,8 +256,9 @@ savescreen(const char *path)
 				keep = len;
 		}
 		fprintf(f, "%.*s\n", (int)keep, line);
+		putc('\n', fa);
 	}
-	return fclose(f) == 0 ? 0 : -1;
+	return (fclose(fa) == 0) + (fclose(f) == 0) == 2 ? 0 : -1;
 }
 
 /* Move every pane to the state after n events. */
@@ -556,6 +589,31 @@ ui_prompt(const char *pr, char *buf, size_t len)
 }
 
 /*
+ * Ask a yes-or-no question at the status line: the key alone answers,
+ * y (or Y) yes, any other no, as less and htop take theirs.  Returns 1
+ * for yes, else 0.
+ */
+int
+ui_yesno(const char *pr)
+{
+	int ch;
+
+	for (;;) {
+		attron(A_REVERSE);
+		mvprintw(LINES - 1, 0, "%-*s", COLS, "");
+		mvaddnstr(LINES - 1, 0, pr, COLS);
+		attroff(A_REVERSE);
+		refresh();
+		ch = nextkey(-1);
+		if (caught)
+			return 0;
+		if (ch == ERR || ch == KEY_RESIZE)
+			continue;
+		return ch == 'y' || ch == 'Y';
+	}
+}
+
+/*
  * Draw the whole screen for the current layout: the map of each pane
  * with its measures, the legend, the selected PDE, what each pane says
  * of the current event (wrapped, never cut: the map and the events give
@@ -567,6 +625,7 @@ ui_draw(struct ui *u)
 	struct pane *p;
 	struct paneword w[UIMAXPANE];
 	int needw, needh, maph, rows, mapw, y, j, pw, cpr, whyh, k, fixed, lw;
+	int mh;
 
 	mapw = 0;
 
@@ -616,7 +675,10 @@ ui_draw(struct ui *u)
 		if (maph > LINES / 2)
 			maph = LINES / 2;
 	} else {
-		rows = (vpdbsize(&p->tl.cur.m) + 7) / 8;
+		/* as ui_pd_draw will lay it out: 16 cells a row if they fit */
+		lw = ui_pd_labelw(&p->tl.cur.m);
+		cpr = lw + 64 <= pw - 1 ? 16 : 8;
+		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
 		maph = rows + 2;
 		if (maph > LINES / 2 - 2)
 			maph = LINES / 2 - 2;
@@ -632,12 +694,21 @@ ui_draw(struct ui *u)
 		ui_measures_draw(u, p, 1, mapw + 2, maph - 1, COLS - mapw - 2);
 		y = maph;
 	} else {
+		/*
+		 * Two measures a pane at least; on a tall terminal, up to
+		 * all of them and their histories, while the events keep
+		 * ten rows.
+		 */
+		mh = 2;
+		k = LINES - (fixed + maph + whyh + 1 + 10);
+		if (k > 0)
+			mh += k > 10 ? 10 : k;
 		for (j = 0; j < 2; j++) {
 			ui_pd_draw(u, &u->pane[j], 0, j * pw, maph, pw - 1);
-			ui_measures_draw(u, &u->pane[j], maph, j * pw, 2,
+			ui_measures_draw(u, &u->pane[j], maph, j * pw, mh,
 			    pw - 1);
 		}
-		y = maph + 2;
+		y = maph + mh;
 	}
 	ui_pd_legend(u, y++, 0, COLS);
 	ui_pd_info(u, p, y++, 0, COLS);

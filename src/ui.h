@@ -102,6 +102,7 @@ void	 ui_playfrom(struct ui *);
 int	 ui_find(struct ui *, int, int);
 int	 ui_diverges(const struct ui *, size_t);
 int	 ui_prompt(const char *, char *, size_t);
+int	 ui_yesno(const char *);
 int	 ui_openpane(struct ui *, int, const Policy *);
 void	 ui_divergence(struct ui *);
 

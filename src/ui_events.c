@@ -232,15 +232,16 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	top = (uint32_t)np * WD2PG;
 	if (top > MAXVMAPPAGES)
 		top = MAXVMAPPAGES;
-	LINE("largest vmap (%s) over time:", policyat(p->pidx)->name);
-	if (row < h) {
+	/* a history's title only where its line fits under it */
+	if (row + 1 < h) {
+		LINE("largest vmap (%s) over time:", policyat(p->pidx)->name);
 		move(y + row, x);
 		clrtoeol();
 		spark(u, &p->tl.full.hist[Hlargest], top, 0, u->pos, w - 1);
 		row++;
 	}
-	LINE("stale tables over time:");
-	if (row < h) {
+	if (row + 1 < h) {
+		LINE("stale tables over time:");
 		move(y + row, x);
 		clrtoeol();
 		spark(u, &p->tl.full.hist[Hstale], np, 1, u->pos, w - 1);

@@ -367,7 +367,7 @@ k_shrink(struct ui *u, int ch)
 	if (stat(path, &sb) == 0) {
 		snprintf(pr, sizeof pr, "%.200s is there: write over it? (y/n) ",
 		    path);
-		if (ui_prompt(pr, err, sizeof err) < 0 || strcmp(err, "y") != 0) {
+		if (!ui_yesno(pr)) {
 			snprintf(u->msg, sizeof u->msg, "S: %.100s kept; nothing "
 			    "written", path);
 			trace_free(&out);

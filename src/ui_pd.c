@@ -166,12 +166,20 @@ pdlayout(const struct ui *u, const Mmu *m, int np, int h, int w,
 	lo->lblw = ui_pd_labelw(m);
 	lo->cellw = 4;
 	lo->cpr = 16;
-	if (lo->lblw + lo->cpr * lo->cellw > w)
+	/* too wide: a row of cpr cells (np, if fewer) past w */
+#define WIDE(lo)	((lo)->lblw + ((lo)->cpr < np ? (lo)->cpr : np) * \
+			    (lo)->cellw > w)
+	if (WIDE(lo))
 		lo->cpr = 8;
-	if (lo->lblw + lo->cpr * lo->cellw > w)
+	/* narrow (two panes at 80 columns): the PDE number alone, so that
+	 * a cell keeps the column for its mark */
+	if (WIDE(lo))
+		lo->lblw -= 9;
+	if (WIDE(lo))
 		lo->cellw = 3;
-	if (lo->lblw + lo->cpr * lo->cellw > w)
+	if (WIDE(lo))
 		lo->cpr = 4;
+#undef WIDE
 	lo->rows = HOWMANY(np, lo->cpr);
 	lo->vis = h - 1 < 1 ? 1 : h - 1;
 	lo->top = 0;
@@ -255,8 +263,12 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 	int c, pair, attr, cursor;
 
 	m = &p->tl.cur.m;
-	snprintf(lbl, sizeof lbl, "%.8x %*u ", m->vmap + r * lo->cpr *
-	    PGDIRSIZE, lo->lblw - 10, PDX(m->vmap) + r * lo->cpr);
+	if (lo->lblw >= 13)
+		snprintf(lbl, sizeof lbl, "%.8x %*u ", m->vmap + r * lo->cpr *
+		    PGDIRSIZE, lo->lblw - 10, PDX(m->vmap) + r * lo->cpr);
+	else
+		snprintf(lbl, sizeof lbl, "%*u ", lo->lblw - 1, PDX(m->vmap) +
+		    r * lo->cpr);
 	attron(ui_attr(u, Cdim));
 	mvaddstr(y, x, lbl);
 	attroff(ui_attr(u, Cdim));
@@ -273,8 +285,9 @@ pdrow(struct ui *u, struct pane *p, const uint8_t *mark,
 			attr |= A_REVERSE;
 		if (mark[i] & (MKtouched | MKnamed))
 			attr |= A_BOLD;
+		/* the cursor turns the cell over: a reversed one comes back */
 		if (cursor)
-			attr |= A_REVERSE | A_BOLD;
+			attr = (attr ^ A_REVERSE) | A_BOLD;
 		move(y, x + lo->lblw + c * lo->cellw);
 		attron(attr);
 		addstr(g);
@@ -307,7 +320,8 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	const Mmu *m;
 	uint8_t *mark;
 	uint32_t vbase;
-	int np, r, attr, used;
+	int np, r, attr, used, n;
+	char head[128];
 
 	m = &p->tl.cur.m;
 	np = vpdbsize(m);
@@ -319,9 +333,14 @@ ui_pd_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	    ? A_BOLD : 0);
 	attron(attr);
 	mvprintw(y, x, "%-*.*s", w, w, "");
-	mvprintw(y, x, "%s%s  PDEs %u-%u", u->npane > 1 && p ==
-	    &u->pane[u->focus] ? "> " : "", policyat(p->pidx)->name, vbase,
-	    vbase + np - 1);
+	n = snprintf(head, sizeof head, "%s%s  PDEs %u-%u", u->npane > 1 &&
+	    p == &u->pane[u->focus] ? "> " : "", policyat(p->pidx)->name,
+	    vbase, vbase + np - 1);
+	/* rows that do not fit: which are shown (H, L reach the rest) */
+	if (lo.rows > lo.vis && n > 0 && (size_t)n < sizeof head)
+		snprintf(head + n, sizeof head - n, "  rows %d-%d of %d",
+		    lo.top + 1, lo.top + lo.vis, lo.rows);
+	mvaddnstr(y, x, head, w);
 	attroff(attr);
 	used = 1;
 	for (r = lo.top; r < lo.rows && r < lo.top + lo.vis; r++)
@@ -391,7 +410,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	uint32_t pdx, pde, va, *pt, base, size, npde, npte;
 	int near[62], nnear, k, i, cols, rows, r, c, ch, line, attr;
 	int named[2], unowned;
-	char b[24];
+	char b[24], head[128];
 
 	m = &p->tl.cur.m;
 	pdx = PDX(m->vmap) + u->sel;
@@ -399,8 +418,10 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 	va = pdx * PGDIRSIZE;
 	attron(ui_attr(u, Cheader));
 	mvprintw(y, x, "%-*.*s", w, w, "");
-	mvprintw(y, x, "zoom: PDE %u, 0x%.8x-0x%.8x, word 0x%.8x  (Esc back)",
-	    pdx, va, va + PGDIRSIZE - 1, pde);
+	/* one row, whatever the width: the rest is cut, never wrapped */
+	snprintf(head, sizeof head, "zoom: PDE %u, 0x%.8x-0x%.8x, word "
+	    "0x%.8x  (Esc back)", pdx, va, va + PGDIRSIZE - 1, pde);
+	mvaddnstr(y, x, head, w);
 	attroff(ui_attr(u, Cheader));
 	if (pdekind(m, pdx) == Pblank || pdekind(m, pdx) == Pbig) {
 		mvprintw(y + 2, x, pdekind(m, pdx) == Pblank ?

@@ -31,6 +31,7 @@ screen() {
 cd "${screen_dir:-.}" || exit 1
 export LC_ALL=${screen_locale:-C.UTF-8}
 export XDG_CACHE_HOME=$TMPD/cache
+${screen_env:+export $screen_env}
 $(cat "$TMPD/$name.cmd") 2>"$TMPD/$name.err"
 echo \$? >"$TMPD/$name.st"
 stty -a >"$TMPD/$name.stty"
@@ -244,6 +245,44 @@ screen w2gm1 view --keys 'w2147483647<Enter>' --save-screen \
     "$TMPD/w2gm1.txt" traces/devtest.yaml
 has w2gm1 "probe: vmap(0x00001000, 2147483647) fail" "w 2G-1: taken"
 
+# The view at its edges.  Without colour, a selected stale PDE is
+# drawn unlike its stale neighbours (the cursor turns the cell over).
+screen_env=NO_COLOR=1 screen_size=80x24 screen mono view \
+    --keys 'jjjjjjjjjjjjjjjjjjjjlll' --save-screen "$TMPD/mono.txt" \
+    traces/devtest.yaml
+screen_env= screen_size=
+# PDE 899: the fourth cell of the first row, at column 13 + 3 * 4
+cell() { sed -n "${2}p" "$TMPD/$1.txt.attrs" | cut -c"$3"-"$(($3 + 2))"; }
+same "$(cell mono 2 26):$(cell mono 2 30)" "bbb:RRR" \
+    "NO_COLOR: the selected stale PDE (bold) unlike its neighbour (reversed)"
+# Two panes at 80 columns draw the marks the legend promises.
+screen_size=80x24 screen two80 view -p plan9,span --keys d \
+    --save-screen "$TMPD/two80.txt" traces/devtest.yaml
+screen_size=
+sed -n 2p "$TMPD/two80.txt" | grep -q '^896 ▁  \]▓▓▓ '
+ok $? "two panes at 80 columns: the ] beside the selected PDE"
+sed -n 2p "$TMPD/two80.txt" | grep -q '███◂███◂'
+ok $? "... and the ◂ of this event's PDEs"
+# The zoom's heading keeps to its row.
+screen_size=60x20 screen zoom60 view --keys 'jjjjjjlll<Enter>' \
+    --save-screen "$TMPD/zoom60.txt" traces/devtest.yaml
+screen_size=
+sed -n 2p "$TMPD/zoom60.txt" | grep -q 'Esc back'
+same "$?" 1 "zoom at 60 columns: its heading does not wrap onto the next row"
+# One pane at 80x24: no history title without its line.
+last=$(grep -n 'over time:' "$TMPD/poke8-80x24.txt" | tail -1 | cut -d: -f1)
+sed -n "$((last + 1))p" "$TMPD/poke8-80x24.txt" | grep -q '[▁▂▃▄▅▆▇█]'
+ok $? "80x24: the last history title has its line under it"
+# Two panes at 200x60: the measures and histories fill the room.
+grep -q 'stale tables over time:' "$TMPD/compare-200x60.txt"
+ok $? "200x60, two panes: the histories under the maps"
+# A map cut short says which rows it shows.
+screen_size=80x20 screen cut view -p plan9,span --keys G \
+    --save-screen "$TMPD/cut.txt" traces/devtest.yaml
+screen_size=
+head -1 "$TMPD/cut.txt" | grep -q 'rows 1-7 of 8 .*rows 1-7 of 8'
+ok $? "a map cut short: rows 1-7 of 8, in each pane's heading"
+
 # S shrinks what goes wrong from here and offers the file the prompt
 # names; a file already there is kept unless the answer is y.
 mkdir "$TMPD/shr"
@@ -256,11 +295,18 @@ ok $? "S, Enter: the shrunk trace written to the file the prompt names"
 ok $? "... and it panics under span, as it says"
 has shr1 "S: written to span-bug-panic-span.yaml" "... and the view says so"
 echo keep >"$TMPD/shr/mine.yaml"
+# The question takes the key alone, as less's and htop's do.
 screen_dir=$TMPD/shr screen shr2 view -p span \
-    --keys 'jjSmine.yaml<Enter>n<Enter>' --save-screen "$TMPD/shr2.txt" \
+    --keys 'jjSmine.yaml<Enter>n' --save-screen "$TMPD/shr2.txt" \
     "$top_srcdir/traces/span-bug.yaml"
 same "$(cat "$TMPD/shr/mine.yaml")" keep "S onto a file there, n: kept"
 has shr2 "S: mine.yaml kept; nothing written" "... and the view says so"
+screen_dir=$TMPD/shr screen shr3 view -p span \
+    --keys 'jjSmine.yaml<Enter>y' --save-screen "$TMPD/shr3.txt" \
+    "$top_srcdir/traces/span-bug.yaml"
+"$VMAPVIEW" check "$TMPD/shr/mine.yaml" >/dev/null 2>&1
+ok $? "S onto a file there, y alone: written over"
+has shr3 "S: written to mine.yaml" "... and the view says so"
 screen_dir= 
 
 # A kernel source file in the view, beside plan9: its name, its panic.
