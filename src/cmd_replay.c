@@ -120,6 +120,7 @@ struct stream {
 	int			 whyall;
 	int			 needwhy;
 	size_t			 longest;	/* id */
+	int			 sizew;		/* the size column */
 	int			 spoolbad;
 };
 
@@ -145,7 +146,8 @@ stream_event(void *arg, struct trace *t, const struct event *e)
 	if (st->spool != NULL) {
 		report_row(&st->rp, e, &res, st->rp.pos - 1, st->needwhy, &row);
 		if ((st->yaml ? report_spool(st->spool, &row) :
-		    report_textspool(st->spool, &row, st->whyall)) < 0)
+		    report_textspool(st->spool, &row, st->whyall,
+		    &st->sizew)) < 0)
 			st->spoolbad = 1;
 		if (e->id != NULL && strlen(e->id) > st->longest)
 			st->longest = strlen(e->id);
@@ -170,6 +172,7 @@ stream_reset(void *arg)
 		if (ftruncate(fileno(st->spool), 0) < 0)
 			st->spoolbad = 1;
 		st->longest = 0;
+		st->sizew = 6;
 	}
 }
 
@@ -192,6 +195,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	int status;
 
 	memset(&st, 0, sizeof st);
+	st.sizew = 6;
 	ro->stream = 1;
 	st.ro = ro;
 	st.policy = p;
@@ -234,7 +238,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 			    progname);
 	} else if (rows) {
 		if (report_textspooled(stdout, &st.rp,
-		    report_idwidth(st.longest), &sp) < 0)
+		    report_idwidth(st.longest), st.sizew, &sp) < 0)
 			sp.bad = 1;
 	} else {
 		report_heading(stdout, &st.rp);

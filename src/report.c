@@ -210,17 +210,61 @@ padseq(FILE *f, const char *part, size_t len, int seqw)
 		putc(' ', f);
 }
 
+/* The columns a row's size takes (at least the heading's six). */
+int
+report_sizewidth(const struct row *row)
+{
+	char b[24];
+	int n;
+
+	if (!row->hassize)
+		return 6;
+	n = (int)strlen(fmtbytes(b, sizeof b, row->size));
+	return n < 6 ? 6 : n;
+}
+
+/*
+ * The part of a row after its id (n bytes) into p, its size in sizew
+ * columns: textparts gives it six, or as many as it needs; the size
+ * starts after the pa's ten.  Returns the end of what it wrote (at
+ * most n + sizew bytes).
+ */
+static char *
+afterinto(char *p, const char *after, size_t n, int sizew)
+{
+	size_t at, end, k;
+
+	at = 2 + 10 + 2;
+	for (end = at; end < n && after[end] != ' '; end++)
+		;
+	if (end - at < 6)
+		end = at + 6;
+	if (end > n) {
+		memcpy(p, after, n);
+		return p + n;
+	}
+	memcpy(p, after, end);
+	p += end;
+	for (k = end - at; (int)k < sizew; k++)
+		*p++ = ' ';
+	memcpy(p, after + end, n - end);
+	return p + n - end;
+}
+
 /* A row of the table, its number in seqw columns, its id in idw. */
 static void
-textrow(FILE *f, const struct row *row, int seqw, int idw, int whyall)
+textrow(FILE *f, const struct row *row, int seqw, int idw, int sizew,
+    int whyall)
 {
-	char buf[2048];
+	char buf[2048], rest[2048 + 32], *end;
 	size_t after;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
 	padseq(f, buf, after, seqw);
-	fprintf(f, "%s%-*.*s%s\n", buf, idw, idw, row->id ? row->id : "-",
-	    buf + after);
+	fprintf(f, "%s%-*.*s", buf, idw, idw, row->id ? row->id : "-");
+	end = afterinto(rest, buf + after, strlen(buf + after), sizew);
+	fwrite(rest, 1, end - rest, f);
+	putc('\n', f);
 }
 
 /*
@@ -228,7 +272,7 @@ textrow(FILE *f, const struct row *row, int seqw, int idw, int whyall)
  * in its column once the widest is known (report_textunspool).
  */
 int
-report_textspool(FILE *f, const struct row *row, int whyall)
+report_textspool(FILE *f, const struct row *row, int whyall, int *sizew)
 {
 	char buf[2048], rec[4096 + 3 * sizeof(uint32_t)], *r;
 	const char *s[3];
@@ -237,6 +281,8 @@ report_textspool(FILE *f, const struct row *row, int whyall)
 	int k, rv;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
+	if (report_sizewidth(row) > *sizew)
+		*sizew = report_sizewidth(row);
 	s[0] = buf;
 	s[1] = row->id ? row->id : "-";
 	s[2] = buf + after;
@@ -264,7 +310,7 @@ report_textspool(FILE *f, const struct row *row, int whyall)
  * -1 when the spool cannot be read back.
  */
 int
-report_textunspool(FILE *out, struct spool *sp, int seqw, int idw)
+report_textunspool(FILE *out, struct spool *sp, int seqw, int idw, int sizew)
 {
 	uint32_t n[3];
 	size_t len, k, id, need;
@@ -275,7 +321,7 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw)
 			return feof(sp->f) ? 0 : -1;
 		len = (size_t)n[0] + n[1] + n[2];
 		/* the record, then the line made of it: one write a row */
-		need = 2 * len + seqw + idw + 1;
+		need = 2 * len + seqw + idw + sizew + 1;
 		if (need > sp->cap) {
 			sp->cap = need < 4096 ? 4096 : need;
 			sp->buf = xrealloc(sp->buf, sp->cap);
@@ -297,8 +343,7 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw)
 		p += id;
 		for (k = id; k < (size_t)idw; k++)
 			*p++ = ' ';
-		memcpy(p, sp->buf + n[0] + n[1], n[2]);
-		p += n[2];
+		p = afterinto(p, sp->buf + n[0] + n[1], n[2], sizew);
 		*p++ = '\n';
 		fwrite(line, 1, p - line, out);
 	}
@@ -318,16 +363,16 @@ report_idwidth(size_t longest)
  */
 void
 report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
-    int (*next)(void *, struct row *), void *arg)
+    int sizew, int (*next)(void *, struct row *), void *arg)
 {
 	struct row row;
 
 	report_heading(f, rp);
-	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n",
-	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", "size", "result",
-	    "address");
+	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-*s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", sizew, "size",
+	    "result", "address");
 	while (next(arg, &row))
-		textrow(f, &row, seqwidth(rp->t->nev), idw, whyall);
+		textrow(f, &row, seqwidth(rp->t->nev), idw, sizew, whyall);
 	fputc('\n', f);
 	report_summary(f, rp);
 }
@@ -337,14 +382,14 @@ report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
  * the spool cannot be read back.
  */
 int
-report_textspooled(FILE *f, const struct replay *rp, int idw,
+report_textspooled(FILE *f, const struct replay *rp, int idw, int sizew,
     struct spool *sp)
 {
 	report_heading(f, rp);
-	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-6s  %-7s  %s\n",
-	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", "size", "result",
-	    "address");
-	if (report_textunspool(f, sp, seqwidth(rp->t->nev), idw) < 0)
+	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-*s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", sizew, "size",
+	    "result", "address");
+	if (report_textunspool(f, sp, seqwidth(rp->t->nev), idw, sizew) < 0)
 		return -1;
 	fputc('\n', f);
 	report_summary(f, rp);
@@ -380,17 +425,27 @@ void
 report_text(FILE *f, const struct replay *rp, int whyall)
 {
 	struct kept k;
+	struct row row;
 	size_t i, n, longest;
+	int sizew;
 
 	longest = 0;
 	for (i = 0; i < rp->t->nev; i++)
 		if (rp->t->ev[i].id != NULL &&
 		    (n = strlen(rp->t->ev[i].id)) > longest)
 			longest = n;
+	/* the size column as wide as its widest */
+	sizew = 6;
 	k.rp = rp;
 	k.i = 0;
+	k.needwhy = 0;
+	while (nextkept(&k, &row))
+		if (report_sizewidth(&row) > sizew)
+			sizew = report_sizewidth(&row);
+	k.i = 0;
 	k.needwhy = whyall;
-	report_textrows(f, rp, whyall, report_idwidth(longest), nextkept, &k);
+	report_textrows(f, rp, whyall, report_idwidth(longest), sizew,
+	    nextkept, &k);
 }
 
 /*

@@ -38,14 +38,16 @@ struct spool {
 };
 
 int	report_spool(FILE *, const struct row *);
-int	report_textspool(FILE *, const struct row *, int);
-int	report_textunspool(FILE *, struct spool *, int, int);
-int	report_textspooled(FILE *, const struct replay *, int, struct spool *);
+int	report_textspool(FILE *, const struct row *, int, int *);
+int	report_textunspool(FILE *, struct spool *, int, int, int);
+int	report_sizewidth(const struct row *);
+int	report_textspooled(FILE *, const struct replay *, int, int,
+	    struct spool *);
 int	report_unspool(void *, struct row *);
 void	report_row(const struct replay *, const struct event *,
 	    const struct result *, size_t, int, struct row *);
 int	report_idwidth(size_t);
-void	report_textrows(FILE *, const struct replay *, int, int,
+void	report_textrows(FILE *, const struct replay *, int, int, int,
 	    int (*)(void *, struct row *), void *);
 int	report_yamlrows(FILE *, const struct replay *,
 	    int (*)(void *, struct row *), void *);

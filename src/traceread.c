@@ -20,6 +20,7 @@
 #include "mmu.h"
 #include "text.h"
 #include "trace.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define MAXSCALAR	(1 << 20)	/* bytes in one value */
@@ -1071,6 +1072,7 @@ static int
 loadpath(struct trace *t, const char *path, const struct tracesink *sk,
     char *err, size_t errlen)
 {
+	char dirs[512];
 	FILE *f;
 	int rv;
 
@@ -1079,7 +1081,13 @@ loadpath(struct trace *t, const char *path, const struct tracesink *sk,
 		    errlen);
 	if ((f = fopen(path, "rb")) == NULL) {
 		trace_init(t);
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		/* a bare name may have meant a bundled trace: say where */
+		if (errno == ENOENT && strchr(path, '/') == NULL)
+			snprintf(err, errlen, "%s: no such file, and no bundled "
+			    "trace of that name (%s)", path,
+			    tracedirs_said(dirs, sizeof dirs));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	rv = loadfrom(t, path, path, f, NULL, 0, sk, err, errlen);

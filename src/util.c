@@ -116,6 +116,28 @@ tracedirs(const char **dirs, int max, char *buf, size_t len)
 }
 
 /*
+ * Where bundled traces are looked for, in words, into out: "looked for
+ * in A and B; VMAPVIEW_TRACES names another".  Returns out.
+ */
+char *
+tracedirs_said(char *out, size_t olen)
+{
+	const char *dirs[3];
+	char buf[4096];
+	size_t o;
+	int k, n;
+
+	n = tracedirs(dirs, 3, buf, sizeof buf);
+	o = snprintf(out, olen, "looked for in");
+	for (k = 0; k < n && o < olen; k++)
+		o += snprintf(out + o, olen - o, "%s %s", k == 0 ? "" :
+		    k == n - 1 ? " and" : ",", dirs[k]);
+	if (o < olen)
+		snprintf(out + o, olen - o, "; VMAPVIEW_TRACES names another");
+	return out;
+}
+
+/*
  * A bundled trace by its bare name: "devtest" is devtest.yaml in the
  * first of tracedirs that has it.  Returns name itself when it is a
  * file, has a '/', or no bundled trace has it; else the path, in buf.

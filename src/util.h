@@ -13,6 +13,7 @@
 
 char	*fmtbytes(char *, size_t, uint64_t);
 int		 tracedirs(const char **, int, char *, size_t);
+char		*tracedirs_said(char *, size_t);
 const char *findtrace(const char *, char *, size_t);
 const char *wrapnext(const char *, int, int *);
 void	 fprintwrap(FILE *, const char *, const char *, int);

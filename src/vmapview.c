@@ -90,10 +90,8 @@ int
 main(int argc, char **argv)
 {
 	static char obuf[1 << 16];
-	const char *dirs[3];
 	char buf[4096];
 	size_t i;
-	int k, n;
 
 	holdstdfds();
 	/* messages quote file names and traces: no control byte gets out */
@@ -119,12 +117,7 @@ main(int argc, char **argv)
 	}
 	/* no command, no file: say where bundled traces were looked for */
 	fprintf(stderr, "%s: '%s' is no command, no file and no bundled trace "
-	    "(looked for in", progname, argv[1]);
-	n = tracedirs(dirs, 3, buf, sizeof buf);
-	for (k = 0; k < n; k++)
-		fprintf(stderr, "%s %s", k == 0 ? "" : k == n - 1 ? " and" : ",",
-		    dirs[k]);
-	fprintf(stderr, "; VMAPVIEW_TRACES names another)\nTry '%s --help'.\n",
-	    progname);
+	    "(%s)\nTry '%s --help'.\n", progname, argv[1],
+	    tracedirs_said(buf, sizeof buf), progname);
 	return EXITUSAGE;
 }

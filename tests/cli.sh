@@ -268,6 +268,34 @@ same "$?" 2 "probe ... 2g: past an int, exit 2"
 grep -q "is not a number from 1 to 2147483647" "$TMPD/err"
 ok $? "... and the range it takes, said"
 
+# Every command that takes a trace says where a bare name was looked
+# for, as vmapview NAME does.
+for c in replay compare check dump "export -o /dev/null" "probe --sizes"; do
+	# shellcheck disable=SC2086
+	"$V" $c devtst >/dev/null 2>"$TMPD/err"
+	st=$?
+	grep -q "devtst: no such file, and no bundled trace of that name (looked for in .*VMAPVIEW_TRACES names another)" "$TMPD/err"
+	ok $? "$c devtst: says where bundled traces were looked for (exit $st)"
+done
+# The table's size column as wide as its widest size: a long one keeps
+# the columns in line.
+cat >"$TMPD/long.yaml" <<'EOT'
+vmaptrace: 1
+events:
+  - {op: vmap, pa: 0x1000, size: 2147481716, id: a}
+  - {op: vmap, pa: 0x1000, size: 4096, id: b}
+  - {op: vunmap, id: b}
+EOT
+for how in "" "--record-expect $TMPD/long2.yaml"; do
+	# shellcheck disable=SC2086
+	"$V" replay $how "$TMPD/long.yaml" >"$TMPD/out"
+	awk '/^  seq  op/ { col = index($0, "result") }
+	    /^    [123]  v/ { if (substr($0, col, 2) != "ok" &&
+	    substr($0, col, 4) != "fail") bad = 1 }
+	    END { exit bad || !col }' "$TMPD/out"
+	ok $? "replay ${how:+(kept) }with a size of 2147481716: its results in their column"
+done
+
 # shrink with two policies keeps what tells them apart: the shrunk
 # trace is one where they part, not one where both fail.
 "$V" shrink -p plan9,span traces/devtest.yaml >"$TMPD/two.yaml" 2>/dev/null
