@@ -69,8 +69,9 @@ span_vmapalloc_fast(Mmu *m, uint32_t size)
 			count = want < WD2PG ? want : WD2PG;
 			want -= count;
 			pg = ptfresh(&m->pt, pd[i]);
-			o = pg->maxhole >= count ? bmfirstfit(pg->used, count) :
-			    -1;
+			/* the first fit, from the summary where it says it */
+			o = pg->maxhole < count ? -1 : pg->head >= count ? 0 :
+			    bmfirstfit(pg->used, count);
 			if (o != -1)
 				have += count;
 			else {

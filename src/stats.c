@@ -88,14 +88,90 @@ dry_longestrun(const struct dryrun *d)
 	return best < MAXVMAPPAGES ? best : MAXVMAPPAGES;
 }
 
+/*
+ * A search's view of the vmap's free pages, made once it has asked
+ * enough sizes to pay for it: for each page, the free pages from it on
+ * in a row (a blank PDE's 1024 counted), and before each PDE how many
+ * are blank.  dry_mapok by it is two lookups, not a walk of the pages.
+ */
+struct freemap {
+	const struct dryrun *d;
+	int		 asked;		/* sizes asked so far */
+	uint32_t	*run;		/* a page's free run, from it on */
+	uint32_t	*blanks;	/* blank PDEs before each PDE */
+	uint32_t	 npde;
+};
+
+#define FREEMAPAFTER	64	/* sizes asked before the map is made */
+
+static void
+freemap_make(struct freemap *fm)
+{
+	const struct dryrun *d = fm->d;
+	uint32_t i, j, p, pde, *pt, first;
+
+	first = PDX(d->vmap);
+	fm->npde = d->vmapsize / PGDIRSIZE;
+	fm->run = xreallocarray(NULL, (size_t)fm->npde * WD2PG + 1,
+	    sizeof *fm->run);
+	fm->blanks = xreallocarray(NULL, fm->npde + 1, sizeof *fm->blanks);
+	fm->blanks[0] = 0;
+	for (i = 0; i < fm->npde; i++)
+		fm->blanks[i + 1] = fm->blanks[i] +
+		    !(d->pdb[first + i] & PTEVALID);
+	p = fm->npde * WD2PG;
+	fm->run[p] = 0;
+	for (i = fm->npde; i-- > 0;) {
+		pde = d->pdb[first + i];
+		pt = (pde & PTEVALID) && !(pde & PTESIZE) ?
+		    d->table(d->arg, pde) : NULL;
+		for (j = WD2PG; j-- > 0;) {
+			p = i * WD2PG + j;
+			fm->run[p] = !(pde & PTEVALID) || (pt != NULL &&
+			    !(pt[j] & PTEVALID)) ? fm->run[p + 1] + 1 : 0;
+		}
+	}
+}
+
+static void
+freemap_free(struct freemap *fm)
+{
+	free(fm->run);
+	free(fm->blanks);
+}
+
+/* dry_mapok by the map, once it is made; else as dry_mapok. */
+static int
+freemap_ok(struct freemap *fm, uint32_t va, uint32_t size)
+{
+	const struct dryrun *d = fm->d;
+	uint32_t p, lo, hi, need;
+
+	if (fm->run == NULL && ++fm->asked > FREEMAPAFTER &&
+	    d->vmapsize % PGDIRSIZE == 0 && d->vmap % PGDIRSIZE == 0)
+		freemap_make(fm);
+	if (fm->run == NULL || (va & (BY2PG - 1)) || size == 0)
+		return dry_mapok(d, va, size);
+	if (va < d->vmap || va - d->vmap > d->vmapsize ||
+	    size > d->vmapsize - (va - d->vmap))
+		return 0;
+	p = (va - d->vmap) / BY2PG;
+	if (fm->run[p] < HOWMANY(size, BY2PG))
+		return 0;
+	lo = (va - d->vmap) / PGDIRSIZE;
+	hi = (va - d->vmap + size - 1) / PGDIRSIZE;
+	need = fm->blanks[hi + 1] - fm->blanks[lo];
+	return d->budget == 0 || d->inuse + need <= d->budget;
+}
+
 /* Whether d's vmapalloc places n pages where pdbmap maps them. */
 static int
-dry_places(const struct dryrun *d, uint32_t n)
+dry_places(struct freemap *fm, uint32_t n)
 {
 	uint32_t va;
 
-	return (va = d->alloc(d->arg, n * BY2PG)) != 0 &&
-	    dry_mapok(d, va, n * BY2PG);
+	return (va = fm->d->alloc(fm->d->arg, n * BY2PG)) != 0 &&
+	    freemap_ok(fm, va, n * BY2PG);
 }
 
 /*
@@ -108,16 +184,24 @@ dry_places(const struct dryrun *d, uint32_t n)
 uint32_t
 dry_largest(const struct dryrun *d, uint32_t top, uint32_t floor)
 {
+	struct freemap fm;
 	uint32_t n;
 
-	if (floor > 0 && floor <= top && dry_places(d, floor))
-		return floor;
+	memset(&fm, 0, sizeof fm);
+	fm.d = d;
+	n = 0;
+	if (floor > 0 && floor <= top && dry_places(&fm, floor)) {
+		n = floor;
+		goto out;
+	}
 	if (top == DRYTOP)
 		top = dry_longestrun(d);
 	for (n = top; n > 0; n--)
-		if (dry_places(d, n))
-			return n;
-	return 0;
+		if (dry_places(&fm, n))
+			break;
+out:
+	freemap_free(&fm);
+	return n;
 }
 
 /*
@@ -127,12 +211,16 @@ dry_largest(const struct dryrun *d, uint32_t top, uint32_t floor)
 uint32_t
 dry_misfit(const struct dryrun *d)
 {
+	struct freemap fm;
 	uint32_t n;
 
+	memset(&fm, 0, sizeof fm);
+	fm.d = d;
 	for (n = 1; n < MAXVMAPPAGES; n++)
-		if (!dry_places(d, n))
-			return n;
-	return MAXVMAPPAGES;
+		if (!dry_places(&fm, n))
+			break;
+	freemap_free(&fm);
+	return n;
 }
 
 /* The ways of a dry run on m, with vmapalloc alloc. */
