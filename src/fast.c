@@ -70,8 +70,8 @@ span_vmapalloc_fast(Mmu *m, uint32_t size)
 			want -= count;
 			pg = ptfresh(&m->pt, pd[i]);
 			/* the first fit, from the summary where it says it */
-			o = pg->maxhole < count ? -1 : pg->head >= count ? 0 :
-			    bmfirstfit(pg->used, count);
+			o = pg->maxhole < count ? -1 : count > 0 &&
+			    pg->head >= count ? 0 : bmfirstfit(pg->used, count);
 			if (o != -1)
 				have += count;
 			else {

@@ -12,21 +12,20 @@
 #include <string.h>
 
 #include "idtab.h"
+#include "keyhash.h"
 #include "xmalloc.h"
 
 /* How a record holds its key: key.s[IDSHORT]. */
 enum { Kshort, Klent, Kowned };
 
-/* FNV-1a. */
+/*
+ * The ids are the trace's, anybody's: keyed (SipHash), so that no
+ * trace can put them all in one run of buckets.
+ */
 static uint32_t
 strhash(const char *s)
 {
-	uint32_t h;
-
-	h = 2166136261u;
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return keyhash(s);
 }
 
 /* The key of record r. */

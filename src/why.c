@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyhash.h"
 #include "mmu.h"
 #include "xmalloc.h"
 
@@ -493,14 +494,11 @@ static struct {
 	uint32_t	 nslot;		/* a power of 2, over twice n */
 } said;
 
+/* A kernel file's words are anybody's: keyed. */
 static uint32_t
 saidhash(const char *s)
 {
-	uint32_t h;
-
-	for (h = 2166136261u; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return keyhash(s);
 }
 
 /* The number of message s, kept if new. */
