@@ -11,7 +11,7 @@
 
 #include "cmd.h"
 #include "idtab.h"
-#include "live.h"
+#include "livemap.h"
 #include "relay.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -58,55 +58,9 @@ struct dumping {
 	size_t			 lastcap;
 	int			 said;		/* line and why made already */
 
-	/* the live mappings, and what each vmap was, by its index */
-	struct liveset		 live;
-	struct vamap		 byk;		/* index -> entry of map */
-	struct dumpmap		*map;
-	size_t			 nmap;
-	size_t			 mapcap;
-	long			 freemap;	/* a free entry, its k the next */
+	/* the live mappings, and what each vmap was */
+	struct livemap		 lm;
 };
-
-/* Vmap k, e, returned r->va: what it was, kept while it is live. */
-static void
-remember(struct dumping *d, long k, const struct event *e,
-    const struct result *r)
-{
-	struct dumpmap *m;
-	long j;
-
-	if (d->freemap >= 0) {
-		j = d->freemap;
-		d->freemap = d->map[j].k;
-	} else {
-		xgrow(&d->map, &d->mapcap, d->nmap + 1, sizeof *d->map);
-		j = d->nmap++;
-	}
-	m = &d->map[j];
-	m->k = k;
-	m->id = e->id != NULL ? xstrdup(e->id) : NULL;
-	m->va = r->va;
-	m->pa = e->pa;
-	m->size = e->size;
-	vamap_add(&d->byk, (uint32_t)k)->a = j;
-}
-
-/* Vmap k has left: its entry is free. */
-static void
-forget(struct dumping *d, long k)
-{
-	struct vaent *ve;
-	long j;
-
-	if ((ve = vamap_find(&d->byk, (uint32_t)k)) == NULL)
-		return;
-	j = ve->a;
-	vamap_delete(&d->byk, ve);
-	free(d->map[j].id);
-	d->map[j].id = NULL;
-	d->map[j].k = d->freemap;
-	d->freemap = j;
-}
 
 /* Keep e, and r (whose reason and panic become the dump's), as the last. */
 static void
@@ -146,8 +100,6 @@ dump_event(void *arg, struct trace *t, const struct event *e)
 {
 	struct dumping *d;
 	struct result res;
-	struct event ev;
-	long k;
 
 	d = arg;
 	if (!d->started) {
@@ -157,15 +109,7 @@ dump_event(void *arg, struct trace *t, const struct event *e)
 	if (d->seen++ >= d->upto)
 		return;
 	replay_feedslot(&d->rp, &d->made, e, &res);
-	/* the live set as replay_live has it: a vunmap by id, its vmap's */
-	ev = *e;
-	if ((e->flags & EVBYID) && ev.ref < 0 && t->ids != NULL &&
-	    e->slot >= 0)
-		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
-	if ((k = live_step(&d->live, d->seen - 1, &ev, &res)) >= 0)
-		forget(d, k);
-	if (e->op == OPvmap && res.kind == Rok)
-		remember(d, d->seen - 1, e, &res);
+	livemap_step(&d->lm, t, d->seen - 1, e, &res);
 	/* what needs the reader's records is said now, while they last */
 	d->said = res.kind == Rskipped || RSTOPS(res.kind);
 	if (d->said)
@@ -179,24 +123,16 @@ static void
 dump_reset(void *arg)
 {
 	struct dumping *d;
-	size_t j;
 
 	d = arg;
 	if (d->started)
 		replay_free(&d->rp);
 	madetab_free(&d->made);
 	replay_clear(&d->lastres);
-	live_free(&d->live);
-	vamap_free(&d->byk);
-	for (j = 0; j < d->nmap; j++)
-		free(d->map[j].id);
-	free(d->map);
+	livemap_free(&d->lm);
 	free(d->lastbuf);
-	d->map = NULL;
-	d->nmap = d->mapcap = 0;
 	d->lastbuf = NULL;
 	d->lastcap = 0;
-	d->freemap = -1;
 	d->started = 0;
 	d->seen = 0;
 }
@@ -208,10 +144,9 @@ cmd_dump_exec(struct args *a)
 	struct dumping d;
 	struct dumpmap *live;
 	struct tracesink sk;
-	struct vaent *ve;
 	struct trace t;
 	char err[512], buf[1024];
-	size_t n, j;
+	size_t n;
 
 	if (args_get(a, Opolicy)->npol > 1) {
 		cmd_usageerr(a, "one policy, please (compare takes several)");
@@ -221,10 +156,9 @@ cmd_dump_exec(struct args *a)
 	d.policy = args_policy(a);
 	args_replayopts(a, &d.ro);
 	d.ro.stream = 1;
-	d.freemap = -1;
 	at = args_get(a, Oat);
 	d.upto = at->set ? at->num : SIZE_MAX;
-	live_init(&d.live);
+	livemap_init(&d.lm);
 	memset(&sk, 0, sizeof sk);
 	sk.event = dump_event;
 	sk.reset = dump_reset;
@@ -251,11 +185,7 @@ cmd_dump_exec(struct args *a)
 		dump_whyof(&d.rp, &d.last, &d.lastres, d.rp.pos - 1, d.line,
 		    sizeof d.line, d.why, sizeof d.why);
 	/* the live mappings, in the order of their events */
-	live_compact(&d.live);
-	live = xreallocarray(NULL, d.live.n + 1, sizeof *live);
-	for (n = j = 0; j < d.live.n; j++)
-		if ((ve = vamap_find(&d.byk, (uint32_t)d.live.v[j].i)) != NULL)
-			live[n++] = d.map[ve->a];
+	n = livemap_list(&d.lm, &live);
 	dump_state(stdout, &d.rp, t.nev, d.rp.pos > 0 ? d.line : NULL, d.why,
 	    live, n);
 	free(live);

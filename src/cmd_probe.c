@@ -1,15 +1,19 @@
 /*
  * vmapview probe: what a vmap would do now.  The trace is replayed to
- * event N under each policy, and vmap(PA, SIZE) is run on a copy of
- * each state: where it would land, or why it would fail, be refused or
- * panic.  With --sizes, per policy, the largest vmap that would succeed
- * and the first size that would not, with its reason.
+ * event N under each policy as it is read (the rest only counted, as
+ * dump does: memory follows the live mappings), and vmap(PA, SIZE) is
+ * run on a copy of each state: where it would land, or why it would
+ * fail, be refused or panic.  With --sizes, per policy, the largest
+ * vmap that would succeed and the first size that would not, with its
+ * reason.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "emit.h"
+#include "livemap.h"
+#include "relay.h"
 #include "util.h"
 
 static int	cmd_probe_exec(struct args *);
@@ -44,9 +48,70 @@ const struct cmd_entry cmd_probe_entry = {
 /* What one policy answers. */
 struct answer {
 	struct replay	 rp;		/* the state after event N */
+	struct madetab	 made;		/* what each id made, while read */
+	struct livemap	 lm;		/* the live mappings, with their ids */
 	struct probe	 pr;		/* SIZE, or the first that fails */
 	uint32_t	 largest;	/* --sizes: pages */
 };
+
+/* The replays fed by the trace as it is read, up to event N. */
+struct probing {
+	const Policy		**p;
+	int			 n;
+	struct replayopts	*ro;
+	struct answer		*an;
+	int			 started;
+	size_t			 upto;		/* events to run */
+	size_t			 seen;		/* events given */
+};
+
+static void
+probestart(struct probing *pg, struct trace *t)
+{
+	int i;
+
+	for (i = 0; i < pg->n; i++) {
+		replay_init(&pg->an[i].rp, t, pg->p[i], pg->ro);
+		livemap_init(&pg->an[i].lm);
+	}
+	pg->started = 1;
+}
+
+static void
+probe_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct probing *pg;
+	struct result res;
+	int i;
+
+	pg = arg;
+	if (!pg->started)
+		probestart(pg, t);
+	if (pg->seen++ >= pg->upto)
+		return;
+	for (i = 0; i < pg->n; i++) {
+		replay_feedslot(&pg->an[i].rp, &pg->an[i].made, e, &res);
+		livemap_step(&pg->an[i].lm, t, pg->seen - 1, e, &res);
+		replay_clear(&res);
+	}
+}
+
+/* Forget every event (a machine that came late: they come again). */
+static void
+probe_reset(void *arg)
+{
+	struct probing *pg;
+	int i;
+
+	pg = arg;
+	for (i = 0; pg->started && i < pg->n; i++) {
+		replay_free(&pg->an[i].rp);
+		madetab_free(&pg->an[i].made);
+		livemap_free(&pg->an[i].lm);
+	}
+	pg->started = 0;
+	pg->seen = 0;
+}
 
 /* "ok at 0xe0c00000: why", or "fail: why". */
 static void
@@ -152,7 +217,10 @@ static int
 cmd_probe_exec(struct args *a)
 {
 	static struct answer an[MAXPOLICY];
-	const struct argvalue *v;
+	const struct argvalue *v, *atv;
+	struct tracesink sk;
+	struct probing pg;
+	char buf[1024], err[512];
 	const Policy *p[MAXPOLICY];
 	struct replayopts ro;
 	struct trace t;
@@ -177,12 +245,40 @@ cmd_probe_exec(struct args *a)
 	if (n == 0)
 		for (n = 0; n < npolicy(); n++)
 			p[n] = policyat(n);
-	if (cmd_loadat(a, &t, &at) < 0)
-		return EXITUSAGE;
 	args_replayopts(a, &ro);
+	ro.stream = 1;
+	memset(&pg, 0, sizeof pg);
+	pg.p = p;
+	pg.n = n;
+	pg.ro = &ro;
+	pg.an = an;
+	atv = args_get(a, Oat);
+	pg.upto = atv->set ? atv->num : SIZE_MAX;
+	memset(&sk, 0, sizeof sk);
+	sk.event = probe_event;
+	sk.reset = probe_reset;
+	sk.arg = &pg;
+	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		probe_reset(&pg);
+		return EXITUSAGE;
+	}
+	if (atv->set && atv->num > t.nev) {
+		fprintf(stderr, "%s: --at %s: %s has %zu events\n", progname,
+		    atv->str, a->argv[0], t.nev);
+		probe_reset(&pg);
+		trace_free(&t);
+		return EXITUSAGE;
+	}
+	if (!pg.started)	/* no event: the header's machine */
+		probestart(&pg, &t);
+	at = pg.seen < pg.upto ? pg.seen : pg.upto;
 	for (i = 0; i < n; i++) {
-		replay_init(&an[i].rp, &t, p[i], &ro);
-		replay_run(&an[i].rp, at);
+		/* the reader's records are gone: the owners from the live set */
+		an[i].rp.t = &t;
+		an[i].rp.owner = livemap_owner;
+		an[i].rp.ownerarg = &an[i].lm;
 		if (sizes) {
 			an[i].largest = largestvmap(&an[i].rp.m, p[i]);
 			size = (uint64_t)firstmisfit(&an[i].rp.m) * BY2PG;
@@ -199,8 +295,7 @@ cmd_probe_exec(struct args *a)
 	}
 	if (rv < 0)
 		fprintf(stderr, "%s: writing the answer failed\n", progname);
-	for (i = 0; i < n; i++)
-		replay_free(&an[i].rp);
+	probe_reset(&pg);
 	trace_free(&t);
 	return cmd_finish(EXITOK);
 }

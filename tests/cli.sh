@@ -268,6 +268,17 @@ same "$?" 2 "probe ... 2g: past an int, exit 2"
 grep -q "is not a number from 1 to 2147483647" "$TMPD/err"
 ok $? "... and the range it takes, said"
 
+# probe streams up to --at as dump does: its memory follows the live
+# mappings, not the trace (the whole of this one would hold some 50 MB).
+"$V" gen churn --events 200000 --seed 2 -o "$TMPD/c200k.yaml"
+peak "$V" probe --at 150000 "$TMPD/c200k.yaml" 32M
+same "$peak_st" 0 "probe --at 150000 of 200,000 events: exit 0"
+[ "$peak_kb" -lt 20000 ]
+ok $? "... in $peak_kb KiB: the trace not held"
+"$V" probe --at 150000 "$TMPD/c200k.yaml" 32M >"$TMPD/streamed"
+grep -q '^trace churn after event 150000 of 200000, ' "$TMPD/streamed"
+ok $? "... after event 150000 of the 200000"
+
 # Every command that takes a trace says where a bare name was looked
 # for, as vmapview NAME does.
 for c in replay compare check dump "export -o /dev/null" "probe --sizes"; do

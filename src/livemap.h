@@ -1,0 +1,30 @@
+/*
+ * The live mappings of a replay fed as the trace is read (livemap.c),
+ * with what each vmap was (its id, va, pa and size) kept while it is
+ * live: for the commands that answer about one state after the reader's
+ * records are gone (dump, probe).  Memory follows the live mappings.
+ */
+#ifndef VMAPVIEW_LIVEMAP_H
+#define VMAPVIEW_LIVEMAP_H
+
+#include "live.h"
+#include "report.h"
+
+struct livemap {
+	struct liveset	 live;
+	struct vamap	 byk;		/* event index -> entry of map */
+	struct dumpmap	*map;
+	size_t		 nmap;
+	size_t		 mapcap;
+	long		 freemap;	/* a free entry, its k the next */
+};
+
+void	livemap_init(struct livemap *);
+void	livemap_step(struct livemap *, const struct trace *, size_t,
+	    const struct event *, const struct result *);
+size_t	livemap_list(struct livemap *, struct dumpmap **);
+int	livemap_owner(const void *, size_t, uint32_t, size_t *,
+	    const char **);
+void	livemap_free(struct livemap *);
+
+#endif
