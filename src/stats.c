@@ -289,13 +289,37 @@ largestvmap_ref(Mmu *m, const Policy *p)
 uint32_t
 firstmisfit(Mmu *m)
 {
+	if (m->policy->misfit != NULL)
+		return m->policy->misfit(m);
+	return firstmisfit_ref(m);
+}
+
+/* The same by dry runs of m's own vmapalloc, 1, 2, ... pages: the reference. */
+uint32_t
+firstmisfit_ref(Mmu *m)
+{
 	struct dryrun d;
 	struct mdry md;
 
-	if (m->policy->misfit != NULL)
-		return m->policy->misfit(m);
 	drymmu(&d, &md, m, m->alloc);
 	return dry_misfit(&d);
+}
+
+/*
+ * plan9's (and reclaim's) first misfit: one page more than its largest
+ * vmap, success being monotonic in the size under its vmapalloc.  Up to
+ * 4 MiB a size needs a table with a hole that long, or a blank PDE (and
+ * a table within the budget); from 4 MiB, that many blank PDEs in a row
+ * and a table each.  What places n pages places n-1: the holes that
+ * hold n hold n-1, and a blank PDE that takes n takes n-1.
+ */
+uint32_t
+plan9_misfit(Mmu *m)
+{
+	uint32_t n;
+
+	n = plan9_largest(m);
+	return n < MAXVMAPPAGES ? n + 1 : MAXVMAPPAGES;
 }
 
 /*

@@ -126,7 +126,7 @@ rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
-static int midbad, midchecks;
+static int midbad, midchecks, misbad, misfits;
 
 /*
  * The largest vmap of every policy against the reference in the state
@@ -143,6 +143,11 @@ midcheck(void)
 		if (largestvmap(&m, policyat(i)) !=
 		    largestvmap_ref(&m, policyat(i)))
 			midbad++;
+	/* the first misfit of its own vmapalloc: the fast one's, if any */
+	if (m.policy->misfit != NULL && m.policy->misfit(&m) !=
+	    firstmisfit_ref(&m))
+		misbad++;
+	misfits += m.policy->misfit != NULL;
 }
 
 /* Build a random state: maps, whole and partial unmaps, panics and all. */
@@ -234,6 +239,9 @@ test_differential(void)
 	snprintf(what, sizeof what, "differential: and %d states on the way "
 	    "there, measured as they changed", midchecks);
 	tap_equ(midbad, 0, what);
+	snprintf(what, sizeof what, "differential: plan9's and reclaim's first "
+	    "misfit (largest + 1) as dry runs find it, %d states", misfits);
+	tap_ok(misbad == 0 && misfits > 20, what);
 	printf("# %d states with stale tables and no blank PDE, %d where "
 	    "span places a larger size it cannot map\n", full, offby);
 	tap_ok(full >= 10 && offby >= 5, "differential: the random states "
