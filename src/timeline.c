@@ -9,8 +9,9 @@
  * after it again, results already known, so stepping back costs what
  * stepping forward does, at any event.  The interval doubles as the
  * trace grows, so that there are at most MAXCP checkpoints, and, but
- * for the first MINCP, they hold at most CPBYTES; the trace may grow
- * while it is replayed (timeline_add).
+ * for the first MINCP, they hold at most a budget that grows with the
+ * events (cpbudget): a seek in a long trace runs as few events as in a
+ * short one; the trace may grow while it is replayed (timeline_add).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,10 @@
 #include "timeline.h"
 #include "xmalloc.h"
 
-#define MAXCP		1024
-#define MINCP		128	/* kept unless they hold more than MAXCPBYTES */
-#define CPBYTES		(48u << 20)
-#define MAXCPBYTES	(2 * CPBYTES)
+#define MAXCP		16384
+#define MINCP		128	/* kept unless they hold twice the budget */
+#define CPMINBYTES	(4u << 20)	/* the budget, at least */
+#define CPEVENTBYTES	2	/* the budget, for each event run */
 #define FEWCP		16	/* kept whatever they hold */
 #define MININTERVAL	64
 #define NEAR		16	/* finer checkpoints, made as the cursor goes */
@@ -41,6 +42,20 @@ cpsize(const struct checkpoint *c)
 	return sizeof *c + mmupackbytes(&c->m) + c->livelen;
 }
 
+/*
+ * The bytes the checkpoints may hold: a few for each event run so far,
+ * so that a long trace's are near enough together for a seek to run
+ * few events, while a short one's cost little.
+ */
+static size_t
+cpbudget(const struct timeline *tl)
+{
+	size_t b;
+
+	b = CPEVENTBYTES * tl->full.pos;
+	return b > CPMINBYTES ? b : CPMINBYTES;
+}
+
 /* Copy the machine as it is now into a new checkpoint. */
 static void
 checkpoint(struct timeline *tl)
@@ -48,8 +63,9 @@ checkpoint(struct timeline *tl)
 	struct checkpoint *c;
 	size_t i;
 
-	if (tl->ncp == MAXCP || (tl->ncp > MINCP && tl->cpbytes > CPBYTES) ||
-	    (tl->ncp > FEWCP && tl->cpbytes > MAXCPBYTES)) {
+	if (tl->ncp == MAXCP || (tl->ncp > MINCP && tl->cpbytes >
+	    cpbudget(tl)) || (tl->ncp > FEWCP && tl->cpbytes > 2 *
+	    cpbudget(tl))) {
 		/* keep every other one, twice as far apart */
 		for (i = 1; i < tl->ncp; i += 2) {
 			tl->cpbytes -= cpsize(&tl->cp[i]);

@@ -449,25 +449,31 @@ nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
 /*
  * The event index of tl's next failure, refusal or panic after the
  * first pos events (dir 1), or the last before event pos (-1), of n;
- * or -1.
+ * or -1.  They are the events tl keeps a reason for, in order: a
+ * search of that table, not of every event (a trace of 100M events
+ * holds few of them).
  */
 static long
 nextfail(const struct timeline *tl, size_t pos, size_t n, int dir)
 {
-	size_t i, at;
-	int kind;
+	size_t lo, hi, mid;
 
-	for (i = pos; dir > 0 ? i < n : i > 1; ) {
-		if (dir < 0)
-			i--;
-		at = dir > 0 ? i : i - 1;
-		kind = tl->kx[at] & 0xf;
-		if (kind == Rfail || kind == Rrefused || RSTOPS(kind))
-			return at;
-		if (dir > 0)
-			i++;
+	lo = 0;
+	hi = tl->nwhy;
+	while (lo < hi) {	/* the first with an index of pos or more */
+		mid = lo + (hi - lo) / 2;
+		if (tl->why[mid].i < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return -1;
+	if (dir > 0)
+		return lo < tl->nwhy && tl->why[lo].i < n ?
+		    (long)tl->why[lo].i : -1;
+	/* the last before the event at the cursor, index pos-1 */
+	while (lo > 0 && tl->why[lo - 1].i + 1 >= pos)
+		lo--;
+	return lo > 0 ? (long)tl->why[lo - 1].i : -1;
 }
 
 /*
