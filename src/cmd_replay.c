@@ -197,6 +197,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	memset(&st, 0, sizeof st);
 	st.sizew = 6;
 	ro->stream = 1;
+	ro->firstsonly = !rows;
 	st.ro = ro;
 	st.policy = p;
 	st.needwhy = yaml || whyall;

@@ -531,7 +531,7 @@ vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
 	if (pa == 0)
 		return refuse(m, RSpage0, pa + o, 0);
 	if ((va = m->alloc(m, rsize)) == 0) {
-		if (m->policy->whyfail != NULL)
+		if (m->policy->whyfail != NULL && !m->skipwhy)
 			m->policy->whyfail(m, rsize, &m->why);
 		else
 			m->why = (Reason){ RSfail, { HOWMANY(rsize, BY2PG) } };

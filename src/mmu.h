@@ -341,6 +341,9 @@ struct Mmu {
 
 	/* the kernel file's call that left this state (ksrc.c); 0: none */
 	uint64_t	kstamp;
+
+	/* a failure's reason is not wanted: its pages alone (replay.c) */
+	int		skipwhy;
 };
 
 /*

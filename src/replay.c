@@ -58,6 +58,7 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->pidx = policyindex(p);
 	rp->keepgoing = o ? o->keepgoing : 0;
 	rp->measure = o ? o->measure : 0;
+	rp->firstsonly = o ? o->firstsonly : 0;
 	if ((o == NULL || !o->stream) && t->nev > 0) {
 		rp->r = xcalloc(t->nev, sizeof *rp->r);
 		rp->cap = t->nev;
@@ -325,6 +326,13 @@ replay_feed(struct replay *rp, const struct event *e,
 		res->kind = Rnotrun;
 	else {
 		rp->m.panicked = 0;
+		/*
+		 * Where only the firsts are read (replay --summary), a
+		 * failure after the first, with no expectation that may fail
+		 * first, need not be explained.
+		 */
+		rp->m.skipwhy = rp->firstsonly && rp->firstfail.seq != 0 &&
+		    (x->kind == Xnone || rp->firstexp.seq != 0);
 		res->kind = runevent(rp, e, res, made, srcsize);
 	}
 	if (RSTOPS(res->kind)) {

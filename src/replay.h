@@ -122,6 +122,7 @@ struct replay {
 
 	/* measures after each event, when asked */
 	int			 measure;
+	int			 firstsonly;	/* replayopts' */
 	Stats			 now;		/* after the last event run */
 	uint32_t		 minlargest;	/* of this policy, pages */
 	size_t			 minlargestat;	/* events run then */
@@ -163,6 +164,7 @@ struct replayopts {
 	int	history;	/* and, with measure, their value after each event */
 	int	stream;		/* events come one by one: keep no results */
 	int	slow;		/* the kernel-shaped code only (Mmuconf) */
+	int	firstsonly;	/* the reasons of the firsts alone are read */
 };
 
 /*
