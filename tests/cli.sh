@@ -235,6 +235,23 @@ has "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number
 has "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
     "YAML: the what-if under its own name"
 
+# replay --summary explains only the firsts (the rest are not read):
+# they are what the whole replay says, for every trace and policy.
+bad=0
+said=0
+"$V" gen churn --events 20000 --seed 4 -o "$TMPD/c20k.yaml"
+for t in traces/*.yaml "$TMPD/c20k.yaml"; do
+	for p in plan9 span span-fixed reclaim; do
+		"$V" replay -p $p "$t" 2>/dev/null | grep '^first ' >"$TMPD/f1"
+		"$V" replay --summary -p $p "$t" 2>/dev/null | grep '^first ' \
+		    >"$TMPD/f2"
+		cmp -s "$TMPD/f1" "$TMPD/f2" || bad=$((bad + 1))
+		[ -s "$TMPD/f1" ] && said=$((said + 1))
+	done
+done
+[ "$bad" -eq 0 ] && [ "$said" -ge 10 ]
+ok $? "replay --summary: its first failure, panic and failed expectation as the whole replay's ($said replays with a first, $bad differ)"
+
 # Answers a script can act on: compare exits as diff and cmp do, and
 # replay --fail-on exits 1 when a result it names occurs.
 "$V" compare --summary traces/boot.yaml >/dev/null
