@@ -112,9 +112,16 @@ siphash24(uint64_t a, uint64_t b, const void *p, size_t len)
 uint32_t
 keyhash(const char *s)
 {
+	return keyhashn(s, strlen(s));
+}
+
+/* The hash of the len bytes at p under this run's key. */
+uint32_t
+keyhashn(const void *p, size_t len)
+{
 	uint64_t h;
 
 	pthread_once(&keyonce, drawkey);
-	h = siphash13(k0, k1, s, strlen(s));
+	h = siphash13(k0, k1, p, len);
 	return (uint32_t)(h ^ (h >> 32));
 }

@@ -10,5 +10,6 @@
 uint64_t	siphash13(uint64_t, uint64_t, const void *, size_t);
 uint64_t	siphash24(uint64_t, uint64_t, const void *, size_t);
 uint32_t	keyhash(const char *);
+uint32_t	keyhashn(const void *, size_t);
 
 #endif

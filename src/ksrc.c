@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "kchild.h"
+#include "keyhash.h"
 #include "ksrc.h"
 #include "p9fmt.h"
 #include "sha256.h"
@@ -497,28 +498,32 @@ putsrc(struct buf *b, const char *s, size_t a, size_t e, const char *path)
 	put(b, "\n", 1);
 }
 
-#define MAXITEMS	1024	/* file-scope items of a file */
+/* A name an item declares: where it is in the file. */
+struct iname {
+	size_t	 at, len;
+};
 
 /* A file-scope item: a #define, a declaration to its ';', a function. */
 struct item {
-	size_t	 a, e;		/* its text */
-	int	 define;
-	int	 fn;		/* a function's definition: open, its brace */
-	size_t	 open;
-	int	 put;
-	int	 nname;
-	size_t	 name[16];	/* the names it declares: where each starts */
-	size_t	 namelen[16];
+	size_t		 a, e;		/* its text */
+	int		 define;
+	int		 fn;		/* a function's definition: open, its brace */
+	size_t		 open;
+	int		 put;
+	int		 never;		/* a function the kernel has: its stands */
+	struct iname	*name;		/* the names it declares */
+	size_t		 nname, namecap;
 };
 
 /* Note the name at s[w, w+wl) as one that item it declares. */
 static void
 itemname(struct item *it, size_t w, size_t wl)
 {
-	if (it->nname < 16 && wl > 0) {
-		it->name[it->nname] = w;
-		it->namelen[it->nname++] = wl;
-	}
+	if (wl == 0)
+		return;
+	xgrow(&it->name, &it->namecap, it->nname + 1, sizeof *it->name);
+	it->name[it->nname].at = w;
+	it->name[it->nname++].len = wl;
 }
 
 /*
@@ -607,22 +612,47 @@ fnname(const char *s, size_t a, size_t e, struct item *it)
 			it->open = j - 1;
 }
 
-/*
- * The file-scope items, in the file's order, into its (at most max):
- * each #define, each declaration (to its ';' at depth 0, over lines
- * and braces: an enum, a struct, an initialized table) and each
- * definition of a function other than ours.  Other # lines are passed
- * over; so are comments, strings and characters, in which a brace is
- * no brace.
- */
-static int
-items(const char *s, size_t n, const struct kfn *fn, struct item *its,
-    int max)
-{
-	size_t i, j, e, w;
-	int f, ni, depth, par, body;
+/* The file's file-scope items, and their names by a hash of each. */
+struct scope {
+	struct item	*it;
+	size_t		 n, cap;
+	int		*bucket;	/* item and name: an index of ref + 1 */
+	size_t		 nbucket;	/* a power of 2 */
+	struct { int item, k; } *ref;	/* every name, as (item, k) */
+	int		*chain;		/* the next in ref's bucket + 1, or 0 */
+	size_t		 nref;
+	int		*work;		/* items put, their names not yet looked at */
+	size_t		 nwork;
+};
 
-	ni = 0;
+/* A new item of s[a, e) in sc: its index. */
+static struct item *
+newitem(struct scope *sc, size_t a, size_t e)
+{
+	struct item *it;
+
+	xgrow(&sc->it, &sc->cap, sc->n + 1, sizeof *sc->it);
+	it = &sc->it[sc->n];
+	memset(it, 0, sizeof *it);
+	it->a = a;
+	it->e = e;
+	return it;
+}
+
+/*
+ * The file-scope items, in the file's order, into sc: each #define,
+ * each declaration (to its ';' at depth 0, over lines and braces: an
+ * enum, a struct, an initialized table) and each definition of a
+ * function other than ours.  Other # lines are passed over; so are
+ * comments, strings and characters, in which a brace is no brace.
+ */
+static void
+items(const char *s, size_t n, const struct kfn *fn, struct scope *sc)
+{
+	struct item *it;
+	size_t i, j, e, w;
+	int f, depth, par, body, keep;
+
 	for (i = 0; i < n;) {
 		if ((j = skiplit(s, n, i)) != i || s[i] == ' ' || s[i] == '\t' ||
 		    s[i] == '\n' || s[i] == ';') {
@@ -640,18 +670,16 @@ items(const char *s, size_t n, const struct kfn *fn, struct item *its,
 			for (e = i; e < n && s[e] != '\n'; e++)
 				if (s[e] == '\\' && e + 1 < n && s[e + 1] == '\n')
 					e++;
-			if (ni < max && strncmp(s + i, "#define", 7) == 0) {
-				memset(&its[ni], 0, sizeof its[ni]);
-				its[ni].a = i;
-				its[ni].e = e;
-				its[ni].define = 1;
+			if (strncmp(s + i, "#define", 7) == 0) {
+				it = newitem(sc, i, e);
+				it->define = 1;
 				for (w = i + 7; w < e && (s[w] == ' ' ||
 				    s[w] == '\t'); w++)
 					;
 				for (j = w; j < e && isid(s[j]); j++)
 					;
-				itemname(&its[ni], w, j - w);
-				ni++;
+				itemname(it, w, j - w);
+				sc->n += it->nname > 0;
 			}
 			i = e;
 			continue;
@@ -684,103 +712,177 @@ items(const char *s, size_t n, const struct kfn *fn, struct item *its,
 			}
 			e++;
 		}
-		if (ni < max) {
-			memset(&its[ni], 0, sizeof its[ni]);
-			its[ni].a = i;
-			its[ni].e = e;
-			if (body) {
-				its[ni].fn = 1;
-				fnname(s, i, e, &its[ni]);
-				ni += its[ni].nname > 0;
-			} else if (declnames(s, i, e, &its[ni]))
-				ni++;
-		}
+		it = newitem(sc, i, e);
+		if (body) {
+			it->fn = 1;
+			fnname(s, i, e, it);
+			keep = it->nname > 0;
+		} else
+			keep = declnames(s, i, e, it);
+		if (keep)
+			sc->n++;
+		else
+			free(it->name);
 		i = e;
 	}
-	return ni;
 }
 
-/* Whether a name item it declares occurs in the code of s[a, b). */
-static int
-itemused(const char *s, const struct item *it, size_t a, size_t b)
+/* The bucket of the name s[0, len). */
+static size_t
+namebucket(const struct scope *sc, const char *s, size_t len)
+{
+	return keyhashn(s, len) & (sc->nbucket - 1);
+}
+
+/* Every name of every item, in buckets by its hash (chained in ref). */
+static void
+hashnames(const char *s, struct scope *sc)
+{
+	size_t i, k, nn, b;
+	int *next;
+
+	for (nn = i = 0; i < sc->n; i++)
+		nn += sc->it[i].nname;
+	for (sc->nbucket = 16; sc->nbucket < 2 * nn; sc->nbucket *= 2)
+		;
+	sc->bucket = xcalloc(sc->nbucket, sizeof *sc->bucket);
+	sc->ref = xreallocarray(NULL, nn + 1, sizeof *sc->ref);
+	next = xreallocarray(NULL, nn + 1, sizeof *next);
+	for (i = 0; i < sc->n; i++)
+		for (k = 0; k < sc->it[i].nname; k++) {
+			b = namebucket(sc, s + sc->it[i].name[k].at,
+			    sc->it[i].name[k].len);
+			sc->ref[sc->nref].item = (int)i;
+			sc->ref[sc->nref].k = (int)k;
+			next[sc->nref] = sc->bucket[b];
+			sc->bucket[b] = (int)++sc->nref;
+		}
+	sc->work = xreallocarray(NULL, sc->n + 1, sizeof *sc->work);
+	sc->chain = next;
+}
+
+/* The items that declare the name s[w, w+len): each put, and to look at. */
+static void
+mark(const char *s, struct scope *sc, size_t w, size_t len)
+{
+	const struct iname *nm;
+	struct item *it;
+	int r;
+
+	for (r = sc->bucket[namebucket(sc, s + w, len)]; r > 0;
+	    r = sc->chain[r - 1]) {
+		it = &sc->it[sc->ref[r - 1].item];
+		nm = &it->name[sc->ref[r - 1].k];
+		if (it->put || it->never || nm->len != len ||
+		    memcmp(s + nm->at, s + w, len) != 0)
+			continue;
+		it->put = 1;
+		sc->work[sc->nwork++] = sc->ref[r - 1].item;
+	}
+}
+
+/* Every name the code of s[a, b) uses (not in comments or strings). */
+static void
+markuses(const char *s, struct scope *sc, size_t a, size_t b)
 {
 	size_t i, j;
-	int k;
 
-	/* between comments, strings and characters */
-	for (i = a; i < b; i = j) {
-		for (j = i; j < b && skiplit(s, b, j) == j; j++)
+	for (i = a; i < b;) {
+		if ((j = skiplit(s, b, i)) != i) {
+			i = j;
+			continue;
+		}
+		if (!isid(s[i]) || (i > a && isid(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		for (j = i; j < b && isid(s[j]); j++)
 			;
-		for (k = 0; k < it->nname; k++)
-			if (uses(s, i, j, s + it->name[k], it->namelen[k]))
-				return 1;
-		if (j < b)
-			j = skiplit(s, b, j);
+		if (s[i] < '0' || s[i] > '9')
+			mark(s, sc, i, j - i);
+		i = j;
 	}
-	return 0;
 }
 
 /*
  * The file-scope items the functions use, and those that they use in
- * turn, marked put, to a fixed point.  A function of the file is taken
- * when the kernel has none of its name (the kernel's flushmmu, lock and
- * the like stand in for the file's).  Returns how many items there are.
+ * turn, marked put: each item's code is looked at once, its names
+ * found by their hash, so that the work follows the file's length.  A
+ * function of the file is taken when the kernel has none of its name
+ * (the kernel's flushmmu, lock and the like stand in for the file's).
  */
-static int
-scope(const char *s, size_t n, const struct kfn *fn, struct item *its,
-    int max)
+static void
+scope(const char *s, size_t n, const struct kfn *fn, struct scope *sc)
 {
-	int i, j, f, ni, more;
+	struct item *it;
+	size_t i;
+	int f;
 
-	ni = items(s, n, fn, its, max);
-	for (i = 0; i < ni; i++)
-		if (its[i].fn && uses(kernel, 0, sizeof kernel - 1, s +
-		    its[i].name[0], its[i].namelen[0]))
-			its[i].nname = 0;	/* never put */
-	for (i = 0; i < ni; i++)
-		for (f = 0; f < Nfn && !its[i].put; f++)
-			its[i].put = itemused(s, &its[i], fn[f].open, fn[f].end);
-	do {
-		more = 0;
-		for (i = 0; i < ni; i++)
-			for (j = 0; j < ni && !its[i].put; j++)
-				if (j != i && its[j].put &&
-				    itemused(s, &its[i], its[j].a, its[j].e))
-					its[i].put = more = 1;
-	} while (more);
-	return ni;
+	memset(sc, 0, sizeof *sc);
+	items(s, n, fn, sc);
+	for (i = 0; i < sc->n; i++) {
+		it = &sc->it[i];
+		it->never = it->fn && uses(kernel, 0, sizeof kernel - 1,
+		    s + it->name[0].at, it->name[0].len);
+	}
+	hashnames(s, sc);
+	for (f = 0; f < Nfn; f++)
+		markuses(s, sc, fn[f].open, fn[f].end);
+	while (sc->nwork > 0) {
+		it = &sc->it[sc->work[--sc->nwork]];
+		markuses(s, sc, it->a, it->e);
+	}
+}
+
+static void
+scopefree(struct scope *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		free(sc->it[i].name);
+	free(sc->it);
+	free(sc->bucket);
+	free(sc->ref);
+	free(sc->chain);
+	free(sc->work);
 }
 
 /* The items put that are declarations (fns 0) or functions (fns 1). */
 static void
-putitems(struct buf *b, const char *s, const struct item *its, int ni,
-    int fns, const char *path)
+putitems(struct buf *b, const char *s, const struct scope *sc, int fns,
+    const char *path)
 {
-	int i;
+	const struct item *it;
+	size_t i;
 
-	for (i = 0; i < ni; i++) {
-		if (!its[i].put || its[i].fn != fns)
+	for (i = 0; i < sc->n; i++) {
+		it = &sc->it[i];
+		if (!it->put || it->fn != fns)
 			continue;
-		if (its[i].define)
-			putf(b, "#undef %.*s\n", (int)its[i].namelen[0], s +
-			    its[i].name[0]);
-		putsrc(b, s, its[i].a, its[i].e, path);
+		if (it->define)
+			putf(b, "#undef %.*s\n", (int)it->name[0].len, s +
+			    it->name[0].at);
+		putsrc(b, s, it->a, it->e, path);
 	}
 }
 
 /* Prototypes of the functions put, each header as the file has it. */
 static void
-putprotos(struct buf *b, const char *s, const struct item *its, int ni,
+putprotos(struct buf *b, const char *s, const struct scope *sc,
     const char *path)
 {
-	int i;
+	const struct item *it;
+	size_t i;
 
-	for (i = 0; i < ni; i++)
-		if (its[i].put && its[i].fn) {
-			putf(b, "#line %d \"%s\"\n", lineof(s, its[i].a), path);
-			put(b, s + its[i].a, its[i].open - its[i].a);
+	for (i = 0; i < sc->n; i++) {
+		it = &sc->it[i];
+		if (it->put && it->fn) {
+			putf(b, "#line %d \"%s\"\n", lineof(s, it->a), path);
+			put(b, s + it->a, it->open - it->a);
 			put(b, ";\n", 2);
 		}
+	}
 }
 
 /*
@@ -793,9 +895,9 @@ static char *
 generate(const char *s, size_t n, const struct kfn *fn, int flavour,
     const char *path, int didmmuinit)
 {
-	struct item *its;
+	struct scope sc;
 	struct buf b;
-	int f, ni;
+	int f;
 
 	memset(&b, 0, sizeof b);
 	/* active.machs: a bitmap, or (9front, 2019) an array of flags */
@@ -805,16 +907,15 @@ generate(const char *s, size_t n, const struct kfn *fn, int flavour,
 	put(&b, kernel, strlen(kernel));
 	for (f = 0; f < Nfn; f++)
 		putf(&b, "#define %s vvk_%s\n", fnnames[f], fnnames[f]);
-	its = xcalloc(MAXITEMS, sizeof *its);
-	ni = scope(s, n, fn, its, MAXITEMS);
-	putitems(&b, s, its, ni, 0, path);
+	scope(s, n, fn, &sc);
+	putitems(&b, s, &sc, 0, path);
 	/* prototypes: each header as the file has it */
 	for (f = 0; f < Nfn; f++) {
 		putf(&b, "#line %d \"%s\"\n", fn[f].line, path);
 		put(&b, s + fn[f].start, fn[f].open - fn[f].start);
 		put(&b, ";\n", 2);
 	}
-	putprotos(&b, s, its, ni, path);
+	putprotos(&b, s, &sc, path);
 	/*
 	 * vmapalloc hooked where vmap's path calls it (vmap, or a function
 	 * of the file's that vmap calls, such as vmapflags), to know what
@@ -833,9 +934,9 @@ generate(const char *s, size_t n, const struct kfn *fn, int flavour,
 			    "vvk_vmapalloc\n");
 	}
 	putf(&b, "#undef vmapalloc\n#define vmapalloc vvk_hooked\n");
-	putitems(&b, s, its, ni, 1, path);
+	putitems(&b, s, &sc, 1, path);
 	putf(&b, "#undef vmapalloc\n#define vmapalloc vvk_vmapalloc\n");
-	free(its);
+	scopefree(&sc);
 	putf(&b, "#line 1 \"<vmapview's kernel>\"\n"
 	    "#define VVEXPORT __attribute__((visibility(\"default\")))\n"
 	    "VVEXPORT int vv_init(struct vvhost *h) { vv = h; m = &h->mach; %s"

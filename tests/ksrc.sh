@@ -225,4 +225,17 @@ ok $? "a vunmap that panics on its second call"
     grep -q '^first     panic at event 9 (poke2): second vunmap'
 ok $? "... panics at event 9: the probe of its pdbunmap was dry"
 
+# A file of thousands of file-scope items, each used by the next (a
+# chain the vmap path reaches at its end): all taken, in time that
+# follows the file's length.
+awk 'BEGIN { print "static int v0 = 1;"
+	for (i = 1; i < 3000; i++)
+		printf "static int v%d = %d;\n#define W%d v%d\n", i, i, i, i - 1 }' \
+    >"$TMPD/chain.txt"
+sed -e "/^static Lock vmaplock;/r $TMPD/chain.txt" \
+    -e 's|^	ilock(&vmaplock);$|	USED(W2999);\
+	ilock(\&vmaplock);|' $K/labs.c >"$TMPD/chain.c"
+"$V" verify --traces 20 "$TMPD/chain.c" >"$TMPD/out" 2>"$TMPD/err"
+same "$?" 0 "6000 file-scope items, a chain of them used: compiled, and it agrees"
+
 done_testing
