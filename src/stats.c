@@ -52,43 +52,6 @@ dry_mapok(const struct dryrun *d, uint32_t va, uint32_t size)
 }
 
 /*
- * The longest run of free pages in d's vmap, a blank PDE counting as
- * 1024 (Stats.largestrun, from the words), at most MAXVMAPPAGES.
- */
-static uint32_t
-dry_longestrun(const struct dryrun *d)
-{
-	uint32_t pde, *pt, run, best;
-	uint32_t i, j, first, n;
-
-	first = PDX(d->vmap);
-	n = d->vmapsize / PGDIRSIZE;
-	run = best = 0;
-	for (i = first; i < first + n && i < NPDE; i++) {
-		pde = d->pdb[i];
-		if (!(pde & PTEVALID)) {
-			run += WD2PG;
-		} else if (pde & PTESIZE) {
-			run = 0;
-		} else {
-			pt = d->table(d->arg, pde);
-			for (j = 0; j < WD2PG; j++) {
-				if (pt[j] & PTEVALID)
-					run = 0;
-				else
-					run++;
-				if (run > best)
-					best = run;
-			}
-			continue;
-		}
-		if (run > best)
-			best = run;
-	}
-	return best < MAXVMAPPAGES ? best : MAXVMAPPAGES;
-}
-
-/*
  * A search's view of the vmap's free pages, made once it has asked
  * enough sizes to pay for it: for each page, the free pages from it on
  * in a row (a blank PDE's 1024 counted), and before each PDE how many
@@ -100,6 +63,7 @@ struct freemap {
 	uint32_t	*run;		/* a page's free run, from it on */
 	uint32_t	*blanks;	/* blank PDEs before each PDE */
 	uint32_t	 npde;
+	uint32_t	 longest;	/* the longest free run */
 };
 
 #define FREEMAPAFTER	64	/* sizes asked before the map is made */
@@ -129,8 +93,17 @@ freemap_make(struct freemap *fm)
 			p = i * WD2PG + j;
 			fm->run[p] = !(pde & PTEVALID) || (pt != NULL &&
 			    !(pt[j] & PTEVALID)) ? fm->run[p + 1] + 1 : 0;
+			if (fm->run[p] > fm->longest)
+				fm->longest = fm->run[p];
 		}
 	}
+}
+
+/* Whether the map can be made: a vmap of whole PDEs (as every trace's). */
+static int
+freemap_can(const struct dryrun *d)
+{
+	return d->vmapsize % PGDIRSIZE == 0 && d->vmap % PGDIRSIZE == 0;
 }
 
 static void
@@ -147,8 +120,7 @@ freemap_ok(struct freemap *fm, uint32_t va, uint32_t size)
 	const struct dryrun *d = fm->d;
 	uint32_t p, lo, hi, need;
 
-	if (fm->run == NULL && ++fm->asked > FREEMAPAFTER &&
-	    d->vmapsize % PGDIRSIZE == 0 && d->vmap % PGDIRSIZE == 0)
+	if (fm->run == NULL && ++fm->asked > FREEMAPAFTER && freemap_can(d))
 		freemap_make(fm);
 	if (fm->run == NULL || (va & (BY2PG - 1)) || size == 0)
 		return dry_mapok(d, va, size);
@@ -194,8 +166,16 @@ dry_largest(const struct dryrun *d, uint32_t top, uint32_t floor)
 		n = floor;
 		goto out;
 	}
-	if (top == DRYTOP)
-		top = dry_longestrun(d);
+	if (top == DRYTOP) {
+		/* the longest free run: nothing larger maps (the map has it) */
+		top = d->vmapsize / BY2PG;
+		if (freemap_can(d)) {
+			freemap_make(&fm);
+			top = fm.longest;
+		}
+		if (top > MAXVMAPPAGES)
+			top = MAXVMAPPAGES;
+	}
 	for (n = top; n > 0; n--)
 		if (dry_places(&fm, n))
 			break;
