@@ -6,7 +6,7 @@
  * (and, for a sink behind the reader, once that sink is past it), so
  * that a sink can keep what a vmap made in an array.  A bucket holds
  * only the slot; the key, and what the vmap was, are in the slot's
- * record, 32 bytes, with a short key inside it.
+ * record, 24 bytes, with a short key inside it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,54 @@
 #include "keyhash.h"
 #include "xmalloc.h"
 
-/* How a record holds its key: key.s[IDSHORT]. */
+/* How a key field holds its key: key[IDSHORT]. */
 enum { Kshort, Klent, Kowned };
+
+/* The pointer a key field with a long key keeps. */
+static char *
+longkey(const char *key)
+{
+	char *p;
+
+	memcpy(&p, key, sizeof p);
+	return p;
+}
+
+/*
+ * Key s into the IDSHORT+1 bytes at key: inside, when short; else
+ * copied, or pointed to when lent (it outlives the field).
+ */
+void
+idkey_set(char *key, const char *s, int lend)
+{
+	size_t n;
+	char *p;
+
+	if ((n = strlen(s)) <= IDSHORT) {
+		memcpy(key, s, n + 1);
+		key[IDSHORT] = Kshort;
+		return;
+	}
+	p = lend ? (char *)s : xstrdup(s);
+	memcpy(key, &p, sizeof p);
+	key[IDSHORT] = lend ? Klent : Kowned;
+}
+
+/* The key a key field holds. */
+const char *
+idkey_get(const char *key)
+{
+	return key[IDSHORT] == Kshort ? key : longkey(key);
+}
+
+/* The field empty, what it owned freed. */
+void
+idkey_free(char *key)
+{
+	if (key[IDSHORT] == Kowned)
+		free(longkey(key));
+	memset(key, 0, IDSHORT + 1);
+}
 
 /*
  * The ids are the trace's, anybody's: keyed (SipHash), so that no
@@ -32,7 +78,7 @@ strhash(const char *s)
 const char *
 idrec_key(const struct idrec *r)
 {
-	return r->key.s[IDSHORT] == Kshort ? r->key.s : r->key.p;
+	return idkey_get(r->key);
 }
 
 /* The bucket where s is, or the empty one where it would go.  cap > 0. */
@@ -150,8 +196,7 @@ newslot(struct idtab *tab)
 		tab->ready.head = r->line;
 		if (tab->ready.head == 0)
 			tab->ready.tail = 0;
-		if (r->key.s[IDSHORT] == Kowned)
-			free(r->key.p);
+		idkey_free(r->key);
 		return s;
 	}
 	if (tab->nslots == IDMAXSLOTS)
@@ -171,7 +216,7 @@ long
 idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 {
 	struct idrec *r;
-	size_t i, n;
+	size_t i;
 	uint32_t sl;
 
 	if ((tab->n + 1) * 4 > tab->cap * 3)
@@ -183,15 +228,7 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 	sl = newslot(tab);
 	r = idtab_rec(tab, sl);
 	memset(r, 0, sizeof *r);
-	if ((n = strlen(s)) <= IDSHORT)
-		memcpy(r->key.s, s, n + 1);
-	else if (lend) {
-		r->key.p = (char *)s;
-		r->key.s[IDSHORT] = Klent;
-	} else {
-		r->key.p = xstrdup(s);
-		r->key.s[IDSHORT] = Kowned;
-	}
+	idkey_set(r->key, s, lend);
 	tab->bucket[i] = sl + 1;
 	tab->n++;
 	return sl;
@@ -236,8 +273,7 @@ idtab_free(struct idtab *tab)
 
 	for (s = 0; s < tab->nslots; s++) {
 		r = idtab_rec(tab, s);
-		if (r->key.s[IDSHORT] == Kowned)
-			free(r->key.p);
+		idkey_free(r->key);
 	}
 	for (s = 0; s < IDCHUNKS; s++)
 		free(tab->chunk[s]);

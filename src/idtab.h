@@ -17,19 +17,23 @@
 enum {
 	IDCHUNK = 4096,		/* records to a chunk */
 	IDCHUNKS = 512,		/* chunks at most: never moved */
-	IDSHORT = 15		/* the longest key kept in its record */
+	IDSHORT = 11		/* the longest key kept in its record */
 };
 
-/* What a slot's vmap was: 32 bytes. */
+/*
+ * What a slot's vmap was: 24 bytes.  A short key is kept NUL-terminated
+ * in key; a long one's pointer is in its first bytes, and key[IDSHORT]
+ * says which (idtab.c).  A trace has at most IDMAXEVENTS events, so
+ * that seq fits.
+ */
 struct idrec {
-	union {
-		char	 s[IDSHORT + 1];	/* short: NUL-terminated */
-		char	*p;			/* long: s[IDSHORT] says */
-	} key;
-	uint64_t	 seq;		/* the vmap's event, 1-based */
+	char		 key[IDSHORT + 1];
+	uint32_t	 seq;		/* the vmap's event, 1-based */
 	uint32_t	 size;		/* the size it was given */
 	uint32_t	 line;		/* its line; free: the next free slot+1 */
 };
+
+#define IDMAXEVENTS	((uint64_t)INT32_MAX)
 
 /* Free slots in the order they were freed: slot+1 at each end, or 0. */
 struct idfree {
@@ -58,6 +62,9 @@ long		 idtab_add(struct idtab *, const char *, int, uint64_t, int *);
 void		 idtab_remove(struct idtab *, long, uint64_t);
 void		 idtab_free(struct idtab *);
 const char	*idrec_key(const struct idrec *);
+void		 idkey_set(char *, const char *, int);
+const char	*idkey_get(const char *);
+void		 idkey_free(char *);
 
 /* The record of slot s, which has been given. */
 static inline struct idrec *

@@ -49,6 +49,23 @@ findslot(const struct liveset *ls, int k)
 	return lo;
 }
 
+/* Where vmap k is in the array, left or not, or -1. */
+long
+live_index(const struct liveset *ls, int k)
+{
+	size_t i;
+
+	i = findslot(ls, k);
+	return i < ls->n && INDEX(&ls->v[i]) == k ? (long)i : -1;
+}
+
+/* The bytes beside the vmap at index i (xsize set). */
+void *
+live_x(const struct liveset *ls, size_t i)
+{
+	return ls->x + i * ls->xsize;
+}
+
 /* The array without the vmaps that have left. */
 void
 live_compact(struct liveset *ls)
@@ -57,9 +74,13 @@ live_compact(struct liveset *ls)
 
 	if (ls->ndead == 0)
 		return;
-	for (i = j = 0; i < ls->n; i++)
-		if (!DEAD(&ls->v[i]))
-			ls->v[j++] = ls->v[i];
+	for (i = j = 0; i < ls->n; i++) {
+		if (DEAD(&ls->v[i]))
+			continue;
+		if (ls->xsize != 0 && i != j)
+			memcpy(live_x(ls, j), live_x(ls, i), ls->xsize);
+		ls->v[j++] = ls->v[i];
+	}
 	ls->n = j;
 	ls->ndead = 0;
 }
@@ -99,8 +120,13 @@ join(struct liveset *ls, int k, uint32_t va)
 		if (ls->n == ls->cap) {
 			ls->cap = ls->cap ? 2 * ls->cap : 64;
 			ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
+			if (ls->xsize != 0)
+				ls->x = xreallocarray(ls->x, ls->cap,
+				    ls->xsize);
 		}
 	}
+	if (ls->xsize != 0)
+		memset(live_x(ls, ls->n), 0, ls->xsize);
 	ls->v[ls->n].i = k;
 	ls->v[ls->n++].va = va;
 	if (ls->byvaon)
@@ -228,6 +254,8 @@ live_unpack(struct liveset *ls, const uint8_t *buf, size_t n)
 	size_t i;
 	int k;
 
+	if (ls->xsize != 0)
+		fatal("live_unpack: a set with bytes beside");
 	if (n > ls->cap) {
 		ls->cap = n;
 		ls->v = xreallocarray(ls->v, ls->cap, sizeof *ls->v);
@@ -253,6 +281,7 @@ void
 live_free(struct liveset *ls)
 {
 	free(ls->v);
+	free(ls->x);
 	vamap_free(&ls->byva);
 	memset(ls, 0, sizeof *ls);
 }

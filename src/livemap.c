@@ -11,75 +11,63 @@
 #include "livemap.h"
 #include "xmalloc.h"
 
+/* What a live vmap was, beside it in the set: 20 bytes. */
+struct livewas {
+	uint32_t	 pa;
+	uint32_t	 size;
+	char		 id[IDSHORT + 1];	/* idkey_*; "" for none */
+};
+
 void
 livemap_init(struct livemap *lm)
 {
 	memset(lm, 0, sizeof *lm);
 	live_init(&lm->live);
-	lm->freemap = -1;
-}
-
-/* Vmap k, e, returned r->va: what it was, kept while it is live. */
-static void
-remember(struct livemap *lm, long k, const struct event *e,
-    const struct result *r)
-{
-	struct dumpmap *m;
-	long j;
-
-	if (lm->freemap >= 0) {
-		j = lm->freemap;
-		lm->freemap = lm->map[j].k;
-	} else {
-		xgrow(&lm->map, &lm->mapcap, lm->nmap + 1, sizeof *lm->map);
-		j = lm->nmap++;
-	}
-	m = &lm->map[j];
-	m->k = k;
-	m->id = e->id != NULL ? xstrdup(e->id) : NULL;
-	m->va = r->va;
-	m->pa = e->pa;
-	m->size = e->size;
-	vamap_add(&lm->byk, (uint32_t)k)->a = j;
-}
-
-/* Vmap k has left: its entry is free. */
-static void
-forget(struct livemap *lm, long k)
-{
-	struct vaent *ve;
-	long j;
-
-	if ((ve = vamap_find(&lm->byk, (uint32_t)k)) == NULL)
-		return;
-	j = ve->a;
-	vamap_delete(&lm->byk, ve);
-	free(lm->map[j].id);
-	lm->map[j].id = NULL;
-	lm->map[j].k = lm->freemap;
-	lm->freemap = j;
+	lm->live.xsize = sizeof (struct livewas);
 }
 
 /*
  * Event i, e, of the trace t being read, gave res: the live set moves
  * (a vunmap by id names its vmap by the reader's record, while it is
- * there).
+ * there), and what a vmap that joins it was is kept beside it.
  */
 void
 livemap_step(struct livemap *lm, const struct trace *t, size_t i,
     const struct event *e, const struct result *res)
 {
+	struct livewas *w;
 	struct event ev;
-	long k;
+	long k, j;
 
 	ev = *e;
 	if ((e->flags & EVBYID) && ev.ref < 0 && t->ids != NULL &&
 	    e->slot >= 0)
 		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
-	if ((k = live_step(&lm->live, i, &ev, res)) >= 0)
-		forget(lm, k);
-	if (e->op == OPvmap && res->kind == Rok)
-		remember(lm, (long)i, e, res);
+	if ((k = live_step(&lm->live, i, &ev, res)) >= 0 &&
+	    (j = live_index(&lm->live, (int)k)) >= 0)
+		idkey_free(((struct livewas *)live_x(&lm->live, j))->id);
+	if (e->op == OPvmap && res->kind == Rok) {
+		w = live_x(&lm->live, lm->live.n - 1);
+		w->pa = e->pa;
+		w->size = e->size;
+		idkey_set(w->id, e->id != NULL ? e->id : "", 0);
+	}
+}
+
+/* Entry j of the set, as a dump lists it. */
+static void
+entry(const struct livemap *lm, size_t j, struct dumpmap *m)
+{
+	const struct livewas *w;
+
+	w = live_x(&lm->live, j);
+	m->k = lm->live.v[j].i;
+	m->va = lm->live.v[j].va;
+	m->pa = w->pa;
+	m->size = w->size;
+	m->id = idkey_get(w->id);
+	if (m->id[0] == '\0')
+		m->id = NULL;
 }
 
 /*
@@ -89,16 +77,13 @@ livemap_step(struct livemap *lm, const struct trace *t, size_t i,
 size_t
 livemap_list(struct livemap *lm, struct dumpmap **out)
 {
-	struct vaent *ve;
-	size_t n, j;
+	size_t j;
 
 	live_compact(&lm->live);
 	*out = xreallocarray(NULL, lm->live.n + 1, sizeof **out);
-	for (n = j = 0; j < lm->live.n; j++)
-		if ((ve = vamap_find(&lm->byk, (uint32_t)lm->live.v[j].i)) !=
-		    NULL)
-			(*out)[n++] = lm->map[ve->a];
-	return n;
+	for (j = 0; j < lm->live.n; j++)
+		entry(lm, j, &(*out)[j]);
+	return lm->live.n;
 }
 
 /*
@@ -110,23 +95,20 @@ livemap_owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
     const char **id)
 {
 	const struct livemap *lm = arg;
-	const struct dumpmap *m;
-	const struct vaent *ve;
+	struct dumpmap m;
 	uint32_t base, o;
 	size_t j;
 
 	(void)upto;
-	for (j = 0; j < lm->nmap; j++) {
-		m = &lm->map[j];
-		/* a free entry's k links the free ones: not its event's */
-		if (m->k < 0 || (ve = vamap_find(&lm->byk, (uint32_t)m->k)) ==
-		    NULL || ve->a != (long)j)
+	for (j = 0; j < lm->live.n; j++) {
+		if (lm->live.v[j].i < 0)	/* left (live.c) */
 			continue;
-		o = m->va & (BY2PG - 1);
-		base = m->va - o;
-		if (va >= base && va - base < ROUND(m->size + o, BY2PG)) {
-			*seq = (size_t)m->k + 1;
-			*id = m->id;
+		entry(lm, j, &m);
+		o = m.va & (BY2PG - 1);
+		base = m.va - o;
+		if (va >= base && va - base < ROUND(m.size + o, BY2PG)) {
+			*seq = (size_t)m.k + 1;
+			*id = m.id;
 			return 1;
 		}
 	}
@@ -138,10 +120,8 @@ livemap_free(struct livemap *lm)
 {
 	size_t j;
 
-	for (j = 0; j < lm->nmap; j++)
-		free(lm->map[j].id);
-	free(lm->map);
+	for (j = 0; j < lm->live.n; j++)
+		idkey_free(((struct livewas *)live_x(&lm->live, j))->id);
 	live_free(&lm->live);
-	vamap_free(&lm->byk);
-	livemap_init(lm);
+	memset(lm, 0, sizeof *lm);
 }

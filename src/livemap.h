@@ -11,12 +11,7 @@
 #include "report.h"
 
 struct livemap {
-	struct liveset	 live;
-	struct vamap	 byk;		/* event index -> entry of map */
-	struct dumpmap	*map;
-	size_t		 nmap;
-	size_t		 mapcap;
-	long		 freemap;	/* a free entry, its k the next */
+	struct liveset	 live;		/* each with a struct livewas beside */
 };
 
 void	livemap_init(struct livemap *);

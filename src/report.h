@@ -64,7 +64,7 @@ int	report_yaml_summary(FILE *, const struct replay *);
  */
 struct dumpmap {
 	long		 k;
-	char		*id;
+	const char	*id;
 	uint32_t	 va;
 	uint32_t	 pa;
 	uint32_t	 size;

@@ -74,9 +74,10 @@ iscontrol(unsigned long c, int lines)
 }
 
 /*
- * Whether the n bytes at s are text by the rule above.  Returns 0, or
- * -1 with the offset of the first bad byte in *at and what is wrong
- * with it in *why ("invalid UTF-8", "a control character").
+ * Whether the n bytes at s are text by the rule above.  Returns 0, or 1
+ * when lines are allowed and there is a newline or a tab, or -1 with
+ * the offset of the first bad byte in *at and what is wrong with it in
+ * *why ("invalid UTF-8", "a control character").
  */
 int
 text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
@@ -84,8 +85,13 @@ text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned long c;
 	size_t i, len;
+	int breaks;
 
-	for (i = 0; i < n; i += len) {
+	/* printable ASCII, the common case, a byte at a time */
+	for (i = 0; i < n && u[i] >= 0x20 && u[i] < 0x7f; i++)
+		;
+	breaks = 0;
+	for (; i < n; i += len) {
 		if (u[i] >= 0x20 && u[i] < 0x7f) {
 			len = 1;
 			continue;
@@ -100,8 +106,10 @@ text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 			*why = c == 0 ? "a NUL byte" : "a control character";
 			return -1;
 		}
+		if (c < 0x20)
+			breaks = 1;
 	}
-	return 0;
+	return breaks;
 }
 
 /* Whether the string s is text already (the common case, cheaply). */
@@ -111,7 +119,7 @@ text_ok(const char *s, int lines)
 	size_t at;
 	const char *why;
 
-	return text_check(s, strlen(s), lines, &at, &why) == 0;
+	return text_check(s, strlen(s), lines, &at, &why) >= 0;
 }
 
 /*

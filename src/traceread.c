@@ -71,6 +71,7 @@ struct loader {
 	yaml_parser_t	 parser;
 	yaml_event_t	 ev;
 	int		 haveev;
+	int		 evbreaks;	/* its scalar has a newline or a tab */
 	const char	*file;
 	const char	*path;		/* to read again; nil for stdin */
 	FILE		*f;		/* the input, or nil for a string */
@@ -107,7 +108,6 @@ static int	 readerror(struct loader *);
 static int	 scalarok(struct loader *);
 static int	 next(struct loader *);
 static int	 expect(struct loader *, yaml_event_type_t, const char *);
-static char	*scalardup(struct loader *);
 static int	 getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
 static int	 getstr(struct loader *, const char *, int, char **);
 static int	 getbool(struct loader *, const char *, int *);
@@ -211,8 +211,8 @@ scalarok(struct loader *L)
 	if (n > MAXSCALAR)
 		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
 		    "at most %d", n, MAXSCALAR);
-	if (text_check((const char *)L->ev.data.scalar.value, n, 1, &at,
-	    &why) == 0)
+	if ((L->evbreaks = text_check((const char *)L->ev.data.scalar.value,
+	    n, 1, &at, &why)) >= 0)
 		return 0;
 	for (k = 1; k < 4 && at + k < n &&
 	    (L->ev.data.scalar.value[at + k] & 0xc0) == 0x80; k++)
@@ -280,8 +280,9 @@ next(struct loader *L)
 }
 
 /*
- * The index of the n bytes at s in names[0..nn), or nn.  A value with a
- * NUL byte inside matches nothing.
+ * The index of the n bytes at s in names[0..nn), or nn.  The bytes are
+ * a scalar, which scalarok holds to have no NUL: so a name that
+ * matches them has at least n bytes.
  */
 static int
 findname(const char *const *names, int nn, const char *s, size_t n)
@@ -289,8 +290,8 @@ findname(const char *const *names, int nn, const char *s, size_t n)
 	int i;
 
 	for (i = 0; i < nn; i++)
-		if (names[i][0] == s[0] && strlen(names[i]) == n &&
-		    memcmp(names[i], s, n) == 0)
+		if (names[i][0] == s[0] && strncmp(names[i], s, n) == 0 &&
+		    names[i][n] == '\0')
 			return i;
 	return nn;
 }
@@ -323,23 +324,6 @@ expect(struct loader *L, yaml_event_type_t type, const char *what)
 		return 0;
 	return failat(L, &L->ev.start_mark, "%s, not %s", what,
 	    evkind(&L->ev));
-}
-
-/* A copy of the current scalar; nil (with the error set) on NUL or OOM. */
-static char *
-scalardup(struct loader *L)
-{
-	char *s;
-	size_t n;
-
-	n = L->ev.data.scalar.length;
-	if (memchr(L->ev.data.scalar.value, '\0', n) != NULL) {
-		failat(L, &L->ev.start_mark, "a NUL byte in a value");
-		return NULL;
-	}
-	s = xmalloc(n + 1);
-	memcpy(s, L->ev.data.scalar.value, n + 1);
-	return s;
 }
 
 /* The current event as a number for key name, no larger than max. */
@@ -384,13 +368,14 @@ getstr(struct loader *L, const char *name, int lines, char **sp)
 	if (L->ev.type != YAML_SCALAR_EVENT)
 		return failat(L, &L->ev.start_mark,
 		    "%s: expected a string, not %s", name, evkind(&L->ev));
-	if (!lines && strcspn((const char *)L->ev.data.scalar.value, "\n\t")
-	    < L->ev.data.scalar.length)
+	if (!lines && L->evbreaks)
 		return failat(L, &L->ev.start_mark, "%s: a newline or a tab "
 		    "in a value of one line", name);
+	/* the event's buffer, taken: it is the parser's malloc */
 	free(*sp);
-	if ((*sp = scalardup(L)) == NULL)
-		return -1;
+	*sp = (char *)L->ev.data.scalar.value;
+	L->ev.data.scalar.value = NULL;
+	L->ev.data.scalar.length = 0;
 	return 0;
 }
 
@@ -773,6 +758,9 @@ loadevent(struct loader *L)
 
 	t = L->t;
 	start = L->ev.start_mark;
+	if (t->nev >= IDMAXEVENTS)
+		return failat(L, &start, "a trace holds at most %llu events",
+		    (unsigned long long)IDMAXEVENTS);
 	L->unmapped = -1;
 	if (L->sk != NULL)
 		e = &one;
