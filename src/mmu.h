@@ -552,6 +552,7 @@ uint32_t	 largestvmap_ref(Mmu *, const Policy *);
 uint32_t	 firstmisfit(Mmu *);
 uint32_t	 firstmisfit_ref(Mmu *);
 uint32_t	 plan9_misfit(Mmu *);
+uint32_t	 firstfit_misfit(Mmu *);
 uint32_t	 plan9_largest(Mmu *);
 uint32_t	 span_largest(Mmu *);
 uint32_t	 spanfixed_largest(Mmu *);

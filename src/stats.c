@@ -285,6 +285,66 @@ firstmisfit_ref(Mmu *m)
 	return dry_misfit(&d);
 }
 
+/* Whether d's vmapalloc places n pages at va, and pdbmap maps them. */
+static int
+dry_placesat(struct freemap *fm, uint32_t va, uint32_t n)
+{
+	return fm->d->alloc(fm->d->arg, n * BY2PG) == va &&
+	    freemap_ok(fm, va, n * BY2PG);
+}
+
+/*
+ * The first misfit of a first-fit vmapalloc (span's, span-fixed's):
+ * below 4 MiB, and from 4 MiB on (where blank PDEs are tried first), the
+ * address it returns never falls as the size grows, since a place that
+ * holds n pages holds fewer; and at one address, what maps n pages maps
+ * fewer.  So the sizes placed at one address are a range, its end found
+ * by doubling then halving, and the next size is placed elsewhere or
+ * not at all: a search of a few dry runs an address, not one a size.
+ * The same answer as dry runs of 1, 2, ... pages (firstmisfit_ref), as
+ * tests/test_stats.c holds it on random states.
+ */
+uint32_t
+firstfit_misfit(Mmu *m)
+{
+	struct dryrun d;
+	struct mdry md;
+	struct freemap fm;
+	uint32_t n, va, lo, hi, mid, step, cap;
+
+	drymmu(&d, &md, m, m->alloc);
+	memset(&fm, 0, sizeof fm);
+	fm.d = &d;
+	for (n = 1; n < MAXVMAPPAGES; n = hi) {
+		if ((va = d.alloc(d.arg, n * BY2PG)) == 0 ||
+		    !freemap_ok(&fm, va, n * BY2PG))
+			break;
+		/* from 4 MiB on, blank PDEs are tried first: a new search */
+		cap = n < WD2PG ? WD2PG : MAXVMAPPAGES;
+		/* n is placed at va; hi, the cap or a size that is not */
+		lo = n;
+		for (step = 1;; step *= 2) {
+			hi = lo + step;
+			if (hi >= cap) {
+				hi = cap;
+				break;
+			}
+			if (!dry_placesat(&fm, va, hi))
+				break;
+			lo = hi;
+		}
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (dry_placesat(&fm, va, mid))
+				lo = mid;
+			else
+				hi = mid;
+		}
+	}
+	freemap_free(&fm);
+	return n;
+}
+
 /*
  * plan9's (and reclaim's) first misfit: one page more than its largest
  * vmap, success being monotonic in the size under its vmapalloc.  Up to

@@ -69,7 +69,8 @@ struct livemark {
 
 struct loader {
 	yaml_parser_t	 parser;
-	yaml_event_t	 ev;
+	yaml_event_t	 evs[2];	/* the current one, and the one before */
+	yaml_event_t	*ev;		/* the current one, of evs */
 	int		 haveev;
 	int		 evbreaks;	/* its scalar has a newline or a tab */
 	const char	*file;
@@ -161,7 +162,7 @@ readerror(struct loader *L)
 	if (L->feed.err != 0)
 		return failat(L, NULL, "%s", strerror(L->feed.err));
 	if (L->feed.toolong)
-		return failat(L, L->haveev ? &L->ev.end_mark : NULL,
+		return failat(L, L->haveev ? &L->ev->end_mark : NULL,
 		    "a value (or a comment) longer than %d bytes follows: a "
 		    "value is at most %d", MAXGAP / 2, MAXSCALAR);
 	memset(&mk, 0, sizeof mk);
@@ -207,19 +208,19 @@ scalarok(struct loader *L)
 	char shown[16];
 	size_t n, at, k;
 
-	n = L->ev.data.scalar.length;
+	n = L->ev->data.scalar.length;
 	if (n > MAXSCALAR)
-		return failat(L, &L->ev.start_mark, "a value of %zu bytes: "
+		return failat(L, &L->ev->start_mark, "a value of %zu bytes: "
 		    "at most %d", n, MAXSCALAR);
-	if ((L->evbreaks = text_check((const char *)L->ev.data.scalar.value,
+	if ((L->evbreaks = text_check((const char *)L->ev->data.scalar.value,
 	    n, 1, &at, &why)) >= 0)
 		return 0;
 	for (k = 1; k < 4 && at + k < n &&
-	    (L->ev.data.scalar.value[at + k] & 0xc0) == 0x80; k++)
+	    (L->ev->data.scalar.value[at + k] & 0xc0) == 0x80; k++)
 		;
 	text_visn(shown, sizeof shown,
-	    (const char *)L->ev.data.scalar.value + at, k);
-	return failat(L, &L->ev.start_mark, "%s (%s) in a value, at its "
+	    (const char *)L->ev->data.scalar.value + at, k);
+	return failat(L, &L->ev->start_mark, "%s (%s) in a value, at its "
 	    "byte %zu", why, shown, at + 1);
 }
 
@@ -232,9 +233,10 @@ static int
 next(struct loader *L)
 {
 	yaml_char_t *anchor;
-	yaml_event_t ev;
+	yaml_event_t *ev;
 
-	if (!yaml_parser_parse(&L->parser, &ev)) {
+	ev = L->ev == &L->evs[0] ? &L->evs[1] : &L->evs[0];
+	if (!yaml_parser_parse(&L->parser, ev)) {
 		if (L->parser.error == YAML_MEMORY_ERROR)
 			fatal("out of memory");
 		if (L->parser.error == YAML_READER_ERROR)
@@ -251,30 +253,30 @@ next(struct loader *L)
 	}
 	feed_mark(&L->feed);
 	if (L->haveev)
-		yaml_event_delete(&L->ev);
+		yaml_event_delete(L->ev);
 	L->ev = ev;
 	L->haveev = 1;
-	if (L->ev.type == YAML_SCALAR_EVENT && scalarok(L) < 0)
+	if (L->ev->type == YAML_SCALAR_EVENT && scalarok(L) < 0)
 		return -1;
 	anchor = NULL;
-	switch (L->ev.type) {
+	switch (L->ev->type) {
 	case YAML_ALIAS_EVENT:
-		return failat(L, &L->ev.start_mark,
+		return failat(L, &L->ev->start_mark,
 		    "YAML aliases are not allowed in a trace");
 	case YAML_SCALAR_EVENT:
-		anchor = L->ev.data.scalar.anchor;
+		anchor = L->ev->data.scalar.anchor;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
-		anchor = L->ev.data.sequence_start.anchor;
+		anchor = L->ev->data.sequence_start.anchor;
 		break;
 	case YAML_MAPPING_START_EVENT:
-		anchor = L->ev.data.mapping_start.anchor;
+		anchor = L->ev->data.mapping_start.anchor;
 		break;
 	default:
 		break;
 	}
 	if (anchor != NULL)
-		return failat(L, &L->ev.start_mark,
+		return failat(L, &L->ev->start_mark,
 		    "YAML anchors are not allowed in a trace");
 	return 0;
 }
@@ -320,10 +322,10 @@ expect(struct loader *L, yaml_event_type_t type, const char *what)
 {
 	if (next(L) < 0)
 		return -1;
-	if (L->ev.type == type)
+	if (L->ev->type == type)
 		return 0;
-	return failat(L, &L->ev.start_mark, "%s, not %s", what,
-	    evkind(&L->ev));
+	return failat(L, &L->ev->start_mark, "%s, not %s", what,
+	    evkind(L->ev));
 }
 
 /* The current event as a number for key name, no larger than max. */
@@ -334,25 +336,25 @@ getnum(struct loader *L, const char *name, int suffix, uint64_t max,
 	const char *s;
 	int rv;
 
-	if (L->ev.type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev.start_mark,
-		    "%s: expected a number, not %s", name, evkind(&L->ev));
-	s = (const char *)L->ev.data.scalar.value;
+	if (L->ev->type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev->start_mark,
+		    "%s: expected a number, not %s", name, evkind(L->ev));
+	s = (const char *)L->ev->data.scalar.value;
 	if ((rv = trace_parsenum(s, suffix, vp)) == -2)
-		return failat(L, &L->ev.start_mark,
+		return failat(L, &L->ev->start_mark,
 		    "%s: %.40s is out of range (at most %#llx)", name, s,
 		    (unsigned long long)max);
 	if (rv < 0) {
 		if (s[0] == '-')
-			return failat(L, &L->ev.start_mark,
+			return failat(L, &L->ev->start_mark,
 			    "%s: '%.40s' is negative", name, s);
-		return failat(L, &L->ev.start_mark,
+		return failat(L, &L->ev->start_mark,
 		    "%s: '%.40s' is not a number%s", name, s,
 		    suffix ? " (decimal or 0x hex, K M or G suffix)" :
 		    " (decimal or 0x hex)");
 	}
 	if (*vp > max)
-		return failat(L, &L->ev.start_mark,
+		return failat(L, &L->ev->start_mark,
 		    "%s: %.40s is out of range (at most %#llx)", name, s,
 		    (unsigned long long)max);
 	return 0;
@@ -365,17 +367,17 @@ getnum(struct loader *L, const char *name, int suffix, uint64_t max,
 static int
 getstr(struct loader *L, const char *name, int lines, char **sp)
 {
-	if (L->ev.type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev.start_mark,
-		    "%s: expected a string, not %s", name, evkind(&L->ev));
+	if (L->ev->type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev->start_mark,
+		    "%s: expected a string, not %s", name, evkind(L->ev));
 	if (!lines && L->evbreaks)
-		return failat(L, &L->ev.start_mark, "%s: a newline or a tab "
+		return failat(L, &L->ev->start_mark, "%s: a newline or a tab "
 		    "in a value of one line", name);
 	/* the event's buffer, taken: it is the parser's malloc */
 	free(*sp);
-	*sp = (char *)L->ev.data.scalar.value;
-	L->ev.data.scalar.value = NULL;
-	L->ev.data.scalar.length = 0;
+	*sp = (char *)L->ev->data.scalar.value;
+	L->ev->data.scalar.value = NULL;
+	L->ev->data.scalar.length = 0;
 	return 0;
 }
 
@@ -392,8 +394,8 @@ getbool(struct loader *L, const char *name, int *bp)
 	const char *s;
 	size_t i;
 
-	if (L->ev.type == YAML_SCALAR_EVENT) {
-		s = (const char *)L->ev.data.scalar.value;
+	if (L->ev->type == YAML_SCALAR_EVENT) {
+		s = (const char *)L->ev->data.scalar.value;
 		for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
 			if (strcmp(s, yes[i]) == 0) {
 				*bp = 1;
@@ -405,7 +407,7 @@ getbool(struct loader *L, const char *name, int *bp)
 			}
 		}
 	}
-	return failat(L, &L->ev.start_mark, "%s: expected true or false",
+	return failat(L, &L->ev->start_mark, "%s: expected true or false",
 	    name);
 }
 
@@ -417,18 +419,18 @@ parseexpect(struct loader *L, const char *name, struct expect *x)
 	const char *s;
 	size_t i;
 
-	if (L->ev.type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev.start_mark,
+	if (L->ev->type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev->start_mark,
 		    "%s: expected a result or an address, not %s", name,
-		    evkind(&L->ev));
-	s = (const char *)L->ev.data.scalar.value;
+		    evkind(L->ev));
+	s = (const char *)L->ev->data.scalar.value;
 	for (i = Xok; i < Xaddr; i++)
 		if (strcmp(s, expectnames[i]) == 0) {
 			x->kind = i;
 			return 0;
 		}
 	if (trace_parsenum(s, 0, &v) < 0 || v > UINT32_MAX)
-		return failat(L, &L->ev.start_mark, "%s: '%.40s' is not ok, "
+		return failat(L, &L->ev->start_mark, "%s: '%.40s' is not ok, "
 		    "fail, refused, skipped, panic or an address", name, s);
 	x->kind = Xaddr;
 	x->addr = v;
@@ -448,31 +450,31 @@ getexpect(struct loader *L, struct event *e)
 	int i, seen;
 
 	memset(&x, 0, sizeof x);
-	if (L->ev.type == YAML_SCALAR_EVENT) {
+	if (L->ev->type == YAML_SCALAR_EVENT) {
 		if (parseexpect(L, "expect", &x) < 0)
 			return -1;
 		for (i = 0; i < MAXPOLICY; i++)
 			e->expect[i] = x;
 		return 0;
 	}
-	if (L->ev.type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev.start_mark, "expect: expected a "
+	if (L->ev->type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev->start_mark, "expect: expected a "
 		    "value or a mapping of policy to value, not %s",
-		    evkind(&L->ev));
+		    evkind(L->ev));
 	seen = 0;
 	for (;;) {
 		if (next(L) < 0)
 			return -1;
-		if (L->ev.type == YAML_MAPPING_END_EVENT)
+		if (L->ev->type == YAML_MAPPING_END_EVENT)
 			return 0;
-		if (L->ev.type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev.start_mark,
-			    "expect: a policy name, not %s", evkind(&L->ev));
-		mk = L->ev.start_mark;
-		p = policyfind((const char *)L->ev.data.scalar.value);
+		if (L->ev->type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev->start_mark,
+			    "expect: a policy name, not %s", evkind(L->ev));
+		mk = L->ev->start_mark;
+		p = policyfind((const char *)L->ev->data.scalar.value);
 		if (p == NULL)
 			return failat(L, &mk, "expect: no policy '%.40s'",
-			    (const char *)L->ev.data.scalar.value);
+			    (const char *)L->ev->data.scalar.value);
 		i = policyindex(p);
 		if (seen & (1 << i))
 			return failat(L, &mk, "expect: %s given twice",
@@ -629,24 +631,24 @@ keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
 	for (;;) {
 		if (next(L) < 0)
 			return -1;
-		if (L->ev.type == YAML_MAPPING_END_EVENT)
+		if (L->ev->type == YAML_MAPPING_END_EVENT)
 			return 0;
-		if (L->ev.type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev.start_mark, "expected %s, not %s",
-			    ks->kind, evkind(&L->ev));
-		s = (const char *)L->ev.data.scalar.value;
-		k = findname(ks->names, ks->n, s, L->ev.data.scalar.length);
+		if (L->ev->type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev->start_mark, "expected %s, not %s",
+			    ks->kind, evkind(L->ev));
+		s = (const char *)L->ev->data.scalar.value;
+		k = findname(ks->names, ks->n, s, L->ev->data.scalar.length);
 		if (*have == 0 && ks->first >= 0 && k != ks->first)
-			return failat(L, &L->ev.start_mark, "the first key must "
+			return failat(L, &L->ev->start_mark, "the first key must "
 			    "be %s, not '%.40s'", ks->names[ks->first], s);
 		if (k == ks->n)
-			return failat(L, &L->ev.start_mark, "%s '%.40s'",
+			return failat(L, &L->ev->start_mark, "%s '%.40s'",
 			    ks->unknown, s);
 		if (*have & (1u << k))
-			return failat(L, &L->ev.start_mark, "%s%s given twice",
+			return failat(L, &L->ev->start_mark, "%s%s given twice",
 			    ks->prefix, ks->names[k]);
 		*have |= 1u << k;
-		mk[k] = L->ev.start_mark;
+		mk[k] = L->ev->start_mark;
 		if (next(L) < 0 || fn(L, k, arg) < 0)
 			return -1;
 	}
@@ -659,15 +661,15 @@ gettime(struct loader *L, double *tp)
 	const char *s;
 	char *end;
 
-	if (L->ev.type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev.start_mark, "t: expected seconds, not %s",
-		    evkind(&L->ev));
-	s = (const char *)L->ev.data.scalar.value;
+	if (L->ev->type != YAML_SCALAR_EVENT)
+		return failat(L, &L->ev->start_mark, "t: expected seconds, not %s",
+		    evkind(L->ev));
+	s = (const char *)L->ev->data.scalar.value;
 	errno = 0;
 	*tp = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(*tp) ||
 	    *tp < 0)
-		return failat(L, &L->ev.start_mark, "t: '%.40s' is not a time "
+		return failat(L, &L->ev->start_mark, "t: '%.40s' is not a time "
 		    "in seconds", s);
 	return 0;
 }
@@ -683,13 +685,13 @@ eventkey(struct loader *L, int k, void *arg)
 	e = arg;
 	switch (k) {
 	case Kop:
-		s = (const char *)L->ev.data.scalar.value;
-		if (L->ev.type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev.start_mark, "op: expected vmap, "
+		s = (const char *)L->ev->data.scalar.value;
+		if (L->ev->type != YAML_SCALAR_EVENT)
+			return failat(L, &L->ev->start_mark, "op: expected vmap, "
 			    "vunmap or note");
 		if ((e->op = findname(opnames, Nop, s,
-		    L->ev.data.scalar.length)) == Nop)
-			return failat(L, &L->ev.start_mark, "op: '%.40s' is not "
+		    L->ev->data.scalar.length)) == Nop)
+			return failat(L, &L->ev->start_mark, "op: '%.40s' is not "
 			    "vmap, vunmap or note", s);
 		return 0;
 	case Kpa:
@@ -714,7 +716,7 @@ eventkey(struct loader *L, int k, void *arg)
 			return -1;
 		e->flags |= EVOWNID;
 		if (e->id[0] == '\0')
-			return failat(L, &L->ev.start_mark, "id: empty");
+			return failat(L, &L->ev->start_mark, "id: empty");
 		return 0;
 	case Ktext:
 		return getstr(L, "text", 1, &e->text);
@@ -757,7 +759,7 @@ loadevent(struct loader *L)
 	unsigned have;
 
 	t = L->t;
-	start = L->ev.start_mark;
+	start = L->ev->start_mark;
 	if (t->nev >= IDMAXEVENTS)
 		return failat(L, &start, "a trace holds at most %llu events",
 		    (unsigned long long)IDMAXEVENTS);
@@ -789,7 +791,7 @@ loadevent(struct loader *L)
 		return -1;
 	}
 	if (L->sk != NULL && L->sk->bytes != NULL)
-		__atomic_store_n(L->sk->bytes, (size_t)L->ev.end_mark.index,
+		__atomic_store_n(L->sk->bytes, (size_t)L->ev->end_mark.index,
 		    __ATOMIC_RELAXED);
 	if (L->sk != NULL) {
 		L->sk->event(L->sk->arg, t, e);
@@ -804,17 +806,17 @@ loadevent(struct loader *L)
 static int
 loadevents(struct loader *L)
 {
-	if (L->ev.type != YAML_SEQUENCE_START_EVENT)
-		return failat(L, &L->ev.start_mark,
-		    "events: expected a sequence, not %s", evkind(&L->ev));
+	if (L->ev->type != YAML_SEQUENCE_START_EVENT)
+		return failat(L, &L->ev->start_mark,
+		    "events: expected a sequence, not %s", evkind(L->ev));
 	for (;;) {
 		if (next(L) < 0)
 			return -1;
-		if (L->ev.type == YAML_SEQUENCE_END_EVENT)
+		if (L->ev->type == YAML_SEQUENCE_END_EVENT)
 			return 0;
-		if (L->ev.type != YAML_MAPPING_START_EVENT)
-			return failat(L, &L->ev.start_mark,
-			    "an event is a mapping, not %s", evkind(&L->ev));
+		if (L->ev->type != YAML_MAPPING_START_EVENT)
+			return failat(L, &L->ev->start_mark,
+			    "an event is a mapping, not %s", evkind(L->ev));
 		if (loadevent(L) < 0)
 			return -1;
 	}
@@ -844,7 +846,7 @@ machinekey(struct loader *L, int k, void *arg)
 
 	mr = arg;
 	mc = mr->mc;
-	mr->mk[k] = L->ev.start_mark;
+	mr->mk[k] = L->ev->start_mark;
 	switch (k) {
 	case Mvmap:
 		if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
@@ -863,8 +865,8 @@ machinekey(struct loader *L, int k, void *arg)
 	case Mpse:
 		return getbool(L, "machine.pse", &mc->pse);
 	case Mkernel:
-		if (L->ev.type != YAML_SCALAR_EVENT || (kern = kernelfind(
-		    (const char *)L->ev.data.scalar.value)) < 0)
+		if (L->ev->type != YAML_SCALAR_EVENT || (kern = kernelfind(
+		    (const char *)L->ev->data.scalar.value)) < 0)
 			return failat(L, &mr->mk[k], "machine.kernel: expected "
 			    "labs or 9front");
 		mc->kernel = kern;
@@ -890,9 +892,9 @@ loadmachine(struct loader *L)
 	yaml_mark_t keymk[Nmachinekey];
 	unsigned have;
 
-	if (L->ev.type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev.start_mark, "machine: expected a "
-		    "mapping, not %s", evkind(&L->ev));
+	if (L->ev->type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev->start_mark, "machine: expected a "
+		    "mapping, not %s", evkind(L->ev));
 	mr.mc = &L->t->machine;
 	if (keyloop(L, &keys, &have, keymk, machinekey, &mr) < 0)
 		return -1;
@@ -921,7 +923,7 @@ topkey(struct loader *L, int k, void *arg)
 		if (getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
 			return -1;
 		if (v != 1)
-			return failat(L, &L->ev.start_mark, "vmaptrace version "
+			return failat(L, &L->ev->start_mark, "vmaptrace version "
 			    "%llu is not supported (this is version 1)",
 			    (unsigned long long)v);
 		return 0;
@@ -956,15 +958,15 @@ loadtop(struct loader *L)
 		return -1;
 	if (next(L) < 0)
 		return -1;
-	if (L->ev.type != YAML_DOCUMENT_START_EVENT)
-		return failat(L, &L->ev.start_mark,
+	if (L->ev->type != YAML_DOCUMENT_START_EVENT)
+		return failat(L, &L->ev->start_mark,
 		    "empty file: a trace needs vmaptrace: 1 and events");
 	if (next(L) < 0)
 		return -1;
-	if (L->ev.type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev.start_mark,
-		    "a trace is a mapping, not %s", evkind(&L->ev));
-	mk = L->ev.start_mark;
+	if (L->ev->type != YAML_MAPPING_START_EVENT)
+		return failat(L, &L->ev->start_mark,
+		    "a trace is a mapping, not %s", evkind(L->ev));
+	mk = L->ev->start_mark;
 	if (keyloop(L, &keys, &have, keymk, topkey, NULL) < 0)
 		return -1;
 	if (!(have & (1u << Tvmaptrace)))
@@ -975,8 +977,8 @@ loadtop(struct loader *L)
 		return -1;
 	if (next(L) < 0)
 		return -1;
-	if (L->ev.type != YAML_STREAM_END_EVENT)
-		return failat(L, &L->ev.start_mark,
+	if (L->ev->type != YAML_STREAM_END_EVENT)
+		return failat(L, &L->ev->start_mark,
 		    "a second document: a trace is one document");
 	return 0;
 }
@@ -1016,6 +1018,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 
 	trace_init(t);
 	memset(&L, 0, sizeof L);
+	L.ev = &L.evs[0];
 	L.file = name;
 	L.path = path;
 	L.f = f;
@@ -1043,7 +1046,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	if (rv == 0)
 		rv = checklive(&L);
 	if (L.haveev)
-		yaml_event_delete(&L.ev);
+		yaml_event_delete(L.ev);
 	yaml_parser_delete(&L.parser);
 	t->ids = NULL;
 	if (!L.ids->kept) {

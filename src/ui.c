@@ -417,13 +417,24 @@ searchids(struct ui *u)
 
 /*
  * The first event index from i on (dir 1), or before i (-1), whose bit
- * is set in bits (n events); or -1.  Bytes of none are skipped whole.
+ * is set in bits (n events, n/8+1 bytes); or -1.  Words of none, then
+ * bytes of none, are skipped whole: a search that finds nothing in
+ * 100M events reads 12.5 MB a word at a time.
  */
 static long
 nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
 {
+	uint64_t w;
+
 	if (dir > 0) {
 		while (i < n) {
+			if (i % 64 == 0 && i + 64 <= n) {
+				memcpy(&w, bits + i / 8, sizeof w);
+				if (w == 0) {
+					i += 64;
+					continue;
+				}
+			}
 			if (i % 8 == 0 && bits[i / 8] == 0) {
 				i += 8;
 				continue;
@@ -434,7 +445,16 @@ nextbit(const uint8_t *bits, size_t n, size_t i, int dir)
 		}
 		return -1;
 	}
+	if (i > n)
+		i = n;
 	while (i > 0) {
+		if (i % 64 == 0) {
+			memcpy(&w, bits + i / 8 - sizeof w, sizeof w);
+			if (w == 0) {
+				i -= 64;
+				continue;
+			}
+		}
 		if (i % 8 == 0 && bits[i / 8 - 1] == 0) {
 			i -= 8;
 			continue;
