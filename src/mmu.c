@@ -111,8 +111,8 @@ mmuunpack(Mmu *dst, const Mmupack *k)
 size_t
 mmupackbytes(const Mmupack *k)
 {
-	return k->pt.pool.n * (sizeof *k->pt.pool.pg + sizeof *k->pt.at) +
-	    k->pt.nw * sizeof *k->pt.w;
+	return k->pt.nkept * (sizeof *k->pt.pool.pg + sizeof *k->pt.at +
+	    sizeof *k->pt.idx) + k->pt.nw * sizeof *k->pt.w;
 }
 
 void

@@ -128,10 +128,12 @@ struct Ptpool {
  */
 typedef struct Ptpack Ptpack;
 struct Ptpack {
-	Ptpool		 pool;		/* its pages' words nil */
+	Ptpool		 pool;		/* pg: the pages kept, their words nil */
+	uint32_t	*idx;		/* per page kept: its index; the rest leaked */
+	uint32_t	 nkept;
 	uint32_t	*w;		/* every table's runs, one after another */
 	size_t		 nw;
-	uint32_t	*at;		/* per page: where in w, or PTNOWORDS */
+	uint32_t	*at;		/* per page kept: where in w, or PTNOWORDS */
 };
 
 #define PTNOWORDS	UINT32_MAX

@@ -294,18 +294,52 @@ packroom(Ptpack *k, size_t n, size_t *cap)
 	return k->w + k->nw - n;
 }
 
+/* Pack table t's words at the end of k's: runs, or the words. */
+static void
+packwords(Ptpack *k, const uint32_t *t, size_t *cap)
+{
+	uint32_t *w, first, step;
+	size_t at;
+	int j, e, nrun;
+
+	at = k->nw;
+	packroom(k, 1, cap);
+	nrun = 0;
+	for (j = 0; j < WD2PG && 3 * (nrun + 1) < WD2PG; j = e) {
+		first = t[j];
+		step = j + 1 < WD2PG ? t[j + 1] - first : 0;
+		for (e = j + 1; e < WD2PG &&
+		    t[e] == first + (uint32_t)(e - j) * step; e++)
+			;
+		w = packroom(k, 3, cap);
+		w[0] = e - j;
+		w[1] = first;
+		w[2] = step;
+		nrun++;
+	}
+	if (j < WD2PG) {
+		/* the words themselves take less */
+		k->nw = at + 1;
+		k->w[at] = PTNOWORDS;
+		w = packroom(k, WD2PG, cap);
+		memcpy(w, t, WD2PG * sizeof *t);
+	} else
+		k->w[at] = nrun;
+}
+
 /*
- * Pack pool src into k: for each table in use, a count of runs and the
- * runs (n, first, step), or PTNOWORDS and the 1024 words where runs
- * would take more.  Packing and unpacking give back the words exactly.
+ * Pack pool src into k: the pages not leaked, each with its index, and
+ * for each table in use a count of runs and the runs (n, first, step),
+ * or PTNOWORDS and the 1024 words where runs would take more.  A leaked
+ * page is only its index, which no page kept has: a pack costs what the
+ * tables in use hold, however many have leaked.  Packing and unpacking
+ * give back the words exactly.
  */
 void
 ptpack(Ptpack *k, const Ptpool *src)
 {
-	const uint32_t *t;
-	uint32_t *w, first, step;
-	size_t cap, at;
-	int i, j, e, nrun;
+	size_t cap;
+	int i, n;
 
 	memset(k, 0, sizeof *k);
 	k->pool = *src;
@@ -313,55 +347,56 @@ ptpack(Ptpack *k, const Ptpool *src)
 	k->pool.cap = src->n;
 	if (src->n == 0)
 		return;
-	k->pool.pg = xcalloc(src->n, sizeof *k->pool.pg);
-	k->at = xcalloc(src->n, sizeof *k->at);
+	for (i = n = 0; i < src->n; i++)
+		n += src->pg[i].state != Pgorphan;
+	k->pool.pg = xcalloc(n + 1, sizeof *k->pool.pg);
+	k->at = xcalloc(n + 1, sizeof *k->at);
+	k->idx = xcalloc(n + 1, sizeof *k->idx);
 	cap = 0;
 	for (i = 0; i < src->n; i++) {
-		k->pool.pg[i] = src->pg[i];
-		k->pool.pg[i].pte = NULL;
-		k->at[i] = PTNOWORDS;
-		t = src->pg[i].pte;
-		if (t == NULL || src->pg[i].state != Pgtable)
+		if (src->pg[i].state == Pgorphan)
 			continue;
-		at = k->nw;
-		k->at[i] = at;
-		packroom(k, 1, &cap);
-		nrun = 0;
-		for (j = 0; j < WD2PG && 3 * (nrun + 1) < WD2PG; j = e) {
-			first = t[j];
-			step = j + 1 < WD2PG ? t[j + 1] - first : 0;
-			for (e = j + 1; e < WD2PG &&
-			    t[e] == first + (uint32_t)(e - j) * step; e++)
-				;
-			w = packroom(k, 3, &cap);
-			w[0] = e - j;
-			w[1] = first;
-			w[2] = step;
-			nrun++;
+		k->idx[k->nkept] = i;
+		k->pool.pg[k->nkept] = src->pg[i];
+		k->pool.pg[k->nkept].pte = NULL;
+		k->at[k->nkept] = PTNOWORDS;
+		if (src->pg[i].pte != NULL && src->pg[i].state == Pgtable) {
+			k->at[k->nkept] = k->nw;
+			packwords(k, src->pg[i].pte, &cap);
 		}
-		if (j < WD2PG) {
-			/* the words themselves take less */
-			k->nw = at + 1;
-			k->w[at] = PTNOWORDS;
-			w = packroom(k, WD2PG, &cap);
-			memcpy(w, t, WD2PG * sizeof *t);
-		} else
-			k->w[at] = nrun;
+		k->nkept++;
 	}
+}
+
+/* Table t's words from those packed at w (packwords). */
+static void
+unpackwords(uint32_t *t, const uint32_t *w)
+{
+	uint32_t v;
+	int j, r, n, nrun;
+
+	if (w[0] == PTNOWORDS) {
+		memcpy(t, w + 1, WD2PG * sizeof *t);
+		return;
+	}
+	nrun = w[0];
+	for (w++, j = r = 0; r < nrun; r++, w += 3)
+		for (v = w[1], n = 0; n < (int)w[0]; n++, v += w[2])
+			t[j++] = v;
 }
 
 /*
  * Make dst the pool k packed, the words of its pages where dst has
  * room for them already: a free page's words are zeroed when it is
- * taken, and a leaked table's are never read again.
+ * taken, and a leaked table's are never read again (it is only its
+ * state).
  */
 void
 ptunpack(Ptpool *dst, const Ptpack *k)
 {
-	const uint32_t *w;
-	uint32_t *t, v;
 	Ptpage *old;
-	int i, j, r, nrun, n, oldn;
+	uint32_t j;
+	int i, oldn;
 
 	old = dst->pg;
 	oldn = dst->n;
@@ -373,28 +408,22 @@ ptunpack(Ptpool *dst, const Ptpack *k)
 		return;
 	}
 	dst->pg = xcalloc(dst->cap, sizeof *dst->pg);
-	for (i = 0; i < k->pool.n; i++) {
-		dst->pg[i] = k->pool.pg[i];
+	for (i = 0, j = 0; i < k->pool.n; i++) {
+		if (j == k->nkept || k->idx[j] != (uint32_t)i) {
+			/* leaked */
+			dst->pg[i].state = Pgorphan;
+			if (i < oldn)
+				xpage_free(old[i].pte);
+			continue;
+		}
+		dst->pg[i] = k->pool.pg[j];
 		dst->pg[i].pte = i < oldn ? old[i].pte : NULL;
-		if (k->at[i] == PTNOWORDS) {
-			if (dst->pg[i].state == Pgorphan) {
-				xpage_free(dst->pg[i].pte);
-				dst->pg[i].pte = NULL;
-			}
-			continue;
+		if (k->at[j] != PTNOWORDS) {
+			if (dst->pg[i].pte == NULL)
+				dst->pg[i].pte = xpage(0);
+			unpackwords(dst->pg[i].pte, k->w + k->at[j]);
 		}
-		if (dst->pg[i].pte == NULL)
-			dst->pg[i].pte = xpage(0);
-		t = dst->pg[i].pte;
-		w = k->w + k->at[i];
-		if (w[0] == PTNOWORDS) {
-			memcpy(t, w + 1, WD2PG * sizeof *t);
-			continue;
-		}
-		nrun = w[0];
-		for (w++, j = r = 0; r < nrun; r++, w += 3)
-			for (v = w[1], n = 0; n < (int)w[0]; n++, v += w[2])
-				t[j++] = v;
+		j++;
 	}
 	for (i = k->pool.n; i < oldn; i++)
 		xpage_free(old[i].pte);
@@ -407,6 +436,7 @@ ptpackfree(Ptpack *k)
 	free(k->pool.pg);
 	free(k->w);
 	free(k->at);
+	free(k->idx);
 	memset(k, 0, sizeof *k);
 }
 

@@ -335,8 +335,10 @@ test_hist(size_t n, int w)
 /*
  * A pool packed and unpacked gives its tables back word for word:
  * zeros, a mapping's frames, two mappings and a hole, words that make
- * no runs (kept as they are), a leaked table; unpacked into a pool
- * with more pages and words of its own, and into an empty one.
+ * no runs (kept as they are), two leaked tables, the first before the
+ * rest (the pack keeps the others by their index, and a leaked one as
+ * nothing but its index's absence); unpacked into a pool with more
+ * pages and words of its own, and into an empty one.
  */
 static void
 test_pack(void)
@@ -358,8 +360,10 @@ test_pack(void)
 		a.pg[3].pte[j] = (uint32_t)(x >> 32) | PTEVALID;
 		a.pg[4].pte[j] = j % 2 ? 0 : (0x1000 * j) | PTEVALID;
 	}
+	ptorphan(&a, 0);
 	ptorphan(&a, 5);
 	ptpack(&k, &a);
+	tap_equ(k.nkept, 4, "a pool packed: the pages not leaked, alone");
 	ptinit(&b, 0);
 	for (i = 0; i < 9; i++) {
 		j = ptalloc(&b);
@@ -368,8 +372,11 @@ test_pack(void)
 	ptunpack(&b, &k);
 	memset(&c, 0, sizeof c);
 	ptunpack(&c, &k);
-	bad = b.n != a.n || c.n != a.n || b.inuse != a.inuse;
+	bad = b.n != a.n || c.n != a.n || b.inuse != a.inuse ||
+	    b.leaked != 2 || c.leaked != 2;
 	for (i = 0; i < a.n && !bad; i++) {
+		bad += b.pg[i].state != a.pg[i].state;
+		bad += c.pg[i].state != a.pg[i].state;
 		if (a.pg[i].state != Pgtable)
 			continue;
 		bad += memcmp(a.pg[i].pte, b.pg[i].pte, WD2PG * 4) != 0;
@@ -377,7 +384,8 @@ test_pack(void)
 		bad += a.pg[i].nvalid != b.pg[i].nvalid;
 	}
 	tap_ok(bad == 0 && k.nw < 5 * WD2PG, "a pool packed (runs, and words "
-	    "that make none) and unpacked: the same tables");
+	    "that make none) and unpacked: the same tables, the same pages "
+	    "leaked");
 	ptpackfree(&k);
 	ptpoolfree(&a);
 	ptpoolfree(&b);
