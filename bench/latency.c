@@ -7,7 +7,8 @@
  * the selection, the zoom, help.  Prints one line: the seconds to open,
  * the median and the worst key in milliseconds, the peak memory in KiB,
  * and which key at which event was the worst.  With LATENCY_SLOW set,
- * every key over 10 ms is named on standard error.
+ * every key over 10 ms is named on standard error, and each pane's
+ * checkpoints are counted there.
  */
 #include <sys/resource.h>
 
@@ -85,6 +86,11 @@ main(int argc, char **argv)
 	ui_seek(&u, 0);
 	ui_draw(&u);
 	n = t.nev;
+	if (getenv("LATENCY_SLOW") != NULL)
+		for (i = 0; i < np; i++)
+			fprintf(stderr, "pane %d: %zu checkpoints, every %zu "
+			    "events, %zu bytes\n", i, tl[i].ncp, tl[i].interval,
+			    tl[i].cpbytes);
 	at[0] = 0;
 	at[1] = n / 3;
 	at[2] = n / 2 + 123;

@@ -152,7 +152,7 @@ timeline_result(const struct timeline *tl, size_t i, struct result *out)
 	    RSTOPS(out->kind)) {
 		k = vstore_first(tl->why, tl->nwhy, sizeof *tl->why, i);
 		if (k < tl->nwhy && tl->why[k].i == i)
-			out->why = &tl->why[k].why;
+			out->why = &tl->reasons[tl->why[k].r];
 	}
 	if (RSTOPS(out->kind)) {
 		k = vstore_first(tl->pan, tl->npan, sizeof *tl->pan, i);
@@ -174,6 +174,30 @@ eventat(const struct timeline *tl, size_t i, struct event *e,
 		*madep = timeline_result(tl, e->ref, made);
 		*srcsize = tl->vs->ev[e->ref].size;
 	}
+}
+
+/* Whether two reasons say the same. */
+static int
+samewhy(const Reason *a, const Reason *b)
+{
+	return a->code == b->code && memcmp(a->n, b->n, sizeof a->n) == 0;
+}
+
+/*
+ * Event i's reason: the last one kept again when it is the same (a
+ * failure that repeats while the machine stands still), else a new one.
+ */
+static void
+keepwhy(struct timeline *tl, size_t i, const Reason *why)
+{
+	if (tl->nreason == 0 || !samewhy(&tl->reasons[tl->nreason - 1], why)) {
+		xgrow(&tl->reasons, &tl->reasoncap, tl->nreason + 1,
+		    sizeof *tl->reasons);
+		tl->reasons[tl->nreason++] = *why;
+	}
+	xgrow(&tl->why, &tl->whycap, tl->nwhy + 1, sizeof *tl->why);
+	tl->why[tl->nwhy].i = i;
+	tl->why[tl->nwhy++].r = tl->nreason - 1;
 }
 
 /*
@@ -203,11 +227,8 @@ timeline_add(struct timeline *tl)
 	tl->feeding = 0;
 	tl->kx[i] = res.kind | res.exp << 4 | res.step << 8;
 	tl->va[i] = res.va;
-	if (res.why != NULL) {
-		xgrow(&tl->why, &tl->whycap, tl->nwhy + 1, sizeof *tl->why);
-		tl->why[tl->nwhy].i = i;
-		tl->why[tl->nwhy++].why = *res.why;
-	}
+	if (res.why != NULL)
+		keepwhy(tl, i, res.why);
 	if (res.panic != NULL) {
 		xgrow(&tl->pan, &tl->pancap, tl->npan + 1, sizeof *tl->pan);
 		tl->pan[tl->npan].i = i;
@@ -227,6 +248,11 @@ timeline_end(struct timeline *tl)
 		tl->cap = tl->full.pos;
 		tl->kx = xreallocarray(tl->kx, tl->cap, sizeof *tl->kx);
 		tl->va = xreallocarray(tl->va, tl->cap, sizeof *tl->va);
+	}
+	if (tl->nreason > 0) {
+		tl->reasoncap = tl->nreason;
+		tl->reasons = xreallocarray(tl->reasons, tl->nreason,
+		    sizeof *tl->reasons);
 	}
 	if (tl->nwhy > 0) {
 		tl->whycap = tl->nwhy;
@@ -454,6 +480,7 @@ timeline_free(struct timeline *tl)
 	free(tl->kx);
 	free(tl->va);
 	free(tl->why);
+	free(tl->reasons);
 	free(tl->pan);
 	memset(tl, 0, sizeof *tl);
 }

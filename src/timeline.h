@@ -21,10 +21,14 @@ struct checkpoint {
 	size_t		 nlive;
 };
 
-/* The reason of a fail, refusal or panic, and a panic's own words. */
+/*
+ * The reason of a fail, refusal or panic (one of the reasons kept, the
+ * same one kept once for a run of events that have it), and a panic's
+ * own words.
+ */
 struct tlwhy {
 	uint32_t	 i;
-	Reason		 why;
+	uint32_t	 r;		/* in reasons */
 };
 
 struct tlpanic {
@@ -42,6 +46,9 @@ struct timeline {
 	struct tlwhy		*why;
 	size_t			 nwhy;
 	size_t			 whycap;
+	Reason			*reasons;
+	size_t			 nreason;
+	size_t			 reasoncap;
 	struct tlpanic		*pan;
 	size_t			 npan;
 	size_t			 pancap;
