@@ -7,6 +7,7 @@
  * own, in event order, found by a binary search.
  */
 #define _GNU_SOURCE		/* memmem */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,6 +293,77 @@ vstore_unmapof(const struct vstore *vs, size_t k)
 	return -1;
 }
 
+/* The strings of the store's arena that hold a needle, from a to end. */
+struct hits {
+	const struct vstore	*vs;
+	const char		*a, *end, *needle;
+	size_t			 len;
+	uint32_t		*hit;	/* each string's arena offset + 1 */
+	size_t			 nh, hcap;
+};
+
+static void *
+findhits(void *arg)
+{
+	struct hits *h = arg;
+	const char *a, *q, *st, *arena;
+
+	arena = h->vs->arena;
+	for (a = h->a; h->len > 0 && a < h->end && (q = memmem(a, h->end - a,
+	    h->needle, h->len)) != NULL; a = q + strlen(q) + 1) {
+		for (st = q; st > arena && st[-1] != '\0'; st--)
+			;
+		if (h->nh == h->hcap) {
+			h->hcap = h->hcap ? 2 * h->hcap : 1024;
+			h->hit = xreallocarray(h->hit, h->hcap, sizeof *h->hit);
+		}
+		h->hit[h->nh++] = st - arena + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The arena's strings that hold needle, in order, into h[0]: past
+ * vstore_searchsplit bytes (tests make it small), the second half, from
+ * a string's start, is searched on a thread of its own.
+ */
+size_t vstore_searchsplit = 32u << 20;
+
+static void
+searcharena(const struct vstore *vs, const char *needle, struct hits *h)
+{
+	const char *mid, *end;
+	pthread_t th;
+	int threaded;
+
+	memset(h, 0, 2 * sizeof *h);
+	end = vs->arena + vs->alen;
+	h[0].vs = h[1].vs = vs;
+	h[0].needle = h[1].needle = needle;
+	h[0].len = h[1].len = strlen(needle);
+	h[0].a = vs->arena;
+	h[0].end = h[1].a = h[1].end = end;
+	threaded = 0;
+	if (vs->alen > vstore_searchsplit && (mid = memchr(vs->arena + vs->alen / 2,
+	    '\0', end - (vs->arena + vs->alen / 2))) != NULL) {
+		h[0].end = h[1].a = mid + 1;
+		threaded = pthread_create(&th, NULL, findhits, &h[1]) == 0;
+		if (!threaded)
+			h[0].end = end;
+	}
+	findhits(&h[0]);
+	if (!threaded)
+		return;
+	pthread_join(th, NULL);
+	if (h[1].nh > 0) {
+		xgrow(&h[0].hit, &h[0].hcap, h[0].nh + h[1].nh,
+		    sizeof *h[0].hit);
+		memcpy(h[0].hit + h[0].nh, h[1].hit, h[1].nh * sizeof *h->hit);
+		h[0].nh += h[1].nh;
+	}
+	free(h[1].hit);
+}
+
 /*
  * The events whose ids hold needle, a bit each set in bits (a byte per
  * 8 events, zeroed by the caller): the store's strings are searched at
@@ -304,28 +376,17 @@ void
 vstore_search(const struct vstore *vs, const char *needle, uint8_t *bits)
 {
 	const struct vev *v, *ev;
-	const char *a, *end, *q, *st;
+	struct hits h[2];
 	uint32_t *hit, bv, r, isvm, isun, bit, m, byte;
 	uint8_t *mb;
 	size_t nh, hcap, k, i, j, n, len;
 	long vk;
 
 	len = strlen(needle);
-	hit = NULL;
-	nh = hcap = 0;
-	a = vs->arena;
-	end = vs->arena + vs->alen;
-	while (len > 0 && a < end && (q = memmem(a, end - a, needle,
-	    len)) != NULL) {
-		for (st = q; st > vs->arena && st[-1] != '\0'; st--)
-			;
-		if (nh == hcap) {
-			hcap = hcap ? 2 * hcap : 1024;
-			hit = xreallocarray(hit, hcap, sizeof *hit);
-		}
-		hit[nh++] = st - vs->arena + 1;
-		a = q + strlen(q) + 1;
-	}
+	searcharena(vs, needle, h);
+	hit = h[0].hit;
+	nh = h[0].nh;
+	hcap = h[0].hcap;
 	if (nh <= vs->nblock + 16) {
 		/* few: each hit's vmap from its block, and its vunmap */
 		for (k = 0; k < nh; k++) {

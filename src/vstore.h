@@ -79,6 +79,7 @@ long		 vstore_unmapof(const struct vstore *, size_t);
 void		 vstore_trim(struct vstore *);
 size_t		 vstore_first(const void *, size_t, size_t, size_t);
 void		 vstore_search(const struct vstore *, const char *, uint8_t *);
+extern size_t	 vstore_searchsplit;
 void		 vstore_totrace(const struct vstore *, struct trace *);
 void		 vstore_free(struct vstore *);
 
