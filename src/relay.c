@@ -63,21 +63,6 @@ struct relay {
  */
 #define LAG	((size_t)(DEPTH + 1) * BATCH)
 
-/*
- * Whether to relay: VMAPVIEW_THREADS says, 1 for no and a larger number
- * for yes; else yes unless there is one processor, where a relay only
- * adds hand-overs.
- */
-static int
-wanted(void)
-{
-	const char *s;
-
-	if ((s = getenv("VMAPVIEW_THREADS")) != NULL && *s != '\0')
-		return atoi(s) > 1;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 /* Copy s (and its NUL) into b's buffer; its offset, NOSTR for nil. */
 static size_t
 keepstr(struct batch *b, const char *s)
@@ -248,7 +233,7 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 {
 	struct relay *r;
 
-	if (!wanted())
+	if (!threadswanted())
 		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->to = *to;

@@ -22,6 +22,7 @@
 #include "trace.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "ypipe.h"
 
 #define MAXSCALAR	(1 << 20)	/* bytes in one value */
 /*
@@ -73,6 +74,7 @@ struct loader {
 	yaml_event_t	*ev;		/* the current one, of evs */
 	int		 haveev;
 	int		 evbreaks;	/* its scalar has a newline or a tab */
+	struct ypipe	*pipe;		/* the parser's thread; nil: parse here */
 	const char	*file;
 	const char	*path;		/* to read again; nil for stdin */
 	FILE		*f;		/* the input, or nil for a string */
@@ -105,7 +107,6 @@ struct keyset {
 
 static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
-static int	 readerror(struct loader *);
 static int	 scalarok(struct loader *);
 static int	 next(struct loader *);
 static int	 expect(struct loader *, yaml_event_type_t, const char *);
@@ -128,54 +129,45 @@ static int	 eventkey(struct loader *, int, void *);
 static int	 machinekey(struct loader *, int, void *);
 static int	 topkey(struct loader *, int, void *);
 
+/* A message for file at mk (nil: none) into err. */
+static void
+vfailinto(char *err, size_t errlen, const char *file, const yaml_mark_t *mk,
+    const char *fmt, va_list ap)
+{
+	int n;
+
+	if (mk != NULL)
+		n = snprintf(err, errlen, "%s:%zu:%zu: ", file, mk->line + 1,
+		    mk->column + 1);
+	else
+		n = snprintf(err, errlen, "%s: ", file);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - n, fmt, ap);
+}
+
+static int
+failinto(char *err, size_t errlen, const char *file, const yaml_mark_t *mk,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfailinto(err, errlen, file, mk, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* Record an error at mark (or at the file alone).  Returns -1. */
 static int
 failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (mk != NULL)
-		n = snprintf(L->err, L->errlen, "%s:%zu:%zu: ", L->file,
-		    mk->line + 1, mk->column + 1);
-	else
-		n = snprintf(L->err, L->errlen, "%s: ", L->file);
-	if (n < 0 || (size_t)n >= L->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(L->err + n, L->errlen - n, fmt, ap);
+	vfailinto(L->err, L->errlen, L->file, mk, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/*
- * A reader error: a read error or the limit on a value (the feed's), or
- * bad UTF-8, known to libyaml only by its byte offset: the feed says
- * its line and column.
- */
-static int
-readerror(struct loader *L)
-{
-	yaml_mark_t mk;
-	size_t line, col;
-
-	if (L->feed.err != 0)
-		return failat(L, NULL, "%s", strerror(L->feed.err));
-	if (L->feed.toolong)
-		return failat(L, L->haveev ? &L->ev->end_mark : NULL,
-		    "a value (or a comment) longer than %d bytes follows: a "
-		    "value is at most %d", MAXGAP / 2, MAXSCALAR);
-	memset(&mk, 0, sizeof mk);
-	if (feed_where(&L->feed, L->parser.problem_offset, &line, &col) < 0)
-		return failat(L, NULL, "%s (at byte %zu)", L->parser.problem ?
-		    L->parser.problem : "cannot read the input",
-		    L->parser.problem_offset);
-	mk.line = line;
-	mk.column = col;
-	if (L->parser.problem_value == -1)
-		return failat(L, &mk, "%s", L->parser.problem);
-	return failat(L, &mk, "%s (byte %#x)", L->parser.problem,
-	    L->parser.problem_value);
 }
 
 /*
@@ -193,6 +185,61 @@ tabindent(const yaml_parser_t *p)
 	return strcmp(p->problem, "found character that cannot start any "
 	    "token") == 0 && p->buffer.pointer < p->buffer.last &&
 	    *p->buffer.pointer == '\t';
+}
+
+/*
+ * What stopped the parser, into err: for a reader error, a read error
+ * or the limit on a value (the feed's), or bad UTF-8, known to libyaml
+ * only by its byte offset, whose line and column the feed says; prevend
+ * is where the event before ended (nil: none).  Returns -1.
+ */
+static int
+parseerr(const yaml_parser_t *p, const struct feed *fd,
+    const yaml_mark_t *prevend, const char *file, char *err, size_t errlen)
+{
+	yaml_mark_t mk;
+	size_t line, col;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		fatal("out of memory");
+	if (p->error != YAML_READER_ERROR) {
+		if (tabindent(p))
+			return failinto(err, errlen, file, &p->problem_mark,
+			    "a tab indents this line, and YAML forbids tabs "
+			    "for indentation: use spaces");
+		if (p->context != NULL)
+			return failinto(err, errlen, file, &p->problem_mark,
+			    "%s %s", p->problem, p->context);
+		return failinto(err, errlen, file, &p->problem_mark, "%s",
+		    p->problem ? p->problem : "bad YAML");
+	}
+	if (fd->err != 0)
+		return failinto(err, errlen, file, NULL, "%s",
+		    strerror(fd->err));
+	if (fd->toolong)
+		return failinto(err, errlen, file, prevend, "a value (or a "
+		    "comment) longer than %d bytes follows: a value is at "
+		    "most %d", MAXGAP / 2, MAXSCALAR);
+	memset(&mk, 0, sizeof mk);
+	if (feed_where(fd, p->problem_offset, &line, &col) < 0)
+		return failinto(err, errlen, file, NULL, "%s (at byte %zu)",
+		    p->problem ? p->problem : "cannot read the input",
+		    p->problem_offset);
+	mk.line = line;
+	mk.column = col;
+	if (p->problem_value == -1)
+		return failinto(err, errlen, file, &mk, "%s", p->problem);
+	return failinto(err, errlen, file, &mk, "%s (byte %#x)", p->problem,
+	    p->problem_value);
+}
+
+/* ypipe's: the parser's error, on its thread, into err. */
+static void
+parsefail(void *arg, const yaml_mark_t *prevend, char *err, size_t errlen)
+{
+	struct loader *L = arg;
+
+	(void)parseerr(&L->parser, &L->feed, prevend, L->file, err, errlen);
 }
 
 /*
@@ -236,24 +283,18 @@ next(struct loader *L)
 	yaml_event_t *ev;
 
 	ev = L->ev == &L->evs[0] ? &L->evs[1] : &L->evs[0];
-	if (!yaml_parser_parse(&L->parser, ev)) {
-		if (L->parser.error == YAML_MEMORY_ERROR)
-			fatal("out of memory");
-		if (L->parser.error == YAML_READER_ERROR)
-			return readerror(L);
-		if (tabindent(&L->parser))
-			return failat(L, &L->parser.problem_mark, "a tab "
-			    "indents this line, and YAML forbids tabs for "
-			    "indentation: use spaces");
-		if (L->parser.context != NULL)
-			return failat(L, &L->parser.problem_mark, "%s %s",
-			    L->parser.problem, L->parser.context);
-		return failat(L, &L->parser.problem_mark, "%s",
-		    L->parser.problem ? L->parser.problem : "bad YAML");
+	if (L->pipe != NULL) {
+		if (ypipe_next(L->pipe, ev, L->err, L->errlen) < 0)
+			return -1;
+	} else {
+		if (!yaml_parser_parse(&L->parser, ev))
+			return parseerr(&L->parser, &L->feed, L->haveev ?
+			    &L->ev->end_mark : NULL, L->file, L->err,
+			    L->errlen);
+		feed_mark(&L->feed);
+		if (L->haveev)
+			yaml_event_delete(L->ev);
 	}
-	feed_mark(&L->feed);
-	if (L->haveev)
-		yaml_event_delete(L->ev);
 	L->ev = ev;
 	L->haveev = 1;
 	if (L->ev->type == YAML_SCALAR_EVENT && scalarok(L) < 0)
@@ -373,8 +414,14 @@ getstr(struct loader *L, const char *name, int lines, char **sp)
 	if (!lines && L->evbreaks)
 		return failat(L, &L->ev->start_mark, "%s: a newline or a tab "
 		    "in a value of one line", name);
-	/* the event's buffer, taken: it is the parser's malloc */
 	free(*sp);
+	if (L->pipe != NULL) {
+		*sp = xmalloc(L->ev->data.scalar.length + 1);
+		memcpy(*sp, L->ev->data.scalar.value,
+		    L->ev->data.scalar.length + 1);
+		return 0;
+	}
+	/* the event's buffer, taken: it is the parser's malloc */
 	*sp = (char *)L->ev->data.scalar.value;
 	L->ev->data.scalar.value = NULL;
 	L->ev->data.scalar.length = 0;
@@ -1038,14 +1085,17 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	if (!yaml_parser_initialize(&L.parser))
 		fatal("out of memory");
 	feed_start(&L.feed, &L.parser, f, buf, len, MAXGAP);
+	if (ypipe_wanted())
+		L.pipe = ypipe_start(&L.parser, &L.feed, parsefail, &L);
 	rv = loadtop(&L);
+	ypipe_stop(L.pipe);
 	if (rv == 0 && L.feed.err != 0) {
 		snprintf(err, errlen, "%s: %s", L.file, strerror(L.feed.err));
 		rv = -1;
 	}
 	if (rv == 0)
 		rv = checklive(&L);
-	if (L.haveev)
+	if (L.haveev && L.pipe == NULL)
 		yaml_event_delete(L.ev);
 	yaml_parser_delete(&L.parser);
 	t->ids = NULL;

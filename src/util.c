@@ -171,3 +171,18 @@ monotime(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/*
+ * Whether to work on a second thread (the parser's, a relay's):
+ * VMAPVIEW_THREADS says, 1 for no and a larger number for yes; else yes
+ * unless there is one processor, where a thread only adds hand-overs.
+ */
+int
+threadswanted(void)
+{
+	const char *s;
+
+	if ((s = getenv("VMAPVIEW_THREADS")) != NULL && *s != '\0')
+		return atoi(s) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}

@@ -18,5 +18,6 @@ const char *findtrace(const char *, char *, size_t);
 const char *wrapnext(const char *, int, int *);
 void	 fprintwrap(FILE *, const char *, const char *, int);
 double	 monotime(void);
+int	 threadswanted(void);
 
 #endif

@@ -1,8 +1,11 @@
 #!/bin/sh
-# The relay (the sink on a thread of its own) changes nothing but the
-# time: replay --summary, compare and check say the same, to the byte,
-# on one thread and on two, for good traces, a trace whose machine
-# follows its events, and a trace with an error far into it.
+# The relay (the sink on a thread of its own) and the parser on a
+# thread of its own (ypipe.c) change nothing but the time: replay
+# --summary, compare and check say the same, to the byte, on one thread
+# and on more, for good traces, a trace whose machine follows its
+# events, a trace with an error far into it, and every bad trace of
+# tests/bad (parse errors, bad bytes, values too long among them), from
+# a file and from standard input.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
 V=$VMAPVIEW
@@ -33,6 +36,14 @@ for t in "$@"; do
 	both "$V" replay --summary --format yaml -p span-fixed "$t"
 	both "$V" compare "$t"
 	both "$V" compare --format yaml "$t"
+done
+
+for t in tests/bad/*.yaml; do
+	both "$V" check "$t"
+	VMAPVIEW_THREADS=1 "$V" check - <"$t" >"$TMPD/one" 2>&1
+	VMAPVIEW_THREADS=2 "$V" check - <"$t" >"$TMPD/two" 2>&1
+	cmp -s "$TMPD/one" "$TMPD/two"
+	ok $? "one thread or two: check - <$t"
 done
 
 # The machine after the events: read again, kept; the same as before.
