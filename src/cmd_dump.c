@@ -163,6 +163,7 @@ cmd_dump_exec(struct args *a)
 	sk.event = dump_event;
 	sk.reset = dump_reset;
 	sk.arg = &d;
+	sk.light = 1;
 	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);

@@ -212,6 +212,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	sk.event = stream_event;
 	sk.reset = stream_reset;
 	sk.arg = &st;
+	sk.light = !rows;
 	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		if (st.spool != NULL)

@@ -233,7 +233,7 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 {
 	struct relay *r;
 
-	if (!threadswanted())
+	if (!threadswanted() || to->light)
 		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->to = *to;

@@ -109,6 +109,12 @@ struct tracesink {
 	 * record is kept that long after its vunmap is read.
 	 */
 	size_t	 lag;
+	/*
+	 * The sink costs less than checking the events: it runs on the
+	 * reader's thread, the parse on its own (a relay would add a
+	 * third thread to two processors).
+	 */
+	int	 light;
 };
 
 extern const char *const opnames[Nop];
