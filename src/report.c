@@ -74,7 +74,8 @@ report_heading(FILE *f, const struct replay *rp)
  * What the report says of event e (index i), result r: its row, made
  * from the replay as it stands just after the event (the owner of a
  * panic's page, a reason's numbers).  needwhy: the words of the reason
- * even for an ok row.  The row's strings point into e and into row.
+ * even for an ok row, and its numbers (which the text leaves out).  The
+ * row's strings point into e and into row.
  */
 void
 report_row(const struct replay *rp, const struct event *e,
@@ -98,7 +99,10 @@ report_row(const struct replay *rp, const struct event *e,
 		row->size = row->hasva ? r->size : e->size;
 	}
 	row->va = r->va;
-	replay_reason(rp, e, r, &row->rs);
+	if (needwhy || r->kind != Rok)
+		replay_reason(rp, e, r, &row->rs);
+	else
+		row->rs = (Reason){ r->step, { 0 } };
 	row->why = "";
 	/* an ok's reason with --why; one outside the vmap always */
 	row->outside = r->kind == Rok && r->step == RSoutside;
@@ -130,6 +134,57 @@ hasremark(const struct row *row, int whyall)
 }
 
 /*
+ * s after the n bytes at buf (len in all), then spaces to width
+ * columns, as "%-*s" does; NUL-terminated.  Returns the new length.
+ */
+static size_t
+putpad(char *buf, size_t len, size_t n, const char *s, int width)
+{
+	int k;
+
+	for (k = 0; s[k] != '\0' && n + 1 < len; k++)
+		buf[n++] = s[k];
+	for (; k < width && n + 1 < len; k++)
+		buf[n++] = ' ';
+	if (n < len)
+		buf[n] = '\0';
+	return n;
+}
+
+/* seq at buf as "%5zu" does it (len at least 24).  Returns its length. */
+static size_t
+putseq(char *buf, size_t len, size_t seq)
+{
+	char d[24];
+	int k, n;
+
+	k = 0;
+	do
+		d[k++] = '0' + seq % 10;
+	while ((seq /= 10) != 0);
+	for (n = 0; n < 5 - k; n++)
+		buf[n] = ' ';
+	while (k > 0 && (size_t)n + 1 < len)
+		buf[n++] = d[--k];
+	buf[n] = '\0';
+	return n;
+}
+
+/* x as "0x%.8x" does it, into buf (11 bytes), at a row's rate. */
+static void
+hex8(char *buf, uint32_t x)
+{
+	static const char digits[] = "0123456789abcdef";
+	int k;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (k = 0; k < 8; k++)
+		buf[2 + k] = digits[x >> (28 - 4 * k) & 0xf];
+	buf[10] = '\0';
+}
+
+/*
  * A row of the table in two parts, before and after its id: the seq
  * and the op; the rest to the end of the line.  Into buf; *after is
  * where the second part starts in it.
@@ -146,16 +201,25 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 	strcpy(size, "-");
 	strcpy(va, "-");
 	if (row->op == OPvmap)
-		snprintf(pa, sizeof pa, "0x%.8x", row->pa);
+		hex8(pa, row->pa);
 	if (row->hassize)
 		fmtbytes(size, sizeof size, row->size);
 	if (row->hasva)
-		snprintf(va, sizeof va, "0x%.8x", row->va);
-	n = snprintf(buf, len, "%5zu  %-6s  ", row->seq, opnames[row->op]);
+		hex8(va, row->va);
+	/* as "%5zu  %-6s  ", then "  %-10s  %-6s  %-7s  %-*s", by hand */
+	n = putseq(buf, len, row->seq);
+	n = putpad(buf, len, n, "  ", 0);
+	n = putpad(buf, len, n, opnames[row->op], 6);
+	n = putpad(buf, len, n, "  ", 0);
 	*after = n + 1;
-	n += 1 + snprintf(buf + n + 1, len - n - 1, "  %-10s  %-6s  %-7s  %-*s",
-	    pa, size, resultnames[row->kind], hasremark(row, whyall) ? 10 : 0,
-	    va);
+	n = putpad(buf, len, n + 1, "  ", 0);
+	n = putpad(buf, len, n, pa, 10);
+	n = putpad(buf, len, n, "  ", 0);
+	n = putpad(buf, len, n, size, 6);
+	n = putpad(buf, len, n, "  ", 0);
+	n = putpad(buf, len, n, resultnames[row->kind], 7);
+	n = putpad(buf, len, n, "  ", 0);
+	n = putpad(buf, len, n, va, hasremark(row, whyall) ? 10 : 0);
 	sep = "  ";
 #define MORE(...) do {							\
 		if (n < len)						\
