@@ -36,18 +36,28 @@ fi
 same "$?:$(wc -c <"$TMPD/out")" "2:0" "unknown policy: exit 2, no output"
 grep -q "no policy 'plan10'" "$TMPD/err"
 ok $? "unknown policy: named"
-"$V" replay --kernel plan9 traces/devtest.yaml 2>/dev/null
-same "$?" 2 "bad --kernel: exit 2"
-"$V" replay --pse maybe traces/devtest.yaml 2>/dev/null
-same "$?" 2 "bad --pse: exit 2"
-"$V" replay --format json traces/devtest.yaml 2>/dev/null
-same "$?" 2 "bad --format: exit 2"
-"$V" replay --bogus traces/devtest.yaml 2>/dev/null
-same "$?" 2 "unknown option: exit 2"
-"$V" replay traces/devtest.yaml traces/boot.yaml 2>/dev/null
-same "$?" 2 "two traces to replay: exit 2"
-"$V" replay 2>/dev/null
-same "$?" 2 "no trace: exit 2"
+# usage WHAT MESSAGE ARGS...: exit 2, nothing on standard output, and
+# standard error the message, then where to look
+usage() {
+	what=$1
+	msg=$2
+	shift 2
+	"$V" "$@" >"$TMPD/out" 2>"$TMPD/err"
+	same "$?:$(wc -c <"$TMPD/out"):$(cat "$TMPD/err")" \
+	    "2:0:vmapview: replay: $msg
+Try 'vmapview replay --help'." "$what: exit 2, said, nothing else"
+}
+usage "bad --kernel" "--kernel: 'plan9' is not labs or 9front" \
+    replay --kernel plan9 traces/devtest.yaml
+usage "bad --pse" "--pse: 'maybe' is not on or off" \
+    replay --pse maybe traces/devtest.yaml
+usage "bad --format" "--format: 'json' is not text or yaml" \
+    replay --format json traces/devtest.yaml
+usage "unknown option" "unknown or incomplete option --bogus" \
+    replay --bogus traces/devtest.yaml
+usage "two traces to replay" "one TRACE, please" \
+    replay traces/devtest.yaml traces/boot.yaml
+usage "no trace" "which TRACE?" replay
 "$V" check --at 3 traces/devtest.yaml 2>"$TMPD/err"
 same "$?" 2 "an option a command does not take: exit 2"
 grep -q "check: takes no --at" "$TMPD/err"
@@ -102,9 +112,9 @@ same "$?" 1 "unexpected panic: exit 1"
 "$V" replay --format yaml "$TMPD/panic.yaml" | grep -q "panic: 'vunmap: not mapped'"
 ok $? "yaml report carries the panic message"
 # gen: the same seed gives the same trace; a generated trace is valid.
-for kind in devtest boot churn staircase; do
-	"$V" gen $kind --seed 9 >"$TMPD/a.yaml" 2>/dev/null ||
-	    "$V" gen $kind >"$TMPD/a.yaml"
+for kind in devtest boot churn staircase unmapva fragment; do
+	"$V" gen $kind --seed 9 >"$TMPD/a.yaml" 2>"$TMPD/err"
+	same "$?:$(cat "$TMPD/err")" "0:" "gen $kind --seed 9: made, nothing said"
 	"$V" check "$TMPD/a.yaml" >/dev/null 2>&1
 	ok $? "gen $kind: a valid trace"
 done

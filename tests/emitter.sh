@@ -16,11 +16,19 @@ for t in traces/*.yaml tests/kernel/*.yaml tests/emit/*.yaml \
 		for o in "" --keep-going; do
 			# shellcheck disable=SC2086
 			"$V" replay --format yaml -p $p $o "$t" >"$TMPD/fast" \
-			    2>/dev/null
+			    2>"$TMPD/fasterr"
+			fs=$?
 			# shellcheck disable=SC2086
 			VMAPVIEW_EMITTER=libyaml "$V" replay --format yaml \
-			    -p $p $o "$t" >"$TMPD/slow" 2>/dev/null
-			cmp -s "$TMPD/fast" "$TMPD/slow"
+			    -p $p $o "$t" >"$TMPD/slow" 2>"$TMPD/slowerr"
+			ss=$?
+			# the same bytes, the same status (0, or 1 for a
+			# failed expectation or a panic), the same words on
+			# standard error, and a document
+			cmp -s "$TMPD/fast" "$TMPD/slow" &&
+			    cmp -s "$TMPD/fasterr" "$TMPD/slowerr" &&
+			    [ "$fs" = "$ss" ] && [ "$fs" -le 1 ] &&
+			    grep -q '^results:' "$TMPD/fast"
 			ok $? "$(basename "$t") -p $p $o: the fast rows are libyaml's"
 		done
 	done
