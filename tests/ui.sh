@@ -398,6 +398,16 @@ $T send-keys -t pipe G
 waitfor pipe "event 27/27"
 ok $? "view -: keys from the terminal"
 quit pipe 40 "view -: q, status 0"
+# waitstatus SESSION RE: wait (at most 30 s) for the status line to match
+waitstatus() {
+	i=0
+	while [ $i -lt 600 ] && ! $T capture-pane -p -t "$1" | tail -n 1 |
+	    grep -q "$2"; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	$T capture-pane -p -t "$1" | tail -n 1 | grep -q "$2"
+}
 # A long trace: the view at once, the keys working on what has been
 # read while the rest is read, and q leaving from it.
 "$VMAPVIEW" gen churn --events 2000000 --seed 3 -o "$TMPD/long.yaml"
@@ -406,14 +416,11 @@ $T new-session -d -s long -x 100 -y 30 \
 waitfor long "| reading "
 ok $? "a long trace: the view at once, saying how much is read"
 $T send-keys -t long G
-sleep 0.3
-$T capture-pane -p -t long | tail -n 1 >"$TMPD/long.status"
-grep -q 'event [1-9][0-9]*/[0-9]* | reading ' "$TMPD/long.status"
+waitstatus long 'event [1-9][0-9]*/[0-9]* | reading '
 ok $? "a long trace: G goes to the last event read, while it reads on"
-sed 's/^/# /' "$TMPD/long.status"
+$T capture-pane -p -t long | tail -n 1 | sed 's/^/# /'
 $T send-keys -t long c
-sleep 0.2
-$T capture-pane -p -t long | tail -n 1 | grep -q "c: after the trace is read"
+waitstatus long "c: after the trace is read"
 ok $? "a long trace: c waits for the whole trace, and says so"
 quit long 10 "a long trace: q leaves within 0.5 s, status 0"
 # Another policy on a long trace: the whole trace replayed, with a line
@@ -429,16 +436,6 @@ awk 'BEGIN {
 	for (i = 0; i < 500000; i++)
 		printf "- {op: vunmap, id: p%d}\n", i
 }' >"$TMPD/many.yaml"
-# waitstatus SESSION RE: wait (at most 30 s) for the status line to match
-waitstatus() {
-	i=0
-	while [ $i -lt 600 ] && ! $T capture-pane -p -t "$1" | tail -n 1 |
-	    grep -q "$2"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	$T capture-pane -p -t "$1" | tail -n 1 | grep -q "$2"
-}
 $T new-session -d -s pol -x 100 -y 30 \
     "$VMAPVIEW view $TMPD/many.yaml; echo exit \$? >$TMPD/pol.exit; sleep 60"
 waitstatus pol "event 0/1000000 | paused"
