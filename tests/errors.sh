@@ -2,8 +2,11 @@
 # Every bad trace under tests/bad is refused by 'vmapview check' with
 # exit status 2, nothing on standard output and exactly the one line of
 # its .err file on standard error (FILE:LINE:COLUMN: message).
+# 'tests/errors.sh --update' (make golden) writes the .err files again.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
+update=0
+[ "${1:-}" = --update ] && update=1
 for f in tests/bad/*.yaml; do
 	name=$(basename "$f" .yaml)
 	"$VMAPVIEW" check "$f" >"$TMPD/out" 2>"$TMPD/err"
@@ -11,7 +14,7 @@ for f in tests/bad/*.yaml; do
 	same "$st" 2 "$name: exit status 2"
 	[ ! -s "$TMPD/out" ]
 	ok $? "$name: nothing on stdout"
-	same "$(cat "$TMPD/err")" "$(cat "tests/bad/$name.err")" "$name: message"
+	golden "$TMPD/err" "tests/bad/$name.err" "$name: message"
 done
 
 # Files that cannot be read at all.

@@ -15,15 +15,7 @@ check() {
 	shift
 	"$VMAPVIEW" "$@" >"$TMPD/out" 2>&1
 	echo "exit $?" >>"$TMPD/out"
-	if [ $update -eq 1 ]; then
-		cp "$TMPD/out" "tests/expected/$name"
-	fi
-	if cmp -s "$TMPD/out" "tests/expected/$name"; then
-		ok 0 "$name"
-	else
-		ok 1 "$name"
-		diff "tests/expected/$name" "$TMPD/out" | head -20 | sed 's/^/# /'
-	fi
+	golden "$TMPD/out" "tests/expected/$name" "$name"
 }
 
 for t in traces/*.yaml; do

@@ -32,6 +32,23 @@ same() {
 	fi
 }
 
+# golden GOT FILE DESCRIPTION: GOT's bytes are FILE's, or the difference
+# is shown.  With update=1 (a script's --update, 'make golden'), a FILE
+# that differs is rewritten from GOT and said so as a skip, not a pass:
+# read the diff before committing it.
+golden() {
+	if cmp -s "$1" "$2"; then
+		ok 0 "$3"
+	elif [ "${update:-0}" -eq 1 ]; then
+		diff "$2" "$1" 2>/dev/null | head -20 | sed 's/^/# /'
+		cp "$1" "$2"
+		skip "$3: rewritten"
+	else
+		ok 1 "$3"
+		diff "$2" "$1" 2>/dev/null | head -20 | sed 's/^/# /'
+	fi
+}
+
 # skip REASON: one TAP line for a test that cannot run here.
 skip() {
 	tap_n=$((tap_n + 1))

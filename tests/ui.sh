@@ -199,11 +199,8 @@ shot() {
 	shift 3
 	screen "$name" view --keys "$keys" --save-screen "$TMPD/$name.txt" "$@"
 	screen_size=
-	[ $update -eq 1 ] && cp "$TMPD/$name.txt" "tests/screens/$name"
-	cmp -s "$TMPD/$name.txt" "tests/screens/$name"
-	ok $? "screen $name as tests/screens/$name"
-	[ $? -eq 0 ] || diff "tests/screens/$name" "$TMPD/$name.txt" |
-	    head -20 | sed 's/^/# /'
+	golden "$TMPD/$name.txt" "tests/screens/$name" \
+	    "screen $name as tests/screens/$name"
 }
 poke8=jjjjjjjjjjjjjjjjjjjj
 shot poke8-80x24 80x24 $poke8 traces/devtest.yaml
