@@ -221,28 +221,27 @@ ok $? "compare: span's panic names win2, which owns the page"
 "$V" compare --summary traces/devtest.yaml >"$TMPD/out"
 same "$?:$(grep -c '^  seq  op' "$TMPD/out")" "1:0" \
     "compare --summary: no table of the events that differ"
-has() { grep -qF -- "$1" "$TMPD/out"; ok $? "$2"; }
-has "plan9 and reclaim: 14 events differ (address 6, result 8)" \
+holds "$TMPD/out" "plan9 and reclaim: 14 events differ (address 6, result 8)" \
     "... each pair's counts by kind"
 same "$(grep -c '^  then result at event' "$TMPD/out")" 6 \
     "... and two more of a kind after the first, where there are"
 "$V" compare --keep-going -p plan9,span traces/span-bug.yaml >"$TMPD/out"
-has "plan9 and span: 1 event differs (panic 1)" \
+holds "$TMPD/out" "plan9 and span: 1 event differs (panic 1)" \
     "compare --keep-going: span runs on after its panic"
 
 # Two fragmentations that must not be confused: after the staircase,
 # the free space is one run of pages, and plan9 can use a quarter of it.
 "$V" gen staircase | "$V" replay --summary - >"$TMPD/out"
-has "largest free run 4096 (16M), page fragmentation 0.0%" \
+holds "$TMPD/out" "largest free run 4096 (16M), page fragmentation 0.0%" \
     "staircase: page fragmentation 0%"
-has "largest   vmap 4092K (plan9, on its own state); allocator fragmentation 75.0%" \
+holds "$TMPD/out" "largest   vmap 4092K (plan9, on its own state); allocator fragmentation 75.0%" \
     "... the allocator's: plan9 75%"
 # "largest vmap" is a policy on its own state; the what-if has its name.
-has "what-if   on this state, each allocator could place: plan9 4092K, span 16M, span-fixed 16M, reclaim 4092K" \
+holds "$TMPD/out" "what-if   on this state, each allocator could place: plan9 4092K, span 16M, span-fixed 16M, reclaim 4092K" \
     "... what each allocator could place on plan9's state: the what-if"
 "$V" replay -p plan9 --format yaml traces/devtest.yaml >"$TMPD/out"
-has "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number"
-has "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
+holds "$TMPD/out" "  largest-vmap: 12582912" "YAML: largest-vmap is the policy's own, a number"
+holds "$TMPD/out" "  on-this-state-could-place: {plan9: 12582912, span: 234881024, span-fixed: 234881024, reclaim: 12582912}" \
     "YAML: the what-if under its own name"
 
 # replay --summary explains only the firsts (the rest are not read):
@@ -359,7 +358,7 @@ same "$?:$(grep -c '^ *[0-9]*  v' "$TMPD/out")" "0:3" \
     "... three events that run, every expectation held"
 tail -n 1 "$TMPD/shrunk.yaml" | grep -q 'op: vmap, .*expect: {plan9: fail}'
 ok $? "... the last a vmap that fails under plan9"
-has "fail     -           needs 8 blank PDEs in a row" \
+holds "$TMPD/out" "fail     -           needs 8 blank PDEs in a row" \
     "... for the reason the eighth poke failed"
 grep -q 'its events .* 20\.  There, at event 20, under plan9: fail' \
     "$TMPD/shrunk.yaml"

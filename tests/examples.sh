@@ -43,28 +43,17 @@ inline '.B vmapview devtest' man/vmapview.1
 inline '.B vmapview replay \-\-format yaml' man/vmaptrace.5
 inline '.B vmapview compare \-\-format yaml' man/vmaptrace.5
 
-if command -v tmux >/dev/null 2>&1; then
-	T="tmux -L vmapview-examples-$$ -f /dev/null"
-	trap '$T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
-	$T new-session -d -s keep "sleep 3600"
-fi
+. "$top_srcdir/tests/term.sh"
+term_start || :	# without tmux, T stays unset
 
-# view KEYS ARGS...: run the view with ARGS and the keys in a terminal;
-# its screen in $TMPD/screen, its exit status in $TMPD/st.
+# view KEYS ARGS...: run the view with ARGS and the keys in a terminal,
+# in the work directory; its screen in $TMPD/screen, its exit status in
+# $TMPD/view.st.
 view() {
 	keys=$1
 	shift
-	{
-		echo "cd '$W'"
-		printf "'%s' " "$V" "$@" --keys "$keys" --save-screen \
-		    "$TMPD/screen"
-		echo '2>/dev/null'
-		echo "echo \$? >'$TMPD/st'"
-		echo "$T wait-for -S viewdone"
-	} >"$TMPD/view.sh"
-	rm -f "$TMPD/screen" "$TMPD/st"
-	$T new-session -d -s view -x 100 -y 30 "LC_ALL=C.UTF-8 sh $TMPD/view.sh"
-	$T wait-for viewdone
+	screen_dir=$W screen view "$@" --keys "$keys" --save-screen \
+	    "$TMPD/screen"
 }
 
 # run ARGS...: the example, in the work directory; output in
@@ -72,12 +61,6 @@ view() {
 run() {
 	(cd "$W" && "$V" "$@") >"$TMPD/out" 2>"$TMPD/err"
 	st=$?
-}
-
-# has TEXT DESCRIPTION: the output holds TEXT.
-has() {
-	grep -qF -- "$1" "$TMPD/out"
-	ok $? "$2"
 }
 
 # The claims, by example.
@@ -107,34 +90,34 @@ while IFS= read -r ex; do
 		;;
 	"vmapview compare -p plan9,span traces/devtest.yaml")
 		run "$@"
-		has "  first result at event 20, vmap poke8" \
+		holds "$TMPD/out" "  first result at event 20, vmap poke8" \
 		    "$cmd: they part at the eighth poke"
-		has "    plan9 fail: needs 8 blank PDEs in a row; the longest run is 3" \
+		holds "$TMPD/out" "    plan9 fail: needs 8 blank PDEs in a row; the longest run is 3" \
 		    "$cmd: ... where plan9 fails, and why" ;;
 	"vmapview compare traces/devtest.yaml")
 		run "$@"
-		has "plan9 and span: 8 events differ (result 8)" \
+		holds "$TMPD/out" "plan9 and span: 8 events differ (result 8)" \
 		    "$cmd: every pair, plan9 and span among them"
-		has "  first result at event 20, vmap poke8 of 32M at pa 0x00002000" \
+		holds "$TMPD/out" "  first result at event 20, vmap poke8 of 32M at pa 0x00002000" \
 		    "$cmd: ... part at the eighth poke"
-		has "    span ok at 0xe0c00000: a run of 8192 pages over the tables of PDEs 899-906, from PTE 0" \
+		holds "$TMPD/out" "    span ok at 0xe0c00000: a run of 8192 pages over the tables of PDEs 899-906, from PTE 0" \
 		    "$cmd: ... both sides say why" ;;
 	"vmapview probe --at 19 traces/devtest.yaml 32M")
 		run "$@"
 		same "$st" 0 "$cmd: exit 0"
-		has "  plan9       fail: needs 8 blank PDEs in a row; the longest run is 3 (PDEs 955-957)" \
+		holds "$TMPD/out" "  plan9       fail: needs 8 blank PDEs in a row; the longest run is 3 (PDEs 955-957)" \
 		    "$cmd: plan9 would fail, and why"
 		same "$(grep -c '^  span.* ok at 0xe0c00000: ' "$TMPD/out")" 2 \
 		    "$cmd: span and span-fixed would map it at 0xe0c00000" ;;
 	"vmapview probe --at 19 --sizes traces/devtest.yaml")
 		run "$@"
-		has "  plan9       largest 12M; 12292K fail: needs 4 blank PDEs in a row" \
+		holds "$TMPD/out" "  plan9       largest 12M; 12292K fail: needs 4 blank PDEs in a row" \
 		    "$cmd: plan9's largest vmap, and the first size that fails" ;;
 	"vmapview shrink traces/devtest.yaml")
 		run "$@"
 		same "$st:$(grep -c '{op: v' "$TMPD/out")" "0:3" \
 		    "$cmd: three events that run"
-		has "expect: {plan9: fail}}" "$cmd: ... the last fails under plan9" ;;
+		holds "$TMPD/out" "expect: {plan9: fail}}" "$cmd: ... the last fails under plan9" ;;
 	"vmapview replay -p tests/kernel/labs.c traces/devtest.yaml")
 		run "$@"
 		same "$st" 0 "$cmd: exit 0"
@@ -146,14 +129,14 @@ while IFS= read -r ex; do
 	"vmapview verify tests/kernel/lastfit.c")
 		run "$@"
 		same "$st" 1 "$cmd: exit 1, it does not"
-		has "shrunk to 1 event" "$cmd: ... shown in one event" ;;
+		holds "$TMPD/out" "shrunk to 1 event" "$cmd: ... shown in one event" ;;
 	"vmapview view -p plan9,span traces/devtest.yaml")
 		if [ -z "${T:-}" ]; then
 			skip "$cmd: tmux is not installed"
 			continue
 		fi
 		view d "$@"
-		same "$(cat "$TMPD/st")" 0 "$cmd: the view opens and quits"
+		same "$(cat "$TMPD/view.st")" 0 "$cmd: the view opens and quits"
 		grep -q 'event 20/27' "$TMPD/screen" 2>/dev/null
 		ok $? "$cmd: d goes to the eighth poke, where they differ"
 		grep -q 'plan9  PDEs.*span  PDEs' "$TMPD/screen" 2>/dev/null
@@ -222,7 +205,7 @@ while IFS= read -r ex; do
 		same "$st" 0 "$cmd: exit 0"
 		grep -q '^    3  vunmap  fb .* ok ' "$TMPD/out"
 		ok $? "$cmd: 9front unmaps the 4 MiB page"
-		has "expectations not checked: the trace's machine was overridden (--kernel 9front)" \
+		holds "$TMPD/out" "expectations not checked: the trace's machine was overridden (--kernel 9front)" \
 		    "$cmd: ... and does not hold it to labs's expectations" ;;
 	*)
 		ok 1 "no check for the example '$ex'" ;;

@@ -138,25 +138,23 @@ ok $? "an ok outside the vmap: said, without --why"
 grep -q "^ *3  vmap .* panic .*for PDEs 958-958, outside the vmap's (896-957)" out
 ok $? "the panic that follows: its PDEs outside the vmap's"
 
-# The view stays up: the crash on its row, the view left with q.
-if command -v tmux >/dev/null 2>&1; then
-	X="tmux -L vmapview-kguard-$$ -f /dev/null"
-	$X new-session -d -s v -x 100 -y 30 "cd $TMPD && LC_ALL=C.UTF-8 \
-	    $V view -p ./segv.c --keys 'jjjjjjjj' --save-screen $TMPD/v.txt \
-	    $T 2>$TMPD/v.err; echo \$? >$TMPD/v.st; sleep 30"
-	i=0
-	while [ ! -s v.st ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	same "$(cat v.st 2>/dev/null)" 0 "the view: up through the crash, to the script's end"
-	grep -q "crash" v.txt 2>/dev/null
-	ok $? "the view: the crash on the screen"
-	$X kill-server 2>/dev/null
+# The view stays up: the crash on its row, to the script's end.
+trace=$T
+. "$top_srcdir/tests/term.sh"
+if term_start; then
+	screen_dir=$TMPD screen v view -p ./segv.c --keys jjjjjjjj \
+	    --save-screen "$TMPD/v.txt" "$trace"
+	same "$(cat "$TMPD/v.st" 2>/dev/null)" 0 \
+	    "the view: up through the crash, to the script's end"
+	holds "$TMPD/v.txt" "crash" "the view: the crash on the screen"
+	# the terminal's server gone, T the trace again
+	$T kill-server 2>/dev/null
+	trap 'rm -rf "$TMPD"' EXIT
 else
 	skip "tmux is not installed"
 	skip "tmux is not installed"
 fi
+T=$trace
 
 # 4. The cache trusts no one.  A planted object whose constructor leaves
 # a mark must never be loaded.

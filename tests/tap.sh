@@ -49,6 +49,16 @@ golden() {
 	fi
 }
 
+# holds FILE TEXT DESCRIPTION: FILE holds TEXT; else FILE is shown.
+holds() {
+	if grep -qF -- "$2" "$1" 2>/dev/null; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		sed 's/^/# /' "$1" 2>/dev/null | head -40
+	fi
+}
+
 # skip REASON: one TAP line for a test that cannot run here.
 skip() {
 	tap_n=$((tap_n + 1))

@@ -6,119 +6,82 @@
 cd "$top_srcdir" || exit 1
 update=0
 [ "${1:-}" = --update ] && update=1
-if ! command -v tmux >/dev/null 2>&1; then
+. "$top_srcdir/tests/term.sh"
+if ! term_start; then
 	echo "1..0 # SKIP tmux is not installed"
 	exit 0
 fi
-T="tmux -L vmapview-test-$$ -f /dev/null"
-trap '$T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
 export LC_ALL=C.UTF-8
-# A session that lasts, so that the server does not exit between tests.
-$T new-session -d -s keep "sleep 3600"
-
-# screen NAME ARGS...: run the view with ARGS in a terminal of
-# $screen_size (100x30 unless set) and
-# leave its exit status in $TMPD/NAME.st, its screen in $TMPD/NAME.txt
-# (when ARGS save it) and the terminal's settings after it in
-# $TMPD/NAME.stty.
-screen() {
-	name=$1
-	shift
-	for a in "$VMAPVIEW" "$@"; do
-		printf "'%s' " "$a"
-	done >"$TMPD/$name.cmd"
-	cat >"$TMPD/$name.sh" <<EOS
-cd "${screen_dir:-.}" || exit 1
-export LC_ALL=${screen_locale:-C.UTF-8}
-export XDG_CACHE_HOME=$TMPD/cache
-${screen_env:+export $screen_env}
-$(cat "$TMPD/$name.cmd") 2>"$TMPD/$name.err"
-echo \$? >"$TMPD/$name.st"
-stty -a >"$TMPD/$name.stty"
-$T wait-for -S $name
-EOS
-	size=${screen_size:-100x30}
-	$T new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
-	    "sh $TMPD/$name.sh"
-	$T wait-for "$name"
-}
-
-# has NAME TEXT DESCRIPTION: the saved screen holds TEXT.
-has() {
-	grep -qF -- "$2" "$TMPD/$1.txt"
-	ok $? "$3"
-	[ $? -eq 0 ] || sed 's/^/# /' "$TMPD/$1.txt"
-}
 
 # The lesson: the eighth poke under plan9.
 screen poke8 view --keys jjjjjjjjjjjjjjjjjjjj --save-screen "$TMPD/poke8.txt" \
     traces/devtest.yaml
 same "$(cat "$TMPD/poke8.st")" 0 "view: exit 0 after the script"
-has poke8 "event 20/27" "status line: event 20 of 27"
-has poke8 "blank 3  big 2  table 1  stale 56" "56 stale tables at poke 8"
-has poke8 "largest vmap (plan9) 12M" "plan9 can place only 12M"
+holds "$TMPD/poke8.txt" "event 20/27" "status line: event 20 of 27"
+holds "$TMPD/poke8.txt" "blank 3  big 2  table 1  stale 56" "56 stale tables at poke 8"
+holds "$TMPD/poke8.txt" "largest vmap (plan9) 12M" "plan9 can place only 12M"
 grep -q '^e2000000 904 ' "$TMPD/poke8.txt"
 ok $? "a row of the map: its address and its first PDE's number"
 grep -q '^   20  vmap    poke8 .*fail' "$TMPD/poke8.txt"
 ok $? "the eighth poke fails"
 grep -c '░░░' "$TMPD/poke8.txt" | grep -q '^8$'
 ok $? "stale tables drawn in the map rows"
-has poke8 "STALE (empty, never freed)" "the legend names stale tables"
+holds "$TMPD/poke8.txt" "STALE (empty, never freed)" "the legend names stale tables"
 
 # Compare plan9 with span and jump to the first divergence.
 screen cmp view -p plan9,span --keys d --save-screen "$TMPD/cmp.txt" \
     traces/devtest.yaml
-has cmp "event 20/27" "d jumps to the first divergence, event 20"
+holds "$TMPD/cmp.txt" "event 20/27" "d jumps to the first divergence, event 20"
 grep -q '^   20  vmap    poke8 .*fail  *0xe0c00000  *≠' "$TMPD/cmp.txt"
 ok $? "the divergence: plan9 fails, span maps at 0xe0c00000"
-has cmp "> plan9  PDEs 896-957" "the focused pane is marked"
-has cmp "span  PDEs 896-957" "span's pane"
+holds "$TMPD/cmp.txt" "> plan9  PDEs 896-957" "the focused pane is marked"
+holds "$TMPD/cmp.txt" "span  PDEs 896-957" "span's pane"
 screen cmp2 view --keys 'cdd' --save-screen "$TMPD/cmp2.txt" traces/devtest.yaml
-has cmp2 "event 21/27" "c opens compare; d d the second divergence"
+holds "$TMPD/cmp2.txt" "event 21/27" "c opens compare; d d the second divergence"
 screen cmp3 view --keys 'c<Tab>p' --save-screen "$TMPD/cmp3.txt" \
     traces/devtest.yaml
-has cmp3 "> span-fixed  PDEs" "Tab then p: the focused pane's policy changes"
+holds "$TMPD/cmp3.txt" "> span-fixed  PDEs" "Tab then p: the focused pane's policy changes"
 
 # Moving through time.
 screen nav view --keys 'G:19<Enter>' --save-screen "$TMPD/nav.txt" \
     traces/devtest.yaml
-has nav "event 19/27" ": goes to an event"
+holds "$TMPD/nav.txt" "event 19/27" ": goes to an event"
 screen back view --keys 'Gkkk' --save-screen "$TMPD/back.txt" \
     traces/devtest.yaml
-has back "event 24/27" "G then k k k steps back"
-has back "blank 3  big 2  table 1  stale 56" "stepping back: the state of event 24"
+holds "$TMPD/back.txt" "event 24/27" "G then k k k steps back"
+holds "$TMPD/back.txt" "blank 3  big 2  table 1  stale 56" "stepping back: the state of event 24"
 screen srch view --keys '/poke9<Enter>' --save-screen "$TMPD/srch.txt" \
     traces/devtest.yaml
-has srch "event 22/27" "/ finds an id"
+holds "$TMPD/srch.txt" "event 22/27" "/ finds an id"
 screen srch2 view --keys 'G/lapic<Enter>' --save-screen "$TMPD/srch2.txt" \
     traces/devtest.yaml
-has srch2 "event 2/27 | /lapic: on from the start (event 2)" \
+holds "$TMPD/srch2.txt" "event 2/27 | /lapic: on from the start (event 2)" \
     "/ at the end goes on from the start, and says so"
 screen srch3 view --keys '/nosuch<Enter>' --save-screen "$TMPD/srch3.txt" \
     traces/devtest.yaml
-has srch3 "no id in the trace holds 'nosuch'" "/ of an id no event has says so"
+holds "$TMPD/srch3.txt" "no id in the trace holds 'nosuch'" "/ of an id no event has says so"
 # f in compare follows the focused pane, and says whose it is
 screen_size=120x40 screen ffoc view -p plan9,span \
     --keys ':20<Enter><Tab>f' --save-screen "$TMPD/ffoc.txt" \
     traces/devtest.yaml
-has ffoc "> span" "Tab: the focused pane is marked"
-has ffoc "in span: no failure or panic after event 20 (plan9 fails at 22)" \
+holds "$TMPD/ffoc.txt" "> span" "Tab: the focused pane is marked"
+holds "$TMPD/ffoc.txt" "in span: no failure or panic after event 20 (plan9 fails at 22)" \
     "f in the focused pane: whose, and where the other's is"
 # H and L move a row of the map as it is drawn: 16 PDEs at 120 columns
 screen_size=120x40 screen row16 view --keys 'L' --save-screen \
     "$TMPD/row16.txt" traces/devtest.yaml
-has row16 "PDE 912 0xe4000000" "L at 120 columns: down a row of 16 PDEs"
+holds "$TMPD/row16.txt" "PDE 912 0xe4000000" "L at 120 columns: down a row of 16 PDEs"
 screen row8 view --keys 'LLH' --save-screen "$TMPD/row8.txt" \
     traces/devtest.yaml
-has row8 "PDE 904 0xe2000000" "L L H at 100 columns: rows of 8 PDEs"
+holds "$TMPD/row8.txt" "PDE 904 0xe2000000" "L L H at 100 columns: rows of 8 PDEs"
 screen_size=200x60 screen row16c view -p plan9,span --keys 'L' \
     --save-screen "$TMPD/row16c.txt" traces/devtest.yaml
-has row16c "PDE 912 0xe4000000" "L at 200 columns, two panes: rows of 16"
+holds "$TMPD/row16c.txt" "PDE 912 0xe4000000" "L at 200 columns, two panes: rows of 16"
 # A page that no live mapping owns: its own glyph, and its key
 printf 'vmaptrace: 1\nevents:\n  - {op: vmap, pa: 0x1000, size: 8K, id: a}\n  - {op: vunmap, va: 0xe0000000, size: 4K}\n' >"$TMPD/orphan.yaml"
 screen orph view --keys 'jj<Enter>' --save-screen "$TMPD/orph.txt" \
     "$TMPD/orphan.yaml"
-has orph "; . free; ? no live mapping's" "zoom: ? said in the table's key"
+holds "$TMPD/orph.txt" "; . free; ? no live mapping's" "zoom: ? said in the table's key"
 grep -q '^e0000000 \.?\.\.\.' "$TMPD/orph.txt"
 ok $? "zoom: the page no live mapping owns is a ?"
 "$VMAPVIEW" gen churn --events 120000 --seed 4 -o "$TMPD/c120k.yaml"
@@ -138,53 +101,53 @@ grep -q '^    7  vunmap  poke1  *-  *32M ' "$TMPD/unsz.txt"
 ok $? "a vunmap by id shows the size it unmaps, as replay does"
 screen fail view --keys 'ff' --save-screen "$TMPD/fail.txt" \
     traces/devtest.yaml
-has fail "event 22/27" "f f: the second failure"
+holds "$TMPD/fail.txt" "event 22/27" "f f: the second failure"
 
 # The zoom: poke1's 1024 pages fill PDE 899's table.
 screen zoom view --keys 'jjjjjjlll<Enter>' --save-screen "$TMPD/zoom.txt" \
     traces/devtest.yaml
-has zoom "zoom: PDE 899, 0xe0c00000-0xe0ffffff" "Enter zooms into PDE 899"
-has zoom "1024/1024 PTEs used" "the table is full"
-has zoom "A poke1" "the mapping is lettered"
+holds "$TMPD/zoom.txt" "zoom: PDE 899, 0xe0c00000-0xe0ffffff" "Enter zooms into PDE 899"
+holds "$TMPD/zoom.txt" "1024/1024 PTEs used" "the table is full"
+holds "$TMPD/zoom.txt" "A poke1" "the mapping is lettered"
 grep -q '^e0c00000 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA$' \
     "$TMPD/zoom.txt"
 ok $? "its PTEs drawn as A"
 screen unzoom view --keys 'jjjjjjlll<Enter><Esc>' --save-screen \
     "$TMPD/unzoom.txt" traces/devtest.yaml
-has unzoom "PDE 899 0xe0c00000: table" "Esc goes back to the map"
+holds "$TMPD/unzoom.txt" "PDE 899 0xe0c00000: table" "Esc goes back to the map"
 
 # A panic, shown with its cause.
 screen panic view -p span --keys G --save-screen "$TMPD/panic.txt" \
     traces/span-bug.yaml
-has panic "the kernel panicked at event 6, panic: vmap: va=0xe0800000 pa=0x403ff000" \
+holds "$TMPD/panic.txt" "the kernel panicked at event 6, panic: vmap: va=0xe0800000 pa=0x403ff000" \
     "the panic's message"
-has panic "win2 (event 3), and the hole in that table starts at PTE 1" \
+holds "$TMPD/panic.txt" "win2 (event 3), and the hole in that table starts at PTE 1" \
     "what in the state caused it"
 screen xspan view --keys G --save-screen "$TMPD/xspan.txt" \
     tests/kernel/ptpages.yaml
-has xspan "event 2, vmap big panic: xspanalloc: 4096 4096 0" \
+holds "$TMPD/xspan.txt" "event 2, vmap big panic: xspanalloc: 4096 4096 0" \
     "page tables run out: xspanalloc's own words"
-has xspan "no page-table page left for 0xe0400000" "... and why"
+holds "$TMPD/xspan.txt" "no page-table page left for 0xe0400000" "... and why"
 
 # Help, ASCII, too small.
 screen help view --keys '?' --save-screen "$TMPD/help.txt" traces/devtest.yaml
-has help "vmapview: keys" "? shows the help screen"
-has help "q            quit" "the help lists q"
-has help "Enter        zoom" "the help lists Enter"
+holds "$TMPD/help.txt" "vmapview: keys" "? shows the help screen"
+holds "$TMPD/help.txt" "q            quit" "the help lists q"
+holds "$TMPD/help.txt" "Enter        zoom" "the help lists Enter"
 # at 80x24 it scrolls, as less does, to its end and back
 screen_size=80x24 screen helpG view --keys '?G' --save-screen \
     "$TMPD/helpG.txt" traces/devtest.yaml
-has helpG "the current event did and why." "? G: the help's end, the legend's last line"
-has helpG "q            quit" "? G: q is there too"
+holds "$TMPD/helpG.txt" "the current event did and why." "? G: the help's end, the legend's last line"
+holds "$TMPD/helpG.txt" "q            quit" "? G: q is there too"
 screen_size=80x24 screen helpg view --keys '?G g' --save-screen \
     "$TMPD/helpg.txt" traces/devtest.yaml
-has helpg "j  Down      step forward one event" "? G space g: back at the top"
+holds "$TMPD/helpg.txt" "j  Down      step forward one event" "? G space g: back at the top"
 screen ascii view --ascii --keys jjjjjjjjjjjjjjjjjjj --save-screen \
     "$TMPD/ascii.txt" traces/devtest.yaml
-has ascii "!!! !!! !!!" "--ascii: stale tables as !!!"
+holds "$TMPD/ascii.txt" "!!! !!! !!!" "--ascii: stale tables as !!!"
 screen_locale=C screen cloc view --keys jjjjjjjjjjjjjjjjjjj --save-screen \
     "$TMPD/cloc.txt" traces/devtest.yaml
-has cloc "!!! STALE (empty, never freed)" \
+holds "$TMPD/cloc.txt" "!!! STALE (empty, never freed)" \
     "a non-UTF-8 locale falls back to ASCII"
 screen_locale=
 
@@ -219,28 +182,28 @@ shot about-80x24 80x24 i traces/devtest.yaml
 
 # Both panes' reasons at 80x24, whole: the panic's last words and the
 # failure's are on the screen, and so is the event they explain.
-has reasons-80x24 "of its run starts" "80x24: span's panic, to its end"
-has reasons-80x24 "PDE holds an empty table" \
+holds "$TMPD/reasons-80x24.txt" "of its run starts" "80x24: span's panic, to its end"
+holds "$TMPD/reasons-80x24.txt" "PDE holds an empty table" \
     "80x24: plan9's failure, to its end"
-has reasons-80x24 "    6  vmap    big" "80x24: ... and the event"
-has probe-80x24 "probe: vmap(0x00001000, 32M) fail:" \
+holds "$TMPD/reasons-80x24.txt" "    6  vmap    big" "80x24: ... and the event"
+holds "$TMPD/probe-80x24.txt" "probe: vmap(0x00001000, 32M) fail:" \
     "w: the probe under plan9 fails"
-has probe-80x24 "probe: vmap(0x00001000, 32M) ok at" \
+holds "$TMPD/probe-80x24.txt" "probe: vmap(0x00001000, 32M) ok at" \
     "w: ... and maps under span"
-has about-80x24 "The transcript that came with the mmu.c-span-pdes patch." \
+holds "$TMPD/about-80x24.txt" "The transcript that came with the mmu.c-span-pdes patch." \
     "i: the trace's description"
 
 # Sizes as people type them: units in either case; the range the prompt
 # states is the one it takes.
 screen wlow view --keys ':19<Enter>w32m<Enter>' --save-screen \
     "$TMPD/wlow.txt" traces/devtest.yaml
-has wlow "probe: vmap(0x00001000, 32M) fail:" "w 32m: the probe of 32M"
+holds "$TMPD/wlow.txt" "probe: vmap(0x00001000, 32M) fail:" "w 32m: the probe of 32M"
 screen w2g view --keys 'w2G<Enter>' --save-screen "$TMPD/w2g.txt" \
     traces/devtest.yaml
-has w2g "w: a size from 1 to 2G-1" "w 2G: refused, by the range it states"
+holds "$TMPD/w2g.txt" "w: a size from 1 to 2G-1" "w 2G: refused, by the range it states"
 screen w2gm1 view --keys 'w2147483647<Enter>' --save-screen \
     "$TMPD/w2gm1.txt" traces/devtest.yaml
-has w2gm1 "probe: vmap(0x00001000, 2147483647) fail" "w 2G-1: taken"
+holds "$TMPD/w2gm1.txt" "probe: vmap(0x00001000, 2147483647) fail" "w 2G-1: taken"
 
 # The view at its edges.  Without colour, a selected stale PDE is
 # drawn unlike its stale neighbours (the cursor turns the cell over).
@@ -290,27 +253,27 @@ ok $? "S, Enter: the shrunk trace written to the file the prompt names"
 "$VMAPVIEW" replay -p span "$TMPD/shr/span-bug-panic-span.yaml" |
     tail -n 1 | grep -q 'as expected'
 ok $? "... and it panics under span, as it says"
-has shr1 "S: written to span-bug-panic-span.yaml" "... and the view says so"
+holds "$TMPD/shr1.txt" "S: written to span-bug-panic-span.yaml" "... and the view says so"
 echo keep >"$TMPD/shr/mine.yaml"
 # The question takes the key alone, as less's and htop's do.
 screen_dir=$TMPD/shr screen shr2 view -p span \
     --keys 'jjSmine.yaml<Enter>n' --save-screen "$TMPD/shr2.txt" \
     "$top_srcdir/traces/span-bug.yaml"
 same "$(cat "$TMPD/shr/mine.yaml")" keep "S onto a file there, n: kept"
-has shr2 "S: mine.yaml kept; nothing written" "... and the view says so"
+holds "$TMPD/shr2.txt" "S: mine.yaml kept; nothing written" "... and the view says so"
 screen_dir=$TMPD/shr screen shr3 view -p span \
     --keys 'jjSmine.yaml<Enter>y' --save-screen "$TMPD/shr3.txt" \
     "$top_srcdir/traces/span-bug.yaml"
 "$VMAPVIEW" check "$TMPD/shr/mine.yaml" >/dev/null 2>&1
 ok $? "S onto a file there, y alone: written over"
-has shr3 "S: written to mine.yaml" "... and the view says so"
+holds "$TMPD/shr3.txt" "S: written to mine.yaml" "... and the view says so"
 screen_dir= 
 
 # A kernel source file in the view, beside plan9: its name, its panic.
 screen ksrc view -p "$top_srcdir/tests/kernel/panicky.c,plan9" \
     --keys jjjjjj --save-screen "$TMPD/ksrc.txt" "$top_srcdir/traces/devtest.yaml"
-has ksrc "> panicky.c  PDEs 896-957" "a file's pane, named for it"
-has ksrc "event 6, vmap poke1 panic: vmap: 33554432 bytes," \
+holds "$TMPD/ksrc.txt" "> panicky.c  PDEs 896-957" "a file's pane, named for it"
+holds "$TMPD/ksrc.txt" "event 6, vmap poke1 panic: vmap: 33554432 bytes," \
     "... and its panic in its words"
 
 # The terminal is left sane: on q, and on SIGTERM.
