@@ -9,6 +9,7 @@
 
 #include "gen.h"
 #include "tap.h"
+#include "corpus.h"
 #include "replay.h"
 
 /* Replay t every way; returns how many states broke an invariant. */
@@ -61,28 +62,19 @@ checkall(const struct trace *t, const char *name)
 int
 main(void)
 {
-	static const char *const names[] = {
-		"devtest", "boot", "span-bug", "pse-unmap", "reclaim"
-	};
 	struct genopts go = { .seed = 3, .events = 1500, .pokes = 11,
 	    .pdes = 6, .fill = 0.7 };
+	struct corpus c;
 	struct trace t;
-	char path[512], err[256];
-	const char *top;
-	size_t i;
+	const char *name;
 	int g;
 
-	top = getenv("top_srcdir");
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/traces/%s.yaml", top ? top : ".",
-		    names[i]);
-		if (trace_load(&t, path, err, sizeof err) < 0) {
-			tap_ok(0, err);
-			continue;
-		}
-		checkall(&t, names[i]);
+	corpus_open(&c);
+	while (corpus_next(&c, &t, &name)) {
+		checkall(&t, name);
 		trace_free(&t);
 	}
+	corpus_close(&c);
 	for (g = 0; g < ngenerators; g++) {
 		gen_run(&generators[g], &go, &t);
 		/* churn within a budget */

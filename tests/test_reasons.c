@@ -14,6 +14,7 @@
 
 #include "gen.h"
 #include "tap.h"
+#include "corpus.h"
 #include "replay.h"
 #include "xmalloc.h"
 
@@ -377,29 +378,21 @@ probeall(const struct trace *t, const char *name, int tries)
 int
 main(void)
 {
-	static const char *const names[] = {
-		"devtest", "boot", "span-bug", "pse-unmap", "reclaim"
-	};
 	struct genopts go = { .seed = 5, .events = 800, .pokes = 11,
 	    .pdes = 6, .fill = 0.8 };
+	struct corpus c;
 	struct trace t;
-	char path[512], err[256];
-	const char *top;
-	size_t i;
+	char what[128];
+	const char *name;
 	int g;
 
-	top = getenv("top_srcdir");
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/traces/%s.yaml", top ? top : ".",
-		    names[i]);
-		if (trace_load(&t, path, err, sizeof err) < 0) {
-			tap_ok(0, err);
-			continue;
-		}
-		checkall(&t, names[i]);
-		probeall(&t, names[i], 6);
+	corpus_open(&c);
+	while (corpus_next(&c, &t, &name)) {
+		checkall(&t, name);
+		probeall(&t, name, 6);
 		trace_free(&t);
 	}
+	corpus_close(&c);
 	for (g = 0; g < ngenerators; g++) {
 		gen_run(&generators[g], &go, &t);
 		/* churn in a small vmap within a budget: failures, panics */
@@ -422,9 +415,9 @@ main(void)
 		if (g != RSnone && g != RSnote && g != RSskipped &&
 		    g != RSfail && g != RSnosize && g != RSsaid &&
 		    g != RSoutside) {
-			snprintf(path, sizeof path, "results with reason %s: %zu",
+			snprintf(what, sizeof what, "results with reason %s: %zu",
 			    reasonname(g), seen[g]);
-			tap_ok(seen[g] > 0, path);
+			tap_ok(seen[g] > 0, what);
 		}
 	return tap_done();
 }

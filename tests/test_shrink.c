@@ -14,6 +14,7 @@
 #include "gen.h"
 #include "shrink.h"
 #include "tap.h"
+#include "corpus.h"
 #include "xmalloc.h"
 
 static int bad;
@@ -190,27 +191,19 @@ all(const struct trace *t, const char *name)
 int
 main(void)
 {
-	static const char *const names[] = {
-		"devtest", "boot", "span-bug", "pse-unmap", "reclaim"
-	};
 	struct genopts go = { .events = 600, .pokes = 11, .pdes = 6 };
+	struct corpus c;
 	struct trace t;
-	char path[512], err[256], name[64];
-	const char *top;
-	size_t i;
+	char name[64];
+	const char *tname;
 	int seed;
 
-	top = getenv("top_srcdir");
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/traces/%s.yaml", top ? top : ".",
-		    names[i]);
-		if (trace_load(&t, path, err, sizeof err) < 0) {
-			tap_ok(0, err);
-			continue;
-		}
-		all(&t, names[i]);
+	corpus_open(&c);
+	while (corpus_next(&c, &t, &tname)) {
+		all(&t, tname);
 		trace_free(&t);
 	}
+	corpus_close(&c);
 	for (seed = 1; seed <= 4; seed++) {
 		go.seed = seed;
 		go.fill = seed % 2 ? 0.5 : 0.85;
