@@ -384,12 +384,29 @@ cmd_usage(FILE *f, const struct cmd_entry *const *table)
 	    "See %s(1) and vmaptrace(5).\n", progname);
 }
 
+/*
+ * An option's help into buf, "%P" standing for the registry's first
+ * policy: the one a command takes when none is named.
+ */
+static const char *
+helpline(char *buf, size_t len, const char *help)
+{
+	const char *p;
+
+	if ((p = strstr(help, "%P")) == NULL)
+		return help;
+	snprintf(buf, len, "%.*s%s%s", (int)(p - help), help,
+	    policyat(0)->name, p + 2);
+	return buf;
+}
+
 /* A command's --help: its synopsis, its help and its options. */
 void
 cmd_help(FILE *f, const struct cmd_entry *e)
 {
 	const struct cmd_option *o;
-	char left[64];
+	char left[64], line[256];
+	const char *h;
 
 	cmd_synopsis(f, e, 0, fprintf(f, "usage: %s ", progname));
 	fprintf(f, "%s\n\n", e->help);
@@ -399,10 +416,11 @@ cmd_help(FILE *f, const struct cmd_entry *e)
 		snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->letter ? "-" :
 		    " ", o->letter ? o->letter : ' ', o->letter ? ", " : "  ",
 		    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		h = helpline(line, sizeof line, o->help);
 		if (strlen(left) > 24)
-			fprintf(f, "  %s\n  %24s  %s\n", left, "", o->help);
+			fprintf(f, "  %s\n  %24s  %s\n", left, "", h);
 		else
-			fprintf(f, "  %-24s  %s\n", left, o->help);
+			fprintf(f, "  %-24s  %s\n", left, h);
 	}
 	fprintf(f, "  %-24s  %s\n\nSee %s(1).\n", "-h, --help", "this text",
 	    progname);

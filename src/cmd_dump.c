@@ -21,7 +21,7 @@ static int	cmd_dump_exec(struct args *);
 static const struct cmd_option options[] = {
 	OPT_AT,
 	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY",
-	    "the allocation policy (default plan9)" },
+	    "the allocation policy (default %P)" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,

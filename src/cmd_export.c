@@ -21,7 +21,7 @@ static const struct cmd_option options[] = {
 	{ Oat, "at", 0, ARGevents, "N|A..B",
 	    "after event N (default: the last); A..B: a picture each, in -o DIR" },
 	{ Opolicy, "policy", 'p', ARGpolicies, "P[,P2]",
-	    "the policy (default plan9); two: side by side; with --plot, "
+	    "the policy (default %P); two: side by side; with --plot, "
 	    "drawn first" },
 	{ Oplot, "plot", 0, ARGnone, NULL,
 	    "the measures over the run, every policy, not the map" },

@@ -19,7 +19,7 @@ static int	cmd_import_exec(struct args *);
 
 static const struct cmd_option options[] = {
 	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY",
-	    "whose expectations the log's results are (plan9)" },
+	    "whose expectations the log's results are (%P)" },
 	{ Onoexpect, "no-expect", 0, ARGnone, NULL, "write no expectations" },
 	{ Ostrict, "strict", 0, ARGnone, NULL,
 	    "a line that names vmap but is no call is an error" },

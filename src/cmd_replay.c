@@ -19,7 +19,7 @@ static int	cmd_replay_exec(struct args *);
 
 static const struct cmd_option options[] = {
 	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY",
-	    "the allocation policy (default plan9)" },
+	    "the allocation policy (default %P)" },
 	OPT_KERNEL("labs|9front"),
 	OPT_PSE,
 	OPT_FORMAT,

@@ -16,7 +16,7 @@ static int	cmd_shrink_exec(struct args *);
 
 static const struct cmd_option options[] = {
 	{ Opolicy, "policy", 'p', ARGpolicies, "P[,Q]",
-	    "the policy (default plan9); with Q, for --until diverge" },
+	    "the policy (default %P); with Q, for --until diverge" },
 	{ Ountil, "until", 0, ARGstring, "WHAT",
 	    "fail, panic, diverge, expect or refused (default: diverge with "
 	    "two policies, else the first)" },

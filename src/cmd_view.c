@@ -14,7 +14,7 @@ static int	cmd_view_exec(struct args *);
 
 static const struct cmd_option options[] = {
 	{ Opolicy, "policy", 'p', ARGpolicies, "POLICY[,POLICY]",
-	    "one policy, or two side by side (default plan9)" },
+	    "one policy, or two side by side (default %P)" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	OPT_KEEPGOING,

@@ -250,7 +250,7 @@ bad=0
 said=0
 "$V" gen churn --events 20000 --seed 4 -o "$TMPD/c20k.yaml"
 for t in traces/*.yaml "$TMPD/c20k.yaml"; do
-	for p in plan9 span span-fixed reclaim; do
+	for p in $POLICIES; do
 		"$V" replay -p $p "$t" 2>/dev/null | grep '^first ' >"$TMPD/f1"
 		"$V" replay --summary -p $p "$t" 2>/dev/null | grep '^first ' \
 		    >"$TMPD/f2"

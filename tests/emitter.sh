@@ -12,7 +12,7 @@ V=$VMAPVIEW
 "$V" gen fragment --events 3000 >"$TMPD/fragment.yaml"
 for t in traces/*.yaml tests/kernel/*.yaml tests/emit/*.yaml \
     "$TMPD/churn.yaml" "$TMPD/unmapva.yaml" "$TMPD/fragment.yaml"; do
-	for p in plan9 span span-fixed reclaim; do
+	for p in $POLICIES; do
 		for o in "" --keep-going; do
 			# shellcheck disable=SC2086
 			"$V" replay --format yaml -p $p $o "$t" >"$TMPD/fast" \

@@ -79,7 +79,7 @@ if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout "$TMPD/plot.svg"
 	ok $? "the plot is well-formed XML"
 fi
-for p in plan9 span span-fixed reclaim; do
+for p in $POLICIES; do
 	grep -q "class=\"largest $p\"" "$TMPD/plot.svg"
 	ok $? "the plot has $p's largest vmap"
 done

@@ -20,7 +20,7 @@ check() {
 
 for t in traces/*.yaml; do
 	base=$(basename "$t" .yaml)
-	for p in plan9 span span-fixed reclaim; do
+	for p in $POLICIES; do
 		check "$base.$p.txt" replay -p "$p" "$t"
 		check "$base.$p.yaml" replay -p "$p" --format yaml "$t"
 	done
@@ -57,7 +57,7 @@ check pse-unmap.compare-9front.txt compare --kernel 9front -p plan9,reclaim \
 # bring about is in them (a panic's: span-bug's and tests/kernel's).
 for t in tests/reasons/*.yaml; do
 	base=reason-$(basename "$t" .yaml)
-	for p in plan9 span span-fixed reclaim; do
+	for p in $POLICIES; do
 		check "$base.$p.txt" replay --why -p "$p" "$t"
 		check "$base.$p.yaml" replay -p "$p" --format yaml "$t"
 	done

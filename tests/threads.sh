@@ -30,7 +30,7 @@ both() {
 set -- traces/devtest.yaml traces/reclaim.yaml traces/span-bug.yaml \
     "$TMPD/churn.yaml"
 for t in "$@"; do
-	for p in plan9 span span-fixed reclaim; do
+	for p in $POLICIES; do
 		both "$V" replay --summary -p "$p" "$t"
 	done
 	both "$V" replay --summary --format yaml -p span-fixed "$t"
