@@ -76,4 +76,12 @@ for c in $cmds; do
 done
 grep -q 'vmapview policies' completion/vmapview
 ok $? "completion takes the policies from the registry"
+# and every bundled trace by its name, as the program takes it
+for t in traces/*.yaml; do
+	n=$(basename "$t" .yaml)
+	case " $first " in
+	*" $n "*) ok 0 "completion offers the bundled trace $n" ;;
+	*) ok 1 "completion offers the bundled trace $n" ;;
+	esac
+done
 done_testing
