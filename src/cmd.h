@@ -14,11 +14,7 @@
 
 #include "replay.h"
 #include "trace.h"
-
-/* Exit statuses. */
-#define EXITOK		0
-#define EXITFAIL	1	/* an expectation failed, an unexpected panic */
-#define EXITUSAGE	2	/* bad usage, a bad trace, an output error */
+#include "util.h"	/* the exit statuses */
 
 /* The kinds of an option's argument, each checked by the parser. */
 enum {

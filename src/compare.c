@@ -234,13 +234,7 @@ keepid(struct compare *c, const char *id)
 	if (id == NULL)
 		return NOID;
 	n = strlen(id) + 1;
-	if (c->idcap - c->idlen < n) {
-		if (c->idcap == 0)
-			c->idcap = 4096;
-		while (c->idcap - c->idlen < n)
-			c->idcap *= 2;
-		c->ids = xrealloc(c->ids, c->idcap);
-	}
+	xgrow(&c->ids, &c->idcap, c->idlen + n, 1);
 	memcpy(c->ids + c->idlen, id, n);
 	off = c->idlen;
 	c->idlen += n;
@@ -504,7 +498,7 @@ compare_text(FILE *f, const struct compare *c)
 	}
 	/* the summaries: each column as wide as its widest cell */
 	for (cw = 11, j = 0; j < c->n; j++)
-		replay_measure((struct replay *)&c->rp[j], &s[j]);
+		replay_measure(&c->rp[j], &s[j]);
 	for (k = 0; k < Nsumrow; k++) {
 		for (j = 0; j < c->n; j++)
 			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);

@@ -136,7 +136,7 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 		fputc('\n', f);
 	}
 	fputc('\n', f);
-	replay_measure((struct replay *)rp, &s);
+	replay_measure(rp, &s);
 	report_measures(f, rp, &s);
 }
 

@@ -466,11 +466,7 @@ struct buf {
 static void
 put(struct buf *b, const char *s, size_t n)
 {
-	if (b->cap - b->n < n + 1) {
-		while (b->cap - b->n < n + 1)
-			b->cap = b->cap ? 2 * b->cap : 65536;
-		b->s = xrealloc(b->s, b->cap);
-	}
+	xgrow(&b->s, &b->cap, b->n + n + 1, 1);
 	memcpy(b->s + b->n, s, n);
 	b->n += n;
 	b->s[b->n] = '\0';

@@ -72,13 +72,7 @@ keepstr(struct batch *b, const char *s)
 	if (s == NULL)
 		return NOSTR;
 	n = strlen(s) + 1;
-	if (b->cap - b->len < n) {
-		if (b->cap == 0)
-			b->cap = 8192;
-		while (b->cap - b->len < n)
-			b->cap *= 2;
-		b->buf = xrealloc(b->buf, b->cap);
-	}
+	xgrow(&b->buf, &b->cap, b->len + n, 1);
 	off = b->len;
 	memcpy(b->buf + off, s, n);
 	b->len += n;

@@ -72,15 +72,20 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 /*
  * Measure the state into s, with every policy's largest vmap.  The
  * model keeps per-table summaries, so this is cheap after each event.
+ * A measure reads the machine: what it writes are the model's caches
+ * (the summaries and the tree of PDEs, brought up to date), so a
+ * replay that is not to change may be measured; the one cast is here.
  */
 void
-replay_measure(struct replay *rp, Stats *s)
+replay_measure(const struct replay *rp, Stats *s)
 {
+	Mmu *m;
 	int i;
 
-	mmustats(&rp->m, s);
+	m = (Mmu *)&rp->m;
+	mmustats(m, s);
 	for (i = 0; i < npolicy(); i++)
-		s->largest[i] = largestvmap(&rp->m, policyat(i));
+		s->largest[i] = largestvmap(m, policyat(i));
 }
 
 /*
@@ -125,15 +130,12 @@ extremes(struct replay *rp, int largest)
 void
 replay_reserve(struct replay *rp, size_t n)
 {
-	size_t ncap;
+	size_t old;
 
-	if (n <= rp->cap)
-		return;
-	for (ncap = rp->cap ? rp->cap : 1024; ncap < n;)
-		ncap *= 2;
-	rp->r = xreallocarray(rp->r, ncap, sizeof *rp->r);
-	memset(rp->r + rp->cap, 0, (ncap - rp->cap) * sizeof *rp->r);
-	rp->cap = ncap;
+	old = rp->cap;
+	xgrow(&rp->r, &rp->cap, n, sizeof *rp->r);
+	if (rp->cap > old)
+		memset(rp->r + old, 0, (rp->cap - old) * sizeof *rp->r);
 }
 
 /* Free the replay's results and machine. */

@@ -234,7 +234,7 @@ int	 replay_differ(const struct event *, const struct result *,
 	     const struct result *);
 const char *replay_cell(char *, size_t, int, int, uint32_t);
 uint32_t replay_unmapsize(const struct result *);
-void	 replay_measure(struct replay *, Stats *);
+void	 replay_measure(const struct replay *, Stats *);
 
 
 #endif

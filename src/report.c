@@ -673,7 +673,7 @@ report_summary(FILE *f, const struct replay *rp)
 	reportfirst(f, "fail", &rp->firstfail);
 	reportfirst(f, "panic", &rp->firstpanic);
 	reportfirst(f, "failed expectation", &rp->firstexp);
-	replay_measure((struct replay *)rp, &s);
+	replay_measure(rp, &s);
 	report_measures(f, rp, &s);
 	if (rp->measure)
 		fprintf(f, "extremes  %s's largest vmap lowest %s after event "
@@ -887,11 +887,7 @@ put(struct fast *fw, const char *s)
 	size_t n;
 
 	n = strlen(s);
-	if (fw->len + n + 1 > fw->linecap) {
-		while (fw->len + n + 1 > fw->linecap)
-			fw->linecap = fw->linecap ? 2 * fw->linecap : 1024;
-		fw->line = xrealloc(fw->line, fw->linecap);
-	}
+	xgrow(&fw->line, &fw->linecap, fw->len + n + 1, 1);
 	memcpy(fw->line + fw->len, s, n);
 	fw->len += n;
 }
@@ -1041,7 +1037,7 @@ emitmeasures(yaml_emitter_t *em, const struct replay *rp)
 	char b[24];
 	int i;
 
-	replay_measure((struct replay *)rp, &s);
+	replay_measure(rp, &s);
 	snprintf(b, sizeof b, "%.4f", s.frag);
 	if (emitnum(em, "mapped", s.mapped) < 0 ||
 	    emitnum(em, "free", s.free) < 0 ||

@@ -383,12 +383,8 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 		ev.note = xstrdup(e->note);
 	trace_append(&k->own, &ev);
 	if (e->op == OPvmap && e->slot >= 0) {
-		if ((size_t)e->slot >= k->slotcap) {
-			while (k->slotcap <= (size_t)e->slot)
-				k->slotcap = k->slotcap ? 2 * k->slotcap : 64;
-			k->slotev = xreallocarray(k->slotev, k->slotcap,
-			    sizeof *k->slotev);
-		}
+		xgrow(&k->slotev, &k->slotcap, (size_t)e->slot + 1,
+		    sizeof *k->slotev);
 		k->slotev[e->slot] = k->own.nev - 1;
 	}
 	if (k->own.nev >= k->upto)

@@ -814,10 +814,7 @@ loadevent(struct loader *L)
 	if (L->sk != NULL)
 		e = &one;
 	else {
-		if (t->nev == t->evcap) {
-			t->evcap = t->evcap ? 2 * t->evcap : 64;
-			t->ev = xreallocarray(t->ev, t->evcap, sizeof *t->ev);
-		}
+		xgrow(&t->ev, &t->evcap, t->nev + 1, sizeof *t->ev);
 		e = &t->ev[t->nev];
 	}
 	memset(e, 0, sizeof *e);

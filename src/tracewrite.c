@@ -222,9 +222,6 @@ trace_writefile(const char *path, const struct trace *t, char *err,
 void
 trace_append(struct trace *t, const struct event *e)
 {
-	if (t->nev == t->evcap) {
-		t->evcap = t->evcap ? 2 * t->evcap : 64;
-		t->ev = xreallocarray(t->ev, t->evcap, sizeof *t->ev);
-	}
+	xgrow(&t->ev, &t->evcap, t->nev + 1, sizeof *t->ev);
 	t->ev[t->nev++] = *e;
 }

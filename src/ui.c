@@ -774,13 +774,13 @@ termknown(void)
 	if (term == NULL || term[0] == '\0') {
 		fprintf(stderr, "%s: TERM is not set (or empty): the view needs to know "
 		    "the terminal (TERM=xterm-256color, say)\n", progname);
-		return 2;
+		return EXITUSAGE;
 	}
 	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
 		fprintf(stderr, "%s: TERM=%s: %s\n", progname, term, err == 0 ?
 		    "no such terminal in the terminfo database" :
 		    "no terminfo database to describe it");
-		return 2;
+		return EXITUSAGE;
 	}
 	del_curterm(cur_term);
 	return 0;
@@ -788,7 +788,7 @@ termknown(void)
 
 /*
  * Whether the view can run: a terminal, and keys (for tests) it can
- * read.  Says why not and returns 2; else 0.
+ * read.  Says why not and returns EXITUSAGE; else 0.
  */
 int
 ui_usable(const char *keys)
@@ -798,12 +798,12 @@ ui_usable(const char *keys)
 		fprintf(stderr, "%s: the view needs a terminal; use '%s "
 		    "replay' or '%s dump' for text\n", progname, progname,
 		    progname);
-		return 2;
+		return EXITUSAGE;
 	}
 	if (keys != NULL && parsekeys(keys) < 0) {
 		fprintf(stderr, "%s: --keys: a <Name> it does not know\n",
 		    progname);
-		return 2;
+		return EXITUSAGE;
 	}
 	return termknown();
 }
@@ -967,7 +967,7 @@ loop(struct ui *u, const char *keys, const char *save)
 		}
 		redraw = 1;
 		if (keys != NULL && scriptpos >= nscript && save != NULL)
-			return savescreen(save) < 0 ? 2 : 0;
+			return savescreen(save) < 0 ? EXITUSAGE : EXITOK;
 		ch = nextkey(u->ld != NULL ? 0 : u->playing ? playwait(u) : -1);
 		if (caught)
 			break;
@@ -1054,7 +1054,7 @@ ui_main(const struct trace *t, const struct vstore *vs, const Policy *p1,
 	int status;
 
 	ui_open(&u, t, vs, p1, p2, ready, ro, ascii);
-	status = 2;
+	status = EXITUSAGE;
 	if (ui_termup(&u, NULL, NULL) == 0) {
 		ui_seek(&u, 0);
 		status = loop(&u, keys, save);
@@ -1096,7 +1096,7 @@ ui_view(const char *path, struct trace *t, struct vstore *vs,
 		if (timeline_load(t, path, p, n, ro, vs, tl, NULL, err,
 		    sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
-			return 2;
+			return EXITUSAGE;
 		}
 		status = ui_main(t, vs, p[0], n > 1 ? p[1] : NULL, tl, ro, NULL,
 		    NULL, ascii);
@@ -1112,13 +1112,13 @@ ui_view(const char *path, struct trace *t, struct vstore *vs,
 		if (j < 0) {
 			fprintf(stderr, "%s\n", err);
 			vstore_free(vs);
-			return 2;
+			return EXITUSAGE;
 		}
 		u.t = t;
 	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		u.loadsize = st.st_size;
-	status = 2;
+	status = EXITUSAGE;
 	if (ui_termup(&u, NULL, NULL) == 0) {
 		divergemore(&u, 1);
 		ui_seek(&u, 0);
@@ -1139,7 +1139,7 @@ ui_view(const char *path, struct trace *t, struct vstore *vs,
 	fatalhook = NULL;
 	if (u.loaderr[0] != '\0') {
 		fprintf(stderr, "%s\n", u.loaderr);
-		status = 2;
+		status = EXITUSAGE;
 		memset(u.pane, 0, sizeof u.pane);
 	}
 	ui_close(&u);

@@ -11,6 +11,11 @@
 
 #include "xmalloc.h"
 
+/* Exit statuses. */
+#define EXITOK		0
+#define EXITFAIL	1	/* an expectation failed, an unexpected panic */
+#define EXITUSAGE	2	/* bad usage, a bad trace, an output error */
+
 char	*fmtbytes(char *, size_t, uint64_t);
 int		 tracedirs(const char **, int, char *, size_t);
 char		*tracedirs_said(char *, size_t);

@@ -31,11 +31,7 @@ keep(struct vstore *vs, const char *s)
 	if (s == NULL)
 		return 0;
 	n = strlen(s) + 1;
-	if (vs->alen + n > vs->acap) {
-		while (vs->alen + n > vs->acap)
-			vs->acap = vs->acap ? 2 * vs->acap : 4096;
-		vs->arena = xrealloc(vs->arena, vs->acap);
-	}
+	xgrow(&vs->arena, &vs->acap, vs->alen + n, 1);
 	at = vs->alen;
 	memcpy(vs->arena + at, s, n);
 	vs->alen += n;
@@ -313,10 +309,7 @@ findhits(void *arg)
 	    h->needle, h->len)) != NULL; a = q + strlen(q) + 1) {
 		for (st = q; st > arena && st[-1] != '\0'; st--)
 			;
-		if (h->nh == h->hcap) {
-			h->hcap = h->hcap ? 2 * h->hcap : 1024;
-			h->hit = xreallocarray(h->hit, h->hcap, sizeof *h->hit);
-		}
+		xgrow(&h->hit, &h->hcap, h->nh + 1, sizeof *h->hit);
 		h->hit[h->nh++] = st - arena + 1;
 	}
 	return NULL;
