@@ -157,45 +157,45 @@ static int
 probeyaml(FILE *f, const struct trace *t, struct answer *an, int n,
     size_t at, int sizes)
 {
-	yaml_emitter_t em;
+	struct emitter *em;
 	const struct probe *pr;
 	int j, rv;
 
-	if (emit_init(&em, f) < 0)
+	if ((em = emit_open(f)) == NULL)
 		return -1;
 	rv = -1;
-	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
-	    emitkv(&em, "vmapprobe", "1") < 0 ||
-	    emitkv(&em, "trace", trace_name(t)) < 0 ||
-	    emitnum(&em, "after", at) < 0 ||
-	    emitkv(&em, "kernel", kernelnames[an[0].rp.m.kernel]) < 0 ||
-	    emitkv(&em, "pse", an[0].rp.m.pse ? "true" : "false") < 0 ||
-	    emithex(&em, "pa", an[0].pr.ev.pa) < 0 ||
-	    (!sizes && emitnum(&em, "size", an[0].pr.ev.size) < 0) ||
-	    emitstr(&em, "policies") < 0 || emitmap(&em, 0) < 0)
+	if (emit_start(em) < 0 || emitmap(em, 0) < 0 ||
+	    emitkv(em, "vmapprobe", "1") < 0 ||
+	    emitkv(em, "trace", trace_name(t)) < 0 ||
+	    emitnum(em, "after", at) < 0 ||
+	    emitkv(em, "kernel", kernelnames[an[0].rp.m.kernel]) < 0 ||
+	    emitkv(em, "pse", an[0].rp.m.pse ? "true" : "false") < 0 ||
+	    emithex(em, "pa", an[0].pr.ev.pa) < 0 ||
+	    (!sizes && emitnum(em, "size", an[0].pr.ev.size) < 0) ||
+	    emitstr(em, "policies") < 0 || emitmap(em, 0) < 0)
 		goto out;
 	for (j = 0; j < n; j++) {
 		pr = &an[j].pr;
-		if (emitstr(&em, policyat(an[j].rp.pidx)->name) < 0 ||
-		    emitmap(&em, 0) < 0)
+		if (emitstr(em, policyat(an[j].rp.pidx)->name) < 0 ||
+		    emitmap(em, 0) < 0)
 			goto out;
-		if (sizes && (emitnum(&em, "largest", (unsigned long long)
+		if (sizes && (emitnum(em, "largest", (unsigned long long)
 		    an[j].largest * BY2PG) < 0 ||
-		    emitnum(&em, "first-failing-size", pr->ev.size) < 0))
+		    emitnum(em, "first-failing-size", pr->ev.size) < 0))
 			goto out;
-		if (emitkv(&em, "result", resultnames[pr->r.kind]) < 0 ||
-		    (pr->r.kind == Rok && emithex(&em, "va", pr->r.va) < 0) ||
-		    (RSTOPS(pr->r.kind) && emithex(&em, "vmapalloc",
+		if (emitkv(em, "result", resultnames[pr->r.kind]) < 0 ||
+		    (pr->r.kind == Rok && emithex(em, "va", pr->r.va) < 0) ||
+		    (RSTOPS(pr->r.kind) && emithex(em, "vmapalloc",
 		    pr->panic.allocva) < 0) ||
-		    report_emitreason(&em, &an[j].rp, &pr->ev, &pr->r,
-		    an[j].rp.pos) < 0 || emitend(&em) < 0)
+		    report_emitreason(em, &an[j].rp, &pr->ev, &pr->r,
+		    an[j].rp.pos) < 0 || emitend(em) < 0)
 			goto out;
 	}
-	if (emitend(&em) < 0 || emitend(&em) < 0 || emit_finish(&em) < 0)
+	if (emitend(em) < 0 || emitend(em) < 0 || emit_finish(em) < 0)
 		goto out;
 	rv = 0;
 out:
-	yaml_emitter_delete(&em);
+	emit_close(em);
 	return rv;
 }
 

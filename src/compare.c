@@ -531,7 +531,7 @@ compare_text(FILE *f, const struct compare *c)
 
 /* A divergence as {seq, op, id, and each side's result, va, reason}. */
 static int
-emitdiv(yaml_emitter_t *em, const struct compare *c, const struct pair *pr,
+emitdiv(struct emitter *em, const struct compare *c, const struct pair *pr,
     const struct divat *dv)
 {
 	if (emitmap(em, 0) < 0 || emitnum(em, "seq", dv->seq) < 0 ||
@@ -545,7 +545,7 @@ emitdiv(yaml_emitter_t *em, const struct compare *c, const struct pair *pr,
 
 /* Each pair as the YAML document has it. */
 static int
-emitpairs(yaml_emitter_t *em, const struct compare *c)
+emitpairs(struct emitter *em, const struct compare *c)
 {
 	const struct pair *pr;
 	int q, k, i;
@@ -590,7 +590,7 @@ emitpairs(yaml_emitter_t *em, const struct compare *c)
 int
 compare_yaml(FILE *f, const struct compare *c)
 {
-	yaml_emitter_t em;
+	struct emitter *em;
 	struct diff d;
 	char b[24], *id;
 	size_t idcap;
@@ -598,53 +598,53 @@ compare_yaml(FILE *f, const struct compare *c)
 
 	id = NULL;
 	idcap = 0;
-	if (emit_init(&em, f) < 0)
+	if ((em = emit_open(f)) == NULL)
 		return -1;
 	rv = -1;
-	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 ||
-	    emitkv(&em, "vmapcompare", "1") < 0 ||
-	    emitkv(&em, "trace", trace_name(c->t)) < 0 ||
-	    emitkv(&em, "kernel", kernelnames[c->rp[0].m.kernel]) < 0 ||
-	    emitkv(&em, "pse", c->rp[0].m.pse ? "true" : "false") < 0 ||
-	    emitstr(&em, "policies") < 0 || emitseq(&em, 1) < 0)
+	if (emit_start(em) < 0 || emitmap(em, 0) < 0 ||
+	    emitkv(em, "vmapcompare", "1") < 0 ||
+	    emitkv(em, "trace", trace_name(c->t)) < 0 ||
+	    emitkv(em, "kernel", kernelnames[c->rp[0].m.kernel]) < 0 ||
+	    emitkv(em, "pse", c->rp[0].m.pse ? "true" : "false") < 0 ||
+	    emitstr(em, "policies") < 0 || emitseq(em, 1) < 0)
 		goto out;
 	for (j = 0; j < c->n; j++)
-		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0)
+		if (emitstr(em, policyat(c->rp[j].pidx)->name) < 0)
 			goto out;
-	if (emitseqend(&em) < 0 || emitnum(&em, "differ", c->ndiff) < 0 ||
-	    (!c->summary && (emitstr(&em, "differences") < 0 ||
-	    emitseq(&em, 0) < 0)))
+	if (emitseqend(em) < 0 || emitnum(em, "differ", c->ndiff) < 0 ||
+	    (!c->summary && (emitstr(em, "differences") < 0 ||
+	    emitseq(em, 0) < 0)))
 		goto out;
 	if (c->spool != NULL)
 		rewind(c->spool);
 	while (c->spool != NULL && nextdiff(c, &d, &id, &idcap)) {
-		if (emitmap(&em, 1) < 0 || emitnum(&em, "seq", d.seq) < 0 ||
-		    emitkv(&em, "op", opnames[d.op]) < 0 ||
-		    (d.id != NOID && emitkv(&em, "id", id) < 0))
+		if (emitmap(em, 1) < 0 || emitnum(em, "seq", d.seq) < 0 ||
+		    emitkv(em, "op", opnames[d.op]) < 0 ||
+		    (d.id != NOID && emitkv(em, "id", id) < 0))
 			goto out;
 		for (j = 0; j < c->n; j++)
-			if (emitkv(&em, policyat(c->rp[j].pidx)->name,
+			if (emitkv(em, policyat(c->rp[j].pidx)->name,
 			    replay_cell(b, sizeof b, d.op, d.kind[j], d.va[j])) < 0)
 				goto out;
-		if (emitend(&em) < 0)
+		if (emitend(em) < 0)
 			goto out;
 	}
-	if ((!c->summary && emitseqend(&em) < 0) ||
-	    emitstr(&em, "summaries") < 0 || emitmap(&em, 0) < 0)
+	if ((!c->summary && emitseqend(em) < 0) ||
+	    emitstr(em, "summaries") < 0 || emitmap(em, 0) < 0)
 		goto out;
 	for (j = 0; j < c->n; j++)
-		if (emitstr(&em, policyat(c->rp[j].pidx)->name) < 0 ||
-		    report_yamlsummary(&em, &c->rp[j]) < 0)
+		if (emitstr(em, policyat(c->rp[j].pidx)->name) < 0 ||
+		    report_yamlsummary(em, &c->rp[j]) < 0)
 			goto out;
-	if (emitend(&em) < 0)
+	if (emitend(em) < 0)
 		goto out;
-	if (emitpairs(&em, c) < 0)
+	if (emitpairs(em, c) < 0)
 		goto out;
-	if (emitend(&em) < 0 || emit_finish(&em) < 0)
+	if (emitend(em) < 0 || emit_finish(em) < 0)
 		goto out;
 	rv = 0;
 out:
-	yaml_emitter_delete(&em);
+	emit_close(em);
 	free(id);
 	return rv;
 }

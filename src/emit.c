@@ -10,33 +10,79 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yaml.h>
+
 #include "emit.h"
 #include "text.h"
+#include "xmalloc.h"
+
+struct emitter {
+	yaml_emitter_t	 y;
+};
 
 /* Emit ev if made is set (its initializer succeeded). */
 static int
-emit(yaml_emitter_t *em, int made, yaml_event_t *ev)
+emit(struct emitter *em, int made, yaml_event_t *ev)
 {
 	if (!made)
 		return -1;
-	return yaml_emitter_emit(em, ev) ? 0 : -1;
+	return yaml_emitter_emit(&em->y, ev) ? 0 : -1;
 }
 
-/* Set up an emitter writing to f; lines are never folded. */
-int
-emit_init(yaml_emitter_t *em, FILE *f)
+/* A new emitter, its lines never folded; nil when libyaml cannot. */
+static struct emitter *
+newemitter(void)
 {
-	if (!yaml_emitter_initialize(em))
-		return -1;
-	yaml_emitter_set_output_file(em, f);
-	yaml_emitter_set_unicode(em, 1);
-	yaml_emitter_set_width(em, -1);
-	return 0;
+	struct emitter *em;
+
+	em = xcalloc(1, sizeof *em);
+	if (!yaml_emitter_initialize(&em->y)) {
+		free(em);
+		return NULL;
+	}
+	yaml_emitter_set_unicode(&em->y, 1);
+	yaml_emitter_set_width(&em->y, -1);
+	return em;
+}
+
+/* An emitter writing to f, or nil. */
+struct emitter *
+emit_open(FILE *f)
+{
+	struct emitter *em;
+
+	if ((em = newemitter()) != NULL)
+		yaml_emitter_set_output_file(&em->y, f);
+	return em;
+}
+
+/*
+ * An emitter writing into the len bytes at buf, what it wrote counted
+ * in *written; it fails when they are too few.  Or nil.
+ */
+struct emitter *
+emit_openbuf(char *buf, size_t len, size_t *written)
+{
+	struct emitter *em;
+
+	if ((em = newemitter()) != NULL)
+		yaml_emitter_set_output_string(&em->y, (unsigned char *)buf,
+		    len, written);
+	return em;
+}
+
+void
+emit_close(struct emitter *em)
+{
+	if (em == NULL)
+		return;
+	yaml_emitter_delete(&em->y);
+	free(em);
 }
 
 /* The stream's and the one document's start. */
 int
-emit_start(yaml_emitter_t *em)
+emit_start(struct emitter *em)
 {
 	yaml_event_t ev;
 
@@ -49,14 +95,14 @@ emit_start(yaml_emitter_t *em)
 
 /* The document's and the stream's end, flushed. */
 int
-emit_finish(yaml_emitter_t *em)
+emit_finish(struct emitter *em)
 {
 	yaml_event_t ev;
 
 	if (emit(em, yaml_document_end_event_initialize(&ev, 1), &ev) < 0 ||
 	    emit(em, yaml_stream_end_event_initialize(&ev), &ev) < 0)
 		return -1;
-	return yaml_emitter_flush(em) ? 0 : -1;
+	return yaml_emitter_flush(&em->y) ? 0 : -1;
 }
 
 /*
@@ -64,7 +110,7 @@ emit_finish(yaml_emitter_t *em)
  * newline or a tab) is written with U+FFFD in its place.
  */
 int
-emitstr(yaml_emitter_t *em, const char *s)
+emitstr(struct emitter *em, const char *s)
 {
 	yaml_event_t ev;
 	char *clean;
@@ -81,13 +127,13 @@ emitstr(yaml_emitter_t *em, const char *s)
 }
 
 int
-emitkv(yaml_emitter_t *em, const char *k, const char *v)
+emitkv(struct emitter *em, const char *k, const char *v)
 {
 	return emitstr(em, k) < 0 || emitstr(em, v) < 0 ? -1 : 0;
 }
 
 int
-emitnum(yaml_emitter_t *em, const char *k, unsigned long long v)
+emitnum(struct emitter *em, const char *k, unsigned long long v)
 {
 	char buf[24];
 
@@ -96,7 +142,7 @@ emitnum(yaml_emitter_t *em, const char *k, unsigned long long v)
 }
 
 int
-emithex(yaml_emitter_t *em, const char *k, uint32_t v)
+emithex(struct emitter *em, const char *k, uint32_t v)
 {
 	char buf[16];
 
@@ -106,7 +152,7 @@ emithex(yaml_emitter_t *em, const char *k, uint32_t v)
 
 /* Start a mapping, in flow style ({a: 1}) when flow is set. */
 int
-emitmap(yaml_emitter_t *em, int flow)
+emitmap(struct emitter *em, int flow)
 {
 	yaml_event_t ev;
 
@@ -115,7 +161,7 @@ emitmap(yaml_emitter_t *em, int flow)
 }
 
 int
-emitend(yaml_emitter_t *em)
+emitend(struct emitter *em)
 {
 	yaml_event_t ev;
 
@@ -124,7 +170,7 @@ emitend(yaml_emitter_t *em)
 
 /* Start a sequence, in flow style ([a, b]) when flow is set. */
 int
-emitseq(yaml_emitter_t *em, int flow)
+emitseq(struct emitter *em, int flow)
 {
 	yaml_event_t ev;
 
@@ -134,9 +180,27 @@ emitseq(yaml_emitter_t *em, int flow)
 }
 
 int
-emitseqend(yaml_emitter_t *em)
+emitseqend(struct emitter *em)
 {
 	yaml_event_t ev;
 
 	return emit(em, yaml_sequence_end_event_initialize(&ev), &ev);
+}
+
+/*
+ * A scalar in literal block style (|), for multi-line text; text that
+ * is not held to text.c's rule goes through emitstr, which mends it.
+ */
+int
+emitliteral(struct emitter *em, const char *k, const char *v)
+{
+	yaml_event_t ev;
+
+	if (strchr(v, '\n') == NULL || !text_ok(v, 1))
+		return emitkv(em, k, v);
+	if (emitstr(em, k) < 0)
+		return -1;
+	return emit(em, yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)v, (int)strlen(v), 1, 1,
+	    YAML_LITERAL_SCALAR_STYLE), &ev);
 }

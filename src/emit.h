@@ -1,36 +1,40 @@
 /*
  * Small helpers over libyaml's emitter, shared by every YAML writer:
- * reports, comparisons and traces.  Each returns 0, or -1 when the
- * emitter fails (out of memory or a write error).
+ * reports, comparisons and traces.  The emitter is emit.c's alone, so
+ * that libyaml stays behind the reader and the writers.  Each returns
+ * 0, or -1 when the emitter fails (out of memory or a write error).
  */
 #ifndef VMAPVIEW_EMIT_H
 #define VMAPVIEW_EMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include <yaml.h>
-
+struct emitter;
 struct replay;
 struct event;
 struct result;
 
-int	emit_init(yaml_emitter_t *, FILE *);
-int	emit_start(yaml_emitter_t *);
-int	emit_finish(yaml_emitter_t *);
-int	emitstr(yaml_emitter_t *, const char *);
-int	emitkv(yaml_emitter_t *, const char *, const char *);
-int	emitnum(yaml_emitter_t *, const char *, unsigned long long);
-int	emithex(yaml_emitter_t *, const char *, uint32_t);
-int	emitmap(yaml_emitter_t *, int);
-int	emitend(yaml_emitter_t *);
-int	emitseq(yaml_emitter_t *, int);
-int	emitseqend(yaml_emitter_t *);
+struct emitter *emit_open(FILE *);
+struct emitter *emit_openbuf(char *, size_t, size_t *);
+void	emit_close(struct emitter *);
+int	emit_start(struct emitter *);
+int	emit_finish(struct emitter *);
+int	emitstr(struct emitter *, const char *);
+int	emitkv(struct emitter *, const char *, const char *);
+int	emitnum(struct emitter *, const char *, unsigned long long);
+int	emithex(struct emitter *, const char *, uint32_t);
+int	emitmap(struct emitter *, int);
+int	emitend(struct emitter *);
+int	emitseq(struct emitter *, int);
+int	emitseqend(struct emitter *);
+int	emitliteral(struct emitter *, const char *, const char *);
 
 /* A vmaptrace document written an event at a time (tracewrite.c). */
 struct trace;
 struct tracewriter {
-	yaml_emitter_t	 em;
+	struct emitter	*em;
 	int		 bad;		/* -1: never began; 1: failed since */
 };
 
@@ -38,8 +42,8 @@ int	trace_writeopen(struct tracewriter *, FILE *, const struct trace *);
 int	trace_writeevent(struct tracewriter *, const struct event *);
 int	trace_writeclose(struct tracewriter *);
 
-int	report_yamlsummary(yaml_emitter_t *, const struct replay *);
-int	report_emitreason(yaml_emitter_t *, const struct replay *,
+int	report_yamlsummary(struct emitter *, const struct replay *);
+int	report_emitreason(struct emitter *, const struct replay *,
 	    const struct event *, const struct result *, size_t);
 
 #endif

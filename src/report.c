@@ -822,7 +822,7 @@ emclose(void *em)
 }
 
 static int
-emitrowreason(yaml_emitter_t *em, const struct row *row)
+emitrowreason(struct emitter *em, const struct row *row)
 {
 	struct rowsink sk = { emkv, emopen, emclose, em };
 
@@ -831,7 +831,7 @@ emitrowreason(yaml_emitter_t *em, const struct row *row)
 
 /* A result's reason, as the document has it (probe's answers). */
 int
-report_emitreason(yaml_emitter_t *em, const struct replay *rp,
+report_emitreason(struct emitter *em, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
 {
 	struct row row;
@@ -842,7 +842,7 @@ report_emitreason(yaml_emitter_t *em, const struct replay *rp,
 
 /* The first of a kind as {seq, id, reason}, under key, if there was one. */
 static int
-emitfirst(yaml_emitter_t *em, const char *key, const struct first *fi)
+emitfirst(struct emitter *em, const char *key, const struct first *fi)
 {
 	if (fi->seq == 0)
 		return 0;
@@ -855,7 +855,7 @@ emitfirst(yaml_emitter_t *em, const char *key, const struct first *fi)
 
 /* One row as a flow mapping, through libyaml. */
 static int
-emitrow(yaml_emitter_t *em, const struct row *row)
+emitrow(struct emitter *em, const struct row *row)
 {
 	struct rowsink sk = { emkv, emopen, emclose, em };
 
@@ -924,7 +924,7 @@ plainword(const char *s)
 static const char *
 flowscalar(struct fast *fw, const char *s)
 {
-	yaml_emitter_t em;
+	struct emitter *em;
 	const char *p;
 	size_t n, need;
 	int c, flowmark;
@@ -955,20 +955,16 @@ flowscalar(struct fast *fw, const char *s)
 		fw->buf[n] = '\0';
 		return fw->buf;
 	}
-	if (!yaml_emitter_initialize(&em))
+	if ((em = emit_openbuf(fw->buf, fw->cap - 1, &n)) == NULL)
 		return NULL;
-	yaml_emitter_set_output_string(&em, (unsigned char *)fw->buf,
-	    fw->cap - 1, &n);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_width(&em, -1);
-	if (emit_start(&em) < 0 || emitmap(&em, 1) < 0 ||
-	    emitkv(&em, "k", s) < 0 || emitend(&em) < 0 ||
-	    emit_finish(&em) < 0 || n < 6 || memcmp(fw->buf, "{k: ", 4) != 0 ||
+	if (emit_start(em) < 0 || emitmap(em, 1) < 0 ||
+	    emitkv(em, "k", s) < 0 || emitend(em) < 0 ||
+	    emit_finish(em) < 0 || n < 6 || memcmp(fw->buf, "{k: ", 4) != 0 ||
 	    memcmp(fw->buf + n - 2, "}\n", 2) != 0) {
-		yaml_emitter_delete(&em);
+		emit_close(em);
 		return NULL;
 	}
-	yaml_emitter_delete(&em);
+	emit_close(em);
 	fw->buf[n - 2] = '\0';
 	return fw->buf + 4;
 }
@@ -1031,7 +1027,7 @@ fastrow(struct fast *fw, const struct row *row)
 
 /* The measures of the final state, and the extremes over the run. */
 static int
-emitmeasures(yaml_emitter_t *em, const struct replay *rp)
+emitmeasures(struct emitter *em, const struct replay *rp)
 {
 	Stats s;
 	char b[24];
@@ -1073,7 +1069,7 @@ emitmeasures(yaml_emitter_t *em, const struct replay *rp)
 
 /* A replay's summary mapping (the value of a summary key). */
 int
-report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
+report_yamlsummary(struct emitter *em, const struct replay *rp)
 {
 	int n[Npdekind], k;
 
@@ -1110,7 +1106,7 @@ report_yamlsummary(yaml_emitter_t *em, const struct replay *rp)
 
 /* The document's head: vmapreport, trace, policy, kernel, pse. */
 static int
-emithead(yaml_emitter_t *em, const struct replay *rp)
+emithead(struct emitter *em, const struct replay *rp)
 {
 	return emitkv(em, "vmapreport", "1") < 0 ||
 	    emitkv(em, "trace", trace_name(rp->t)) < 0 ||
@@ -1125,21 +1121,21 @@ emithead(yaml_emitter_t *em, const struct replay *rp)
  */
 static int
 emitpart(FILE *f, const struct replay *rp,
-    int (*part)(yaml_emitter_t *, const struct replay *))
+    int (*part)(struct emitter *, const struct replay *))
 {
-	yaml_emitter_t em;
+	struct emitter *em;
 	int rv;
 
-	if (emit_init(&em, f) < 0)
+	if ((em = emit_open(f)) == NULL)
 		return -1;
-	rv = emit_start(&em) < 0 || emitmap(&em, 0) < 0 || part(&em, rp) < 0 ||
-	    emitend(&em) < 0 || emit_finish(&em) < 0 ? -1 : 0;
-	yaml_emitter_delete(&em);
+	rv = emit_start(em) < 0 || emitmap(em, 0) < 0 || part(em, rp) < 0 ||
+	    emitend(em) < 0 || emit_finish(em) < 0 ? -1 : 0;
+	emit_close(em);
 	return rv;
 }
 
 static int
-emitsummarykey(yaml_emitter_t *em, const struct replay *rp)
+emitsummarykey(struct emitter *em, const struct replay *rp)
 {
 	return emitstr(em, "summary") < 0 || report_yamlsummary(em, rp) < 0 ?
 	    -1 : 0;
@@ -1171,7 +1167,7 @@ int
 report_yamlrows(FILE *f, const struct replay *rp,
     int (*next)(void *, struct row *), void *arg)
 {
-	yaml_emitter_t em;
+	struct emitter *em;
 	struct fast fw;
 	struct row row;
 	int rv, have;
@@ -1196,27 +1192,27 @@ fastout:
 		free(fw.line);
 		return rv;
 	}
-	if (emit_init(&em, f) < 0)
+	if ((em = emit_open(f)) == NULL)
 		return -1;
 	rv = -1;
-	if (emit_start(&em) < 0 || emitmap(&em, 0) < 0 || emithead(&em, rp) < 0)
+	if (emit_start(em) < 0 || emitmap(em, 0) < 0 || emithead(em, rp) < 0)
 		goto out;
 	if (next != NULL) {
-		if (emitstr(&em, "results") < 0 || emitseq(&em, 0) < 0)
+		if (emitstr(em, "results") < 0 || emitseq(em, 0) < 0)
 			goto out;
 		for (; have; have = next(arg, &row))
-			if (emitrow(&em, &row) < 0)
+			if (emitrow(em, &row) < 0)
 				goto out;
-		if (emitseqend(&em) < 0)
+		if (emitseqend(em) < 0)
 			goto out;
 	}
-	if (emitstr(&em, "summary") < 0 ||
-	    report_yamlsummary(&em, rp) < 0 || emitend(&em) < 0 ||
-	    emit_finish(&em) < 0)
+	if (emitstr(em, "summary") < 0 ||
+	    report_yamlsummary(em, rp) < 0 || emitend(em) < 0 ||
+	    emit_finish(em) < 0)
 		goto out;
 	rv = 0;
 out:
-	yaml_emitter_delete(&em);
+	emit_close(em);
 	return rv;
 }
 

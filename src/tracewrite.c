@@ -18,30 +18,12 @@
 #include "util.h"
 
 /*
- * A scalar in literal block style (|), for multi-line text; text that
- * is not held to text.c's rule goes through emitstr, which mends it.
- */
-static int
-emitliteral(yaml_emitter_t *em, const char *k, const char *v)
-{
-	yaml_event_t ev;
-
-	if (strchr(v, '\n') == NULL || !text_ok(v, 1))
-		return emitkv(em, k, v);
-	if (emitstr(em, k) < 0 ||
-	    !yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v,
-	    (int)strlen(v), 1, 1, YAML_LITERAL_SCALAR_STYLE))
-		return -1;
-	return yaml_emitter_emit(em, &ev) ? 0 : -1;
-}
-
-/*
  * A value of one line (an id, a name): a newline or a tab in it, which
  * the reader would refuse there, is written as U+FFFD, as a bad byte
  * is.
  */
 static int
-emitline(yaml_emitter_t *em, const char *k, const char *v)
+emitline(struct emitter *em, const char *k, const char *v)
 {
 	char *clean;
 	int rv;
@@ -55,7 +37,7 @@ emitline(yaml_emitter_t *em, const char *k, const char *v)
 }
 
 static int
-emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
+emitsize(struct emitter *em, const char *k, uint64_t v)
 {
 	char buf[24];
 
@@ -68,7 +50,7 @@ emitsize(yaml_emitter_t *em, const char *k, uint64_t v)
  * with no policy has nothing to say).
  */
 static int
-emitexpect(yaml_emitter_t *em, const struct event *e)
+emitexpect(struct emitter *em, const struct event *e)
 {
 	char buf[16];
 	int i, n, same;
@@ -99,7 +81,7 @@ emitexpect(yaml_emitter_t *em, const struct event *e)
 
 /* One event as a flow mapping. */
 static int
-emitevent(yaml_emitter_t *em, const struct event *e)
+emitevent(struct emitter *em, const struct event *e)
 {
 	char buf[32];
 
@@ -144,23 +126,23 @@ trace_writeopen(struct tracewriter *w, FILE *f, const struct trace *t)
 
 	mc = &t->machine;
 	w->bad = 0;
-	if (emit_init(&w->em, f) < 0) {
+	if ((w->em = emit_open(f)) == NULL) {
 		w->bad = -1;
 		return -1;
 	}
-	if (emit_start(&w->em) < 0 || emitmap(&w->em, 0) < 0 ||
-	    emitkv(&w->em, "vmaptrace", "1") < 0 ||
-	    (t->name != NULL && emitline(&w->em, "name", t->name) < 0) ||
+	if (emit_start(w->em) < 0 || emitmap(w->em, 0) < 0 ||
+	    emitkv(w->em, "vmaptrace", "1") < 0 ||
+	    (t->name != NULL && emitline(w->em, "name", t->name) < 0) ||
 	    (t->description != NULL &&
-	    emitliteral(&w->em, "description", t->description) < 0) ||
-	    emitstr(&w->em, "machine") < 0 || emitmap(&w->em, 0) < 0 ||
-	    emithex(&w->em, "vmap", mc->vmap) < 0 ||
-	    emitsize(&w->em, "vmapsize", mc->vmapsize) < 0 ||
-	    emitkv(&w->em, "pse", mc->pse ? "true" : "false") < 0 ||
-	    emitkv(&w->em, "kernel", kernelnames[mc->kernel]) < 0 ||
-	    emitnum(&w->em, "ptpages", mc->ptpages) < 0 ||
-	    emitend(&w->em) < 0 || emitstr(&w->em, "events") < 0 ||
-	    emitseq(&w->em, 0) < 0)
+	    emitliteral(w->em, "description", t->description) < 0) ||
+	    emitstr(w->em, "machine") < 0 || emitmap(w->em, 0) < 0 ||
+	    emithex(w->em, "vmap", mc->vmap) < 0 ||
+	    emitsize(w->em, "vmapsize", mc->vmapsize) < 0 ||
+	    emitkv(w->em, "pse", mc->pse ? "true" : "false") < 0 ||
+	    emitkv(w->em, "kernel", kernelnames[mc->kernel]) < 0 ||
+	    emitnum(w->em, "ptpages", mc->ptpages) < 0 ||
+	    emitend(w->em) < 0 || emitstr(w->em, "events") < 0 ||
+	    emitseq(w->em, 0) < 0)
 		w->bad = 1;
 	return w->bad ? -1 : 0;
 }
@@ -169,7 +151,7 @@ trace_writeopen(struct tracewriter *w, FILE *f, const struct trace *t)
 int
 trace_writeevent(struct tracewriter *w, const struct event *e)
 {
-	if (!w->bad && emitevent(&w->em, e) < 0)
+	if (!w->bad && emitevent(w->em, e) < 0)
 		w->bad = 1;
 	return w->bad ? -1 : 0;
 }
@@ -180,10 +162,11 @@ trace_writeclose(struct tracewriter *w)
 {
 	if (w->bad < 0)
 		return -1;
-	if (!w->bad && (emitseqend(&w->em) < 0 || emitend(&w->em) < 0 ||
-	    emit_finish(&w->em) < 0))
+	if (!w->bad && (emitseqend(w->em) < 0 || emitend(w->em) < 0 ||
+	    emit_finish(w->em) < 0))
 		w->bad = 1;
-	yaml_emitter_delete(&w->em);
+	emit_close(w->em);
+	w->em = NULL;
 	return w->bad ? -1 : 0;
 }
 
