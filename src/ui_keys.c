@@ -1,7 +1,9 @@
 /*
- * The view's keys: a table of what each key does and what the help
- * screen says of it (tmux's key tables).  The help screen is made from
- * the table, so a key and its help cannot drift apart.
+ * The view's keys: a table for each mode of what each key does and what
+ * the help screen says of it (tmux's key tables): the view's own, the
+ * zoom's, the help's and the trace's description's.  The help screen is
+ * made from the view's table, and vmapview(1) is held to it
+ * (tests/ui.sh), so a key and its help cannot drift apart.
  */
 #include <sys/stat.h>
 
@@ -19,13 +21,19 @@
 #define KEYESC	27
 #define KEYCTLL	12
 
-/* A row of the table: the keys, as the help names them, and the work. */
+/*
+ * A row of a table: the keys, as the help names them, and the work;
+ * UKwhole, it waits for the whole trace to be read.
+ */
 struct uikey {
 	int		 ch[4];		/* the keys, 0-ended */
 	const char	*name;
 	const char	*help;
 	void		(*fn)(struct ui *, int);
+	int		 flags;
 };
+
+#define UKwhole	0x1
 
 static void	 k_quit(struct ui *, int);
 static void	 k_help(struct ui *, int);
@@ -49,43 +57,76 @@ static void	 k_redraw(struct ui *, int);
 static void	 k_probe(struct ui *, int);
 static void	 k_about(struct ui *, int);
 static void	 k_shrink(struct ui *, int);
+static void	 k_escape(struct ui *, int);
+static void	 k_close(struct ui *, int);
+static void	 k_scroll(struct ui *, int);
 
 static const struct uikey keys[] = {
-	{ { 'j', KEY_DOWN }, "j  Down", "step forward one event", k_step },
-	{ { 'k', KEY_UP }, "k  Up", "step back one event", k_step },
+	{ { 'j', KEY_DOWN }, "j  Down", "step forward one event", k_step, 0 },
+	{ { 'k', KEY_UP }, "k  Up", "step back one event", k_step, 0 },
 	{ { KEY_NPAGE, KEY_PPAGE }, "PgDn PgUp", "ten events forward, back",
-	  k_page },
-	{ { 'g', KEY_HOME }, "g  Home", "the start (no event run)", k_ends },
-	{ { 'G', KEY_END }, "G  End", "the end", k_ends },
-	{ { ':' }, ":", "go to event N", k_goto },
-	{ { ' ' }, "space", "play, pause", k_play },
-	{ { '+', '=', '-' }, "+  -", "play faster, slower", k_speed },
-	{ { 'f', 'F' }, "f  F", "next, previous failure or panic", k_fail },
-	{ { '/' }, "/", "search by id", k_search },
+	  k_page, 0 },
+	{ { 'g', KEY_HOME }, "g  Home", "the start (no event run)", k_ends, 0 },
+	{ { 'G', KEY_END }, "G  End", "the end", k_ends, 0 },
+	{ { ':' }, ":", "go to event N", k_goto, 0 },
+	{ { ' ' }, "space", "play, pause", k_play, 0 },
+	{ { '+', '=', '-' }, "+  -", "play faster, slower", k_speed, 0 },
+	{ { 'f', 'F' }, "f  F", "next, previous failure or panic", k_fail, 0 },
+	{ { '/' }, "/", "search by id", k_search, 0 },
 	{ { 'n', 'N' }, "n  N", "next, previous match (no search: as f F)",
-	  k_next },
-	{ { 'h', KEY_LEFT }, "h  Left", "select the previous PDE", k_select },
-	{ { 'l', KEY_RIGHT }, "l  Right", "select the next PDE", k_select },
-	{ { 'H', 'L' }, "H  L", "select a row up, down", k_row },
+	  k_next, 0 },
+	{ { 'h', KEY_LEFT }, "h  Left", "select the previous PDE", k_select, 0 },
+	{ { 'l', KEY_RIGHT }, "l  Right", "select the next PDE", k_select, 0 },
+	{ { 'H', 'L' }, "H  L", "select a row up, down", k_row, 0 },
 	{ { '\n', '\r', KEY_ENTER }, "Enter",
-	  "zoom into the selected PDE's page table", k_zoom },
-	{ { KEYESC }, "Esc", "back from the zoom, a probe or this help", NULL },
-	{ { 'c' }, "c", "compare: two policies side by side", k_compare },
-	{ { '\t' }, "Tab", "switch the pane that has the focus", k_focus },
-	{ { 'p' }, "p", "next policy for the focused pane", k_policy },
+	  "zoom into the selected PDE's page table", k_zoom, 0 },
+	{ { KEYESC }, "Esc", "back from the zoom, a probe or this help",
+	  k_escape, 0 },
+	{ { 'c' }, "c", "compare: two policies side by side", k_compare,
+	  UKwhole },
+	{ { '\t' }, "Tab", "switch the pane that has the focus", k_focus, 0 },
+	{ { 'p' }, "p", "next policy for the focused pane", k_policy,
+	  UKwhole },
 	{ { 'd', 'D' }, "d  D", "next, previous event where the panes differ",
-	  k_diverge },
+	  k_diverge, 0 },
 	{ { 'w' }, "w", "what if: where a vmap of a size (and pa) would land",
-	  k_probe },
+	  k_probe, 0 },
 	{ { 'i' }, "i", "about this trace: its description and machine",
-	  k_about },
+	  k_about, 0 },
 	{ { 'S' }, "S", "shrink what goes wrong from here, and write it",
-	  k_shrink },
-	{ { KEYCTLL }, "Ctrl-L", "redraw", k_redraw },
-	{ { '?' }, "?", "this help", k_help },
-	{ { 'q' }, "q", "quit (or close the zoom, this help)", k_quit },
+	  k_shrink, UKwhole },
+	{ { KEYCTLL }, "Ctrl-L", "redraw", k_redraw, 0 },
+	{ { '?' }, "?", "this help", k_help, 0 },
+	{ { 'q' }, "q", "quit (or close the zoom, this help)", k_quit, 0 },
 };
 #define NKEY	(sizeof keys / sizeof keys[0])
+
+/* The zoom's: its own ways out, then the view's keys. */
+static const struct uikey zoomkeys[] = {
+	{ { KEYESC, 'q', '?', '\n' }, "Esc q ? Enter", "back to the map",
+	  k_close, 0 },
+	{ { KEY_ENTER }, "Enter", "back to the map", k_close, 0 },
+	{ { 0 }, NULL, NULL, NULL, 0 }
+};
+
+/* The help's: scrolled as less does (a line, a page, its ends), left. */
+static const struct uikey helpkeys[] = {
+	{ { 'j', KEY_DOWN, 'k', KEY_UP }, "j k", "a line down, up", k_scroll, 0 },
+	{ { ' ', KEY_NPAGE, 'b', KEY_PPAGE }, "space b", "a page down, up",
+	  k_scroll, 0 },
+	{ { 'g', KEY_HOME, 'G', KEY_END }, "g G", "the top, the end",
+	  k_scroll, 0 },
+	{ { KEYESC, 'q', '?', '\n' }, "Esc q ?", "back", k_close, 0 },
+	{ { KEY_ENTER }, "Enter", "back", k_close, 0 },
+	{ { 0 }, NULL, NULL, NULL, 0 }
+};
+
+/* The trace's description's: only ways back. */
+static const struct uikey aboutkeys[] = {
+	{ { KEYESC, 'q', '?', '\n' }, "Esc q ?", "back", k_close, 0 },
+	{ { KEY_ENTER, 'i' }, "Enter i", "back", k_close, 0 },
+	{ { 0 }, NULL, NULL, NULL, 0 }
+};
 
 static void
 k_quit(struct ui *u, int ch)
@@ -396,70 +437,96 @@ k_redraw(struct ui *u, int ch)
 	clearok(curscr, TRUE);
 }
 
-/* Do what key ch does.  In the zoom or the help, it may close them. */
-void
-ui_key(struct ui *u, int ch)
+/* Esc in the map: the probes put away. */
+static void
+k_escape(struct ui *u, int ch)
+{
+	int j;
+
+	(void)ch;
+	for (j = 0; j < u->npane; j++)
+		u->pane[j].probing = 0;
+}
+
+/* Back to the map from the zoom, the help or the description. */
+static void
+k_close(struct ui *u, int ch)
+{
+	(void)ch;
+	u->help = u->zoom = u->about = 0;
+}
+
+static void
+k_scroll(struct ui *u, int ch)
+{
+	switch (ch) {
+	case 'j':
+	case KEY_DOWN:
+		u->helptop++;
+		break;
+	case 'k':
+	case KEY_UP:
+		u->helptop--;
+		break;
+	case ' ':
+	case KEY_NPAGE:
+		u->helptop += LINES - 4;
+		break;
+	case 'b':
+	case KEY_PPAGE:
+		u->helptop -= LINES - 4;
+		break;
+	case 'g':
+	case KEY_HOME:
+		u->helptop = 0;
+		break;
+	default:
+		u->helptop = INT_MAX / 2;	/* the draw brings it back */
+		break;
+	}
+}
+
+/* The row of table t (n rows, or up to its empty one) for ch, or nil. */
+static const struct uikey *
+findkey(const struct uikey *t, size_t n, int ch)
 {
 	size_t i;
 	int j;
 
+	for (i = 0; i < n && t[i].ch[0] != 0; i++)
+		for (j = 0; j < 4 && t[i].ch[j] != 0; j++)
+			if (t[i].ch[j] == ch)
+				return &t[i];
+	return NULL;
+}
+
+/*
+ * Do what key ch does, by the table of the mode the view is in: the
+ * help's or the description's alone; the zoom's, then the view's.
+ */
+void
+ui_key(struct ui *u, int ch)
+{
+	const struct uikey *k;
+
 	u->msg[0] = '\0';
-	/* the help scrolls as less does: a line, a page, its ends */
-	if (u->help) {
-		switch (ch) {
-		case 'j':
-		case KEY_DOWN:
-			u->helptop++;
-			return;
-		case 'k':
-		case KEY_UP:
-			u->helptop--;
-			return;
-		case ' ':
-		case KEY_NPAGE:
-			u->helptop += LINES - 4;
-			return;
-		case 'b':
-		case KEY_PPAGE:
-			u->helptop -= LINES - 4;
-			return;
-		case 'g':
-		case KEY_HOME:
-			u->helptop = 0;
-			return;
-		case 'G':
-		case KEY_END:
-			u->helptop = INT_MAX / 2;	/* the draw brings it back */
-			return;
-		}
-	}
-	if (u->help || u->zoom || u->about) {
-		if (ch == KEYESC || ch == 'q' || ch == '?' || ch == '\n' ||
-		    ch == KEY_ENTER || (u->about && ch == 'i')) {
-			u->help = u->zoom = u->about = 0;
-			return;
-		}
-		if (u->help || u->about)
-			return;
-	}
-	if (ch == KEYESC) {
-		for (j = 0; j < u->npane; j++)
-			u->pane[j].probing = 0;
+	if (u->help)
+		k = findkey(helpkeys, SIZE_MAX, ch);
+	else if (u->about)
+		k = findkey(aboutkeys, SIZE_MAX, ch);
+	else if (u->zoom && (k = findkey(zoomkeys, SIZE_MAX, ch)) != NULL)
+		;
+	else
+		k = findkey(keys, NKEY, ch);
+	if (k == NULL || k->fn == NULL)
 		return;
-	}
 	/* what needs the whole trace waits for it */
-	if (u->ld != NULL && (ch == 'c' || ch == 'p' || ch == 'S')) {
+	if ((k->flags & UKwhole) && u->ld != NULL) {
 		snprintf(u->msg, sizeof u->msg, "%c: after the trace is read",
 		    ch);
 		return;
 	}
-	for (i = 0; i < NKEY; i++)
-		for (j = 0; keys[i].ch[j] != 0; j++)
-			if (keys[i].ch[j] == ch) {
-				if (keys[i].fn != NULL)
-					keys[i].fn(u, ch);
-				return;
-			}
+	k->fn(u, ch);
 }
 
 /* The help screen: every key of the table, then what the map shows. */

@@ -452,4 +452,27 @@ same "$(cat "$TMPD/ttyin.exit"):$(cat "$TMPD/ttyin.err")" \
     "exit 2:vmapview: view -: standard input is the terminal; name the trace or pipe it in" \
     "view - at a terminal: refused, status 2"
 $T kill-session -t ttyin 2>/dev/null
+# vmapview(1)'s KEYS and the view's key table (its help screen, made
+# from it) name the same keys: every key of the table is in KEYS, and
+# every entry of KEYS is a key of the table.
+screen_size=100x60 screen helpall view --keys '?' \
+    --save-screen "$TMPD/helpall.txt" traces/devtest.yaml
+awk 'NR > 2 && /^   [^ ]/ { print substr($0, 4, 12) } /^$/ && NR > 3 { exit }' \
+    "$TMPD/helpall.txt" | tr -s ' ' '\n' | grep -v '^$' | sort -u >"$TMPD/tablekeys"
+# KEYS: the words set in bold anywhere, and those that head an entry
+awk '/^\.SH KEYS/ { on = 1; next } /^\.SH/ { on = 0 }
+	on && /^\.BR? / { sub(/^\.BR? /, ""); gsub(/"/, ""); gsub(/\\-/, "-")
+		gsub(/[,.;]/, " "); print (head ? "@head " : "@bold ") $0 }
+	{ head = on && /^\.TP/ }' man/vmapview.1 >"$TMPD/mankeys.raw"
+tr -s ' ' '\n' <"$TMPD/mankeys.raw" | grep -v '^@' | grep -v '^$' |
+    sort -u >"$TMPD/manwords"
+grep '^@head ' "$TMPD/mankeys.raw" | cut -c7- | tr -s ' ' '\n' | grep -v '^$' |
+    sort -u >"$TMPD/manheads"
+same "$(comm -23 "$TMPD/tablekeys" "$TMPD/manwords" | tr '\n' ' ')" "" \
+    "every key of the view's table is in vmapview(1)'s KEYS"
+same "$(comm -13 "$TMPD/tablekeys" "$TMPD/manheads" | tr '\n' ' ')" "" \
+    "every entry of vmapview(1)'s KEYS is a key of the view's table"
+same "$(wc -l <"$TMPD/tablekeys" | tr -d ' ')" 38 \
+    "... the table's keys read from the help screen (38 names)"
+
 done_testing
