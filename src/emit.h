@@ -12,9 +12,7 @@
 #include <stdio.h>
 
 struct emitter;
-struct replay;
 struct event;
-struct result;
 
 struct emitter *emit_open(FILE *);
 struct emitter *emit_openbuf(char *, size_t, size_t *);
@@ -41,9 +39,5 @@ struct tracewriter {
 int	trace_writeopen(struct tracewriter *, FILE *, const struct trace *);
 int	trace_writeevent(struct tracewriter *, const struct event *);
 int	trace_writeclose(struct tracewriter *);
-
-int	report_yamlsummary(struct emitter *, const struct replay *);
-int	report_emitreason(struct emitter *, const struct replay *,
-	    const struct event *, const struct result *, size_t);
 
 #endif

@@ -49,6 +49,20 @@ void	report_row(const struct replay *, const struct event *,
 int	report_idwidth(size_t);
 void	report_textrows(FILE *, const struct replay *, int, int, int,
 	    int (*)(void *, struct row *), void *);
+/* The rows of a replay that kept its results, from its first. */
+struct kept {
+	const struct replay	*rp;
+	size_t			 i;
+	int			 needwhy;
+};
+
+int	report_nextkept(void *, struct row *);
+
+/* Parts of the document, for the others that hold them (emit.h). */
+struct emitter;
+int	report_yamlsummary(struct emitter *, const struct replay *);
+int	report_emitreason(struct emitter *, const struct replay *,
+	    const struct event *, const struct result *, size_t);
 int	report_yamlrows(FILE *, const struct replay *,
 	    int (*)(void *, struct row *), void *);
 void	report_heading(FILE *, const struct replay *);
