@@ -66,11 +66,11 @@ void		 idkey_set(char *, const char *, int);
 const char	*idkey_get(const char *);
 void		 idkey_free(char *);
 
-/* The record of slot s, which has been given. */
+/* The record of slot sl, which has been given. */
 static inline struct idrec *
-idtab_rec(const struct idtab *tab, long s)
+idtab_rec(const struct idtab *it, long sl)
 {
-	return &tab->chunk[s / IDCHUNK][s % IDCHUNK];
+	return &it->chunk[sl / IDCHUNK][sl % IDCHUNK];
 }
 
 #endif

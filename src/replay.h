@@ -5,6 +5,7 @@
 #ifndef VMAPVIEW_REPLAY_H
 #define VMAPVIEW_REPLAY_H
 
+#include "idtab.h"
 #include "mmu.h"
 #include "trace.h"
 #include "vamap.h"
@@ -200,6 +201,38 @@ extern const char *const divnames[Ndiv];
 void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 madetab_free(struct madetab *);
+
+/* Slot sl's state in mt: what its vmap's result was, and MADELIVE. */
+static inline int
+madetab_st(const struct madetab *mt, long sl)
+{
+	if (sl < 0 || (size_t)sl / MADECHUNK >= mt->nc)
+		return 0;
+	return mt->c[sl / MADECHUNK]->st[sl % MADECHUNK];
+}
+
+/* The address slot sl's vmap returned (its state says it ran). */
+static inline uint32_t
+madetab_va(const struct madetab *mt, long sl)
+{
+	return mt->c[sl / MADECHUNK]->va[sl % MADECHUNK];
+}
+
+/*
+ * The record of slot sl's vmap, when the reader keeps records (the
+ * trace is streamed); else nil, and the loaded trace has the event.
+ */
+static inline const struct idrec *
+replay_slotrec(const struct replay *rp, long sl)
+{
+	if (rp->t == NULL || rp->t->ids == NULL || sl < 0)
+		return NULL;
+	return idtab_rec(rp->t->ids, sl);
+}
+
+/* Run event e on rp's machine (replay.c), its result into res. */
+int	 replay_runevent(struct replay *, const struct event *,
+	     struct result *, const struct result *, uint32_t);
 void	 replay_rerun(struct replay *, const struct event *,
 	     const struct result *, uint32_t);
 
