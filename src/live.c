@@ -49,16 +49,6 @@ findslot(const struct liveset *ls, int k)
 	return lo;
 }
 
-/* Where vmap k is in the array, left or not, or -1. */
-long
-live_index(const struct liveset *ls, int k)
-{
-	size_t i;
-
-	i = findslot(ls, k);
-	return i < ls->n && INDEX(&ls->v[i]) == k ? (long)i : -1;
-}
-
 /* The bytes beside the vmap at index i (xsize set). */
 void *
 live_x(const struct liveset *ls, size_t i)
@@ -75,8 +65,11 @@ live_compact(struct liveset *ls)
 	if (ls->ndead == 0)
 		return;
 	for (i = j = 0; i < ls->n; i++) {
-		if (DEAD(&ls->v[i]))
+		if (DEAD(&ls->v[i])) {
+			if (ls->xfree != NULL)
+				ls->xfree(live_x(ls, i));
 			continue;
+		}
 		if (ls->xsize != 0 && i != j)
 			memcpy(live_x(ls, j), live_x(ls, i), ls->xsize);
 		ls->v[j++] = ls->v[i];

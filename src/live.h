@@ -24,9 +24,13 @@ struct liveset {
 	/* address -> the first live vmap there (a) and how many (b) */
 	int		 byvaon;	/* since the first vunmap by address */
 	struct vamap	 byva;
-	/* optional: xsize bytes beside each vmap, moved with it (livemap) */
+	/*
+	 * optional: xsize bytes beside each vmap, moved with it, and what
+	 * frees what they hold when a vmap that left is dropped (livemap)
+	 */
 	unsigned char	*x;
 	size_t		 xsize;
+	void		(*xfree)(void *);
 };
 
 void		 live_init(struct liveset *);
@@ -35,7 +39,6 @@ void		 live_unpack(struct liveset *, const uint8_t *, size_t);
 long		 live_step(struct liveset *, size_t, const struct event *,
 		     const struct result *);
 void		 live_compact(struct liveset *);
-long		 live_index(const struct liveset *, int);
 void		*live_x(const struct liveset *, size_t);
 void		 live_free(struct liveset *);
 

@@ -18,12 +18,20 @@ struct livewas {
 	char		 id[IDSHORT + 1];	/* idkey_*; "" for none */
 };
 
+/* A vmap that left dropped from the set: its id's copy freed. */
+static void
+wasfree(void *x)
+{
+	idkey_free(((struct livewas *)x)->id);
+}
+
 void
 livemap_init(struct livemap *lm)
 {
 	memset(lm, 0, sizeof *lm);
 	live_init(&lm->live);
 	lm->live.xsize = sizeof (struct livewas);
+	lm->live.xfree = wasfree;
 }
 
 /*
@@ -37,15 +45,13 @@ livemap_step(struct livemap *lm, const struct trace *t, size_t i,
 {
 	struct livewas *w;
 	struct event ev;
-	long k, j;
 
 	ev = *e;
 	if ((e->flags & EVBYID) && ev.ref < 0 && t->ids != NULL &&
 	    e->slot >= 0)
 		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
-	if ((k = live_step(&lm->live, i, &ev, res)) >= 0 &&
-	    (j = live_index(&lm->live, (int)k)) >= 0)
-		idkey_free(((struct livewas *)live_x(&lm->live, j))->id);
+	/* one that leaves keeps its id until it is dropped (wasfree) */
+	(void)live_step(&lm->live, i, &ev, res);
 	if (e->op == OPvmap && res->kind == Rok) {
 		w = live_x(&lm->live, lm->live.n - 1);
 		w->pa = e->pa;
