@@ -128,4 +128,13 @@ int	 ui_words_draw(struct ui *, const struct paneword *, int, int, int,
 int	 ui_resultpair(int);
 void	 ui_about_draw(struct ui *);
 
+/* ui_term.c: the terminal, the keys, the screen saved */
+void	 ui_restore(void);
+int	 ui_nextkey(int);
+int	 ui_savescreen(const char *);
+int	 ui_stopkey(void);
+int	 ui_caught(void);
+int	 ui_scriptdone(void);
+void	 ui_scriptfree(void);
+
 #endif
