@@ -4,7 +4,9 @@
  * format does not allow stops the load with one message that names
  * FILE:LINE:COLUMN, before anything is replayed.  Nothing is skipped,
  * so an unexpected mapping or sequence is refused where it starts and
- * deep nesting never gets deep.
+ * deep nesting never gets deep.  Here the reader's ways, the machine and
+ * the top-level keys; each event is traceevents.c's; their shared state
+ * is loader.h's.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,119 +17,11 @@
 
 #include <yaml.h>
 
-#include "feed.h"
-#include "idtab.h"
-#include "mmu.h"
+#include "loader.h"
 #include "text.h"
-#include "trace.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "ypipe.h"
-
-#define MAXSCALAR	(1 << 20)	/* bytes in one value */
-/*
- * Bytes libyaml may read between two events: a value and its key at
- * their limits, and what libyaml reads ahead.  Past it the input is
- * refused before libyaml has buffered more.
- */
-#define MAXGAP		(2 * MAXSCALAR + 4 * FEEDCHUNK)
-
-/* The keys an event may have. */
-enum {
-	Kop, Kpa, Ksize, Kid, Kva, Ktext, Kexpect, Kt, Knote, Nkey
-};
-static const char *const keynames[Nkey] = {
-	"op", "pa", "size", "id", "va", "text", "expect", "t", "note"
-};
-#define K(k)	(1u << (k))
-#define KALL	(K(Kop) | K(Kt) | K(Knote))	/* every op's */
-
-/*
- * The ops: the keys each takes and those it needs (vunmap's choice of
- * id or va is checked in checkevent).
- */
-static const struct {
-	unsigned	takes;
-	unsigned	needs;
-} ops[Nop] = {
-	[OPvmap] = { KALL | K(Kpa) | K(Ksize) | K(Kid) | K(Kexpect),
-	    K(Kpa) | K(Ksize) },
-	[OPvunmap] = { KALL | K(Ksize) | K(Kid) | K(Kva) | K(Kexpect), 0 },
-	[OPnote] = { KALL | K(Ktext), K(Ktext) },
-};
-
-/*
- * Where the live set first grew past each multiple of the pages of a
- * PDE, for the limit on live ids: a vmap has a multiple of them.
- */
-#define PDEPAGES	(PGDIRSIZE / BY2PG)
-#define MAXPDES		((size_t)(1ull << 32) / PGDIRSIZE)
-
-struct livemark {
-	int	line;
-	int	col;
-};
-
-struct loader {
-	yaml_parser_t	 parser;
-	yaml_event_t	 evs[2];	/* the current one, and the one before */
-	yaml_event_t	*ev;		/* the current one, of evs */
-	int		 haveev;
-	int		 evbreaks;	/* its scalar has a newline or a tab */
-	struct ypipe	*pipe;		/* the parser's thread; nil: parse here */
-	const char	*file;
-	const char	*path;		/* to read again; nil for stdin */
-	FILE		*f;		/* the input, or nil for a string */
-	struct feed	 feed;		/* its bytes into the parser */
-	size_t		 nlive;		/* ids live now */
-	size_t		 maxlive;
-	struct livemark	 maxat[MAXPDES];	/* [k]: where k*PDEPAGES+1 were */
-	int		 machinefirst;	/* machine came before the events */
-	const struct tracesink *sk;	/* events go here, not into the trace */
-	int		 inevents;	/* the events key has been read */
-	long		 unmapped;	/* its id, to delete after the sink */
-	char		*err;
-	size_t		 errlen;
-	struct trace	*t;
-
-	struct idtab	*ids;		/* the live ids */
-	double		 lastt;
-	int		 lastline;
-};
-
-/* The keys a mapping may have, and how their errors word them. */
-struct keyset {
-	const char *const	*names;
-	int			 n;
-	const char		*kind;		/* "an event key" */
-	const char		*unknown;	/* "unknown event key" */
-	const char		*prefix;	/* before a key given twice */
-	int			 first;		/* the key that must be first, or -1 */
-};
-
-static int	 failat(struct loader *, const yaml_mark_t *, const char *, ...)
-		     __attribute__((format(printf, 3, 4)));
-static int	 scalarok(struct loader *);
-static int	 next(struct loader *);
-static int	 expect(struct loader *, yaml_event_type_t, const char *);
-static int	 getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
-static int	 getstr(struct loader *, const char *, int, char **);
-static int	 getbool(struct loader *, const char *, int *);
-static int	 getexpect(struct loader *, struct event *);
-static int	 parseexpect(struct loader *, const char *, struct expect *);
-static int	 loadmachine(struct loader *);
-static int	 loadevents(struct loader *);
-static int	 loadevent(struct loader *);
-static int	 checkevent(struct loader *, struct event *, const yaml_mark_t *,
-		     const yaml_mark_t *, unsigned);
-static int	 liveness(struct loader *, struct event *, const yaml_mark_t *);
-static int	 loadtop(struct loader *);
-static int	 tabindent(const yaml_parser_t *);
-static int	 keyloop(struct loader *, const struct keyset *, unsigned *,
-		     yaml_mark_t *, int (*)(struct loader *, int, void *), void *);
-static int	 eventkey(struct loader *, int, void *);
-static int	 machinekey(struct loader *, int, void *);
-static int	 topkey(struct loader *, int, void *);
 
 /* A message for file at mk (nil: none) into err. */
 static void
@@ -159,8 +53,8 @@ failinto(char *err, size_t errlen, const char *file, const yaml_mark_t *mk,
 }
 
 /* Record an error at mark (or at the file alone).  Returns -1. */
-static int
-failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
+int
+ld_failat(struct loader *L, const yaml_mark_t *mk, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -257,7 +151,7 @@ scalarok(struct loader *L)
 
 	n = L->ev->data.scalar.length;
 	if (n > MAXSCALAR)
-		return failat(L, &L->ev->start_mark, "a value of %zu bytes: "
+		return ld_failat(L, &L->ev->start_mark, "a value of %zu bytes: "
 		    "at most %d", n, MAXSCALAR);
 	if ((L->evbreaks = text_check((const char *)L->ev->data.scalar.value,
 	    n, 1, &at, &why)) >= 0)
@@ -267,7 +161,7 @@ scalarok(struct loader *L)
 		;
 	text_visn(shown, sizeof shown,
 	    (const char *)L->ev->data.scalar.value + at, k);
-	return failat(L, &L->ev->start_mark, "%s (%s) in a value, at its "
+	return ld_failat(L, &L->ev->start_mark, "%s (%s) in a value, at its "
 	    "byte %zu", why, shown, at + 1);
 }
 
@@ -276,8 +170,8 @@ scalarok(struct loader *L)
  * does, for the place of a read error).  Parser errors, aliases,
  * anchors and scalars that scalarok refuses become load errors.
  */
-static int
-next(struct loader *L)
+int
+ld_next(struct loader *L)
 {
 	yaml_char_t *anchor;
 	yaml_event_t *ev;
@@ -302,7 +196,7 @@ next(struct loader *L)
 	anchor = NULL;
 	switch (L->ev->type) {
 	case YAML_ALIAS_EVENT:
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "YAML aliases are not allowed in a trace");
 	case YAML_SCALAR_EVENT:
 		anchor = L->ev->data.scalar.anchor;
@@ -317,7 +211,7 @@ next(struct loader *L)
 		break;
 	}
 	if (anchor != NULL)
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "YAML anchors are not allowed in a trace");
 	return 0;
 }
@@ -327,8 +221,8 @@ next(struct loader *L)
  * a scalar, which scalarok holds to have no NUL: so a name that
  * matches them has at least n bytes.
  */
-static int
-findname(const char *const *names, int nn, const char *s, size_t n)
+int
+ld_findname(const char *const *names, int nn, const char *s, size_t n)
 {
 	int i;
 
@@ -340,8 +234,8 @@ findname(const char *const *names, int nn, const char *s, size_t n)
 }
 
 /* What the current event is, in words, for messages. */
-static const char *
-evkind(const yaml_event_t *ev)
+const char *
+ld_evkind(const yaml_event_t *ev)
 {
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
@@ -358,44 +252,44 @@ evkind(const yaml_event_t *ev)
 }
 
 /* Read the next event and insist on its type; what names the value. */
-static int
-expect(struct loader *L, yaml_event_type_t type, const char *what)
+int
+ld_expect(struct loader *L, yaml_event_type_t type, const char *what)
 {
-	if (next(L) < 0)
+	if (ld_next(L) < 0)
 		return -1;
 	if (L->ev->type == type)
 		return 0;
-	return failat(L, &L->ev->start_mark, "%s, not %s", what,
-	    evkind(L->ev));
+	return ld_failat(L, &L->ev->start_mark, "%s, not %s", what,
+	    ld_evkind(L->ev));
 }
 
 /* The current event as a number for key name, no larger than max. */
-static int
-getnum(struct loader *L, const char *name, int suffix, uint64_t max,
+int
+ld_getnum(struct loader *L, const char *name, int suffix, uint64_t max,
     uint64_t *vp)
 {
 	const char *s;
 	int rv;
 
 	if (L->ev->type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev->start_mark,
-		    "%s: expected a number, not %s", name, evkind(L->ev));
+		return ld_failat(L, &L->ev->start_mark,
+		    "%s: expected a number, not %s", name, ld_evkind(L->ev));
 	s = (const char *)L->ev->data.scalar.value;
 	if ((rv = trace_parsenum(s, suffix, vp)) == -2)
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "%s: %.40s is out of range (at most %#llx)", name, s,
 		    (unsigned long long)max);
 	if (rv < 0) {
 		if (s[0] == '-')
-			return failat(L, &L->ev->start_mark,
+			return ld_failat(L, &L->ev->start_mark,
 			    "%s: '%.40s' is negative", name, s);
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "%s: '%.40s' is not a number%s", name, s,
 		    suffix ? " (decimal or 0x hex, K M or G suffix)" :
 		    " (decimal or 0x hex)");
 	}
 	if (*vp > max)
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "%s: %.40s is out of range (at most %#llx)", name, s,
 		    (unsigned long long)max);
 	return 0;
@@ -405,14 +299,14 @@ getnum(struct loader *L, const char *name, int suffix, uint64_t max,
  * The current event as a string for key name, of lines when lines is
  * set (else a newline or a tab is refused too).  Caller frees.
  */
-static int
-getstr(struct loader *L, const char *name, int lines, char **sp)
+int
+ld_getstr(struct loader *L, const char *name, int lines, char **sp)
 {
 	if (L->ev->type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev->start_mark,
-		    "%s: expected a string, not %s", name, evkind(L->ev));
+		return ld_failat(L, &L->ev->start_mark,
+		    "%s: expected a string, not %s", name, ld_evkind(L->ev));
 	if (!lines && L->evbreaks)
-		return failat(L, &L->ev->start_mark, "%s: a newline or a tab "
+		return ld_failat(L, &L->ev->start_mark, "%s: a newline or a tab "
 		    "in a value of one line", name);
 	free(*sp);
 	if (L->pipe != NULL) {
@@ -454,211 +348,28 @@ getbool(struct loader *L, const char *name, int *bp)
 			}
 		}
 	}
-	return failat(L, &L->ev->start_mark, "%s: expected true or false",
+	return ld_failat(L, &L->ev->start_mark, "%s: expected true or false",
 	    name);
 }
 
-/* One expectation value: a result name or an address. */
-static int
-parseexpect(struct loader *L, const char *name, struct expect *x)
-{
-	uint64_t v;
-	const char *s;
-	size_t i;
-
-	if (L->ev->type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev->start_mark,
-		    "%s: expected a result or an address, not %s", name,
-		    evkind(L->ev));
-	s = (const char *)L->ev->data.scalar.value;
-	for (i = Xok; i < Xaddr; i++)
-		if (strcmp(s, expectnames[i]) == 0) {
-			x->kind = i;
-			return 0;
-		}
-	if (trace_parsenum(s, 0, &v) < 0 || v > UINT32_MAX)
-		return failat(L, &L->ev->start_mark, "%s: '%.40s' is not ok, "
-		    "fail, refused, skipped, panic or an address", name, s);
-	x->kind = Xaddr;
-	x->addr = v;
-	return 0;
-}
-
-_Static_assert(MAXPOLICY <= 32, "getexpect marks policies in an int");
-
-/* expect: one value for every policy, or a mapping of policy to value. */
-static int
-getexpect(struct loader *L, struct event *e)
-{
-	struct expect x;
-	const Policy *p;
-	yaml_mark_t mk;
-	char name[64];
-	int i, seen;
-
-	memset(&x, 0, sizeof x);
-	if (L->ev->type == YAML_SCALAR_EVENT) {
-		if (parseexpect(L, "expect", &x) < 0)
-			return -1;
-		for (i = 0; i < MAXPOLICY; i++)
-			e->expect[i] = x;
-		return 0;
-	}
-	if (L->ev->type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev->start_mark, "expect: expected a "
-		    "value or a mapping of policy to value, not %s",
-		    evkind(L->ev));
-	seen = 0;
-	for (;;) {
-		if (next(L) < 0)
-			return -1;
-		if (L->ev->type == YAML_MAPPING_END_EVENT)
-			return 0;
-		if (L->ev->type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev->start_mark,
-			    "expect: a policy name, not %s", evkind(L->ev));
-		mk = L->ev->start_mark;
-		p = policyfind((const char *)L->ev->data.scalar.value);
-		if (p == NULL)
-			return failat(L, &mk, "expect: no policy '%.40s'",
-			    (const char *)L->ev->data.scalar.value);
-		i = policyindex(p);
-		if (seen & (1 << i))
-			return failat(L, &mk, "expect: %s given twice",
-			    p->name);
-		seen |= 1 << i;
-		snprintf(name, sizeof name, "expect.%s", p->name);
-		if (next(L) < 0 || parseexpect(L, name, &e->expect[i]) < 0)
-			return -1;
-	}
-}
-
-static int	 checklive(struct loader *);
-
 /*
- * The live set has grown to a size it never had.  Where it first holds
- * one more than a vmap of k PDEs has pages is kept, for checklive once
- * the machine is known; past the largest vmap's pages it fails at once,
- * a bound on what the table holds.
+ * The next item of the mapping or sequence begun, which ends with an
+ * event of type end: 1 with the parser at it, 0 at the end, -1 after an
+ * error; an item that is not of type want is refused, in the words
+ * "PREFIX WHAT, not KIND".
  */
-static int
-livemore(struct loader *L, const struct event *e)
+int
+ld_nextitem(struct loader *L, yaml_event_type_t end, yaml_event_type_t want,
+    const char *prefix, const char *what)
 {
-	yaml_mark_t mk;
-
-	L->maxlive = L->nlive;
-	if (L->nlive % PDEPAGES != 1 || L->nlive == 1)
+	if (ld_next(L) < 0)
+		return -1;
+	if (L->ev->type == end)
 		return 0;
-	if (L->nlive / PDEPAGES < MAXPDES) {
-		L->maxat[L->nlive / PDEPAGES].line = e->line;
-		L->maxat[L->nlive / PDEPAGES].col = e->col;
-		return 0;
-	}
-	if (L->machinefirst)
-		return checklive(L);
-	memset(&mk, 0, sizeof mk);
-	mk.line = e->line - 1;
-	mk.column = e->col - 1;
-	return failat(L, &mk, "%zu ids live at once: more than any vmap has "
-	    "pages", L->nlive);
-}
-
-/*
- * Liveness, read from the text: a vmap's id must not be live; a vunmap
- * by id must name a live one, which it ends.  The slot's record says
- * what its vmap was, for a sink that keeps no events.
- */
-static int
-liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
-{
-	struct idrec *r;
-	long s;
-	int had;
-
-	if (e->op == OPvmap) {
-		s = idtab_add(L->ids, e->id, L->sk == NULL, L->t->nev, &had);
-		r = idtab_rec(L->ids, s);
-		if (had)
-			return failat(L, idmk, "id '%.40s' is still live "
-			    "(mapped at line %u)", e->id, r->line);
-		r->seq = L->t->nev + 1;
-		r->size = e->size;
-		r->line = e->line;
-		e->slot = s;
-		if (++L->nlive > L->maxlive)
-			return livemore(L, e);
-		return 0;
-	}
-	if ((s = idtab_find(L->ids, e->id)) < 0)
-		return failat(L, idmk, "id '%.40s' is not live (never mapped, "
-		    "or unmapped already)", e->id);
-	e->flags |= EVBYID;
-	if (L->sk == NULL) {
-		/* kept: tied to its vmap, sharing its id */
-		e->ref = (int)(idtab_rec(L->ids, s)->seq - 1);
-		free(e->id);
-		e->id = L->t->ev[e->ref].id;
-		e->flags &= ~EVOWNID;
-	}
-	e->slot = s;
-	L->unmapped = s;
-	L->nlive--;
-	return 0;
-}
-
-/*
- * Checks that need the whole event: the op, its required keys, keys it
- * does not take, expectations that fit it, time order and liveness.
- */
-static int
-checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
-    const yaml_mark_t *keymk, unsigned have)
-{
-	int k, i;
-
-	if (!(have & K(Kop)))
-		return failat(L, start, "event has no op");
-	for (k = 0; k < Nkey; k++)
-		if ((have & K(k)) && !(ops[e->op].takes & K(k)))
-			return failat(L, &keymk[k], "op %s takes no %s",
-			    opnames[e->op], keynames[k]);
-	for (k = 0; k < Nkey; k++)
-		if (!(have & K(k)) && (ops[e->op].needs & K(k)))
-			return failat(L, start, "%s needs %s", opnames[e->op],
-			    keynames[k]);
-	if (e->op == OPvunmap) {
-		if ((have & K(Kid)) && (have & K(Kva)))
-			return failat(L, &keymk[Kva],
-			    "vunmap takes id or va, not both");
-		if (!(have & (K(Kid) | K(Kva))))
-			return failat(L, start, "vunmap needs id or va");
-		if ((have & K(Kva)) && !(have & K(Ksize)))
-			return failat(L, start, "vunmap by va needs size");
-	}
-	for (i = 0; i < MAXPOLICY; i++) {
-		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
-			return failat(L, &keymk[Kexpect],
-			    "expect: only a vmap returns an address");
-		if (e->expect[i].kind == Xskipped && !(e->op == OPvunmap &&
-		    (have & K(Kid))))
-			return failat(L, &keymk[Kexpect],
-			    "expect: only a vunmap by id can be skipped");
-		if (e->op == OPvunmap && (e->expect[i].kind == Xfail ||
-		    e->expect[i].kind == Xrefused))
-			return failat(L, &keymk[Kexpect],
-			    "expect: a vunmap is ok, skipped or panic");
-	}
-	if (have & K(Kt)) {
-		if (e->t < L->lastt)
-			return failat(L, &keymk[Kt], "t goes back in time "
-			    "(%g after %g at line %d)", e->t, L->lastt,
-			    L->lastline);
-		L->lastt = e->t;
-		L->lastline = e->line;
-	}
-	if (have & K(Kid))
-		return liveness(L, e, &keymk[Kid]);
-	return 0;
+	if (L->ev->type != want)
+		return ld_failat(L, &L->ev->start_mark, "%s%s, not %s", prefix,
+		    what, ld_evkind(L->ev));
+	return 1;
 }
 
 /*
@@ -667,8 +378,8 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
  * key's index.  Sets *have to the keys seen and mk[k] to where key k
  * was.  Returns -1 after an error.
  */
-static int
-keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
+int
+ld_keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
     yaml_mark_t *mk, int (*fn)(struct loader *, int, void *), void *arg)
 {
 	const char *s;
@@ -676,192 +387,23 @@ keyloop(struct loader *L, const struct keyset *ks, unsigned *have,
 
 	*have = 0;
 	for (;;) {
-		if (next(L) < 0)
-			return -1;
-		if (L->ev->type == YAML_MAPPING_END_EVENT)
-			return 0;
-		if (L->ev->type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev->start_mark, "expected %s, not %s",
-			    ks->kind, evkind(L->ev));
+		if ((k = ld_nextitem(L, YAML_MAPPING_END_EVENT,
+		    YAML_SCALAR_EVENT, "expected ", ks->kind)) <= 0)
+			return k;
 		s = (const char *)L->ev->data.scalar.value;
-		k = findname(ks->names, ks->n, s, L->ev->data.scalar.length);
+		k = ld_findname(ks->names, ks->n, s, L->ev->data.scalar.length);
 		if (*have == 0 && ks->first >= 0 && k != ks->first)
-			return failat(L, &L->ev->start_mark, "the first key must "
+			return ld_failat(L, &L->ev->start_mark, "the first key must "
 			    "be %s, not '%.40s'", ks->names[ks->first], s);
 		if (k == ks->n)
-			return failat(L, &L->ev->start_mark, "%s '%.40s'",
+			return ld_failat(L, &L->ev->start_mark, "%s '%.40s'",
 			    ks->unknown, s);
 		if (*have & (1u << k))
-			return failat(L, &L->ev->start_mark, "%s%s given twice",
+			return ld_failat(L, &L->ev->start_mark, "%s%s given twice",
 			    ks->prefix, ks->names[k]);
 		*have |= 1u << k;
 		mk[k] = L->ev->start_mark;
-		if (next(L) < 0 || fn(L, k, arg) < 0)
-			return -1;
-	}
-}
-
-/* t: the seconds since the recording began. */
-static int
-gettime(struct loader *L, double *tp)
-{
-	const char *s;
-	char *end;
-
-	if (L->ev->type != YAML_SCALAR_EVENT)
-		return failat(L, &L->ev->start_mark, "t: expected seconds, not %s",
-		    evkind(L->ev));
-	s = (const char *)L->ev->data.scalar.value;
-	errno = 0;
-	*tp = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(*tp) ||
-	    *tp < 0)
-		return failat(L, &L->ev->start_mark, "t: '%.40s' is not a time "
-		    "in seconds", s);
-	return 0;
-}
-
-/* The value of event key k into e. */
-static int
-eventkey(struct loader *L, int k, void *arg)
-{
-	struct event *e;
-	const char *s;
-	uint64_t v;
-
-	e = arg;
-	switch (k) {
-	case Kop:
-		s = (const char *)L->ev->data.scalar.value;
-		if (L->ev->type != YAML_SCALAR_EVENT)
-			return failat(L, &L->ev->start_mark, "op: expected vmap, "
-			    "vunmap or note");
-		if ((e->op = findname(opnames, Nop, s,
-		    L->ev->data.scalar.length)) == Nop)
-			return failat(L, &L->ev->start_mark, "op: '%.40s' is not "
-			    "vmap, vunmap or note", s);
-		return 0;
-	case Kpa:
-	case Kva:
-		if (getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
-			return -1;
-		if (k == Kpa)
-			e->pa = v;
-		else {
-			e->va = v;
-			e->flags |= EVVA;
-		}
-		return 0;
-	case Ksize:
-		if (getnum(L, "size", 1, INT32_MAX, &v) < 0)
-			return -1;
-		e->size = v;
-		e->flags |= EVSIZE;
-		return 0;
-	case Kid:
-		if (getstr(L, "id", 0, &e->id) < 0)
-			return -1;
-		e->flags |= EVOWNID;
-		if (e->id[0] == '\0')
-			return failat(L, &L->ev->start_mark, "id: empty");
-		return 0;
-	case Ktext:
-		return getstr(L, "text", 1, &e->text);
-	case Knote:
-		return getstr(L, "note", 1, &e->note);
-	case Kexpect:
-		return getexpect(L, e);
-	case Kt:
-		if (gettime(L, &e->t) < 0)
-			return -1;
-		e->flags |= EVTIME;
-		return 0;
-	}
-	return 0;
-}
-
-/* Free what the event holds of its own. */
-static void
-eventfree(struct event *e)
-{
-	if (e->flags & EVOWNID)
-		free(e->id);
-	free(e->text);
-	free(e->note);
-}
-
-/*
- * One event: a mapping of keys to values, appended to the trace, or
- * given to the sink.
- */
-static int
-loadevent(struct loader *L)
-{
-	static const struct keyset eventkeys = {
-		keynames, Nkey, "an event key", "unknown event key", "", -1
-	};
-	struct trace *t;
-	struct event *e, one;
-	yaml_mark_t start, keymk[Nkey];
-	unsigned have;
-
-	t = L->t;
-	start = L->ev->start_mark;
-	if (t->nev >= IDMAXEVENTS)
-		return failat(L, &start, "a trace holds at most %llu events",
-		    (unsigned long long)IDMAXEVENTS);
-	L->unmapped = -1;
-	if (L->sk != NULL)
-		e = &one;
-	else {
-		xgrow(&t->ev, &t->evcap, t->nev + 1, sizeof *t->ev);
-		e = &t->ev[t->nev];
-	}
-	memset(e, 0, sizeof *e);
-	e->ref = -1;
-	e->slot = -1;
-	e->line = start.line + 1;
-	e->col = start.column + 1;
-	if (keyloop(L, &eventkeys, &have, keymk, eventkey, e) < 0 ||
-	    checkevent(L, e, &start, keymk, have) < 0) {
-		eventfree(e);
-		return -1;
-	}
-	t->nev++;
-	if (L->sk != NULL && L->sk->stop != NULL &&
-	    __atomic_load_n(L->sk->stop, __ATOMIC_RELAXED)) {
-		snprintf(L->err, L->errlen, "%s: stopped", L->file);
-		eventfree(e);
-		return -1;
-	}
-	if (L->sk != NULL && L->sk->bytes != NULL)
-		__atomic_store_n(L->sk->bytes, (size_t)L->ev->end_mark.index,
-		    __ATOMIC_RELAXED);
-	if (L->sk != NULL) {
-		L->sk->event(L->sk->arg, t, e);
-		eventfree(e);
-	}
-	if (L->unmapped >= 0)
-		idtab_remove(L->ids, L->unmapped, t->nev);
-	return 0;
-}
-
-/* events: a sequence of event mappings. */
-static int
-loadevents(struct loader *L)
-{
-	if (L->ev->type != YAML_SEQUENCE_START_EVENT)
-		return failat(L, &L->ev->start_mark,
-		    "events: expected a sequence, not %s", evkind(L->ev));
-	for (;;) {
-		if (next(L) < 0)
-			return -1;
-		if (L->ev->type == YAML_SEQUENCE_END_EVENT)
-			return 0;
-		if (L->ev->type != YAML_MAPPING_START_EVENT)
-			return failat(L, &L->ev->start_mark,
-			    "an event is a mapping, not %s", evkind(L->ev));
-		if (loadevent(L) < 0)
+		if (ld_next(L) < 0 || fn(L, k, arg) < 0)
 			return -1;
 	}
 }
@@ -893,17 +435,17 @@ machinekey(struct loader *L, int k, void *arg)
 	mr->mk[k] = L->ev->start_mark;
 	switch (k) {
 	case Mvmap:
-		if (getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
+		if (ld_getnum(L, "machine.vmap", 0, UINT32_MAX, &v) < 0)
 			return -1;
 		if ((bad = trace_vmapbad(why, sizeof why, v)) != NULL)
-			return failat(L, &mr->mk[k], "machine.vmap: %s", bad);
+			return ld_failat(L, &mr->mk[k], "machine.vmap: %s", bad);
 		mc->vmap = v;
 		return 0;
 	case Mvmapsize:
-		if (getnum(L, "machine.vmapsize", 1, 1ull << 32, &v) < 0)
+		if (ld_getnum(L, "machine.vmapsize", 1, 1ull << 32, &v) < 0)
 			return -1;
 		if ((bad = trace_vmapsizebad(v)) != NULL)
-			return failat(L, &mr->mk[k], "machine.vmapsize: %s", bad);
+			return ld_failat(L, &mr->mk[k], "machine.vmapsize: %s", bad);
 		mc->vmapsize = v;
 		return 0;
 	case Mpse:
@@ -911,12 +453,12 @@ machinekey(struct loader *L, int k, void *arg)
 	case Mkernel:
 		if (L->ev->type != YAML_SCALAR_EVENT || (kern = kernelfind(
 		    (const char *)L->ev->data.scalar.value)) < 0)
-			return failat(L, &mr->mk[k], "machine.kernel: expected "
+			return ld_failat(L, &mr->mk[k], "machine.kernel: expected "
 			    "labs or 9front");
 		mc->kernel = kern;
 		return 0;
 	case Mptpages:
-		if (getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
+		if (ld_getnum(L, "machine.ptpages", 0, INT32_MAX, &v) < 0)
 			return -1;
 		mc->ptpages = v;
 		return 0;
@@ -937,13 +479,13 @@ loadmachine(struct loader *L)
 	unsigned have;
 
 	if (L->ev->type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev->start_mark, "machine: expected a "
-		    "mapping, not %s", evkind(L->ev));
+		return ld_failat(L, &L->ev->start_mark, "machine: expected a "
+		    "mapping, not %s", ld_evkind(L->ev));
 	mr.mc = &L->t->machine;
-	if (keyloop(L, &keys, &have, keymk, machinekey, &mr) < 0)
+	if (ld_keyloop(L, &keys, &have, keymk, machinekey, &mr) < 0)
 		return -1;
 	if ((uint64_t)mr.mc->vmap + mr.mc->vmapsize > 1ull << 32)
-		return failat(L, (have & (1u << Mvmapsize)) ?
+		return ld_failat(L, (have & (1u << Mvmapsize)) ?
 		    &mr.mk[Mvmapsize] : &mr.mk[Mvmap],
 		    "machine: vmap+vmapsize is past 2^32");
 	return 0;
@@ -964,17 +506,17 @@ topkey(struct loader *L, int k, void *arg)
 	(void)arg;
 	switch (k) {
 	case Tvmaptrace:
-		if (getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
+		if (ld_getnum(L, "vmaptrace", 0, UINT32_MAX, &v) < 0)
 			return -1;
 		if (v != 1)
-			return failat(L, &L->ev->start_mark, "vmaptrace version "
+			return ld_failat(L, &L->ev->start_mark, "vmaptrace version "
 			    "%llu is not supported (this is version 1)",
 			    (unsigned long long)v);
 		return 0;
 	case Tname:
-		return getstr(L, "name", 0, &L->t->name);
+		return ld_getstr(L, "name", 0, &L->t->name);
 	case Tdescription:
-		return getstr(L, "description", 1, &L->t->description);
+		return ld_getstr(L, "description", 1, &L->t->description);
 	case Tmachine:
 		if (L->inevents)
 			L->t->machinelate = 1;
@@ -983,7 +525,7 @@ topkey(struct loader *L, int k, void *arg)
 		return loadmachine(L);
 	case Tevents:
 		L->inevents = 1;
-		return loadevents(L);
+		return ld_loadevents(L);
 	}
 	return 0;
 }
@@ -998,31 +540,31 @@ loadtop(struct loader *L)
 	yaml_mark_t mk, keymk[Ntopkey];
 	unsigned have;
 
-	if (expect(L, YAML_STREAM_START_EVENT, "a stream") < 0)
+	if (ld_expect(L, YAML_STREAM_START_EVENT, "a stream") < 0)
 		return -1;
-	if (next(L) < 0)
+	if (ld_next(L) < 0)
 		return -1;
 	if (L->ev->type != YAML_DOCUMENT_START_EVENT)
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "empty file: a trace needs vmaptrace: 1 and events");
-	if (next(L) < 0)
+	if (ld_next(L) < 0)
 		return -1;
 	if (L->ev->type != YAML_MAPPING_START_EVENT)
-		return failat(L, &L->ev->start_mark,
-		    "a trace is a mapping, not %s", evkind(L->ev));
+		return ld_failat(L, &L->ev->start_mark,
+		    "a trace is a mapping, not %s", ld_evkind(L->ev));
 	mk = L->ev->start_mark;
-	if (keyloop(L, &keys, &have, keymk, topkey, NULL) < 0)
+	if (ld_keyloop(L, &keys, &have, keymk, topkey, NULL) < 0)
 		return -1;
 	if (!(have & (1u << Tvmaptrace)))
-		return failat(L, &mk, "no vmaptrace key: not a trace");
+		return ld_failat(L, &mk, "no vmaptrace key: not a trace");
 	if (!(have & (1u << Tevents)))
-		return failat(L, &mk, "no events key");
-	if (expect(L, YAML_DOCUMENT_END_EVENT, "the end of the document") < 0)
+		return ld_failat(L, &mk, "no events key");
+	if (ld_expect(L, YAML_DOCUMENT_END_EVENT, "the end of the document") < 0)
 		return -1;
-	if (next(L) < 0)
+	if (ld_next(L) < 0)
 		return -1;
 	if (L->ev->type != YAML_STREAM_END_EVENT)
-		return failat(L, &L->ev->start_mark,
+		return ld_failat(L, &L->ev->start_mark,
 		    "a second document: a trace is one document");
 	return 0;
 }
@@ -1032,8 +574,8 @@ loadtop(struct loader *L)
  * every mapping that succeeds takes a page at least.  Checked once the
  * machine is known (it may follow the events).
  */
-static int
-checklive(struct loader *L)
+int
+ld_checklive(struct loader *L)
 {
 	yaml_mark_t mk;
 	size_t limit;
@@ -1044,7 +586,7 @@ checklive(struct loader *L)
 	memset(&mk, 0, sizeof mk);
 	mk.line = L->maxat[limit / PDEPAGES].line - 1;
 	mk.column = L->maxat[limit / PDEPAGES].col - 1;
-	return failat(L, &mk, "%zu ids live at once: more than the %zu pages "
+	return ld_failat(L, &mk, "%zu ids live at once: more than the %zu pages "
 	    "of the vmap", limit + 1, limit);
 }
 
@@ -1091,7 +633,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 		rv = -1;
 	}
 	if (rv == 0)
-		rv = checklive(&L);
+		rv = ld_checklive(&L);
 	if (L.haveev && L.pipe == NULL)
 		yaml_event_delete(L.ev);
 	yaml_parser_delete(&L.parser);
