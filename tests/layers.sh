@@ -1,7 +1,7 @@
 #!/bin/sh
 # The model's layers call only those before them (STYLE.md): the
 # keyed hash, the page-table pool, then mmu (its fast forms first, which mmuinit
-# chooses), then the allocators and their fast forms, then the
+# chooses), then the tree over its PDEs, then the allocators and their fast forms, then the
 # measures, then the reasons, then the registry.  For each object of libmodel.a, every
 # symbol it takes from another of its objects must be defined by one
 # earlier in this order.  Skipped without nm.
@@ -10,7 +10,7 @@ if ! command -v nm >/dev/null 2>&1; then
 	echo "1..0 # SKIP nm is not installed"
 	exit 0
 fi
-order="xmalloc keyhash ptpool mmufast mmu vmapalloc fast stats why policy"
+order="xmalloc keyhash ptpool mmufast mmu mmutree vmapalloc fast stats why policy"
 nm -A "$top_builddir/libmodel.a" |
     sed -n 's/^[^:]*:\([a-z_]*\)\.o: *[0-9a-f]* *\([TU]\) \(.*\)/\1 \2 \3/p' \
     >"$TMPD/syms"
