@@ -448,6 +448,8 @@ int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
 void		 placedreason(const Mmu *, int, uint32_t, uint32_t, uint32_t,
 		     Reason *);
 int		 vunmap(Mmu *, uint32_t, int32_t);
+
+/* mmutree.c */
 const Pdenode	*treefresh(Mmu *);
 int		 treefirsthole(Mmu *, uint32_t);
 int		 treefirstrun(Mmu *, uint32_t, uint32_t *);
