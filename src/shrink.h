@@ -62,4 +62,10 @@ int	shrink_read(struct trace *, const char *, const struct shrinkopts *,
 void	shrink_run(const struct trace *, const struct shrinkopts *,
 	    const struct target *, struct trace *, struct shrinkstat *);
 
+/* shrink.c's, for shrinkread.c */
+int	shrink_wrongat(const struct shrinkopts *, const struct event *,
+	    const struct result *, const struct result *, struct target *);
+void	shrink_nothing(char *, size_t, const struct shrinkopts *, size_t,
+	    const struct replay *);
+
 #endif
