@@ -524,11 +524,11 @@ crun(uint32_t (*vmapf)(uint64_t, int64_t), void (*vunmapf)(uint32_t,
 }
 
 /*
- * The child: nothing of the terminal's, the faults caught to say where,
- * the object loaded by its descriptor; then a call at each byte.
+ * The child's signals: faults caught on a stack of their own, the
+ * terminal's ignored; and its standard files /dev/null.
  */
-void
-kchild_childmain(struct kchild *c, int fd)
+static void
+childsignals(void)
 {
 	static char altstack[1 << 16];
 	static const int faults[] = {
@@ -537,24 +537,11 @@ kchild_childmain(struct kchild *c, int fd)
 	static const int quiet[] = {
 		SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE
 	};
-	uint32_t (*vmapf)(uint64_t, int64_t), (*allocf)(uint32_t);
-	void (*vunmapf)(uint32_t, int64_t);
-	int (*init)(struct vvhost *);
 	struct sigaction sa;
 	stack_t ss;
-	struct link_map *lm;
-	char path[64];
-	void *dl;
 	size_t i;
 	int null;
 
-	cs = c->slot;
-	cfd = fd;
-	downseen = 0;
-	guarded = calloc((size_t)(xpage_count() + 7) / 8, 1);
-	undo = malloc(NUNDO * sizeof *undo);
-	if (guarded == NULL || undo == NULL)
-		_exit(0);
 	for (i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		signal(quiet[i], SIG_IGN);
 	if ((null = open("/dev/null", O_RDWR)) >= 0) {
@@ -573,25 +560,53 @@ kchild_childmain(struct kchild *c, int fd)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	for (i = 0; i < sizeof faults / sizeof faults[0]; i++)
 		sigaction(faults[i], &sa, NULL);
+}
+
+/* The child cannot run the file: why, said to vmapview; the end. */
+static void cannot(int, const char *, const char *)
+    __attribute__((noreturn));
+
+static void
+cannot(int fd, const char *why, const char *more)
+{
+	snprintf(cs->loaderr, sizeof cs->loaderr, "%s%s", why, more);
+	kchan_say(&cs->up, fd, 'E');
+	_exit(0);
+}
+
+/*
+ * The child: nothing of the terminal's, the faults caught to say where,
+ * the object loaded by its descriptor; then a call at each byte.
+ */
+void
+kchild_childmain(struct kchild *c, int fd)
+{
+	uint32_t (*vmapf)(uint64_t, int64_t), (*allocf)(uint32_t);
+	void (*vunmapf)(uint32_t, int64_t);
+	int (*init)(struct vvhost *);
+	struct link_map *lm;
+	char path[64];
+	void *dl;
+
+	cs = c->slot;
+	cfd = fd;
+	downseen = 0;
+	guarded = calloc((size_t)(xpage_count() + 7) / 8, 1);
+	undo = malloc(NUNDO * sizeof *undo);
+	if (guarded == NULL || undo == NULL)
+		_exit(0);
+	childsignals();
 	snprintf(path, sizeof path, "/proc/self/fd/%d", c->sofd);
 	if ((dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL ||
 	    (init = (int (*)(struct vvhost *))dlsym(dl, "vv_init")) == NULL ||
 	    (vmapf = (uint32_t (*)(uint64_t, int64_t))dlsym(dl, "vv_vmap")) ==
 	    NULL || (vunmapf = (void (*)(uint32_t, int64_t))dlsym(dl,
 	    "vv_vunmap")) == NULL || (allocf = (uint32_t (*)(uint32_t))
-	    dlsym(dl, "vv_vmapalloc")) == NULL) {
-		snprintf(cs->loaderr, sizeof cs->loaderr, "cannot load what "
-		    "it compiled to: %s", dlerror());
-		kchan_say(&cs->up, fd, 'E');
-		_exit(0);
-	}
+	    dlsym(dl, "vv_vmapalloc")) == NULL)
+		cannot(fd, "cannot load what it compiled to: ", dlerror());
 	if (dlinfo(dl, RTLD_DI_LINKMAP, &lm) != 0 ||
-	    dl_iterate_phdr(keepone, lm) == 0 || nkeep == 0) {
-		snprintf(cs->loaderr, sizeof cs->loaderr, "cannot find what "
-		    "it compiled to in memory");
-		kchan_say(&cs->up, fd, 'E');
-		_exit(0);
-	}
+	    dl_iterate_phdr(keepone, lm) == 0 || nkeep == 0)
+		cannot(fd, "cannot find what it compiled to in memory", "");
 	cfns = dlsym(dl, "vv_fns");
 	cfnnames = dlsym(dl, "vv_fnnames");
 	if (cfnnames == NULL)
@@ -601,12 +616,8 @@ kchild_childmain(struct kchild *c, int fd)
 		.rampage = crampage, .vprint = cprint, .vpanic = cpanic,
 		.vexit = cexit
 	};
-	if (init(&host) != VVABI) {
-		snprintf(cs->loaderr, sizeof cs->loaderr,
-		    "compiled for another vmapview");
-		kchan_say(&cs->up, fd, 'E');
-		_exit(0);
-	}
+	if (init(&host) != VVABI)
+		cannot(fd, "compiled for another vmapview", "");
 	if (kchan_say(&cs->up, fd, 'R') < 0)
 		_exit(0);
 	while (hear(fd) == 'C') {

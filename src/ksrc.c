@@ -589,6 +589,59 @@ ksrc_spanwhy(const Policy *p)
 	    NULL;
 }
 
+/* The name a file's policy is shown by: its file's, made text. */
+static void
+shownbase(const char *path, char *base, size_t len)
+{
+	const char *b;
+	char *shown;
+
+	b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	shown = text_clean(b, 0);
+	snprintf(base, len, "%s", shown);
+	text_mend(base, len);
+	free(shown);
+}
+
+/* The policy of the file loaded already, whatever names it; or nil. */
+static const Policy *
+already(const struct stat *st, const char *sum)
+{
+	int i;
+
+	for (i = 0; i < nksrc; i++)
+		if (ksrcs[i].pol.priv != NULL && ksrcs[i].dev == st->st_dev &&
+		    ksrcs[i].ino == st->st_ino && strcmp(ksrcs[i].sum, sum) == 0)
+			return &ksrcs[i].pol;
+	return NULL;
+}
+
+/* File k's policy, loaded from path: its name said, its hooks. */
+static void
+makepolicy(struct ksrc *k, const char *path)
+{
+	char *shown;
+
+	shown = text_clean(path, 0);
+	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
+	    "as compiled", shown, k->flavour == Klabs ? "Bell Labs" :
+	    "9front");
+	text_mend(k->summary, sizeof k->summary);
+	free(shown);
+	k->pol.name = k->name;
+	k->pol.summary = k->summary;
+	k->pol.vmapalloc = srcallocs[nksrc];
+	k->pol.largest = srclargests[nksrc];
+	k->pol.atleast = srcatleasts[nksrc];
+	k->pol.misfit = srcmisfits[nksrc];
+	k->pol.ownkernel = k->flavour + 1;
+	k->pol.unmapfall = Fallcan;
+	k->pol.spans = k->spans;
+	k->pol.kvmap = srcvmap;
+	k->pol.kvunmap = srcvunmap;
+	k->pol.priv = k;
+}
+
 /*
  * The policy of the pc/mmu.c at path: compiled (or found compiled),
  * loaded and registered.  The same file twice is the same policy.
@@ -601,9 +654,9 @@ ksrc_load(const char *path, char *err, size_t elen)
 	struct ksrc *k;
 	struct stat st;
 	struct sha256 sh;
-	char *text, *src, *shown, so[PATH_MAX], base[64], name[80], sum[65];
+	const Policy *had;
+	char *text, *src, so[PATH_MAX], base[64], name[80], sum[65];
 	char sigwhy[192];
-	const char *b;
 	size_t len;
 	int f, flavour, i, sofd;
 
@@ -612,19 +665,13 @@ ksrc_load(const char *path, char *err, size_t elen)
 	sha256_init(&sh);
 	sha256_add(&sh, text, len);
 	sha256_hex(&sh, sum);
-	b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	/* the policy's name and summary are shown: a file's name made text */
-	shown = text_clean(b, 0);
-	snprintf(base, sizeof base, "%s", shown);
-	text_mend(base, sizeof base);
-	free(shown);
+	shownbase(path, base, sizeof base);
 	/* one policy a file, whatever path or link names it */
-	for (i = 0; i < nksrc; i++)
-		if (ksrcs[i].pol.priv != NULL && ksrcs[i].dev == st.st_dev &&
-		    ksrcs[i].ino == st.st_ino && strcmp(ksrcs[i].sum, sum) == 0) {
-			free(text);
-			return &ksrcs[i].pol;
-		}
+	if ((had = already(&st, sum)) != NULL) {
+		free(text);
+		return had;
+	}
 	memset(fn, 0, sizeof fn);
 	ks_findfns(text, len, fn);
 	for (f = 0; f < Nfn; f++)
@@ -678,23 +725,7 @@ ksrc_load(const char *path, char *err, size_t elen)
 	}
 	spanstest(k, flavour);
 	unmapstest(k, flavour);
-	shown = text_clean(path, 0);
-	snprintf(k->summary, sizeof k->summary, "%s (%s signatures), run "
-	    "as compiled", shown, flavour == Klabs ? "Bell Labs" : "9front");
-	text_mend(k->summary, sizeof k->summary);
-	free(shown);
-	k->pol.name = k->name;
-	k->pol.summary = k->summary;
-	k->pol.vmapalloc = srcallocs[nksrc];
-	k->pol.largest = srclargests[nksrc];
-	k->pol.atleast = srcatleasts[nksrc];
-	k->pol.misfit = srcmisfits[nksrc];
-	k->pol.ownkernel = flavour + 1;
-	k->pol.unmapfall = Fallcan;
-	k->pol.spans = k->spans;
-	k->pol.kvmap = srcvmap;
-	k->pol.kvunmap = srcvunmap;
-	k->pol.priv = k;
+	makepolicy(k, path);
 	free(text);
 	if (policyregister(&k->pol) < 0) {
 		snprintf(err, elen, "%s: no room for another policy", path);
