@@ -119,6 +119,49 @@ policylist(struct args *a, const char *arg, struct argvalue *v)
 	}
 }
 
+/* Whether s is a real number in (lo, hi] (open: lo excluded) into *f. */
+static int
+realin(const char *s, double lo, int open, double hi, double *f)
+{
+	char *end;
+
+	errno = 0;
+	*f = strtod(s, &end);
+	return *s != '\0' && *end == '\0' && errno == 0 &&
+	    (open ? *f > lo : *f >= lo) && *f <= hi;
+}
+
+/*
+ * An event number, or with range set a range A..B of them, into v; nil,
+ * or what is wrong with s.
+ */
+static const char *
+eventarg(const char *s, int range, struct argvalue *v)
+{
+	const char *hi;
+	char *end;
+	long at;
+
+	errno = 0;
+	at = strtol(s, &end, 10);
+	v->num = v->hi = at;
+	if (range && *s != '\0' && end[0] == '.' && end[1] == '.' &&
+	    errno == 0 && at >= 0) {
+		hi = end + 2;
+		at = strtol(hi, &end, 10);
+		v->hi = at;
+		if (*hi == '\0' || *end != '\0' || errno != 0 || at < 0)
+			return "is not a range of events A..B, A <= B";
+		if (at < (long)v->num)
+			return "is a range the wrong way round: A..B wants A <= B";
+		return NULL;
+	}
+	if (*s == '\0' || *end != '\0' || errno != 0 || at < 0)
+		return range ? "is not an event number or a range A..B" :
+		    "is not an event number";
+	return NULL;
+}
+
 /*
  * Check the argument s of option o by its kind into v.  Returns -1
  * after a usage error.
@@ -127,9 +170,8 @@ static int
 checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
     const char *s)
 {
-	const char *bad, *hi;
-	char why[64], *end;
-	long at;
+	const char *bad;
+	char why[64];
 
 	v->set = 1;
 	v->str = s;
@@ -172,40 +214,17 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 			bad = "is not a number";
 		break;
 	case ARGseconds:
-		errno = 0;
-		v->frac = strtod(s, &end);
-		if (*s == '\0' || *end != '\0' || errno != 0 ||
-		    !(v->frac > 0 && v->frac <= 3600))
+		if (!realin(s, 0, 1, 3600, &v->frac))
 			bad = "is not a time in seconds, more than 0 and at most "
 			    "3600";
 		break;
 	case ARGfraction:
-		errno = 0;
-		v->frac = strtod(s, &end);
-		if (*s == '\0' || *end != '\0' || errno != 0 ||
-		    !(v->frac >= 0 && v->frac <= 1))
+		if (!realin(s, 0, 0, 1, &v->frac))
 			bad = "is not a fraction from 0 to 1";
 		break;
 	case ARGevent:
 	case ARGevents:
-		errno = 0;
-		at = strtol(s, &end, 10);
-		v->num = v->hi = at;
-		if (o->kind == ARGevents && *s != '\0' && end[0] == '.' &&
-		    end[1] == '.' && errno == 0 && at >= 0) {
-			hi = end + 2;
-			at = strtol(hi, &end, 10);
-			v->hi = at;
-			if (*hi == '\0' || *end != '\0' || errno != 0 || at < 0)
-				bad = "is not a range of events A..B, A <= B";
-			else if (at < (long)v->num)
-				bad = "is a range the wrong way round: A..B wants "
-				    "A <= B";
-			break;
-		}
-		if (*s == '\0' || *end != '\0' || errno != 0 || at < 0)
-			bad = o->kind == ARGevents ? "is not an event number "
-			    "or a range A..B" : "is not an event number";
+		bad = eventarg(s, o->kind == ARGevents, v);
 		break;
 	case ARGvmap:
 		if (trace_parsenum(s, 0, &v->num) < 0)
