@@ -213,14 +213,45 @@ inwaywhy(char *buf, size_t len, const struct replay *rp, const Panic *p,
 	}
 }
 
+/*
+ * A vmap's panic where its own pdbmap found a page in use (PNvmappde,
+ * PNvmappte): what vmapalloc returned, the page, whose it was, and the
+ * policy's bug where it has one; after the n bytes in buf.
+ */
+static void
+inusewhy(char *buf, size_t len, size_t n, const struct replay *rp,
+    const Panic *p, const Reason *w, size_t i)
+{
+	const char *id;
+	size_t seq;
+
+	n += snprintf(buf + n, len - n, ": vmapalloc returned 0x%.8x for "
+	    "PDE%s %u", p->allocva, w->n[0] == w->n[1] ? "" : "s", w->n[0]);
+	if (n < len && w->n[1] != w->n[0])
+		n += snprintf(buf + n, len - n, "-%u", w->n[1]);
+	if (n < len)
+		n += snprintf(buf + n, len - n, "; %s 0x%.8x is in use",
+		    p->kind == PNvmappde ? "the 4M page at" : "the page at",
+		    p->va);
+	if (n < len && ownerof(rp, i, p->va, &seq, &id))
+		n += snprintf(buf + n, len - n, " by %s (event %zu)",
+		    id ? id : "a mapping", seq);
+	if (n < len && p->kind == PNvmappte && w->n[2] < WD2PG &&
+	    w->n[2] > PTX(p->va))
+		n += snprintf(buf + n, len - n, ", and the hole in that "
+		    "table starts at PTE %u", w->n[2]);
+	if (n < len && policyat(rp->pidx)->mapbug != NULL)
+		snprintf(buf + n, len - n, ": %s", policyat(rp->pidx)->mapbug);
+}
+
+/* Why result r, a panic, is one: after what buf holds, in words. */
 static void
 panicwhy(char *buf, size_t len, const struct replay *rp,
     const struct event *e, const struct result *r, size_t i)
 {
 	const Panic *p;
 	const Reason *w;
-	const char *id;
-	size_t n, seq;
+	size_t n;
 
 	p = r->panic;
 	w = r->why;
@@ -228,25 +259,7 @@ panicwhy(char *buf, size_t len, const struct replay *rp,
 	switch (p->kind) {
 	case PNvmappde:
 	case PNvmappte:
-		n += snprintf(buf + n, len - n, ": vmapalloc returned 0x%.8x for "
-		    "PDE%s %u", p->allocva, w->n[0] == w->n[1] ? "" : "s",
-		    w->n[0]);
-		if (n < len && w->n[1] != w->n[0])
-			n += snprintf(buf + n, len - n, "-%u", w->n[1]);
-		if (n < len)
-			n += snprintf(buf + n, len - n, "; %s 0x%.8x is in use",
-			    p->kind == PNvmappde ? "the 4M page at" : "the page at",
-			    p->va);
-		if (n < len && ownerof(rp, i, p->va, &seq, &id))
-			n += snprintf(buf + n, len - n, " by %s (event %zu)",
-			    id ? id : "a mapping", seq);
-		if (n < len && p->kind == PNvmappte && w->n[2] < WD2PG &&
-		    w->n[2] > PTX(p->va))
-			n += snprintf(buf + n, len - n, ", and the hole in that "
-			    "table starts at PTE %u", w->n[2]);
-		if (n < len && policyat(rp->pidx)->mapbug != NULL)
-			snprintf(buf + n, len - n, ": %s",
-			    policyat(rp->pidx)->mapbug);
+		inusewhy(buf, len, n, rp, p, w, i);
 		break;
 	case PNxspan:
 		snprintf(buf + n, len - n, ": no page-table page left for 0x%.8x: "
