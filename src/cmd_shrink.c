@@ -51,6 +51,41 @@ oninterrupt(int sig)
 	interrupted = 1;
 }
 
+/*
+ * What to shrink for, from -p and --until, into so: the policies, and
+ * what goes wrong (-1: the first thing that does).  Returns 0, or the
+ * usage error's status.
+ */
+static int
+shrinkfor(struct args *a, struct shrinkopts *so)
+{
+	const struct argvalue *v;
+	const char *until;
+	int i;
+
+	v = args_get(a, Opolicy);
+	so->pol[0] = v->npol > 0 ? v->pol[0] : policyat(0);
+	so->pol[1] = v->npol > 1 ? v->pol[1] : NULL;
+	if (v->npol > 2)
+		return cmd_usageerr(a, "-p: one policy, or two for diverge");
+	so->what = -1;
+	if ((until = args_str(a, Ountil, NULL)) != NULL) {
+		for (i = 0; i < Nwhat && strcmp(until, whatnames[i]) != 0; i++)
+			;
+		if (i == Nwhat)
+			return cmd_usageerr(a, "--until: '%s' is not fail, panic, "
+			    "diverge, expect or refused", until);
+		so->what = i;
+	}
+	/* two policies: what tells them apart, unless told otherwise */
+	if (so->what == -1 && so->pol[1] != NULL)
+		so->what = Wdiverge;
+	if (so->what == Wdiverge && so->pol[1] == NULL)
+		return cmd_usageerr(a, "--until diverge: name two policies, "
+		    "-p P,Q");
+	return 0;
+}
+
 /* The progress line, on a terminal. */
 static void
 progress(void *arg, const struct shrinkstat *st)
@@ -63,38 +98,19 @@ progress(void *arg, const struct shrinkstat *st)
 static int
 cmd_shrink_exec(struct args *a)
 {
-	const struct argvalue *v;
 	struct sigaction sa, old;
 	struct shrinkopts so;
 	struct shrinkstat st;
 	struct target tg;
 	struct trace t, out;
-	const char *until, *dest, *input;
+	const char *dest, *input;
 	int none;
 	char buf[1024], err[512];
-	int i, status;
+	int status;
 
 	memset(&so, 0, sizeof so);
-	v = args_get(a, Opolicy);
-	so.pol[0] = v->npol > 0 ? v->pol[0] : policyat(0);
-	so.pol[1] = v->npol > 1 ? v->pol[1] : NULL;
-	if (v->npol > 2)
-		return cmd_usageerr(a, "-p: one policy, or two for diverge");
-	so.what = -1;
-	if ((until = args_str(a, Ountil, NULL)) != NULL) {
-		for (i = 0; i < Nwhat && strcmp(until, whatnames[i]) != 0; i++)
-			;
-		if (i == Nwhat)
-			return cmd_usageerr(a, "--until: '%s' is not fail, panic, "
-			    "diverge, expect or refused", until);
-		so.what = i;
-	}
-	/* two policies: what tells them apart, unless told otherwise */
-	if (so.what == -1 && so.pol[1] != NULL)
-		so.what = Wdiverge;
-	if (so.what == Wdiverge && so.pol[1] == NULL)
-		return cmd_usageerr(a, "--until diverge: name two policies, "
-		    "-p P,Q");
+	if ((status = shrinkfor(a, &so)) != 0)
+		return status;
 	so.budget = args_has(a, Obudget) ? args_get(a, Obudget)->num : 0;
 	so.maxtests = args_has(a, Otests) ? args_get(a, Otests)->num : 0;
 	args_replayopts(a, &so.ro);
