@@ -199,6 +199,32 @@ out:
 	return rv;
 }
 
+/*
+ * Each of the n answers asked at the state reached: where vmap(pa,
+ * size) lands, or with sizes, the largest vmap and the first size
+ * that fails, asked in its stead.
+ */
+static void
+answerall(struct answer *an, const Policy *const *p, int n,
+    const struct trace *t, int sizes, uint64_t pa, uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		/* the reader's records are gone: the owners from the live set */
+		an[i].rp.t = t;
+		an[i].rp.owner = livemap_owner;
+		an[i].rp.ownerarg = &an[i].lm;
+		if (sizes) {
+			an[i].largest = largestvmap(&an[i].rp.m, p[i]);
+			size = (uint64_t)firstmisfit(&an[i].rp.m) * BY2PG;
+			if (size > INT32_MAX)
+				size = INT32_MAX & ~(BY2PG - 1);
+		}
+		replay_probe(&an[i].rp, pa, size, &an[i].pr);
+	}
+}
+
 /* Operand i as a number in [lo, hi], K/M/G allowed with suffix. */
 static int
 operand(struct args *a, int i, const char *what, int suffix, uint64_t lo,
@@ -226,7 +252,7 @@ cmd_probe_exec(struct args *a)
 	struct trace t;
 	uint64_t size, pa;
 	size_t at;
-	int i, n, sizes, rv;
+	int n, sizes, rv;
 
 	sizes = args_has(a, Osizes);
 	if (sizes && a->argc > 1)
@@ -274,19 +300,7 @@ cmd_probe_exec(struct args *a)
 	if (!pg.started)	/* no event: the header's machine */
 		probestart(&pg, &t);
 	at = pg.seen < pg.upto ? pg.seen : pg.upto;
-	for (i = 0; i < n; i++) {
-		/* the reader's records are gone: the owners from the live set */
-		an[i].rp.t = &t;
-		an[i].rp.owner = livemap_owner;
-		an[i].rp.ownerarg = &an[i].lm;
-		if (sizes) {
-			an[i].largest = largestvmap(&an[i].rp.m, p[i]);
-			size = (uint64_t)firstmisfit(&an[i].rp.m) * BY2PG;
-			if (size > INT32_MAX)
-				size = INT32_MAX & ~(BY2PG - 1);
-		}
-		replay_probe(&an[i].rp, pa, size, &an[i].pr);
-	}
+	answerall(an, p, n, &t, sizes, pa, size);
 	if (args_get(a, Oformat)->val)
 		rv = probeyaml(stdout, &t, an, n, at, sizes);
 	else {
