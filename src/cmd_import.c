@@ -193,6 +193,53 @@ writeimport(FILE *f, void *arg)
 }
 
 /*
+ * The log at path into *f (standard input for "-"), and its file's
+ * name in *base; -1 after saying why not.
+ */
+static int
+openlog(const char **path, FILE **f, const char **base)
+{
+	if (strcmp(*path, "-") == 0) {
+		*f = stdin;
+		*base = *path = "stdin";
+		return 0;
+	}
+	if ((*f = fopen(*path, "r")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", progname, *path,
+		    strerror(errno));
+		return -1;
+	}
+	*base = strrchr(*path, '/') ? strrchr(*path, '/') + 1 : *path;
+	return 0;
+}
+
+/*
+ * The trace's name and description, from the log's file (base, and
+ * stem, its name less the extension) and what was read of it; and what
+ * was left unsaid of the lines skipped, said.
+ */
+static void
+describe(struct args *a, struct spool *sp, const struct importstats *st,
+    const char *base, const char *stem)
+{
+	char desc[512];
+
+	if (st->malformed > IMPORTWARNMAX)
+		fprintf(stderr, "%s: %zu more lines that name vmap or vunmap "
+		    "but are no call, skipped\n", base,
+		    st->malformed - IMPORTWARNMAX);
+	if (st->orphans > IMPORTWARNMAX && st->dropped > 0)
+		fprintf(stderr, "%s: %zu more orphan vunmaps\n", base,
+		    st->orphans - IMPORTWARNMAX);
+	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
+	    "events, %zu lines skipped.%s\n", base, st->lines, st->events,
+	    st->skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
+	    "kernel gave are the expectations of its policy.");
+	sp->hdr.name = text_clean(args_str(a, Oname, stem), 0);
+	sp->hdr.description = xstrdup(desc);
+}
+
+/*
  * Read the log, each event spooled as it is read; then write the trace
  * from the spool, its header saying how many lines and events there
  * were.  Nothing is written when the log has an error.
@@ -203,7 +250,7 @@ cmd_import_exec(struct args *a)
 	struct importstats st;
 	struct importsink sk;
 	struct spool sp;
-	char desc[512], err[512];
+	char err[512];
 	const char *path, *base;
 	char *shown, *stem, *dot;
 	FILE *f;
@@ -218,16 +265,8 @@ cmd_import_exec(struct args *a)
 	trace_init(&sp.hdr);
 	if (setmachine(a, &sp.hdr) < 0)
 		return EXITUSAGE;
-	if (strcmp(path, "-") == 0) {
-		f = stdin;
-		base = path = "stdin";
-	} else if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(errno));
+	if (openlog(&path, &f, &base) < 0)
 		return EXITUSAGE;
-	} else {
-		base = strrchr(path, '/');
-		base = base ? base + 1 : path;
-	}
 	/* the name as written into the trace: anybody's bytes made text */
 	base = shown = text_clean(base, 0);
 	/* the trace's own name: the file's, less its extension */
@@ -264,19 +303,7 @@ cmd_import_exec(struct args *a)
 		free(stem);
 		return EXITUSAGE;
 	}
-	if (st.malformed > IMPORTWARNMAX)
-		fprintf(stderr, "%s: %zu more lines that name vmap or vunmap "
-		    "but are no call, skipped\n", base,
-		    st.malformed - IMPORTWARNMAX);
-	if (st.orphans > IMPORTWARNMAX && st.dropped > 0)
-		fprintf(stderr, "%s: %zu more orphan vunmaps\n", base,
-		    st.orphans - IMPORTWARNMAX);
-	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
-	    "events, %zu lines skipped.%s\n", base, st.lines, st.events,
-	    st.skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
-	    "kernel gave are the expectations of its policy.");
-	sp.hdr.name = text_clean(args_str(a, Oname, stem), 0);
-	sp.hdr.description = xstrdup(desc);
+	describe(a, &sp, &st, base, stem);
 	tell(base, &st);
 	rv = EXITOK;
 	if (outfile_write(args_str(a, Ooutput, "-"), writeimport, &sp, err,
