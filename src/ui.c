@@ -372,6 +372,76 @@ ui_find(struct ui *u, int dir, int what)
 }
 
 /*
+ * The screens that are not the map: the terminal too small, the help,
+ * the trace's description, the zoom.  Returns 1 when one was drawn.
+ */
+static int
+otherscreen(struct ui *u)
+{
+	int needw, needh;
+
+	needw = u->npane == 1 ? 60 : 72;
+	needh = u->npane == 1 ? 16 : 20;
+	if (COLS < needw || LINES < needh) {
+		mvprintw(0, 0, "The terminal is too small: %dx%d.", COLS, LINES);
+		mvprintw(1, 0, "vmapview needs at least %dx%d here.", needw,
+		    needh);
+		mvprintw(2, 0, "Enlarge it, or press q to quit.");
+		return 1;
+	}
+	if (u->help) {
+		ui_help_draw(u);
+		return 1;
+	}
+	if (u->about) {
+		ui_about_draw(u);
+		return 1;
+	}
+	if (u->zoom) {
+		ui_pd_zoom(u, &u->pane[u->focus], 0, 0, LINES - 1, COLS);
+		ui_status_draw(u);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The map's rows, its width in *mapw (one pane), so that fixed rows
+ * and whyh rows of reasons fit under it; the map shrinks first.
+ */
+static int
+mapheight(struct ui *u, int pw, int fixed, int whyh, int *mapw)
+{
+	const Mmu *m;
+	int lw, cpr, maph;
+
+	m = &u->pane[u->focus].tl.cur.m;
+	lw = ui_pd_labelw(m);
+	if (u->npane == 1) {
+		*mapw = COLS >= lw + 64 + 36 ? lw + 64 : lw + 32;
+		cpr = *mapw == lw + 64 ? 16 : 8;
+		maph = HOWMANY(vpdbsize(m), cpr) + 2;
+		if (maph < 13)
+			maph = 13;
+		if (maph > LINES / 2)
+			maph = LINES / 2;
+	} else {
+		/* as ui_pd_draw will lay it out: 16 cells a row if they fit */
+		cpr = lw + 64 <= pw - 1 ? 16 : 8;
+		maph = HOWMANY(vpdbsize(m), cpr) + 2;
+		if (maph > LINES / 2 - 2)
+			maph = LINES / 2 - 2;
+	}
+	/* the reasons first: the map shrinks to 3 rows, the events to 2 */
+	if (fixed + maph + whyh + 4 > LINES) {
+		maph = LINES - fixed - whyh - 4;
+		if (maph < 3)
+			maph = 3;
+	}
+	return maph;
+}
+
+/*
  * Draw the whole screen for the current layout: the map of each pane
  * with its measures, the legend, the selected PDE, what each pane says
  * of the current event (wrapped, never cut: the map and the events give
@@ -382,37 +452,14 @@ ui_draw(struct ui *u)
 {
 	struct pane *p;
 	struct paneword w[UIMAXPANE];
-	int needw, needh, maph, rows, mapw, y, j, pw, cpr, whyh, k, fixed, lw;
-	int mh;
-
-	mapw = 0;
+	int maph, mapw, y, j, pw, whyh, k, fixed, mh;
 
 	erase();
-	needw = u->npane == 1 ? 60 : 72;
-	needh = u->npane == 1 ? 16 : 20;
-	if (COLS < needw || LINES < needh) {
-		mvprintw(0, 0, "The terminal is too small: %dx%d.", COLS, LINES);
-		mvprintw(1, 0, "vmapview needs at least %dx%d here.", needw,
-		    needh);
-		mvprintw(2, 0, "Enlarge it, or press q to quit.");
-		refresh();
-		return;
-	}
-	if (u->help || u->about) {
-		if (u->help)
-			ui_help_draw(u);
-		else
-			ui_about_draw(u);
+	if (otherscreen(u)) {
 		refresh();
 		return;
 	}
 	p = &u->pane[u->focus];
-	if (u->zoom) {
-		ui_pd_zoom(u, p, 0, 0, LINES - 1, COLS);
-		ui_status_draw(u);
-		refresh();
-		return;
-	}
 	pw = u->npane == 1 ? COLS : COLS / 2;
 	whyh = 0;
 	for (j = 0; j < u->npane; j++) {
@@ -422,31 +469,8 @@ ui_draw(struct ui *u)
 	}
 	/* the legend, the PDE's line and the status; two measures a pane */
 	fixed = 3 + (u->npane == 1 ? 0 : 2);
-	if (u->npane == 1) {
-		lw = ui_pd_labelw(&p->tl.cur.m);
-		mapw = COLS >= lw + 64 + 36 ? lw + 64 : lw + 32;
-		cpr = mapw == lw + 64 ? 16 : 8;
-		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
-		maph = rows + 2;
-		if (maph < 13)
-			maph = 13;
-		if (maph > LINES / 2)
-			maph = LINES / 2;
-	} else {
-		/* as ui_pd_draw will lay it out: 16 cells a row if they fit */
-		lw = ui_pd_labelw(&p->tl.cur.m);
-		cpr = lw + 64 <= pw - 1 ? 16 : 8;
-		rows = HOWMANY(vpdbsize(&p->tl.cur.m), cpr);
-		maph = rows + 2;
-		if (maph > LINES / 2 - 2)
-			maph = LINES / 2 - 2;
-	}
-	/* the reasons first: the map shrinks to 3 rows, the events to 2 */
-	if (fixed + maph + whyh + 4 > LINES) {
-		maph = LINES - fixed - whyh - 4;
-		if (maph < 3)
-			maph = 3;
-	}
+	mapw = 0;
+	maph = mapheight(u, pw, fixed, whyh, &mapw);
 	if (u->npane == 1) {
 		ui_pd_draw(u, p, 0, 0, maph, mapw);
 		ui_measures_draw(u, p, 1, mapw + 2, maph - 1, COLS - mapw - 2);
