@@ -34,26 +34,12 @@ ui_resultpair(int kind)
 	}
 }
 
-/*
- * The events around the cursor in the box at (y, x), h rows, w wide.
- * Events not yet run are dim; the last one run is the current one.
- */
-void
-ui_events_draw(struct ui *u, int y, int x, int h, int w)
+/* The table's heading, its event numbers sw columns wide. */
+static void
+eventshead(struct ui *u, int y, int x, int w, int sw)
 {
-	const struct event *e;
-	const struct result *r;
-	struct event eb;
-	struct result rb;
-	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
-	size_t first, i;
-	int j, row, n, attr, sw;
+	char line[512];
 
-	/* the event numbers as wide as the trace's last */
-	for (sw = 1, i = u->t->nev; i >= 10; i /= 10)
-		sw++;
-	if (sw < 5)
-		sw = 5;
 	attron(ui_attr(u, Cheader));
 	if (u->npane == 1)
 		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-10s  %-6s  %s",
@@ -65,6 +51,97 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 		    policyat(u->pane[1].pidx)->name);
 	mvprintw(y, x, "%-*.*s", w, w, line);
 	attroff(ui_attr(u, Cheader));
+}
+
+/* Event i's row at y: its own columns, each pane's result, its words. */
+static void
+eventrow(struct ui *u, size_t i, int y, int x, int w, int sw)
+{
+	const struct event *e;
+	const struct result *r;
+	struct event eb;
+	struct result rb;
+	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
+	int j, n, attr;
+
+	move(y, x);
+	clrtoeol();
+	if (i >= u->t->nev)
+		return;
+	e = vstore_event(u->vs, i, &eb);
+	strcpy(pa, "-");
+	strcpy(sz, "-");
+	if (e->op == OPvmap)
+		snprintf(pa, sizeof pa, "0x%.8x", e->pa);
+	/* a vunmap, the size it unmapped, as replay shows it */
+	if (e->op == OPvmap)
+		fmtbytes(sz, sizeof sz, e->size);
+	else if (e->op == OPvunmap && timeline_result(
+	    &u->pane[u->focus].tl, i, &rb)->size != 0)
+		fmtbytes(sz, sizeof sz, rb.size);
+	attr = 0;
+	if (i + 1 == u->pos)
+		attr = ui_attr(u, Ccurrent);
+	else if (i >= u->pos)
+		attr = ui_attr(u, Cdim);
+	attron(attr);
+	if (u->npane == 1)
+		n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
+		    "%-10s  %-6s  ", sw, i + 1, opnames[e->op],
+		    e->id ? e->id : "-", pa, sz);
+	else
+		n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
+		    "%-6s  ", sw, i + 1, opnames[e->op], e->id ? e->id : "-",
+		    sz);
+	addnstr(line, w);
+	attroff(attr);
+	for (j = 0; j < u->npane && n < w; j++) {
+		r = timeline_result(&u->pane[j].tl, i, &rb);
+		attron(attr | (i < u->pos ? ui_attr(u,
+		    ui_resultpair(r->kind)) : 0));
+		snprintf(line, sizeof line, "%-11s  ",
+		    replay_cell(b, sizeof b, e->op, r->kind, r->va));
+		addnstr(line, w - n);
+		n += strlen(line);
+		attroff(attr | (i < u->pos ? ui_attr(u,
+		    ui_resultpair(r->kind)) : 0));
+	}
+	attron(attr);
+	line[0] = '\0';
+	if (ui_diverges(u, i))
+		strcat(line, u->utf8 ? "\u2260 " : "<> ");
+	r = timeline_result(&u->pane[u->focus].tl, i, &rb);
+	if (r->panic != NULL)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s ", replay_panicmsg(msg, sizeof msg,
+		    &u->pane[u->focus].tl.full, r));
+	if (e->text != NULL)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s ", e->text);
+	if (e->note != NULL)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "# %s", e->note);
+	if (n < w)
+		addnstr(line, w - n);
+	attroff(attr);
+}
+
+/*
+ * The events around the cursor in the box at (y, x), h rows, w wide.
+ * Events not yet run are dim; the last one run is the current one.
+ */
+void
+ui_events_draw(struct ui *u, int y, int x, int h, int w)
+{
+	size_t first, i;
+	int row, sw;
+
+	/* the event numbers as wide as the trace's last */
+	for (sw = 1, i = u->t->nev; i >= 10; i /= 10)
+		sw++;
+	if (sw < 5)
+		sw = 5;
+	eventshead(u, y, x, w, sw);
 	h--;
 	y++;
 	if (h <= 0)
@@ -75,68 +152,8 @@ ui_events_draw(struct ui *u, int y, int x, int h, int w)
 	/* near the end, earlier events fill the rows, not blanks */
 	if (first + h > u->t->nev)
 		first = u->t->nev > (size_t)h ? u->t->nev - h : 0;
-	for (row = 0, i = first; row < h; row++, i++) {
-		move(y + row, x);
-		clrtoeol();
-		if (i >= u->t->nev)
-			continue;
-		e = vstore_event(u->vs, i, &eb);
-		strcpy(pa, "-");
-		strcpy(sz, "-");
-		if (e->op == OPvmap)
-			snprintf(pa, sizeof pa, "0x%.8x", e->pa);
-		/* a vunmap, the size it unmapped, as replay shows it */
-		if (e->op == OPvmap)
-			fmtbytes(sz, sizeof sz, e->size);
-		else if (e->op == OPvunmap && timeline_result(
-		    &u->pane[u->focus].tl, i, &rb)->size != 0)
-			fmtbytes(sz, sizeof sz, rb.size);
-		attr = 0;
-		if (i + 1 == u->pos)
-			attr = ui_attr(u, Ccurrent);
-		else if (i >= u->pos)
-			attr = ui_attr(u, Cdim);
-		attron(attr);
-		if (u->npane == 1)
-			n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
-			    "%-10s  %-6s  ", sw, i + 1, opnames[e->op],
-			    e->id ? e->id : "-", pa, sz);
-		else
-			n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
-			    "%-6s  ", sw, i + 1, opnames[e->op], e->id ? e->id : "-",
-			    sz);
-		addnstr(line, w);
-		attroff(attr);
-		for (j = 0; j < u->npane && n < w; j++) {
-			r = timeline_result(&u->pane[j].tl, i, &rb);
-			attron(attr | (i < u->pos ? ui_attr(u,
-			    ui_resultpair(r->kind)) : 0));
-			snprintf(line, sizeof line, "%-11s  ",
-			    replay_cell(b, sizeof b, e->op, r->kind, r->va));
-			addnstr(line, w - n);
-			n += strlen(line);
-			attroff(attr | (i < u->pos ? ui_attr(u,
-			    ui_resultpair(r->kind)) : 0));
-		}
-		attron(attr);
-		line[0] = '\0';
-		if (ui_diverges(u, i))
-			strcat(line, u->utf8 ? "\u2260 " : "<> ");
-		r = timeline_result(&u->pane[u->focus].tl, i, &rb);
-		if (r->panic != NULL)
-			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    "%s ", replay_panicmsg(msg, sizeof msg,
-			    &u->pane[u->focus].tl.full, r));
-		if (e->text != NULL)
-			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    "%s ", e->text);
-		if (e->note != NULL)
-			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    "# %s", e->note);
-		if (n < w)
-			addnstr(line, w - n);
-		attroff(attr);
-	}
+	for (row = 0, i = first; row < h; row++, i++)
+		eventrow(u, i, y + row, x, w, sw);
 }
 
 /* A history line of h in w columns: per column, the lowest (or with
