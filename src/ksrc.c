@@ -603,6 +603,19 @@ shownbase(const char *path, char *base, size_t len)
 	free(shown);
 }
 
+/* A file's policy's name: the file's, with its bytes' hash if taken. */
+static void
+policyname(char *name, size_t len, const char *base, const char *sum)
+{
+	int i;
+
+	snprintf(name, len, "%s", base);
+	for (i = 0; policyfind(name) != NULL; i++)
+		snprintf(name, len, i ? "%.40s@%.6s-%d" : "%.40s@%.6s", base,
+		    sum, i);
+	text_mend(name, len);
+}
+
 /* The policy of the file loaded already, whatever names it; or nil. */
 static const Policy *
 already(const struct stat *st, const char *sum)
@@ -655,10 +668,10 @@ ksrc_load(const char *path, char *err, size_t elen)
 	struct stat st;
 	struct sha256 sh;
 	const Policy *had;
-	char *text, *src, so[PATH_MAX], base[64], name[80], sum[65];
+	char *text, *src, so[PATH_MAX], base[64], sum[65];
 	char sigwhy[192];
 	size_t len;
-	int f, flavour, i, sofd;
+	int f, flavour, sofd;
 
 	if ((text = ks_slurp(path, &len, &st, err, elen)) == NULL)
 		return NULL;
@@ -707,16 +720,10 @@ ksrc_load(const char *path, char *err, size_t elen)
 	k->flavour = flavour;
 	snprintf(k->sigwhy, sizeof k->sigwhy, "%s", sigwhy);
 	free(src);
-	/* its name: the file's, with its bytes' hash where that is taken */
-	snprintf(name, sizeof name, "%s", base);
-	for (i = 0; policyfind(name) != NULL; i++)
-		snprintf(name, sizeof name, i ? "%.40s@%.6s-%d" : "%.40s@%.6s",
-		    base, sum, i);
-	text_mend(name, sizeof name);
 	k->dev = st.st_dev;
 	k->ino = st.st_ino;
 	memcpy(k->sum, sum, sizeof k->sum);
-	snprintf(k->name, sizeof k->name, "%s", name);
+	policyname(k->name, sizeof k->name, base, sum);
 	/* the object checked, loaded by its descriptor in its own process */
 	if (kchild_init(&k->child, k->name, sofd, err, elen) < 0) {
 		close(sofd);

@@ -397,18 +397,68 @@ ui_pd_info(struct ui *u, struct pane *p, int y, int x, int w)
 	mvprintw(y, x, "%-*.*s", w, w, line);
 }
 
+static const char zoomletters[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/*
+ * The zoom's grid, from row y: each PTE of table pt (at va) as the
+ * letter of the live mapping near[k] that owns its page, . free, ? a
+ * page no live mapping owns; the PTEs named[] in reverse.  Returns
+ * whether a ? was drawn.
+ */
+static int
+zoomgrid(struct ui *u, struct pane *p, const uint32_t *pt, uint32_t va,
+    const int *near, int nnear, const int *named, int y, int x, int h,
+    int cols)
+{
+	uint32_t base, size;
+	int r, c, i, k, ch, attr, unowned;
+
+	unowned = 0;
+	for (r = 0; r < WD2PG / cols && r < h; r++) {
+		mvprintw(y + r, x, "%.8x ", va + r * cols * BY2PG);
+		for (c = 0; c < cols; c++) {
+			i = r * cols + c;
+			ch = '.';
+			k = -1;
+			if (pt[i] & PTEVALID) {
+				ch = '?';	/* a page no live mapping owns */
+				for (k = 0; k < nnear; k++) {
+					maprange(p, &p->live[near[k]], &base,
+					    &size);
+					if (va + i * BY2PG >= base &&
+					    va + i * BY2PG - base < size)
+						break;
+				}
+				if (k < nnear)
+					ch = zoomletters[k];
+				else {
+					k = -1;
+					unowned = 1;
+				}
+			}
+			attr = k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
+			    Ctable)) : ui_attr(u, Cdim);
+			if (i == named[0] || i == named[1])
+				attr = A_REVERSE | A_BOLD;
+			attron(attr);
+			addch(ch);
+			attroff(attr);
+		}
+	}
+	return unowned;
+}
+
 /* The zoom: the selected PDE's 1024 PTEs, a character each. */
 void
 ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 {
-	static const char letters[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const Mmu *m;
 	const struct liventry *le;
 	const char *id;
 	struct paneword pw;
 	uint32_t pdx, pde, va, *pt, base, size, npde, npte;
-	int near[62], nnear, k, i, cols, rows, r, c, ch, line, attr;
+	int near[62], nnear, k, cols, rows, line;
 	int named[2], unowned;
 	char b[24], head[128];
 
@@ -448,39 +498,8 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 		named[1] = PTX(pw.panic->va);
 	cols = w >= 66 ? 64 : 32;
 	rows = WD2PG / cols;
-	unowned = 0;
-
-	for (r = 0; r < rows && 2 + r < h; r++) {
-		mvprintw(y + 2 + r, x, "%.8x ", va + r * cols * BY2PG);
-		for (c = 0; c < cols; c++) {
-			i = r * cols + c;
-			ch = '.';
-			k = -1;
-			if (pt[i] & PTEVALID) {
-				ch = '?';	/* a page no live mapping owns */
-				for (k = 0; k < nnear; k++) {
-					maprange(p, &p->live[near[k]], &base,
-					    &size);
-					if (va + i * BY2PG >= base &&
-					    va + i * BY2PG - base < size)
-						break;
-				}
-				if (k < nnear)
-					ch = letters[k];
-				else {
-					k = -1;
-					unowned = 1;
-				}
-			}
-			attr = k >= 0 ? ui_attr(u, Ctable + (k % 2) * (Cbig -
-			    Ctable)) : ui_attr(u, Cdim);
-			if (i == named[0] || i == named[1])
-				attr = A_REVERSE | A_BOLD;
-			attron(attr);
-			addch(ch);
-			attroff(attr);
-		}
-	}
+	unowned = zoomgrid(u, p, pt, va, near, nnear, named, y + 2, x, h - 2,
+	    cols);
 	/* the key of what the grid shows, once it is known */
 	mvprintw(y + 1, x, "table at pa 0x%.8x, %d/1024 PTEs used; . free%s%s",
 	    PPN(pde), mmupage(m, pde)->nvalid, unowned ?
@@ -492,7 +511,7 @@ ui_pd_zoom(struct ui *u, struct pane *p, int y, int x, int h, int w)
 		id = vstore_id(u->vs, le->i);
 		maprange(p, le, &base, &size);
 		mvprintw(line, x, "%c %-16.16s event %-6d 0x%.8x %-6s pa 0x%.8x",
-		    letters[k], id ? id : "-", le->i + 1, le->va,
+		    zoomletters[k], id ? id : "-", le->i + 1, le->va,
 		    fmtbytes(b, sizeof b, size), u->vs->ev[le->i].a);
 	}
 }
