@@ -311,27 +311,6 @@ waitfor() {
 	$T capture-pane -p -t "$1" | sed 's/^/# /'
 	return 1
 }
-$T new-session -d -s live -x 100 -y 30 "$VMAPVIEW view traces/devtest.yaml"
-waitfor live "event 0/27"
-ok $? "live: the view starts"
-$T resize-window -t live -x 50 -y 12
-waitfor live "The terminal is too small: 50x12."
-ok $? "resize: too small says so"
-$T resize-window -t live -x 120 -y 40
-waitfor live "event 0/27"
-ok $? "resize: back to the view"
-$T capture-pane -e -p -t live | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
-ok $? "colours are used"
-$T send-keys -t live q
-$T kill-session -t live 2>/dev/null
-$T new-session -d -s mono -x 100 -y 30 \
-    "NO_COLOR=1 $VMAPVIEW view traces/devtest.yaml"
-waitfor mono "event 0/27"
-ok $? "NO_COLOR: the view starts"
-$T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
-same "$?" 1 "NO_COLOR: no colour"
-$T send-keys -t mono q
-
 # waitexit NAME TICKS: wait at most TICKS twentieths of a second for the
 # session to leave its exit status in $TMPD/NAME.exit.
 waitexit() {
@@ -349,6 +328,28 @@ quit() {
 	same "$(cat "$TMPD/$1.exit" 2>/dev/null)" "exit 0" "$3"
 	$T kill-session -t "$1" 2>/dev/null
 }
+# (each view left by q and waited for, not killed while it ends)
+$T new-session -d -s live -x 100 -y 30 \
+    "$VMAPVIEW view traces/devtest.yaml; echo exit \$? >$TMPD/live.exit; sleep 60"
+waitfor live "event 0/27"
+ok $? "live: the view starts"
+$T resize-window -t live -x 50 -y 12
+waitfor live "The terminal is too small: 50x12."
+ok $? "resize: too small says so"
+$T resize-window -t live -x 120 -y 40
+waitfor live "event 0/27"
+ok $? "resize: back to the view"
+$T capture-pane -e -p -t live | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
+ok $? "colours are used"
+quit live 40 "live: q, status 0"
+$T new-session -d -s mono -x 100 -y 30 \
+    "NO_COLOR=1 $VMAPVIEW view traces/devtest.yaml; echo exit \$? >$TMPD/mono.exit; sleep 60"
+waitfor mono "event 0/27"
+ok $? "NO_COLOR: the view starts"
+$T capture-pane -e -p -t mono | grep -q "$(printf '\033')\[3[0-7]m\|$(printf '\033')\[4[0-7]m"
+same "$?" 1 "NO_COLOR: no colour"
+quit mono 40 "NO_COLOR: q, status 0"
+
 # The trace on standard input, the keys from the terminal, as less does
 $T new-session -d -s pipe -x 100 -y 30 \
     "cat traces/devtest.yaml | $VMAPVIEW view -; echo exit \$? >$TMPD/pipe.exit; sleep 60"
