@@ -4,8 +4,6 @@
 # 'tests/docs.sh --update' (make golden) draws them again.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
-update=0
-[ "${1:-}" = --update ] && update=1
 
 # doc FILE ARGS...: doc/FILE is what 'vmapview export ARGS...' writes
 doc() {

@@ -5,8 +5,6 @@
 # 'tests/errors.sh --update' (make golden) writes the .err files again.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
-update=0
-[ "${1:-}" = --update ] && update=1
 for f in tests/bad/*.yaml; do
 	name=$(basename "$f" .yaml)
 	"$VMAPVIEW" check "$f" >"$TMPD/out" 2>"$TMPD/err"

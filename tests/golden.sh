@@ -5,8 +5,6 @@
 # expected files after a deliberate change (then read the diff).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
-update=0
-[ "${1:-}" = --update ] && update=1
 
 # check NAME COMMAND...: run it; compare its output and status with
 # tests/expected/NAME.

@@ -32,6 +32,11 @@ same() {
 	fi
 }
 
+# A test that compares with golden files rewrites them when run with
+# --update (make golden): see golden below.
+update=0
+[ "${1:-}" = --update ] && update=1
+
 # golden GOT FILE DESCRIPTION: GOT's bytes are FILE's, or the difference
 # is shown.  With update=1 (a script's --update, 'make golden'), a FILE
 # that differs is rewritten from GOT and said so as a skip, not a pass:

@@ -4,8 +4,6 @@
 # by tmux itself for resizing and colours.  Skipped without tmux.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/tap.sh"
 cd "$top_srcdir" || exit 1
-update=0
-[ "${1:-}" = --update ] && update=1
 . "$top_srcdir/tests/term.sh"
 if ! term_start; then
 	echo "1..0 # SKIP tmux is not installed"
