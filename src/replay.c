@@ -488,6 +488,7 @@ static void
 keepfirst(struct replay *rp, struct first *f, const struct event *e,
     const struct result *r)
 {
+	const char *x;
 	char xb[16];
 	size_t n;
 
@@ -498,12 +499,12 @@ keepfirst(struct replay *rp, struct first *f, const struct event *e,
 		return;
 	}
 	/* what came: the address where there is one, then why */
-	trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]);
+	x = trace_expectstr(xb, sizeof xb, &e->expect[rp->pidx]);
 	if (r->kind == Rok && e->op == OPvmap)
 		n = snprintf(f->why, sizeof f->why, "expected %s, got 0x%.8x (",
-		    xb, r->va);
+		    x, r->va);
 	else
-		n = snprintf(f->why, sizeof f->why, "expected %s, got %s (", xb,
+		n = snprintf(f->why, sizeof f->why, "expected %s, got %s (", x,
 		    resultnames[r->kind]);
 	if (n >= sizeof f->why - 2)
 		return;

@@ -403,4 +403,10 @@ on && NF == 0 { on = 0 }
 on { for (k = 2; k <= 4; k++) if (substr($0, at[k], 2) != "  ") bad++ }
 END { exit bad > 0 }' "$TMPD/c120k.cmp"
 ok $? "compare's summary: no cell runs into the next column"
+# the first failed expectation says what was expected, by its name too
+printf 'vmaptrace: 1\nevents:\n- {op: vmap, pa: 0x1000, size: 8K, id: a, expect: fail}\n- {op: vmap, pa: 0x1000, size: 8K, id: b, expect: panic}\n' >"$TMPD/xfail.yaml"
+"$V" replay "$TMPD/xfail.yaml" >"$TMPD/xfail.out"
+same "$(sed -n 's/^first *//p' "$TMPD/xfail.out")" \
+    "failed expectation at event 1 (a): expected fail, got 0xe0000000 (a new table in blank PDE 896)" \
+    "a failed expectation of fail: 'expected fail' in the summary"
 done_testing
