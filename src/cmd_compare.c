@@ -37,38 +37,35 @@ const struct cmd_entry cmd_compare_entry = {
 	.exec = cmd_compare_exec,
 };
 
-/* compare's sink: every event to every policy, started on the first. */
+/* compare's sink: every event to every policy, begun on the machine. */
 struct cmpstream {
 	struct compare		 c;
 	const Policy		**p;
 	int			 n;
 	const struct replayopts	*ro;
 	int			 summary;
-	int			 started;
 };
 
 static void
-compare_event(void *arg, struct trace *t, const struct event *e)
+compare_begin(void *arg, struct trace *t)
 {
 	struct cmpstream *cs;
 
 	cs = arg;
-	if (!cs->started) {
-		cs->started = 1;
-		compare_init(&cs->c, t, cs->p, cs->n, cs->ro, cs->summary);
-	}
-	compare_feed(&cs->c, e);
+	compare_init(&cs->c, t, cs->p, cs->n, cs->ro, cs->summary);
+}
+
+static void
+compare_event(void *arg, struct trace *t, const struct event *e)
+{
+	(void)t;
+	compare_feed(&((struct cmpstream *)arg)->c, e);
 }
 
 static void
 compare_reset(void *arg)
 {
-	struct cmpstream *cs;
-
-	cs = arg;
-	if (cs->started)
-		compare_free(&cs->c);
-	cs->started = 0;
+	compare_free(&((struct cmpstream *)arg)->c);
 }
 
 static int
@@ -100,6 +97,7 @@ cmd_compare_exec(struct args *a)
 	cs.ro = &ro;
 	cs.summary = args_has(a, Osummary);
 	memset(&sk, 0, sizeof sk);
+	sk.begin = compare_begin;
 	sk.event = compare_event;
 	sk.reset = compare_reset;
 	sk.arg = &cs;
@@ -108,8 +106,6 @@ cmd_compare_exec(struct args *a)
 		fprintf(stderr, "%s\n", err);
 		return EXITUSAGE;
 	}
-	if (!cs.started)	/* no event: the header's machine */
-		compare_init(&cs.c, &t, p, n, &ro, cs.summary);
 	compare_settrace(&cs.c, &t);
 	/* as diff and cmp: 1 where the policies part, 0 where they agree */
 	status = cs.c.ndiff > 0 ? EXITFAIL : EXITOK;

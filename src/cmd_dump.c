@@ -43,11 +43,7 @@ const struct cmd_entry cmd_dump_entry = {
 struct dumping {
 	const Policy		*policy;
 	struct replayopts	 ro;
-	struct replay		 rp;
-	struct madetab		 made;
-	int			 started;
-	size_t			 upto;		/* events to run */
-	size_t			 seen;		/* events given */
+	struct replaysink	 rs;		/* up to --at */
 
 	/* what the last event run said */
 	char			 line[640];
@@ -96,45 +92,33 @@ keeplast(struct dumping *d, const struct event *e, struct result *r)
 }
 
 static void
-dump_event(void *arg, struct trace *t, const struct event *e)
+dump_ran(void *arg, struct trace *t, const struct event *e, struct result *res)
 {
 	struct dumping *d;
-	struct result res;
 
 	d = arg;
-	if (!d->started) {
-		replay_init(&d->rp, t, d->policy, &d->ro);
-		d->started = 1;
-	}
-	if (d->seen++ >= d->upto)
-		return;
-	replay_feedslot(&d->rp, &d->made, e, &res);
-	livemap_step(&d->lm, t, d->seen - 1, e, &res);
+	livemap_step(&d->lm, t, d->rs.seen - 1, e, res);
 	/* what needs the reader's records is said now, while they last */
-	d->said = res.kind == Rskipped || RSTOPS(res.kind);
+	d->said = res->kind == Rskipped || RSTOPS(res->kind);
 	if (d->said)
-		dump_whyof(&d->rp, e, &res, d->seen - 1, d->line,
+		dump_whyof(&d->rs.rp[0], e, res, d->rs.seen - 1, d->line,
 		    sizeof d->line, d->why, sizeof d->why);
-	keeplast(d, e, &res);
+	keeplast(d, e, res);
 }
 
 /* Forget every event (a machine that came late: they come again). */
 static void
-dump_reset(void *arg)
+dump_forget(void *arg)
 {
 	struct dumping *d;
 
 	d = arg;
-	if (d->started)
-		replay_free(&d->rp);
-	madetab_free(&d->made);
 	replay_clear(&d->lastres);
 	livemap_free(&d->lm);
+	livemap_init(&d->lm);
 	free(d->lastbuf);
 	d->lastbuf = NULL;
 	d->lastcap = 0;
-	d->started = 0;
-	d->seen = 0;
 }
 
 static int
@@ -143,6 +127,7 @@ cmd_dump_exec(struct args *a)
 	const struct argvalue *at;
 	struct dumping d;
 	struct dumpmap *live;
+	struct replay *rp;
 	struct tracesink sk;
 	struct trace t;
 	char err[512], buf[1024];
@@ -156,41 +141,42 @@ cmd_dump_exec(struct args *a)
 	d.policy = args_policy(a);
 	args_replayopts(a, &d.ro);
 	d.ro.stream = 1;
-	at = args_get(a, Oat);
-	d.upto = at->set ? at->num : SIZE_MAX;
 	livemap_init(&d.lm);
-	memset(&sk, 0, sizeof sk);
-	sk.event = dump_event;
-	sk.reset = dump_reset;
-	sk.arg = &d;
+	replaysink_init(&d.rs, &d.policy, 1, &d.ro, &sk);
+	at = args_get(a, Oat);
+	d.rs.upto = at->set ? at->num : SIZE_MAX;
+	d.rs.ran = dump_ran;
+	d.rs.forget = dump_forget;
+	d.rs.arg = &d;
 	sk.light = 1;
 	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		dump_reset(&d);
+		dump_forget(&d);
 		return EXITUSAGE;
 	}
 	if (at->set && (at->num > t.nev || at->hi > t.nev)) {
 		fprintf(stderr, "%s: --at %s: %s has %zu events\n", progname,
 		    at->str, a->argv[0], t.nev);
-		dump_reset(&d);
+		replaysink_free(&d.rs);
+		dump_forget(&d);
+		livemap_free(&d.lm);
 		trace_free(&t);
 		return EXITUSAGE;
 	}
-	if (!d.started) {	/* no event: the header's machine */
-		replay_init(&d.rp, &t, d.policy, &d.ro);
-		d.started = 1;
-	}
-	d.rp.t = &t;
-	if (d.rp.pos > 0 && !d.said)
-		dump_whyof(&d.rp, &d.last, &d.lastres, d.rp.pos - 1, d.line,
+	replaysink_settrace(&d.rs, &t);
+	rp = &d.rs.rp[0];
+	if (rp->pos > 0 && !d.said)
+		dump_whyof(rp, &d.last, &d.lastres, rp->pos - 1, d.line,
 		    sizeof d.line, d.why, sizeof d.why);
 	/* the live mappings, in the order of their events */
 	n = livemap_list(&d.lm, &live);
-	dump_state(stdout, &d.rp, t.nev, d.rp.pos > 0 ? d.line : NULL, d.why,
+	dump_state(stdout, rp, t.nev, rp->pos > 0 ? d.line : NULL, d.why,
 	    live, n);
 	free(live);
-	dump_reset(&d);
+	replaysink_free(&d.rs);
+	dump_forget(&d);
+	livemap_free(&d.lm);
 	trace_free(&t);
 	return cmd_finish(EXITOK);
 }

@@ -70,36 +70,33 @@ writeexport(FILE *f, void *arg)
 	return export_map(f, maps, j->n, j->minw, j->minh);
 }
 
-/* The plot's sink: every event to every policy, started on the first. */
+/* The plot's sink: every event to every policy, begun on the machine. */
 struct plotstream {
 	struct plotrun		*pr;
 	const Policy		*first;
 	const struct replayopts	*ro;
-	int			 started;
 };
 
 static void
-plot_event(void *arg, struct trace *t, const struct event *e)
+plot_begin(void *arg, struct trace *t)
 {
 	struct plotstream *ps;
 
 	ps = arg;
-	if (!ps->started) {
-		ps->started = 1;
-		export_plotinit(ps->pr, t, ps->first, ps->ro);
-	}
-	export_plotfeed(ps->pr, e);
+	export_plotinit(ps->pr, t, ps->first, ps->ro);
+}
+
+static void
+plot_event(void *arg, struct trace *t, const struct event *e)
+{
+	(void)t;
+	export_plotfeed(((struct plotstream *)arg)->pr, e);
 }
 
 static void
 plot_reset(void *arg)
 {
-	struct plotstream *ps;
-
-	ps = arg;
-	if (ps->started)
-		export_plotfree(ps->pr);
-	ps->started = 0;
+	export_plotfree(((struct plotstream *)arg)->pr);
 }
 
 /*
@@ -123,6 +120,7 @@ plot(struct args *a, const char *input, const char *out)
 	ps.first = args_policy(a);
 	ps.ro = &ro;
 	memset(&sk, 0, sizeof sk);
+	sk.begin = plot_begin;
 	sk.event = plot_event;
 	sk.reset = plot_reset;
 	sk.arg = &ps;
@@ -131,8 +129,6 @@ plot(struct args *a, const char *input, const char *out)
 		free(ps.pr);
 		return EXITUSAGE;
 	}
-	if (!ps.started)	/* no event: the header's machine */
-		export_plotinit(ps.pr, &t, ps.first, &ro);
 	for (j = 0; j < ps.pr->n; j++)
 		ps.pr->rp[j].t = &t;
 	memset(&job, 0, sizeof job);

@@ -47,77 +47,49 @@ const struct cmd_entry cmd_probe_entry = {
 
 /* What one policy answers. */
 struct answer {
-	struct replay	 rp;		/* the state after event N */
-	struct madetab	 made;		/* what each id made, while read */
+	struct replay	*rp;		/* the state after event N */
 	struct livemap	 lm;		/* the live mappings, with their ids */
 	struct probe	 pr;		/* SIZE, or the first that fails */
 	uint32_t	 largest;	/* --sizes: pages */
 };
 
-/* The replays fed by the trace as it is read, up to event N. */
+/* What probe adds to the replay sink: the live mappings, by policy. */
 struct probing {
-	const Policy		**p;
-	int			 n;
-	struct replayopts	*ro;
+	struct replaysink	 rs;		/* up to event N */
 	struct answer		*an;
-	int			 started;
-	size_t			 upto;		/* events to run */
-	size_t			 seen;		/* events given */
 };
 
 static void
-probestart(struct probing *pg, struct trace *t)
-{
-	int i;
-
-	for (i = 0; i < pg->n; i++) {
-		replay_init(&pg->an[i].rp, t, pg->p[i], pg->ro);
-		livemap_init(&pg->an[i].lm);
-	}
-	pg->started = 1;
-}
-
-static void
-probe_event(void *arg, struct trace *t, const struct event *e)
+probe_ran(void *arg, struct trace *t, const struct event *e,
+    struct result *res)
 {
 	struct probing *pg;
-	struct result res;
 	int i;
 
 	pg = arg;
-	if (!pg->started)
-		probestart(pg, t);
-	if (pg->seen++ >= pg->upto)
-		return;
-	for (i = 0; i < pg->n; i++) {
-		replay_feedslot(&pg->an[i].rp, &pg->an[i].made, e, &res);
-		livemap_step(&pg->an[i].lm, t, pg->seen - 1, e, &res);
-		replay_clear(&res);
-	}
+	for (i = 0; i < pg->rs.n; i++)
+		livemap_step(&pg->an[i].lm, t, pg->rs.seen - 1, e, &res[i]);
 }
 
 /* Forget every event (a machine that came late: they come again). */
 static void
-probe_reset(void *arg)
+probe_forget(void *arg)
 {
 	struct probing *pg;
 	int i;
 
 	pg = arg;
-	for (i = 0; pg->started && i < pg->n; i++) {
-		replay_free(&pg->an[i].rp);
-		madetab_free(&pg->an[i].made);
+	for (i = 0; i < pg->rs.n; i++) {
 		livemap_free(&pg->an[i].lm);
+		livemap_init(&pg->an[i].lm);
 	}
-	pg->started = 0;
-	pg->seen = 0;
 }
 
 /* "ok at 0xe0c00000: why", or "fail: why". */
 static void
 answertext(char *buf, size_t len, const struct answer *an)
 {
-	replay_answer(buf, len, &an->rp, &an->pr.ev, &an->pr.r, an->rp.pos);
+	replay_answer(buf, len, an->rp, &an->pr.ev, &an->pr.r, an->rp->pos);
 }
 
 static void
@@ -128,8 +100,8 @@ probetext(FILE *f, const struct trace *t, struct answer *an, int n,
 	int j, w;
 
 	fprintf(f, "trace %s after event %zu of %zu, kernel %s, pse %s\n",
-	    trace_name(t), at, t->nev, kernelnames[an[0].rp.m.kernel],
-	    an[0].rp.m.pse ? "on" : "off");
+	    trace_name(t), at, t->nev, kernelnames[an[0].rp->m.kernel],
+	    an[0].rp->m.pse ? "on" : "off");
 	if (!sizes)
 		fprintf(f, "vmap(0x%.8x, %s):\n", an[0].pr.ev.pa,
 		    fmtbytes(b, sizeof b, an[0].pr.ev.size));
@@ -137,16 +109,16 @@ probetext(FILE *f, const struct trace *t, struct answer *an, int n,
 		fprintf(f, "the largest vmap, and the first size that fails "
 		    "(pa 0x%.8x):\n", an[0].pr.ev.pa);
 	for (w = 0, j = 0; j < n; j++)
-		if ((int)strlen(policyat(an[j].rp.pidx)->name) > w)
-			w = strlen(policyat(an[j].rp.pidx)->name);
+		if ((int)strlen(policyat(an[j].rp->pidx)->name) > w)
+			w = strlen(policyat(an[j].rp->pidx)->name);
 	for (j = 0; j < n; j++) {
 		answertext(line, sizeof line, &an[j]);
 		if (!sizes || an[j].pr.r.kind == Rnotrun)
 			fprintf(f, "  %-*s  %s\n", w,
-			    policyat(an[j].rp.pidx)->name, line);
+			    policyat(an[j].rp->pidx)->name, line);
 		else
 			fprintf(f, "  %-*s  largest %s; %s %s\n", w,
-			    policyat(an[j].rp.pidx)->name, an[j].largest ?
+			    policyat(an[j].rp->pidx)->name, an[j].largest ?
 			    fmtbytes(b, sizeof b, (uint64_t)an[j].largest *
 			    BY2PG) : "none", fmtbytes(c, sizeof c,
 			    an[j].pr.ev.size), line);
@@ -168,15 +140,15 @@ probeyaml(FILE *f, const struct trace *t, struct answer *an, int n,
 	    emitkv(em, "vmapprobe", "1") < 0 ||
 	    emitkv(em, "trace", trace_name(t)) < 0 ||
 	    emitnum(em, "after", at) < 0 ||
-	    emitkv(em, "kernel", kernelnames[an[0].rp.m.kernel]) < 0 ||
-	    emitkv(em, "pse", an[0].rp.m.pse ? "true" : "false") < 0 ||
+	    emitkv(em, "kernel", kernelnames[an[0].rp->m.kernel]) < 0 ||
+	    emitkv(em, "pse", an[0].rp->m.pse ? "true" : "false") < 0 ||
 	    emithex(em, "pa", an[0].pr.ev.pa) < 0 ||
 	    (!sizes && emitnum(em, "size", an[0].pr.ev.size) < 0) ||
 	    emitstr(em, "policies") < 0 || emitmap(em, 0) < 0)
 		goto out;
 	for (j = 0; j < n; j++) {
 		pr = &an[j].pr;
-		if (emitstr(em, policyat(an[j].rp.pidx)->name) < 0 ||
+		if (emitstr(em, policyat(an[j].rp->pidx)->name) < 0 ||
 		    emitmap(em, 0) < 0)
 			goto out;
 		if (sizes && (emitnum(em, "largest", (unsigned long long)
@@ -187,8 +159,8 @@ probeyaml(FILE *f, const struct trace *t, struct answer *an, int n,
 		    (pr->r.kind == Rok && emithex(em, "va", pr->r.va) < 0) ||
 		    (RSTOPS(pr->r.kind) && emithex(em, "vmapalloc",
 		    pr->panic.allocva) < 0) ||
-		    report_emitreason(em, &an[j].rp, &pr->ev, &pr->r,
-		    an[j].rp.pos) < 0 || emitend(em) < 0)
+		    report_emitreason(em, an[j].rp, &pr->ev, &pr->r,
+		    an[j].rp->pos) < 0 || emitend(em) < 0)
 			goto out;
 	}
 	if (emitend(em) < 0 || emitend(em) < 0 || emit_finish(em) < 0)
@@ -212,16 +184,16 @@ answerall(struct answer *an, const Policy *const *p, int n,
 
 	for (i = 0; i < n; i++) {
 		/* the reader's records are gone: the owners from the live set */
-		an[i].rp.t = t;
-		an[i].rp.owner = livemap_owner;
-		an[i].rp.ownerarg = &an[i].lm;
+		an[i].rp->t = t;
+		an[i].rp->owner = livemap_owner;
+		an[i].rp->ownerarg = &an[i].lm;
 		if (sizes) {
-			an[i].largest = largestvmap(&an[i].rp.m, p[i]);
-			size = (uint64_t)firstmisfit(&an[i].rp.m) * BY2PG;
+			an[i].largest = largestvmap(&an[i].rp->m, p[i]);
+			size = (uint64_t)firstmisfit(&an[i].rp->m) * BY2PG;
 			if (size > INT32_MAX)
 				size = INT32_MAX & ~(BY2PG - 1);
 		}
-		replay_probe(&an[i].rp, pa, size, &an[i].pr);
+		replay_probe(an[i].rp, pa, size, &an[i].pr);
 	}
 }
 
@@ -252,7 +224,7 @@ cmd_probe_exec(struct args *a)
 	struct trace t;
 	uint64_t size, pa;
 	size_t at;
-	int n, sizes, rv;
+	int i, n, sizes, rv;
 
 	sizes = args_has(a, Osizes);
 	if (sizes && a->argc > 1)
@@ -274,32 +246,32 @@ cmd_probe_exec(struct args *a)
 	args_replayopts(a, &ro);
 	ro.stream = 1;
 	memset(&pg, 0, sizeof pg);
-	pg.p = p;
-	pg.n = n;
-	pg.ro = &ro;
+	replaysink_init(&pg.rs, p, n, &ro, &sk);
 	pg.an = an;
+	for (i = 0; i < n; i++) {
+		an[i].rp = &pg.rs.rp[i];
+		livemap_init(&an[i].lm);
+	}
 	atv = args_get(a, Oat);
-	pg.upto = atv->set ? atv->num : SIZE_MAX;
-	memset(&sk, 0, sizeof sk);
-	sk.event = probe_event;
-	sk.reset = probe_reset;
-	sk.arg = &pg;
+	pg.rs.upto = atv->set ? atv->num : SIZE_MAX;
+	pg.rs.ran = probe_ran;
+	pg.rs.forget = probe_forget;
+	pg.rs.arg = &pg;
 	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		probe_reset(&pg);
+		probe_forget(&pg);
 		return EXITUSAGE;
 	}
 	if (atv->set && atv->num > t.nev) {
 		fprintf(stderr, "%s: --at %s: %s has %zu events\n", progname,
 		    atv->str, a->argv[0], t.nev);
-		probe_reset(&pg);
+		replaysink_free(&pg.rs);
+		probe_forget(&pg);
 		trace_free(&t);
 		return EXITUSAGE;
 	}
-	if (!pg.started)	/* no event: the header's machine */
-		probestart(&pg, &t);
-	at = pg.seen < pg.upto ? pg.seen : pg.upto;
+	at = pg.rs.seen < pg.rs.upto ? pg.rs.seen : pg.rs.upto;
 	answerall(an, p, n, &t, sizes, pa, size);
 	if (args_get(a, Oformat)->val)
 		rv = probeyaml(stdout, &t, an, n, at, sizes);
@@ -309,7 +281,8 @@ cmd_probe_exec(struct args *a)
 	}
 	if (rv < 0)
 		fprintf(stderr, "%s: writing the answer failed\n", progname);
-	probe_reset(&pg);
+	replaysink_free(&pg.rs);
+	probe_forget(&pg);
 	trace_free(&t);
 	return cmd_finish(EXITOK);
 }

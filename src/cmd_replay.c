@@ -103,18 +103,11 @@ const struct cmd_entry cmd_replay_entry = {
 };
 
 /*
- * A replay fed by trace_stream: the event is run under the policy as it
- * is read, nothing of it kept but what a vmap by id made, until its
- * vunmap.  It runs on a thread of its own (relay.h) when it can.
+ * What replay adds to the replay sink: each row spooled as its event
+ * runs, for the full report.
  */
 struct stream {
-	const struct replayopts	*ro;
-	const Policy		*policy;
-	struct replay		 rp;
-	struct madetab		 made;
-	int			 started;
-
-	/* the full report: each row spooled as its event runs */
+	struct replaysink	 rs;
 	FILE			*spool;
 	int			 yaml;		/* rows for the document, or lines */
 	int			 whyall;
@@ -124,56 +117,37 @@ struct stream {
 	int			 spoolbad;
 };
 
-/* Start the replay on t's machine, which is known once events begin. */
 static void
-stream_start(struct stream *st, const struct trace *t)
-{
-	replay_init(&st->rp, t, st->policy, st->ro);
-	st->started = 1;
-}
-
-static void
-stream_event(void *arg, struct trace *t, const struct event *e)
+stream_ran(void *arg, struct trace *t, const struct event *e,
+    struct result *res)
 {
 	struct stream *st;
-	struct result res;
+	struct replay *rp;
 	struct row row;
 
+	(void)t;
 	st = arg;
-	if (!st->started)
-		stream_start(st, t);
-	replay_feedslot(&st->rp, &st->made, e, &res);
-	if (st->spool != NULL) {
-		report_row(&st->rp, e, &res, st->rp.pos - 1, st->needwhy, &row);
-		if ((st->yaml ? report_spool(st->spool, &row) :
-		    report_textspool(st->spool, &row, st->whyall,
-		    &st->sizew)) < 0)
-			st->spoolbad = 1;
-		if (e->id != NULL && strlen(e->id) > st->longest)
-			st->longest = strlen(e->id);
-	}
-	replay_clear(&res);
+	rp = &st->rs.rp[0];
+	report_row(rp, e, res, rp->pos - 1, st->needwhy, &row);
+	if ((st->yaml ? report_spool(st->spool, &row) :
+	    report_textspool(st->spool, &row, st->whyall, &st->sizew)) < 0)
+		st->spoolbad = 1;
+	if (e->id != NULL && strlen(e->id) > st->longest)
+		st->longest = strlen(e->id);
 }
 
+/* What was spooled went by a machine that came late: again. */
 static void
-stream_reset(void *arg)
+stream_forget(void *arg)
 {
 	struct stream *st;
 
 	st = arg;
-	if (st->started)
-		replay_free(&st->rp);
-	madetab_free(&st->made);
-	memset(&st->made, 0, sizeof st->made);
-	st->started = 0;
-	/* what was spooled went by a machine that came late: again */
-	if (st->spool != NULL) {
-		rewind(st->spool);
-		if (ftruncate(fileno(st->spool), 0) < 0)
-			st->spoolbad = 1;
-		st->longest = 0;
-		st->sizew = 6;
-	}
+	rewind(st->spool);
+	if (ftruncate(fileno(st->spool), 0) < 0)
+		st->spoolbad = 1;
+	st->longest = 0;
+	st->sizew = 6;
 }
 
 /*
@@ -189,6 +163,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 {
 	struct tracesink sk;
 	struct stream st;
+	struct replay *rp;
 	struct spool sp;
 	struct trace t;
 	char err[512];
@@ -198,8 +173,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	st.sizew = 6;
 	ro->stream = 1;
 	ro->firstsonly = !rows;
-	st.ro = ro;
-	st.policy = p;
+	replaysink_init(&st.rs, &p, 1, ro, &sk);
 	st.needwhy = yaml || whyall;
 	st.yaml = yaml;
 	st.whyall = whyall;
@@ -208,10 +182,11 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 		    progname, strerror(errno));
 		return EXITUSAGE;
 	}
-	memset(&sk, 0, sizeof sk);
-	sk.event = stream_event;
-	sk.reset = stream_reset;
-	sk.arg = &st;
+	if (rows) {
+		st.rs.ran = stream_ran;
+		st.rs.forget = stream_forget;
+		st.rs.arg = &st;
+	}
 	sk.light = !rows;
 	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -219,10 +194,9 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 			fclose(st.spool);
 		return EXITUSAGE;
 	}
-	if (!st.started)	/* no event: the header's machine */
-		stream_start(&st, &t);
-	madetab_free(&st.made);
-	st.rp.t = &t;
+	madetab_free(&st.rs.made[0]);
+	replaysink_settrace(&st.rs, &t);
+	rp = &st.rs.rp[0];
 	memset(&sp, 0, sizeof sp);
 	sp.f = st.spool;
 	if (st.spool != NULL && (st.spoolbad || fflush(st.spool) != 0)) {
@@ -234,19 +208,19 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	if (st.spool != NULL)
 		rewind(st.spool);
 	if (yaml) {
-		if (report_yamlrows(stdout, &st.rp, rows ? report_unspool :
+		if (report_yamlrows(stdout, rp, rows ? report_unspool :
 		    NULL, &sp) < 0)
 			fprintf(stderr, "%s: writing the report failed\n",
 			    progname);
 	} else if (rows) {
-		if (report_textspooled(stdout, &st.rp,
+		if (report_textspooled(stdout, rp,
 		    report_idwidth(st.longest), st.sizew, &sp) < 0)
 			sp.bad = 1;
 	} else {
-		report_heading(stdout, &st.rp);
-		report_summary(stdout, &st.rp);
+		report_heading(stdout, rp);
+		report_summary(stdout, rp);
 	}
-	status = sp.bad ? EXITUSAGE : exitof(&st.rp, mask);
+	status = sp.bad ? EXITUSAGE : exitof(rp, mask);
 	if (sp.bad)
 		fprintf(stderr, "%s: the report's temporary file could not be "
 		    "read back\n", progname);
@@ -254,7 +228,7 @@ out:
 	free(sp.buf);
 	if (st.spool != NULL)
 		fclose(st.spool);
-	replay_free(&st.rp);
+	replaysink_free(&st.rs);
 	trace_free(&t);
 	return status == EXITUSAGE ? status : cmd_finish(status);
 }

@@ -243,6 +243,7 @@ relay_start(const struct tracesink *to, struct tracesink *via)
 	}
 	*via = *to;
 	via->event = relay_event;
+	via->begin = NULL;
 	via->reset = NULL;
 	via->arg = r;
 	via->lag = LAG;
@@ -271,12 +272,63 @@ relay_finish(struct relay *r)
 	free(r);
 }
 
+static void
+sinkrun_event(void *arg, struct trace *t, const struct event *e)
+{
+	struct sinkrun *sr;
+
+	sr = arg;
+	if (!sr->begun)
+		sinkrun_begin(sr, t);
+	sr->to->event(sr->to->arg, t, e);
+}
+
+static void
+sinkrun_forget(void *arg)
+{
+	sinkrun_reset(arg);
+}
+
+void
+sinkrun_init(struct sinkrun *sr, const struct tracesink *to)
+{
+	sr->to = to;
+	sr->begun = 0;
+	sr->via = *to;
+	sr->via.begin = NULL;
+	sr->via.event = sinkrun_event;
+	sr->via.reset = sinkrun_forget;
+	sr->via.arg = sr;
+}
+
+/* Begin the sink on t's machine, unless it has begun. */
+void
+sinkrun_begin(struct sinkrun *sr, struct trace *t)
+{
+	if (sr->begun)
+		return;
+	sr->begun = 1;
+	if (sr->to->begin != NULL)
+		sr->to->begin(sr->to->arg, t);
+}
+
+/* Undo the sink's begin and its events, if it has begun. */
+void
+sinkrun_reset(struct sinkrun *sr)
+{
+	if (!sr->begun)
+		return;
+	sr->begun = 0;
+	if (sr->to->reset != NULL)
+		sr->to->reset(sr->to->arg);
+}
+
 /*
  * trace_stream(t, path, sk, ...) with sk on a thread of its own when
- * there is one.  When trace_stream returns, the sink has run every
- * event.  Returns 0, or -1 with the message in err.
+ * there is one.  When it returns, the sink has run every event.
+ * Returns 0, or -1 with the message in err.
  */
-int
+static int
 relay_stream(struct trace *t, const char *path, const struct tracesink *sk,
     char *err, size_t errlen)
 {
@@ -296,29 +348,35 @@ relay_stream(struct trace *t, const char *path, const struct tracesink *sk,
  * from the trace loaded whole (standard input, a pipe).  A trace whose
  * machine follows its events was given under the default machine: the
  * sink is reset and given them again, loaded whole.  t holds the
- * header and, when loaded whole, the events.  Returns 0, or -1 with
- * the message in err and the sink reset.
+ * header and, when loaded whole, the events.  Returns 0 with the sink
+ * begun (on the header's machine when there was no event); or -1 with
+ * the message in err and the sink not begun, or reset.
  */
 int
 relay_run(struct trace *t, const char *path, const struct tracesink *sk,
     char *err, size_t errlen)
 {
+	struct sinkrun sr;
 	size_t i;
 
+	sinkrun_init(&sr, sk);
 	if (trace_rereadable(path)) {
-		if (relay_stream(t, path, sk, err, errlen) < 0) {
-			sk->reset(sk->arg);
+		if (relay_stream(t, path, &sr.via, err, errlen) < 0) {
+			sinkrun_reset(&sr);
 			return -1;
 		}
-		if (!t->machinelate)
+		if (!t->machinelate) {
+			sinkrun_begin(&sr, t);
 			return 0;
-		sk->reset(sk->arg);
+		}
+		sinkrun_reset(&sr);
 		trace_free(t);
 	}
 	if (trace_load(t, path, err, errlen) < 0)
 		return -1;
 	for (i = 0; i < t->nev; i++)
-		sk->event(sk->arg, t, &t->ev[i]);
+		sr.via.event(&sr, t, &t->ev[i]);
+	sinkrun_begin(&sr, t);
 	return 0;
 }
 

@@ -10,8 +10,22 @@
 
 #include "trace.h"
 
-int	relay_stream(struct trace *, const char *, const struct tracesink *,
-	    char *, size_t);
+/*
+ * A sink's course, kept for it: it is begun once the machine is known,
+ * on its first event or, when there is none, from the header at the
+ * end (sinkrun_begin); reset only once begun, and begun again after.
+ * Give the reader via.
+ */
+struct sinkrun {
+	struct tracesink	 via;
+	const struct tracesink	*to;
+	int			 begun;
+};
+
+void	sinkrun_init(struct sinkrun *, const struct tracesink *);
+void	sinkrun_begin(struct sinkrun *, struct trace *);
+void	sinkrun_reset(struct sinkrun *);
+
 int	relay_run(struct trace *, const char *, const struct tracesink *,
 	    char *, size_t);
 

@@ -191,6 +191,28 @@ struct madetab {
 	struct vamap	 byva;		/* then: the live ones' slots by address */
 };
 
+/*
+ * The replay as a trace sink (replaysink.c): each event run under n
+ * policies as it is read, each with its own table of what an id made,
+ * up to event upto.  ran, when not nil, is given each event run with
+ * its n results, to take what it will (what it leaves is cleared);
+ * forget, when not nil, is told that every event is forgotten (a
+ * machine that came late: they come again).
+ */
+struct replaysink {
+	const Policy *const	*p;
+	int			 n;
+	const struct replayopts	*ro;
+	size_t			 upto;		/* events to run */
+	size_t			 seen;		/* events given */
+	void			(*ran)(void *, struct trace *,
+				    const struct event *, struct result *);
+	void			(*forget)(void *);
+	void			*arg;
+	struct replay		 rp[MAXPOLICY];
+	struct madetab		 made[MAXPOLICY];
+};
+
 extern const char *const resultnames[Nresult];
 
 char	*replay_printed(char *, size_t, const struct event *,
@@ -198,6 +220,10 @@ char	*replay_printed(char *, size_t, const struct event *,
 int	 replay_kernel(const struct replay *);
 extern const char *const divnames[Ndiv];
 
+void	 replaysink_init(struct replaysink *, const Policy *const *, int,
+	     const struct replayopts *, struct tracesink *);
+void	 replaysink_settrace(struct replaysink *, const struct trace *);
+void	 replaysink_free(struct replaysink *);
 void	 replay_init(struct replay *, const struct trace *, const Policy *,
 	     const struct replayopts *);
 void	 madetab_free(struct madetab *);

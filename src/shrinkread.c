@@ -19,61 +19,37 @@
  */
 struct scan {
 	const struct shrinkopts	*o;
-	struct replay		 rp[2];
-	struct madetab		 made[2];
-	int			 started;
+	struct replaysink	 rs;
 	int			 found;
 	size_t			 at;
-	size_t			 nev;
 };
 
 static void
-scan_event(void *arg, struct trace *t, const struct event *e)
+scan_ran(void *arg, struct trace *t, const struct event *e,
+    struct result *r)
 {
-	struct result r[2];
 	struct target tg;
 	struct scan *sc;
-	struct replayopts ro;
-	int j, n;
 
+	(void)t;
 	sc = arg;
-	n = sc->o->pol[1] ? 2 : 1;
-	if (!sc->started) {
-		sc->started = 1;
-		ro = sc->o->ro;
-		ro.stream = 1;
-		for (j = 0; j < n; j++)
-			replay_init(&sc->rp[j], t, sc->o->pol[j], &ro);
+	if (shrink_wrongat(sc->o, e, &r[0], sc->rs.n > 1 ? &r[1] : NULL,
+	    &tg)) {
+		sc->found = 1;
+		sc->at = sc->rs.seen - 1;
+		sc->rs.upto = sc->rs.seen;	/* the rest only counted */
 	}
-	if (!sc->found) {
-		for (j = 0; j < n; j++)
-			replay_feedslot(&sc->rp[j], &sc->made[j], e, &r[j]);
-		if (shrink_wrongat(sc->o, e, &r[0], n > 1 ? &r[1] : NULL, &tg)) {
-			sc->found = 1;
-			sc->at = sc->nev;
-		}
-		for (j = 0; j < n; j++)
-			replay_clear(&r[j]);
-	}
-	sc->nev++;
 }
 
 static void
-scan_reset(void *arg)
+scan_forget(void *arg)
 {
 	struct scan *sc;
-	int j;
 
 	sc = arg;
-	for (j = 0; j < 2 && sc->started; j++) {
-		if (j == 1 && sc->o->pol[1] == NULL)
-			break;
-		replay_free(&sc->rp[j]);
-		madetab_free(&sc->made[j]);
-	}
-	memset(sc->made, 0, sizeof sc->made);
-	sc->started = sc->found = 0;
-	sc->at = sc->nev = 0;
+	sc->found = 0;
+	sc->at = 0;
+	sc->rs.upto = SIZE_MAX;
 }
 
 /* The second pass: each event kept, up to the one that goes wrong. */
@@ -156,10 +132,12 @@ int
 shrink_read(struct trace *t, const char *path, const struct shrinkopts *o,
     size_t *total, int *nothingwrong, char *err, size_t len)
 {
+	struct replayopts ro;
 	struct tracesink sk;
 	struct scan sc;
 	struct keep k;
 	struct trace hdr;
+	size_t at;
 
 	*nothingwrong = 0;
 	if (!trace_rereadable(path)) {
@@ -170,36 +148,36 @@ shrink_read(struct trace *t, const char *path, const struct shrinkopts *o,
 	}
 	memset(&sc, 0, sizeof sc);
 	sc.o = o;
-	memset(&sk, 0, sizeof sk);
-	sk.event = scan_event;
-	sk.reset = scan_reset;
-	sk.arg = &sc;
+	ro = o->ro;
+	ro.stream = 1;
+	replaysink_init(&sc.rs, o->pol, o->pol[1] ? 2 : 1, &ro, &sk);
+	sc.rs.ran = scan_ran;
+	sc.rs.forget = scan_forget;
+	sc.rs.arg = &sc;
 	if (relay_run(&hdr, path, &sk, err, len) < 0)
 		return -1;
 	*total = hdr.nev;
 	if (hdr.machinelate) {
 		/* its machine after its events: read whole, as relay_run */
-		scan_reset(&sc);
+		replaysink_free(&sc.rs);
 		trace_free(&hdr);
 		if (trace_load(t, path, err, len) < 0)
 			return -1;
 		return 0;
 	}
 	if (!sc.found) {
-		if (!sc.started)	/* no event */
-			replay_init(&sc.rp[0], &hdr, o->pol[0], &o->ro);
-		shrink_nothing(err, len, o, hdr.nev, &sc.rp[0]);
-		if (!sc.started)
-			replay_free(&sc.rp[0]);
-		scan_reset(&sc);
+		replaysink_settrace(&sc.rs, &hdr);
+		shrink_nothing(err, len, o, hdr.nev, &sc.rs.rp[0]);
+		replaysink_free(&sc.rs);
 		trace_free(&hdr);
 		*nothingwrong = 1;
 		return -1;
 	}
+	at = sc.at;
+	replaysink_free(&sc.rs);
 	memset(&k, 0, sizeof k);
 	trace_init(&k.own);
-	k.upto = sc.at + 1;
-	scan_reset(&sc);
+	k.upto = at + 1;
 	trace_free(&hdr);
 	sk.event = keep_event;
 	sk.reset = keep_reset;

@@ -497,17 +497,17 @@ struct keeper {
 	int			 n;
 	const struct replayopts	*o;
 	size_t			 expect;	/* events, from the file's size */
-	int			 started;
 	struct loadwatch	*w;
 };
 
 /* Begin the timelines, the machine known: t's. */
 static void
-keep_start(struct keeper *k, const struct trace *t)
+keep_begin(void *arg, struct trace *t)
 {
+	struct keeper *k;
 	int j;
 
-	k->started = 1;
+	k = arg;
 	k->hdr.machine = t->machine;
 	for (j = 0; j < k->n; j++)
 		timeline_begin(k->tl[j], k->vs, &k->hdr, k->p[j], k->o,
@@ -520,9 +520,8 @@ keep_event(void *arg, struct trace *t, const struct event *e)
 	struct keeper *k;
 	int j;
 
+	(void)t;
 	k = arg;
-	if (!k->started)
-		keep_start(k, t);
 	vstore_add(k->vs, e);
 	for (j = 0; j < k->n; j++)
 		timeline_add(k->tl[j]);
@@ -536,11 +535,10 @@ keep_reset(void *arg)
 	int j;
 
 	k = arg;
-	for (j = 0; j < k->n && k->started; j++)
+	for (j = 0; j < k->n; j++)
 		timeline_free(k->tl[j]);
 	vstore_free(k->vs);
 	vstore_init(k->vs);
-	k->started = 0;
 }
 
 /*
@@ -575,6 +573,7 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		k.expect = st.st_size / 32;
 	memset(&sk, 0, sizeof sk);
+	sk.begin = keep_begin;
 	sk.event = keep_event;
 	sk.reset = keep_reset;
 	sk.arg = &k;
@@ -584,8 +583,6 @@ timeline_load(struct trace *t, const char *path, const Policy *const *p,
 	}
 	if (relay_run(t, path, &sk, err, errlen) < 0)
 		return -1;
-	if (!k.started)		/* no event: the header's machine */
-		keep_start(&k, t);
 	vstore_trim(vs);
 	/* the header alone: the events are the store's */
 	trace_init(&hdr);
@@ -613,6 +610,7 @@ struct tlload {
 	struct keeper		 k;
 	struct relayfeed	*feed;
 	struct tracesink	 sk;
+	struct sinkrun		 run;		/* sk's course */
 	char			*path;
 	int			 ended;
 };
@@ -621,7 +619,7 @@ struct tlload {
 int
 timeline_loadready(const struct tlload *ld)
 {
-	return ld->k.started;
+	return ld->run.begun;
 }
 
 /* The header of a load, as much as is known: its file, its machine. */
@@ -662,8 +660,11 @@ timeline_loadopen(const char *path, const Policy *const *p, int n,
 	ld->k.w = w;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		ld->k.expect = st.st_size / 32;
+	ld->sk.begin = keep_begin;
 	ld->sk.event = keep_event;
+	ld->sk.reset = keep_reset;
 	ld->sk.arg = &ld->k;
+	sinkrun_init(&ld->run, &ld->sk);
 	ld->path = xstrdup(path);
 	if ((ld->feed = relay_feed(path, w ? &w->bytes : NULL)) == NULL) {
 		free(ld->k.hdr.file);
@@ -671,7 +672,7 @@ timeline_loadopen(const char *path, const Policy *const *p, int n,
 		free(ld);
 		return NULL;
 	}
-	while (!ld->k.started && !ld->ended)
+	while (!ld->run.begun && !ld->ended)
 		timeline_loadsome(ld, 0.05);
 	return ld;
 }
@@ -688,10 +689,10 @@ timeline_loadsome(struct tlload *ld, double secs)
 
 	if (ld->ended)
 		return 0;
-	if (!relay_take(ld->feed, &ld->sk, secs))
+	if (!relay_take(ld->feed, &ld->run.via, secs))
 		ld->ended = 1;
 	ld->k.hdr.nev = ld->k.vs->n;
-	for (j = 0; j < ld->k.n && ld->k.started; j++)
+	for (j = 0; j < ld->k.n && ld->run.begun; j++)
 		timeline_cursor(ld->k.tl[j]);
 	return !ld->ended;
 }
@@ -715,7 +716,7 @@ timeline_loadclose(struct tlload *ld, int stop, struct trace *t, char *err,
 	rv = relay_feedclose(ld->feed, stop, &hdr, err, errlen);
 	if (rv == 0 && hdr.machinelate) {
 		/* its events were run on the default machine: again */
-		keep_reset(k);
+		sinkrun_reset(&ld->run);
 		trace_free(&hdr);
 		rv = timeline_load(t, ld->path, k->p, k->n, k->o, k->vs,
 		    again, k->w, err, errlen);
@@ -726,12 +727,11 @@ timeline_loadclose(struct tlload *ld, int stop, struct trace *t, char *err,
 		goto out;
 	}
 	if (rv < 0) {
-		keep_reset(k);
+		sinkrun_reset(&ld->run);
 		trace_free(&hdr);
 		goto out;
 	}
-	if (!k->started)	/* no event: the header's machine */
-		keep_start(k, &hdr);
+	sinkrun_begin(&ld->run, &hdr);	/* if no event came */
 	vstore_trim(k->vs);
 	trace_init(t);
 	t->file = hdr.file;

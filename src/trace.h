@@ -93,8 +93,13 @@ struct trace {
  * made in an array as large as the most ids live at once.
  */
 struct tracesink {
+	/*
+	 * The machine is known (t's): before the first event, or, for a
+	 * trace with none, at its end (relay_run and a sinkrun call it).
+	 */
+	void	(*begin)(void *, struct trace *);
 	void	(*event)(void *, struct trace *, const struct event *);
-	void	(*reset)(void *);	/* forget every event (relay_run) */
+	void	(*reset)(void *);	/* undo begin and every event */
 	void	*arg;
 	/*
 	 * For a reader on a thread of its own, when not nil: where the

@@ -470,7 +470,7 @@ test_records(void)
 		setenv("VMAPVIEW_THREADS", pass ? "2" : "1", 1);
 		snprintf(buf, sizeof buf, "records, %s: each vunmap's slot "
 		    "holds its vmap", name[pass]);
-		if (relay_stream(&t, path, &sk, err, sizeof err) < 0)
+		if (relay_run(&t, path, &sk, err, sizeof err) < 0)
 			tap_ok(0, err);
 		else
 			tap_ok(rs.bad == 0 && rs.noids == 0 &&
@@ -480,6 +480,116 @@ test_records(void)
 	unsetenv("VMAPVIEW_THREADS");
 	trace_free(&whole);
 	unlink(path);
+}
+
+/* A sink that writes down its course: B(kernel) at begin, E, R. */
+struct course {
+	char	log[256];
+};
+
+static void
+course_add(struct course *c, const char *s)
+{
+	if (strlen(c->log) + strlen(s) + 2 < sizeof c->log) {
+		if (c->log[0] != '\0')
+			strcat(c->log, " ");
+		strcat(c->log, s);
+	}
+}
+
+static void
+course_begin(void *arg, struct trace *t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "B(%s)", kernelnames[t->machine.kernel]);
+	course_add(arg, buf);
+}
+
+static void
+course_event(void *arg, struct trace *t, const struct event *e)
+{
+	(void)t;
+	(void)e;
+	course_add(arg, "E");
+}
+
+static void
+course_reset(void *arg)
+{
+	course_add(arg, "R");
+}
+
+/*
+ * relay_run keeps the sink's course: begun once on the machine before
+ * its first event, or at the end with none; reset only once begun, and
+ * begun again on the right machine when the machine came late.
+ */
+static void
+test_course(void)
+{
+	static const struct {
+		const char	*text;
+		int		 rv;
+		const char	*want;
+		const char	*what;
+	} c[] = {
+		{ "vmaptrace: 1\nmachine: {kernel: 9front}\nevents:\n"
+		  "- {op: vmap, pa: 0x1000, size: 4K, id: a}\n"
+		  "- {op: vunmap, id: a}\n", 0, "B(9front) E E",
+		  "begun once, on the machine, before the first event" },
+		{ "vmaptrace: 1\nmachine: {kernel: 9front}\nevents: []\n", 0,
+		  "B(9front)", "no event: begun at the end, on the header's" },
+		{ "vmaptrace: 1\nevents:\n"
+		  "- {op: vmap, pa: 0x1000, size: 4K, id: a}\n"
+		  "- {op: vunmap, id: a}\nmachine: {kernel: 9front}\n", 0,
+		  "B(labs) E E R B(9front) E E",
+		  "machine late: reset, then begun again on its machine" },
+		{ "vmaptrace: 1\nmachine: {kernel: 9front}\nevents:\n"
+		  "- {op: vmap, pa: 0x1000, size: 4K, id: a}\n"
+		  "- {op: vunmap, id: b}\n", -1, "B(9front) E R",
+		  "an error after an event: reset" },
+		{ "vmaptrace: 1\nmachine: {kernel: 9front}\nevents:\n"
+		  "- {op: vmup}\n", -1, "",
+		  "an error before any event: neither begun nor reset" },
+	};
+	struct tracesink sk;
+	struct course co;
+	struct trace t;
+	char err[512], what[160];
+	size_t i;
+	int fd, th, rv;
+	FILE *f;
+
+	for (th = 1; th <= 2; th++) {
+		setenv("VMAPVIEW_THREADS", th == 1 ? "1" : "2", 1);
+		for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+			strcpy(path, "/tmp/vmapview-test-XXXXXX");
+			if ((fd = mkstemp(path)) < 0 ||
+			    (f = fdopen(fd, "w")) == NULL) {
+				tap_ok(0, "a temporary file");
+				continue;
+			}
+			fputs(c[i].text, f);
+			fclose(f);
+			memset(&co, 0, sizeof co);
+			memset(&sk, 0, sizeof sk);
+			sk.begin = course_begin;
+			sk.event = course_event;
+			sk.reset = course_reset;
+			sk.arg = &co;
+			trace_init(&t);
+			rv = relay_run(&t, path, &sk, err, sizeof err);
+			snprintf(what, sizeof what, "%s (%d thread%s)",
+			    c[i].what, th, th > 1 ? "s" : "");
+			tap_eqs(co.log, c[i].want, what);
+			tap_equ(rv, c[i].rv, "and relay_run's return");
+			if (rv == 0)
+				trace_free(&t);
+			unlink(path);
+		}
+	}
+	unsetenv("VMAPVIEW_THREADS");
 }
 
 int
@@ -492,5 +602,6 @@ main(void)
 	test_keyhash();
 	test_idtab();
 	test_records();
+	test_course();
 	return tap_done();
 }
