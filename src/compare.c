@@ -255,27 +255,48 @@ differs(const struct compare *c, const struct event *e,
 }
 
 /*
+ * A difference in the spool: seq (8 bytes), op, each policy's kind,
+ * each one's va (4 bytes), the id's length (4; NOIDLEN for none), then
+ * its bytes.
+ */
+#define NOIDLEN		UINT32_MAX
+#define DIFFHEAD(n)	(8 + 1 + (n) + 4 * (n) + 4)
+
+/*
  * Keep event e, whose results res differ, as the next row: written to
- * the spool (its id after it), so that memory does not grow with them.
+ * the spool (its id after it) in one piece, so that memory does not
+ * grow with them.
  */
 static void
 keepdiff(struct compare *c, const struct event *e, const struct result *res)
 {
-	struct diff d;
+	unsigned char b[DIFFHEAD(MAXPOLICY) + 256], *p;
+	uint64_t seq;
 	uint32_t n;
+	size_t len;
 	int j;
 
-	memset(&d, 0, sizeof d);
-	d.seq = c->pos;
-	d.op = e->op;
-	d.id = e->id != NULL ? 0 : NOID;
-	for (j = 0; j < c->n; j++) {
-		d.kind[j] = res[j].kind;
-		d.va[j] = res[j].va;
+	seq = c->pos;
+	n = e->id != NULL ? strlen(e->id) : NOIDLEN;
+	p = b;
+	memcpy(p, &seq, 8);
+	p += 8;
+	*p++ = e->op;
+	for (j = 0; j < c->n; j++)
+		*p++ = res[j].kind;
+	for (j = 0; j < c->n; j++, p += 4)
+		memcpy(p, &res[j].va, 4);
+	memcpy(p, &n, 4);
+	p += 4;
+	len = p - b;
+	if (n == NOIDLEN)
+		n = 0;
+	else if (n <= sizeof b - len) {
+		memcpy(p, e->id, n);
+		len += n;
+		n = 0;		/* written */
 	}
-	n = e->id != NULL ? strlen(e->id) : 0;
-	if (fwrite(&d, sizeof d, 1, c->spool) != 1 ||
-	    fwrite(&n, sizeof n, 1, c->spool) != 1 ||
+	if (fwrite(b, len, 1, c->spool) != 1 ||
 	    (n > 0 && fwrite(e->id, n, 1, c->spool) != 1))
 		fatal("the differences' temporary file: %s", strerror(errno));
 	c->ndiff++;
@@ -286,11 +307,27 @@ static int
 nextdiff(const struct compare *c, struct diff *d, char **idbuf,
     size_t *idcap)
 {
+	unsigned char b[DIFFHEAD(MAXPOLICY)], *p;
+	uint64_t seq;
 	uint32_t n;
+	int j;
 
-	if (fread(d, sizeof *d, 1, c->spool) != 1 ||
-	    fread(&n, sizeof n, 1, c->spool) != 1)
+	if (fread(b, DIFFHEAD(c->n), 1, c->spool) != 1)
 		return 0;
+	memset(d, 0, sizeof *d);
+	p = b;
+	memcpy(&seq, p, 8);
+	p += 8;
+	d->seq = seq;
+	d->op = *p++;
+	for (j = 0; j < c->n; j++)
+		d->kind[j] = *p++;
+	for (j = 0; j < c->n; j++, p += 4)
+		memcpy(&d->va[j], p, 4);
+	memcpy(&n, p, 4);
+	d->id = n == NOIDLEN ? NOID : 0;
+	if (n == NOIDLEN)
+		n = 0;
 	if (*idcap < (size_t)n + 1) {
 		*idcap = (size_t)n + 1;
 		*idbuf = xrealloc(*idbuf, *idcap);

@@ -12,6 +12,7 @@
  * \xNN, so that an error can quote its input on a terminal.
  */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,16 +80,27 @@ iscontrol(unsigned long c, int lines)
  * the offset of the first bad byte in *at and what is wrong with it in
  * *why ("invalid UTF-8", "a control character").
  */
+#define ONES	0x0101010101010101ull
+
 int
 text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned long c;
+	uint64_t w;
 	size_t i, len;
 	int breaks;
 
-	/* printable ASCII, the common case, a byte at a time */
-	for (i = 0; i < n && u[i] >= 0x20 && u[i] < 0x7f; i++)
+	/*
+	 * Printable ASCII, the common case: eight bytes at a time while
+	 * none is below 0x20 or above 0x7e, then a byte at a time.
+	 */
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, u + i, 8);
+		if ((((w - ONES * 0x20) & ~w) | ((w + ONES) | w)) & ONES * 0x80)
+			break;
+	}
+	for (; i < n && u[i] >= 0x20 && u[i] < 0x7f; i++)
 		;
 	breaks = 0;
 	for (; i < n; i += len) {

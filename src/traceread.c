@@ -224,12 +224,18 @@ ld_next(struct loader *L)
 int
 ld_findname(const char *const *names, int nn, const char *s, size_t n)
 {
+	const char *t;
+	size_t k;
 	int i;
 
-	for (i = 0; i < nn; i++)
-		if (names[i][0] == s[0] && strncmp(names[i], s, n) == 0 &&
-		    names[i][n] == '\0')
+	for (i = 0; i < nn; i++) {
+		/* a name's NUL differs from every byte of s: k stops there */
+		t = names[i];
+		for (k = 0; k < n && t[k] == s[k]; k++)
+			;
+		if (k == n && t[n] == '\0')
 			return i;
+	}
 	return nn;
 }
 

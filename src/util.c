@@ -173,16 +173,40 @@ monotime(void)
 }
 
 /*
+ * Whether a second thread pays on nproc processors whose load average
+ * over the last minute is load (negative: not known): when one of them
+ * is idle.  On a machine busy on every processor the second thread
+ * gets no processor of its own; it would only add hand-overs to the
+ * CPU time.
+ */
+int
+threadspay(long nproc, double load)
+{
+	if (nproc < 2)
+		return 0;
+	return load < 0 || load < nproc - 0.25;
+}
+
+/*
  * Whether to work on a second thread (the parser's, a relay's):
- * VMAPVIEW_THREADS says, 1 for no and a larger number for yes; else yes
- * unless there is one processor, where a thread only adds hand-overs.
+ * VMAPVIEW_THREADS says, 1 for no and a larger number for yes; else
+ * threadspay, asked once.
  */
 int
 threadswanted(void)
 {
+	static int wanted = -1;		/* any thread may ask */
 	const char *s;
+	double load;
+	int w;
 
 	if ((s = getenv("VMAPVIEW_THREADS")) != NULL && *s != '\0')
 		return atoi(s) > 1;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	if ((w = __atomic_load_n(&wanted, __ATOMIC_RELAXED)) < 0) {
+		if (getloadavg(&load, 1) != 1)
+			load = -1;
+		w = threadspay(sysconf(_SC_NPROCESSORS_ONLN), load);
+		__atomic_store_n(&wanted, w, __ATOMIC_RELAXED);
+	}
+	return w;
 }

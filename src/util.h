@@ -23,6 +23,7 @@ const char *findtrace(const char *, char *, size_t);
 const char *wrapnext(const char *, int, int *);
 void	 fprintwrap(FILE *, const char *, const char *, int);
 double	 monotime(void);
+int	 threadspay(long, double);
 int	 threadswanted(void);
 
 #endif

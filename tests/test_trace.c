@@ -17,10 +17,12 @@
 #include "keyhash.h"
 #include "mmu.h"
 #include "relay.h"
+#include "text.h"
 #include "replay.h"
 #include "tap.h"
 #include "corpus.h"
 #include "trace.h"
+#include "util.h"
 
 static char path[] = "/tmp/vmapview-test-XXXXXX";
 
@@ -482,6 +484,64 @@ test_records(void)
 	unlink(path);
 }
 
+/*
+ * text_check's eight-bytes-at-a-time path skips no byte it must look
+ * at: on strings of printable ASCII with an edge byte somewhere, it
+ * answers as it does from the first byte that is not printable ASCII,
+ * where that path cannot run (and with no such byte: 0).
+ */
+static void
+test_textcheck(void)
+{
+	static const unsigned char edge[] = {
+		0x00, 0x09, 0x0a, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xbf, 0xc2,
+		0xe2, 0xf0, 0xff, '~', ' ', 'a'
+	};
+	const char *why, *why2;
+	unsigned char b[48];
+	unsigned x;
+	size_t n, i, j, at, at2;
+	int k, r, r2, bad;
+
+	x = 12345;
+	bad = 0;
+	for (k = 0; k < 200000; k++) {
+		x = x * 1103515245 + 12345;
+		n = (x >> 8) % 40;
+		for (i = 0; i < n; i++) {
+			x = x * 1103515245 + 12345;
+			b[i] = (x >> 16) % 8 == 0 ? edge[(x >> 20) % sizeof edge] :
+			    0x20 + (x >> 20) % 0x5f;
+		}
+		for (j = 0; j < n && b[j] >= 0x20 && b[j] < 0x7f; j++)
+			;
+		at = at2 = 0;
+		why = why2 = NULL;
+		r = text_check((const char *)b, n, 1, &at, &why);
+		if (j == n) {
+			bad += r != 0;
+			continue;
+		}
+		r2 = text_check((const char *)b + j, n - j, 1, &at2, &why2);
+		if (r != r2 || (r < 0 && (at != at2 + j || why != why2)))
+			bad++;
+	}
+	tap_equ(bad, 0, "text_check: the fast path skips no byte it must see");
+}
+
+/* A second thread where a processor is idle, and only there. */
+static void
+test_threadspay(void)
+{
+	tap_ok(!threadspay(1, 0.0), "one processor: one thread");
+	tap_ok(threadspay(2, 0.0), "two idle processors: two threads");
+	tap_ok(threadspay(2, 1.3), "two with a load of 1.3 (one about idle): "
+	    "two threads");
+	tap_ok(!threadspay(2, 1.9), "two, both busy: one thread");
+	tap_ok(threadspay(2, -1), "two, load not known: two threads");
+	tap_ok(threadspay(8, 6.5), "eight with a load of 6.5: two threads");
+}
+
 /* A sink that writes down its course: B(kernel) at begin, E, R. */
 struct course {
 	char	log[256];
@@ -603,5 +663,7 @@ main(void)
 	test_idtab();
 	test_records();
 	test_course();
+	test_textcheck();
+	test_threadspay();
 	return tap_done();
 }
