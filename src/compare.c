@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "measure.h"
 #include "emit.h"
 #include "report.h"
 #include "util.h"
@@ -118,27 +119,26 @@ diffrow(char *buf, const struct compare *c, const struct diff *d,
 	return p - buf;
 }
 
-/* The rows of the summary table beyond the result counts. */
-enum {
-	Sexpfailed, Sblank, Sbig, Stable, Sstale, Sfree, Srun, Sfrag,
-	Slargest, Sallocfrag, Slowest, Smoststale, Sptpages, Nsumrow
-};
-static const char *const sumrows[Nsumrow] = {
-	"expectations failed", "blank PDEs", "4M pages", "tables",
-	"stale tables", "free pages", "largest free run", "page fragmentation",
-	"largest vmap", "allocator fragmentation", "lowest, after", "most stale, after",
-	"ptpages (leaked)"
-};
-
-/* A size in pages for a cell: 12M, or none. */
-static char *
-pagescell(char *buf, size_t len, uint32_t pages)
+/*
+ * The rows of the summary table beyond the result counts: the
+ * expectations that failed, then every measure that has a row here.
+ * Row 0 is the expectations'; row k > 0 the k-th such measure, or nil.
+ */
+static const struct measure *
+sumrow(int k)
 {
-	if (pages == 0) {
-		snprintf(buf, len, "none");
-		return buf;
-	}
-	return fmtbytes(buf, len, (uint64_t)pages * BY2PG);
+	int i;
+
+	for (i = 0; i < measure_count(); i++)
+		if (measure_at(i)->clabel != NULL && --k == 0)
+			return measure_at(i);
+	return NULL;
+}
+
+static const char *
+sumlabel(int k)
+{
+	return k == 0 ? "expectations failed" : sumrow(k)->clabel;
 }
 
 /* The cell of summary row k for one policy's replay. */
@@ -146,47 +146,16 @@ static void
 sumcell(char *buf, size_t len, int k, const struct replay *rp,
     const Stats *s)
 {
-	char b[16];
+	const struct measure *m;
 
-	switch (k) {
-	case Sexpfailed:
-		if (replay_unchecked(rp) != NULL)
-			snprintf(buf, len, "not checked");
-		else
-			snprintf(buf, len, "%zu", rp->expfailed);
-		break;
-	case Sblank:
-	case Sbig:
-	case Stable:
-	case Sstale:
-		snprintf(buf, len, "%d", s->pde[Pblank + k - Sblank]);
-		break;
-	case Sfree:
-		snprintf(buf, len, "%u", s->free);
-		break;
-	case Srun:
-		snprintf(buf, len, "%u", s->largestrun);
-		break;
-	case Sfrag:
-		snprintf(buf, len, "%.1f%%", 100 * s->frag);
-		break;
-	case Slargest:
-		pagescell(buf, len, s->largest[rp->pidx]);
-		break;
-	case Sallocfrag:
-		snprintf(buf, len, "%.1f%%", 100 * allocfrag(s, rp->pidx));
-		break;
-	case Slowest:
-		snprintf(buf, len, "%s @%zu",
-		    pagescell(b, sizeof b, rp->minlargest), rp->minlargestat);
-		break;
-	case Smoststale:
-		snprintf(buf, len, "%d @%zu", rp->maxstale, rp->maxstaleat);
-		break;
-	case Sptpages:
-		snprintf(buf, len, "%u (%u)", s->ptinuse, s->ptleaked);
-		break;
-	}
+	if (k > 0) {
+		m = sumrow(k);
+		measure_words(buf, len, m, m->cwords ? m->cwords : "%v",
+		    MScell, rp, s);
+	} else if (replay_unchecked(rp) != NULL)
+		snprintf(buf, len, "not checked");
+	else
+		snprintf(buf, len, "%zu", rp->expfailed);
 }
 
 /*
@@ -536,7 +505,7 @@ compare_text(FILE *f, const struct compare *c)
 	/* the summaries: each column as wide as its widest cell */
 	for (cw = 11, j = 0; j < c->n; j++)
 		replay_measure(&c->rp[j], &s[j]);
-	for (k = 0; k < Nsumrow; k++) {
+	for (k = 0; k == 0 || sumrow(k) != NULL; k++) {
 		for (j = 0; j < c->n; j++)
 			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
 		cw = widest(cells, c->n, cw);
@@ -557,10 +526,10 @@ compare_text(FILE *f, const struct compare *c)
 			    c->rp[j].count[k % Nresult]);
 		row(f, 23, resultnames[k % Nresult], cells, c->n, cw);
 	}
-	for (k = 0; k < Nsumrow; k++) {
+	for (k = 0; k == 0 || sumrow(k) != NULL; k++) {
 		for (j = 0; j < c->n; j++)
 			sumcell(cells[j], sizeof cells[j], k, &c->rp[j], &s[j]);
-		row(f, 23, sumrows[k], cells, c->n, cw);
+		row(f, 23, sumlabel(k), cells, c->n, cw);
 	}
 	pairstext(f, c);
 	free(id);

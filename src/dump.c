@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "measure.h"
 #include "replay.h"
 #include "report.h"
 #include "util.h"
@@ -137,7 +138,7 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 	}
 	fputc('\n', f);
 	replay_measure(rp, &s);
-	report_measures(f, rp, &s);
+	measure_text(f, rp, &s, 0);
 }
 
 /*

@@ -9,49 +9,12 @@
 #include <string.h>
 
 #include "emit.h"
+#include "measure.h"
 #include "xmalloc.h"
 #include "replay.h"
 #include "report.h"
 #include "util.h"
 
-
-/* A size in pages for people: 12M, 4092K, or none. */
-static const char *
-pagesstr(char *buf, size_t len, uint32_t pages)
-{
-	if (pages == 0)
-		return "none";
-	return fmtbytes(buf, len, (uint64_t)pages * BY2PG);
-}
-
-/*
- * The measures of a state, as the lines shared by the replay summary
- * and the dump.
- */
-void
-report_measures(FILE *f, const struct replay *rp, const Stats *s)
-{
-	char b[24];
-	int i;
-
-	fprintf(f, "pdes      %d: %d blank, %d big, %d table, %d stale\n",
-	    vpdbsize(&rp->m), s->pde[Pblank], s->pde[Pbig], s->pde[Ptable],
-	    s->pde[Pstale]);
-	fprintf(f, "pages     %u mapped, %u free, largest free run %u (%s), "
-	    "page fragmentation %.1f%%\n", s->mapped, s->free, s->largestrun,
-	    pagesstr(b, sizeof b, s->largestrun), 100 * s->frag);
-	/* the policy's own figure, then the what-if, never both "largest" */
-	fprintf(f, "largest   vmap %s (%s, on its own state); allocator "
-	    "fragmentation %.1f%%\n", pagesstr(b, sizeof b,
-	    s->largest[rp->pidx]), policyat(rp->pidx)->name,
-	    100 * allocfrag(s, rp->pidx));
-	fprintf(f, "what-if   on this state, each allocator could place:");
-	for (i = 0; i < npolicy(); i++)
-		fprintf(f, "%s %s %s", i ? "," : "", policyat(i)->name,
-		    pagesstr(b, sizeof b, s->largest[i]));
-	fprintf(f, "\nptpages   %u in use, %u leaked\n", s->ptinuse,
-	    s->ptleaked);
-}
 
 /* The heading shared by the text report and the dump. */
 void
@@ -651,7 +614,6 @@ void
 report_summary(FILE *f, const struct replay *rp)
 {
 	Stats s;
-	char b[24];
 	int k;
 
 	fprintf(f, "events    %zu:", rp->t->nev);
@@ -668,13 +630,7 @@ report_summary(FILE *f, const struct replay *rp)
 	reportfirst(f, "panic", &rp->firstpanic);
 	reportfirst(f, "failed expectation", &rp->firstexp);
 	replay_measure(rp, &s);
-	report_measures(f, rp, &s);
-	if (rp->measure)
-		fprintf(f, "extremes  %s's largest vmap lowest %s after event "
-		    "%zu; stale tables most %d after event %zu\n",
-		    policyat(rp->pidx)->name,
-		    pagesstr(b, sizeof b, rp->minlargest), rp->minlargestat,
-		    rp->maxstale, rp->maxstaleat);
+	measure_text(f, rp, &s, rp->measure);
 	if (rp->unexpectedpanics > 0 && replay_unchecked(rp) != NULL)
 		fprintf(f, "status    the kernel %s at event %zu; "
 		    "expectations not checked\n", stopped(rp), rp->unexpectedat);

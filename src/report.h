@@ -68,7 +68,6 @@ int	report_yamlrows(FILE *, const struct replay *,
 void	report_heading(FILE *, const struct replay *);
 void	report_text(FILE *, const struct replay *, int);
 void	report_summary(FILE *, const struct replay *);
-void	report_measures(FILE *, const struct replay *, const Stats *);
 int	report_yaml(FILE *, const struct replay *);
 int	report_yaml_summary(FILE *, const struct replay *);
 /*

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "measure.h"
 #include "xmalloc.h"
 #include "replay.h"
 #include "report.h"
@@ -346,55 +347,14 @@ fastrow(struct fast *fw, const struct row *row)
 	return fwrite(fw->line, fw->len, 1, fw->f) == 1 ? 0 : -1;
 }
 
-/* The measures of the final state, and the extremes over the run. */
-static int
-emitmeasures(struct emitter *em, const struct replay *rp)
-{
-	Stats s;
-	char b[24];
-	int i;
-
-	replay_measure(rp, &s);
-	snprintf(b, sizeof b, "%.4f", s.frag);
-	if (emitnum(em, "mapped", s.mapped) < 0 ||
-	    emitnum(em, "free", s.free) < 0 ||
-	    emitnum(em, "largest-free-run", s.largestrun) < 0 ||
-	    emitkv(em, "page-fragmentation", b) < 0 ||
-	    emitnum(em, "largest-vmap", (unsigned long long)
-	    s.largest[rp->pidx] * BY2PG) < 0)
-		return -1;
-	snprintf(b, sizeof b, "%.4f", allocfrag(&s, rp->pidx));
-	if (emitkv(em, "allocator-fragmentation", b) < 0 ||
-	    emitstr(em, "on-this-state-could-place") < 0 ||
-	    emitmap(em, 1) < 0)
-		return -1;
-	for (i = 0; i < npolicy(); i++)
-		if (emitnum(em, policyat(i)->name,
-		    (unsigned long long)s.largest[i] * BY2PG) < 0)
-			return -1;
-	if (emitend(em) < 0)
-		return -1;
-	if (!rp->measure)
-		return 0;
-	if (emitstr(em, "extremes") < 0 || emitmap(em, 0) < 0 ||
-	    emitstr(em, "lowest-largest-vmap") < 0 || emitmap(em, 1) < 0 ||
-	    emitnum(em, "bytes", (unsigned long long)rp->minlargest * BY2PG)
-	    < 0 || emitnum(em, "after", rp->minlargestat) < 0 ||
-	    emitend(em) < 0 ||
-	    emitstr(em, "most-stale") < 0 || emitmap(em, 1) < 0 ||
-	    emitnum(em, "tables", rp->maxstale) < 0 ||
-	    emitnum(em, "after", rp->maxstaleat) < 0 || emitend(em) < 0)
-		return -1;
-	return emitend(em);
-}
-
 /* A replay's summary mapping (the value of a summary key). */
 int
 report_yamlsummary(struct emitter *em, const struct replay *rp)
 {
-	int n[Npdekind], k;
+	Stats s;
+	int k;
 
-	pdecount(&rp->m, n);
+	replay_measure(rp, &s);
 	if (emitmap(em, 0) < 0 || emitnum(em, "events", rp->t->nev) < 0)
 		return -1;
 	for (k = Rok; k < Nresult; k++)
@@ -413,14 +373,7 @@ report_yamlsummary(struct emitter *em, const struct replay *rp)
 	    emitfirst(em, "first-fail", &rp->firstfail) < 0 ||
 	    emitfirst(em, "first-panic", &rp->firstpanic) < 0 ||
 	    emitfirst(em, "first-failed-expectation", &rp->firstexp) < 0 ||
-	    emitstr(em, "pdes") < 0 || emitmap(em, 1) < 0 ||
-	    emitnum(em, "blank", n[Pblank]) < 0 ||
-	    emitnum(em, "big", n[Pbig]) < 0 ||
-	    emitnum(em, "table", n[Ptable]) < 0 ||
-	    emitnum(em, "stale", n[Pstale]) < 0 || emitend(em) < 0 ||
-	    emitnum(em, "ptpages", rp->m.pt.inuse) < 0 ||
-	    emitnum(em, "leaked", rp->m.pt.leaked) < 0 ||
-	    emitmeasures(em, rp) < 0)
+	    measure_yaml(em, rp, &s) < 0)
 		return -1;
 	return emitend(em);
 }

@@ -10,10 +10,10 @@
 
 #include <curses.h>
 
+#include "measure.h"
 #include "ui.h"
 #include "util.h"
 
-static void	largestcell(char *, size_t, const Stats *, int);
 
 /* The colour pair of a result. */
 int
@@ -199,72 +199,46 @@ spark(struct ui *u, const struct hist *h, uint32_t max, int hi, size_t cur,
 void
 ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 {
-	Stats s;
-	char b[40], line[160];
-	int i, row, np, cw;
+	char lines[24][96], line[160];
+	int i, n, row, np;
 	uint32_t top;
+	Stats s;
 
 	replay_measure(&p->tl.cur, &s);
 	np = vpdbsize(&p->tl.cur.m);
-	row = 0;
+	n = measure_viewlines(lines, h < 24 ? h : 24, &p->tl.cur, &s);
 	/* each line cut at the box's edge, never wrapped into the next */
-#define LINE(...) do {							\
-		if (row < h) {						\
-			move(y + row, x);				\
-			clrtoeol();					\
-			snprintf(line, sizeof line, __VA_ARGS__);	\
-			mvaddnstr(y + row, x, line, w);			\
-		}							\
-		row++;							\
-	} while (0)
-	LINE("blank %d  big %d  table %d  stale %d", s.pde[Pblank],
-	    s.pde[Pbig], s.pde[Ptable], s.pde[Pstale]);
-	LINE("largest vmap (%s) %s", policyat(p->pidx)->name,
-	    s.largest[p->pidx] ? fmtbytes(b, sizeof b,
-	    (uint64_t)s.largest[p->pidx] * BY2PG) : "none");
-	LINE("mapped %u, free %u, run %s", s.mapped, s.free,
-	    fmtbytes(b, sizeof b, (uint64_t)s.largestrun * BY2PG));
-	LINE("frag: allocator %.1f%%, page %.1f%%",
-	    100 * allocfrag(&s, p->pidx), 100 * s.frag);
-	LINE("ptpages %u, %u leaked", s.ptinuse, s.ptleaked);
-	LINE("on this state, could place:");
-	/*
-	 * Two policies a line, the last alone when they are odd; the
-	 * first column as wide as its widest ("span-fixed 192664K").
-	 */
-	for (cw = 16, i = 0; i < npolicy(); i += 2) {
-		largestcell(b, sizeof b, &s, i);
-		if ((int)strlen(b) > cw)
-			cw = strlen(b);
-	}
-	for (i = 0; i < npolicy(); i += 2) {
-		char c1[40], c2[40];
-
-		largestcell(c1, sizeof c1, &s, i);
-		c2[0] = '\0';
-		if (i + 1 < npolicy())
-			largestcell(c2, sizeof c2, &s, i + 1);
-		LINE(" %-*s %s", cw, c1, c2);
+	for (row = 0, i = 0; i < n; i++, row++) {
+		move(y + row, x);
+		clrtoeol();
+		mvaddnstr(y + row, x, lines[i], w);
 	}
 	top = (uint32_t)np * WD2PG;
 	if (top > MAXVMAPPAGES)
 		top = MAXVMAPPAGES;
 	/* a history's title only where its line fits under it */
 	if (row + 1 < h) {
-		LINE("largest vmap (%s) over time:", policyat(p->pidx)->name);
+		snprintf(line, sizeof line, "largest vmap (%s) over time:",
+		    policyat(p->pidx)->name);
+		move(y + row, x);
+		clrtoeol();
+		mvaddnstr(y + row, x, line, w);
+		row++;
 		move(y + row, x);
 		clrtoeol();
 		spark(u, &p->tl.full.hist[Hlargest], top, 0, u->pos, w - 1);
 		row++;
 	}
 	if (row + 1 < h) {
-		LINE("stale tables over time:");
+		move(y + row, x);
+		clrtoeol();
+		mvaddnstr(y + row, x, "stale tables over time:", w);
+		row++;
 		move(y + row, x);
 		clrtoeol();
 		spark(u, &p->tl.full.hist[Hstale], np, 1, u->pos, w - 1);
 		row++;
 	}
-#undef LINE
 }
 
 /* The status line: trace, policies, kernel, PSE, event, play state. */
@@ -328,16 +302,6 @@ ui_status_draw(struct ui *u)
 		;
 	mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line[k]);
 	attroff(A_REVERSE);
-}
-
-/* "plan9 12M": what policy i could place on the state s, or "none". */
-static void
-largestcell(char *buf, size_t len, const Stats *s, int i)
-{
-	char b[24];
-
-	snprintf(buf, len, "%s %s", policyat(i)->name, s->largest[i] ?
-	    fmtbytes(b, sizeof b, (uint64_t)s->largest[i] * BY2PG) : "none");
 }
 
 /*
