@@ -47,6 +47,7 @@ enum {
 	Oascii = 256,
 	Oat,
 	Obudget,
+	Ocompletion,
 	Oevents,
 	Ofill,
 	Ofailon,
@@ -152,6 +153,9 @@ int		 cmd_usageerr(const struct args *, const char *, ...)
 void		 cmd_usage(FILE *, const struct cmd_entry *const *);
 void		 cmd_synopsis(FILE *, const struct cmd_entry *, int, int);
 void		 cmd_help(FILE *, const struct cmd_entry *);
+
+/* cmd_completion.c */
+void		 cmd_completion(FILE *, const struct cmd_entry *const *);
 
 /* cmd.c: what the commands share */
 const struct argvalue *args_get(const struct args *, int);

@@ -8,6 +8,8 @@
 static int	cmd_help_exec(struct args *);
 
 static const struct cmd_option options[] = {
+	{ Ocompletion, "completion", 0, ARGnone, NULL,
+	  "bash completion for vmapview, made from this table" },
 	OPT_END
 };
 
@@ -21,6 +23,9 @@ const struct cmd_entry cmd_help_entry = {
 static int
 cmd_help_exec(struct args *a)
 {
-	cmd_usage(stdout, a->table);
+	if (args_has(a, Ocompletion))
+		cmd_completion(stdout, a->table);
+	else
+		cmd_usage(stdout, a->table);
 	return cmd_finish(EXITOK);
 }
