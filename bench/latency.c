@@ -38,12 +38,79 @@ bymag(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Each key and jump timed, in milliseconds, and the worst of them. */
+struct timing {
+	double	*all;
+	int	 n;
+	double	 worst;
+	size_t	 worstat;
+	char	 worstkey[8];
+};
+
+/* Note d, the time of key (a name) at event at. */
+static void
+timed(struct timing *tm, double d, size_t at, const char *key)
+{
+	tm->all[tm->n++] = d;
+	if (d > tm->worst) {
+		tm->worst = d;
+		tm->worstat = at;
+		snprintf(tm->worstkey, sizeof tm->worstkey, "%s", key);
+	}
+}
+
+/* Jump to event at as ':' does, then press each key there, timed. */
+static void
+keysat(struct ui *u, const char *keys, size_t at, struct timing *tm)
+{
+	char name[2];
+	double t0, d;
+	int k;
+
+	t0 = now();
+	ui_seek(u, at);
+	ui_draw(u);
+	doupdate();
+	timed(tm, (now() - t0) * 1000, at, ":");
+	for (k = 0; keys[k] != '\0'; k++) {
+		t0 = now();
+		ui_key(u, (unsigned char)keys[k]);
+		ui_draw(u);
+		doupdate();
+		d = (now() - t0) * 1000;
+		if (d > 10 && getenv("LATENCY_SLOW") != NULL)
+			fprintf(stderr, "%c@%zu %.1f ms\n", keys[k], at, d);
+		name[0] = keys[k];
+		name[1] = '\0';
+		timed(tm, d, at, name);
+		/* back where it was, the help and the info closed */
+		u->help = u->about = 0;
+		u->msg[0] = '\0';
+		if (u->pos != at)
+			ui_seek(u, at);
+	}
+}
+
+/* The events the keys are pressed at, across a trace of n. */
+static void
+spots(size_t at[7], size_t n)
+{
+	at[0] = 0;
+	at[1] = n / 3;
+	at[2] = n / 2 + 123;
+	at[3] = 7 * n / 10 + 77;
+	at[4] = n > 0 ? n - 1 : 0;
+	at[5] = n;
+	at[6] = n / 10;
+}
+
 int
 main(int argc, char **argv)
 {
 	/* each a key, and the key that undoes it where it moves the cursor */
 	static const char keys[] = "jkGgfFnNlLhHi?";
 	struct replayopts o = { .kernel = -1, .pse = -1 };
+	struct timing tm;
 	struct timeline tl[2];
 	struct vstore vs;
 	struct rusage ru;
@@ -51,10 +118,10 @@ main(int argc, char **argv)
 	struct trace t;
 	struct ui u;
 	FILE *out, *in;
-	double t0, open, d, worst, *all;
-	size_t at[7], n, worstat;
-	char err[512], worstkey[8];
-	int i, k, np, nall;
+	double t0, open;
+	size_t at[7], n;
+	char err[512];
+	int i, np;
 
 	if (argc < 2 || argc > 4) {
 		fprintf(stderr, "usage: latency TRACE [POLICY [POLICY]]\n");
@@ -91,13 +158,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "pane %d: %zu checkpoints, every %zu "
 			    "events, %zu bytes\n", i, tl[i].ncp, tl[i].interval,
 			    tl[i].cpbytes);
-	at[0] = 0;
-	at[1] = n / 3;
-	at[2] = n / 2 + 123;
-	at[3] = 7 * n / 10 + 77;
-	at[4] = n > 0 ? n - 1 : 0;
-	at[5] = n;
-	at[6] = n / 10;
+	spots(at, n);
 	/*
 	 * A search for an id no event has: n and N look at every event;
 	 * or, LATENCY_SEARCH, one given (the first n finds the events of
@@ -105,55 +166,19 @@ main(int argc, char **argv)
 	 */
 	snprintf(u.search, sizeof u.search, "%s", getenv("LATENCY_SEARCH") ?
 	    getenv("LATENCY_SEARCH") : "no-such-id");
-	all = calloc(7 * (sizeof keys + 1), sizeof *all);
-	nall = 0;
-	worst = 0;
-	worstat = 0;
-	strcpy(worstkey, "-");
-	for (i = 0; i < 7; i++) {
-		/* the jump there, as ':' does it */
-		t0 = now();
-		ui_seek(&u, at[i]);
-		ui_draw(&u);
-		doupdate();
-		d = (now() - t0) * 1000;
-		all[nall++] = d;
-		if (d > worst) {
-			worst = d;
-			worstat = at[i];
-			strcpy(worstkey, ":");
-		}
-		for (k = 0; keys[k] != '\0'; k++) {
-			t0 = now();
-			ui_key(&u, (unsigned char)keys[k]);
-			ui_draw(&u);
-			doupdate();
-			d = (now() - t0) * 1000;
-			all[nall++] = d;
-			if (d > 10 && getenv("LATENCY_SLOW") != NULL)
-				fprintf(stderr, "%c@%zu %.1f ms\n", keys[k],
-				    at[i], d);
-			if (d > worst) {
-				worst = d;
-				worstat = at[i];
-				snprintf(worstkey, sizeof worstkey, "%c",
-				    keys[k]);
-			}
-			/* back where it was, the help and the info closed */
-			u.help = u.about = 0;
-			u.msg[0] = '\0';
-			if (u.pos != at[i])
-				ui_seek(&u, at[i]);
-		}
-	}
-	qsort(all, nall, sizeof *all, bymag);
+	memset(&tm, 0, sizeof tm);
+	tm.all = calloc(7 * (sizeof keys + 1), sizeof *tm.all);
+	strcpy(tm.worstkey, "-");
+	for (i = 0; i < 7; i++)
+		keysat(&u, keys, at[i], &tm);
+	qsort(tm.all, tm.n, sizeof *tm.all, bymag);
 	getrusage(RUSAGE_SELF, &ru);
 	endwin();
-	printf("%.3f %.2f %.2f %ld %s@%zu\n", open, all[nall / 2], worst,
-	    ru.ru_maxrss, worstkey, worstat);
+	printf("%.3f %.2f %.2f %ld %s@%zu\n", open, tm.all[tm.n / 2],
+	    tm.worst, ru.ru_maxrss, tm.worstkey, tm.worstat);
 	ui_close(&u);
 	trace_free(&t);
 	vstore_free(&vs);
-	free(all);
+	free(tm.all);
 	return 0;
 }

@@ -48,6 +48,46 @@ hasline(const char *text, const char *line)
 	return 0;
 }
 
+/*
+ * compare's summary of t under the first two policies has the row, a
+ * cell for each: its mapped pages plus 7, at 3.
+ */
+static void
+comparerow(const struct trace *t, const struct replayopts *ro)
+{
+	const Policy *p[2];
+	struct compare c;
+	char want[2][64], *buf, *line, *end;
+	size_t len, i;
+	Stats s;
+	FILE *f;
+	int j;
+
+	p[0] = policyat(0);
+	p[1] = policyat(1);
+	compare_init(&c, t, p, 2, ro, 1);
+	for (i = 0; i < t->nev; i++)
+		compare_feed(&c, &t->ev[i]);
+	for (j = 0; j < 2; j++) {
+		replay_measure(&c.rp[j], &s);
+		snprintf(want[j], sizeof want[j], "  %u @3", s.mapped + 7);
+	}
+	f = open_memstream(&buf, &len);
+	compare_text(f, &c);
+	taken(f, &buf);
+	line = strstr(buf, "\ntest measure ");
+	end = line != NULL ? strchr(line + 1, '\n') : NULL;
+	if (end != NULL)
+		*end = '\0';
+	tap_ok(line != NULL && strstr(line, want[0]) != NULL &&
+	    strstr(strstr(line, want[0]) + 1, want[1]) != NULL,
+	    "compare: a row of the summary, a cell for each policy");
+	if (line != NULL)
+		printf("# %s\n", line + 1);
+	free(buf);
+	compare_free(&c);
+}
+
 static void
 test_added(const char *path)
 {
@@ -60,13 +100,11 @@ test_added(const char *path)
 		.clabel = "test measure",
 		.cwords = "%v @%a",
 	};
-	const Policy *p[2];
 	struct replayopts ro;
 	struct replay rp;
-	struct compare c;
 	struct trace t;
 	char err[512], want[160], vl[24][96], *buf, *line;
-	size_t len, i;
+	size_t len;
 	Stats s;
 	FILE *f;
 	int n, k, found;
@@ -111,21 +149,7 @@ test_added(const char *path)
 	tap_ok(hasline(buf, want), "YAML: a key of the summary, its value");
 	free(buf);
 
-	/* compare's summary, one cell a policy */
-	p[0] = policyat(0);
-	p[1] = policyat(1);
-	compare_init(&c, &t, p, 2, &ro, 1);
-	for (i = 0; i < t.nev; i++)
-		compare_feed(&c, &t.ev[i]);
-	f = open_memstream(&buf, &len);
-	compare_text(f, &c);
-	taken(f, &buf);
-	snprintf(want, sizeof want, "%u @3", s.mapped + 7);
-	line = strstr(buf, "\ntest measure ");
-	tap_ok(line != NULL && strstr(line, want) != NULL,
-	    "compare: a row of the summary, with the cells");
-	free(buf);
-	compare_free(&c);
+	comparerow(&t, &ro);
 
 	/* the view */
 	n = measure_viewlines(vl, 24, &rp, &s);

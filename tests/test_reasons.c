@@ -87,38 +87,14 @@ ptevalid(const Mmu *m, uint32_t pdx, uint32_t x)
 	return (pdetable(m, m->pdb[pdx])[x] & PTEVALID) != 0;
 }
 
-/*
- * Check the result of the event just run (index i) against the state:
- * before, the shape and PDE kinds before it; rp, the state after.
- */
+/* A failure's reason against the shape before it. */
 static void
-checkone(const char *name, struct replay *rp, size_t i,
+checkfail(const char *name, struct replay *rp, const Reason *w,
     const struct shape *before, const uint8_t *kinds)
 {
-	const struct event *e;
-	const struct result *r;
-	const Reason *w;
-	Reason rs;
-	char why[512];
 	uint32_t k, first;
-	long owner;
-	size_t nlive, j;
-	int *live, found;
 
-	e = &rp->t->ev[i];
-	r = &rp->r[i];
 	first = PDX(rp->m.vmap);
-	replay_why(why, sizeof why, rp, e, r, i);
-	if (r->kind != Rok && why[0] == '\0')
-		broke(name, rp, "a result that is not ok says nothing");
-	if ((r->kind == Rfail || r->kind == Rrefused || r->kind == Rpanic) &&
-	    (r->why == NULL || r->why->code == RSnone))
-		broke(name, rp, "no reason kept");
-	if (r->kind == Rnotrun || r->kind == Rskipped || e->op == OPnote)
-		return;
-	replay_reason(rp, e, r, &rs);
-	w = &rs;
-	seen[w->code]++;
 	switch (w->code) {
 	case RSfailblank:
 		if (w->n[1] != before->blankrun)
@@ -157,6 +133,76 @@ checkone(const char *name, struct replay *rp, size_t i,
 			broke(name, rp, "no-span-run: the table after has the "
 			    "hole");
 		break;
+	}
+}
+
+/* A panic's reason: the PTE it names is valid, its owner live. */
+static void
+checkpanic(const char *name, struct replay *rp, size_t i, const Reason *w)
+{
+	const struct result *r;
+	size_t nlive, j;
+	int *live, found;
+	long owner;
+
+	r = &rp->r[i];
+	if (r->panic == NULL) {
+		broke(name, rp, "panic reason without a panic");
+		return;
+	}
+	if (r->panic->kind != PNvmappte)
+		return;
+	if (!ptevalid(&rp->m, PDX(r->panic->va), PTX(r->panic->va)))
+		broke(name, rp, "panic: the PTE it names is not valid");
+	owner = replay_owner(rp, i, r->panic->va);
+	nlive = replay_live(rp, i, &live);
+	for (found = 0, j = 0; j < nlive; j++)
+		found |= live[j] == owner;
+	free(live);
+	if (!found)
+		broke(name, rp, "panic: its page has no live owner");
+	if (w->n[2] < WD2PG && (ptevalid(&rp->m, PDX(r->panic->va),
+	    w->n[2]) || (w->n[2] > 0 && !ptevalid(&rp->m,
+	    PDX(r->panic->va), w->n[2] - 1))))
+		broke(name, rp, "panic: the hole is not where it says");
+}
+
+/*
+ * Check the result of the event just run (index i) against the state:
+ * before, the shape and PDE kinds before it; rp, the state after.
+ */
+static void
+checkone(const char *name, struct replay *rp, size_t i,
+    const struct shape *before, const uint8_t *kinds)
+{
+	const struct event *e;
+	const struct result *r;
+	const Reason *w;
+	Reason rs;
+	char why[512];
+	uint32_t k, first;
+
+	e = &rp->t->ev[i];
+	r = &rp->r[i];
+	first = PDX(rp->m.vmap);
+	replay_why(why, sizeof why, rp, e, r, i);
+	if (r->kind != Rok && why[0] == '\0')
+		broke(name, rp, "a result that is not ok says nothing");
+	if ((r->kind == Rfail || r->kind == Rrefused || r->kind == Rpanic) &&
+	    (r->why == NULL || r->why->code == RSnone))
+		broke(name, rp, "no reason kept");
+	if (r->kind == Rnotrun || r->kind == Rskipped || e->op == OPnote)
+		return;
+	replay_reason(rp, e, r, &rs);
+	w = &rs;
+	seen[w->code]++;
+	switch (w->code) {
+	case RSfailblank:
+	case RSfailhole:
+	case RSfailrun:
+	case RSfailspan:
+		checkfail(name, rp, w, before, kinds);
+		break;
 	case RSblankrun:
 	case RSnewtable:
 		if (PDX(r->va) != w->n[w->code == RSblankrun ? 1 : 0])
@@ -176,25 +222,7 @@ checkone(const char *name, struct replay *rp, size_t i,
 			broke(name, rp, "table-run: not where the mapping went");
 		break;
 	case RSpanic:
-		if (r->panic == NULL) {
-			broke(name, rp, "panic reason without a panic");
-			break;
-		}
-		if (r->panic->kind != PNvmappte)
-			break;
-		if (!ptevalid(&rp->m, PDX(r->panic->va), PTX(r->panic->va)))
-			broke(name, rp, "panic: the PTE it names is not valid");
-		owner = replay_owner(rp, i, r->panic->va);
-		nlive = replay_live(rp, i, &live);
-		for (found = 0, j = 0; j < nlive; j++)
-			found |= live[j] == owner;
-		free(live);
-		if (!found)
-			broke(name, rp, "panic: its page has no live owner");
-		if (w->n[2] < WD2PG && (ptevalid(&rp->m, PDX(r->panic->va),
-		    w->n[2]) || (w->n[2] > 0 && !ptevalid(&rp->m,
-		    PDX(r->panic->va), w->n[2] - 1))))
-			broke(name, rp, "panic: the hole is not where it says");
+		checkpanic(name, rp, i, w);
 		break;
 	}
 }

@@ -164,6 +164,110 @@ spaced(const struct timeline *tl)
 	return tl->ncp == tl->full.pos / tl->interval + 1;
 }
 
+/* Grown event by event, not knowing how many will come. */
+static void
+grownone(const struct trace *t, const Policy *p,
+    const struct replayopts *ro, int j)
+{
+	struct timeline grown;
+	struct vstore grow;
+	char what[128];
+	size_t i;
+
+	vstore_init(&grow);
+	timeline_begin(&grown, &grow, t, p, ro, 0);
+	for (i = 0; i < t->nev; i++) {
+		vstore_add(&grow, &t->ev[i]);
+		timeline_add(&grown);
+	}
+	timeline_end(&grown);
+	snprintf(what, sizeof what, "%s: grown from nothing, %zu "
+	    "checkpoints every %zu events", p->name, grown.ncp,
+	    grown.interval);
+	tap_ok(grown.interval > 64 && spaced(&grown), what);
+	snprintf(what, sizeof what, "%s: grown, the same events, "
+	    "results, words and history as a replay", p->name);
+	tap_equ(differ(t, &grown, p, ro), 0, what);
+	snprintf(what, sizeof what, "%s: grown, 20 seeks", p->name);
+	tap_equ(seeks(&grown, t, p, ro, 777 + j, 20), 0, what);
+	timeline_free(&grown);
+	vstore_free(&grow);
+}
+
+/*
+ * Read a little at a time, as the view does, seeking as it comes: each
+ * seek as a replay from the start has it.
+ */
+static void
+readasview(const char *path, const struct trace *t, const Policy *p,
+    const struct replayopts *ro, int j)
+{
+	struct timeline loaded, *tp[1];
+	struct vstore lvs;
+	struct trace back;
+	struct tlload *ld;
+	char err[512], what[128];
+	int k, bad;
+
+	tp[0] = &loaded;
+	ld = timeline_loadopen(path, &p, 1, ro, &lvs, tp, NULL);
+	bad = ld == NULL;
+	for (k = 0; ld != NULL && timeline_loadsome(ld, 0.0005); k++)
+		if (k % 7 == 0 && lvs.n > 0)
+			bad += seeks(&loaded, t, p, ro, 5 + k, 3);
+	if (ld != NULL && timeline_loadclose(ld, 0, &back, err,
+	    sizeof err) < 0)
+		bad++;
+	snprintf(what, sizeof what, "%s: read as the view reads it, "
+	    "seeks while it reads, %d takes", p->name, k);
+	tap_equ(bad, 0, what);
+	if (ld == NULL || bad != 0)
+		return;
+	snprintf(what, sizeof what, "%s: read as the view reads it, the "
+	    "same events, results, words and history", p->name);
+	tap_equ(differ(t, &loaded, p, ro), 0, what);
+	tap_equ(seeks(&loaded, t, p, ro, 42 + j, 20), 0,
+	    "and 20 seeks once it is read");
+	timeline_free(&loaded);
+	vstore_free(&lvs);
+	trace_free(&back);
+}
+
+/* Read in one pass, on one thread and on two. */
+static void
+onepass(const char *path, const struct trace *t, const Policy *p,
+    const struct replayopts *ro, int j)
+{
+	struct timeline loaded;
+	struct vstore lvs;
+	struct trace back;
+	char err[512], what[128];
+	int th;
+
+	for (th = 0; th < 2; th++) {
+		setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);
+		if (timeline_load(&back, path, &p, 1, ro, &lvs, &loaded, NULL,
+		    err, sizeof err) < 0) {
+			tap_ok(0, err);
+			continue;
+		}
+		snprintf(what, sizeof what, "%s: read in one pass%s, the same "
+		    "events, results, words and history", p->name,
+		    th ? " on two threads" : "");
+		tap_equ(differ(t, &loaded, p, ro), 0, what);
+		snprintf(what, sizeof what, "%s: read in one pass%s, 20 seeks",
+		    p->name, th ? " on two threads" : "");
+		tap_equ(seeks(&loaded, t, p, ro, 99 + j, 20), 0, what);
+		tap_ok(spaced(&loaded) && back.nev == t->nev &&
+		    back.ev == NULL, "and its checkpoints spaced, the header "
+		    "alone kept");
+		timeline_free(&loaded);
+		vstore_free(&lvs);
+		trace_free(&back);
+	}
+	unsetenv("VMAPVIEW_THREADS");
+}
+
 /*
  * A trace long enough that a timeline grown from nothing thins its
  * checkpoints: grown, and read from a file with and without a thread,
@@ -175,14 +279,9 @@ growing(void)
 	struct genopts go = { .seed = 9, .events = 70000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
 	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
-	struct timeline grown, loaded, *tp[1];
-	struct vstore vs, grow, lvs;
-	struct trace t, back;
-	struct tlload *ld;
-	const Policy *p;
-	char path[] = "/tmp/vmapview-tl-XXXXXX", err[512], what[128];
-	size_t i;
-	int j, k, fd, th, bad;
+	struct trace t;
+	char path[] = "/tmp/vmapview-tl-XXXXXX", err[512];
+	int j, fd;
 
 	gen_run(gen_find("churn"), &go, &t);
 	if ((fd = mkstemp(path)) < 0) {
@@ -202,83 +301,11 @@ growing(void)
 		unlink(path);
 		return;
 	}
-	vstore_fromtrace(&vs, &t);
 	for (j = 0; j < npolicy(); j++) {
-		p = policyat(j);
-
-		/* grown event by event, not knowing how many will come */
-		vstore_init(&grow);
-		timeline_begin(&grown, &grow, &t, p, &ro, 0);
-		for (i = 0; i < t.nev; i++) {
-			vstore_add(&grow, &t.ev[i]);
-			timeline_add(&grown);
-		}
-		timeline_end(&grown);
-		snprintf(what, sizeof what, "%s: grown from nothing, %zu "
-		    "checkpoints every %zu events", p->name, grown.ncp,
-		    grown.interval);
-		tap_ok(grown.interval > 64 && spaced(&grown), what);
-		snprintf(what, sizeof what, "%s: grown, the same events, "
-		    "results, words and history as a replay", p->name);
-		tap_equ(differ(&t, &grown, p, &ro), 0, what);
-		snprintf(what, sizeof what, "%s: grown, 20 seeks", p->name);
-		tap_equ(seeks(&grown, &t, p, &ro, 777 + j, 20), 0, what);
-		timeline_free(&grown);
-		vstore_free(&grow);
-
-		/*
-		 * Read a little at a time, as the view does, seeking as it
-		 * comes: each seek as a replay from the start has it.
-		 */
-		tp[0] = &loaded;
-		ld = timeline_loadopen(path, &p, 1, &ro, &lvs, tp, NULL);
-		bad = ld == NULL;
-		for (k = 0; ld != NULL && timeline_loadsome(ld, 0.0005); k++)
-			if (k % 7 == 0 && lvs.n > 0)
-				bad += seeks(&loaded, &t, p, &ro, 5 + k, 3);
-		if (ld != NULL && timeline_loadclose(ld, 0, &back, err,
-		    sizeof err) < 0)
-			bad++;
-		snprintf(what, sizeof what, "%s: read as the view reads it, "
-		    "seeks while it reads, %d takes", p->name, k);
-		tap_equ(bad, 0, what);
-		if (ld != NULL && bad == 0) {
-			snprintf(what, sizeof what, "%s: read as the view "
-			    "reads it, the same events, results, words and "
-			    "history", p->name);
-			tap_equ(differ(&t, &loaded, p, &ro), 0, what);
-			tap_equ(seeks(&loaded, &t, p, &ro, 42 + j, 20), 0,
-			    "and 20 seeks once it is read");
-			timeline_free(&loaded);
-			vstore_free(&lvs);
-			trace_free(&back);
-		}
-
-		for (th = 0; th < 2; th++) {
-			setenv("VMAPVIEW_THREADS", th ? "2" : "1", 1);
-			if (timeline_load(&back, path, &p, 1, &ro, &lvs,
-			    &loaded, NULL, err, sizeof err) < 0) {
-				tap_ok(0, err);
-				continue;
-			}
-			snprintf(what, sizeof what, "%s: read in one pass%s, "
-			    "the same events, results, words and history",
-			    p->name, th ? " on two threads" : "");
-			tap_equ(differ(&t, &loaded, p, &ro), 0, what);
-			snprintf(what, sizeof what, "%s: read in one pass%s, "
-			    "20 seeks", p->name, th ? " on two threads" : "");
-			tap_equ(seeks(&loaded, &t, p, &ro, 99 + j, 20), 0,
-			    what);
-			tap_ok(spaced(&loaded) && back.nev == t.nev &&
-			    back.ev == NULL, "and its checkpoints spaced, "
-			    "the header alone kept");
-			timeline_free(&loaded);
-			vstore_free(&lvs);
-			trace_free(&back);
-		}
+		grownone(&t, policyat(j), &ro, j);
+		readasview(path, &t, policyat(j), &ro, j);
+		onepass(path, &t, policyat(j), &ro, j);
 	}
-	vstore_free(&vs);
-	unsetenv("VMAPVIEW_THREADS");
 	trace_free(&t);
 	unlink(path);
 }
@@ -482,25 +509,16 @@ test_search(const struct trace *t)
 	vstore_free(&vs);
 }
 
-int
-main(void)
+/* A vunmap far from its vmap: 70000 notes between; then a long churn. */
+static void
+farsearch(void)
 {
-	struct genopts go = { .seed = 7, .events = 3000, .pokes = 11,
+	struct genopts go = { .seed = 7, .events = 150000, .pokes = 11,
 	    .pdes = 4, .fill = 0.6 };
-	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
-	static const char *gens[] = { "churn", "unmapva", "fragment" };
-	struct timeline tl;
-	struct vstore vs;
-	struct trace t, whole;
+	struct trace t;
 	struct event e;
-	char what[128], err[512];
-	int g, i, bad;
+	int i;
 
-	test_hist(100000, 300);
-	test_hist(1500, 700);
-	test_pack();
-	test_livepack();
-	/* a vunmap far from its vmap: 70000 notes between */
 	trace_init(&t);
 	t.name = "far-unmap";
 	memset(&e, 0, sizeof e);
@@ -524,16 +542,29 @@ main(void)
 	test_search(&t);
 	free(t.ev);		/* its strings are not its own */
 	/* long enough for blocks, and for vunmaps far from their vmaps */
-	go.events = 150000;
 	gen_run(gen_find("churn"), &go, &t);
 	test_search(&t);
 	trace_free(&t);
-	go.events = 3000;
+}
+
+/* Generated traces: checkpoints, events, results and seeks. */
+static void
+generated(const struct replayopts *ro)
+{
+	struct genopts go = { .seed = 7, .events = 3000, .pokes = 11,
+	    .pdes = 4, .fill = 0.6 };
+	static const char *gens[] = { "churn", "unmapva", "fragment" };
+	struct timeline tl;
+	struct vstore vs;
+	struct trace t;
+	char what[128];
+	int g, i, bad;
+
 	for (g = 0; g < 3; g++) {
 		gen_run(gen_find(gens[g]), &go, &t);
 		vstore_fromtrace(&vs, &t);
 		for (i = 0; i < npolicy(); i++) {
-			timeline_open(&tl, &vs, &t, policyat(i), &ro);
+			timeline_open(&tl, &vs, &t, policyat(i), ro);
 			snprintf(what, sizeof what, "%s, %s: %zu checkpoints "
 			    "every %zu events", gens[g], policyat(i)->name,
 			    tl.ncp, tl.interval);
@@ -541,8 +572,8 @@ main(void)
 			snprintf(what, sizeof what, "%s, %s: the same events, "
 			    "results, words and history as a replay", gens[g],
 			    policyat(i)->name);
-			tap_equ(differ(&t, &tl, policyat(i), &ro), 0, what);
-			bad = seeks(&tl, &t, policyat(i), &ro, 12345 + i, 60);
+			tap_equ(differ(&t, &tl, policyat(i), ro), 0, what);
+			bad = seeks(&tl, &t, policyat(i), ro, 12345 + i, 60);
 			snprintf(what, sizeof what, "%s, %s: 60 seeks, the same "
 			    "machine and live mappings as a replay from the "
 			    "start", gens[g], policyat(i)->name);
@@ -552,12 +583,21 @@ main(void)
 		vstore_free(&vs);
 		trace_free(&t);
 	}
-	/* strings, remarks, times, expectations: a trace that has them */
-	for (g = 0; g < 3; g++) {
-		static const char *files[] = { "traces/devtest.yaml",
-		    "traces/span-bug.yaml", "tests/kernel/top.yaml" };
-		char path[1024];
+}
 
+/* Strings, remarks, times, expectations: traces that have them. */
+static void
+withstrings(const struct replayopts *ro)
+{
+	static const char *files[] = { "traces/devtest.yaml",
+	    "traces/span-bug.yaml", "tests/kernel/top.yaml" };
+	struct timeline tl;
+	struct vstore vs;
+	struct trace t, whole;
+	char what[128], err[512], path[1024];
+	int g, i, bad;
+
+	for (g = 0; g < 3; g++) {
 		snprintf(path, sizeof path, "%s/%s", getenv("top_srcdir") ?
 		    getenv("top_srcdir") : ".", files[g]);
 		if (trace_load(&t, path, err, sizeof err) < 0) {
@@ -568,11 +608,11 @@ main(void)
 			test_search(&t);
 		vstore_fromtrace(&vs, &t);
 		for (i = 0; i < npolicy(); i++) {
-			timeline_open(&tl, &vs, &t, policyat(i), &ro);
+			timeline_open(&tl, &vs, &t, policyat(i), ro);
 			snprintf(what, sizeof what, "%s, %s: the same events, "
 			    "results, words and history as a replay", files[g],
 			    policyat(i)->name);
-			tap_equ(differ(&t, &tl, policyat(i), &ro), 0, what);
+			tap_equ(differ(&t, &tl, policyat(i), ro), 0, what);
 			timeline_free(&tl);
 		}
 		/* and whole again, as shrink takes it from the view */
@@ -591,6 +631,20 @@ main(void)
 		vstore_free(&vs);
 		trace_free(&t);
 	}
+}
+
+int
+main(void)
+{
+	struct replayopts ro = { .kernel = -1, .pse = -1, .keepgoing = 1 };
+
+	test_hist(100000, 300);
+	test_hist(1500, 700);
+	test_pack();
+	test_livepack();
+	farsearch();
+	generated(&ro);
+	withstrings(&ro);
 	growing();
 	return tap_done();
 }
