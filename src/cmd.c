@@ -312,13 +312,13 @@ cmd_parse(const struct cmd_entry *e, const struct cmd_entry *const *table,
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	if (a->argc < e->minargs)
-		return cmd_usageerr(a, "which %s?", e->lead ? e->lead :
-		    e->operands), -1;
+		return cmd_usageerr(a, "which %s?", cmd_lead(e) ?
+		    cmd_lead(e) : e->operands), -1;
 	if (e->maxargs >= 0 && a->argc > e->maxargs) {
 		if (e->maxargs == 0)
 			return cmd_usageerr(a, "takes no operands"), -1;
-		return cmd_usageerr(a, "one %s, please", e->lead ? e->lead :
-		    e->operands), -1;
+		return cmd_usageerr(a, "one %s, please", cmd_lead(e) ?
+		    cmd_lead(e) : e->operands), -1;
 	}
 	return 0;
 }
@@ -350,6 +350,13 @@ cmd_run(const struct cmd_entry *e, const struct cmd_entry *const *table,
  * command's users meet, its operands.  It starts at column col and
  * wraps to column 16.
  */
+/* The operands before a command's options: its own, or made. */
+const char *
+cmd_lead(const struct cmd_entry *e)
+{
+	return e->leadof != NULL ? e->leadof() : e->lead;
+}
+
 void
 cmd_synopsis(FILE *f, const struct cmd_entry *e, int def, int col)
 {
@@ -357,8 +364,8 @@ cmd_synopsis(FILE *f, const struct cmd_entry *e, int def, int col)
 	char item[96];
 
 	col += fprintf(f, "%s%s%s", def ? "[" : "", e->name, def ? "]" : "");
-	if (e->lead != NULL)
-		col += fprintf(f, " %s", e->lead);
+	if (cmd_lead(e) != NULL)
+		col += fprintf(f, " %s", cmd_lead(e));
 	for (o = e->options;; o++) {
 		if (o->name == NULL && e->operands == NULL)
 			break;

@@ -113,6 +113,7 @@ struct args;
 struct cmd_entry {
 	const char		*name;
 	const char		*lead;		/* operands before the options */
+	const char		*(*leadof)(void); /* or made from a table */
 	const char		*operands;	/* after them, as the synopsis has */
 	int			 minargs;	/* operands, counted */
 	int			 maxargs;	/* -1: no limit */
@@ -153,6 +154,7 @@ int		 cmd_usageerr(const struct args *, const char *, ...)
 void		 cmd_usage(FILE *, const struct cmd_entry *const *);
 void		 cmd_synopsis(FILE *, const struct cmd_entry *, int, int);
 void		 cmd_help(FILE *, const struct cmd_entry *);
+const char	*cmd_lead(const struct cmd_entry *);
 
 /* cmd_completion.c */
 void		 cmd_completion(FILE *, const struct cmd_entry *const *);

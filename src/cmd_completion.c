@@ -194,7 +194,7 @@ operandcases(FILE *f, const struct cmd_entry *const *table)
 	for (i = 0; table[i] != NULL; i++) {
 		e = table[i];
 		fprintf(f, "\t\t%s) ", e->name);
-		if (e->lead != NULL) {
+		if (cmd_lead(e) != NULL) {
 			fputs("COMPREPLY=($(compgen -W \"", f);
 			for (k = 0; k < ngenerators; k++)
 				fprintf(f, "%s%s", k ? " " : "",

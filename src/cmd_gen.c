@@ -3,6 +3,7 @@
  * generator (gen.c) says which of the settings below it takes.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "gen.h"
@@ -25,9 +26,26 @@ static const struct cmd_option options[] = {
 	OPT_END
 };
 
+/* The generators' names, as the synopsis has them: devtest|boot|... */
+static const char *
+genlead(void)
+{
+	static char lead[256];
+	size_t n;
+	int k;
+
+	if (lead[0] == '\0')
+		for (n = 0, k = 0; k < ngenerators && n < sizeof lead; k++) {
+			snprintf(lead + n, sizeof lead - n, "%s%s", k ? "|" : "",
+			    generators[k].name);
+			n += strlen(lead + n);
+		}
+	return lead;
+}
+
 const struct cmd_entry cmd_gen_entry = {
 	.name = "gen",
-	.lead = "devtest|boot|churn|staircase|unmapva|fragment",
+	.leadof = genlead,
 	.minargs = 1,
 	.maxargs = 1,
 	.help = "write a generated trace (to standard output by default)",
