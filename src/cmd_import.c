@@ -107,7 +107,7 @@ struct rec {
 	uint8_t		flags;
 	uint8_t		xkind;		/* the policy's expectation */
 	uint8_t		pad;
-	uint32_t	pa;
+	uint64_t	pa;
 	uint32_t	va;
 	uint32_t	size;
 	uint32_t	xaddr;

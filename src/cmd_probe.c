@@ -103,11 +103,12 @@ probetext(FILE *f, const struct trace *t, struct answer *an, int n,
 	    trace_name(t), at, t->nev, kernelnames[an[0].rp->m.kernel],
 	    an[0].rp->m.pse ? "on" : "off");
 	if (!sizes)
-		fprintf(f, "vmap(0x%.8x, %s):\n", an[0].pr.ev.pa,
+		fprintf(f, "vmap(0x%.8llx, %s):\n",
+		    (unsigned long long)an[0].pr.ev.pa,
 		    fmtbytes(b, sizeof b, an[0].pr.ev.size));
 	else
 		fprintf(f, "the largest vmap, and the first size that fails "
-		    "(pa 0x%.8x):\n", an[0].pr.ev.pa);
+		    "(pa 0x%.8llx):\n", (unsigned long long)an[0].pr.ev.pa);
 	for (w = 0, j = 0; j < n; j++)
 		if ((int)strlen(policyat(an[j].rp->pidx)->name) > w)
 			w = strlen(policyat(an[j].rp->pidx)->name);

@@ -414,8 +414,8 @@ divevent(FILE *f, const struct compare *c, const struct divat *dv)
 	if (dv->id != NOID)
 		fprintf(f, " %s", c->ids + dv->id);
 	if (dv->ev.op == OPvmap)
-		fprintf(f, " of %s at pa 0x%.8x", fmtbytes(sz, sizeof sz,
-		    dv->ev.size), dv->ev.pa);
+		fprintf(f, " of %s at pa 0x%.8llx", fmtbytes(sz, sizeof sz,
+		    dv->ev.size), (unsigned long long)dv->ev.pa);
 }
 
 /* Each pair: how many events differ, of what kind, and the first. */

@@ -76,8 +76,9 @@ dump_whyof(const struct replay *rp, const struct event *e,
 	if (e->id != NULL)
 		n += snprintf(line + n, linelen - n, " %.200s", e->id);
 	if (e->op == OPvmap)
-		n += snprintf(line + n, linelen - n, " of %s at pa 0x%.8x",
-		    fmtbytes(size, sizeof size, e->size), e->pa);
+		n += snprintf(line + n, linelen - n, " of %s at pa 0x%.8llx",
+		    fmtbytes(size, sizeof size, e->size),
+		    (unsigned long long)e->pa);
 	else if (e->op == OPnote && e->text != NULL)
 		n += snprintf(line + n, linelen - n, " \"%.200s\"", e->text);
 	if (r->kind == Rok && e->op == OPvmap)
@@ -126,9 +127,10 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 	for (k = 0; k < n; k++) {
 		sz = ROUND(live[k].size + (live[k].va & (BY2PG - 1)), BY2PG);
 		base = live[k].va & ~(BY2PG - 1);
-		fprintf(f, "  %5ld  %-16s  0x%.8x  pa 0x%.8x  %-6s  pde %u",
+		fprintf(f, "  %5ld  %-16s  0x%.8x  pa 0x%.8llx  %-6s  pde %u",
 		    live[k].k + 1, live[k].id ? live[k].id : "-", live[k].va,
-		    live[k].pa, fmtbytes(size, sizeof size, sz), PDX(base));
+		    (unsigned long long)live[k].pa,
+		    fmtbytes(size, sizeof size, sz), PDX(base));
 		if (sz > 0 && PDX(base + sz - 1) != PDX(base))
 			fprintf(f, "-%u", PDX(base + sz - 1));
 		span = tablesspanned(m, base, sz);

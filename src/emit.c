@@ -142,11 +142,11 @@ emitnum(struct emitter *em, const char *k, unsigned long long v)
 }
 
 int
-emithex(struct emitter *em, const char *k, uint32_t v)
+emithex(struct emitter *em, const char *k, uint64_t v)
 {
-	char buf[16];
+	char buf[24];
 
-	snprintf(buf, sizeof buf, "0x%.8x", v);
+	snprintf(buf, sizeof buf, "0x%.8llx", (unsigned long long)v);
 	return emitkv(em, k, buf);
 }
 

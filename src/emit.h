@@ -22,7 +22,7 @@ int	emit_finish(struct emitter *);
 int	emitstr(struct emitter *, const char *);
 int	emitkv(struct emitter *, const char *, const char *);
 int	emitnum(struct emitter *, const char *, unsigned long long);
-int	emithex(struct emitter *, const char *, uint32_t);
+int	emithex(struct emitter *, const char *, uint64_t);
 int	emitmap(struct emitter *, int);
 int	emitend(struct emitter *);
 int	emitseq(struct emitter *, int);

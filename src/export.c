@@ -170,8 +170,8 @@ eventwords(char *buf, size_t len, const struct replay *rp)
 	if (n > 0 && (size_t)n < len && e->id != NULL)
 		n += snprintf(buf + n, len - n, " %s", e->id);
 	if (n > 0 && (size_t)n < len && e->op == OPvmap)
-		snprintf(buf + n, len - n, " of %s at pa 0x%.8x",
-		    fmtbytes(b, sizeof b, e->size), e->pa);
+		snprintf(buf + n, len - n, " of %s at pa 0x%.8llx",
+		    fmtbytes(b, sizeof b, e->size), (unsigned long long)e->pa);
 	else if (n > 0 && (size_t)n < len && e->op == OPnote && e->text)
 		snprintf(buf + n, len - n, " \"%s\"", e->text);
 }

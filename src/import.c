@@ -195,7 +195,8 @@ parsecall(struct importstats *st, const char *name, size_t line,
     uint32_t *va, int *bad)
 {
 	const char *why, *arg;
-	uint32_t pa, size;
+	uint64_t pa;
+	uint32_t size;
 
 	pa = size = *va = 0;
 	why = arg = NULL;
@@ -206,8 +207,8 @@ parsecall(struct importstats *st, const char *name, size_t line,
 		    strcmp(w[3], "=>") != 0))
 			why = cform ? "expected vmap(PA, SIZE) = VA" :
 			    "expected vmap PA SIZE -> VA";
-		else if (number(w[1], 0, UINT32_MAX, &pa) < 0)
-			why = "pa '%.40s' is not an address below 2^32", arg = w[1];
+		else if (trace_parsenum(w[1], 0, &pa) < 0)
+			why = "pa '%.40s' is not an address below 2^64", arg = w[1];
 		else if (number(w[2], SUFFIXANY, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
 		else if (strcmp(w[n - 1], "nil") != 0 &&
@@ -302,9 +303,12 @@ tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 	char id[sizeof ((struct head *)0)->caller + 16];
 
 	if (r->pidx >= 0) {
-		/* nil for a pa in page 0 is the kernel's refusal */
-		e->expect[r->pidx].kind = va ? Xaddr : e->pa < BY2PG ?
-		    Xrefused : Xfail;
+		/*
+		 * nil for a pa in page 0 or past 4G is the kernel's
+		 * refusal (Bell Labs' cannot even be called with one)
+		 */
+		e->expect[r->pidx].kind = va ? Xaddr : e->pa < BY2PG ||
+		    e->pa >> 32 != 0 ? Xrefused : Xfail;
 		e->expect[r->pidx].addr = va;
 	}
 	if (va == 0)

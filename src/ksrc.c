@@ -283,16 +283,22 @@ inway(Mmu *m, const struct kanswer *a, const uint32_t *before, int vmapping,
 
 /* vmap, by the file's own. */
 static int
-srcvmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
+srcvmap(Mmu *m, uint64_t pa64, int32_t size, uint32_t *vap)
 {
 	struct kanswer a;
-	uint32_t before[NPDE], va, o, rsize;
+	uint32_t before[NPDE], pa, va, o, rsize;
 	int code;
 
+	/* a file of Bell Labs' signatures takes a ulong pa */
+	if (ksrcof(m)->flavour == Klabs && pa64 >> 32 != 0) {
+		m->why = (Reason){ RSpaulong, { pa64 >> 32, (uint32_t)pa64 } };
+		return Vrefused;
+	}
+	pa = pa64;
 	memcpy(before, m->pdb, sizeof before);
 	o = pa & (BY2PG - 1);
 	rsize = ROUND((uint32_t)size + o, BY2PG);
-	kchild_call(&ksrcof(m)->child, m, KCvmap, pa, size, hintof(m), &a);
+	kchild_call(&ksrcof(m)->child, m, KCvmap, pa64, size, hintof(m), &a);
 	afterof(m, &a);
 	badpdes(m, &a);
 	resync(m, &a, before);

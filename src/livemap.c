@@ -11,9 +11,9 @@
 #include "livemap.h"
 #include "xmalloc.h"
 
-/* What a live vmap was, beside it in the set: 20 bytes. */
+/* What a live vmap was, beside it in the set: 24 bytes. */
 struct livewas {
-	uint32_t	 pa;
+	uint64_t	 pa;
 	uint32_t	 size;
 	char		 id[IDSHORT + 1];	/* idkey_*; "" for none */
 };

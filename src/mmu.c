@@ -504,27 +504,39 @@ whypanic(Mmu *m, uint32_t va, uint32_t size)
  * in *vap, Vfail when vmapalloc finds no room, Vrefused when the kernel
  * declines the request, or Vpanic (the panic keeps what vmapalloc
  * returned).  m->why says why.  size is the kernel's int: under labs
- * its rounding wraps in 32 bits; 9front checks and rounds in 64.
+ * its rounding wraps in 32 bits; 9front checks and rounds in 64.  pa
+ * is 64 bits: 9front's vmap takes a uvlong and refuses what does not
+ * end below 4G; Bell Labs' takes a ulong, which cannot hold a pa past
+ * 4G, so such a call cannot be made (RSpaulong).
  */
 int
-vmap(Mmu *m, uint32_t pa, int32_t size, uint32_t *vap)
+vmap(Mmu *m, uint64_t pa64, int32_t size, uint32_t *vap)
 {
-	uint32_t o, va, rsize;
+	uint32_t pa, o, va, rsize;
 	int64_t s64;
 
 	if (m->policy->kvmap != NULL)
-		return m->policy->kvmap(m, pa, size, vap);
+		return m->policy->kvmap(m, pa64, size, vap);
 	if (m->kernel == K9front) {
 		s64 = size;
-		if (pa < BY2PG)
-			return refuse(m, RSlowpa, pa, 0);
+		if (pa64 < BY2PG)
+			return refuse(m, RSlowpa, pa64, 0);
 		if (s64 <= 0)
 			return refuse(m, RSnosize, (uint32_t)size, 0);
-		if ((uint64_t)pa + s64 >= 1ull << 32)
-			return refuse(m, RSpast4g, pa, (uint32_t)size);
+		if (pa64 >> 32 != 0) {
+			m->why = (Reason){ RSpawide, { pa64 >> 32, (uint32_t)pa64,
+			    (uint32_t)size } };
+			return Vrefused;
+		}
+		if (pa64 + s64 >= 1ull << 32)
+			return refuse(m, RSpast4g, pa64, (uint32_t)size);
 		if (s64 > m->vmapsize)
 			return refuse(m, RStoobig, (uint32_t)size, m->vmapsize);
+	} else if (pa64 >> 32 != 0) {
+		m->why = (Reason){ RSpaulong, { pa64 >> 32, (uint32_t)pa64 } };
+		return Vrefused;
 	}
+	pa = pa64;
 	o = pa & (BY2PG - 1);
 	pa -= o;
 	rsize = ROUND((uint32_t)size + o, BY2PG);

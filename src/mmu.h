@@ -271,6 +271,8 @@ enum {
 	RSnosize,	/* size */
 	RSpast4g,	/* pa, size */
 	RStoobig,	/* size, vmapsize */
+	RSpawide,	/* pa-high, pa, size: 9front's, a pa past 4G */
+	RSpaulong,	/* pa-high, pa: Bell Labs' ulong cannot hold it */
 	RSsaid,		/* said: a kernel source file printed why (saidtext) */
 	/* panic: where the mapping was placed (Panic says the rest) */
 	RSpanic,	/* pde, last-pde, hole-pte */
@@ -444,7 +446,7 @@ int		 findhole(const uint32_t *, int, int);
 uint32_t	*mmuwalk(Mmu *, uint32_t, int);
 int		 pdbmap(Mmu *, uint32_t, uint32_t, uint32_t);
 int		 pdbunmap(Mmu *, uint32_t, uint32_t);
-int		 vmap(Mmu *, uint32_t, int32_t, uint32_t *);
+int		 vmap(Mmu *, uint64_t, int32_t, uint32_t *);
 void		 placedreason(const Mmu *, int, uint32_t, uint32_t, uint32_t,
 		     Reason *);
 int		 vunmap(Mmu *, uint32_t, int32_t);
@@ -495,7 +497,7 @@ struct Policy {
 	 * the model's (ksrc.c); nil for the built-in policies.  Each sets
 	 * m->why and, on a panic, m->panic as the model's do.
 	 */
-	int		(*kvmap)(Mmu *, uint32_t, int32_t, uint32_t *);
+	int		(*kvmap)(Mmu *, uint64_t, int32_t, uint32_t *);
 	int		(*kvunmap)(Mmu *, uint32_t, int32_t);
 	void		*priv;		/* theirs */
 };

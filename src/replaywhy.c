@@ -53,6 +53,7 @@ replay_printed(char *buf, size_t len, const struct event *e,
 	case RSlowpa:
 	case RSnosize:
 	case RSpast4g:
+	case RSpawide:
 	case RStoobig:
 		snprintf(buf, len, "vmap pa=%llx size=%lld",
 		    (unsigned long long)e->pa, (long long)(int32_t)e->size);

@@ -156,15 +156,17 @@ static void
 textparts(const struct row *row, int whyall, char *buf, size_t len,
     size_t *after)
 {
-	char pa[16], size[24], va[16];
+	char pa[24], size[24], va[16];
 	const char *sep;
 	size_t n;
 
 	strcpy(pa, "-");
 	strcpy(size, "-");
 	strcpy(va, "-");
-	if (row->op == OPvmap)
+	if (row->op == OPvmap && row->pa >> 32 == 0)
 		hex8(pa, row->pa);
+	else if (row->op == OPvmap)	/* past 4G: every digit */
+		snprintf(pa, sizeof pa, "0x%llx", (unsigned long long)row->pa);
 	if (row->hassize)
 		fmtbytes(size, sizeof size, row->size);
 	if (row->hasva)

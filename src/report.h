@@ -19,7 +19,8 @@ struct row {
 	uint8_t		 op, kind;
 	uint8_t		 expfailed, haspanic, hasva, hassize;
 	uint8_t		 outside;	/* ok, outside the vmap: always said */
-	uint32_t	 pa, size, va, allocva;
+	uint64_t	 pa;
+	uint32_t	 size, va, allocva;
 	Reason		 rs;
 	uint8_t		 pkind, pcause;
 	uint32_t	 pat;
@@ -79,7 +80,7 @@ struct dumpmap {
 	long		 k;
 	const char	*id;
 	uint32_t	 va;
-	uint32_t	 pa;
+	uint64_t	 pa;
 	uint32_t	 size;
 };
 

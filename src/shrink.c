@@ -32,8 +32,8 @@ struct shrinker {
 	size_t				*unit;	/* each event's unit */
 	size_t				 nunit;
 	size_t				 fixed;	/* the target's unit */
-	uint32_t			*pa;	/* each event's, as tried */
-	uint32_t			*size;
+	uint64_t			*pa;	/* each event's, as tried */
+	uint64_t			*size;
 	struct machine			 mach;
 	struct trace			 cand;	/* the candidate, made here */
 	size_t				*at;	/* original event -> candidate's */
@@ -368,10 +368,10 @@ ddmin(struct shrinker *s, size_t *cur, size_t *ncur, uint8_t *keep)
 
 /* Try value v for *slot; keep it if the outcome stays. */
 static int
-tryvalue(struct shrinker *s, const uint8_t *keep, uint32_t *slot,
-    uint32_t v)
+tryvalue(struct shrinker *s, const uint8_t *keep, uint64_t *slot,
+    uint64_t v)
 {
-	uint32_t old;
+	uint64_t old;
 
 	if (*slot == v || stopping(s))
 		return 0;
@@ -393,7 +393,8 @@ static void
 simplify(struct shrinker *s, const uint8_t *keep)
 {
 	static const uint32_t units[] = { 4u << 20, 1u << 20, 64u << 10, 4096 };
-	uint32_t k, base, v, c;
+	uint64_t base, v, c;
+	uint32_t k;
 	size_t i, u;
 
 	for (i = 0, k = 0; i < s->n && !stopping(s); i++) {

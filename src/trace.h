@@ -46,7 +46,7 @@ struct expect {
 struct event {
 	uint8_t		 op;
 	uint8_t		 flags;
-	uint32_t	 pa;
+	uint64_t	 pa;		/* 64 bits: a device past 4G */
 	uint32_t	 va;
 	uint32_t	 size;
 	int		 ref;		/* vunmap by id: index of its vmap; else -1 */

@@ -278,7 +278,8 @@ eventkey(struct loader *L, int k, void *arg)
 		return 0;
 	case Kpa:
 	case Kva:
-		if (ld_getnum(L, keynames[k], 0, UINT32_MAX, &v) < 0)
+		if (ld_getnum(L, keynames[k], 0, k == Kpa ? UINT64_MAX :
+		    UINT32_MAX, &v) < 0)
 			return -1;
 		if (k == Kpa)
 			e->pa = v;

@@ -61,7 +61,7 @@ eventrow(struct ui *u, size_t i, int y, int x, int w, int sw)
 	const struct result *r;
 	struct event eb;
 	struct result rb;
-	char line[512], b[24], sz[24], pa[16], msg[PANICLEN];
+	char line[512], b[24], sz[24], pa[24], msg[PANICLEN];
 	int j, n, attr;
 
 	move(y, x);
@@ -72,7 +72,8 @@ eventrow(struct ui *u, size_t i, int y, int x, int w, int sw)
 	strcpy(pa, "-");
 	strcpy(sz, "-");
 	if (e->op == OPvmap)
-		snprintf(pa, sizeof pa, "0x%.8x", e->pa);
+		snprintf(pa, sizeof pa, "0x%.8llx",
+		    (unsigned long long)e->pa);
 	/* a vunmap, the size it unmapped, as replay shows it */
 	if (e->op == OPvmap)
 		fmtbytes(sz, sizeof sz, e->size);
@@ -325,8 +326,9 @@ ui_words(const struct ui *u, const struct pane *p, struct paneword *w)
 	w->panic = NULL;
 	w->pair = Cdim;
 	if (p->probing) {
-		snprintf(w->text, sizeof w->text, "probe: vmap(0x%.8x, %s) %s",
-		    p->probe.ev.pa, fmtbytes(b, sizeof b, p->probe.ev.size),
+		snprintf(w->text, sizeof w->text, "probe: vmap(0x%.8llx, %s) %s",
+		    (unsigned long long)p->probe.ev.pa,
+		    fmtbytes(b, sizeof b, p->probe.ev.size),
 		    replay_answer(a, sizeof a, &p->tl.cur, &p->probe.ev,
 		    &p->probe.r, u->pos));
 		if (p->probe.r.kind != Rnotrun)

@@ -78,7 +78,7 @@ vstore_add(struct vstore *vs, const struct event *e)
 	idoff = 0;
 	switch (e->op) {
 	case OPvmap:
-		v->a = e->pa;
+		v->a = (uint32_t)e->pa;
 		v->b = keep(vs, e->id);
 		if (v->b != 0)
 			vs->lastb[i / VBLOCK] = v->b;
@@ -102,12 +102,14 @@ vstore_add(struct vstore *vs, const struct event *e)
 		idoff = keep(vs, e->id);
 		break;
 	}
-	if (e->note != NULL || (e->flags & EVTIME) || idoff != 0) {
+	if (e->note != NULL || (e->flags & EVTIME) || idoff != 0 ||
+	    (e->op == OPvmap && e->pa >> 32 != 0)) {
 		xgrow(&vs->x, &vs->xcap, vs->nx + 1, sizeof *vs->x);
 		x = &vs->x[vs->nx++];
 		x->i = i;
 		x->note = keep(vs, e->note);
 		x->id = idoff;
+		x->pahigh = e->op == OPvmap ? e->pa >> 32 : 0;
 		x->t = e->t;
 		v->flags |= VXextra;
 	}
@@ -235,6 +237,7 @@ vstore_event(const struct vstore *vs, size_t i, struct event *e)
 		x = &vs->x[vstore_first(vs->x, vs->nx, sizeof *vs->x, i)];
 		e->note = (char *)str(vs, x->note);
 		e->t = x->t;
+		e->pa |= (uint64_t)x->pahigh << 32;
 	}
 	if (v->flags & VXexpect)
 		for (k = vstore_first(vs->xp, vs->nxp, sizeof *vs->xp, i);

@@ -31,11 +31,15 @@ enum {
 /* Events a block, of which the last vmap id is kept (lastb). */
 #define VBLOCK	4096
 
-/* What few events have beside: a remark, a time, an id of their own. */
+/*
+ * What few events have beside: a remark, a time, an id of their own,
+ * a pa past 4G.
+ */
 struct vextra {
 	uint32_t	 i;
 	uint32_t	 note;		/* arena offset + 1, or 0 */
 	uint32_t	 id;		/* arena offset + 1, or 0 */
+	uint32_t	 pahigh;	/* the pa's high 32 bits */
 	double		 t;
 };
 

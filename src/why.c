@@ -42,6 +42,8 @@ static const struct {
 	[RSnosize] = { "size-not-positive", { "size" } },
 	[RSpast4g] = { "reaches-4g", { "pa", "size" } },
 	[RStoobig] = { "size-past-vmapsize", { "size", "vmapsize" } },
+	[RSpawide] = { "pa-past-4g", { "pa-high", "pa", "size" } },
+	[RSpaulong] = { "pa-not-ulong", { "pa-high", "pa" } },
 	[RSsaid] = { "said", { "said" } },
 	[RSpanic] = { "panic", { "pde", "last-pde", "hole-pte" } },
 	[RSoutside] = { "outside-vmap", { "pde", "last-pde", "vmap-pde",
@@ -389,6 +391,16 @@ refusedfmt(char *buf, size_t len, const Reason *r)
 	case RStoobig:
 		snprintf(buf, len, "9front refuses a size (%u) over the vmap's "
 		    "(%u)", n[0], n[1]);
+		return 1;
+	case RSpawide:
+		snprintf(buf, len, "9front refuses a range that reaches 2^32 "
+		    "(pa 0x%llx + %u): a pa past 4G is no 386 device address",
+		    (unsigned long long)n[0] << 32 | n[1], n[2]);
+		return 1;
+	case RSpaulong:
+		snprintf(buf, len, "Bell Labs' vmap takes its pa as a 32-bit "
+		    "ulong: 0x%llx cannot be passed to it, so the call cannot be "
+		    "made", (unsigned long long)n[0] << 32 | n[1]);
 		return 1;
 	case RSsaid:
 		snprintf(buf, len, "it printed: %s", saidtext(n[0]));

@@ -409,4 +409,17 @@ printf 'vmaptrace: 1\nevents:\n- {op: vmap, pa: 0x1000, size: 8K, id: a, expect:
 same "$(sed -n 's/^first *//p' "$TMPD/xfail.out")" \
     "failed expectation at event 1 (a): expected fail, got 0xe0000000 (a new table in blank PDE 896)" \
     "a failed expectation of fail: 'expected fail' in the summary"
+# A pa past 4G (64 bits): 9front's vmap refuses it, Bell Labs' cannot take it
+printf 'vmaptrace: 1\nmachine: {kernel: 9front}\nevents:\n- {op: vmap, pa: 0x4000000000, size: 8K, id: virtio}\n- {op: vmap, pa: 0xfee00000, size: 4K, id: apic}\n' >"$TMPD/wide.yaml"
+"$V" replay --format yaml "$TMPD/wide.yaml" >"$TMPD/wide.out"
+holds "$TMPD/wide.out" "result: refused, reason: {code: pa-past-4g, text: '9front refuses a range that reaches 2^32 (pa 0x4000000000 + 8192)" \
+    "9front: a pa past 4G refused by its own check"
+holds "$TMPD/wide.out" "pa-high: 64, pa: 0, size: 8192}" "... its numbers, the pa in two halves"
+"$V" replay --kernel labs "$TMPD/wide.yaml" >"$TMPD/wide.labs"
+holds "$TMPD/wide.labs" "refused  -           Bell Labs' vmap takes its pa as a 32-bit ulong: 0x4000000000 cannot be passed to it" \
+    "Bell Labs: the call cannot be made, refused, and why"
+"$V" replay --record-expect "$TMPD/wide2.yaml" "$TMPD/wide.yaml" >/dev/null
+holds "$TMPD/wide2.yaml" "pa: 0x4000000000" "a pa past 4G written back whole"
+"$V" dump --at 1 "$TMPD/wide.yaml" >"$TMPD/wide.dump"
+holds "$TMPD/wide.dump" "event 1, vmap virtio of 8K at pa 0x4000000000: refused" "dump: the pa whole"
 done_testing

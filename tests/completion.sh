@@ -30,8 +30,8 @@ comp() {
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$TMPD/comp.bash" "$@" |
 	    grep . | sort -u | tr '\n' ' '
 }
-# has LIST WORD...: each word in the list
-has() {
+# within LIST WORDS: each of the words is in the list
+within() {
 	for w in $2; do
 		case " $1 " in
 		*" $w "*) ;;
@@ -44,15 +44,15 @@ cd "$TMPD" || exit 1
 cmds=$("$V" --help | sed -n 's/^  vmapview \[\{0,1\}\([a-z]*\).*/\1/p')
 traces=$(for t in "$top_srcdir"/traces/*.yaml; do basename "$t" .yaml; done)
 first=$(comp "")
-has "$first" "$cmds"
+within "$first" "$cmds"
 ok $? "every command offered first"
-has "$first" "$traces"
+within "$first" "$traces"
 ok $? "every bundled trace offered first"
 same "$(comp rep)" "replay " "rep: replay"
 same "$(comp replay dev)" "devtest " "replay dev: the bundled devtest"
 for c in $cmds; do
 	want=$("$V" "$c" --help | sed -n 's/^  \(-., \)\{0,1\} *--\([a-z-]*\).*/--\2/p')
-	has "$(comp "$c" --)" "$want"
+	within "$(comp "$c" --)" "$want"
 	ok $? "$c --: every option its --help lists"
 done
 same "$(comp devtest --as)" "--ascii " \
@@ -69,6 +69,6 @@ gens=$("$V" gen --help | sed -n 's/.*gen \([a-z|]*\) .*/\1/p' | head -1 |
 same "$(comp gen "")" "$gens" "gen: the generators its --help names"
 same "$(comp policies "")" "" "policies: no operand"
 : >"$TMPD/log.txt"
-has "$(comp import "")" "log.txt"
+within "$(comp import "")" "log.txt"
 ok $? "import: any file"
 done_testing

@@ -46,14 +46,14 @@ printf 'boot\nvmap 0x1000 4096\n' >"$TMPD/bad1.log"
 same "$?:$(sed "s|$TMPD/||" "$TMPD/err"):$(wc -c <"$TMPD/out")" \
     '2:bad1.log:2: expected vmap PA SIZE -> VA: "vmap 0x1000 4096":0' \
     "--strict: a short vmap line"
-printf '[1.0] x: vmap 0x100000000 4096 -> 0xe0000000\n' >"$TMPD/bad2.log"
+printf '[1.0] x: vmap 0x10000000000000000 4096 -> 0xe0000000\n' >"$TMPD/bad2.log"
 "$V" import --strict "$TMPD/bad2.log" 2>"$TMPD/err" >/dev/null
 same "$?:$(sed "s|$TMPD/||" "$TMPD/err")" \
-    '2:bad2.log:1: pa '"'"'0x100000000'"'"' is not an address below 2^32: "[1.0] x: vmap 0x100000000 4096 -> 0xe0000000"' \
-    "--strict: a 64-bit address"
+    '2:bad2.log:1: pa '"'"'0x10000000000000000'"'"' is not an address below 2^64: "[1.0] x: vmap 0x10000000000000000 4096 -> 0xe0000000"' \
+    "--strict: a pa past 64 bits"
 "$V" import "$TMPD/bad2.log" 2>"$TMPD/err" >/dev/null
-same "$?:$(grep -c "bad2.log:1: skipped, pa '0x100000000'" "$TMPD/err")" "0:1" \
-    "without --strict: the 64-bit address skipped with a warning"
+same "$?:$(grep -c "bad2.log:1: skipped, pa '0x10000000000000000'" "$TMPD/err")" "0:1" \
+    "without --strict: the pa past 64 bits skipped with a warning"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	echo "[$i.0] drv: vunmap nowhere"
 done >"$TMPD/many.log"
@@ -129,5 +129,13 @@ grep -q '^- {op: vunmap, va: 0xe0c00000, size: 4K' "$TMPD/t.yaml"
 ok $? "--keep-orphans: kept as a raw vunmap"
 tail -1 "$TMPD/err" | grep -q ', 1 vunmaps kept as raw addresses, 1 orphan vunmap kept$'
 ok $? "... and counted"
+
+# A pa past 4G: read whole, its nil the kernel's refusal; replays as recorded
+printf '[1.0] virtio: vmap 0x4000000000 8192 -> 0\n[1.1] apic: vmap 0xfee00000 4096 -> 0xe0000000\n' >"$TMPD/wide.log"
+"$V" import --kernel 9front "$TMPD/wide.log" -o "$TMPD/wide.yaml" 2>/dev/null
+holds "$TMPD/wide.yaml" "{op: vmap, pa: 0x4000000000, size: 8K, t: 1, expect: {plan9: refused}, note: virtio}" \
+    "a pa past 4G imported whole, its nil a refusal"
+"$V" replay "$TMPD/wide.yaml" >/dev/null
+ok $? "... and replayed under 9front as recorded"
 
 done_testing

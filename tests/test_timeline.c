@@ -633,6 +633,46 @@ withstrings(const struct replayopts *ro)
 	}
 }
 
+/* A pa past 4G kept whole by the store, and replayed as a replay does. */
+static void
+widepa(const struct replayopts *ro)
+{
+	static const uint64_t pas[] = { 0x4000000000ull, 0xfee00000,
+	    0xffffffffffff0000ull, 0x100000000ull };
+	struct timeline tl;
+	struct vstore vs;
+	struct event e, back;
+	struct trace t;
+	size_t i;
+	int bad, k;
+
+	trace_init(&t);
+	t.name = "wide";
+	t.machine.kernel = K9front;
+	for (i = 0; i < 4; i++) {
+		memset(&e, 0, sizeof e);
+		e.op = OPvmap;
+		e.pa = pas[i];
+		e.size = 8192;
+		e.ref = e.slot = -1;
+		trace_append(&t, &e);
+	}
+	vstore_fromtrace(&vs, &t);
+	for (bad = 0, i = 0; i < t.nev; i++)
+		bad += vstore_event(&vs, i, &back)->pa != t.ev[i].pa;
+	tap_equ(bad, 0, "the store keeps a pa past 4G whole");
+	for (k = 0; k < Nkernel; k++) {
+		t.machine.kernel = k;
+		timeline_open(&tl, &vs, &t, policyat(0), ro);
+		tap_equ(differ(&t, &tl, policyat(0), ro), 0, k == Klabs ?
+		    "labs: pas past 4G, the same results as a replay" :
+		    "9front: pas past 4G, the same results as a replay");
+		timeline_free(&tl);
+	}
+	vstore_free(&vs);
+	free(t.ev);
+}
+
 int
 main(void)
 {
@@ -646,5 +686,6 @@ main(void)
 	generated(&ro);
 	withstrings(&ro);
 	growing();
+	widepa(&ro);
 	return tap_done();
 }
