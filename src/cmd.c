@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "import.h"
 #include "kchild.h"
 #include "ksrc.h"
 #include "outfile.h"
@@ -195,6 +196,13 @@ checkarg(struct args *a, const struct cmd_option *o, struct argvalue *v,
 		if (strcmp(s, "on") != 0 && strcmp(s, "off") != 0)
 			bad = "is not on or off";
 		v->val = strcmp(s, "on") == 0;
+		break;
+	case ARGlogformat:
+		for (v->val = 0; v->val < Nimportformat &&
+		    strcmp(s, importformats[v->val]) != 0; v->val++)
+			;
+		if (v->val == Nimportformat)
+			bad = "is not auto, console or vmallocinfo";
 		break;
 	case ARGformat:
 		if (strcmp(s, "text") != 0 && strcmp(s, "yaml") != 0)

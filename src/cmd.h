@@ -25,6 +25,7 @@ enum {
 	ARGkernel,	/* labs or 9front */
 	ARGonoff,	/* on or off */
 	ARGformat,	/* text or yaml */
+	ARGlogformat,	/* auto, console or vmallocinfo */
 	ARGcount,	/* 1 to 100000000 */
 	ARGnumber,	/* 0 up, decimal or 0x */
 	ARGpdes,	/* 1 to 1023 */

@@ -26,6 +26,8 @@ static const struct cmd_option options[] = {
 	    "a line that names vmap but is no call is an error" },
 	{ Okeeporphans, "keep-orphans", 0, ARGnone, NULL,
 	    "keep a vunmap of an address no vmap of the log returned" },
+	{ Oformat, "format", 0, ARGlogformat, "auto|console|vmallocinfo",
+	    "the log's format (auto: by its shape)" },
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	{ Ovmap, "vmap", 0, ARGvmap, "ADDR", "the trace's machine.vmap" },
@@ -43,8 +45,8 @@ const struct cmd_entry cmd_import_entry = {
 	.operands = "LOG",
 	.minargs = 1,
 	.maxargs = 1,
-	.help = "a console log of vmap/vunmap lines into a trace "
-	    "(vmaptrace(5))",
+	.help = "a console log of vmap/vunmap lines, or Linux's "
+	    "/proc/vmallocinfo, into a trace (vmaptrace(5))",
 	.options = options,
 	.exec = cmd_import_exec,
 };
@@ -214,6 +216,43 @@ openlog(const char **path, FILE **f, const char **base)
 }
 
 /*
+ * A description of what a /proc/vmallocinfo said: the device mappings
+ * of a Linux machine, live when it was read, the rest counted by kind.
+ */
+static void
+vmdescribe(char *desc, size_t len, const char *base,
+    const struct importstats *st)
+{
+	char raw[1024];
+	size_t n, other;
+	FILE *f;
+	int i;
+
+	n = snprintf(raw, sizeof raw, "Imported from %s, a Linux machine's "
+	    "/proc/vmallocinfo: the %zu ioremap areas live when it was read, "
+	    "each a vmap of its size less the guard page, in the file's "
+	    "order.  No vunmap, and no expectations: Linux chose its own "
+	    "addresses.  %zu lines in all; skipped:", base, st->events,
+	    st->lines);
+	for (other = st->skipped, i = 0; i < st->nkind && n < sizeof raw;
+	    i++) {
+		n += snprintf(raw + n, sizeof raw - n, "%s %zu %s", i ? "," : "",
+		    st->kind[i].n, st->kind[i].name);
+		other -= st->kind[i].n;
+	}
+	if (n < sizeof raw && (other > 0 || st->nkind == 0))
+		n += snprintf(raw + n, sizeof raw - n, "%s %zu other",
+		    st->nkind ? "," : "", other);
+	if (n < sizeof raw)
+		snprintf(raw + n, sizeof raw - n, ".");
+	desc[0] = '\0';
+	if ((f = fmemopen(desc, len, "w")) != NULL) {
+		fprintwrap(f, "", raw, 72);
+		fclose(f);
+	}
+}
+
+/*
  * The trace's name and description, from the log's file (base, and
  * stem, its name less the extension) and what was read of it; and what
  * was left unsaid of the lines skipped, said.
@@ -231,10 +270,14 @@ describe(struct args *a, struct spool *sp, const struct importstats *st,
 	if (st->orphans > IMPORTWARNMAX && st->dropped > 0)
 		fprintf(stderr, "%s: %zu more orphan vunmaps\n", base,
 		    st->orphans - IMPORTWARNMAX);
-	snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
-	    "events, %zu lines skipped.%s\n", base, st->lines, st->events,
-	    st->skipped, args_has(a, Onoexpect) ? "" : "  The addresses the "
-	    "kernel gave are the expectations of its policy.");
+	if (st->found == IFvmallocinfo)
+		vmdescribe(desc, sizeof desc, base, st);
+	else
+		snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
+		    "events, %zu lines skipped.%s\n", base, st->lines,
+		    st->events, st->skipped, args_has(a, Onoexpect) ? "" :
+		    "  The addresses the kernel gave are the expectations of "
+		    "its policy.");
 	sp->hdr.name = text_clean(args_str(a, Oname, stem), 0);
 	sp->hdr.description = xstrdup(desc);
 }
@@ -286,6 +329,7 @@ cmd_import_exec(struct args *a)
 	sk.event = spoolevent;
 	sk.arg = &sp;
 	st.strict = args_has(a, Ostrict);
+	st.format = args_has(a, Oformat) ? args_get(a, Oformat)->val : IFauto;
 	st.keeporphans = args_has(a, Okeeporphans);
 	st.warn = stderr;
 	rv = import_log(f, path, sp.pidx, &sk, &st);

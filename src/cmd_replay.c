@@ -113,7 +113,7 @@ struct stream {
 	int			 whyall;
 	int			 needwhy;
 	size_t			 longest;	/* id */
-	int			 sizew;		/* the size column */
+	struct colw		 cw;		/* the pa and size columns */
 	int			 spoolbad;
 };
 
@@ -130,7 +130,7 @@ stream_ran(void *arg, struct trace *t, const struct event *e,
 	rp = &st->rs.rp[0];
 	report_row(rp, e, res, rp->pos - 1, st->needwhy, &row);
 	if ((st->yaml ? report_spool(st->spool, &row) :
-	    report_textspool(st->spool, &row, st->whyall, &st->sizew)) < 0)
+	    report_textspool(st->spool, &row, st->whyall, &st->cw)) < 0)
 		st->spoolbad = 1;
 	if (e->id != NULL && strlen(e->id) > st->longest)
 		st->longest = strlen(e->id);
@@ -147,7 +147,8 @@ stream_forget(void *arg)
 	if (ftruncate(fileno(st->spool), 0) < 0)
 		st->spoolbad = 1;
 	st->longest = 0;
-	st->sizew = 6;
+	st->cw.pa = 10;
+	st->cw.size = 6;
 }
 
 /*
@@ -170,7 +171,8 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	int status;
 
 	memset(&st, 0, sizeof st);
-	st.sizew = 6;
+	st.cw.pa = 10;
+	st.cw.size = 6;
 	ro->stream = 1;
 	ro->firstsonly = !rows;
 	replaysink_init(&st.rs, &p, 1, ro, &sk);
@@ -214,7 +216,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 			    progname);
 	} else if (rows) {
 		if (report_textspooled(stdout, rp,
-		    report_idwidth(st.longest), st.sizew, &sp) < 0)
+		    report_idwidth(st.longest), &st.cw, &sp) < 0)
 			sp.bad = 1;
 	} else {
 		report_heading(stdout, rp);

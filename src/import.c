@@ -374,6 +374,138 @@ tievunmap(struct reader *r, struct event *e, uint32_t va, int sized,
 	return 0;
 }
 
+/*
+ * Linux's /proc/vmallocinfo: a line a live area of its vmalloc space,
+ *
+ *	0xSTART-0xEND SIZE [CALLER+OFF/LEN] [pages=N] [phys=PA] KIND [N0=N]
+ *
+ * SIZE counting the guard page after it.  An ioremap is a device
+ * mapping: a vmap of SIZE less the guard page at PA, its caller's name
+ * the id's prefix and the note.  The other kinds (vmalloc, vmap, user,
+ * an unpurged vm_area, ...) are counted and skipped.  The addresses,
+ * Linux's own (hashed, where it hides them), say nothing of the
+ * modeled vmap and are not kept.
+ */
+const char *const importformats[Nimportformat] = {
+	"auto", "console", "vmallocinfo"
+};
+
+static const char *const vmkinds[] = {
+	"ioremap", "vmalloc", "vmap", "user", "dma-coherent", "vpages",
+	"vm_area", "vm_map_ram"
+};
+
+/* Whether s is 0x and 1 to 16 hex digits, up to end (or its NUL). */
+static int
+ishex(const char *s, const char *end)
+{
+	const char *p;
+
+	if (s[0] != '0' || s[1] != 'x')
+		return 0;
+	for (p = s + 2; p != end && *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		    (*p >= 'A' && *p <= 'F')))
+			return 0;
+	return p - s > 2 && p - s <= 18;
+}
+
+/* Whether a line's words begin as a vmallocinfo line's: a range. */
+static int
+vmshaped(char **w, int n)
+{
+	char *dash;
+
+	return n > 0 && (dash = strchr(w[0], '-')) != NULL &&
+	    ishex(w[0], dash) && ishex(dash + 1, NULL);
+}
+
+/* Count a line of vmallocinfo kind k, skipped. */
+static void
+countkind(struct importstats *st, const char *k)
+{
+	int i;
+
+	st->skipped++;
+	for (i = 0; i < st->nkind; i++)
+		if (strcmp(st->kind[i].name, k) == 0)
+			break;
+	if (i == st->nkind && st->nkind < IMPORTKINDS) {
+		snprintf(st->kind[i].name, sizeof st->kind[i].name, "%s", k);
+		st->nkind++;
+	}
+	if (i < st->nkind)
+		st->kind[i].n++;
+}
+
+/* One vmallocinfo line, its words w[0..n).  -1 for an error. */
+static int
+vmline(struct reader *r, char **w, int n)
+{
+	const char *kind, *phys, *why, *arg;
+	char id[96], *caller;
+	struct event e;
+	uint64_t size, pa;
+	size_t k;
+	int i, rv;
+
+	kind = phys = NULL;
+	caller = NULL;
+	for (i = 2; i < n; i++) {
+		if (strncmp(w[i], "phys=", 5) == 0)
+			phys = w[i] + 5;
+		else if (i == 2 && strchr(w[i], '+') != NULL)
+			caller = w[i];
+		for (k = 0; k < sizeof vmkinds / sizeof vmkinds[0]; k++)
+			if (strcmp(w[i], vmkinds[k]) == 0)
+				kind = w[i];
+	}
+	why = arg = NULL;
+	if (n < 3 || kind == NULL)
+		why = "a /proc/vmallocinfo line cut short: no kind of area";
+	else if (trace_parsenum(w[1], 0, &size) < 0)
+		why = "size '%.40s' is not a number", arg = w[1];
+	else if (strcmp(kind, "ioremap") != 0) {
+		countkind(r->st, kind);
+		return 0;
+	} else if (phys == NULL)
+		why = "an ioremap line cut short: no phys=";
+	else if (trace_parsenum(phys, 0, &pa) < 0)
+		why = "phys= '%.40s' is not a number", arg = phys;
+	else if (size % BY2PG != 0)
+		why = "size %.40s is not a multiple of the page", arg = w[1];
+	else if (size <= BY2PG || size - BY2PG > INT32_MAX)
+		why = "size %.40s is not a guard page and a vmap's size",
+		    arg = w[1];
+	if (why != NULL)
+		return malformed(r->st, r->name, r->lineno, r->text,
+		    arg ? why : "%s", arg ? arg : why) < 0 ? -1 : 0;
+	memset(&e, 0, sizeof e);
+	e.op = OPvmap;
+	e.flags = EVSIZE;
+	e.pa = pa;
+	e.size = size - BY2PG;
+	e.ref = e.slot = -1;
+	e.line = r->lineno;
+	/* the caller's function, without its offset: anybody's bytes */
+	if (caller != NULL)
+		caller = text_cleann(caller, strcspn(caller, "+") < 63 ?
+		    strcspn(caller, "+") : 63, 0);
+	snprintf(id, sizeof id, "%s-%d", caller ? caller : "ioremap",
+	    ++r->serial);
+	e.id = id;
+	e.note = caller;
+	rv = r->sk->event(r->sk->arg, &e);
+	free(caller);
+	if (rv < 0) {
+		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
+		    strerror(errno));
+		return -1;
+	}
+	r->st->events++;
+	return 0;
+}
+
 /* One line of the log.  Returns -1 for an error (in r->st->err). */
 static int
 readline(struct reader *r)
@@ -386,8 +518,27 @@ readline(struct reader *r)
 
 	cform(r);
 	n = split(r->line, w, 16);
+	if (r->st->format != IFconsole && vmshaped(w, n)) {
+		if (r->st->found == IFconsole)
+			return malformed(r->st, r->name, r->lineno, r->text, "%s",
+			    "a /proc/vmallocinfo line in a console log") < 0 ?
+			    -1 : 0;
+		r->st->found = IFvmallocinfo;
+		return vmline(r, w, n);
+	}
+	if (r->st->found == IFvmallocinfo ||
+	    r->st->format == IFvmallocinfo) {
+		if (n == 0) {
+			r->st->skipped++;
+			return 0;
+		}
+		return malformed(r->st, r->name, r->lineno, r->text, "%s",
+		    "not a /proc/vmallocinfo line (a log of two formats?)") <
+		    0 ? -1 : 0;
+	}
 	if ((rv = linehead(r, w, n, &h)) != 0)
 		return rv < 0 ? -1 : 0;
+	r->st->found = IFconsole;
 	memset(&e, 0, sizeof e);
 	e.ref = -1;
 	e.line = r->lineno;
@@ -496,15 +647,17 @@ import_log(FILE *f, const char *name, int pidx, const struct importsink *sk,
 	struct reader r;
 	FILE *warn;
 	size_t i;
-	int rv, strict, keep;
+	int rv, strict, keep, format;
 
 	strict = st->strict;
 	warn = st->warn;
 	keep = st->keeporphans;
+	format = st->format;
 	memset(st, 0, sizeof *st);
 	st->strict = strict;
 	st->warn = warn;
 	st->keeporphans = keep;
+	st->format = format;
 	memset(&r, 0, sizeof r);
 	r.name = name;
 	r.pidx = pidx;

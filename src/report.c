@@ -239,59 +239,82 @@ padseq(FILE *f, const char *part, size_t len, int seqw)
 		putc(' ', f);
 }
 
-/* The columns a row's size takes (at least the heading's six). */
-int
-report_sizewidth(const struct row *row)
+/* The columns a row's pa and size take, widening cw to them. */
+void
+report_colwidths(const struct row *row, struct colw *cw)
 {
 	char b[24];
 	int n;
 
-	if (!row->hassize)
-		return 6;
-	n = (int)strlen(fmtbytes(b, sizeof b, row->size));
-	return n < 6 ? 6 : n;
+	if (row->op == OPvmap && row->pa >> 32 != 0) {
+		n = snprintf(b, sizeof b, "0x%llx", (unsigned long long)row->pa);
+		if (n > cw->pa)
+			cw->pa = n;
+	}
+	if (row->hassize &&
+	    (n = (int)strlen(fmtbytes(b, sizeof b, row->size))) > cw->size)
+		cw->size = n;
 }
 
 /*
- * The part of a row after its id (n bytes) into p, its size in sizew
- * columns: textparts gives it six, or as many as it needs; the size
- * starts after the pa's ten.  Returns the end of what it wrote (at
- * most n + sizew bytes).
+ * A field of s (n bytes) at *i into p: sep bytes, then a word padded
+ * to at least min columns, as textparts wrote it; the word padded to
+ * w columns instead.  *i moves past it.  Returns the end of what it
+ * wrote.
  */
 static char *
-afterinto(char *p, const char *after, size_t n, int sizew)
+field(char *p, const char *s, size_t n, size_t *i, size_t sep, size_t min,
+    int w)
 {
 	size_t at, end, k;
 
-	at = 2 + 10 + 2;
-	for (end = at; end < n && after[end] != ' '; end++)
+	at = *i + sep;
+	for (end = at; end < n && s[end] != ' '; end++)
 		;
-	if (end - at < 6)
-		end = at + 6;
-	if (end > n) {
-		memcpy(p, after, n);
-		return p + n;
+	if ((end - at < min ? at + min : end) > n) {
+		memcpy(p, s + *i, n - *i);
+		p += n - *i;
+		*i = n;
+		return p;
 	}
-	memcpy(p, after, end);
-	p += end;
-	for (k = end - at; (int)k < sizew; k++)
+	memcpy(p, s + *i, end - *i);
+	p += end - *i;
+	for (k = end - at; (int)k < w; k++)
 		*p++ = ' ';
-	memcpy(p, after + end, n - end);
-	return p + n - end;
+	*i = end - at < min ? at + min : end;
+	return p;
+}
+
+/*
+ * The part of a row after its id (n bytes) into p, its pa and size in
+ * their columns' widths: textparts gives them ten and six, or as many
+ * as they need.  Returns the end of what it wrote (at most n +
+ * cw->pa + cw->size bytes).
+ */
+static char *
+afterinto(char *p, const char *after, size_t n, const struct colw *cw)
+{
+	size_t i;
+
+	i = 0;
+	p = field(p, after, n, &i, 2, 10, cw->pa);
+	p = field(p, after, n, &i, 2, 6, cw->size);
+	memcpy(p, after + i, n - i);
+	return p + n - i;
 }
 
 /* A row of the table, its number in seqw columns, its id in idw. */
 static void
-textrow(FILE *f, const struct row *row, int seqw, int idw, int sizew,
-    int whyall)
+textrow(FILE *f, const struct row *row, int seqw, int idw,
+    const struct colw *cw, int whyall)
 {
-	char buf[2048], rest[2048 + 32], *end;
+	char buf[2048], rest[2048 + 64], *end;
 	size_t after;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
 	padseq(f, buf, after, seqw);
 	fprintf(f, "%s%-*.*s", buf, idw, idw, row->id ? row->id : "-");
-	end = afterinto(rest, buf + after, strlen(buf + after), sizew);
+	end = afterinto(rest, buf + after, strlen(buf + after), cw);
 	fwrite(rest, 1, end - rest, f);
 	putc('\n', f);
 }
@@ -301,7 +324,8 @@ textrow(FILE *f, const struct row *row, int seqw, int idw, int sizew,
  * in its column once the widest is known (report_textunspool).
  */
 int
-report_textspool(FILE *f, const struct row *row, int whyall, int *sizew)
+report_textspool(FILE *f, const struct row *row, int whyall,
+    struct colw *cw)
 {
 	char buf[2048], rec[4096 + 3 * sizeof(uint32_t)], *r;
 	const char *s[3];
@@ -310,8 +334,7 @@ report_textspool(FILE *f, const struct row *row, int whyall, int *sizew)
 	int k, rv;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
-	if (report_sizewidth(row) > *sizew)
-		*sizew = report_sizewidth(row);
+	report_colwidths(row, cw);
 	s[0] = buf;
 	s[1] = row->id ? row->id : "-";
 	s[2] = buf + after;
@@ -339,7 +362,8 @@ report_textspool(FILE *f, const struct row *row, int whyall, int *sizew)
  * -1 when the spool cannot be read back.
  */
 int
-report_textunspool(FILE *out, struct spool *sp, int seqw, int idw, int sizew)
+report_textunspool(FILE *out, struct spool *sp, int seqw, int idw,
+    const struct colw *cw)
 {
 	uint32_t n[3];
 	size_t len, k, id, need;
@@ -350,7 +374,7 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw, int sizew)
 			return feof(sp->f) ? 0 : -1;
 		len = (size_t)n[0] + n[1] + n[2];
 		/* the record, then the line made of it: one write a row */
-		need = 2 * len + seqw + idw + sizew + 1;
+		need = 2 * len + seqw + idw + cw->pa + cw->size + 1;
 		if (need > sp->cap) {
 			sp->cap = need < 4096 ? 4096 : need;
 			sp->buf = xrealloc(sp->buf, sp->cap);
@@ -372,7 +396,7 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw, int sizew)
 		p += id;
 		for (k = id; k < (size_t)idw; k++)
 			*p++ = ' ';
-		p = afterinto(p, sp->buf + n[0] + n[1], n[2], sizew);
+		p = afterinto(p, sp->buf + n[0] + n[1], n[2], cw);
 		*p++ = '\n';
 		fwrite(line, 1, p - line, out);
 	}
@@ -392,16 +416,16 @@ report_idwidth(size_t longest)
  */
 void
 report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
-    int sizew, int (*next)(void *, struct row *), void *arg)
+    const struct colw *cw, int (*next)(void *, struct row *), void *arg)
 {
 	struct row row;
 
 	report_heading(f, rp);
-	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-*s  %-7s  %s\n",
-	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", sizew, "size",
-	    "result", "address");
+	fprintf(f, "%*s  %-6s  %-*s  %-*s  %-*s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", cw->pa, "pa",
+	    cw->size, "size", "result", "address");
 	while (next(arg, &row))
-		textrow(f, &row, seqwidth(rp->t->nev), idw, sizew, whyall);
+		textrow(f, &row, seqwidth(rp->t->nev), idw, cw, whyall);
 	fputc('\n', f);
 	report_summary(f, rp);
 }
@@ -411,14 +435,14 @@ report_textrows(FILE *f, const struct replay *rp, int whyall, int idw,
  * the spool cannot be read back.
  */
 int
-report_textspooled(FILE *f, const struct replay *rp, int idw, int sizew,
-    struct spool *sp)
+report_textspooled(FILE *f, const struct replay *rp, int idw,
+    const struct colw *cw, struct spool *sp)
 {
 	report_heading(f, rp);
-	fprintf(f, "%*s  %-6s  %-*s  %-10s  %-*s  %-7s  %s\n",
-	    seqwidth(rp->t->nev), "seq", "op", idw, "id", "pa", sizew, "size",
-	    "result", "address");
-	if (report_textunspool(f, sp, seqwidth(rp->t->nev), idw, sizew) < 0)
+	fprintf(f, "%*s  %-6s  %-*s  %-*s  %-*s  %-7s  %s\n",
+	    seqwidth(rp->t->nev), "seq", "op", idw, "id", cw->pa, "pa",
+	    cw->size, "size", "result", "address");
+	if (report_textunspool(f, sp, seqwidth(rp->t->nev), idw, cw) < 0)
 		return -1;
 	fputc('\n', f);
 	report_summary(f, rp);
@@ -449,25 +473,25 @@ report_text(FILE *f, const struct replay *rp, int whyall)
 {
 	struct kept k;
 	struct row row;
+	struct colw cw;
 	size_t i, n, longest;
-	int sizew;
 
 	longest = 0;
 	for (i = 0; i < rp->t->nev; i++)
 		if (rp->t->ev[i].id != NULL &&
 		    (n = strlen(rp->t->ev[i].id)) > longest)
 			longest = n;
-	/* the size column as wide as its widest */
-	sizew = 6;
+	/* the pa and size columns as wide as their widest */
+	cw.pa = 10;
+	cw.size = 6;
 	k.rp = rp;
 	k.i = 0;
 	k.needwhy = 0;
 	while (report_nextkept(&k, &row))
-		if (report_sizewidth(&row) > sizew)
-			sizew = report_sizewidth(&row);
+		report_colwidths(&row, &cw);
 	k.i = 0;
 	k.needwhy = whyall;
-	report_textrows(f, rp, whyall, report_idwidth(longest), sizew,
+	report_textrows(f, rp, whyall, report_idwidth(longest), &cw,
 	    report_nextkept, &k);
 }
 

@@ -38,18 +38,25 @@ struct spool {
 	int		 bad;		/* it could not be read back */
 };
 
+/* The widths of a table's pa and size columns: the widest rows'. */
+struct colw {
+	int	pa;
+	int	size;
+};
+
 int	report_spool(FILE *, const struct row *);
-int	report_textspool(FILE *, const struct row *, int, int *);
-int	report_textunspool(FILE *, struct spool *, int, int, int);
-int	report_sizewidth(const struct row *);
-int	report_textspooled(FILE *, const struct replay *, int, int,
-	    struct spool *);
+int	report_textspool(FILE *, const struct row *, int, struct colw *);
+int	report_textunspool(FILE *, struct spool *, int, int,
+	    const struct colw *);
+void	report_colwidths(const struct row *, struct colw *);
+int	report_textspooled(FILE *, const struct replay *, int,
+	    const struct colw *, struct spool *);
 int	report_unspool(void *, struct row *);
 void	report_row(const struct replay *, const struct event *,
 	    const struct result *, size_t, int, struct row *);
 int	report_idwidth(size_t);
-void	report_textrows(FILE *, const struct replay *, int, int, int,
-	    int (*)(void *, struct row *), void *);
+void	report_textrows(FILE *, const struct replay *, int, int,
+	    const struct colw *, int (*)(void *, struct row *), void *);
 /* The rows of a replay that kept its results, from its first. */
 struct kept {
 	const struct replay	*rp;

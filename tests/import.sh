@@ -138,4 +138,55 @@ holds "$TMPD/wide.yaml" "{op: vmap, pa: 0x4000000000, size: 8K, t: 1, expect: {p
 "$V" replay "$TMPD/wide.yaml" >/dev/null
 ok $? "... and replayed under 9front as recorded"
 
+# Linux's /proc/vmallocinfo, known by its shape: each ioremap a vmap of its
+# size less the guard page, at its phys=, in the file's order
+L=$top_srcdir/tests/logs/kvm-virtio.vmallocinfo
+"$V" import --kernel 9front --name kvm-virtio "$L" -o "$TMPD/kv.yaml" 2>"$TMPD/err"
+ok $? "the captured /proc/vmallocinfo imports"
+sed -n '/^events:/,$p' "$TMPD/kv.yaml" >"$TMPD/kv.ev"
+sed -n '/^events:/,$p' "$top_srcdir/traces/kvm-virtio.yaml" >"$TMPD/kv.want"
+cmp -s "$TMPD/kv.ev" "$TMPD/kv.want"
+ok $? "... into the bundled kvm-virtio's events"
+same "$(grep -c ioremap "$L"):$(grep -c '^- {op: vmap' "$TMPD/kv.ev")" \
+    "$(grep -c ioremap "$L"):$(grep -c ioremap "$L")" "one vmap an ioremap line"
+holds "$TMPD/kv.yaml" "{op: vmap, pa: 0xeec00000, size: 1M, id: pci_mmcfg_arch_map-17, note: pci_mmcfg_arch_map}" \
+    "1052672 bytes at phys=0x00000000eec00000: 1M, its caller's name the id and note"
+holds "$TMPD/err" "$(wc -l <"$L" | tr -d ' ') lines, 29 events" "every line read, the ioremaps kept"
+holds "$TMPD/kv.yaml" "skipped: 2 vmap," "the other kinds counted, in the description"
+"$V" import --format vmallocinfo "$L" 2>/dev/null | cmp -s - "$TMPD/kv.yaml"
+[ "$("$V" import --format vmallocinfo --kernel 9front --name kvm-virtio "$L" 2>/dev/null | sed -n '/^events:/,$p')" = "$(cat "$TMPD/kv.want")" ]
+ok $? "--format vmallocinfo: the same"
+"$V" import --format console "$L" 2>"$TMPD/err" | grep -c '^- {op' >"$TMPD/n"
+same "$(cat "$TMPD/n")" "0" "--format console: none of its lines is a call"
+for k in 9front labs; do
+	"$V" replay --kernel $k --format yaml "$top_srcdir/traces/kvm-virtio.yaml" >"$TMPD/kv.$k"
+	same "$(grep -c 'result: ok' "$TMPD/kv.$k"):$(grep -c 'result: refused' "$TMPD/kv.$k")" \
+	    "4:25" "kvm-virtio under $k: the four below 4G map, the rest are refused"
+done
+holds "$TMPD/kv.9front" "code: pa-past-4g" "9front: by its check"
+holds "$TMPD/kv.labs" "code: pa-not-ulong" "labs: the call cannot be made"
+# bad lines: a warning naming FILE:LINE each, an error under --strict
+cat >"$TMPD/badvm.txt" <<'LOG'
+0x00000000acb9094c-0x000000003802c9cd    8192 acpi_os_map_iomem+0x1bc/0x1e0 phys=0x00000000000a0000 ioremap
+0x00000000f53c739a-0x000000009b02934e   12288 acpi_os_map_iomem+0x1bc/0x1e0 phys=0x000000000009f000
+0x00000000f53c739a-0x000000009b02934e   12000 acpi_os_map_iomem+0x1bc/0x1e0 phys=0x000000000009f000 ioremap
+0x00000000f53c739a-0x000000009b02934e   12288 acpi_os_map_iomem+0x1bc/0x1e0 phys=0xzz ioremap
+[    1.000] drv: vmap 0x1000 4096 -> 0xe0000000
+0x00000000f53c739a-0x000000009b02934e   20480 kernel_clone+0xb8/0x400 pages=4 vmalloc N0=4
+LOG
+"$V" import "$TMPD/badvm.txt" -o "$TMPD/badvm.yaml" 2>"$TMPD/err"
+ok $? "bad lines: warned of, the rest imported"
+holds "$TMPD/err" "badvm.txt:2: skipped, a /proc/vmallocinfo line cut short" "a line cut short"
+holds "$TMPD/err" "badvm.txt:3: skipped, size 12000 is not a multiple of the page" "a size not of whole pages"
+holds "$TMPD/err" "badvm.txt:4: skipped, phys= '0xzz' is not a number" "a phys= that is not a number"
+holds "$TMPD/err" "badvm.txt:5: skipped, not a /proc/vmallocinfo line (a log of two formats?)" "a log that mixes formats"
+holds "$TMPD/err" "6 lines, 1 events, 5 skipped" "... counted"
+"$V" import --strict "$TMPD/badvm.txt" >/dev/null 2>"$TMPD/err"
+same "$?:$(sed "s|$TMPD/||; s/: \"0x.*//" "$TMPD/err")" "2:badvm.txt:2: a /proc/vmallocinfo line cut short: no kind of area" \
+    "--strict: the first, an error"
+printf '[1.0] x: vmap 0x1000 4096 -> 0xe0000000\n0x00000000acb9094c-0x000000003802c9cd    8192 f+0x1/0x2 phys=0x1000 ioremap\n' >"$TMPD/mixed.log"
+"$V" import "$TMPD/mixed.log" >/dev/null 2>"$TMPD/err"
+holds "$TMPD/err" "mixed.log:2: skipped, a /proc/vmallocinfo line in a console log" \
+    "a vmallocinfo line in a console log"
+
 done_testing
