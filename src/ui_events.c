@@ -35,6 +35,13 @@ ui_resultpair(int kind)
 }
 
 /* The table's heading, its event numbers sw columns wide. */
+/* The pa column: ten, or the widest pa past 4G's digits and 0x. */
+static int
+pawidth(const struct ui *u)
+{
+	return u->vs->pawide ? u->vs->pawide + 2 : 10;
+}
+
 static void
 eventshead(struct ui *u, int y, int x, int w, int sw)
 {
@@ -42,8 +49,8 @@ eventshead(struct ui *u, int y, int x, int w, int sw)
 
 	attron(ui_attr(u, Cheader));
 	if (u->npane == 1)
-		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-10s  %-6s  %s",
-		    sw, "seq", "op", "id", "pa", "size", "result");
+		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-*s  %-6s  %s",
+		    sw, "seq", "op", "id", pawidth(u), "pa", "size", "result");
 	else
 		snprintf(line, sizeof line, "%*s  %-6s  %-12s  %-6s  %-11s  %s",
 		    sw, "seq", "op", "id", "size",
@@ -88,8 +95,8 @@ eventrow(struct ui *u, size_t i, int y, int x, int w, int sw)
 	attron(attr);
 	if (u->npane == 1)
 		n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
-		    "%-10s  %-6s  ", sw, i + 1, opnames[e->op],
-		    e->id ? e->id : "-", pa, sz);
+		    "%-*s  %-6s  ", sw, i + 1, opnames[e->op],
+		    e->id ? e->id : "-", pawidth(u), pa, sz);
 	else
 		n = snprintf(line, sizeof line, "%*zu  %-6s  %-12.12s  "
 		    "%-6s  ", sw, i + 1, opnames[e->op], e->id ? e->id : "-",

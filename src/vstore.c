@@ -110,6 +110,10 @@ vstore_add(struct vstore *vs, const struct event *e)
 		x->note = keep(vs, e->note);
 		x->id = idoff;
 		x->pahigh = e->op == OPvmap ? e->pa >> 32 : 0;
+		for (k = 8; k < 16 && x->pahigh >> (4 * (k - 8)) != 0; k++)
+			;
+		if (x->pahigh != 0 && k > vs->pawide)
+			vs->pawide = k;
 		x->t = e->t;
 		v->flags |= VXextra;
 	}

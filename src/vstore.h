@@ -66,6 +66,7 @@ struct vstore {
 	size_t		 xpcap;
 	int		*slotev;	/* while read: a live id's slot, its vmap */
 	size_t		 slotcap;
+	int		 pawide;	/* digits of the widest pa past 4G; 0: none */
 	/* per VBLOCK events: the last vmap id (arena offset + 1) by then */
 	uint32_t	*lastb;
 	size_t		 nblock;

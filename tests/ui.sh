@@ -101,6 +101,14 @@ screen fail view --keys 'ff' --save-screen "$TMPD/fail.txt" \
     traces/devtest.yaml
 holds "$TMPD/fail.txt" "event 22/27" "f f: the second failure"
 
+# A real machine's devices past 4G: the pa column as wide as its widest
+screen kvm view --keys 'jjj' --save-screen "$TMPD/kvm.txt" traces/kvm-virtio.yaml
+grep -q '^    3  vmap    vp_modern_ma  0x4000000000  4K      refused ' "$TMPD/kvm.txt"
+ok $? "a pa past 4G whole, in its column, refused"
+grep -q '^    2  vmap    acpi_os_map_  0x0009f000    8K      0xe0001000 ' "$TMPD/kvm.txt"
+ok $? "... and the pas below 4G in the same column"
+holds "$TMPD/kvm.txt" "0x4000000000 + 4096): a pa past 4G is no 386 device address" "why: 9front's check"
+
 # The zoom: poke1's 1024 pages fill PDE 899's table.
 screen zoom view --keys 'jjjjjjlll<Enter>' --save-screen "$TMPD/zoom.txt" \
     traces/devtest.yaml
