@@ -667,7 +667,7 @@ import_log(FILE *f, const char *name, int pidx, const struct importsink *sk,
 	free(r.line);
 	free(r.text);
 	for (i = 0; i < r.live.cap; i++)
-		if (r.live.e[i].used)
+		if (r.live.e[i].va != VAFREE)
 			free((char *)r.live.e[i].a);
 	vamap_free(&r.live);
 	vamap_free(&r.seen);

@@ -115,6 +115,18 @@ keyhash(const char *s)
 	return keyhashn(s, strlen(s));
 }
 
+/*
+ * A key for a multiply-shift hash of numbers from outside: a word to
+ * mix in, and an odd multiplier, both from this run's key.
+ */
+void
+keymult(uint64_t *x, uint64_t *m)
+{
+	pthread_once(&keyonce, drawkey);
+	*x = siphash13(k0, k1, "x", 1);
+	*m = siphash13(k0, k1, "m", 1) | 1;
+}
+
 /* The hash of the len bytes at p under this run's key. */
 uint32_t
 keyhashn(const void *p, size_t len)

@@ -11,5 +11,6 @@ uint64_t	siphash13(uint64_t, uint64_t, const void *, size_t);
 uint64_t	siphash24(uint64_t, uint64_t, const void *, size_t);
 uint32_t	keyhash(const char *);
 uint32_t	keyhashn(const void *, size_t);
+void		keymult(uint64_t *, uint64_t *);
 
 #endif

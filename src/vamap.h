@@ -9,9 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The key no entry may have: a free entry's. */
+#define VAFREE		UINT64_MAX
+
 struct vaent {
-	uint32_t	 va;
-	int		 used;
+	uint64_t	 va;		/* VAFREE: free */
 	long		 a, b;
 };
 
@@ -19,10 +21,12 @@ struct vamap {
 	struct vaent	*e;
 	size_t		 n;
 	size_t		 cap;		/* a power of two */
+	int		 shift;		/* 64 less its bits */
+	uint64_t	 kx, km;	/* the hash's key and odd multiplier */
 };
 
-struct vaent	*vamap_find(const struct vamap *, uint32_t);
-struct vaent	*vamap_add(struct vamap *, uint32_t);
+struct vaent	*vamap_find(const struct vamap *, uint64_t);
+struct vaent	*vamap_add(struct vamap *, uint64_t);
 void		 vamap_delete(struct vamap *, struct vaent *);
 void		 vamap_free(struct vamap *);
 

@@ -23,6 +23,7 @@
 #include "corpus.h"
 #include "trace.h"
 #include "util.h"
+#include "vamap.h"
 
 static char path[] = "/tmp/vmapview-test-XXXXXX";
 
@@ -529,6 +530,50 @@ test_textcheck(void)
 	tap_equ(bad, 0, "text_check: the fast path skips no byte it must see");
 }
 
+/* vamap: 64-bit keys added, found and deleted at random as an array has them. */
+static void
+test_vamap(void)
+{
+	enum { N = 3000 };
+	static uint64_t key[N];
+	static int in[N];
+	struct vamap m;
+	struct vaent *e;
+	uint64_t x;
+	size_t i;
+	int k, bad;
+
+	memset(&m, 0, sizeof m);
+	x = 88172645463325252ull;
+	for (i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		key[i] = i % 3 == 0 ? x : i % 3 == 1 ? x >> 32 :
+		    0xffffb4e000000000ull + ((uint64_t)i << 12);
+	}
+	for (bad = 0, k = 0; k < 60000; k++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		i = x % N;
+		if (!in[i]) {
+			e = vamap_add(&m, key[i]);
+			bad += e->a != -1;
+			e->a = (long)i;
+			in[i] = 1;
+		} else if ((e = vamap_find(&m, key[i])) == NULL ||
+		    e->a != (long)i)
+			bad++;
+		else if (x & 0x100) {
+			vamap_delete(&m, e);
+			in[i] = 0;
+		}
+	}
+	for (i = 0; i < N; i++)
+		bad += (vamap_find(&m, key[i]) != NULL) != in[i];
+	tap_equ(bad, 0, "vamap: 64-bit keys added, found and deleted as an "
+	    "array has them");
+	vamap_free(&m);
+	vamap_free(&m);
+}
+
 /* A second thread where a processor is idle, and only there. */
 static void
 test_threadspay(void)
@@ -665,5 +710,6 @@ main(void)
 	test_course();
 	test_textcheck();
 	test_threadspay();
+	test_vamap();
 	return tap_done();
 }
