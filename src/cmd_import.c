@@ -91,6 +91,9 @@ tell(const char *base, const struct importstats *st)
 	if (st->dropped)
 		fprintf(stderr, ", %zu orphan vunmap%s dropped", st->dropped,
 		    st->dropped == 1 ? "" : "s");
+	if (st->widegone)
+		fprintf(stderr, ", %zu vunmap%s of a 64-bit address no longer "
+		    "mapped dropped", st->widegone, st->widegone == 1 ? "" : "s");
 	if (st->orphans > st->dropped)
 		fprintf(stderr, ", %zu orphan vunmap%s kept",
 		    st->orphans - st->dropped, st->orphans - st->dropped == 1 ?
@@ -276,6 +279,8 @@ describe(struct args *a, struct spool *sp, const struct importstats *st,
 		snprintf(desc, sizeof desc, "Imported from %s: %zu lines, %zu "
 		    "events, %zu lines skipped.%s\n", base, st->lines,
 		    st->events, st->skipped, args_has(a, Onoexpect) ? "" :
+		    st->wideva > 0 ? "  Its addresses are 64-bit: they tie "
+		    "each vunmap to its vmap, and are no expectations." :
 		    "  The addresses the kernel gave are the expectations of "
 		    "its policy.");
 	sp->hdr.name = text_clean(args_str(a, Oname, stem), 0);

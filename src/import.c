@@ -85,6 +85,16 @@ number(const char *s, int suffix, uint64_t max, uint32_t *v)
 	return 0;
 }
 
+/*
+ * A VA of the log: 32 bits, or 64 (a 64-Linux's, kept only to tie a
+ * vunmap to its vmap); all ones is no address.
+ */
+static int
+address(const char *s, uint64_t *va)
+{
+	return trace_parsenum(s, 0, va) == 0 && *va != VAFREE;
+}
+
 static int
 isidc(int c)
 {
@@ -192,7 +202,7 @@ malformed(struct importstats *st, const char *name, size_t line,
 static int
 parsecall(struct importstats *st, const char *name, size_t line,
     const char *text, char **w, int n, int cform, struct event *e,
-    uint32_t *va, int *bad)
+    uint64_t *va, int *bad)
 {
 	const char *why, *arg;
 	uint64_t pa;
@@ -212,17 +222,17 @@ parsecall(struct importstats *st, const char *name, size_t line,
 		else if (number(w[2], SUFFIXANY, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
 		else if (strcmp(w[n - 1], "nil") != 0 &&
-		    strcmp(w[n - 1], "(nil)") != 0 &&
-		    number(w[n - 1], 0, UINT32_MAX, va) < 0)
-			why = "va '%.40s' is not an address below 2^32",
+		    strcmp(w[n - 1], "(nil)") != 0 && !address(w[n - 1], va))
+			why = "va '%.40s' is not an address below 2^64 - 1",
 			    arg = w[n - 1];
 	} else {
 		e->op = OPvunmap;
 		if (cform ? n != 3 : n != 2 && n != 3)
 			why = cform ? "expected vunmap(VA, SIZE)" :
 			    "expected vunmap VA [SIZE]";
-		else if (number(w[1], 0, UINT32_MAX, va) < 0)
-			why = "va '%.40s' is not an address below 2^32", arg = w[1];
+		else if (!address(w[1], va))
+			why = "va '%.40s' is not an address below 2^64 - 1",
+			    arg = w[1];
 		else if (n == 3 && number(w[2], SUFFIXANY, INT32_MAX, &size) < 0)
 			why = "size '%.40s' is not a size below 2^31", arg = w[2];
 	}
@@ -297,7 +307,7 @@ linehead(struct reader *r, char **w, int n, struct head *h)
  * made-up id tied to the address for the vunmap that names it.
  */
 static void
-tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
+tievmap(struct reader *r, struct event *e, uint64_t va, const char *caller)
 {
 	struct vaent *ve;
 	char id[sizeof ((struct head *)0)->caller + 16];
@@ -310,7 +320,12 @@ tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
 		e->expect[r->pidx].kind = va ? Xaddr : e->pa < BY2PG ||
 		    e->pa >> 32 != 0 ? Xrefused : Xfail;
 		e->expect[r->pidx].addr = va;
+		/* a 64-bit VA is no address of the modeled vmap */
+		if (va >> 32 != 0)
+			e->expect[r->pidx].kind = Xnone;
 	}
+	if (va >> 32 != 0)
+		r->st->wideva++;
 	if (va == 0)
 		return;
 	(void)vamap_add(&r->seen, va);
@@ -331,7 +346,7 @@ tievmap(struct reader *r, struct event *e, uint32_t va, const char *caller)
  * size, and no vmap to take it from.
  */
 static int
-tievunmap(struct reader *r, struct event *e, uint32_t va, int sized,
+tievunmap(struct reader *r, struct event *e, uint64_t va, int sized,
     char **id)
 {
 	struct vaent *ve;
@@ -345,24 +360,37 @@ tievunmap(struct reader *r, struct event *e, uint32_t va, int sized,
 		else
 			e->size = 0;
 		vamap_delete(&r->live, ve);
-		if (r->pidx >= 0)
+		/* a 64-bit VA's vmap has no expectation: nor its vunmap */
+		if (r->pidx >= 0 && va >> 32 == 0)
 			e->expect[r->pidx].kind = Xok;
 		return 0;
 	}
 	if (vamap_find(&r->seen, va) == NULL) {
 		/* an orphan: no vmap of the log returned va */
 		r->st->orphans++;
-		if (!r->st->keeporphans || !sized) {
+		if (!r->st->keeporphans || !sized || va >> 32 != 0) {
 			if (r->st->warn != NULL && r->st->orphans <= IMPORTWARNMAX)
 				fprintf(r->st->warn, "%s:%zu: dropped, vunmap of "
-				    "0x%.8x, which no vmap of the log returned "
+				    "0x%.8llx, which no vmap of the log returned "
 				    "(a log that starts mid-run?)%s\n", r->name,
-				    r->lineno, va, sized ? "" : "; it has no size "
-				    "to keep it by");
+				    r->lineno, (unsigned long long)va,
+				    va >> 32 != 0 ? "; a 64-bit address only ties "
+				    "a vunmap to its vmap" : sized ? "" : "; it has "
+				    "no size to keep it by");
 			r->st->skipped++;
 			r->st->dropped++;
 			return 1;
 		}
+	} else if (va >> 32 != 0) {
+		/* unmapped twice: no raw va can stand for a 64-bit one */
+		if (r->st->warn != NULL)
+			fprintf(r->st->warn, "%s:%zu: dropped, vunmap of 0x%llx, "
+			    "which is no longer mapped: a 64-bit address only "
+			    "ties a vunmap to its vmap\n", r->name, r->lineno,
+			    (unsigned long long)va);
+		r->st->skipped++;
+		r->st->widegone++;
+		return 1;
 	} else if (!sized) {
 		r->st->skipped++;
 		r->st->unknown++;
@@ -513,7 +541,7 @@ readline(struct reader *r)
 	struct event e;
 	struct head h;
 	char *w[16], *id;
-	uint32_t va;
+	uint64_t va;
 	int n, rv, bad;
 
 	cform(r);

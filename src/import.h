@@ -41,6 +41,8 @@ struct importstats {
 	size_t	rawunmaps;	/* vunmaps kept as a raw va */
 	size_t	orphans;	/* vunmaps of addresses no vmap returned */
 	size_t	dropped;	/* ... of them dropped */
+	size_t	widegone;	/* vunmaps of a 64-bit address no longer mapped */
+	size_t	wideva;		/* vmaps that returned a 64-bit address */
 	int	found;		/* the format read (IFauto: none seen) */
 	/* vmallocinfo: the lines of each kind but ioremap, skipped */
 	struct {

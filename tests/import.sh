@@ -189,4 +189,27 @@ printf '[1.0] x: vmap 0x1000 4096 -> 0xe0000000\n0x00000000acb9094c-0x0000000038
 holds "$TMPD/err" "mixed.log:2: skipped, a /proc/vmallocinfo line in a console log" \
     "a vmallocinfo line in a console log"
 
+# A 64-bit Linux's log: its VAs only tie each vunmap to its vmap
+cat >"$TMPD/l64.log" <<'LOG'
+[    2.100000] modprobe: vmap 0xfebd1000 4096 -> 0xffffb4e0c0a3c000
+[    2.200000] modprobe: vmap 0x4000000000 8192 -> 0xffffb4e0c0a40000
+[    3.000000] modprobe: vunmap 0xffffb4e0c0a3c000
+[    3.100000] modprobe: vunmap 0xffffb4e0c0a3c000
+[    3.200000] modprobe: vunmap 0xffffb4e0deadb000 4096
+[    3.300000] modprobe: vunmap 0xffffb4e0c0a40000
+LOG
+"$V" import --keep-orphans "$TMPD/l64.log" -o "$TMPD/l64.yaml" 2>"$TMPD/err"
+ok $? "a log of 64-bit addresses imports"
+same "$(sed -n 's/^- {op: \([a-z]*\), .*id: \([a-z0-9-]*\),.*/\1 \2/p' "$TMPD/l64.yaml" | tr '\n' ' ')" \
+    "vmap modprobe-1 vmap modprobe-2 vunmap modprobe-1 vunmap modprobe-2 " \
+    "each vunmap tied to its vmap by id"
+sed -n '/^events:/,$p' "$TMPD/l64.yaml" | grep -q 'va: 0x\|0xffff\|expect'
+ok $((! $?)) "no 64-bit address, nor an expectation from one, in the trace"
+holds "$TMPD/err" "l64.log:4: dropped, vunmap of 0xffffb4e0c0a3c000, which is no longer mapped" \
+    "unmapped twice: dropped, said"
+holds "$TMPD/err" "l64.log:5: dropped, vunmap of 0xffffb4e0deadb000, which no vmap of the log returned" \
+    "an orphan of 64 bits: dropped even with --keep-orphans"
+"$V" replay "$TMPD/l64.yaml" >/dev/null
+ok $? "... and it replays as expected"
+
 done_testing
