@@ -619,6 +619,96 @@ cmd_notinput(const char *out, const char *in, const char *what)
 }
 
 /*
+ * --console's file (with suffix, when not nil, added after a dot) into
+ * path, or "" without the option.  -1 after saying why not: it is the
+ * file being read (in).
+ */
+static int
+consolepath(const struct args *a, const char *suffix, const char *in,
+    char *path, size_t len)
+{
+	const char *name;
+	char *s;
+
+	path[0] = '\0';
+	if ((name = args_str(a, Oconsole, NULL)) == NULL)
+		return 0;
+	snprintf(path, len, "%s%s%s", name, suffix ? "." : "",
+	    suffix ? suffix : "");
+	/* a policy's name may be a file's: no directory from it */
+	for (s = path + strnlen(path, strlen(name)); *s != '\0'; s++)
+		if (*s == '/')
+			*s = '_';
+	return cmd_notinput(path, in, "trace");
+}
+
+/*
+ * A console for --console: a temporary file, written to its place by
+ * cmd_closeconsole once the run has gone well (nothing is written for
+ * a trace with an error).  *f is nil without the option.  Returns -1
+ * after saying why not.
+ */
+int
+cmd_openconsole(const struct args *a, const char *suffix, const char *in,
+    FILE **f)
+{
+	char path[4096];
+
+	*f = NULL;
+	if (consolepath(a, suffix, in, path, sizeof path) < 0)
+		return -1;
+	if (path[0] == '\0')
+		return 0;
+	if ((*f = tmpfile()) == NULL) {
+		fprintf(stderr, "%s: a temporary file for --console: %s\n",
+		    progname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* What a console's temporary file holds, to f. */
+static int
+copyconsole(FILE *f, void *arg)
+{
+	char buf[8192];
+	size_t n;
+	FILE *from;
+
+	from = arg;
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, f) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
+
+/*
+ * Close a console opened with cmd_openconsole (the same suffix and in):
+ * after a run that went well (status not EXITUSAGE), written to its
+ * file.  Returns status, or EXITUSAGE when it cannot be written.
+ */
+int
+cmd_closeconsole(const struct args *a, const char *suffix, const char *in,
+    FILE *f, int status)
+{
+	char path[4096], err[512];
+
+	if (f == NULL)
+		return status;
+	snprintf(err, sizeof err, "its temporary file failed");
+	if (status != EXITUSAGE &&
+	    consolepath(a, suffix, in, path, sizeof path) == 0 &&
+	    (fflush(f) != 0 || ferror(f) || outfile_write(path, copyconsole,
+	    f, err, sizeof err) < 0)) {
+		fprintf(stderr, "%s: --console: %s\n", progname, err);
+		status = EXITUSAGE;
+	}
+	fclose(f);
+	return status;
+}
+
+/*
  * Flush standard output; a write error is status 2, but a reader that
  * went away (a pipe into head) is not an error of ours.
  */

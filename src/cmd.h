@@ -49,6 +49,7 @@ enum {
 	Oat,
 	Obudget,
 	Ocompletion,
+	Oconsole,
 	Oevents,
 	Ofill,
 	Ofailon,
@@ -107,6 +108,8 @@ struct cmd_option {
 	"write to FILE (default: standard output)" }
 #define OPT_FORMAT	{ Oformat, "format", 0, ARGformat, "text|yaml",	\
 	"the report for people, or a YAML document" }
+#define OPT_CONSOLE	{ Oconsole, "console", 0, ARGfile, "FILE",	\
+	"what the kernel prints, to FILE as a console log import reads" }
 #define OPT_END		{ 0, NULL, 0, 0, NULL, NULL }
 
 struct args;
@@ -173,6 +176,10 @@ int		 cmd_loadat(struct args *, struct trace *, size_t *);
 int		 cmd_replayto(struct args *, struct trace *, struct replay *);
 int		 cmd_savetrace(const struct trace *, const char *);
 int		 cmd_notinput(const char *, const char *, const char *);
+int		 cmd_openconsole(const struct args *, const char *,
+		     const char *, FILE **);
+int		 cmd_closeconsole(const struct args *, const char *,
+		     const char *, FILE *, int);
 int		 cmd_finish(int);
 
 #endif

@@ -20,6 +20,7 @@ static const struct cmd_option options[] = {
 	OPT_PSE,
 	OPT_KEEPGOING,
 	OPT_KTIMEOUT,
+	OPT_CONSOLE,
 	{ Osummary, "summary", 0, ARGnone, NULL,
 	    "counts per pair and kind and the first few, not every event" },
 	OPT_FORMAT,
@@ -65,7 +66,26 @@ compare_event(void *arg, struct trace *t, const struct event *e)
 static void
 compare_reset(void *arg)
 {
-	compare_free(&((struct cmpstream *)arg)->c);
+	struct cmpstream *cs;
+	int j;
+
+	cs = arg;
+	compare_free(&cs->c);
+	for (j = 0; cs->ro->consoles != NULL && j < cs->n; j++)
+		if (cs->ro->consoles[j] != NULL)
+			replay_consoleforget(cs->ro->consoles[j]);
+}
+
+/* The n consoles closed (written when status says the run went well). */
+static int
+consoles(struct args *a, const Policy **p, const char *path, FILE **con,
+    int n, int status)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		status = cmd_closeconsole(a, p[i]->name, path, con[i], status);
+	return status;
 }
 
 static int
@@ -77,7 +97,9 @@ cmd_compare_exec(struct args *a)
 	struct cmpstream cs;
 	struct trace t;
 	const struct argvalue *v;
+	const char *path;
 	char buf[1024], err[512];
+	FILE *con[MAXPOLICY];
 	int i, n, status;
 
 	v = args_get(a, Opolicy);
@@ -90,6 +112,13 @@ cmd_compare_exec(struct args *a)
 	if (n < 2)
 		return cmd_usageerr(a, "-p names two policies or more");
 	args_replayopts(a, &ro);
+	path = args_trace(a, 0, buf, sizeof buf);
+	/* --console: a file a policy, FILE.POLICY */
+	memset(con, 0, sizeof con);
+	for (i = 0; i < n; i++)
+		if (cmd_openconsole(a, p[i]->name, path, &con[i]) < 0)
+			return consoles(a, p, path, con, i, EXITUSAGE);
+	ro.consoles = args_has(a, Oconsole) ? con : NULL;
 	/* streamed: the events are not kept, only those that differ */
 	memset(&cs, 0, sizeof cs);
 	cs.p = p;
@@ -101,10 +130,9 @@ cmd_compare_exec(struct args *a)
 	sk.event = compare_event;
 	sk.reset = compare_reset;
 	sk.arg = &cs;
-	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
-	    sizeof err) < 0) {
+	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return EXITUSAGE;
+		return consoles(a, p, path, con, n, EXITUSAGE);
 	}
 	compare_settrace(&cs.c, &t);
 	/* as diff and cmp: 1 where the policies part, 0 where they agree */
@@ -119,5 +147,5 @@ cmd_compare_exec(struct args *a)
 		compare_text(stdout, &cs.c);
 	compare_free(&cs.c);
 	trace_free(&t);
-	return cmd_finish(status);
+	return consoles(a, p, path, con, n, cmd_finish(status));
 }

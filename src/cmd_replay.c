@@ -25,6 +25,7 @@ static const struct cmd_option options[] = {
 	OPT_FORMAT,
 	OPT_KEEPGOING,
 	OPT_KTIMEOUT,
+	OPT_CONSOLE,
 	{ Owhy, "why", 0, ARGnone, NULL,
 	    "say why for every row, ok ones too (else for the rest)" },
 	{ Osummary, "summary", 0, ARGnone, NULL,
@@ -235,29 +236,50 @@ out:
 	return status == EXITUSAGE ? status : cmd_finish(status);
 }
 
+static int	replaywith(struct args *, struct replayopts *, const char *,
+		    unsigned);
+
 static int
 cmd_replay_exec(struct args *a)
+{
+	struct replayopts ro;
+	const char *path;
+	char buf[1024];
+	unsigned mask;
+	FILE *con;
+
+	if (args_get(a, Opolicy)->npol > 1)
+		return cmd_usageerr(a, "one policy, please (compare takes "
+		    "several)");
+	if (failon(a, &mask) < 0)
+		return EXITUSAGE;
+	path = args_trace(a, 0, buf, sizeof buf);
+	args_replayopts(a, &ro);
+	if (cmd_openconsole(a, NULL, path, &con) < 0)
+		return EXITUSAGE;
+	ro.console = con;
+	return cmd_closeconsole(a, NULL, path, con, replaywith(a, &ro, path,
+	    mask));
+}
+
+/* replay, its options read: streamed, or loaded whole to record. */
+static int
+replaywith(struct args *a, struct replayopts *rop, const char *path,
+    unsigned mask)
 {
 	struct replayopts ro;
 	struct replay rp;
 	struct trace t;
 	const Policy *p;
-	const char *path, *rec;
-	char buf[1024], err[512];
-	unsigned mask;
+	const char *rec;
+	char err[512];
 	int yaml, st;
 
-	if (args_get(a, Opolicy)->npol > 1)
-		return cmd_usageerr(a, "one policy, please (compare takes "
-		    "several)");
 	p = args_policy(a);
-	args_replayopts(a, &ro);
+	ro = *rop;
 	ro.measure = 1;
 	yaml = args_get(a, Oformat)->val;
-	path = args_trace(a, 0, buf, sizeof buf);
 	rec = args_str(a, Orecordexpect, NULL);
-	if (failon(a, &mask) < 0)
-		return EXITUSAGE;
 	if (rec == NULL)
 		return streamed(path, p, &ro, yaml, !args_has(a, Osummary),
 		    args_has(a, Owhy), mask);

@@ -25,6 +25,7 @@ static const struct cmd_option options[] = {
 	    "how many random traces (default 200)" },
 	{ Oseed, "seed", 0, ARGnumber, "S", "the first trace's seed (1)" },
 	OPT_KTIMEOUT,
+	OPT_CONSOLE,
 	OPT_END
 };
 
@@ -141,6 +142,9 @@ cmd_verify_exec(struct args *a)
 	    ksrc_flavour(vo.pol[0]);
 	vo.traces = args_has(a, Otraces) ? (int)args_get(a, Otraces)->num : 200;
 	vo.seed = args_has(a, Oseed) ? args_get(a, Oseed)->num : 1;
+	/* the file's prints, every trace's, not over the file */
+	if (cmd_openconsole(a, NULL, a->argv[0], &vo.console) < 0)
+		return EXITUSAGE;
 	if (verify_run(&vo, &vd, &t) == 0) {
 		printf("%s agrees with %s under %s: %zu random traces, %zu "
 		    "events, every result, address, panic and word of the "
@@ -148,7 +152,8 @@ cmd_verify_exec(struct args *a)
 		    vo.pol[0]->name, vo.pol[1]->name, kernelnames[vo.kernel],
 		    vd.traces, vd.events);
 		heldto(&vo, v->npol > 0, args_has(a, Okernel));
-		return cmd_finish(EXITOK);
+		return cmd_closeconsole(a, NULL, a->argv[0], vo.console,
+		    cmd_finish(EXITOK));
 	}
 	printf("%s and %s differ under %s: trace %d (seed %llu), %s event "
 	    "%zu, %s\n  %s %s\n  %s %s\n", vo.pol[0]->name, vo.pol[1]->name,
@@ -161,5 +166,5 @@ cmd_verify_exec(struct args *a)
 	shrinkdiff(&t, &vo, &vd);
 	trace_free(&t);
 	cmd_finish(EXITOK);
-	return EXITFAIL;
+	return cmd_closeconsole(a, NULL, a->argv[0], vo.console, EXITFAIL);
 }

@@ -181,7 +181,11 @@ compare_init(struct compare *c, const struct trace *t, const Policy **p,
 	ro.history = 0;
 	ro.stream = 1;
 	for (j = 0; j < n; j++)
+	{
+		if (o->consoles != NULL)
+			ro.console = o->consoles[j];
 		replay_init(&c->rp[j], t, p[j], &ro);
+	}
 	if (!summary && (c->spool = tmpfile()) == NULL)
 		fatal("no temporary file for the differences: %s",
 		    strerror(errno));

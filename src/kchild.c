@@ -426,6 +426,9 @@ kchild_call(struct kchild *c, Mmu *m, int op, uint64_t a, int64_t b,
 	if (w == 'D') {
 		/* the slot is the child's to write: nothing in it is trusted */
 		*ans = s->ans;
+		/* the child's bytes: ended here, whatever it left */
+		ans->console[sizeof ans->console - 1] = '\0';
+		ans->said[sizeof ans->said - 1] = '\0';
 		if (ans->how != KRreturned && ans->how != KRpanic)
 			ans->how = KRpanic;
 		if (ans->ndirty < -1 || ans->ndirty > KDIRTY)

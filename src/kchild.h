@@ -59,6 +59,7 @@ enum {
 
 /* A call's answer. */
 #define KDIRTY	64	/* tables a call's written list can name */
+#define KCONSOLE	2048	/* bytes of a call's prints kept */
 struct kanswer {
 	int		 how;
 	uint32_t	 ret;
@@ -71,6 +72,7 @@ struct kanswer {
 	int		 dirty[KDIRTY];	/* the pool's indices */
 	int		 wasat[KDIRTY];	/* where each was kept (kchild_was) */
 	char		 said[PANICLEN];
+	char		 console[KCONSOLE];	/* every print, in order */
 };
 
 /* One file's child: parent's side. */

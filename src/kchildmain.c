@@ -308,13 +308,27 @@ crampage(void)
 	return cxspanalloc(BY2PG, BY2PG, 0);
 }
 
+/*
+ * print: every line to the call's console; the first, what it said
+ * (a refusal's words are its first print).
+ */
 static int
 cprint(const char *fmt, va_list ap)
 {
-	p9fmt(cs->ans.said, sizeof cs->ans.said, fmt, ap);
-	p9said(cs->ans.said);
+	char line[PANICLEN];
+	size_t n;
+
+	p9fmt(line, sizeof line, fmt, ap);
+	n = strnlen(cs->ans.console, sizeof cs->ans.console);
+	if (n + 1 < sizeof cs->ans.console)
+		snprintf(cs->ans.console + n, sizeof cs->ans.console - n, "%s",
+		    line);
+	if (!cs->ans.printed) {
+		snprintf(cs->ans.said, sizeof cs->ans.said, "%s", line);
+		p9said(cs->ans.said);
+	}
 	cs->ans.printed = 1;
-	return strlen(cs->ans.said);
+	return strlen(line);
 }
 
 static void

@@ -299,6 +299,8 @@ srcvmap(Mmu *m, uint64_t pa64, int32_t size, uint32_t *vap)
 	o = pa & (BY2PG - 1);
 	rsize = ROUND((uint32_t)size + o, BY2PG);
 	kchild_call(&ksrcof(m)->child, m, KCvmap, pa64, size, hintof(m), &a);
+	if (m->print != NULL && a.console[0] != '\0')
+		m->print(m->printarg, a.console);
 	afterof(m, &a);
 	badpdes(m, &a);
 	resync(m, &a, before);
@@ -312,7 +314,11 @@ srcvmap(Mmu *m, uint64_t pa64, int32_t size, uint32_t *vap)
 		return Vpanic;
 	}
 	va = a.ret;
-	if (va == 0 && a.printed) {
+	/*
+	 * A refusal: nil after a print, before vmapalloc was asked.  A
+	 * print after it (a console's "-> nil") leaves a failure.
+	 */
+	if (va == 0 && a.printed && !a.allocated) {
 		m->why = (Reason){ RSsaid, { saidkeep(a.said) } };
 		return Vrefused;
 	}
@@ -350,6 +356,8 @@ srcvunmap(Mmu *m, uint32_t va, int32_t size)
 	m->why = (Reason){ RSunmapped, { s / BY2PG, PDX(va - o),
 	    PDX(va - o + (s ? s - 1 : 0)) } };
 	kchild_call(&ksrcof(m)->child, m, KCvunmap, va, size, hintof(m), &a);
+	if (m->print != NULL && a.console[0] != '\0')
+		m->print(m->printarg, a.console);
 	afterof(m, &a);
 	badpdes(m, &a);
 	resync(m, &a, before);

@@ -73,6 +73,7 @@ void
 mmucopy(Mmu *dst, const Mmu *src)
 {
 	*dst = *src;
+	dst->print = NULL;	/* a copy's calls are no console's */
 	ptpoolcopy(&dst->pt, &src->pt);
 	dst->tree = NULL;	/* built again when it is measured */
 	dst->nleaf = 0;
@@ -84,6 +85,7 @@ void
 mmupack(Mmupack *k, const Mmu *src)
 {
 	k->m = *src;
+	k->m.print = NULL;
 	memset(&k->m.pt, 0, sizeof k->m.pt);
 	k->m.tree = NULL;
 	k->m.nleaf = 0;

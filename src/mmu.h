@@ -340,6 +340,14 @@ struct Mmu {
 	int		panicked;
 	Panic		panic;
 
+	/*
+	 * Where what a kernel file's code prints during a vmap or a
+	 * vunmap goes (its console), when not nil: the text, lines and
+	 * all, as it printed it.
+	 */
+	void		(*print)(void *, const char *);
+	void		*printarg;
+
 	/* why the last vmap or vunmap gave what it gave */
 	Reason		why;
 

@@ -57,6 +57,11 @@ replay_init(struct replay *rp, const struct trace *t, const Policy *p,
 	rp->keepgoing = o ? o->keepgoing : 0;
 	rp->measure = o ? o->measure : 0;
 	rp->firstsonly = o ? o->firstsonly : 0;
+	if (o != NULL && o->console != NULL) {
+		rp->console = o->console;
+		rp->m.print = replay_consoleprint;
+		rp->m.printarg = rp;
+	}
 	if ((o == NULL || !o->stream) && t->nev > 0) {
 		rp->r = xcalloc(t->nev, sizeof *rp->r);
 		rp->cap = t->nev;
@@ -365,6 +370,8 @@ replay_feed(struct replay *rp, const struct event *e,
 	else if (res->exp == Eunchecked)
 		rp->expunchecked++;
 	rp->count[res->kind]++;
+	if (rp->console != NULL)
+		replay_consoleafter(rp, e, res);
 	if (rp->measure && e->op != OPnote && changes(res->kind))
 		extremes(rp, rp->hist != NULL || e->op != OPvunmap ||
 		    !growsonunmap(&rp->m));

@@ -135,6 +135,13 @@ struct replay {
 	int			 rerun;
 
 	/*
+	 * What the kernel prints, in the console form import reads, the
+	 * event's number for the time; nil: nowhere.  The replay must
+	 * stay where it is while it runs with one (its Mmu points at it).
+	 */
+	FILE			*console;
+
+	/*
 	 * Where results are kept elsewhere (the view's timelines): the
 	 * live mapping before event upto that covers va, its event
 	 * (1-based) and id; 0 when there is none.
@@ -166,6 +173,8 @@ struct replayopts {
 	int	stream;		/* events come one by one: keep no results */
 	int	slow;		/* the kernel-shaped code only (Mmuconf) */
 	int	firstsonly;	/* the reasons of the firsts alone are read */
+	FILE	*console;	/* what the kernel prints goes here, or nil */
+	FILE	*const *consoles;	/* compare: each policy's, or nil */
 };
 
 /*
@@ -216,6 +225,10 @@ struct replaysink {
 extern const char *const resultnames[Nresult];
 
 char	*replay_printed(char *, size_t, const struct event *,
+	    const struct result *);
+void	 replay_consoleprint(void *, const char *);
+void	 replay_consoleforget(FILE *);
+void	 replay_consoleafter(struct replay *, const struct event *,
 	    const struct result *);
 int	 replay_kernel(const struct replay *);
 extern const char *const divnames[Ndiv];

@@ -47,6 +47,8 @@ rs_reset(void *arg)
 
 	rs = arg;
 	replaysink_free(rs);
+	if (rs->ro->console != NULL)
+		replay_consoleforget(rs->ro->console);
 	if (rs->forget != NULL)
 		rs->forget(rs->arg);
 }

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idtab.h"
 #include "replay.h"
+#include "text.h"
 #include "vamap.h"
 #include "xmalloc.h"
 
@@ -60,6 +62,61 @@ replay_printed(char *buf, size_t len, const struct event *e,
 		break;
 	}
 	return buf;
+}
+
+/*
+ * What the kernel printed during the event now running (rp->pos, its
+ * number, stands for the time): each line of text as the console has
+ * it, "[N] LINE", its bytes made text.  The Mmu's print hook.
+ */
+void
+replay_consoleprint(void *arg, const char *text)
+{
+	struct replay *rp;
+	const char *p;
+	char *line;
+	size_t n;
+
+	rp = arg;
+	for (p = text; *p != '\0'; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		if (n == 0)
+			continue;
+		line = text_cleann(p, n, 0);
+		fprintf(rp->console, "[%zu] %s\n", rp->pos, line);
+		free(line);
+	}
+}
+
+/* Forget what a console has (its events come again: a late machine). */
+void
+replay_consoleforget(FILE *f)
+{
+	fflush(f);
+	rewind(f);
+	if (ftruncate(fileno(f), 0) < 0)
+		clearerr(f);
+}
+
+/*
+ * What a built-in kernel prints for event e's result r (its refusals'
+ * lines), and a panic as the console shows it, after the event ran.  A
+ * kernel file's own prints went through the hook as it ran them.
+ */
+void
+replay_consoleafter(struct replay *rp, const struct event *e,
+    const struct result *r)
+{
+	char buf[PANICLEN + 64];
+
+	if (r->kind == Rrefused && r->why != NULL && r->why->code != RSsaid &&
+	    replay_printed(buf, sizeof buf, e, r)[0] != '\0')
+		replay_consoleprint(rp, buf);
+	if (r->panic != NULL && r->kind == Rpanic) {
+		snprintf(buf, sizeof buf, "panic: ");
+		replay_panicmsg(buf + 7, sizeof buf - 7, rp, r);
+		replay_consoleprint(rp, buf);
+	}
 }
 
 /*

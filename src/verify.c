@@ -318,7 +318,13 @@ verify_run(const struct verifyopts *o, struct verdict *v, struct trace *out)
 	ro.keepgoing = 0;
 	for (n = 0; n < o->traces; n++) {
 		verify_trace(&t, o->seed + n, o->kernel);
+		/* the file's console, a trace after another */
+		ro.console = o->console;
+		if (o->console != NULL)
+			fprintf(o->console, "[0] trace %s, seed %llu\n", t.name,
+			    (unsigned long long)(o->seed + n));
 		replay_init(&a, &t, o->pol[0], &ro);
+		ro.console = NULL;
 		replay_init(&b, &t, o->pol[1], &ro);
 		v->traces++;
 		for (i = 0; i < t.nev; i++) {

@@ -12,6 +12,7 @@ struct verifyopts {
 	int		 kernel;	/* the kernels the traces are for */
 	int		 traces;
 	uint64_t	 seed;
+	FILE		*console;	/* the file's prints, or nil */
 };
 
 /* Where they first differ, if they do. */
