@@ -24,6 +24,7 @@ extern const struct cmd_entry	cmd_gen_entry;
 extern const struct cmd_entry	cmd_help_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_policies_entry;
+extern const struct cmd_entry	cmd_quiz_entry;
 extern const struct cmd_entry	cmd_probe_entry;
 extern const struct cmd_entry	cmd_replay_entry;
 extern const struct cmd_entry	cmd_shrink_entry;
@@ -41,6 +42,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_probe_entry,
 	&cmd_shrink_entry,
 	&cmd_verify_entry,
+	&cmd_quiz_entry,
 	&cmd_gen_entry,
 	&cmd_import_entry,
 	&cmd_export_entry,

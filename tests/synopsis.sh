@@ -9,7 +9,7 @@ V=$VMAPVIEW
 
 # The commands, as usage lists them.
 cmds=$("$V" --help | sed -n 's/^  vmapview \[\{0,1\}\([a-z]*\).*/\1/p')
-same "$(echo $cmds)" "view replay check dump compare probe shrink verify gen import export policies help version" \
+same "$(echo $cmds)" "view replay check dump compare probe shrink verify quiz gen import export policies help version" \
     "--help lists every command"
 
 # opts CMD: the long options CMD's --help lists (not --help), sorted.
