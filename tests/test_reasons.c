@@ -387,8 +387,9 @@ probeall(const struct trace *t, const char *name, int tries)
 					if (!same(&rp, &pr.ev, &pr.r, &ap, &cut.ev[n],
 					    &ap.r[n]) || strcmp(wa, wb) != 0) {
 						snprintf(what, sizeof what,
-						    "probe vmap(0x%x, %u): %s, "
-						    "appended: %s", pr.ev.pa,
+						    "probe vmap(0x%llx, %u): %s, "
+						    "appended: %s",
+						    (unsigned long long)pr.ev.pa,
 						    pr.ev.size, wa, wb);
 						broke(name, &rp, what);
 					}
