@@ -101,7 +101,7 @@ grade(const struct quiz *qz, int k, const char *ans, const char *where)
 	char say[256], line[1024], *shown;
 	int g;
 
-	g = quiz_grade(&qz->rp, qz->q[k].ev, ans, say, sizeof say);
+	g = quiz_grade(&qz->rp.r[qz->q[k].ev], ans, say, sizeof say);
 	shown = text_clean(ans, 0);
 	if (g == QGnone && where != NULL)
 		fprintf(stderr, "%s: '%.40s' is %s; counted wrong\n", where,

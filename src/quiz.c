@@ -178,6 +178,21 @@ quiz_close(struct quiz *qz)
 	memset(qz, 0, sizeof *qz);
 }
 
+/*
+ * The first vmap of the store vs from event from up to event to (not
+ * included): its index, or to when there is none there.
+ */
+size_t
+quiz_nextvmap(const struct vstore *vs, size_t from, size_t to)
+{
+	struct event e;
+
+	for (; from < to; from++)
+		if (vstore_event(vs, from, &e)->op == OPvmap)
+			return from;
+	return to;
+}
+
 /* The number of the question about event i, 1-based; 0: none. */
 int
 quiz_isquestion(const struct quiz *qz, size_t i)
@@ -252,20 +267,17 @@ quiz_answer(char *buf, size_t len, const struct quiz *qz, int k)
 }
 
 /*
- * Grade answer s to the vmap of event i of rp (which kept its results):
- * an address, a PDE (a number below 1024, or "pde N"), or fail, panic
- * or refused.  QGright, QGhalf (the right PDE, not the page), QGwrong,
- * or QGnone (s is none of those).  What it comes to, in say.
+ * Grade answer s to a vmap whose result was r: an address, a PDE (a
+ * number below 1024, or "pde N"), or fail, panic or refused.  QGright,
+ * QGhalf (the right PDE, not the page), QGwrong, or QGnone (s is none
+ * of those).  What it comes to, in say.
  */
 int
-quiz_grade(const struct replay *rp, size_t i, const char *s, char *say,
-    size_t len)
+quiz_grade(const struct result *r, const char *s, char *say, size_t len)
 {
-	const struct result *r;
 	uint64_t v;
 	int ispde;
 
-	r = &rp->r[i];
 	while (*s == ' ' || *s == '\t')
 		s++;
 	ispde = strncasecmp(s, "pde ", 4) == 0;

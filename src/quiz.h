@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "replay.h"
+#include "vstore.h"
 
 /* What a vmap teaches (bits), the first failure first. */
 enum {
@@ -48,7 +49,7 @@ int	 quiz_isquestion(const struct quiz *, size_t);
 void	 quiz_picture(FILE *, const Mmu *);
 char	*quiz_question(char *, size_t, const struct quiz *, int);
 char	*quiz_answer(char *, size_t, const struct quiz *, int);
-int	 quiz_grade(const struct replay *, size_t, const char *, char *,
-	     size_t);
+int	 quiz_grade(const struct result *, const char *, char *, size_t);
+size_t	 quiz_nextvmap(const struct vstore *, size_t, size_t);
 
 #endif

@@ -23,6 +23,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "quiz.h"
 #include "ui.h"
 #include "util.h"
 
@@ -536,7 +537,16 @@ playon(struct ui *u)
 	to = u->playbase + (size_t)((monotime() - u->playstart) * u->speed);
 	if (to <= u->pos)
 		to = u->pos + 1;
-	ui_seek(u, to < u->t->nev ? to : u->t->nev);
+	if (to > u->t->nev)
+		to = u->t->nev;
+	/* the quiz: play stops before a vmap, for j to ask about it */
+	if (u->quiz && (to = quiz_nextvmap(u->vs, u->pos, to)) == u->pos) {
+		u->playing = 0;
+		snprintf(u->msg, sizeof u->msg, "quiz: a vmap next; j asks "
+		    "where it lands");
+		return;
+	}
+	ui_seek(u, to);
 }
 
 /*

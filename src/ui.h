@@ -61,11 +61,14 @@ struct ui {
 	int			 helptop;	/* the help's first line shown */
 	int			 about;		/* the trace's description */
 	int			 playing;
+	int			 quiz;		/* Q: each vmap asked as it comes */
+	int			 quizpts;	/* its score, in halves */
+	int			 quizn;		/* the vmaps asked */
 	int			 speed;		/* events per second, 1..1000 */
 	size_t			 playbase;	/* the event play began at */
 	double			 playstart;	/* and when */
 	char			 search[64];	/* the last id searched */
-	char			 msg[160];	/* a one-off message */
+	char			 msg[800];	/* a one-off message */
 	uint8_t			*diverge;	/* a bit per event, two panes */
 	size_t			 ndiv;		/* events it covers */
 	uint8_t			*match;		/* a bit per vmap: its id has search */

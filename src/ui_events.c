@@ -253,11 +253,11 @@ ui_measures_draw(struct ui *u, struct pane *p, int y, int x, int h, int w)
 void
 ui_status_draw(struct ui *u)
 {
-	char line[4][512], pol[64], play[32], ev[48];
+	char line[4][1024], pol[64], play[64], ev[96];
 	const char *s;
 	const Mmu *m;
 	size_t by;
-	int k, n;
+	int k, n, full;
 
 	m = &u->pane[0].tl.cur.m;
 	if (u->npane == 1)
@@ -276,7 +276,13 @@ ui_status_draw(struct ui *u)
 	} else
 		snprintf(play, sizeof play, "%s %d/s", u->playing ? "playing" :
 		    "paused", u->speed);
+
 	snprintf(ev, sizeof ev, "event %zu/%zu", u->pos, u->t->nev);
+	/* the quiz's score stays beside the event, a message or not */
+	if (u->quiz)
+		snprintf(ev + strlen(ev), sizeof ev - strlen(ev), " | quiz "
+		    "%d%s of %d", u->quizpts / 2, u->quizpts % 2 ? ".5" : "",
+		    u->quizn);
 	attron(A_REVERSE);
 	/*
 	 * A message has the line to itself, till the next key, and the
@@ -284,11 +290,13 @@ ui_status_draw(struct ui *u)
 	 */
 	if (u->msg[0] != '\0') {
 		snprintf(line[0], sizeof line[0], " %s | %s", ev, u->msg);
-		s = ui_textwidth(line[0]) <= COLS ? line[0] : u->msg;
+		/* in the quiz, its score too, wrapped with the message */
+		full = u->quiz || ui_textwidth(line[0]) <= COLS;
+		s = full ? line[0] : u->msg;
 		n = 0;
 		for (k = 0; (s = wrapnext(s, COLS - 1, &n)) != NULL; s += n)
 			k++;
-		s = ui_textwidth(line[0]) <= COLS ? line[0] : u->msg;
+		s = full ? line[0] : u->msg;
 		for (k = LINES - k; (s = wrapnext(s, COLS - 1, &n)) != NULL;
 		    s += n, k++) {
 			snprintf(line[1], sizeof line[1], " %.*s", n, s);

@@ -15,6 +15,7 @@
 #include <curses.h>
 
 #include "shrink.h"
+#include "quiz.h"
 #include "ui.h"
 #include "util.h"
 
@@ -60,6 +61,7 @@ static void	 k_shrink(struct ui *, int);
 static void	 k_escape(struct ui *, int);
 static void	 k_close(struct ui *, int);
 static void	 k_scroll(struct ui *, int);
+static void	 k_quiz(struct ui *, int);
 
 static const struct uikey keys[] = {
 	{ { 'j', KEY_DOWN }, "j  Down", "step forward one event", k_step, 0 },
@@ -95,6 +97,8 @@ static const struct uikey keys[] = {
 	  k_about, 0 },
 	{ { 'S' }, "S", "shrink what goes wrong from here, and write it",
 	  k_shrink, UKwhole },
+	{ { 'Q' }, "Q", "quiz: j asks where each vmap lands before it runs",
+	  k_quiz, 0 },
 	{ { KEYCTLL }, "Ctrl-L", "redraw", k_redraw, 0 },
 	{ { '?' }, "?", "this help", k_help, 0 },
 	{ { 'q' }, "q", "quit (or close the zoom, this help)", k_quit, 0 },
@@ -143,11 +147,74 @@ k_help(struct ui *u, int ch)
 	u->helptop = 0;
 }
 
+/*
+ * In the quiz, the vmap about to run asked about, its answer typed,
+ * graded against the focused pane's result; then the step, and the
+ * grade with the event's words.  Returns 0 when there is no question
+ * there (not a vmap, not run), 1 when it was asked.
+ */
+static int
+quizask(struct ui *u)
+{
+	struct pane *p;
+	struct paneword w;
+	struct event eb;
+	struct result rb;
+	const struct event *e;
+	const struct result *r;
+	char q[256], ans[64], say[256], sz[24];
+	int g;
+
+	p = &u->pane[u->focus];
+	if (!u->quiz || u->pos >= u->t->nev ||
+	    (e = vstore_event(u->vs, u->pos, &eb))->op != OPvmap ||
+	    (r = timeline_result(&p->tl, u->pos, &rb))->kind == Rnotrun)
+		return 0;
+	snprintf(q, sizeof q, "quiz, event %zu: vmap(0x%.8llx, %s) under %s: "
+	    "where does it land? ", u->pos + 1, (unsigned long long)e->pa,
+	    fmtbytes(sz, sizeof sz, e->size), policyat(p->pidx)->name);
+	if (ui_prompt(q, ans, sizeof ans) < 0) {
+		snprintf(u->msg, sizeof u->msg, "quiz: not answered; j asks "
+		    "again");
+		return 1;
+	}
+	if ((g = quiz_grade(r, ans, say, sizeof say)) == QGnone) {
+		snprintf(u->msg, sizeof u->msg, "quiz: '%.20s' is %s; j asks "
+		    "again", ans, say);
+		return 1;
+	}
+	u->quizn++;
+	u->quizpts += g == QGright ? 2 : g == QGhalf;
+	ui_seek(u, u->pos + 1);
+	ui_words(u, p, &w);
+	snprintf(u->msg, sizeof u->msg, "%.200s \xe2\x80\x94 %.580s", say,
+	    w.text);
+	return 1;
+}
+
+static void
+k_quiz(struct ui *u, int ch)
+{
+	(void)ch;
+	u->quiz = !u->quiz;
+	u->playing = 0;
+	if (u->quiz) {
+		u->quizpts = u->quizn = 0;
+		snprintf(u->msg, sizeof u->msg, "quiz: j asks where each vmap "
+		    "lands before it runs (an address, a PDE, fail, panic or "
+		    "refused); Q ends it");
+	} else
+		snprintf(u->msg, sizeof u->msg, "quiz over: score %d%s of %d",
+		    u->quizpts / 2, u->quizpts % 2 ? ".5" : "", u->quizn);
+}
+
 static void
 k_step(struct ui *u, int ch)
 {
-	if (ch == 'j' || ch == KEY_DOWN)
-		ui_seek(u, u->pos + 1);
+	if (ch == 'j' || ch == KEY_DOWN) {
+		if (!quizask(u))
+			ui_seek(u, u->pos + 1);
+	}
 	else if (u->pos > 0)
 		ui_seek(u, u->pos - 1);
 }
