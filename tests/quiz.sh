@@ -130,4 +130,27 @@ same "$?:$(cat "$TMPD/err")" "2:vmapview: quiz: --count 50: devtest has 14 vmaps
     "--count past the vmaps: exit 2"
 "$V" quiz --answers --check "$TMPD/mine" devtest >/dev/null 2>&1
 same "$?" 2 "--answers and --check: a usage error"
+# On a terminal: the question, the answer typed, its grade, the vmap after
+. "$top_srcdir/tests/term.sh"
+if term_start; then
+	cat >"$TMPD/i.sh" <<EOS
+export LC_ALL=C.UTF-8
+'$V' quiz --count 1 traces/devtest.yaml
+echo "exit \$?"
+$T wait-for -S quizi
+sleep 60
+EOS
+	$T new-session -d -s quizi -x 100 -y 50 "sh $TMPD/i.sh"
+	$T send-keys -t quizi 'fail' Enter
+	$T wait-for quizi
+	$T capture-pane -t quizi -p -S -200 >"$TMPD/i.txt"
+	holds "$TMPD/i.txt" "your answer (an address, a PDE, fail, panic or refused): fail" \
+	    "on a terminal: asked, the answer typed"
+	holds "$TMPD/i.txt" "1. event 20: fail — right" "... graded"
+	holds "$TMPD/i.txt" "the vmap after it:" "... the vmap after the call"
+	holds "$TMPD/i.txt" "score 1 of 1" "... and the score"
+	holds "$TMPD/i.txt" "exit 0" "... exit 0"
+else
+	for i in 1 2 3 4 5; do skip "tmux is not installed"; done
+fi
 done_testing
