@@ -187,8 +187,8 @@ quizask(struct ui *u)
 	u->quizpts += g == QGright ? 2 : g == QGhalf;
 	ui_seek(u, u->pos + 1);
 	ui_words(u, p, &w);
-	snprintf(u->msg, sizeof u->msg, "%.200s \xe2\x80\x94 %.580s", say,
-	    w.text);
+	snprintf(u->msg, sizeof u->msg, "%.200s %s %.580s", say,
+	    u->utf8 ? "\xe2\x80\x94" : "--", w.text);
 	return 1;
 }
 
