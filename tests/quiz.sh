@@ -70,10 +70,10 @@ ok $((bad != 0)) "--answers agrees with replay on every question of every bundle
 ok $? "... and there were questions: $checked"
 
 # the same seed, the same bytes; another, another quiz
-"$V" quiz --seed 3 boot >"$TMPD/a" && "$V" quiz --seed 3 boot >"$TMPD/b"
+"$V" quiz --seed 3 traces/boot.yaml >"$TMPD/a" && "$V" quiz --seed 3 traces/boot.yaml >"$TMPD/b"
 cmp -s "$TMPD/a" "$TMPD/b"
 ok $? "the same seed, the same bytes"
-"$V" quiz --seed 4 boot >"$TMPD/c"
+"$V" quiz --seed 4 traces/boot.yaml >"$TMPD/c"
 cmp -s "$TMPD/a" "$TMPD/c"
 ok $((! $?)) "another seed, other questions"
 holds "$TMPD/a" "(. blank, 4M a 4 MiB page, a number: a page table and its PTEs in use;" \
@@ -82,15 +82,15 @@ grep -q '^1\. event [0-9]*: vmap(0x[0-9a-f]*, [0-9]*[KMG]*) under plan9 — wher
 ok $? "a question as the quiz words it"
 
 # what teaches comes first: devtest's first failure under plan9
-"$V" quiz --count 1 --answers devtest >"$TMPD/one"
+"$V" quiz --count 1 --answers traces/devtest.yaml >"$TMPD/one"
 holds "$TMPD/one" "1. event 20: vmap(0x00002000, 32M) under plan9" \
     "one question: the first failure"
-"$V" quiz --count 1 --answers -p span devtest >"$TMPD/span1"
+"$V" quiz --count 1 --answers -p span traces/devtest.yaml >"$TMPD/span1"
 holds "$TMPD/span1" "answer: ok at 0xe0c00000: a run of 8192 pages over the tables of PDEs 899-906" \
     "under span: a vmap that lands in stale tables, spanning them"
 
 # --check: right, half (the PDE), wrong, not an answer, none
-"$V" quiz --answers --seed 1 devtest >"$TMPD/ans5"
+"$V" quiz --answers --seed 1 traces/devtest.yaml >"$TMPD/ans5"
 sed -n 's/^   answer: ok at \(0x[0-9a-f]*\):.*/\1/p' "$TMPD/ans5" >"$TMPD/addrs"
 a1=$(sed -n 1p "$TMPD/addrs")
 a2=$(sed -n 2p "$TMPD/addrs")
@@ -108,7 +108,7 @@ while [ $i -le 5 ]; do
 	fi >>"$TMPD/mine"
 	i=$((i + 1))
 done
-"$V" quiz --seed 1 --check "$TMPD/mine" devtest >"$TMPD/graded" 2>"$TMPD/err"
+"$V" quiz --seed 1 --check "$TMPD/mine" traces/devtest.yaml >"$TMPD/graded" 2>"$TMPD/err"
 ok $? "--check: exit 0"
 holds "$TMPD/graded" "score 1.5 of 5" "a right answer, a right PDE (half), three wrong: 1.5 of 5"
 holds "$TMPD/graded" "half: the right PDE ($(( $a2 >> 22 ))), not the page: it landed at $a2" \
@@ -116,7 +116,7 @@ holds "$TMPD/graded" "half: the right PDE ($(( $a2 >> 22 ))), not the page: it l
 holds "$TMPD/err" "mine:5: 'banana' is not an address, a PDE, fail, panic or refused; counted wrong" \
     "a line that is no answer: a warning naming FILE:LINE"
 printf 'fail\n' >"$TMPD/short"
-"$V" quiz --seed 1 --check "$TMPD/short" devtest >"$TMPD/g2" 2>/dev/null
+"$V" quiz --seed 1 --check "$TMPD/short" traces/devtest.yaml >"$TMPD/g2" 2>/dev/null
 grep -c '(no answer) — wrong: no answer' "$TMPD/g2" | grep -q '^4$'
 ok $? "answers missing: each counted wrong"
 
@@ -125,10 +125,10 @@ printf 'vmaptrace: 1\nevents:\n- {op: note, text: nothing}\n' >"$TMPD/novmap.yam
 "$V" quiz "$TMPD/novmap.yaml" >/dev/null 2>"$TMPD/err"
 same "$?:$(sed "s|$TMPD/||" "$TMPD/err")" \
     "2:vmapview: quiz: novmap.yaml: no vmap to ask about under plan9" "a trace with no vmap: exit 2"
-"$V" quiz --count 50 devtest >/dev/null 2>"$TMPD/err"
+"$V" quiz --count 50 traces/devtest.yaml >/dev/null 2>"$TMPD/err"
 same "$?:$(cat "$TMPD/err")" "2:vmapview: quiz: --count 50: devtest has 14 vmaps that run under plan9" \
     "--count past the vmaps: exit 2"
-"$V" quiz --answers --check "$TMPD/mine" devtest >/dev/null 2>&1
+"$V" quiz --answers --check "$TMPD/mine" traces/devtest.yaml >/dev/null 2>&1
 same "$?" 2 "--answers and --check: a usage error"
 # On a terminal: the question, the answer typed, its grade, the vmap after
 . "$top_srcdir/tests/term.sh"
@@ -141,6 +141,12 @@ $T wait-for -S quizi
 sleep 60
 EOS
 	$T new-session -d -s quizi -x 100 -y 50 "sh $TMPD/i.sh"
+	# typed once it asks (typed before, the terminal would echo it early)
+	i=0
+	while [ $i -lt 200 ] && ! $T capture-pane -t quizi -p | grep -q 'your answer'; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	$T send-keys -t quizi 'fail' Enter
 	$T wait-for quizi
 	$T capture-pane -t quizi -p -S -200 >"$TMPD/i.txt"
