@@ -112,7 +112,7 @@ struct cmd_option {
 #define OPT_FORMAT	{ Oformat, "format", 0, ARGformat, "text|yaml",	\
 	"the report for people, or a YAML document" }
 #define OPT_CONSOLE	{ Oconsole, "console", 0, ARGfile, "FILE",	\
-	"what the kernel prints, to FILE as a console log import reads" }
+	"what the kernel prints, as a console log to FILE" }
 #define OPT_END		{ 0, NULL, 0, 0, NULL, NULL }
 
 struct args;

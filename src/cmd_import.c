@@ -45,8 +45,8 @@ const struct cmd_entry cmd_import_entry = {
 	.operands = "LOG",
 	.minargs = 1,
 	.maxargs = 1,
-	.help = "a console log of vmap/vunmap lines, or Linux's "
-	    "/proc/vmallocinfo, into a trace (vmaptrace(5))",
+	.help = "a console log of vmap/vunmap lines, or /proc/vmallocinfo, "
+	    "into a trace",
 	.options = options,
 	.exec = cmd_import_exec,
 };

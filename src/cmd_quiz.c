@@ -23,7 +23,7 @@ static const struct cmd_option options[] = {
 	OPT_KERNEL("K"),
 	OPT_PSE,
 	{ Oseed, "seed", 0, ARGnumber, "N",
-	    "which vmaps are asked about (1): the same seed, the same quiz" },
+	    "which vmaps are asked about (1)" },
 	{ Ocount, "count", 0, ARGcount, "N", "how many questions (5)" },
 	{ Oanswers, "answers", 0, ARGnone, NULL,
 	    "each question's answer and why, after it" },
