@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "import.h"
@@ -652,13 +653,24 @@ int
 cmd_openconsole(const struct args *a, const char *suffix, const char *in,
     FILE **f)
 {
-	char path[4096];
+	char path[4096], *s;
+	int ok;
 
 	*f = NULL;
 	if (consolepath(a, suffix, in, path, sizeof path) < 0)
 		return -1;
 	if (path[0] == '\0')
 		return 0;
+	/* a place it cannot go is said before the run, not after */
+	if (strcmp(path, "-") != 0 && (s = strrchr(path, '/')) != NULL) {
+		*s = '\0';
+		ok = access(path[0] ? path : "/", W_OK) == 0;
+		if (!ok) {
+			fprintf(stderr, "%s: --console: %s: %s\n", progname,
+			    path[0] ? path : "/", strerror(errno));
+			return -1;
+		}
+	}
 	if ((*f = tmpfile()) == NULL) {
 		fprintf(stderr, "%s: a temporary file for --console: %s\n",
 		    progname, strerror(errno));

@@ -92,6 +92,11 @@ printf 'vmaptrace: 1\nevents:\n- {op: vmap, pa: 0, size: 4K}\n- {op: vunmap, id:
 "$V" replay --console "$TMPD/bad.con" "$TMPD/bad.yaml" >/dev/null 2>&1
 same "$?:$([ -e "$TMPD/bad.con" ] && echo written)" "2:" \
     "a trace with an error: status 2, no console written"
+# a place it cannot go: said before the run, nothing else done
+"$V" replay --console "$TMPD/no/such/dir/c.log" traces/devtest.yaml >"$TMPD/nodir.out" 2>"$TMPD/nodir.err"
+same "$?:$(wc -c <"$TMPD/nodir.out" | tr -d ' '):$(sed "s|$TMPD/||" "$TMPD/nodir.err")" \
+    "2:0:vmapview: --console: no/such/dir: No such file or directory" \
+    "--console in no directory: exit 2 before the run, no report"
 # never over the trace
 cp traces/devtest.yaml "$TMPD/self.yaml"
 "$V" replay --console "$TMPD/self.yaml" "$TMPD/self.yaml" >/dev/null 2>&1
