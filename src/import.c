@@ -402,6 +402,19 @@ tievunmap(struct reader *r, struct event *e, uint64_t va, int sized,
 	return 0;
 }
 
+/* Event e to the sink, and counted.  Returns -1 for an error. */
+static int
+give(struct reader *r, const struct event *e)
+{
+	if (r->sk->event(r->sk->arg, e) < 0) {
+		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
+		    strerror(errno));
+		return -1;
+	}
+	r->st->events++;
+	return 0;
+}
+
 /*
  * Linux's /proc/vmallocinfo: a line a live area of its vmalloc space,
  *
@@ -523,15 +536,9 @@ vmline(struct reader *r, char **w, int n)
 	    ++r->serial);
 	e.id = id;
 	e.note = caller;
-	rv = r->sk->event(r->sk->arg, &e);
+	rv = give(r, &e);
 	free(caller);
-	if (rv < 0) {
-		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
-		    strerror(errno));
-		return -1;
-	}
-	r->st->events++;
-	return 0;
+	return rv;
 }
 
 /* One line of the log.  Returns -1 for an error (in r->st->err). */
@@ -592,15 +599,9 @@ readline(struct reader *r)
 		id = e.id;
 	if (h.caller[0] != '\0')
 		e.note = h.caller;
-	rv = r->sk->event(r->sk->arg, &e);
+	rv = give(r, &e);
 	free(id);
-	if (rv < 0) {
-		snprintf(r->st->err, sizeof r->st->err, "%s: %s", r->name,
-		    strerror(errno));
-		return -1;
-	}
-	r->st->events++;
-	return 0;
+	return rv;
 }
 
 /*
