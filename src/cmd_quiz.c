@@ -118,9 +118,9 @@ grade(const struct quiz *qz, int k, const char *ans, const char *where)
 static int
 check(const struct quiz *qz, const char *path)
 {
-	char buf[256], where[1100], pts[16];
+	char buf[256], where[1100], pts[16], (*ans)[256];
 	FILE *f;
-	int k, score, line;
+	int k, score, line, more;
 
 	if (strcmp(path, "-") == 0)
 		f = stdin;
@@ -129,17 +129,31 @@ check(const struct quiz *qz, const char *path)
 		    strerror(errno));
 		return -1;
 	}
-	for (score = 0, line = 1, k = 0; k < qz->n; k++, line++) {
-		if (!readanswer(f, buf, sizeof buf))
-			buf[0] = '\0';
-		snprintf(where, sizeof where, "%s:%d", path, line);
-		score += grade(qz, k, buf, where);
+	ans = xcalloc(qz->n, sizeof *ans);
+	/* a read error is no end of the answers: nothing graded */
+	for (k = 0; k < qz->n && readanswer(f, ans[k], sizeof ans[k]); k++)
+		;
+	more = k == qz->n && readanswer(f, buf, sizeof buf);
+	if (ferror(f)) {
+		fprintf(stderr, "%s: --check %s: %s\n", progname, path,
+		    strerror(errno));
+		if (f != stdin)
+			fclose(f);
+		free(ans);
+		return -1;
 	}
-	if (readanswer(f, buf, sizeof buf))
-		fprintf(stderr, "%s:%d: more answers than the %d questions; the "
-		    "rest not read\n", path, line, qz->n);
 	if (f != stdin)
 		fclose(f);
+	for (score = 0, line = 1; line <= qz->n; line++) {
+		snprintf(where, sizeof where, "%s:%d", path, line);
+		/* past the file's end: no answer, nothing to warn of */
+		score += grade(qz, line - 1, line - 1 < k ? ans[line - 1] : "",
+		    line - 1 < k ? where : NULL);
+	}
+	if (more)
+		fprintf(stderr, "%s:%d: more answers than the %d questions; the "
+		    "rest not read\n", path, line, qz->n);
+	free(ans);
 	printf("score %s of %d\n", points(pts, sizeof pts, score), qz->n);
 	return 0;
 }

@@ -120,6 +120,11 @@ printf 'fail\n' >"$TMPD/short"
 grep -c '(no answer) — wrong: no answer' "$TMPD/g2" | grep -q '^4$'
 ok $? "answers missing: each counted wrong"
 
+# a read error is no end of the answers: status 2, nothing graded
+"$V" quiz --check "$TMPD" traces/devtest.yaml >"$TMPD/g3" 2>"$TMPD/err"
+same "$?:$(grep -c score "$TMPD/g3"):$(sed "s|$TMPD|DIR|" "$TMPD/err")" \
+    "2:0:vmapview: --check DIR: Is a directory" "--check of a directory: an error"
+
 # errors: a trace with no vmap, too many questions, both modes
 printf 'vmaptrace: 1\nevents:\n- {op: note, text: nothing}\n' >"$TMPD/novmap.yaml"
 "$V" quiz "$TMPD/novmap.yaml" >/dev/null 2>"$TMPD/err"
