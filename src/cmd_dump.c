@@ -126,12 +126,11 @@ cmd_dump_exec(struct args *a)
 {
 	const struct argvalue *at;
 	struct dumping d;
-	struct dumpmap *live;
+	struct dumplist live;
 	struct replay *rp;
 	struct tracesink sk;
 	struct trace t;
 	char err[512], buf[1024];
-	size_t n;
 
 	if (args_get(a, Opolicy)->npol > 1) {
 		cmd_usageerr(a, "one policy, please (compare takes several)");
@@ -170,10 +169,9 @@ cmd_dump_exec(struct args *a)
 		dump_whyof(rp, &d.last, &d.lastres, rp->pos - 1, d.line,
 		    sizeof d.line, d.why, sizeof d.why);
 	/* the live mappings, in the order of their events */
-	n = livemap_list(&d.lm, &live);
+	livemap_list(&d.lm, &live);
 	dump_state(stdout, rp, t.nev, rp->pos > 0 ? d.line : NULL, d.why,
-	    live, n);
-	free(live);
+	    &live);
 	replaysink_free(&d.rs);
 	dump_forget(&d);
 	livemap_free(&d.lm);

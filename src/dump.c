@@ -98,8 +98,9 @@ dump_whyof(const struct replay *rp, const struct event *e,
  */
 void
 dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
-    const char *why, const struct dumpmap *live, size_t n)
+    const char *why, const struct dumplist *live)
 {
+	struct dumpmap lm;
 	const Mmu *m;
 	char size[24];
 	uint32_t i, first, sz, base;
@@ -123,13 +124,14 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 	first = PDX(m->vmap);
 	for (i = 0; i < (uint32_t)vpdbsize(m); i++)
 		dumppde(f, m, first + i);
-	fprintf(f, "\nlive mappings: %zu\n", n);
-	for (k = 0; k < n; k++) {
-		sz = ROUND(live[k].size + (live[k].va & (BY2PG - 1)), BY2PG);
-		base = live[k].va & ~(BY2PG - 1);
+	fprintf(f, "\nlive mappings: %zu\n", live->n);
+	for (k = 0; k < live->n; k++) {
+		live->get(live->arg, k, &lm);
+		sz = ROUND(lm.size + (lm.va & (BY2PG - 1)), BY2PG);
+		base = lm.va & ~(BY2PG - 1);
 		fprintf(f, "  %5ld  %-16s  0x%.8x  pa 0x%.8llx  %-6s  pde %u",
-		    live[k].k + 1, live[k].id ? live[k].id : "-", live[k].va,
-		    (unsigned long long)live[k].pa,
+		    lm.k + 1, lm.id ? lm.id : "-", lm.va,
+		    (unsigned long long)lm.pa,
 		    fmtbytes(size, sizeof size, sz), PDX(base));
 		if (sz > 0 && PDX(base + sz - 1) != PDX(base))
 			fprintf(f, "-%u", PDX(base + sz - 1));
@@ -143,6 +145,27 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 	measure_text(f, rp, &s, 0);
 }
 
+/* What a dump of a replay that keeps its results reads. */
+struct keptlive {
+	const struct replay	*rp;
+	const int		*live;
+};
+
+/* Its k-th live mapping. */
+static void
+keptget(const void *arg, size_t k, struct dumpmap *m)
+{
+	const struct keptlive *kl = arg;
+	const struct event *e;
+
+	e = &kl->rp->t->ev[kl->live[k]];
+	m->k = kl->live[k];
+	m->id = e->id;
+	m->va = kl->rp->r[kl->live[k]].va;
+	m->pa = e->pa;
+	m->size = e->size;
+}
+
 /*
  * The dump of a replay that keeps its results (replay_run), after the
  * events it has run.
@@ -150,27 +173,20 @@ dump_state(FILE *f, const struct replay *rp, size_t total, const char *line,
 void
 dump_text(FILE *f, const struct replay *rp)
 {
-	const struct event *e;
-	struct dumpmap *m;
+	struct dumplist dl;
+	struct keptlive kl;
 	char line[640], why[512];
-	size_t n, k;
 	int *live;
 
 	why[0] = '\0';
 	if (rp->pos > 0)
 		dump_whyof(rp, &rp->t->ev[rp->pos - 1], &rp->r[rp->pos - 1],
 		    rp->pos - 1, line, sizeof line, why, sizeof why);
-	n = replay_live(rp, rp->pos, &live);
-	m = xreallocarray(NULL, n + 1, sizeof *m);
-	for (k = 0; k < n; k++) {
-		e = &rp->t->ev[live[k]];
-		m[k].k = live[k];
-		m[k].id = e->id;
-		m[k].va = rp->r[live[k]].va;
-		m[k].pa = e->pa;
-		m[k].size = e->size;
-	}
-	dump_state(f, rp, rp->t->nev, rp->pos > 0 ? line : NULL, why, m, n);
-	free(m);
+	dl.n = replay_live(rp, rp->pos, &live);
+	kl.rp = rp;
+	kl.live = live;
+	dl.get = keptget;
+	dl.arg = &kl;
+	dump_state(f, rp, rp->t->nev, rp->pos > 0 ? line : NULL, why, &dl);
 	free(live);
 }

@@ -62,8 +62,9 @@ livemap_step(struct livemap *lm, const struct trace *t, size_t i,
 
 /* Entry j of the set, as a dump lists it. */
 static void
-entry(const struct livemap *lm, size_t j, struct dumpmap *m)
+entry(const void *arg, size_t j, struct dumpmap *m)
 {
+	const struct livemap *lm = arg;
 	const struct livewas *w;
 
 	w = live_x(&lm->live, j);
@@ -77,19 +78,16 @@ entry(const struct livemap *lm, size_t j, struct dumpmap *m)
 }
 
 /*
- * The live mappings, in the order of their events, into *out (the
- * caller frees the array, not what it points into).  Returns how many.
+ * The live mappings, in the order of their events, as a dump reads
+ * them, from the set itself: good while lm does not move.
  */
-size_t
-livemap_list(struct livemap *lm, struct dumpmap **out)
+void
+livemap_list(struct livemap *lm, struct dumplist *dl)
 {
-	size_t j;
-
 	live_compact(&lm->live);
-	*out = xreallocarray(NULL, lm->live.n + 1, sizeof **out);
-	for (j = 0; j < lm->live.n; j++)
-		entry(lm, j, &(*out)[j]);
-	return lm->live.n;
+	dl->n = lm->live.n;
+	dl->get = entry;
+	dl->arg = lm;
 }
 
 /*

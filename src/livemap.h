@@ -17,7 +17,7 @@ struct livemap {
 void	livemap_init(struct livemap *);
 void	livemap_step(struct livemap *, const struct trace *, size_t,
 	    const struct event *, const struct result *);
-size_t	livemap_list(struct livemap *, struct dumpmap **);
+void	livemap_list(struct livemap *, struct dumplist *);
 int	livemap_owner(const void *, size_t, uint32_t, size_t *,
 	    const char **);
 void	livemap_free(struct livemap *);

@@ -91,10 +91,20 @@ struct dumpmap {
 	uint32_t	 size;
 };
 
+/*
+ * The mappings a dump lists, n of them in the order of their events,
+ * each read by get when it is printed: no copy of the list is made.
+ */
+struct dumplist {
+	size_t		 n;
+	void		(*get)(const void *, size_t, struct dumpmap *);
+	const void	*arg;
+};
+
 void	dump_whyof(const struct replay *, const struct event *,
 	    const struct result *, size_t, char *, size_t, char *, size_t);
 void	dump_state(FILE *, const struct replay *, size_t, const char *,
-	    const char *, const struct dumpmap *, size_t);
+	    const char *, const struct dumplist *);
 void	dump_text(FILE *, const struct replay *);
 
 #endif
