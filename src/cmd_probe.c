@@ -57,7 +57,20 @@ struct answer {
 struct probing {
 	struct replaysink	 rs;		/* up to event N */
 	struct answer		*an;
+	struct wasset		 was;		/* what the live vmaps were */
 };
+
+/*
+ * Policy i's live map begun: with others, what each vmap was is kept
+ * once for all of them.
+ */
+static void
+answerinit(struct probing *pg, int i)
+{
+	livemap_init(&pg->an[i].lm);
+	if (pg->rs.n > 1)
+		livemap_share(&pg->an[i].lm, &pg->was);
+}
 
 static void
 probe_ran(void *arg, struct trace *t, const struct event *e,
@@ -79,10 +92,11 @@ probe_forget(void *arg)
 	int i;
 
 	pg = arg;
-	for (i = 0; i < pg->rs.n; i++) {
+	for (i = 0; i < pg->rs.n; i++)
 		livemap_free(&pg->an[i].lm);
-		livemap_init(&pg->an[i].lm);
-	}
+	wasset_free(&pg->was);
+	for (i = 0; i < pg->rs.n; i++)
+		answerinit(pg, i);
 }
 
 /* "ok at 0xe0c00000: why", or "fail: why". */
@@ -251,7 +265,7 @@ cmd_probe_exec(struct args *a)
 	pg.an = an;
 	for (i = 0; i < n; i++) {
 		an[i].rp = &pg.rs.rp[i];
-		livemap_init(&an[i].lm);
+		answerinit(&pg, i);
 	}
 	atv = args_get(a, Oat);
 	pg.rs.upto = atv->set ? atv->num : SIZE_MAX;

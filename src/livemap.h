@@ -10,11 +10,27 @@
 #include "live.h"
 #include "report.h"
 
+struct wasrec;
+
+/*
+ * What the live vmaps of several policies' sets were, each kept once
+ * for all the sets that have it live, in the order of their events.
+ */
+struct wasset {
+	struct wasrec	*v;
+	size_t		 n;
+	size_t		 ndead;		/* of the n, live in no set */
+	size_t		 cap;
+};
+
 struct livemap {
 	struct liveset	 live;		/* each with a struct livewas beside */
+	struct wasset	*shared;	/* or, when set, what they were */
 };
 
 void	livemap_init(struct livemap *);
+void	livemap_share(struct livemap *, struct wasset *);
+void	wasset_free(struct wasset *);
 void	livemap_step(struct livemap *, const struct trace *, size_t,
 	    const struct event *, const struct result *);
 void	livemap_list(struct livemap *, struct dumplist *);

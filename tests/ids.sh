@@ -53,4 +53,30 @@ for c in "replay --format yaml -p plan9" "compare --summary" "dump" \
 	[ $? -eq 0 ] || diff "$TMPD/a2" "$TMPD/b2" | head -5 | sed 's/^/# /'
 done
 
+# probe of several policies keeps what each live vmap was once for all
+# of them (livemap.c's shared set): each policy's answer, and a panic's
+# owner among them, is the one it gives alone, where nothing is shared
+B=${top_srcdir:-.}/traces
+while read -r t at rest; do
+	"$V" probe --at "$at" "$t" $rest >"$TMPD/all" 2>&1
+	for p in plan9 span span-fixed reclaim; do
+		# shellcheck disable=SC2086
+		"$V" probe --at "$at" -p "$p" "$t" $rest 2>&1 | tail -n +3 |
+		    sed 's/^  [a-z0-9-]*  */  /' >"$TMPD/one"
+		grep "^  $p  " "$TMPD/all" | sed 's/^  [a-z0-9-]*  */  /' \
+		    >"$TMPD/ofall"
+		cmp -s "$TMPD/one" "$TMPD/ofall" && [ -s "$TMPD/one" ]
+		ok $? "probe --at $at $(basename "$t") $rest: $p as alone"
+	done
+done <<EOT
+$B/span-bug.yaml 5 5M 0x03000000
+$B/churn-panic-span.yaml 4 5M 0x03000000
+$TMPD/long.yaml 2500 --sizes
+$TMPD/long.yaml 4000 --sizes
+$TMPD/crafted.yaml 3000 --sizes
+EOT
+"$V" probe --at 5 "$B/span-bug.yaml" 5M 0x03000000 |
+    grep -q "span .*in use by win2 (event 3)"
+ok $? "... span's panic names the owner of the page in its way"
+
 done_testing
