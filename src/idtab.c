@@ -15,8 +15,11 @@
 #include "keyhash.h"
 #include "xmalloc.h"
 
-/* How a key field holds its key: key[IDSHORT]. */
-enum { Kshort, Klent, Kowned };
+/*
+ * How a key field holds its key: key[IDSHORT], its low bits; in a
+ * record of the table, Klive says the id is in the table.
+ */
+enum { Kshort, Klent, Kowned, Khow = 3, Klive = 0x40 };
 
 /* The pointer a key field with a long key keeps. */
 static char *
@@ -52,14 +55,14 @@ idkey_set(char *key, const char *s, int lend)
 const char *
 idkey_get(const char *key)
 {
-	return key[IDSHORT] == Kshort ? key : longkey(key);
+	return (key[IDSHORT] & Khow) == Kshort ? key : longkey(key);
 }
 
 /* The field empty, what it owned freed. */
 void
 idkey_free(char *key)
 {
-	if (key[IDSHORT] == Kowned)
+	if ((key[IDSHORT] & Khow) == Kowned)
 		free(longkey(key));
 	memset(key, 0, IDSHORT + 1);
 }
@@ -114,26 +117,30 @@ home(const struct idtab *tab, uint32_t b)
 	return strhash(idrec_key(idtab_rec(tab, b - 1))) & (tab->cap - 1);
 }
 
-/* Twice as many buckets, each id where its hash puts it now. */
+/*
+ * Twice as many buckets, each id where its hash puts it now, placed
+ * again from the records of the live ids: the old buckets are freed
+ * first, so that the two are never held at once.
+ */
 static void
 grow(struct idtab *tab)
 {
-	uint32_t *old;
-	size_t i, j, oldcap;
+	struct idrec *r;
+	uint32_t s;
+	size_t j;
 
-	old = tab->bucket;
-	oldcap = tab->cap;
-	tab->cap = oldcap ? 2 * oldcap : 64;
+	free(tab->bucket);
+	tab->cap = tab->cap ? 2 * tab->cap : 64;
 	tab->bucket = xcalloc(tab->cap, sizeof *tab->bucket);
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == 0)
+	for (s = 0; s < tab->nslots; s++) {
+		r = idtab_rec(tab, s);
+		if (!(r->key[IDSHORT] & Klive))
 			continue;
-		for (j = home(tab, old[i]); tab->bucket[j] != 0;
+		for (j = home(tab, s + 1); tab->bucket[j] != 0;
 		    j = (j + 1) & (tab->cap - 1))
 			;
-		tab->bucket[j] = old[i];
+		tab->bucket[j] = s + 1;
 	}
-	free(old);
 }
 
 /* Slot s at the end of list l. */
@@ -229,6 +236,7 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 	r = idtab_rec(tab, sl);
 	memset(r, 0, sizeof *r);
 	idkey_set(r->key, s, lend);
+	r->key[IDSHORT] |= Klive;
 	tab->bucket[i] = sl + 1;
 	tab->n++;
 	return sl;
@@ -260,6 +268,7 @@ idtab_remove(struct idtab *tab, long sl, uint64_t now)
 	}
 	tab->bucket[i] = 0;
 	tab->n--;
+	idtab_rec(tab, sl)->key[IDSHORT] &= ~Klive;
 	age(tab, now);
 	push(tab, tab->lag ? &tab->fresh : &tab->ready, sl);
 }
