@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "feed.h"
+#include "loader.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "ypipe.h"
@@ -29,18 +30,23 @@ enum {
 enum { Emore, Eend, Eerror };
 
 /*
- * An event as the reader reads it: where it starts, the byte after it
- * (for a progress line), a scalar's bytes, whether it had an anchor.
+ * An event as the reader reads it, in 32 bytes, the fewer cache lines
+ * to pass between the threads: where it starts, the byte after it (for
+ * a progress line), a scalar's length, whether it had an anchor.  A
+ * scalar's bytes follow the ones before it in buf, with a NUL after
+ * them; those of one longer than the reader takes are not kept.
  */
 struct pev {
 	uint8_t		 type;
 	uint8_t		 anchored;
 	uint32_t	 column;
-	size_t		 line;
-	size_t		 end;
-	size_t		 off;	/* a scalar's bytes, in buf */
-	size_t		 len;
+	uint64_t	 line;
+	uint64_t	 end;
+	uint64_t	 len;
 };
+
+/* The bytes a scalar of n takes in a batch's buf. */
+#define KEPT(n)		((n) <= MAXSCALAR ? (n) + 1 : 0)
 
 struct pbatch {
 	struct pev	 ev[BATCH];
@@ -69,6 +75,7 @@ struct ypipe {
 	int		 sleeping;	/* the reader waits for WAKE batches */
 	struct pbatch	*cur;		/* b[head % DEPTH], being read */
 	int		 i;		/* its next event */
+	size_t		 off;		/* the bytes of its next scalar */
 };
 
 /* Whether to parse on a thread: as the relay is wanted. */
@@ -90,17 +97,17 @@ keep(struct pbatch *b, const yaml_event_t *ev)
 	pe->line = ev->start_mark.line;
 	pe->column = ev->start_mark.column;
 	pe->end = ev->end_mark.index;
-	pe->off = pe->len = 0;
+	pe->len = 0;
 	pe->anchored = 0;
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		pe->anchored = ev->data.scalar.anchor != NULL;
-		n = ev->data.scalar.length;
+		pe->len = n = ev->data.scalar.length;
+		if (KEPT(n) == 0)	/* refused by its length alone */
+			break;
 		xgrow(&b->buf, &b->cap, b->len + n + 1, 1);
 		memcpy(b->buf + b->len, ev->data.scalar.value, n);
 		b->buf[b->len + n] = '\0';
-		pe->off = b->len;
-		pe->len = n;
 		b->len += n + 1;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
@@ -237,6 +244,7 @@ ypipe_next(struct ypipe *yp, yaml_event_t *ev, char *err, size_t errlen)
 		b = yp->cur = &yp->b[yp->head % DEPTH];
 		pthread_mutex_unlock(&yp->lock);
 		yp->i = 0;
+		yp->off = 0;
 	}
 	if (yp->i == b->n) {
 		snprintf(err, errlen, "%s", b->end == Eerror ? b->err :
@@ -251,8 +259,11 @@ ypipe_next(struct ypipe *yp, yaml_event_t *ev, char *err, size_t errlen)
 	ev->end_mark.index = pe->end;
 	switch (pe->type) {
 	case YAML_SCALAR_EVENT:
-		ev->data.scalar.value = (yaml_char_t *)b->buf + pe->off;
+		/* one not kept is refused by its length: no byte is read */
+		ev->data.scalar.value = KEPT(pe->len) ? (yaml_char_t *)b->buf +
+		    yp->off : (yaml_char_t *)"";
 		ev->data.scalar.length = pe->len;
+		yp->off += KEPT(pe->len);
 		ev->data.scalar.anchor = pe->anchored ? anchor : NULL;
 		break;
 	case YAML_SEQUENCE_START_EVENT:

@@ -46,6 +46,32 @@ for t in tests/bad/*.yaml; do
 	ok $? "one thread or two: check - <$t"
 done
 
+# A value a little over the reader's limit (1 MiB) but under the feed's
+# passes the parser: the pipe does not keep its bytes (ypipe.c, KEPT),
+# and the reader refuses it by its length, on one thread as on two.
+# Behind a short value in the same batch, whose bytes must stay its own.
+awk 'BEGIN {
+	printf "vmaptrace: 1\nname: big\nevents:\n"
+	printf "- {op: note, text: short}\n- {op: note, text: "
+	for (i = 0; i < 1048600; i++)
+		printf "a"
+	printf "}\n- {op: note, text: after}\n"
+}' >"$TMPD/justover.yaml"
+both "$V" check "$TMPD/justover.yaml"
+VMAPVIEW_THREADS=2 "$V" check "$TMPD/justover.yaml" 2>&1 |
+    grep -q "justover.yaml:5:20: a value of 1048600 bytes: at most 1048576"
+ok $? "... a value of 1048600 bytes refused by its length, at its place"
+awk 'BEGIN {
+	printf "vmaptrace: 1\nname: big\nevents:\n"
+	for (i = 0; i < 600; i++)
+		printf "- {op: note, text: t%d}\n", i
+}' >"$TMPD/notes.yaml"
+VMAPVIEW_THREADS=2 "$V" replay -p plan9 "$TMPD/notes.yaml" |
+    grep -c " note .* t[0-9]" >"$TMPD/n"
+same "$(cat "$TMPD/n")" 600 "... 600 short values over two batches, each its own"
+VMAPVIEW_THREADS=2 "$V" replay -p plan9 "$TMPD/notes.yaml" | grep -q " t599\$"
+ok $? "... the last of them as written"
+
 # The machine after the events: read again, kept; the same as before.
 mkdir "$TMPD/early" "$TMPD/late"
 {
