@@ -16,10 +16,10 @@
 #include "xmalloc.h"
 
 /*
- * How a key field holds its key: key[IDSHORT], its low bits; in a
- * record of the table, Klive says the id is in the table.
+ * How a key field holds its key: key[IDSHORT].  Kshort is 0, so that
+ * it ends a short key of IDSHORT bytes too.
  */
-enum { Kshort, Klent, Kowned, Khow = 3, Klive = 0x40 };
+enum { Kshort, Klent, Kowned };
 
 /* The pointer a key field with a long key keeps. */
 static char *
@@ -55,14 +55,14 @@ idkey_set(char *key, const char *s, int lend)
 const char *
 idkey_get(const char *key)
 {
-	return (key[IDSHORT] & Khow) == Kshort ? key : longkey(key);
+	return key[IDSHORT] == Kshort ? key : longkey(key);
 }
 
 /* The field empty, what it owned freed. */
 void
 idkey_free(char *key)
 {
-	if ((key[IDSHORT] & Khow) == Kowned)
+	if (key[IDSHORT] == Kowned)
 		free(longkey(key));
 	memset(key, 0, IDSHORT + 1);
 }
@@ -125,7 +125,6 @@ home(const struct idtab *tab, uint32_t b)
 static void
 grow(struct idtab *tab)
 {
-	struct idrec *r;
 	uint32_t s;
 	size_t j;
 
@@ -133,8 +132,7 @@ grow(struct idtab *tab)
 	tab->cap = tab->cap ? 2 * tab->cap : 64;
 	tab->bucket = xcalloc(tab->cap, sizeof *tab->bucket);
 	for (s = 0; s < tab->nslots; s++) {
-		r = idtab_rec(tab, s);
-		if (!(r->key[IDSHORT] & Klive))
+		if (!(tab->live[s / 64] >> (s % 64) & 1))
 			continue;
 		for (j = home(tab, s + 1); tab->bucket[j] != 0;
 		    j = (j + 1) & (tab->cap - 1))
@@ -211,6 +209,13 @@ newslot(struct idtab *tab)
 	s = tab->nslots++;
 	if (s % IDCHUNK == 0)
 		tab->chunk[s / IDCHUNK] = xcalloc(IDCHUNK, sizeof (struct idrec));
+	if (s / 64 >= tab->livecap) {
+		tab->live = xreallocarray(tab->live, tab->livecap + IDCHUNK / 64,
+		    sizeof *tab->live);
+		memset(tab->live + tab->livecap, 0, IDCHUNK / 64 *
+		    sizeof *tab->live);
+		tab->livecap += IDCHUNK / 64;
+	}
 	return s;
 }
 
@@ -236,7 +241,7 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 	r = idtab_rec(tab, sl);
 	memset(r, 0, sizeof *r);
 	idkey_set(r->key, s, lend);
-	r->key[IDSHORT] |= Klive;
+	tab->live[sl / 64] |= 1ull << (sl % 64);
 	tab->bucket[i] = sl + 1;
 	tab->n++;
 	return sl;
@@ -268,7 +273,7 @@ idtab_remove(struct idtab *tab, long sl, uint64_t now)
 	}
 	tab->bucket[i] = 0;
 	tab->n--;
-	idtab_rec(tab, sl)->key[IDSHORT] &= ~Klive;
+	tab->live[sl / 64] &= ~(1ull << (sl % 64));
 	age(tab, now);
 	push(tab, tab->lag ? &tab->fresh : &tab->ready, sl);
 }
@@ -287,5 +292,6 @@ idtab_free(struct idtab *tab)
 	for (s = 0; s < IDCHUNKS; s++)
 		free(tab->chunk[s]);
 	free(tab->bucket);
+	free(tab->live);
 	memset(tab, 0, sizeof *tab);
 }

@@ -47,6 +47,8 @@ struct idtab {
 	size_t		 cap;		/* buckets, a power of two */
 	struct idrec	*chunk[IDCHUNKS];
 	uint32_t	 nslots;	/* slots ever given */
+	uint64_t	*live;		/* a bit a slot: its id is in the table */
+	size_t		 livecap;	/* words of live */
 	size_t		 lag;		/* events a freed slot waits; 0: none */
 	uint64_t	 epoch;		/* now / lag, when fresh was begun */
 	struct idfree	 ready;		/* to be given again */

@@ -298,7 +298,9 @@ test_keyhash(void)
 
 /*
  * The table against a list of live ids, in random adds and removes
- * with keys short and long, copied and lent: each id found at its slot,
+ * with keys short and long (and of IDSHORT bytes, whose NUL is the
+ * byte that says how the key is kept), copied and lent, the table
+ * growing as it goes: each id found at its slot,
  * no slot given twice while live, the count, and each record's key.
  */
 static void
@@ -314,9 +316,11 @@ test_idtab(void)
 	unsigned char *used;
 
 	memset(&tab, 0, sizeof tab);
+	/* long ones, short ones, and ones of IDSHORT bytes and one more */
 	for (i = 0; i < N; i++) {
-		snprintf(keys[i], sizeof keys[i], i % 3 ? "m%d" :
-		    "a-long-id-of-device-number-%d", i);
+		snprintf(keys[i], sizeof keys[i], i % 4 == 0 ? "m%d" :
+		    i % 4 == 1 ? "a-long-id-of-device-number-%d" :
+		    i % 4 == 2 ? "k%010d" : "k%011d", i);
 		slot[i] = -1;
 	}
 	x = 7;
