@@ -74,16 +74,65 @@ iscontrol(unsigned long c, int lines)
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
-/*
- * Whether the n bytes at s are text by the rule above.  Returns 0, or 1
- * when lines are allowed and there is a newline or a tab, or -1 with
- * the offset of the first bad byte in *at and what is wrong with it in
- * *why ("invalid UTF-8", "a control character").
- */
 #define ONES	0x0101010101010101ull
 
-int
-text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
+/* Whether each byte of w is printable ASCII, 0x20 to 0x7e. */
+#define PRINTABLE(w)	\
+	(((((w) - ONES * 0x20) & ~(w)) | (((w) + ONES) | (w))) & ONES * 0x80) == 0
+
+/* k bytes at p, least significant first, as a number (k <= 8). */
+static inline uint64_t
+loadn(const unsigned char *p, size_t k)
+{
+	uint64_t w;
+	uint32_t v;
+	uint16_t h;
+
+	if (k == 8) {
+		memcpy(&w, p, 8);
+		return w;
+	}
+	if (k == 4) {
+		memcpy(&v, p, 4);
+		return v;
+	}
+	memcpy(&h, p, 2);
+	return h;
+}
+
+/*
+ * Whether the n bytes at u are all printable ASCII, the common case,
+ * in a few loads: words that overlap at the end rather than a byte at
+ * a time, bytes not in the string made printable ('A').
+ */
+static int
+allprintable(const unsigned char *u, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			w = loadn(u + i, 8);
+			if (!(PRINTABLE(w)))
+				return 0;
+		}
+		w = loadn(u + n - 8, 8);
+	} else if (n >= 4)
+		w = loadn(u, 4) | loadn(u + n - 4, 4) << 32;
+	else if (n >= 2)
+		w = loadn(u, 2) | loadn(u + n - 2, 2) << 16 |
+		    0x4141414100000000ull;
+	else if (n == 1)
+		w = u[0] | 0x4141414141414100ull;
+	else
+		return 1;
+	return PRINTABLE(w);
+}
+
+/* text_check past its common case, apart: that one stays cheap to call. */
+static __attribute__((noinline)) int
+checkslow(const char *s, size_t n, int lines, size_t *at, const char **why)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned long c;
@@ -91,13 +140,14 @@ text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 	size_t i, len;
 	int breaks;
 
+
 	/*
 	 * Printable ASCII, the common case: eight bytes at a time while
 	 * none is below 0x20 or above 0x7e, then a byte at a time.
 	 */
 	for (i = 0; i + 8 <= n; i += 8) {
 		memcpy(&w, u + i, 8);
-		if ((((w - ONES * 0x20) & ~w) | ((w + ONES) | w)) & ONES * 0x80)
+		if (!(PRINTABLE(w)))
 			break;
 	}
 	for (; i < n && u[i] >= 0x20 && u[i] < 0x7f; i++)
@@ -122,6 +172,20 @@ text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 			breaks = 1;
 	}
 	return breaks;
+}
+
+/*
+ * Whether the n bytes at s are text by the rule above.  Returns 0, or 1
+ * when lines are allowed and there is a newline or a tab, or -1 with
+ * the offset of the first bad byte in *at and what is wrong with it in
+ * *why ("invalid UTF-8", "a control character").
+ */
+int
+text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
+{
+	if (allprintable((const unsigned char *)s, n))
+		return 0;
+	return checkslow(s, n, lines, at, why);
 }
 
 /* Whether the string s is text already (the common case, cheaply). */

@@ -527,6 +527,9 @@ test_textcheck(void)
 			bad += r != 0;
 			continue;
 		}
+		/* a control character is never passed */
+		if (b[j] < 0x20 || b[j] == 0x7f)
+			bad += r == 0;
 		r2 = text_check((const char *)b + j, n - j, 1, &at2, &why2);
 		if (r != r2 || (r < 0 && (at != at2 + j || why != why2)))
 			bad++;
