@@ -45,15 +45,14 @@ drawkey(void)
 		v2 = ROTL(v2, 32);					\
 	} while (0)
 
-/* Eight bytes at s, least significant first. */
-static uint64_t
-le64(const unsigned char *s)
+/* k bytes at s (k <= 8), least significant first. */
+static inline uint64_t
+lebytes(const unsigned char *s, size_t k)
 {
 	uint64_t m;
-	int k;
 
-	for (m = 0, k = 7; k >= 0; k--)
-		m = m << 8 | s[k];
+	for (m = 0; k > 0; k--)
+		m = m << 8 | s[k - 1];
 	return m;
 }
 
@@ -61,7 +60,7 @@ le64(const unsigned char *s)
  * SipHash-c-d of the len bytes at p under the key (a, b): c rounds a
  * word, d at the end.
  */
-static uint64_t
+static inline __attribute__((always_inline)) uint64_t
 siphash(int c, int d, uint64_t a, uint64_t b, const void *p, size_t len)
 {
 	const unsigned char *s = p;
@@ -74,16 +73,14 @@ siphash(int c, int d, uint64_t a, uint64_t b, const void *p, size_t len)
 	v2 = a ^ 0x6c7967656e657261ull;
 	v3 = b ^ 0x7465646279746573ull;
 	for (i = 0; i + 8 <= len; i += 8) {
-		m = le64(s + i);
+		m = lebytes(s + i, 8);
 		v3 ^= m;
 		for (r = 0; r < c; r++)
 			SIPROUND;
 		v0 ^= m;
 	}
-	last = (uint64_t)len << 56;
 	left = len - i;
-	while (left-- > 0)
-		last |= (uint64_t)s[i + left] << (8 * left);
+	last = (uint64_t)len << 56 | lebytes(s + i, left);
 	v3 ^= last;
 	for (r = 0; r < c; r++)
 		SIPROUND;
@@ -134,6 +131,6 @@ keyhashn(const void *p, size_t len)
 	uint64_t h;
 
 	pthread_once(&keyonce, drawkey);
-	h = siphash13(k0, k1, p, len);
+	h = siphash(1, 3, k0, k1, p, len);
 	return (uint32_t)(h ^ (h >> 32));
 }
