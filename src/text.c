@@ -101,12 +101,13 @@ loadn(const unsigned char *p, size_t k)
 }
 
 /*
- * Whether the n bytes at u are all printable ASCII, the common case,
- * in a few loads: words that overlap at the end rather than a byte at
- * a time, bytes not in the string made printable ('A').
+ * How many of the n bytes at u are known printable ASCII from the
+ * start: n when all are, the common case, found in a few loads (words
+ * that overlap at the end rather than a byte at a time, bytes not in
+ * the string made printable, 'A'); else where to go on a byte at a time.
  */
-static int
-allprintable(const unsigned char *u, size_t n)
+static size_t
+printable(const unsigned char *u, size_t n)
 {
 	uint64_t w;
 	size_t i;
@@ -115,10 +116,12 @@ allprintable(const unsigned char *u, size_t n)
 		for (i = 0; i + 8 < n; i += 8) {
 			w = loadn(u + i, 8);
 			if (!(PRINTABLE(w)))
-				return 0;
+				return i;
 		}
 		w = loadn(u + n - 8, 8);
-	} else if (n >= 4)
+		return PRINTABLE(w) ? n : n - 8;
+	}
+	if (n >= 4)
 		w = loadn(u, 4) | loadn(u + n - 4, 4) << 32;
 	else if (n >= 2)
 		w = loadn(u, 2) | loadn(u + n - 2, 2) << 16 |
@@ -126,32 +129,23 @@ allprintable(const unsigned char *u, size_t n)
 	else if (n == 1)
 		w = u[0] | 0x4141414141414100ull;
 	else
-		return 1;
-	return PRINTABLE(w);
+		return 0;
+	return PRINTABLE(w) ? n : 0;
 }
 
-/* text_check past its common case, apart: that one stays cheap to call. */
+/*
+ * text_check past its common case, from byte i, before which all is
+ * printable ASCII: apart, so that the common call stays cheap.
+ */
 static __attribute__((noinline)) int
-checkslow(const char *s, size_t n, int lines, size_t *at, const char **why)
+checkslow(const char *s, size_t n, size_t i, int lines, size_t *at,
+    const char **why)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned long c;
-	uint64_t w;
-	size_t i, len;
+	size_t len;
 	int breaks;
 
-
-	/*
-	 * Printable ASCII, the common case: eight bytes at a time while
-	 * none is below 0x20 or above 0x7e, then a byte at a time.
-	 */
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, u + i, 8);
-		if (!(PRINTABLE(w)))
-			break;
-	}
-	for (; i < n && u[i] >= 0x20 && u[i] < 0x7f; i++)
-		;
 	breaks = 0;
 	for (; i < n; i += len) {
 		if (u[i] >= 0x20 && u[i] < 0x7f) {
@@ -183,9 +177,11 @@ checkslow(const char *s, size_t n, int lines, size_t *at, const char **why)
 int
 text_check(const char *s, size_t n, int lines, size_t *at, const char **why)
 {
-	if (allprintable((const unsigned char *)s, n))
+	size_t i;
+
+	if ((i = printable((const unsigned char *)s, n)) == n)
 		return 0;
-	return checkslow(s, n, lines, at, why);
+	return checkslow(s, n, i, lines, at, why);
 }
 
 /* Whether the string s is text already (the common case, cheaply). */
