@@ -31,6 +31,9 @@
 #include "vamap.h"
 #include "xmalloc.h"
 
+/* The bytes of a vmallocinfo caller an id and a note keep. */
+#define CALLERMAX	63
+
 /* A read of a log: where it is, and its buffers, freed however it ends. */
 struct reader {
 	const char		*name;
@@ -484,7 +487,8 @@ static int
 vmline(struct reader *r, char **w, int n)
 {
 	const char *kind, *phys, *why, *arg;
-	char id[96], *caller;
+	/* the caller, each bad byte of it made three, and -serial */
+	char id[3 * CALLERMAX + 16], *caller;
 	struct event e;
 	uint64_t size, pa;
 	size_t k;
@@ -530,8 +534,8 @@ vmline(struct reader *r, char **w, int n)
 	e.line = r->lineno;
 	/* the caller's function, without its offset: anybody's bytes */
 	if (caller != NULL)
-		caller = text_cleann(caller, strcspn(caller, "+") < 63 ?
-		    strcspn(caller, "+") : 63, 0);
+		caller = text_cleann(caller, strcspn(caller, "+") < CALLERMAX ?
+		    strcspn(caller, "+") : CALLERMAX, 0);
 	snprintf(id, sizeof id, "%s-%d", caller ? caller : "ioremap",
 	    ++r->serial);
 	e.id = id;

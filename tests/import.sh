@@ -189,6 +189,23 @@ printf '[1.0] x: vmap 0x1000 4096 -> 0xe0000000\n0x00000000acb9094c-0x0000000038
 holds "$TMPD/err" "mixed.log:2: skipped, a /proc/vmallocinfo line in a console log" \
     "a vmallocinfo line in a console log"
 
+# A caller of bytes that are not UTF-8, as long as the id keeps: each
+# bad byte becomes three (U+FFFD), and the id still ends in its serial,
+# so two such lines are two ids, and the trace reads back
+awk 'BEGIN {
+	for (k = 0; k < 2; k++) {
+		printf "0x00000000acb9094c-0x000000003802c9cd    8192 "
+		for (i = 0; i < 70; i++)
+			printf "\377"
+		printf "+0x1/0x2 phys=0x%x ioremap\n", 4096 * (k + 1)
+	}
+}' >"$TMPD/badcaller.txt"
+"$V" import "$TMPD/badcaller.txt" -o "$TMPD/badcaller.yaml" 2>/dev/null &&
+    "$V" check "$TMPD/badcaller.yaml" >/dev/null
+ok $? "a caller of 63 bad bytes, twice: imported, and read back"
+same "$(grep -c -- '-[12], note' "$TMPD/badcaller.yaml")" 2 \
+    "... each id ending in its serial"
+
 # A 64-bit Linux's log: its VAs only tie each vunmap to its vmap
 cat >"$TMPD/l64.log" <<'LOG'
 [    2.100000] modprobe: vmap 0xfebd1000 4096 -> 0xffffb4e0c0a3c000
