@@ -31,7 +31,10 @@
 #include "vamap.h"
 #include "xmalloc.h"
 
-/* The bytes of a vmallocinfo caller an id and a note keep. */
+/*
+ * The bytes of a caller (a console line's, a vmallocinfo line's) that
+ * an id and a note keep; each bad one is made three (U+FFFD).
+ */
 #define CALLERMAX	63
 
 /* A read of a log: where it is, and its buffers, freed however it ends. */
@@ -59,7 +62,7 @@ struct head {
 	int	 op;		/* the word of the call */
 	int	 hast;
 	double	 t;
-	char	 caller[3 * 64];	/* 63 bytes of the log, made text */
+	char	 caller[3 * CALLERMAX + 1];	/* of the log, made text */
 };
 
 /* Split line into at most max whitespace-separated words. */
@@ -287,8 +290,8 @@ linehead(struct reader *r, char **w, int n, struct head *h)
 	}
 	if (i + 1 < n && w[i][strlen(w[i]) - 1] == ':') {
 		/* an id and a note: anybody's bytes made text */
-		p = text_cleann(w[i], strlen(w[i]) - 1 < 63 ?
-		    strlen(w[i]) - 1 : 63, 0);
+		p = text_cleann(w[i], strlen(w[i]) - 1 < CALLERMAX ?
+		    strlen(w[i]) - 1 : CALLERMAX, 0);
 		snprintf(h->caller, sizeof h->caller, "%s", p);
 		free(p);
 		i++;
