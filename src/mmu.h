@@ -334,6 +334,7 @@ struct Mmu {
 	Pdenode		*tree;
 	int		nleaf;
 	int		treeok;
+	int		pdemarked;	/* some bit of pdemark is set */
 	uint64_t	pdemark[NPDE / 64];
 
 	/* the last panic, if any */
@@ -399,6 +400,7 @@ markpde(Mmu *m, const uint32_t *pde)
 
 	i = (uint32_t)(pde - m->pdb);
 	m->pdemark[i / 64] |= 1ull << (i % 64);
+	m->pdemarked = 1;
 }
 
 /*

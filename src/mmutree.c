@@ -85,6 +85,8 @@ treefresh(Mmu *m)
 		m->tree = xcalloc(2 * m->nleaf, sizeof *m->tree);
 		m->treeok = 0;
 	}
+	if (m->treeok && !m->pdemarked)
+		return &m->tree[1];
 	first = PDX(m->vmap);
 	if (!m->treeok) {
 		for (i = 0; i < m->nleaf; i++)
@@ -115,6 +117,7 @@ treefresh(Mmu *m)
 		}
 	}
 	memset(m->pdemark, 0, sizeof m->pdemark);
+	m->pdemarked = 0;
 	return &m->tree[1];
 }
 

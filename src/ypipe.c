@@ -10,6 +10,7 @@
  * the reader where the events before it end.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,12 @@ struct pev {
 	uint64_t	 end;
 	uint64_t	 len;
 };
+
+_Static_assert(offsetof(yaml_event_t, data.scalar.anchor) ==
+    offsetof(yaml_event_t, data.sequence_start.anchor) &&
+    offsetof(yaml_event_t, data.scalar.anchor) ==
+    offsetof(yaml_event_t, data.mapping_start.anchor),
+    "ypipe_next sets every anchor as a scalar's");
 
 /* The bytes a scalar of n takes in a batch's buf. */
 #define KEPT(n)		((n) <= MAXSCALAR ? (n) + 1 : 0)
@@ -85,6 +92,33 @@ ypipe_wanted(void)
 	return threadswanted();
 }
 
+/*
+ * n bytes from s to d: most scalars are short, and two loads that may
+ * overlap copy them without a call.
+ */
+static inline void
+copy(char *d, const unsigned char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t a4, z4;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&a4, s, 4);
+		memcpy(&z4, s + n - 4, 4);
+		memcpy(d, &a4, 4);
+		memcpy(d + n - 4, &z4, 4);
+	} else if (n < 4) {
+		while (n-- > 0)
+			*d++ = (char)*s++;
+	} else
+		memcpy(d, s, n);
+}
+
 /* Event ev into batch b, a scalar's bytes with it. */
 static void
 keep(struct pbatch *b, const yaml_event_t *ev)
@@ -105,8 +139,9 @@ keep(struct pbatch *b, const yaml_event_t *ev)
 		pe->len = n = ev->data.scalar.length;
 		if (KEPT(n) == 0)	/* refused by its length alone */
 			break;
-		xgrow(&b->buf, &b->cap, b->len + n + 1, 1);
-		memcpy(b->buf + b->len, ev->data.scalar.value, n);
+		if (b->len + n + 1 > b->cap)
+			xgrow(&b->buf, &b->cap, b->len + n + 1, 1);
+		copy(b->buf + b->len, ev->data.scalar.value, n);
 		b->buf[b->len + n] = '\0';
 		b->len += n + 1;
 		break;
@@ -211,12 +246,12 @@ ypipe_start(yaml_parser_t *parser, struct feed *feed, ypipe_failfn *fail,
 }
 
 /*
- * The next event into ev, as yaml_parser_parse gives it but for what
- * the reader does not read (tags, styles; an anchor only as there or
- * not; of the marks, where it starts and the byte after it): its bytes
- * are the pipe's, good until the batch after it is begun, and not to be
- * deleted.  Returns 0, or -1 with the parse
- * error's message in err.
+ * The next event into ev, which the caller zeroed before the first
+ * call, as yaml_parser_parse gives it but for what the reader does not
+ * read (tags, styles; an anchor only as there or not; of the marks,
+ * where it starts and the byte after it): its bytes are the pipe's,
+ * good until the batch after it is begun, and not to be deleted.
+ * Returns 0, or -1 with the parse error's message in err.
  */
 int
 ypipe_next(struct ypipe *yp, yaml_event_t *ev, char *err, size_t errlen)
@@ -252,28 +287,25 @@ ypipe_next(struct ypipe *yp, yaml_event_t *ev, char *err, size_t errlen)
 		return -1;
 	}
 	pe = &b->ev[yp->i++];
-	memset(ev, 0, sizeof *ev);
+	/*
+	 * Only the fields the reader reads, and every one of them, each
+	 * time: the rest of ev stays as the reader zeroed it, since only
+	 * this function writes it.  The anchor is the first field of a
+	 * scalar's, a sequence's and a mapping's data alike.
+	 */
 	ev->type = pe->type;
 	ev->start_mark.line = pe->line;
 	ev->start_mark.column = pe->column;
 	ev->end_mark.index = pe->end;
-	switch (pe->type) {
-	case YAML_SCALAR_EVENT:
+	ev->data.scalar.anchor = pe->anchored ? anchor : NULL;
+	ev->data.scalar.value = NULL;
+	ev->data.scalar.length = 0;
+	if (pe->type == YAML_SCALAR_EVENT) {
 		/* one not kept is refused by its length: no byte is read */
 		ev->data.scalar.value = KEPT(pe->len) ? (yaml_char_t *)b->buf +
 		    yp->off : (yaml_char_t *)"";
 		ev->data.scalar.length = pe->len;
 		yp->off += KEPT(pe->len);
-		ev->data.scalar.anchor = pe->anchored ? anchor : NULL;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		ev->data.sequence_start.anchor = pe->anchored ? anchor : NULL;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		ev->data.mapping_start.anchor = pe->anchored ? anchor : NULL;
-		break;
-	default:
-		break;
 	}
 	return 0;
 }

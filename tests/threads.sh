@@ -72,6 +72,25 @@ same "$(cat "$TMPD/n")" 600 "... 600 short values over two batches, each its own
 VMAPVIEW_THREADS=2 "$V" replay -p plan9 "$TMPD/notes.yaml" | grep -q " t599\$"
 ok $? "... the last of them as written"
 
+# Values of every length from 1 to 40 bytes, each its own bytes, come
+# through the pipe whole: the short ones are copied by two loads that
+# may overlap (ypipe.c, copy).
+awk 'BEGIN {
+	a = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	printf "vmaptrace: 1\nname: lengths\nevents:\n"
+	for (n = 1; n <= 40; n++)
+		printf "- {op: note, text: %s}\n", substr(a, n % 20 + 1, n)
+}' >"$TMPD/lengths.yaml"
+awk 'BEGIN {
+	a = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for (n = 1; n <= 40; n++)
+		print substr(a, n % 20 + 1, n)
+}' >"$TMPD/lengths.want"
+VMAPVIEW_THREADS=2 "$V" replay -p plan9 "$TMPD/lengths.yaml" |
+    awk '$2 == "note" { print $NF }' >"$TMPD/lengths.got"
+cmp -s "$TMPD/lengths.want" "$TMPD/lengths.got"
+ok $? "... values of 1 to 40 bytes through the pipe, each as written"
+
 # The machine after the events: read again, kept; the same as before.
 mkdir "$TMPD/early" "$TMPD/late"
 {
