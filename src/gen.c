@@ -143,7 +143,7 @@ linkids(struct trace *t)
 {
 	struct idtab ids;
 	struct event *e;
-	size_t i;
+	size_t i, at;
 	long s;
 	int had;
 
@@ -158,7 +158,7 @@ linkids(struct trace *t)
 			e->slot = s;
 			continue;
 		}
-		if ((s = idtab_find(&ids, e->id)) < 0)
+		if ((s = idtab_find(&ids, e->id, &at)) < 0)
 			continue;
 		e->flags |= EVBYID;
 		e->ref = (int)(idtab_rec(&ids, s)->seq - 1);
@@ -166,7 +166,7 @@ linkids(struct trace *t)
 		free(e->id);
 		e->id = t->ev[e->ref].id;
 		e->flags &= ~EVOWNID;
-		idtab_remove(&ids, s, i);
+		idtab_remove(&ids, s, at, i);
 	}
 	idtab_free(&ids);
 }

@@ -98,16 +98,24 @@ probe(const struct idtab *tab, const char *s, uint32_t h)
 	}
 }
 
-/* The slot of the live id s, or -1. */
+/*
+ * The slot of the live id s, or -1; when live, its bucket into *at (not
+ * nil), for idtab_remove to find it by.
+ */
 long
-idtab_find(const struct idtab *tab, const char *s)
+idtab_find(const struct idtab *tab, const char *s, size_t *at)
 {
 	uint32_t b;
+	size_t i;
 
 	if (tab->cap == 0)
 		return -1;
-	b = tab->bucket[probe(tab, s, strhash(s))];
-	return b != 0 ? (long)b - 1 : -1;
+	i = probe(tab, s, strhash(s));
+	if ((b = tab->bucket[i]) == 0)
+		return -1;
+	if (at != NULL)
+		*at = i;
+	return (long)b - 1;
 }
 
 /* Where the id of bucket value b hashes to. */
@@ -249,17 +257,22 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 
 /*
  * The id of slot sl is unmapped at event now: gone from the table, its
- * slot free to be given again, its record kept until then.
+ * slot free to be given again, its record kept until then.  at: its
+ * bucket, as idtab_find said, when nothing was added since; else
+ * IDNOWHERE, and the bucket is found by the id's hash.
  */
 void
-idtab_remove(struct idtab *tab, long sl, uint64_t now)
+idtab_remove(struct idtab *tab, long sl, size_t at, uint64_t now)
 {
 	size_t i, j, k, mask;
 
 	mask = tab->cap - 1;
-	for (i = home(tab, sl + 1); tab->bucket[i] != (uint32_t)sl + 1;
-	    i = (i + 1) & mask)
-		;
+	if (at <= mask && tab->bucket[at] == (uint32_t)sl + 1)
+		i = at;
+	else
+		for (i = home(tab, sl + 1); tab->bucket[i] != (uint32_t)sl + 1;
+		    i = (i + 1) & mask)
+			;
 	for (j = i;;) {
 		j = (j + 1) & mask;
 		if (tab->bucket[j] == 0)

@@ -59,9 +59,11 @@ struct idtab {
 
 #define IDMAXSLOTS	((size_t)IDCHUNK * IDCHUNKS)
 
-long		 idtab_find(const struct idtab *, const char *);
+#define IDNOWHERE	((size_t)-1)	/* idtab_remove: no bucket known */
+
+long		 idtab_find(const struct idtab *, const char *, size_t *);
 long		 idtab_add(struct idtab *, const char *, int, uint64_t, int *);
-void		 idtab_remove(struct idtab *, long, uint64_t);
+void		 idtab_remove(struct idtab *, long, size_t, uint64_t);
 void		 idtab_free(struct idtab *);
 const char	*idrec_key(const struct idrec *);
 void		 idkey_set(char *, const char *, int);

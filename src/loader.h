@@ -54,11 +54,17 @@ struct loader {
 	const struct tracesink *sk;	/* events go here, not into the trace */
 	int		 inevents;	/* the events key has been read */
 	long		 unmapped;	/* its id, to delete after the sink */
+	size_t		 unmappedat;	/* its bucket (idtab_find) */
 	char		*err;
 	size_t		 errlen;
 	struct trace	*t;
 
 	struct idtab	*ids;		/* the live ids */
+	/* a sink's event's id, text and note: lent to it, kept here */
+	struct {
+		char	*p;
+		size_t	 cap;
+	}		 lent[3];
 	double		 lastt;
 	int		 lastline;
 };
@@ -81,6 +87,7 @@ int	 ld_nextitem(struct loader *, yaml_event_type_t, yaml_event_type_t,
 	     const char *, const char *);
 int	 ld_getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
 int	 ld_getstr(struct loader *, const char *, int, char **);
+int	 ld_getlent(struct loader *, const char *, int, int, char **);
 int	 ld_findname(const char *const *, int, const char *, size_t);
 const char *ld_evkind(const yaml_event_t *);
 int	 ld_keyloop(struct loader *, const struct keyset *, unsigned *,

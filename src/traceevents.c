@@ -163,7 +163,7 @@ liveness(struct loader *L, struct event *e, const yaml_mark_t *idmk)
 			return livemore(L, e);
 		return 0;
 	}
-	if ((s = idtab_find(L->ids, e->id)) < 0)
+	if ((s = idtab_find(L->ids, e->id, &L->unmappedat)) < 0)
 		return ld_failat(L, idmk, "id '%.40s' is not live (never mapped, "
 		    "or unmapped already)", e->id);
 	e->flags |= EVBYID;
@@ -295,16 +295,17 @@ eventkey(struct loader *L, int k, void *arg)
 		e->flags |= EVSIZE;
 		return 0;
 	case Kid:
-		if (ld_getstr(L, "id", 0, &e->id) < 0)
+		if (ld_getlent(L, "id", 0, 0, &e->id) < 0)
 			return -1;
-		e->flags |= EVOWNID;
+		if (L->sk == NULL)
+			e->flags |= EVOWNID;
 		if (e->id[0] == '\0')
 			return ld_failat(L, &L->ev->start_mark, "id: empty");
 		return 0;
 	case Ktext:
-		return ld_getstr(L, "text", 1, &e->text);
+		return ld_getlent(L, "text", 1, 1, &e->text);
 	case Knote:
-		return ld_getstr(L, "note", 1, &e->note);
+		return ld_getlent(L, "note", 1, 2, &e->note);
 	case Kexpect:
 		return getexpect(L, e);
 	case Kt:
@@ -316,10 +317,15 @@ eventkey(struct loader *L, int k, void *arg)
 	return 0;
 }
 
-/* Free what the event holds of its own. */
+/*
+ * Free what the event holds of its own: nothing, when it went to a
+ * sink (its strings are the loader's, ld_getlent).
+ */
 static void
-eventfree(struct event *e)
+eventfree(struct loader *L, struct event *e)
 {
+	if (L->sk != NULL)
+		return;
 	if (e->flags & EVOWNID)
 		free(e->id);
 	free(e->text);
@@ -360,14 +366,14 @@ loadevent(struct loader *L)
 	e->col = start.column + 1;
 	if (ld_keyloop(L, &eventkeys, &have, keymk, eventkey, e) < 0 ||
 	    checkevent(L, e, &start, keymk, have) < 0) {
-		eventfree(e);
+		eventfree(L, e);
 		return -1;
 	}
 	t->nev++;
 	if (L->sk != NULL && L->sk->stop != NULL &&
 	    __atomic_load_n(L->sk->stop, __ATOMIC_RELAXED)) {
 		snprintf(L->err, L->errlen, "%s: stopped", L->file);
-		eventfree(e);
+		eventfree(L, e);
 		return -1;
 	}
 	if (L->sk != NULL && L->sk->bytes != NULL)
@@ -375,10 +381,10 @@ loadevent(struct loader *L)
 		    __ATOMIC_RELAXED);
 	if (L->sk != NULL) {
 		L->sk->event(L->sk->arg, t, e);
-		eventfree(e);
+		eventfree(L, e);
 	}
 	if (L->unmapped >= 0)
-		idtab_remove(L->ids, L->unmapped, t->nev);
+		idtab_remove(L->ids, L->unmapped, L->unmappedat, t->nev);
 	return 0;
 }
 

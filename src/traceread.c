@@ -301,12 +301,9 @@ ld_getnum(struct loader *L, const char *name, int suffix, uint64_t max,
 	return 0;
 }
 
-/*
- * The current event as a string for key name, of lines when lines is
- * set (else a newline or a tab is refused too).  Caller frees.
- */
-int
-ld_getstr(struct loader *L, const char *name, int lines, char **sp)
+/* Whether the current event is a string that may be name's value. */
+static int
+strok(struct loader *L, const char *name, int lines)
 {
 	if (L->ev->type != YAML_SCALAR_EVENT)
 		return ld_failat(L, &L->ev->start_mark,
@@ -314,6 +311,18 @@ ld_getstr(struct loader *L, const char *name, int lines, char **sp)
 	if (!lines && L->evbreaks)
 		return ld_failat(L, &L->ev->start_mark, "%s: a newline or a tab "
 		    "in a value of one line", name);
+	return 0;
+}
+
+/*
+ * The current event as a string for key name, of lines when lines is
+ * set (else a newline or a tab is refused too).  Caller frees.
+ */
+int
+ld_getstr(struct loader *L, const char *name, int lines, char **sp)
+{
+	if (strok(L, name, lines) < 0)
+		return -1;
 	free(*sp);
 	if (L->pipe != NULL) {
 		*sp = xmalloc(L->ev->data.scalar.length + 1);
@@ -325,6 +334,28 @@ ld_getstr(struct loader *L, const char *name, int lines, char **sp)
 	*sp = (char *)L->ev->data.scalar.value;
 	L->ev->data.scalar.value = NULL;
 	L->ev->data.scalar.length = 0;
+	return 0;
+}
+
+/*
+ * An event's string, as ld_getstr, into *sp: for a sink, which keeps
+ * nothing of an event past its call, copied into the loader's buffer
+ * k (not the event's own: *sp is not freed); else the event's own.
+ */
+int
+ld_getlent(struct loader *L, const char *name, int lines, int k, char **sp)
+{
+	size_t n;
+
+	if (L->sk == NULL)
+		return ld_getstr(L, name, lines, sp);
+	if (strok(L, name, lines) < 0)
+		return -1;
+	n = L->ev->data.scalar.length + 1;
+	if (n > L->lent[k].cap)
+		xgrow(&L->lent[k].p, &L->lent[k].cap, n, 1);
+	memcpy(L->lent[k].p, L->ev->data.scalar.value, n);
+	*sp = L->lent[k].p;
 	return 0;
 }
 
@@ -606,7 +637,7 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
     char *err, size_t errlen)
 {
 	struct loader L;
-	int rv;
+	int rv, k;
 
 	trace_init(t);
 	memset(&L, 0, sizeof L);
@@ -643,6 +674,8 @@ loadfrom(struct trace *t, const char *name, const char *path, FILE *f,
 	if (L.haveev && L.pipe == NULL)
 		yaml_event_delete(L.ev);
 	yaml_parser_delete(&L.parser);
+	for (k = 0; k < 3; k++)
+		free(L.lent[k].p);
 	t->ids = NULL;
 	if (!L.ids->kept) {
 		idtab_free(L.ids);

@@ -310,6 +310,7 @@ test_idtab(void)
 	static char keys[N][40];
 	long slot[N];
 	struct idtab tab;
+	size_t at;
 	uint32_t x;
 	int i, k, had, bad, dup;
 	long s;
@@ -334,9 +335,11 @@ test_idtab(void)
 				bad++;
 			slot[i] = s;
 		} else {
-			if (idtab_find(&tab, keys[i]) != slot[i])
+			if (idtab_find(&tab, keys[i], &at) != slot[i])
 				bad++;
-			idtab_remove(&tab, slot[i], k);
+			/* by the bucket found, by none, or by a wrong one */
+			idtab_remove(&tab, slot[i], k % 3 == 0 ? at :
+			    k % 3 == 1 ? IDNOWHERE : at + 1, k);
 			slot[i] = -1;
 		}
 	}
@@ -344,11 +347,11 @@ test_idtab(void)
 	dup = 0;
 	for (i = 0, k = 0; i < N; i++) {
 		if (slot[i] < 0) {
-			bad += idtab_find(&tab, keys[i]) != -1;
+			bad += idtab_find(&tab, keys[i], NULL) != -1;
 			continue;
 		}
 		k++;
-		bad += idtab_find(&tab, keys[i]) != slot[i];
+		bad += idtab_find(&tab, keys[i], NULL) != slot[i];
 		dup += used[slot[i]]++ != 0;
 	}
 	tap_equ(bad, 0, "id table: every id found at its slot, or not at all");
@@ -364,7 +367,7 @@ test_idtab(void)
 	s = idtab_add(&tab, "a-long-id-of-the-first-device", 0, 5, &had);
 	idtab_rec(&tab, s)->seq = 6;
 	idtab_rec(&tab, s)->size = 4096;
-	idtab_remove(&tab, s, 10);
+	idtab_remove(&tab, s, IDNOWHERE, 10);
 	bad = 0;
 	for (k = 11; k < 200; k++) {
 		snprintf(keys[0], sizeof keys[0], "n%d", k);
