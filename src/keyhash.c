@@ -16,6 +16,7 @@
 
 static uint64_t		 k0, k1;
 static pthread_once_t	 keyonce = PTHREAD_ONCE_INIT;
+static int		 keydrawn;	/* k0 and k1 are set */
 
 /* The key: from getrandom, or, without it, from what changes most. */
 static void
@@ -33,6 +34,15 @@ drawkey(void)
 	}
 	k0 = k[0];
 	k1 = k[1];
+	__atomic_store_n(&keydrawn, 1, __ATOMIC_RELEASE);
+}
+
+/* The key drawn, once, by whichever thread asks first. */
+static inline void
+needkey(void)
+{
+	if (!__atomic_load_n(&keydrawn, __ATOMIC_ACQUIRE))
+		pthread_once(&keyonce, drawkey);
 }
 
 #define ROTL(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
@@ -45,12 +55,38 @@ drawkey(void)
 		v2 = ROTL(v2, 32);					\
 	} while (0)
 
-/* k bytes at s (k <= 8), least significant first. */
+/* n bytes at s (n is 4 or 8), least significant first. */
+static inline uint64_t
+leword(const unsigned char *s, size_t n)
+{
+	uint64_t m;
+	uint32_t h;
+
+	if (n == 8)
+		memcpy(&m, s, 8);
+	else {
+		memcpy(&h, s, 4);
+		m = h;
+	}
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	m = n == 8 ? __builtin_bswap64(m) : __builtin_bswap32((uint32_t)m);
+#endif
+	return m;
+}
+
+/*
+ * k bytes at s (k <= 8), least significant first: from four or eight
+ * at once, two loads that may overlap, where there are four.
+ */
 static inline uint64_t
 lebytes(const unsigned char *s, size_t k)
 {
 	uint64_t m;
 
+	if (k == 8)
+		return leword(s, 8);
+	if (k >= 4)
+		return leword(s, 4) | leword(s + k - 4, 4) << 8 * (k - 4);
 	for (m = 0; k > 0; k--)
 		m = m << 8 | s[k - 1];
 	return m;
@@ -119,7 +155,7 @@ keyhash(const char *s)
 void
 keymult(uint64_t *x, uint64_t *m)
 {
-	pthread_once(&keyonce, drawkey);
+	needkey();
 	*x = siphash13(k0, k1, "x", 1);
 	*m = siphash13(k0, k1, "m", 1) | 1;
 }
@@ -130,7 +166,7 @@ keyhashn(const void *p, size_t len)
 {
 	uint64_t h;
 
-	pthread_once(&keyonce, drawkey);
+	needkey();
 	h = siphash(1, 3, k0, k1, p, len);
 	return (uint32_t)(h ^ (h >> 32));
 }

@@ -274,7 +274,9 @@ test_keyhash(void)
 		uint64_t	want;
 	} v[] = {
 		{ 0, 0x726fdb47dd0e0e31ull }, { 1, 0x74f839c593dc67fdull },
-		{ 2, 0x0d6c8009d9a94f5aull }, { 7, 0xab0200f58b01d137ull },
+		{ 2, 0x0d6c8009d9a94f5aull }, { 3, 0x85676696d7fb7e2dull },
+		{ 4, 0xcf2794e0277187b7ull }, { 5, 0x18765564cd99a68dull },
+		{ 6, 0xcbc9466e58fee3ceull }, { 7, 0xab0200f58b01d137ull },
 		{ 8, 0x93f5f5799a932462ull }, { 15, 0xa129ca6149be45e5ull },
 		{ 63, 0x958a324ceb064572ull }
 	};
