@@ -115,8 +115,9 @@ ui_seek(struct ui *u, size_t n)
 /*
  * Open pane j under policy p at the current event: the whole trace
  * replayed under p.  Past a fifth of a second the status line says how
- * far it has come, four times a second, and q or Esc stops it, the
- * pane left as it was.  Returns 0, or -1 when stopped.
+ * far it has come, four times a second.  q or Esc, typed at any time
+ * (ahead too), stops it, the pane left as it was.  Returns 0, or -1
+ * when stopped.
  */
 int
 ui_openpane(struct ui *u, int j, const Policy *p)
@@ -131,14 +132,15 @@ ui_openpane(struct ui *u, int j, const Policy *p)
 	t0 = shown = monotime();
 	while (tl.full.pos < n) {
 		timeline_add(&tl);
-		if (tl.full.pos % 4096 != 0 || (t = monotime()) - t0 < 0.2 ||
-		    t - shown < 0.25)
+		if (tl.full.pos % 4096 != 0)
 			continue;
-		snprintf(u->msg, sizeof u->msg, "replaying under %s: event %zu "
-		    "of %zu (%d%%), q stops", p->name, tl.full.pos, n,
-		    (int)(100.0 * tl.full.pos / n));
-		ui_draw(u);
-		shown = monotime();
+		if ((t = monotime()) - t0 >= 0.2 && t - shown >= 0.25) {
+			snprintf(u->msg, sizeof u->msg, "replaying under %s: "
+			    "event %zu of %zu (%d%%), q stops", p->name,
+			    tl.full.pos, n, (int)(100.0 * tl.full.pos / n));
+			ui_draw(u);
+			shown = monotime();
+		}
 		if (ui_stopkey()) {
 			timeline_end(&tl);
 			timeline_free(&tl);
