@@ -88,11 +88,33 @@ int	 ld_nextitem(struct loader *, yaml_event_type_t, yaml_event_type_t,
 int	 ld_getnum(struct loader *, const char *, int, uint64_t, uint64_t *);
 int	 ld_getstr(struct loader *, const char *, int, char **);
 int	 ld_getlent(struct loader *, const char *, int, int, char **);
-int	 ld_findname(const char *const *, int, const char *, size_t);
 const char *ld_evkind(const yaml_event_t *);
 int	 ld_keyloop(struct loader *, const struct keyset *, unsigned *,
 	     yaml_mark_t *, int (*)(struct loader *, int, void *), void *);
 int	 ld_loadevents(struct loader *);
 int	 ld_checklive(struct loader *);
+
+/*
+ * The index of the n bytes at s in names[0..nn), or nn.  The bytes are
+ * a scalar, which scalarok holds to have no NUL: so a name that
+ * matches them has at least n bytes.
+ */
+static inline int
+ld_findname(const char *const *names, int nn, const char *s, size_t n)
+{
+	const char *t;
+	size_t k;
+	int i;
+
+	for (i = 0; i < nn; i++) {
+		/* a name's NUL differs from every byte of s: k stops there */
+		t = names[i];
+		for (k = 0; k < n && t[k] == s[k]; k++)
+			;
+		if (k == n && t[n] == '\0')
+			return i;
+	}
+	return nn;
+}
 
 #endif

@@ -188,18 +188,20 @@ static int
 checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
     const yaml_mark_t *keymk, unsigned have)
 {
+	unsigned bad;
 	int k, i;
 
 	if (!(have & K(Kop)))
 		return ld_failat(L, start, "event has no op");
-	for (k = 0; k < Nkey; k++)
-		if ((have & K(k)) && !(ops[e->op].takes & K(k)))
-			return ld_failat(L, &keymk[k], "op %s takes no %s",
-			    opnames[e->op], keynames[k]);
-	for (k = 0; k < Nkey; k++)
-		if (!(have & K(k)) && (ops[e->op].needs & K(k)))
-			return ld_failat(L, start, "%s needs %s", opnames[e->op],
-			    keynames[k]);
+	/* the first key, in keynames' order, it does not take; needs */
+	if ((bad = have & ~ops[e->op].takes) != 0) {
+		k = __builtin_ctz(bad);
+		return ld_failat(L, &keymk[k], "op %s takes no %s",
+		    opnames[e->op], keynames[k]);
+	}
+	if ((bad = ops[e->op].needs & ~have) != 0)
+		return ld_failat(L, start, "%s needs %s", opnames[e->op],
+		    keynames[__builtin_ctz(bad)]);
 	if (e->op == OPvunmap) {
 		if ((have & K(Kid)) && (have & K(Kva)))
 			return ld_failat(L, &keymk[Kva],
@@ -209,7 +211,7 @@ checkevent(struct loader *L, struct event *e, const yaml_mark_t *start,
 		if ((have & K(Kva)) && !(have & K(Ksize)))
 			return ld_failat(L, start, "vunmap by va needs size");
 	}
-	for (i = 0; i < MAXPOLICY; i++) {
+	for (i = 0; (have & K(Kexpect)) && i < MAXPOLICY; i++) {
 		if (e->expect[i].kind == Xaddr && e->op != OPvmap)
 			return ld_failat(L, &keymk[Kexpect],
 			    "expect: only a vmap returns an address");

@@ -216,29 +216,6 @@ ld_next(struct loader *L)
 	return 0;
 }
 
-/*
- * The index of the n bytes at s in names[0..nn), or nn.  The bytes are
- * a scalar, which scalarok holds to have no NUL: so a name that
- * matches them has at least n bytes.
- */
-int
-ld_findname(const char *const *names, int nn, const char *s, size_t n)
-{
-	const char *t;
-	size_t k;
-	int i;
-
-	for (i = 0; i < nn; i++) {
-		/* a name's NUL differs from every byte of s: k stops there */
-		t = names[i];
-		for (k = 0; k < n && t[k] == s[k]; k++)
-			;
-		if (k == n && t[n] == '\0')
-			return i;
-	}
-	return nn;
-}
-
 /* What the current event is, in words, for messages. */
 const char *
 ld_evkind(const yaml_event_t *ev)
