@@ -20,22 +20,28 @@
 char *
 fmtbytes(char *buf, size_t len, uint64_t v)
 {
-	static const struct {
-		uint64_t	unit;
-		char		suffix;
-	} units[] = {
-		{ 1ull << 30, 'G' }, { 1ull << 20, 'M' }, { 1ull << 10, 'K' }
-	};
-	size_t i;
+	char d[24];
+	size_t n, k;
+	int shift;
 
-	for (i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (v != 0 && v % units[i].unit == 0) {
-			snprintf(buf, len, "%llu%c",
-			    (unsigned long long)(v / units[i].unit),
-			    units[i].suffix);
-			return buf;
-		}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	/* by hand, not snprintf: a table's every row writes a size */
+	shift = 0;
+	if (v != 0)
+		for (shift = 30; shift > 0 && v % (1ull << shift) != 0;
+		    shift -= 10)
+			;
+	k = sizeof d;
+	if (shift > 0)
+		d[--k] = shift == 30 ? 'G' : shift == 20 ? 'M' : 'K';
+	v >>= shift;
+	do
+		d[--k] = '0' + v % 10;
+	while ((v /= 10) != 0);
+	if (len == 0)
+		return buf;
+	n = sizeof d - k < len ? sizeof d - k : len - 1;
+	memcpy(buf, d + k, n);
+	buf[n] = '\0';
 	return buf;
 }
 

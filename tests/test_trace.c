@@ -709,6 +709,53 @@ test_course(void)
 	unsetenv("VMAPVIEW_THREADS");
 }
 
+/*
+ * fmtbytes writes what the trace format would, as printf did it: a
+ * whole number of G, M or K, else decimal; cut to the buffer.
+ */
+static void
+test_fmtbytes(void)
+{
+	static const uint64_t v[] = {
+		0, 1, 9, 10, 1023, 1024, 1025, 4096, 444 << 10, 1 << 20,
+		(3 << 20) + 1, (3 << 20) + 4096, 1ull << 30, 3ull << 30,
+		(1ull << 30) + (1 << 20), 1ull << 32, 1ull << 63,
+		UINT64_MAX, UINT64_MAX - 1023
+	};
+	char got[32], want[32];
+	size_t i, len;
+	int bad, cut;
+
+	bad = cut = 0;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (v[i] != 0 && v[i] % (1ull << 30) == 0)
+			snprintf(want, sizeof want, "%lluG",
+			    (unsigned long long)(v[i] >> 30));
+		else if (v[i] != 0 && v[i] % (1ull << 20) == 0)
+			snprintf(want, sizeof want, "%lluM",
+			    (unsigned long long)(v[i] >> 20));
+		else if (v[i] != 0 && v[i] % (1ull << 10) == 0)
+			snprintf(want, sizeof want, "%lluK",
+			    (unsigned long long)(v[i] >> 10));
+		else
+			snprintf(want, sizeof want, "%llu",
+			    (unsigned long long)v[i]);
+		bad += strcmp(fmtbytes(got, sizeof got, v[i]), want) != 0;
+		/* cut short: what fits, and its NUL */
+		for (len = 1; len <= strlen(want) + 1; len++) {
+			memset(got, 'x', sizeof got);
+			fmtbytes(got, len, v[i]);
+			cut += strlen(got) != len - 1 ||
+			    strncmp(got, want, len - 1) != 0 || got[len] != 'x';
+		}
+	}
+	memset(got, 'x', sizeof got);
+	fmtbytes(got, 0, 4096);
+	cut += got[0] != 'x';
+	tap_equ(bad, 0, "fmtbytes: G, M or K when whole, else decimal");
+	tap_equ(cut, 0, "fmtbytes: cut to its buffer, with a NUL, past it nothing");
+}
+
 int
 main(void)
 {
@@ -717,6 +764,7 @@ main(void)
 	test_replay();
 	test_roundtrip();
 	test_keyhash();
+	test_fmtbytes();
 	test_idtab();
 	test_records();
 	test_course();
