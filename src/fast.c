@@ -24,8 +24,8 @@ plan9_vmapalloc_fast(Mmu *m, uint32_t size)
 		return plan9_vmapalloc(m, size);
 	pd = vpdb(m);
 	n = HOWMANY(size, BY2PG);
-	if (n > 0) {
-		/* the first table with the hole, down the tree */
+	if (n > 0 && vpdbsize(m) > SCANPDES) {
+		/* the first table with the hole, down the tree (mmu.h) */
 		if ((i = treefirsthole(m, n)) < 0)
 			return vmapblank(m, 1);
 		return m->vmap + i * PGDIRSIZE +
@@ -55,7 +55,7 @@ span_vmapalloc_fast(Mmu *m, uint32_t size)
 		if ((va = vmapblank(m, HOWMANY(size, PGDIRSIZE))) != 0)
 			return va;
 	n = HOWMANY(size, BY2PG);
-	if (n > 0 && n <= WD2PG) {
+	if (n > 0 && n <= WD2PG && vpdbsize(m) > SCANPDES) {
 		/* one table's hole: the first that has it, down the tree */
 		if ((i = treefirsthole(m, n)) >= 0)
 			return m->vmap + i * PGDIRSIZE +

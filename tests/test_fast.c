@@ -40,7 +40,11 @@ randomtrace(struct trace *t, int nev)
 	char id[16];
 
 	trace_init(t);
-	t->machine.vmapsize = (2 + rnd(10)) * PGDIRSIZE;
+	/* small, or past SCANPDES: searched a PDE at a time, or down the tree */
+	t->machine.vmapsize = (rnd(3) == 0 ? SCANPDES + 1 + rnd(40) :
+	    2 + rnd(10)) * PGDIRSIZE;
+	if (t->machine.vmapsize > SCANPDES * PGDIRSIZE)
+		t->machine.vmap = 0x40000000u;
 	t->machine.ptpages = rnd(4) == 0 ? 3 + rnd(8) : 0;
 	nlive = 0;
 	for (i = 0; i < nev; i++) {
@@ -298,14 +302,16 @@ budgetdrop(void)
 static void
 buildstate(Mmu *m, const Policy *p, int npde)
 {
+	/* a vmap past SCANPDES from 1G, where it ends below 4G */
 	Mmuconf c = { .policy = p, .kernel = K9front, .pse = 0,
-	    .vmap = DEFVMAP, .vmapsize = npde * PGDIRSIZE };
+	    .vmap = npde > SCANPDES ? 0x40000000u : DEFVMAP,
+	    .vmapsize = npde * PGDIRSIZE };
 	uint32_t va, j, len;
 	int i, used;
 
 	mmuinit(m, &c);
 	for (i = 0; i < npde; i++) {
-		va = DEFVMAP + i * PGDIRSIZE;
+		va = c.vmap + i * PGDIRSIZE;
 		switch (rnd(5)) {
 		case 0:
 			break;
@@ -339,8 +345,9 @@ buildstate(Mmu *m, const Policy *p, int npde)
 
 /*
  * plan9's, span's and span-fixed's fast vmapalloc, whose first fits go
- * down the tree, against their kernel-shaped forms: 400 states of 2 to
- * 40 PDEs, every size up to three tables and more.
+ * down the tree past SCANPDES, against their kernel-shaped forms: 400
+ * states of 2 to 40 PDEs or of SCANPDES+1 to SCANPDES+40, every size up
+ * to three tables and more.
  */
 static void
 treesearch(void)
@@ -358,7 +365,8 @@ treesearch(void)
 	for (j = 0; j < 3; j++) {
 		bad = tried = 0;
 		for (k = 0; k < 400; k++) {
-			buildstate(&m, policyfind(names[j]), 2 + rnd(39));
+			buildstate(&m, policyfind(names[j]), rnd(2) ?
+			    2 + rnd(39) : SCANPDES + 1 + rnd(40));
 			for (n = 1; n <= 3 * WD2PG + 8; n += 1 + rnd(9)) {
 				a = slow[j](&m, n * BY2PG);
 				b = fast[j](&m, n * BY2PG);
