@@ -159,6 +159,7 @@ resync(Mmu *m, const struct kanswer *a, const uint32_t *before)
 	free(ref);
 	m->counted = 0;
 	m->treeok = 0;
+	m->gen++;
 }
 
 static struct ksrc *

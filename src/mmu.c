@@ -66,6 +66,7 @@ mmufree(Mmu *m)
 	m->tree = NULL;
 	m->nleaf = 0;
 	m->treeok = 0;
+	m->gen++;
 }
 
 /* Make dst an independent copy of src (dst unused or freed). */
@@ -78,6 +79,7 @@ mmucopy(Mmu *dst, const Mmu *src)
 	dst->tree = NULL;	/* built again when it is measured */
 	dst->nleaf = 0;
 	dst->treeok = 0;
+	dst->gen++;
 }
 
 /* Pack src for keeping into k. */
@@ -90,6 +92,7 @@ mmupack(Mmupack *k, const Mmu *src)
 	k->m.tree = NULL;
 	k->m.nleaf = 0;
 	k->m.treeok = 0;
+	k->m.shapegen = 0;
 	ptpack(&k->pt, &src->pt);
 }
 
@@ -306,6 +309,7 @@ mmuwalk(Mmu *m, uint32_t va, int create)
 			return NULL;
 		m->counted = 0;
 		m->treeok = 0;
+		m->gen++;
 		if ((i = ptalloc(&m->pt)) < 0) {
 			mmupanic(m, PNxspan, PCnone, va, 0, 0);
 			return NULL;
@@ -327,6 +331,7 @@ pdbmap(Mmu *m, uint32_t pa, uint32_t va, uint32_t size)
 
 	m->counted = 0;		/* the fast paths' counts, not kept here */
 	m->treeok = 0;
+	m->gen++;
 	flag = pa & 0xFFF;
 	pa &= ~0xFFFu;
 	for (off = 0; off < size;) {
@@ -374,6 +379,7 @@ pdbunmap(Mmu *m, uint32_t va, uint32_t size)
 
 	m->counted = 0;
 	m->treeok = 0;
+	m->gen++;
 	v = va;
 	if (m->kernel == Klabs)
 		vae = (uint32_t)(va + size);

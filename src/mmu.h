@@ -288,6 +288,16 @@ struct Reason {
 	uint32_t	n[NREASONNUM];
 };
 
+/* What the vmap's PDEs are, for the reasons a search failed (why.c). */
+struct pdeshape {
+	uint32_t	blankrun, blankat;	/* longest run of blank PDEs */
+	uint32_t	stale;			/* PDEs with empty tables */
+	uint32_t	hole, holeat;		/* longest hole in one table */
+	uint32_t	run, runat, runend;	/* longest run over tables */
+	uint32_t	empties, emptyat;	/* most empty tables in a row */
+	int		anyblank;
+};
+
 /* How to set up a machine. */
 struct Mmuconf {
 	const Policy	*policy;
@@ -336,6 +346,15 @@ struct Mmu {
 	int		treeok;
 	int		pdemarked;	/* some bit of pdemark is set */
 	uint64_t	pdemark[NPDE / 64];
+
+	/*
+	 * Counts the writes to the PDEs and their tables: each marked PDE
+	 * and each time treeok is cleared.  The shape of the PDEs that
+	 * explains a failure (why.c) is kept while it stays shapegen-1.
+	 */
+	uint64_t	gen;
+	uint64_t	shapegen;	/* gen+1 of shape; 0: none */
+	struct pdeshape	shape;
 
 	/* the last panic, if any */
 	int		panicked;
@@ -401,6 +420,7 @@ markpde(Mmu *m, const uint32_t *pde)
 	i = (uint32_t)(pde - m->pdb);
 	m->pdemark[i / 64] |= 1ull << (i % 64);
 	m->pdemarked = 1;
+	m->gen++;
 }
 
 /*

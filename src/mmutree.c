@@ -84,6 +84,7 @@ treefresh(Mmu *m)
 			m->nleaf *= 2;
 		m->tree = xcalloc(2 * m->nleaf, sizeof *m->tree);
 		m->treeok = 0;
+		m->gen++;
 	}
 	if (m->treeok && !m->pdemarked)
 		return &m->tree[1];

@@ -66,17 +66,10 @@ reasonfield(int c, int k)
 	return codes[c].field[k];
 }
 
-/* What the vmap's PDEs are, for the reasons a search failed. */
-struct pdeshape {
-	uint32_t	blankrun, blankat;	/* longest run of blank PDEs */
-	uint32_t	stale;			/* PDEs with empty tables */
-	uint32_t	hole, holeat;		/* longest hole in one table */
-	uint32_t	run, runat, runend;	/* longest run over tables */
-	uint32_t	empties, emptyat;	/* most empty tables in a row */
-	int		anyblank;
-};
-
-/* Measure the vmap's PDEs into s. */
+/*
+ * Measure the vmap's PDEs into s: a walk of them all, kept in m for the
+ * next failure until a PDE or a table is written (m->gen).
+ */
 static void
 pdeshape(Mmu *m, struct pdeshape *s)
 {
@@ -84,6 +77,10 @@ pdeshape(Mmu *m, struct pdeshape *s)
 	Ptpage *pg;
 	int i, np;
 
+	if (m->shapegen == m->gen + 1) {
+		*s = m->shape;
+		return;
+	}
 	memset(s, 0, sizeof *s);
 	pd = vpdb(m);
 	np = vpdbsize(m);
@@ -130,6 +127,8 @@ pdeshape(Mmu *m, struct pdeshape *s)
 		}
 	}
 	s->anyblank = s->blankrun > 0;
+	m->shape = *s;
+	m->shapegen = m->gen + 1;
 }
 
 /*

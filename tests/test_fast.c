@@ -107,6 +107,22 @@ panicsame(const Panic *a, const Panic *b)
 	    a->size == b->size;
 }
 
+/* Whether two results' reasons are the same (both nil, or equal). */
+static int
+whysame(const Reason *a, const Reason *b)
+{
+	int i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->code != b->code)
+		return 0;
+	for (i = 0; i < NREASONNUM; i++)
+		if (a->n[i] != b->n[i])
+			return 0;
+	return 1;
+}
+
 /* Replay t slow and fast in step; returns the events that differed. */
 static int
 differential(const struct trace *t, const Policy *p, int kernel, int pse,
@@ -133,7 +149,7 @@ differential(const struct trace *t, const Policy *p, int kernel, int pse,
 		leancount(&fast.m, &fstale, &ffree);
 		if (sstale != fstale || sfree != ffree ||
 		    a->kind != b->kind || a->va != b->va ||
-		    !panicsame(a->panic, b->panic) ||
+		    !panicsame(a->panic, b->panic) || !whysame(a->why, b->why) ||
 		    !mmusame(&slow.m, &fast.m)) {
 			if (bad++ == 0)
 				printf("# %s %s pse %d: event %zu differs: "
