@@ -344,15 +344,16 @@ struct Mmu {
 	Pdenode		*tree;
 	int		nleaf;
 	int		treeok;
-	int		pdemarked;	/* some bit of pdemark is set */
 	uint64_t	pdemark[NPDE / 64];
 
 	/*
 	 * Counts the writes to the PDEs and their tables: each marked PDE
-	 * and each time treeok is cleared.  The shape of the PDEs that
-	 * explains a failure (why.c) is kept while it stays shapegen-1.
+	 * and each time treeok is cleared.  The tree is up to date while
+	 * gen is treegen; the shape of the PDEs that explains a failure
+	 * (why.c) is kept while gen is shapegen-1.
 	 */
 	uint64_t	gen;
+	uint64_t	treegen;	/* gen when the tree was brought up to date */
 	uint64_t	shapegen;	/* gen+1 of shape; 0: none */
 	struct pdeshape	shape;
 
@@ -419,7 +420,6 @@ markpde(Mmu *m, const uint32_t *pde)
 
 	i = (uint32_t)(pde - m->pdb);
 	m->pdemark[i / 64] |= 1ull << (i % 64);
-	m->pdemarked = 1;
 	m->gen++;
 }
 

@@ -84,9 +84,8 @@ treefresh(Mmu *m)
 			m->nleaf *= 2;
 		m->tree = xcalloc(2 * m->nleaf, sizeof *m->tree);
 		m->treeok = 0;
-		m->gen++;
 	}
-	if (m->treeok && !m->pdemarked)
+	if (m->treeok && m->treegen == m->gen)
 		return &m->tree[1];
 	first = PDX(m->vmap);
 	if (!m->treeok) {
@@ -118,7 +117,7 @@ treefresh(Mmu *m)
 		}
 	}
 	memset(m->pdemark, 0, sizeof m->pdemark);
-	m->pdemarked = 0;
+	m->treegen = m->gen;
 	return &m->tree[1];
 }
 
