@@ -147,6 +147,7 @@ cmd_dump_exec(struct args *a)
 	d.rs.ran = dump_ran;
 	d.rs.forget = dump_forget;
 	d.rs.arg = &d;
+	/* on the reader's thread: the live map holds slots of its table */
 	sk.light = 1;
 	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
 	    sizeof err) < 0) {

@@ -198,7 +198,7 @@ answerall(struct answer *an, const Policy *const *p, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		/* the reader's records are gone: the owners from the live set */
+		/* the reader is done: the owners from the live set */
 		an[i].rp->t = t;
 		an[i].rp->owner = livemap_owner;
 		an[i].rp->ownerarg = &an[i].lm;
@@ -272,6 +272,8 @@ cmd_probe_exec(struct args *a)
 	pg.rs.ran = probe_ran;
 	pg.rs.forget = probe_forget;
 	pg.rs.arg = &pg;
+	/* on the reader's thread: the live maps hold slots of its table */
+	sk.light = 1;
 	if (relay_run(&t, args_trace(a, 0, buf, sizeof buf), &sk, err,
 	    sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);

@@ -84,6 +84,13 @@ idrec_key(const struct idrec *r)
 	return idkey_get(r->key);
 }
 
+/* Whether slot sl is set in the bit array a. */
+static int
+bit(const uint64_t *a, uint32_t sl)
+{
+	return a[sl / 64] >> (sl % 64) & 1;
+}
+
 /* The bucket where s is, or the empty one where it would go.  cap > 0. */
 static size_t
 probe(const struct idtab *tab, const char *s, uint32_t h)
@@ -140,7 +147,7 @@ grow(struct idtab *tab)
 	tab->cap = tab->cap ? 2 * tab->cap : 64;
 	tab->bucket = xcalloc(tab->cap, sizeof *tab->bucket);
 	for (s = 0; s < tab->nslots; s++) {
-		if (!(tab->live[s / 64] >> (s % 64) & 1))
+		if (!bit(tab->live, s))
 			continue;
 		for (j = home(tab, s + 1); tab->bucket[j] != 0;
 		    j = (j + 1) & (tab->cap - 1))
@@ -220,8 +227,12 @@ newslot(struct idtab *tab)
 	if (s / 64 >= tab->livecap) {
 		tab->live = xreallocarray(tab->live, tab->livecap + IDCHUNK / 64,
 		    sizeof *tab->live);
+		tab->held = xreallocarray(tab->held, tab->livecap + IDCHUNK / 64,
+		    sizeof *tab->held);
 		memset(tab->live + tab->livecap, 0, IDCHUNK / 64 *
 		    sizeof *tab->live);
+		memset(tab->held + tab->livecap, 0, IDCHUNK / 64 *
+		    sizeof *tab->held);
 		tab->livecap += IDCHUNK / 64;
 	}
 	return s;
@@ -257,7 +268,8 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 
 /*
  * The id of slot sl is unmapped at event now: gone from the table, its
- * slot free to be given again, its record kept until then.  at: its
+ * slot free to be given again (once no sink holds it), its record kept
+ * until then.  at: its
  * bucket, as idtab_find said, when nothing was added since; else
  * IDNOWHERE, and the bucket is found by the id's hash.
  */
@@ -288,7 +300,35 @@ idtab_remove(struct idtab *tab, long sl, size_t at, uint64_t now)
 	tab->n--;
 	tab->live[sl / 64] &= ~(1ull << (sl % 64));
 	age(tab, now);
-	push(tab, tab->lag ? &tab->fresh : &tab->ready, sl);
+	if (!bit(tab->held, sl))
+		push(tab, tab->lag ? &tab->fresh : &tab->ready, sl);
+}
+
+/*
+ * Slot sl, given, is held by a sink on the reader's thread: not given
+ * again, its record as it is, till idtab_release, though its id leave
+ * the table.  A sink behind the reader cannot: by the time it holds
+ * a slot the reader may have freed it.
+ */
+void
+idtab_hold(struct idtab *tab, long sl)
+{
+	if (tab->lag != 0)
+		fatal("idtab_hold: a sink behind the reader");
+	if ((size_t)sl >= tab->nslots || bit(tab->held, sl))
+		fatal("idtab_hold: slot %ld not given, or held", sl);
+	tab->held[sl / 64] |= 1ull << (sl % 64);
+}
+
+/* Slot sl is held no more: given again once its id is gone, or now. */
+void
+idtab_release(struct idtab *tab, long sl)
+{
+	if ((size_t)sl >= tab->nslots || !bit(tab->held, sl))
+		fatal("idtab_release: slot %ld not held", sl);
+	tab->held[sl / 64] &= ~(1ull << (sl % 64));
+	if (!bit(tab->live, sl))
+		push(tab, &tab->ready, sl);
 }
 
 /* Free the table and the keys it owns. */
@@ -306,5 +346,6 @@ idtab_free(struct idtab *tab)
 		free(tab->chunk[s]);
 	free(tab->bucket);
 	free(tab->live);
+	free(tab->held);
 	memset(tab, 0, sizeof *tab);
 }

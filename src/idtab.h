@@ -6,7 +6,9 @@
  * A record outlives its id: a slot is given again only once the events
  * up to its vunmap have reached a sink that runs behind the reader
  * (lag events behind at most), so such a sink may read the record of
- * any slot it holds live while the reader goes on.
+ * any slot it holds live while the reader goes on.  A sink on the
+ * reader's own thread (lag 0) may hold a slot for longer, past its
+ * vunmap (idtab_hold): its record stays, id and all, until released.
  */
 #ifndef VMAPVIEW_IDTAB_H
 #define VMAPVIEW_IDTAB_H
@@ -48,7 +50,8 @@ struct idtab {
 	struct idrec	*chunk[IDCHUNKS];
 	uint32_t	 nslots;	/* slots ever given */
 	uint64_t	*live;		/* a bit a slot: its id is in the table */
-	size_t		 livecap;	/* words of live */
+	uint64_t	*held;		/* a bit a slot: not to be given again */
+	size_t		 livecap;	/* words of live, and of held */
 	size_t		 lag;		/* events a freed slot waits; 0: none */
 	uint64_t	 epoch;		/* now / lag, when fresh was begun */
 	struct idfree	 ready;		/* to be given again */
@@ -64,6 +67,8 @@ struct idtab {
 long		 idtab_find(const struct idtab *, const char *, size_t *);
 long		 idtab_add(struct idtab *, const char *, int, uint64_t, int *);
 void		 idtab_remove(struct idtab *, long, size_t, uint64_t);
+void		 idtab_hold(struct idtab *, long);
+void		 idtab_release(struct idtab *, long);
 void		 idtab_free(struct idtab *);
 const char	*idrec_key(const struct idrec *);
 void		 idkey_set(char *, const char *, int);

@@ -65,11 +65,8 @@ live_compact(struct liveset *ls)
 	if (ls->ndead == 0)
 		return;
 	for (i = j = 0; i < ls->n; i++) {
-		if (DEAD(&ls->v[i])) {
-			if (ls->xfree != NULL)
-				ls->xfree(live_x(ls, i));
+		if (DEAD(&ls->v[i]))
 			continue;
-		}
 		if (ls->xsize != 0 && i != j)
 			memcpy(live_x(ls, j), live_x(ls, i), ls->xsize);
 		ls->v[j++] = ls->v[i];
@@ -140,6 +137,8 @@ leave(struct liveset *ls, int k)
 	va = ls->v[i].va;
 	ls->v[i].i = ~k;
 	ls->ndead++;
+	if (ls->xleave != NULL)
+		ls->xleave(ls->xarg, live_x(ls, i));
 	if (ls->byvaon && (ve = vamap_find(&ls->byva, va)) != NULL) {
 		if (--ve->b == 0)
 			vamap_delete(&ls->byva, ve);

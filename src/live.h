@@ -26,11 +26,12 @@ struct liveset {
 	struct vamap	 byva;
 	/*
 	 * optional: xsize bytes beside each vmap, moved with it, and what
-	 * frees what they hold when a vmap that left is dropped (livemap)
+	 * is told of them (with xarg) as its vmap leaves (livemap)
 	 */
 	unsigned char	*x;
 	size_t		 xsize;
-	void		(*xfree)(void *);
+	void		(*xleave)(void *, void *);
+	void		*xarg;
 };
 
 void		 live_init(struct liveset *);

@@ -1,8 +1,13 @@
 /*
  * The live mappings of a replay fed as the trace is read, each with
  * what its vmap was: the live set as replay_live has it (live.c), and
- * beside it, by the vmap's event, its id, va, pa and size, held until
- * it leaves.  An entry that leaves is given to the next vmap.
+ * beside it, by the vmap's event, its pa and where its id and size are
+ * read.  A streamed vmap with an id holds its id's slot in the reader's
+ * table while it is live (idtab_hold), so that its record, key and
+ * size, is not given to another id though the vunmap that names it has
+ * been read: a vunmap that did not run, or a panic, leaves the vmap
+ * live past its id.  Once the reader is done the table is the live
+ * map's to free.  A loaded trace keeps its events: they are read there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +16,95 @@
 #include "livemap.h"
 #include "xmalloc.h"
 
-/* What a live vmap was, beside it in the set: 24 bytes. */
+/*
+ * What a live vmap was, beside it in the set: 12 bytes.  A pa above
+ * 4G is a user's kernel's to return (the models refuse it), so it is
+ * kept whole, in two halves.
+ */
 struct livewas {
-	uint64_t	 pa;
-	uint32_t	 size;
-	char		 id[IDSHORT + 1];	/* idkey_*; "" for none */
+	uint32_t	 palo;
+	uint32_t	 pahi;
+	int32_t		 rec;		/* its id's held slot, or ~size */
 };
 
 /*
  * What a live vmap was, in a set shared by several policies' live sets
- * (a policy a vmap failed under has none of it): 32 bytes.
+ * (a policy a vmap failed under has none of it): 20 bytes.
  */
 struct wasrec {
-	uint64_t	 pa;
 	int32_t		 k;		/* its event's index */
-	uint32_t	 size;
-	char		 id[IDSHORT + 1];
+	struct livewas	 w;
 	uint8_t		 refs;		/* the live sets that have it; 0: none */
 };
+
+/* Where what is about event e of t is read from: from *f, set when new. */
+static void
+wasfrom_set(struct wasfrom *f, struct trace *t)
+{
+	if (t->ids != NULL && f->ids == NULL) {
+		if (t->ids->kept)
+			fatal("livemap: the reader's table is kept already");
+		/* the reader leaves it when done, held slots and all */
+		t->ids->kept = 1;
+		f->ids = t->ids;
+	}
+	if (t->ids == NULL)
+		f->t = t;
+}
+
+/* The vmap of event k, e, as kept: its slot held when it has one. */
+static void
+wasfrom_keep(struct wasfrom *f, struct livewas *w, const struct event *e)
+{
+	w->palo = (uint32_t)e->pa;
+	w->pahi = (uint32_t)(e->pa >> 32);
+	if (f->ids != NULL && e->slot >= 0) {
+		idtab_hold(f->ids, e->slot);
+		w->rec = e->slot;
+	} else
+		w->rec = ~(int32_t)e->size;
+}
+
+/* The vmap w has left: its slot, if held, is the reader's again. */
+static void
+wasfrom_let(struct wasfrom *f, const struct livewas *w)
+{
+	if (w->rec >= 0)
+		idtab_release(f->ids, w->rec);
+}
+
+/* Vmap k, w, as a dump lists it (k, va set). */
+static void
+wasfrom_get(const struct wasfrom *f, const struct livewas *w,
+    struct dumpmap *m)
+{
+	const struct idrec *r;
+
+	m->pa = (uint64_t)w->pahi << 32 | w->palo;
+	m->id = NULL;
+	if (w->rec >= 0) {
+		r = idtab_rec(f->ids, w->rec);
+		m->size = r->size;
+		m->id = idrec_key(r);
+	} else {
+		m->size = (uint32_t)~w->rec;
+		if (f->ids == NULL && f->t != NULL)
+			m->id = f->t->ev[m->k].id;
+	}
+	if (m->id != NULL && m->id[0] == '\0')
+		m->id = NULL;
+}
+
+/* Free what f holds: the reader's table, when it was left to it. */
+static void
+wasfrom_free(struct wasfrom *f)
+{
+	if (f->ids != NULL) {
+		idtab_free(f->ids);
+		free(f->ids);
+	}
+	memset(f, 0, sizeof *f);
+}
 
 /* Where the vmap of event k is in ws, or where it would go. */
 static size_t
@@ -77,10 +153,8 @@ wasjoin(struct wasset *ws, long k, const struct event *e)
 	w = &ws->v[ws->n++];
 	memset(w, 0, sizeof *w);
 	w->k = (int32_t)k;
-	w->pa = e->pa;
-	w->size = e->size;
 	w->refs = 1;
-	idkey_set(w->id, e->id != NULL ? e->id : "", 0);
+	wasfrom_keep(&ws->from, &w->w, e);
 }
 
 /* The vmap of event k has left one set. */
@@ -94,7 +168,7 @@ wasleave(struct wasset *ws, long k)
 		fatal("livemap: event %ld left a set it was not in", k);
 	w = &ws->v[j];
 	if (--w->refs == 0) {
-		idkey_free(w->id);
+		wasfrom_let(&ws->from, &w->w);
 		ws->ndead++;
 		wascompact(ws);
 	}
@@ -103,19 +177,18 @@ wasleave(struct wasset *ws, long k)
 void
 wasset_free(struct wasset *ws)
 {
-	size_t i;
-
-	for (i = 0; i < ws->n; i++)
-		idkey_free(ws->v[i].id);
 	free(ws->v);
+	wasfrom_free(&ws->from);
 	memset(ws, 0, sizeof *ws);
 }
 
-/* A vmap that left dropped from the set: its id's copy freed. */
+/* A vmap of lm has left its set (live.c's xleave). */
 static void
-wasfree(void *x)
+wasleft(void *arg, void *x)
 {
-	idkey_free(((struct livewas *)x)->id);
+	struct livemap *lm = arg;
+
+	wasfrom_let(&lm->from, x);
 }
 
 void
@@ -124,7 +197,8 @@ livemap_init(struct livemap *lm)
 	memset(lm, 0, sizeof *lm);
 	live_init(&lm->live);
 	lm->live.xsize = sizeof (struct livewas);
-	lm->live.xfree = wasfree;
+	lm->live.xleave = wasleft;
+	lm->live.xarg = lm;
 }
 
 /*
@@ -135,7 +209,8 @@ void
 livemap_share(struct livemap *lm, struct wasset *ws)
 {
 	lm->live.xsize = 0;
-	lm->live.xfree = NULL;
+	lm->live.xleave = NULL;
+	lm->live.xarg = NULL;
 	lm->shared = ws;
 }
 
@@ -145,10 +220,9 @@ livemap_share(struct livemap *lm, struct wasset *ws)
  * there), and what a vmap that joins it was is kept beside it.
  */
 void
-livemap_step(struct livemap *lm, const struct trace *t, size_t i,
+livemap_step(struct livemap *lm, struct trace *t, size_t i,
     const struct event *e, const struct result *res)
 {
-	struct livewas *w;
 	struct event ev;
 	long k;
 
@@ -157,20 +231,17 @@ livemap_step(struct livemap *lm, const struct trace *t, size_t i,
 	    e->slot >= 0)
 		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
 	if (lm->shared != NULL) {
+		wasfrom_set(&lm->shared->from, t);
 		if ((k = live_step(&lm->live, i, &ev, res)) >= 0)
 			wasleave(lm->shared, k);
 		else if (e->op == OPvmap && res->kind == Rok)
 			wasjoin(lm->shared, (long)i, e);
 		return;
 	}
-	/* one that leaves keeps its id until it is dropped (wasfree) */
+	wasfrom_set(&lm->from, t);
 	(void)live_step(&lm->live, i, &ev, res);
-	if (e->op == OPvmap && res->kind == Rok) {
-		w = live_x(&lm->live, lm->live.n - 1);
-		w->pa = e->pa;
-		w->size = e->size;
-		idkey_set(w->id, e->id != NULL ? e->id : "", 0);
-	}
+	if (e->op == OPvmap && res->kind == Rok)
+		wasfrom_keep(&lm->from, live_x(&lm->live, lm->live.n - 1), e);
 }
 
 /* Entry j of the set, as a dump lists it. */
@@ -178,28 +249,15 @@ static void
 entry(const void *arg, size_t j, struct dumpmap *m)
 {
 	const struct livemap *lm = arg;
-	const struct livewas *w;
 	const struct wasrec *r;
-	size_t at;
 
 	m->k = lm->live.v[j].i;
 	m->va = lm->live.v[j].va;
 	if (lm->shared != NULL) {
-		at = wasfind(lm->shared, m->k);
-		r = &lm->shared->v[at];
-		m->pa = r->pa;
-		m->size = r->size;
-		m->id = idkey_get(r->id);
-		if (m->id[0] == '\0')
-			m->id = NULL;
-		return;
-	}
-	w = live_x(&lm->live, j);
-	m->pa = w->pa;
-	m->size = w->size;
-	m->id = idkey_get(w->id);
-	if (m->id[0] == '\0')
-		m->id = NULL;
+		r = &lm->shared->v[wasfind(lm->shared, m->k)];
+		wasfrom_get(&lm->shared->from, &r->w, m);
+	} else
+		wasfrom_get(&lm->from, live_x(&lm->live, j), m);
 }
 
 /*
@@ -244,14 +302,11 @@ livemap_owner(const void *arg, size_t upto, uint32_t va, size_t *seq,
 	return 0;
 }
 
+/* Free lm, and the reader's table if it was left to lm. */
 void
 livemap_free(struct livemap *lm)
 {
-	size_t j;
-
-	if (lm->shared == NULL)
-		for (j = 0; j < lm->live.n; j++)
-			idkey_free(((struct livewas *)live_x(&lm->live, j))->id);
 	live_free(&lm->live);
+	wasfrom_free(&lm->from);
 	memset(lm, 0, sizeof *lm);
 }

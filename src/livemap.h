@@ -1,8 +1,11 @@
 /*
  * The live mappings of a replay fed as the trace is read (livemap.c),
  * with what each vmap was (its id, va, pa and size) kept while it is
- * live: for the commands that answer about one state after the reader's
- * records are gone (dump, probe).  Memory follows the live mappings.
+ * live: for the commands that answer about one state after the reader
+ * has gone on (dump, probe).  A streamed vmap's id and size stay in its
+ * id's record in the reader's table, held there while it is live (the
+ * table is the live map's once the reader is done).  Memory follows the
+ * live mappings.
  */
 #ifndef VMAPVIEW_LIVEMAP_H
 #define VMAPVIEW_LIVEMAP_H
@@ -10,7 +13,14 @@
 #include "live.h"
 #include "report.h"
 
+struct idtab;
 struct wasrec;
+
+/* Where what the live vmaps were is read: the reader's table, or t. */
+struct wasfrom {
+	struct idtab		*ids;	/* streamed: held, then owned */
+	const struct trace	*t;	/* loaded: its events */
+};
 
 /*
  * What the live vmaps of several policies' sets were, each kept once
@@ -21,17 +31,19 @@ struct wasset {
 	size_t		 n;
 	size_t		 ndead;		/* of the n, live in no set */
 	size_t		 cap;
+	struct wasfrom	 from;
 };
 
 struct livemap {
 	struct liveset	 live;		/* each with a struct livewas beside */
+	struct wasfrom	 from;
 	struct wasset	*shared;	/* or, when set, what they were */
 };
 
 void	livemap_init(struct livemap *);
 void	livemap_share(struct livemap *, struct wasset *);
 void	wasset_free(struct wasset *);
-void	livemap_step(struct livemap *, const struct trace *, size_t,
+void	livemap_step(struct livemap *, struct trace *, size_t,
 	    const struct event *, const struct result *);
 void	livemap_list(struct livemap *, struct dumplist *);
 int	livemap_owner(const void *, size_t, uint32_t, size_t *,

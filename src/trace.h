@@ -115,9 +115,10 @@ struct tracesink {
 	 */
 	size_t	 lag;
 	/*
-	 * The sink costs less than checking the events: it runs on the
-	 * reader's thread, the parse on its own (a relay would add a
-	 * third thread to two processors).
+	 * The sink runs on the reader's thread, the parse on its own: it
+	 * costs less than checking the events (a relay would add a third
+	 * thread to two processors), or it holds slots of the reader's
+	 * table (idtab_hold).
 	 */
 	int	 light;
 };

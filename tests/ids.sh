@@ -79,4 +79,42 @@ EOT
     grep -q "span .*in use by win2 (event 3)"
 ok $? "... span's panic names the owner of the page in its way"
 
+# a vmap live past its id: after a panic its vunmap is not run, so it
+# stays live though its id has left the reader's table, and the id's
+# slot is held for it (livemap.c) while new ids come and go; streamed
+# (a file) and loaded whole (standard input), dump and probe list it
+# alike, with its own id and size
+{
+	printf 'vmaptrace: 1\nname: held\nmachine:\n  kernel: labs\nevents:\n'
+	printf -- '- {op: vmap, pa: 0x10000000, size: 8K, id: a}\n'
+	printf -- '- {op: vmap, pa: 0x10100000, size: 12K, id: %s}\n' \
+	    "${L}one"
+	printf -- '- {op: vunmap, va: 0x1000, size: 4K}\n'
+	printf -- '- {op: vunmap, id: a}\n- {op: vunmap, id: %s}\n' "${L}one"
+	printf -- '- {op: vmap, pa: 0x20000000, size: 4K, id: a}\n'
+	i=0
+	while [ $i -lt 40 ]; do
+		printf -- '- {op: vmap, pa: 0x30000000, size: 16K, id: b%d}\n' $i
+		printf -- '- {op: vunmap, id: b%d}\n' $i
+		i=$((i + 1))
+	done
+} >"$TMPD/held.yaml"
+for c in "dump -p plan9" "dump --at 30 -p span" "probe --sizes" \
+    "probe --sizes -p reclaim"; do
+	# shellcheck disable=SC2086
+	"$V" $c "$TMPD/held.yaml" >"$TMPD/a" 2>&1
+	# shellcheck disable=SC2086
+	"$V" $c - <"$TMPD/held.yaml" >"$TMPD/b" 2>&1
+	sed 's/<stdin>/held/' "$TMPD/b" >"$TMPD/b2"
+	cmp -s "$TMPD/a" "$TMPD/b2"
+	ok $? "$c: a vmap live past its id, streamed as loaded whole"
+	[ $? -eq 0 ] || diff "$TMPD/a" "$TMPD/b2" | head -5 | sed 's/^/# /'
+done
+"$V" dump -p plan9 "$TMPD/held.yaml" >"$TMPD/a"
+grep -q "^ *1  a  .* pa 0x10000000  8K " "$TMPD/a"
+ok $? "... the dump lists a, 8K, not the 4K vmap its id named after"
+grep -q "^ *2  ${L}one .* pa 0x10100000  12K " "$TMPD/a" &&
+    ! sed -n '/^live mappings/,/^$/p' "$TMPD/a" | grep -q " b[0-9]"
+ok $? "... and the long id's vmap, 12K, not one of the ids after it"
+
 done_testing
