@@ -165,6 +165,7 @@ cmd_dump_exec(struct args *a)
 		return EXITUSAGE;
 	}
 	replaysink_settrace(&d.rs, &t);
+	livemap_settle(&d.lm);
 	rp = &d.rs.rp[0];
 	if (rp->pos > 0 && !d.said)
 		dump_whyof(rp, &d.last, &d.lastres, rp->pos - 1, d.line,

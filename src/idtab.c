@@ -331,6 +331,18 @@ idtab_release(struct idtab *tab, long sl)
 		push(tab, &tab->ready, sl);
 }
 
+/*
+ * Nothing more is added, found or removed (the reader is done): the
+ * buckets are freed, the records kept to be read.
+ */
+void
+idtab_settle(struct idtab *tab)
+{
+	free(tab->bucket);
+	tab->bucket = NULL;
+	tab->cap = 0;
+}
+
 /* Free the table and the keys it owns. */
 void
 idtab_free(struct idtab *tab)

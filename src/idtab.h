@@ -69,6 +69,7 @@ long		 idtab_add(struct idtab *, const char *, int, uint64_t, int *);
 void		 idtab_remove(struct idtab *, long, size_t, uint64_t);
 void		 idtab_hold(struct idtab *, long);
 void		 idtab_release(struct idtab *, long);
+void		 idtab_settle(struct idtab *);
 void		 idtab_free(struct idtab *);
 const char	*idrec_key(const struct idrec *);
 void		 idkey_set(char *, const char *, int);

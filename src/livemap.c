@@ -27,16 +27,6 @@ struct livewas {
 	int32_t		 rec;		/* its id's held slot, or ~size */
 };
 
-/*
- * What a live vmap was, in a set shared by several policies' live sets
- * (a policy a vmap failed under has none of it): 20 bytes.
- */
-struct wasrec {
-	int32_t		 k;		/* its event's index */
-	struct livewas	 w;
-	uint8_t		 refs;		/* the live sets that have it; 0: none */
-};
-
 /* Where what is about event e of t is read from: from *f, set when new. */
 static void
 wasfrom_set(struct wasfrom *f, struct trace *t)
@@ -106,82 +96,6 @@ wasfrom_free(struct wasfrom *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Where the vmap of event k is in ws, or where it would go. */
-static size_t
-wasfind(const struct wasset *ws, long k)
-{
-	size_t lo, hi, mid;
-
-	lo = 0;
-	hi = ws->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ws->v[mid].k < k)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The vmaps that no set has any more dropped, when they are the most. */
-static void
-wascompact(struct wasset *ws)
-{
-	size_t i, j;
-
-	if (2 * ws->ndead <= ws->n)
-		return;
-	for (i = j = 0; i < ws->n; i++)
-		if (ws->v[i].refs != 0)
-			ws->v[j++] = ws->v[i];
-	ws->n = j;
-	ws->ndead = 0;
-}
-
-/* Event k, e, a vmap, has joined one more set. */
-static void
-wasjoin(struct wasset *ws, long k, const struct event *e)
-{
-	struct wasrec *w;
-
-	if (ws->n > 0 && ws->v[ws->n - 1].k == k) {
-		ws->v[ws->n - 1].refs++;
-		return;
-	}
-	xgrow(&ws->v, &ws->cap, ws->n + 1, sizeof *ws->v);
-	w = &ws->v[ws->n++];
-	memset(w, 0, sizeof *w);
-	w->k = (int32_t)k;
-	w->refs = 1;
-	wasfrom_keep(&ws->from, &w->w, e);
-}
-
-/* The vmap of event k has left one set. */
-static void
-wasleave(struct wasset *ws, long k)
-{
-	struct wasrec *w;
-	size_t j;
-
-	if ((j = wasfind(ws, k)) >= ws->n || ws->v[j].k != k)
-		fatal("livemap: event %ld left a set it was not in", k);
-	w = &ws->v[j];
-	if (--w->refs == 0) {
-		wasfrom_let(&ws->from, &w->w);
-		ws->ndead++;
-		wascompact(ws);
-	}
-}
-
-void
-wasset_free(struct wasset *ws)
-{
-	free(ws->v);
-	wasfrom_free(&ws->from);
-	memset(ws, 0, sizeof *ws);
-}
-
 /* A vmap of lm has left its set (live.c's xleave). */
 static void
 wasleft(void *arg, void *x)
@@ -202,19 +116,6 @@ livemap_init(struct livemap *lm)
 }
 
 /*
- * lm, just begun, keeps what its vmaps were in ws, which other live
- * maps share, each kept once (probe's policies), and not beside them.
- */
-void
-livemap_share(struct livemap *lm, struct wasset *ws)
-{
-	lm->live.xsize = 0;
-	lm->live.xleave = NULL;
-	lm->live.xarg = NULL;
-	lm->shared = ws;
-}
-
-/*
  * Event i, e, of the trace t being read, gave res: the live set moves
  * (a vunmap by id names its vmap by the reader's record, while it is
  * there), and what a vmap that joins it was is kept beside it.
@@ -224,20 +125,11 @@ livemap_step(struct livemap *lm, struct trace *t, size_t i,
     const struct event *e, const struct result *res)
 {
 	struct event ev;
-	long k;
 
 	ev = *e;
 	if ((e->flags & EVBYID) && ev.ref < 0 && t->ids != NULL &&
 	    e->slot >= 0)
 		ev.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
-	if (lm->shared != NULL) {
-		wasfrom_set(&lm->shared->from, t);
-		if ((k = live_step(&lm->live, i, &ev, res)) >= 0)
-			wasleave(lm->shared, k);
-		else if (e->op == OPvmap && res->kind == Rok)
-			wasjoin(lm->shared, (long)i, e);
-		return;
-	}
 	wasfrom_set(&lm->from, t);
 	(void)live_step(&lm->live, i, &ev, res);
 	if (e->op == OPvmap && res->kind == Rok)
@@ -249,15 +141,21 @@ static void
 entry(const void *arg, size_t j, struct dumpmap *m)
 {
 	const struct livemap *lm = arg;
-	const struct wasrec *r;
 
 	m->k = lm->live.v[j].i;
 	m->va = lm->live.v[j].va;
-	if (lm->shared != NULL) {
-		r = &lm->shared->v[wasfind(lm->shared, m->k)];
-		wasfrom_get(&lm->shared->from, &r->w, m);
-	} else
-		wasfrom_get(&lm->from, live_x(&lm->live, j), m);
+	wasfrom_get(&lm->from, live_x(&lm->live, j), m);
+}
+
+/*
+ * The reader is done: what it needed only to read (its table's
+ * buckets) is freed.
+ */
+void
+livemap_settle(struct livemap *lm)
+{
+	if (lm->from.ids != NULL)
+		idtab_settle(lm->from.ids);
 }
 
 /*

@@ -14,7 +14,6 @@
 #include "report.h"
 
 struct idtab;
-struct wasrec;
 
 /* Where what the live vmaps were is read: the reader's table, or t. */
 struct wasfrom {
@@ -22,29 +21,15 @@ struct wasfrom {
 	const struct trace	*t;	/* loaded: its events */
 };
 
-/*
- * What the live vmaps of several policies' sets were, each kept once
- * for all the sets that have it live, in the order of their events.
- */
-struct wasset {
-	struct wasrec	*v;
-	size_t		 n;
-	size_t		 ndead;		/* of the n, live in no set */
-	size_t		 cap;
-	struct wasfrom	 from;
-};
-
 struct livemap {
 	struct liveset	 live;		/* each with a struct livewas beside */
 	struct wasfrom	 from;
-	struct wasset	*shared;	/* or, when set, what they were */
 };
 
 void	livemap_init(struct livemap *);
-void	livemap_share(struct livemap *, struct wasset *);
-void	wasset_free(struct wasset *);
 void	livemap_step(struct livemap *, struct trace *, size_t,
 	    const struct event *, const struct result *);
+void	livemap_settle(struct livemap *);
 void	livemap_list(struct livemap *, struct dumplist *);
 int	livemap_owner(const void *, size_t, uint32_t, size_t *,
 	    const char **);

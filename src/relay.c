@@ -357,7 +357,6 @@ relay_run(struct trace *t, const char *path, const struct tracesink *sk,
     char *err, size_t errlen)
 {
 	struct sinkrun sr;
-	size_t i;
 
 	sinkrun_init(&sr, sk);
 	if (trace_rereadable(path)) {
@@ -374,10 +373,24 @@ relay_run(struct trace *t, const char *path, const struct tracesink *sk,
 	}
 	if (trace_load(t, path, err, errlen) < 0)
 		return -1;
+	relay_give(t, sk);
+	return 0;
+}
+
+/*
+ * Give every event of t, loaded whole, to sink, and begin it, as
+ * relay_run does once it has loaded a trace: t may be given again.
+ */
+void
+relay_give(struct trace *t, const struct tracesink *sk)
+{
+	struct sinkrun sr;
+	size_t i;
+
+	sinkrun_init(&sr, sk);
 	for (i = 0; i < t->nev; i++)
 		sr.via.event(&sr, t, &t->ev[i]);
 	sinkrun_begin(&sr, t);
-	return 0;
 }
 
 /*

@@ -28,6 +28,7 @@ void	sinkrun_reset(struct sinkrun *);
 
 int	relay_run(struct trace *, const char *, const struct tracesink *,
 	    char *, size_t);
+void	relay_give(struct trace *, const struct tracesink *);
 
 struct relayfeed;
 struct relayfeed *relay_feed(const char *, size_t *);
