@@ -117,4 +117,33 @@ grep -q "^ *2  ${L}one .* pa 0x10100000  12K " "$TMPD/a" &&
     ! sed -n '/^live mappings/,/^$/p' "$TMPD/a" | grep -q " b[0-9]"
 ok $? "... and the long id's vmap, 12K, not one of the ids after it"
 
+# a machine that comes after the events: each policy's reading gives its
+# events again, loaded whole, under that machine; the answers are those
+# of the same trace with the machine first
+{
+	printf 'vmaptrace: 1\nname: late\nevents:\n'
+	sed -n '/^- /p' "$TMPD/held.yaml"
+	printf 'machine:\n  kernel: labs\n  vmap: 0xf0000000\n  vmapsize: 128M\n'
+} >"$TMPD/late.yaml"
+{
+	printf 'vmaptrace: 1\nname: late\n'
+	printf 'machine:\n  kernel: labs\n  vmap: 0xf0000000\n  vmapsize: 128M\n'
+	printf 'events:\n'
+	sed -n '/^- /p' "$TMPD/held.yaml"
+} >"$TMPD/early.yaml"
+while read -r c rest; do
+	# shellcheck disable=SC2086
+	"$V" $c "$TMPD/late.yaml" $rest >"$TMPD/a" 2>&1
+	# shellcheck disable=SC2086
+	"$V" $c "$TMPD/early.yaml" $rest >"$TMPD/b" 2>&1
+	cmp -s "$TMPD/a" "$TMPD/b" && grep -q "largest\|ok at 0xf0\|0xf0000000" \
+	    "$TMPD/a"
+	ok $? "$c${rest:+ $rest}: the machine after the events, as before them"
+	[ $? -eq 0 ] || diff "$TMPD/a" "$TMPD/b" | head -5 | sed 's/^/# /'
+done <<EOT
+probe --sizes --at 2
+probe 8K --at 2
+dump
+EOT
+
 done_testing
