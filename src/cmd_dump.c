@@ -98,12 +98,19 @@ dump_ran(void *arg, struct trace *t, const struct event *e, struct result *res)
 
 	d = arg;
 	livemap_step(&d->lm, t, d->rs.seen - 1, e, res);
-	/* what needs the reader's records is said now, while they last */
-	d->said = res->kind == Rskipped || RSTOPS(res->kind);
+	/* a stop's reason needs the reader's records: said now */
+	d->said = RSTOPS(res->kind);
 	if (d->said)
 		dump_whyof(&d->rs.rp[0], e, res, d->rs.seen - 1, d->line,
 		    sizeof d->line, d->why, sizeof d->why);
 	keeplast(d, e, res);
+	/*
+	 * A skipped vunmap's reason names its vmap's event, read now from its
+	 * slot's record, while that lasts: said at the end, if it is last.
+	 */
+	if (d->lastres.kind == Rskipped && d->last.ref < 0 &&
+	    t->ids != NULL && e->slot >= 0)
+		d->last.ref = (int)(idtab_rec(t->ids, e->slot)->seq - 1);
 }
 
 /* Forget every event (a machine that came late: they come again). */
