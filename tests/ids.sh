@@ -53,9 +53,9 @@ for c in "replay --format yaml -p plan9" "compare --summary" "dump" \
 	[ $? -eq 0 ] || diff "$TMPD/a2" "$TMPD/b2" | head -5 | sed 's/^/# /'
 done
 
-# probe of several policies keeps what each live vmap was once for all
-# of them (livemap.c's shared set): each policy's answer, and a panic's
-# owner among them, is the one it gives alone, where nothing is shared
+# probe of several policies reads the trace once for each: each
+# policy's answer, and a panic's owner among them, is the one it gives
+# alone
 B=${top_srcdir:-.}/traces
 while read -r t at rest; do
 	"$V" probe --at "$at" "$t" $rest >"$TMPD/all" 2>&1
