@@ -387,8 +387,13 @@ struct Mmu {
  */
 struct Pdenode {
 	uint32_t	bpre, bsuf, bbest;	/* blank PDEs */
+	/*
+	 * A run of free pages over tables is its empty tables and a part
+	 * of one table: the empty tables at the start or the end are
+	 * rpre or rsuf / WD2PG, and only their longest run is kept.
+	 */
 	uint32_t	rpre, rsuf, rbest;	/* free pages over tables */
-	uint16_t	epre, esuf, ebest;	/* empty tables */
+	uint16_t	ebest;			/* empty tables in a row */
 	uint16_t	maxhole;
 	uint8_t		ball;		/* every PDE blank */
 	uint8_t		rall;		/* every PDE an empty table */

@@ -32,7 +32,7 @@ leaf(Mmu *m, int i, Pdenode *n)
 		n->rbest = pg->maxhole;
 		n->maxhole = pg->maxhole;
 		n->rall = pg->head == WD2PG;
-		n->epre = n->esuf = n->ebest = n->rall;
+		n->ebest = n->rall;
 	}
 }
 
@@ -60,9 +60,7 @@ pull(Pdenode *t, int k)
 	n->rpre = l->rall ? l->rpre + r->rpre : l->rpre;
 	n->rsuf = r->rall ? r->rsuf + l->rsuf : r->rsuf;
 	n->rbest = max3(l->rbest, r->rbest, l->rsuf + r->rpre);
-	n->epre = l->rall ? l->epre + r->epre : l->epre;
-	n->esuf = r->rall ? r->esuf + l->esuf : r->esuf;
-	n->ebest = max3(l->ebest, r->ebest, l->esuf + r->epre);
+	n->ebest = max3(l->ebest, r->ebest, l->rsuf / WD2PG + r->rpre / WD2PG);
 	n->rall = l->rall && r->rall;
 	n->maxhole = l->maxhole > r->maxhole ? l->maxhole : r->maxhole;
 }
