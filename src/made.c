@@ -11,18 +11,24 @@
 #include "vamap.h"
 #include "xmalloc.h"
 
-/* Slot sl's entry in mt, made when new. */
+/* Chunks in mt up to chunk k. */
 static void
+madegrow(struct madetab *mt, size_t k)
+{
+	mt->c = xreallocarray(mt->c, k + 1, sizeof *mt->c);
+	while (mt->nc <= k)
+		mt->c[mt->nc++] = xcalloc(1, sizeof **mt->c);
+}
+
+/* Slot sl's entry in mt, made when new. */
+static inline void
 madeslot(struct madetab *mt, long sl, uint32_t **va, uint8_t **st)
 {
 	size_t k;
 
 	k = sl / MADECHUNK;
-	if (k >= mt->nc) {
-		mt->c = xreallocarray(mt->c, k + 1, sizeof *mt->c);
-		while (mt->nc <= k)
-			mt->c[mt->nc++] = xcalloc(1, sizeof **mt->c);
-	}
+	if (k >= mt->nc)
+		madegrow(mt, k);
 	*va = &mt->c[k]->va[sl % MADECHUNK];
 	*st = &mt->c[k]->st[sl % MADECHUNK];
 }
