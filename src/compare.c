@@ -189,6 +189,8 @@ compare_init(struct compare *c, const struct trace *t, const Policy **p,
 	if (!summary && (c->spool = tmpfile()) == NULL)
 		fatal("no temporary file for the differences: %s",
 		    strerror(errno));
+	if (!summary)
+		c->sbuf = xmalloc(SPOOLBUF);
 	c->pair = xcalloc((size_t)n * (n - 1) / 2, sizeof *c->pair);
 	for (j = 0; j < n; j++)
 		for (k = j + 1; k < n; k++) {
@@ -224,6 +226,65 @@ differs(const struct compare *c, const struct event *e,
 	for (j = 1; j < c->n; j++)
 		if (replay_differ(e, &res[0], &res[j]))
 			return 1;
+	return 0;
+}
+
+/*
+ * The spool is written, then read from its start, through a buffer of
+ * its own (SPOOLBUF): a difference is a few small pieces, and stdio's
+ * call for each, locked on two threads, cost more than the copy.
+ */
+static void
+spoolflush(struct compare *c)
+{
+	if (c->slen > 0 && fwrite(c->sbuf, c->slen, 1, c->spool) != 1)
+		fatal("the differences' temporary file: %s", strerror(errno));
+	c->slen = 0;
+}
+
+/* n bytes at p to the spool. */
+static void
+spoolput(struct compare *c, const void *p, size_t n)
+{
+	if (c->slen + n > SPOOLBUF)
+		spoolflush(c);
+	if (n > SPOOLBUF) {
+		if (fwrite(p, n, 1, c->spool) != 1)
+			fatal("the differences' temporary file: %s",
+			    strerror(errno));
+		return;
+	}
+	memcpy(c->sbuf + c->slen, p, n);
+	c->slen += n;
+}
+
+/* What was written, to be read from its start. */
+static void
+spoolrewind(struct compare *c)
+{
+	spoolflush(c);
+	rewind(c->spool);
+	c->slen = c->spos = 0;
+}
+
+/* n bytes of the spool into p.  Returns 0, or -1 at its end. */
+static int
+spoolget(struct compare *c, void *p, size_t n)
+{
+	unsigned char *q;
+	size_t k;
+
+	for (q = p; n > 0; q += k, n -= k) {
+		if (c->spos == c->slen) {
+			c->slen = fread(c->sbuf, 1, SPOOLBUF, c->spool);
+			c->spos = 0;
+			if (c->slen == 0)
+				return -1;
+		}
+		k = c->slen - c->spos < n ? c->slen - c->spos : n;
+		memcpy(q, c->sbuf + c->spos, k);
+		c->spos += k;
+	}
 	return 0;
 }
 
@@ -269,15 +330,15 @@ keepdiff(struct compare *c, const struct event *e, const struct result *res)
 		len += n;
 		n = 0;		/* written */
 	}
-	if (fwrite(b, len, 1, c->spool) != 1 ||
-	    (n > 0 && fwrite(e->id, n, 1, c->spool) != 1))
-		fatal("the differences' temporary file: %s", strerror(errno));
+	spoolput(c, b, len);
+	if (n > 0)
+		spoolput(c, e->id, n);
 	c->ndiff++;
 }
 
 /* The next difference kept, its id in *idbuf (grown); 0 at the end. */
 static int
-nextdiff(const struct compare *c, struct diff *d, char **idbuf,
+nextdiff(struct compare *c, struct diff *d, char **idbuf,
     size_t *idcap)
 {
 	unsigned char b[DIFFHEAD(MAXPOLICY)], *p;
@@ -285,7 +346,7 @@ nextdiff(const struct compare *c, struct diff *d, char **idbuf,
 	uint32_t n;
 	int j;
 
-	if (fread(b, DIFFHEAD(c->n), 1, c->spool) != 1)
+	if (spoolget(c, b, DIFFHEAD(c->n)) < 0)
 		return 0;
 	memset(d, 0, sizeof *d);
 	p = b;
@@ -305,7 +366,7 @@ nextdiff(const struct compare *c, struct diff *d, char **idbuf,
 		*idcap = (size_t)n + 1;
 		*idbuf = xrealloc(*idbuf, *idcap);
 	}
-	if (n > 0 && fread(*idbuf, n, 1, c->spool) != 1)
+	if (n > 0 && spoolget(c, *idbuf, n) < 0)
 		return 0;
 	(*idbuf)[n] = '\0';
 	return 1;
@@ -403,6 +464,7 @@ compare_free(struct compare *c)
 	}
 	if (c->spool != NULL)
 		fclose(c->spool);
+	free(c->sbuf);
 	free(c->ids);
 	free(c->pair);
 	memset(c, 0, sizeof *c);
@@ -464,10 +526,11 @@ pairstext(FILE *f, const struct compare *c)
 
 /*
  * The table of differences (not with summary), the summaries, and
- * where each pair of policies parts, why, on both sides.
+ * where each pair of policies parts, why, on both sides.  The spool
+ * is read again from its start.
  */
 void
-compare_text(FILE *f, const struct compare *c)
+compare_text(FILE *f, struct compare *c)
 {
 	const struct trace *t;
 	struct diff d;
@@ -501,7 +564,7 @@ compare_text(FILE *f, const struct compare *c)
 			seqw++;
 		snprintf(head, sizeof head, "%*s  op      id", seqw, "seq");
 		row(f, 22 + seqw, head, cells, c->n, 11);
-		rewind(c->spool);
+		spoolrewind(c);
 		while (nextdiff(c, &d, &id, &idcap))
 			fwrite(line, 1, diffrow(line, c, &d, id, seqw), f);
 		fputc('\n', f);
@@ -596,9 +659,9 @@ emitpairs(struct emitter *em, const struct compare *c)
 	return emitseqend(em);
 }
 
-/* The same as a vmapcompare YAML document. */
+/* The same as a vmapcompare YAML document; the spool read again. */
 int
-compare_yaml(FILE *f, const struct compare *c)
+compare_yaml(FILE *f, struct compare *c)
 {
 	struct emitter *em;
 	struct diff d;
@@ -626,7 +689,7 @@ compare_yaml(FILE *f, const struct compare *c)
 	    emitseq(em, 0) < 0)))
 		goto out;
 	if (c->spool != NULL)
-		rewind(c->spool);
+		spoolrewind(c);
 	while (c->spool != NULL && nextdiff(c, &d, &id, &idcap)) {
 		if (emitmap(em, 1) < 0 || emitnum(em, "seq", d.seq) < 0 ||
 		    emitkv(em, "op", opnames[d.op]) < 0 ||

@@ -39,6 +39,8 @@ struct pair {
 	struct divat	 first[Ndiv][MAXFIRST];
 };
 
+enum { SPOOLBUF = 64 * 1024 };	/* the spool's buffer */
+
 struct compare {
 	const struct trace	*t;
 	int			 n;
@@ -46,6 +48,9 @@ struct compare {
 	struct madetab		 made[MAXPOLICY];
 	size_t			 pos;		/* events fed */
 	FILE			*spool;		/* the events that differ */
+	unsigned char		*sbuf;		/* its buffer: SPOOLBUF bytes */
+	size_t			 slen;		/* in sbuf: written, or read */
+	size_t			 spos;		/* reading: taken of slen */
 	size_t			 ndiff;
 	char			*ids;		/* their ids, each ended by NUL */
 	size_t			 idlen;
@@ -63,7 +68,7 @@ void	compare_settrace(struct compare *, const struct trace *);
 void	compare_run(struct compare *, const struct trace *, const Policy **,
 	    int, const struct replayopts *, int);
 void	compare_free(struct compare *);
-void	compare_text(FILE *, const struct compare *);
-int	compare_yaml(FILE *, const struct compare *);
+void	compare_text(FILE *, struct compare *);
+int	compare_yaml(FILE *, struct compare *);
 
 #endif
