@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "relay.h"
@@ -109,13 +108,12 @@ const struct cmd_entry cmd_replay_entry = {
  */
 struct stream {
 	struct replaysink	 rs;
-	FILE			*spool;
+	struct spoolfile	 spool;
 	int			 yaml;		/* rows for the document, or lines */
 	int			 whyall;
 	int			 needwhy;
 	size_t			 longest;	/* id */
 	struct colw		 cw;		/* the pa and size columns */
-	int			 spoolbad;
 };
 
 static void
@@ -130,9 +128,10 @@ stream_ran(void *arg, struct trace *t, const struct event *e,
 	st = arg;
 	rp = &st->rs.rp[0];
 	report_row(rp, e, res, rp->pos - 1, st->needwhy, &row);
-	if ((st->yaml ? report_spool(st->spool, &row) :
-	    report_textspool(st->spool, &row, st->whyall, &st->cw)) < 0)
-		st->spoolbad = 1;
+	if (st->yaml)
+		report_spool(&st->spool, &row);
+	else
+		report_textspool(&st->spool, &row, st->whyall, &st->cw);
 	if (e->id != NULL && strlen(e->id) > st->longest)
 		st->longest = strlen(e->id);
 }
@@ -144,9 +143,7 @@ stream_forget(void *arg)
 	struct stream *st;
 
 	st = arg;
-	rewind(st->spool);
-	if (ftruncate(fileno(st->spool), 0) < 0)
-		st->spoolbad = 1;
+	spoolfile_empty(&st->spool);
 	st->longest = 0;
 	st->cw.pa = 10;
 	st->cw.size = 6;
@@ -180,7 +177,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	st.needwhy = yaml || whyall;
 	st.yaml = yaml;
 	st.whyall = whyall;
-	if (rows && (st.spool = tmpfile()) == NULL) {
+	if (rows && spoolfile_open(&st.spool) < 0) {
 		fprintf(stderr, "%s: no temporary file for the report: %s\n",
 		    progname, strerror(errno));
 		return EXITUSAGE;
@@ -193,23 +190,20 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 	sk.light = !rows;
 	if (relay_run(&t, path, &sk, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		if (st.spool != NULL)
-			fclose(st.spool);
+		spoolfile_close(&st.spool);
 		return EXITUSAGE;
 	}
 	madetab_free(&st.rs.made[0]);
 	replaysink_settrace(&st.rs, &t);
 	rp = &st.rs.rp[0];
 	memset(&sp, 0, sizeof sp);
-	sp.f = st.spool;
-	if (st.spool != NULL && (st.spoolbad || fflush(st.spool) != 0)) {
+	sp.sf = &st.spool;
+	if (st.spool.f != NULL && spoolfile_rewind(&st.spool) < 0) {
 		fprintf(stderr, "%s: the report's temporary file failed\n",
 		    progname);
 		status = EXITUSAGE;
 		goto out;
 	}
-	if (st.spool != NULL)
-		rewind(st.spool);
 	if (yaml) {
 		if (report_yamlrows(stdout, rp, rows ? report_unspool :
 		    NULL, &sp) < 0)
@@ -229,8 +223,7 @@ streamed(const char *path, const Policy *p, struct replayopts *ro, int yaml,
 		    "read back\n", progname);
 out:
 	free(sp.buf);
-	if (st.spool != NULL)
-		fclose(st.spool);
+	spoolfile_close(&st.spool);
 	replaysink_free(&st.rs);
 	trace_free(&t);
 	return status == EXITUSAGE ? status : cmd_finish(status);

@@ -186,11 +186,9 @@ compare_init(struct compare *c, const struct trace *t, const Policy **p,
 			ro.console = o->consoles[j];
 		replay_init(&c->rp[j], t, p[j], &ro);
 	}
-	if (!summary && (c->spool = tmpfile()) == NULL)
+	if (!summary && spoolfile_open(&c->spool) < 0)
 		fatal("no temporary file for the differences: %s",
 		    strerror(errno));
-	if (!summary)
-		c->sbuf = xmalloc(SPOOLBUF);
 	c->pair = xcalloc((size_t)n * (n - 1) / 2, sizeof *c->pair);
 	for (j = 0; j < n; j++)
 		for (k = j + 1; k < n; k++) {
@@ -229,63 +227,12 @@ differs(const struct compare *c, const struct event *e,
 	return 0;
 }
 
-/*
- * The spool is written, then read from its start, through a buffer of
- * its own (SPOOLBUF): a difference is a few small pieces, and stdio's
- * call for each, locked on two threads, cost more than the copy.
- */
+/* The spool read again from its start; what could not be written, fatal. */
 static void
-spoolflush(struct compare *c)
+spoolagain(struct compare *c)
 {
-	if (c->slen > 0 && fwrite(c->sbuf, c->slen, 1, c->spool) != 1)
+	if (spoolfile_rewind(&c->spool) < 0)
 		fatal("the differences' temporary file: %s", strerror(errno));
-	c->slen = 0;
-}
-
-/* n bytes at p to the spool. */
-static void
-spoolput(struct compare *c, const void *p, size_t n)
-{
-	if (c->slen + n > SPOOLBUF)
-		spoolflush(c);
-	if (n > SPOOLBUF) {
-		if (fwrite(p, n, 1, c->spool) != 1)
-			fatal("the differences' temporary file: %s",
-			    strerror(errno));
-		return;
-	}
-	memcpy(c->sbuf + c->slen, p, n);
-	c->slen += n;
-}
-
-/* What was written, to be read from its start. */
-static void
-spoolrewind(struct compare *c)
-{
-	spoolflush(c);
-	rewind(c->spool);
-	c->slen = c->spos = 0;
-}
-
-/* n bytes of the spool into p.  Returns 0, or -1 at its end. */
-static int
-spoolget(struct compare *c, void *p, size_t n)
-{
-	unsigned char *q;
-	size_t k;
-
-	for (q = p; n > 0; q += k, n -= k) {
-		if (c->spos == c->slen) {
-			c->slen = fread(c->sbuf, 1, SPOOLBUF, c->spool);
-			c->spos = 0;
-			if (c->slen == 0)
-				return -1;
-		}
-		k = c->slen - c->spos < n ? c->slen - c->spos : n;
-		memcpy(q, c->sbuf + c->spos, k);
-		c->spos += k;
-	}
-	return 0;
 }
 
 /*
@@ -298,8 +245,7 @@ spoolget(struct compare *c, void *p, size_t n)
 
 /*
  * Keep event e, whose results res differ, as the next row: written to
- * the spool (its id after it) in one piece, so that memory does not
- * grow with them.
+ * the spool, its id after it, so that memory does not grow with them.
  */
 static void
 keepdiff(struct compare *c, const struct event *e, const struct result *res)
@@ -330,9 +276,9 @@ keepdiff(struct compare *c, const struct event *e, const struct result *res)
 		len += n;
 		n = 0;		/* written */
 	}
-	spoolput(c, b, len);
+	spoolfile_put(&c->spool, b, len);
 	if (n > 0)
-		spoolput(c, e->id, n);
+		spoolfile_put(&c->spool, e->id, n);
 	c->ndiff++;
 }
 
@@ -346,7 +292,8 @@ nextdiff(struct compare *c, struct diff *d, char **idbuf,
 	uint32_t n;
 	int j;
 
-	if (spoolget(c, b, DIFFHEAD(c->n)) < 0)
+	if (spoolfile_get(&c->spool, b, DIFFHEAD(c->n)) !=
+	    (size_t)DIFFHEAD(c->n))
 		return 0;
 	memset(d, 0, sizeof *d);
 	p = b;
@@ -366,7 +313,7 @@ nextdiff(struct compare *c, struct diff *d, char **idbuf,
 		*idcap = (size_t)n + 1;
 		*idbuf = xrealloc(*idbuf, *idcap);
 	}
-	if (n > 0 && spoolget(c, *idbuf, n) < 0)
+	if (n > 0 && spoolfile_get(&c->spool, *idbuf, n) != n)
 		return 0;
 	(*idbuf)[n] = '\0';
 	return 1;
@@ -416,7 +363,7 @@ compare_feed(struct compare *c, const struct event *e)
 		replay_feedslot(&c->rp[j], &c->made[j], e, &res[j]);
 	c->pos++;
 	if (differs(c, e, res)) {
-		if (c->spool != NULL)
+		if (c->spool.f != NULL)
 			keepdiff(c, e, res);
 		else
 			c->ndiff++;
@@ -462,9 +409,7 @@ compare_free(struct compare *c)
 		replay_free(&c->rp[j]);
 		madetab_free(&c->made[j]);
 	}
-	if (c->spool != NULL)
-		fclose(c->spool);
-	free(c->sbuf);
+	spoolfile_close(&c->spool);
 	free(c->ids);
 	free(c->pair);
 	memset(c, 0, sizeof *c);
@@ -564,7 +509,7 @@ compare_text(FILE *f, struct compare *c)
 			seqw++;
 		snprintf(head, sizeof head, "%*s  op      id", seqw, "seq");
 		row(f, 22 + seqw, head, cells, c->n, 11);
-		spoolrewind(c);
+		spoolagain(c);
 		while (nextdiff(c, &d, &id, &idcap))
 			fwrite(line, 1, diffrow(line, c, &d, id, seqw), f);
 		fputc('\n', f);
@@ -688,9 +633,9 @@ compare_yaml(FILE *f, struct compare *c)
 	    (!c->summary && (emitstr(em, "differences") < 0 ||
 	    emitseq(em, 0) < 0)))
 		goto out;
-	if (c->spool != NULL)
-		spoolrewind(c);
-	while (c->spool != NULL && nextdiff(c, &d, &id, &idcap)) {
+	if (c->spool.f != NULL)
+		spoolagain(c);
+	while (c->spool.f != NULL && nextdiff(c, &d, &id, &idcap)) {
 		if (emitmap(em, 1) < 0 || emitnum(em, "seq", d.seq) < 0 ||
 		    emitkv(em, "op", opnames[d.op]) < 0 ||
 		    (d.id != NOID && emitkv(em, "id", id) < 0))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "replay.h"
+#include "spool.h"
 
 /* An event whose results differ: what the report shows of it. */
 struct diff {
@@ -39,18 +40,13 @@ struct pair {
 	struct divat	 first[Ndiv][MAXFIRST];
 };
 
-enum { SPOOLBUF = 64 * 1024 };	/* the spool's buffer */
-
 struct compare {
 	const struct trace	*t;
 	int			 n;
 	struct replay		 rp[MAXPOLICY];
 	struct madetab		 made[MAXPOLICY];
 	size_t			 pos;		/* events fed */
-	FILE			*spool;		/* the events that differ */
-	unsigned char		*sbuf;		/* its buffer: SPOOLBUF bytes */
-	size_t			 slen;		/* in sbuf: written, or read */
-	size_t			 spos;		/* reading: taken of slen */
+	struct spoolfile	 spool;		/* the events that differ */
 	size_t			 ndiff;
 	char			*ids;		/* their ids, each ended by NUL */
 	size_t			 idlen;

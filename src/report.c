@@ -320,40 +320,30 @@ textrow(FILE *f, const struct row *row, int seqw, int idw,
 }
 
 /*
- * Write the table row of row to the spool f, its id apart, to be put
+ * Write the table row of row to the spool sf, its id apart, to be put
  * in its column once the widest is known (report_textunspool).
  */
-int
-report_textspool(FILE *f, const struct row *row, int whyall,
+void
+report_textspool(struct spoolfile *sf, const struct row *row, int whyall,
     struct colw *cw)
 {
-	char buf[2048], rec[4096 + 3 * sizeof(uint32_t)], *r;
+	char buf[2048];
 	const char *s[3];
 	uint32_t n[3];
-	size_t after, len;
-	int k, rv;
+	size_t after;
+	int k;
 
 	textparts(row, whyall, buf, sizeof buf, &after);
 	report_colwidths(row, cw);
 	s[0] = buf;
 	s[1] = row->id ? row->id : "-";
 	s[2] = buf + after;
-	/* the three lengths, then the three strings: one write */
-	for (len = 0, k = 0; k < 3; k++) {
+	/* the three lengths, then the three strings */
+	for (k = 0; k < 3; k++)
 		n[k] = strlen(s[k]);
-		len += n[k];
-	}
-	len += sizeof n;
-	r = len <= sizeof rec ? rec : xmalloc(len);
-	memcpy(r, n, sizeof n);
-	for (len = sizeof n, k = 0; k < 3; k++) {
-		memcpy(r + len, s[k], n[k]);
-		len += n[k];
-	}
-	rv = fwrite(r, len, 1, f) == 1 ? 0 : -1;
-	if (r != rec)
-		free(r);
-	return rv;
+	spoolfile_put(sf, n, sizeof n);
+	for (k = 0; k < 3; k++)
+		spoolfile_put(sf, s[k], n[k]);
 }
 
 /*
@@ -370,8 +360,8 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw,
 	char *line, *p;
 
 	for (;;) {
-		if (fread(n, sizeof n, 1, sp->f) != 1)
-			return feof(sp->f) ? 0 : -1;
+		if ((k = spoolfile_get(sp->sf, n, sizeof n)) != sizeof n)
+			return k == 0 && !spoolfile_failed(sp->sf) ? 0 : -1;
 		len = (size_t)n[0] + n[1] + n[2];
 		/* the record, then the line made of it: one write a row */
 		need = 2 * len + seqw + idw + cw->pa + cw->size + 1;
@@ -379,7 +369,7 @@ report_textunspool(FILE *out, struct spool *sp, int seqw, int idw,
 			sp->cap = need < 4096 ? 4096 : need;
 			sp->buf = xrealloc(sp->buf, sp->cap);
 		}
-		if (len > 0 && fread(sp->buf, len, 1, sp->f) != 1)
+		if (len > 0 && spoolfile_get(sp->sf, sp->buf, len) != len)
 			return -1;
 		/* as "%s%-*.*s%s\n" would, without parsing it a million times */
 		p = line = sp->buf + len;
@@ -525,40 +515,26 @@ rowstr(struct row *row, int k)
 }
 
 /*
- * Write row to the spool f, in one write: its numbers, the six strings'
- * lengths (NOLEN for none), their bytes.  Returns -1 when the file
- * fails.
+ * Write row to the spool sf: its numbers, the six strings' lengths
+ * (NOLEN for none), their bytes.
  */
-int
-report_spool(FILE *f, const struct row *row)
+void
+report_spool(struct spoolfile *sf, const struct row *row)
 {
-	char stack[offsetof(struct row, id) + 6 * sizeof(uint32_t) + 2048];
 	const char *str[6];
-	uint32_t n;
-	size_t o, at, len[6], need;
-	char *buf;
-	int k, rv;
+	uint32_t n[6];
+	size_t len[6];
+	int k;
 
-	need = offsetof(struct row, id) + 6 * sizeof n;
 	for (k = 0; k < 6; k++) {
 		str[k] = *rowstr((struct row *)row, k);
 		len[k] = str[k] ? strlen(str[k]) : 0;
-		need += len[k];
+		n[k] = str[k] == NULL ? NOLEN : (uint32_t)len[k];
 	}
-	buf = need <= sizeof stack ? stack : xmalloc(need);
-	memcpy(buf, row, offsetof(struct row, id));
-	o = offsetof(struct row, id);
-	at = o + 6 * sizeof n;
-	for (k = 0; k < 6; k++) {
-		n = str[k] == NULL ? NOLEN : (uint32_t)len[k];
-		memcpy(buf + o + k * sizeof n, &n, sizeof n);
-		memcpy(buf + at, str[k] ? str[k] : "", len[k]);
-		at += len[k];
-	}
-	rv = fwrite(buf, at, 1, f) == 1 ? 0 : -1;
-	if (buf != stack)
-		free(buf);
-	return rv;
+	spoolfile_put(sf, row, offsetof(struct row, id));
+	spoolfile_put(sf, n, sizeof n);
+	for (k = 0; k < 6; k++)
+		spoolfile_put(sf, str[k] ? str[k] : "", len[k]);
 }
 
 /*
@@ -574,9 +550,12 @@ report_unspool(void *arg, struct row *row)
 	int k;
 
 	sp = arg;
-	if (fread(row, offsetof(struct row, id), 1, sp->f) != 1)
+	if ((o = spoolfile_get(sp->sf, row, offsetof(struct row, id))) !=
+	    offsetof(struct row, id)) {
+		sp->bad = o != 0 || spoolfile_failed(sp->sf);
 		return 0;
-	if (fread(n, sizeof n, 1, sp->f) != 1) {
+	}
+	if (spoolfile_get(sp->sf, n, sizeof n) != sizeof n) {
 		sp->bad = 1;
 		return 0;
 	}
@@ -590,7 +569,7 @@ report_unspool(void *arg, struct row *row)
 	for (o = k = 0; k < 6; k++)
 		if (n[k] != NOLEN)
 			o += n[k];
-	if (o > 0 && fread(sp->buf + total - o, o, 1, sp->f) != 1) {
+	if (o > 0 && spoolfile_get(sp->sf, sp->buf + total - o, o) != o) {
 		sp->bad = 1;
 		return 0;
 	}

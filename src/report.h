@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "replay.h"
+#include "spool.h"
 
 /*
  * One row of a replay's report (report_row): what the table and the
@@ -32,7 +33,7 @@ struct row {
 
 /* Rows read back from a spool (report_unspool). */
 struct spool {
-	FILE		*f;
+	struct spoolfile *sf;
 	char		*buf;
 	size_t		 cap;
 	int		 bad;		/* it could not be read back */
@@ -44,8 +45,9 @@ struct colw {
 	int	size;
 };
 
-int	report_spool(FILE *, const struct row *);
-int	report_textspool(FILE *, const struct row *, int, struct colw *);
+void	report_spool(struct spoolfile *, const struct row *);
+void	report_textspool(struct spoolfile *, const struct row *, int,
+	    struct colw *);
 int	report_textunspool(FILE *, struct spool *, int, int,
 	    const struct colw *);
 void	report_colwidths(const struct row *, struct colw *);
