@@ -15,6 +15,9 @@
 #include "report.h"
 #include "util.h"
 
+/* The most a row's parts before its remarks take (textparts). */
+#define TEXTFIXED	160
+
 
 /* The heading shared by the text report and the dump. */
 void
@@ -97,20 +100,36 @@ hasremark(const struct row *row, int whyall)
 }
 
 /*
- * s after the n bytes at buf (len in all), then spaces to width
- * columns, as "%-*s" does; NUL-terminated.  Returns the new length.
+ * s at p, then spaces to width columns, as "%-*s" does, unchecked: for
+ * the parts of a row whose lengths are known.  Returns the end.
  */
-static size_t
-putpad(char *buf, size_t len, size_t n, const char *s, int width)
+static char *
+putpad(char *p, const char *s, int width)
 {
 	int k;
 
-	for (k = 0; s[k] != '\0' && n + 1 < len; k++)
-		buf[n++] = s[k];
-	for (; k < width && n + 1 < len; k++)
-		buf[n++] = ' ';
-	if (n < len)
-		buf[n] = '\0';
+	for (k = 0; s[k] != '\0'; k++)
+		*p++ = s[k];
+	for (; k < width; k++)
+		*p++ = ' ';
+	return p;
+}
+
+/*
+ * s after the n bytes at buf (len in all), cut short where it would
+ * not fit, as snprintf does; NUL-terminated.  Returns the new length.
+ */
+static size_t
+putrest(char *buf, size_t len, size_t n, const char *s)
+{
+	size_t k;
+
+	if (n + 1 >= len)
+		return n;
+	k = strnlen(s, len - 1 - n);
+	memcpy(buf + n, s, k);
+	n += k;
+	buf[n] = '\0';
 	return n;
 }
 
@@ -156,7 +175,7 @@ static void
 textparts(const struct row *row, int whyall, char *buf, size_t len,
     size_t *after)
 {
-	char pa[24], size[24], va[16];
+	char pa[24], size[24], va[16], *p;
 	const char *sep;
 	size_t n;
 
@@ -171,41 +190,51 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 		fmtbytes(size, sizeof size, row->size);
 	if (row->hasva)
 		hex8(va, row->va);
-	/* as "%5zu  %-6s  ", then "  %-10s  %-6s  %-7s  %-*s", by hand */
-	n = putseq(buf, len, row->seq);
-	n = putpad(buf, len, n, "  ", 0);
-	n = putpad(buf, len, n, opnames[row->op], 6);
-	n = putpad(buf, len, n, "  ", 0);
-	*after = n + 1;
-	n = putpad(buf, len, n + 1, "  ", 0);
-	n = putpad(buf, len, n, pa, 10);
-	n = putpad(buf, len, n, "  ", 0);
-	n = putpad(buf, len, n, size, 6);
-	n = putpad(buf, len, n, "  ", 0);
-	n = putpad(buf, len, n, resultnames[row->kind], 7);
-	n = putpad(buf, len, n, "  ", 0);
-	n = putpad(buf, len, n, va, hasremark(row, whyall) ? 10 : 0);
+	/*
+	 * as "%5zu  %-6s  ", then "  %-10s  %-6s  %-7s  %-*s", by hand: at
+	 * most TEXTFIXED bytes (a seq of 20 digits, a pa of 18, a size of
+	 * 23, each name's longest), which len leaves room for
+	 */
+	if (len < TEXTFIXED)
+		fatal("textparts: %zu bytes, not %d", len, TEXTFIXED);
+	p = buf + putseq(buf, len, row->seq);
+	p = putpad(p, "  ", 0);
+	p = putpad(p, opnames[row->op], 6);
+	p = putpad(p, "  ", 0);
+	*p++ = '\0';
+	*after = p - buf;
+	p = putpad(p, "  ", 0);
+	p = putpad(p, pa, 10);
+	p = putpad(p, "  ", 0);
+	p = putpad(p, size, 6);
+	p = putpad(p, "  ", 0);
+	p = putpad(p, resultnames[row->kind], 7);
+	p = putpad(p, "  ", 0);
+	p = putpad(p, va, hasremark(row, whyall) ? 10 : 0);
+	*p = '\0';
+	n = p - buf;
 	sep = "  ";
-#define MORE(...) do {							\
-		if (n < len)						\
-			n += snprintf(buf + n, len - n, __VA_ARGS__);	\
-	} while (0)
 	if (row->expfailed) {
-		MORE("%sEXPECTED %s", sep, row->expected);
+		n = putrest(buf, len, n, sep);
+		n = putrest(buf, len, n, "EXPECTED ");
+		n = putrest(buf, len, n, row->expected);
 		sep = "; ";
 	}
 	if (row->kind != Rok || row->outside || (whyall && row->op != OPnote)) {
-		MORE("%s%s", sep, row->why);
+		n = putrest(buf, len, n, sep);
+		n = putrest(buf, len, n, row->why);
 		sep = "; ";
 	}
 	if (row->text != NULL) {
-		MORE("%s%s", sep, row->text);
+		n = putrest(buf, len, n, sep);
+		n = putrest(buf, len, n, row->text);
 		sep = "; ";
 	}
-	if (row->note != NULL)
-		MORE("%s# %s", sep, row->note);
-#undef MORE
-	buf[len - 1] = '\0';
+	if (row->note != NULL) {
+		n = putrest(buf, len, n, sep);
+		n = putrest(buf, len, n, "# ");
+		(void)putrest(buf, len, n, row->note);
+	}
 }
 
 /*

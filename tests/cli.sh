@@ -424,4 +424,15 @@ holds "$TMPD/wide.labs" "refused  -           Bell Labs' vmap takes its pa as a 
 holds "$TMPD/wide2.yaml" "pa: 0x4000000000" "a pa past 4G written back whole"
 "$V" dump --at 1 "$TMPD/wide.yaml" >"$TMPD/wide.dump"
 holds "$TMPD/wide.dump" "event 1, vmap virtio of 8K at pa 0x4000000000: refused" "dump: the pa whole"
+# A row's remarks are cut short where its line's buffer ends (2 KiB),
+# as printf would cut them: a note of 3000 bytes after the reason.
+L=$(head -c 3000 /dev/zero | tr '\0' n)
+sed "s/note: \"1026 pages\"/note: \"$L\"/" traces/span-bug.yaml \
+    >"$TMPD/longnote.yaml"
+"$V" replay -p plan9 "$TMPD/longnote.yaml" | grep '^    6  vmap' >"$TMPD/row"
+grep -q "; the longest run is 0; 1 PDE holds an empty table; # nnnnn*\$" \
+    "$TMPD/row" && [ "$(wc -c <"$TMPD/row")" -gt 2000 ] &&
+    [ "$(wc -c <"$TMPD/row")" -lt 2100 ]
+ok $? "a long note: the row cut short at its end, $(wc -c <"$TMPD/row") bytes"
+
 done_testing
