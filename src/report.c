@@ -167,33 +167,37 @@ hex8(char *buf, uint32_t x)
 }
 
 /*
+ * s, n bytes, at p, then spaces to width columns, unchecked.  Returns
+ * the end.
+ */
+static char *
+putword(char *p, const char *s, size_t n, size_t width)
+{
+	memmove(p, s, n);
+	for (p += n; n < width; n++)
+		*p++ = ' ';
+	return p;
+}
+
+/*
  * A row of the table in two parts, before and after its id: the seq
  * and the op; the rest to the end of the line.  Into buf; *after is
- * where the second part starts in it.
+ * where the second part starts in it.  cw, when not nil, widened to
+ * the pa and size written (report_colwidths).
  */
 static void
 textparts(const struct row *row, int whyall, char *buf, size_t len,
-    size_t *after)
+    size_t *after, struct colw *cw)
 {
-	char pa[24], size[24], va[16], *p;
 	const char *sep;
-	size_t n;
+	size_t n, k;
+	char *p;
 
-	strcpy(pa, "-");
-	strcpy(size, "-");
-	strcpy(va, "-");
-	if (row->op == OPvmap && row->pa >> 32 == 0)
-		hex8(pa, row->pa);
-	else if (row->op == OPvmap)	/* past 4G: every digit */
-		snprintf(pa, sizeof pa, "0x%llx", (unsigned long long)row->pa);
-	if (row->hassize)
-		fmtbytes(size, sizeof size, row->size);
-	if (row->hasva)
-		hex8(va, row->va);
 	/*
 	 * as "%5zu  %-6s  ", then "  %-10s  %-6s  %-7s  %-*s", by hand: at
 	 * most TEXTFIXED bytes (a seq of 20 digits, a pa of 18, a size of
-	 * 23, each name's longest), which len leaves room for
+	 * 23, each name's longest), which len leaves room for; the numbers
+	 * made in place
 	 */
 	if (len < TEXTFIXED)
 		fatal("textparts: %zu bytes, not %d", len, TEXTFIXED);
@@ -204,13 +208,34 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 	*p++ = '\0';
 	*after = p - buf;
 	p = putpad(p, "  ", 0);
-	p = putpad(p, pa, 10);
+	if (row->op == OPvmap && row->pa >> 32 == 0) {
+		hex8(p, row->pa);
+		p += 10;
+	} else if (row->op == OPvmap) {	/* past 4G: every digit */
+		k = (size_t)snprintf(p, 24, "0x%llx",
+		    (unsigned long long)row->pa);
+		if (cw != NULL && (int)k > cw->pa)
+			cw->pa = k;
+		p = putword(p, p, k, 10);
+	} else
+		p = putpad(p, "-", 10);
 	p = putpad(p, "  ", 0);
-	p = putpad(p, size, 6);
+	if (row->hassize) {
+		k = strlen(fmtbytes(p, 24, row->size));
+		if (cw != NULL && (int)k > cw->size)
+			cw->size = k;
+		p = putword(p, p, k, 6);
+	} else
+		p = putpad(p, "-", 6);
 	p = putpad(p, "  ", 0);
 	p = putpad(p, resultnames[row->kind], 7);
 	p = putpad(p, "  ", 0);
-	p = putpad(p, va, hasremark(row, whyall) ? 10 : 0);
+	k = hasremark(row, whyall) ? 10 : 0;
+	if (row->hasva) {
+		hex8(p, row->va);
+		p += 10;
+	} else
+		p = putpad(p, "-", k);
 	*p = '\0';
 	n = p - buf;
 	sep = "  ";
@@ -340,7 +365,7 @@ textrow(FILE *f, const struct row *row, int seqw, int idw,
 	char buf[2048], rest[2048 + 64], *end;
 	size_t after;
 
-	textparts(row, whyall, buf, sizeof buf, &after);
+	textparts(row, whyall, buf, sizeof buf, &after, NULL);
 	padseq(f, buf, after, seqw);
 	fprintf(f, "%s%-*.*s", buf, idw, idw, row->id ? row->id : "-");
 	end = afterinto(rest, buf + after, strlen(buf + after), cw);
@@ -362,8 +387,7 @@ report_textspool(struct spoolfile *sf, const struct row *row, int whyall,
 	size_t after;
 	int k;
 
-	textparts(row, whyall, buf, sizeof buf, &after);
-	report_colwidths(row, cw);
+	textparts(row, whyall, buf, sizeof buf, &after, cw);
 	s[0] = buf;
 	s[1] = row->id ? row->id : "-";
 	s[2] = buf + after;
