@@ -269,9 +269,9 @@ idtab_add(struct idtab *tab, const char *s, int lend, uint64_t now, int *had)
 /*
  * The id of slot sl is unmapped at event now: gone from the table, its
  * slot free to be given again (once no sink holds it), its record kept
- * until then.  at: its
- * bucket, as idtab_find said, when nothing was added since; else
- * IDNOWHERE, and the bucket is found by the id's hash.
+ * until then.  at: its bucket, as idtab_find said, when nothing was
+ * added since; else IDNOWHERE, and the bucket is found by the id's
+ * hash.
  */
 void
 idtab_remove(struct idtab *tab, long sl, size_t at, uint64_t now)

@@ -27,7 +27,10 @@ struct livewas {
 	int32_t		 rec;		/* its id's held slot, or ~size */
 };
 
-/* Where what is about event e of t is read from: from *f, set when new. */
+/*
+ * Where what the vmaps were is read, set from t on its first event:
+ * the reader's table, taken over, or the loaded trace.
+ */
 static void
 wasfrom_set(struct wasfrom *f, struct trace *t)
 {
