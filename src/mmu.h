@@ -487,15 +487,15 @@ void		 placedreason(const Mmu *, int, uint32_t, uint32_t, uint32_t,
 int		 vunmap(Mmu *, uint32_t, int32_t);
 
 /* mmutree.c */
-const Pdenode	*treefresh(Mmu *);
-int		 treefirsthole(Mmu *, uint32_t);
-
 /*
  * A vmap of at most this many PDEs is searched for a table's hole one
  * PDE at a time (fast.c), which costs less than bringing the tree up
  * to date for it; a larger one, down the tree.
  */
 #define SCANPDES	128
+
+const Pdenode	*treefresh(Mmu *);
+int		 treefirsthole(Mmu *, uint32_t);
 int		 treefirstrun(Mmu *, uint32_t, uint32_t *);
 
 /* mmufast.c */

@@ -167,13 +167,15 @@ hex8(char *buf, uint32_t x)
 }
 
 /*
- * s, n bytes, at p, then spaces to width columns, unchecked.  Returns
+ * The word of n bytes just made at p, padded with spaces to width
+ * columns, unchecked; *w, when w is not nil, widened to it.  Returns
  * the end.
  */
 static char *
-putword(char *p, const char *s, size_t n, size_t width)
+madeword(char *p, size_t n, int *w, size_t width)
 {
-	memmove(p, s, n);
+	if (w != NULL && (int)n > *w)
+		*w = n;
 	for (p += n; n < width; n++)
 		*p++ = ' ';
 	return p;
@@ -211,21 +213,16 @@ textparts(const struct row *row, int whyall, char *buf, size_t len,
 	if (row->op == OPvmap && row->pa >> 32 == 0) {
 		hex8(p, row->pa);
 		p += 10;
-	} else if (row->op == OPvmap) {	/* past 4G: every digit */
-		k = (size_t)snprintf(p, 24, "0x%llx",
-		    (unsigned long long)row->pa);
-		if (cw != NULL && (int)k > cw->pa)
-			cw->pa = k;
-		p = putword(p, p, k, 10);
-	} else
+	} else if (row->op == OPvmap)	/* past 4G: every digit */
+		p = madeword(p, (size_t)snprintf(p, 24, "0x%llx",
+		    (unsigned long long)row->pa), cw ? &cw->pa : NULL, 10);
+	else
 		p = putpad(p, "-", 10);
 	p = putpad(p, "  ", 0);
-	if (row->hassize) {
-		k = strlen(fmtbytes(p, 24, row->size));
-		if (cw != NULL && (int)k > cw->size)
-			cw->size = k;
-		p = putword(p, p, k, 6);
-	} else
+	if (row->hassize)
+		p = madeword(p, strlen(fmtbytes(p, 24, row->size)),
+		    cw ? &cw->size : NULL, 6);
+	else
 		p = putpad(p, "-", 6);
 	p = putpad(p, "  ", 0);
 	p = putpad(p, resultnames[row->kind], 7);
