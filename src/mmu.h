@@ -497,6 +497,8 @@ int		 vunmap(Mmu *, uint32_t, int32_t);
 const Pdenode	*treefresh(Mmu *);
 int		 treefirsthole(Mmu *, uint32_t);
 int		 treefirstrun(Mmu *, uint32_t, uint32_t *);
+int		 treefirstblank(Mmu *, uint32_t);
+int		 treefirstempty(Mmu *, uint32_t);
 
 /* mmufast.c */
 int		 pdbmap_fast(Mmu *, uint32_t, uint32_t, uint32_t);

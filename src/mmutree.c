@@ -163,3 +163,58 @@ treefirstrun(Mmu *m, uint32_t n, uint32_t *before)
 	*before = carry;
 	return k - m->nleaf;
 }
+
+/*
+ * The first PDE of the vmap where a run of n blank PDEs is complete
+ * (n >= 1), or -1; as treefirstrun, the blanks at the end of what lies
+ * to the left carried along.
+ */
+int
+treefirstblank(Mmu *m, uint32_t n)
+{
+	const Pdenode *l;
+	uint32_t carry;
+	int k;
+
+	if (treefresh(m)->bbest < n)
+		return -1;
+	carry = 0;
+	for (k = 1; k < m->nleaf;) {
+		l = &m->tree[2 * k];
+		if (l->bbest >= n || carry + l->bpre >= n)
+			k = 2 * k;
+		else {
+			carry = l->ball ? carry + l->bpre : l->bsuf;
+			k = 2 * k + 1;
+		}
+	}
+	return k - m->nleaf;
+}
+
+/*
+ * The first PDE of the vmap where n empty tables in a row are complete
+ * (n >= 1), or -1.  A node's empty tables at its start or end are its
+ * free pages there over WD2PG.
+ */
+int
+treefirstempty(Mmu *m, uint32_t n)
+{
+	const Pdenode *l;
+	uint32_t carry;
+	int k;
+
+	if (treefresh(m)->ebest < n)
+		return -1;
+	carry = 0;
+	for (k = 1; k < m->nleaf;) {
+		l = &m->tree[2 * k];
+		if (l->ebest >= n || carry + l->rpre / WD2PG >= n)
+			k = 2 * k;
+		else {
+			carry = l->rall ? carry + l->rpre / WD2PG :
+			    l->rsuf / WD2PG;
+			k = 2 * k + 1;
+		}
+	}
+	return k - m->nleaf;
+}

@@ -67,20 +67,50 @@ reasonfield(int c, int k)
 }
 
 /*
- * Measure the vmap's PDEs into s: a walk of them all, kept in m for the
- * next failure until a PDE or a table is written (m->gen).
+ * The shape of the vmap's PDEs into s, read off the tree the fast paths
+ * keep (mmutree.c): its longest runs are at its root, and the first of
+ * each is found down it.  The same as shapewalk finds, PDE by PDE.
  */
 static void
-pdeshape(Mmu *m, struct pdeshape *s)
+shapetree(Mmu *m, struct pdeshape *s)
+{
+	const Pdenode *root, *lf;
+	uint32_t first, before, free;
+	int i, stale;
+
+	memset(s, 0, sizeof *s);
+	root = treefresh(m);
+	first = PDX(m->vmap);
+	leancount(m, &stale, &free);
+	s->stale = stale;
+	if ((s->blankrun = root->bbest) > 0)
+		s->blankat = first + treefirstblank(m, s->blankrun) + 1 -
+		    s->blankrun;
+	if ((s->hole = root->maxhole) > 0)
+		s->holeat = first + treefirsthole(m, s->hole);
+	if ((s->run = root->rbest) > 0) {
+		i = treefirstrun(m, s->run, &before);
+		lf = &m->tree[m->nleaf + i];
+		s->runend = first + i;
+		/* the run from the tables before is found first, as walked */
+		s->runat = s->runend;
+		if (before + lf->rpre >= s->run)
+			s->runat -= (before + WD2PG - 1) / WD2PG;
+	}
+	if ((s->empties = root->ebest) > 0)
+		s->emptyat = first + treefirstempty(m, s->empties) + 1 -
+		    s->empties;
+	s->anyblank = s->blankrun > 0;
+}
+
+/* The shape of the vmap's PDEs into s, a PDE at a time. */
+static void
+shapewalk(Mmu *m, struct pdeshape *s)
 {
 	uint32_t *pd, blanks, run, runstart, empties, first;
 	Ptpage *pg;
 	int i, np;
 
-	if (m->shapegen == m->gen + 1) {
-		*s = m->shape;
-		return;
-	}
 	memset(s, 0, sizeof *s);
 	pd = vpdb(m);
 	np = vpdbsize(m);
@@ -127,6 +157,25 @@ pdeshape(Mmu *m, struct pdeshape *s)
 		}
 	}
 	s->anyblank = s->blankrun > 0;
+}
+
+/*
+ * Measure the vmap's PDEs into s: off the tree on a machine whose
+ * PDEs the fast paths write (they mark what they write, so that the
+ * tree is brought up to date cheaply), else a walk of them all; kept in
+ * m for the next failure until a PDE or a table is written (m->gen).
+ */
+static void
+pdeshape(Mmu *m, struct pdeshape *s)
+{
+	if (m->shapegen == m->gen + 1) {
+		*s = m->shape;
+		return;
+	}
+	if (m->map == pdbmap_fast)
+		shapetree(m, s);
+	else
+		shapewalk(m, s);
 	m->shape = *s;
 	m->shapegen = m->gen + 1;
 }
