@@ -58,37 +58,33 @@ struct dumping {
 	struct livemap		 lm;
 };
 
-/* Keep e, and r (whose reason and panic become the dump's), as the last. */
+/*
+ * Keep e, and r (whose reason and panic become the dump's), as the last:
+ * its id, text and note copied into lastbuf one after another.
+ */
 static void
 keeplast(struct dumping *d, const struct event *e, struct result *r)
 {
-	const char *s[3];
-	char **to[3];
-	size_t n[3], len;
-	int k;
+	size_t ni, nt, nn;
+	char *p;
 
 	replay_clear(&d->lastres);
 	d->lastres = *r;
 	memset(r, 0, sizeof *r);
 	d->last = *e;
-	s[0] = e->id;
-	s[1] = e->text;
-	s[2] = e->note;
-	to[0] = &d->last.id;
-	to[1] = &d->last.text;
-	to[2] = &d->last.note;
-	for (len = 0, k = 0; k < 3; k++) {
-		n[k] = s[k] != NULL ? strlen(s[k]) + 1 : 0;
-		len += n[k];
-	}
-	xgrow(&d->lastbuf, &d->lastcap, len + 1, 1);
-	for (len = 0, k = 0; k < 3; k++) {
-		*to[k] = s[k] != NULL ? d->lastbuf + len : NULL;
-		if (s[k] != NULL)
-			memcpy(d->lastbuf + len, s[k], n[k]);
-		len += n[k];
-	}
 	d->last.flags &= ~EVOWNID;
+	ni = e->id != NULL ? strlen(e->id) + 1 : 0;
+	nt = e->text != NULL ? strlen(e->text) + 1 : 0;
+	nn = e->note != NULL ? strlen(e->note) + 1 : 0;
+	if (ni + nt + nn + 1 > d->lastcap)
+		xgrow(&d->lastbuf, &d->lastcap, ni + nt + nn + 1, 1);
+	p = d->lastbuf;
+	if (e->id != NULL)
+		d->last.id = memcpy(p, e->id, ni);
+	if (e->text != NULL)
+		d->last.text = memcpy(p + ni, e->text, nt);
+	if (e->note != NULL)
+		d->last.note = memcpy(p + ni + nt, e->note, nn);
 }
 
 static void

@@ -70,6 +70,15 @@ put(char *p, const char *s, size_t max, size_t w)
 	return p;
 }
 
+/* n blanks at p. */
+static char *
+blanks(char *p, size_t n)
+{
+	while (n-- > 0)
+		*p++ = ' ';
+	return p;
+}
+
 /*
  * The row of difference d, into buf (at least 160 bytes), as row()
  * would print it: label "%*zu  %-6s  %.12s" (the event number as wide as
@@ -81,39 +90,36 @@ static size_t
 diffrow(char *buf, const struct compare *c, const struct diff *d,
     const char *id, int seqw)
 {
-	char num[24], cellb[24], *p, *q;
+	char num[24], *p, *q;
 	size_t seq;
-	int j, k;
+	int j, k, w;
 
 	q = num + sizeof num;
-	*--q = '\0';
 	seq = d->seq;
 	do
 		*--q = '0' + seq % 10;
 	while ((seq /= 10) > 0);
-	p = buf;
-	p = put(p, "", 0, num + sizeof num - 1 - q < seqw ?
-	    seqw - (num + sizeof num - 1 - q) : 0);
-	p = put(p, q, sizeof num, 0);
-	p = put(p, "  ", 2, 2);
+	w = num + sizeof num - q;
+	p = blanks(buf, w < seqw ? seqw - w : 0);
+	memcpy(p, q, w);
+	p = blanks(p + w, 2);
 	p = put(p, opnames[d->op], sizeof num, 6);
-	p = put(p, "  ", 2, 2);
+	p = blanks(p, 2);
 	p = put(p, d->id != NOID ? id : "-", 12, 0);
 	if (p - buf < 22 + seqw)
-		p = put(p, "", 0, 22 + seqw - (p - buf));
+		p = blanks(p, 22 + seqw - (p - buf));
 	for (j = 0; j < c->n; j++) {
-		p = put(p, "  ", 2, 2);
+		p = blanks(p, 2);
+		w = j < c->n - 1 ? 11 : 0;
 		if (d->op == OPvmap && d->kind[j] == Rok) {
-			cellb[0] = '0';
-			cellb[1] = 'x';
+			*p++ = '0';
+			*p++ = 'x';
 			for (k = 0; k < 8; k++)
-				cellb[2 + k] = "0123456789abcdef"[
-				    (d->va[j] >> (28 - 4 * k)) & 0xF];
-			cellb[10] = '\0';
-			q = cellb;
+				*p++ = "0123456789abcdef"[(d->va[j] >>
+				    (28 - 4 * k)) & 0xF];
+			p = blanks(p, w - (w > 0 ? 10 : 0));
 		} else
-			q = (char *)resultnames[d->kind[j]];
-		p = put(p, q, 23, j < c->n - 1 ? 11 : 0);
+			p = put(p, resultnames[d->kind[j]], 23, w);
 	}
 	*p++ = '\n';
 	return p - buf;
