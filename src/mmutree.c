@@ -73,8 +73,9 @@ pull(Pdenode *t, int k)
 const Pdenode *
 treefresh(Mmu *m)
 {
+	Pdenode was;
 	uint64_t w;
-	int np, first, i, k, b, n, j, changed[NPDE];
+	int np, first, i, k, b, n, j, last, changed[NPDE];
 
 	np = vpdbsize(m);
 	if (m->tree == NULL) {
@@ -93,23 +94,33 @@ treefresh(Mmu *m)
 			pull(m->tree, k);
 		m->treeok = 1;
 	} else {
-		/* the marked leaves, in order, then their parents, once each */
+		/*
+		 * The marked leaves, in order, then their parents, once
+		 * each; a node that comes out as it was changes nothing
+		 * above it.  Nodes are compared whole: their padding is
+		 * zero, from xcalloc and leaf, and no field write touches it.
+		 */
 		n = 0;
 		for (b = 0; b < NPDE / 64; b++)
 			for (w = m->pdemark[b]; w != 0; w &= w - 1) {
 				i = b * 64 + __builtin_ctzll(w) - first;
 				if (i < 0 || i >= np)
 					continue;
+				memcpy(&was, &m->tree[m->nleaf + i], sizeof was);
 				leaf(m, i, &m->tree[m->nleaf + i]);
-				changed[n++] = m->nleaf + i;
+				if (memcmp(&was, &m->tree[m->nleaf + i],
+				    sizeof was) != 0)
+					changed[n++] = m->nleaf + i;
 			}
 		while (n > 0 && changed[0] > 1) {
-			for (i = j = 0; i < n; i++) {
-				k = changed[i] / 2;
-				if (j == 0 || changed[j - 1] != k) {
-					pull(m->tree, k);
+			for (i = j = 0, last = 0; i < n; i++) {
+				if ((k = changed[i] / 2) == last)
+					continue;
+				last = k;
+				memcpy(&was, &m->tree[k], sizeof was);
+				pull(m->tree, k);
+				if (memcmp(&was, &m->tree[k], sizeof was) != 0)
 					changed[j++] = k;
-				}
 			}
 			n = j;
 		}
