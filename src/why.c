@@ -75,13 +75,13 @@ static void
 shapetree(Mmu *m, struct pdeshape *s)
 {
 	const Pdenode *root, *lf;
-	uint32_t first, before, free;
+	uint32_t first, before, nfree;
 	int i, stale;
 
 	memset(s, 0, sizeof *s);
 	root = treefresh(m);
 	first = PDX(m->vmap);
-	leancount(m, &stale, &free);
+	leancount(m, &stale, &nfree);
 	s->stale = stale;
 	if ((s->blankrun = root->bbest) > 0)
 		s->blankat = first + treefirstblank(m, s->blankrun) + 1 -
