@@ -110,7 +110,7 @@ spanfixed_vmapalloc_fast(Mmu *m, uint32_t size)
 	n = HOWMANY(size, BY2PG);
 	if (n > 0) {
 		/* where the first run of n is complete, down the tree */
-		if ((i = treefirstrun(m, n, &run)) < 0)
+		if ((i = treefirstrun(m, Tpages, n, &run)) < 0)
 			return size < PGDIRSIZE ? vmapblank(m, 1) : 0;
 		pg = ptfresh(&m->pt, pd[i]);
 		if (run + pg->head >= n)

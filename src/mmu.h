@@ -399,6 +399,13 @@ struct Pdenode {
 	uint8_t		rall;		/* every PDE an empty table */
 };
 
+/* The runs the tree keeps, for treefirstrun. */
+enum {
+	Tblanks,	/* blank PDEs */
+	Tpages,		/* free pages over tables */
+	Ttables		/* empty tables */
+};
+
 /* A machine packed for keeping (its pool's words as runs). */
 typedef struct Mmupack Mmupack;
 struct Mmupack {
@@ -496,9 +503,7 @@ int		 vunmap(Mmu *, uint32_t, int32_t);
 
 const Pdenode	*treefresh(Mmu *);
 int		 treefirsthole(Mmu *, uint32_t);
-int		 treefirstrun(Mmu *, uint32_t, uint32_t *);
-int		 treefirstblank(Mmu *, uint32_t);
-int		 treefirstempty(Mmu *, uint32_t);
+int		 treefirstrun(Mmu *, int, uint32_t, uint32_t *);
 
 /* mmufast.c */
 int		 pdbmap_fast(Mmu *, uint32_t, uint32_t, uint32_t);

@@ -147,85 +147,60 @@ treefirsthole(Mmu *m, uint32_t n)
 }
 
 /*
- * The first PDE of the vmap where a run of n free pages over tables is
- * complete (n >= 1), and in *before the free pages just before it, in
- * the tables before; or -1.  Down the tree, the free pages at the end
- * of what lies to the left carried along.
+ * A node's runs of kind r (Tblanks, Tpages, Ttables): the longest, the
+ * one at its start and the one at its end, and whether it is all one
+ * run.  A node's empty tables at its start or end are its free pages
+ * there over WD2PG.
  */
-int
-treefirstrun(Mmu *m, uint32_t n, uint32_t *before)
-{
-	const Pdenode *l;
-	uint32_t carry;
-	int k;
+struct noderuns {
+	uint32_t	best, pre, suf;
+	int		all;
+};
 
-	if (treefresh(m)->rbest < n)
-		return -1;
-	carry = 0;
-	for (k = 1; k < m->nleaf;) {
-		l = &m->tree[2 * k];
-		if (l->rbest >= n || carry + l->rpre >= n)
-			k = 2 * k;
-		else {
-			carry = l->rall ? carry + l->rpre : l->rsuf;
-			k = 2 * k + 1;
-		}
+static inline void
+noderuns(const Pdenode *n, int r, struct noderuns *o)
+{
+	switch (r) {
+	case Tblanks:
+		*o = (struct noderuns){ n->bbest, n->bpre, n->bsuf, n->ball };
+		break;
+	case Tpages:
+		*o = (struct noderuns){ n->rbest, n->rpre, n->rsuf, n->rall };
+		break;
+	default:
+		*o = (struct noderuns){ n->ebest, n->rpre / WD2PG,
+		    n->rsuf / WD2PG, n->rall };
+		break;
 	}
-	*before = carry;
-	return k - m->nleaf;
 }
 
 /*
- * The first PDE of the vmap where a run of n blank PDEs is complete
- * (n >= 1), or -1; as treefirstrun, the blanks at the end of what lies
+ * The first PDE of the vmap where a run of kind r, n long (n >= 1), is
+ * complete, and in *before (when not nil) how much of it lies in the
+ * PDEs before; or -1.  Down the tree, the run at the end of what lies
  * to the left carried along.
  */
 int
-treefirstblank(Mmu *m, uint32_t n)
+treefirstrun(Mmu *m, int r, uint32_t n, uint32_t *before)
 {
-	const Pdenode *l;
+	struct noderuns root, l;
 	uint32_t carry;
 	int k;
 
-	if (treefresh(m)->bbest < n)
+	noderuns(treefresh(m), r, &root);
+	if (root.best < n)
 		return -1;
 	carry = 0;
 	for (k = 1; k < m->nleaf;) {
-		l = &m->tree[2 * k];
-		if (l->bbest >= n || carry + l->bpre >= n)
+		noderuns(&m->tree[2 * k], r, &l);
+		if (l.best >= n || carry + l.pre >= n)
 			k = 2 * k;
 		else {
-			carry = l->ball ? carry + l->bpre : l->bsuf;
+			carry = l.all ? carry + l.pre : l.suf;
 			k = 2 * k + 1;
 		}
 	}
-	return k - m->nleaf;
-}
-
-/*
- * The first PDE of the vmap where n empty tables in a row are complete
- * (n >= 1), or -1.  A node's empty tables at its start or end are its
- * free pages there over WD2PG.
- */
-int
-treefirstempty(Mmu *m, uint32_t n)
-{
-	const Pdenode *l;
-	uint32_t carry;
-	int k;
-
-	if (treefresh(m)->ebest < n)
-		return -1;
-	carry = 0;
-	for (k = 1; k < m->nleaf;) {
-		l = &m->tree[2 * k];
-		if (l->ebest >= n || carry + l->rpre / WD2PG >= n)
-			k = 2 * k;
-		else {
-			carry = l->rall ? carry + l->rpre / WD2PG :
-			    l->rsuf / WD2PG;
-			k = 2 * k + 1;
-		}
-	}
+	if (before != NULL)
+		*before = carry;
 	return k - m->nleaf;
 }

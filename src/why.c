@@ -84,12 +84,12 @@ shapetree(Mmu *m, struct pdeshape *s)
 	leancount(m, &stale, &nfree);
 	s->stale = stale;
 	if ((s->blankrun = root->bbest) > 0)
-		s->blankat = first + treefirstblank(m, s->blankrun) + 1 -
-		    s->blankrun;
+		s->blankat = first + treefirstrun(m, Tblanks, s->blankrun,
+		    NULL) + 1 - s->blankrun;
 	if ((s->hole = root->maxhole) > 0)
 		s->holeat = first + treefirsthole(m, s->hole);
 	if ((s->run = root->rbest) > 0) {
-		i = treefirstrun(m, s->run, &before);
+		i = treefirstrun(m, Tpages, s->run, &before);
 		lf = &m->tree[m->nleaf + i];
 		s->runend = first + i;
 		/* the run from the tables before is found first, as walked */
@@ -98,8 +98,8 @@ shapetree(Mmu *m, struct pdeshape *s)
 			s->runat -= (before + WD2PG - 1) / WD2PG;
 	}
 	if ((s->empties = root->ebest) > 0)
-		s->emptyat = first + treefirstempty(m, s->empties) + 1 -
-		    s->empties;
+		s->emptyat = first + treefirstrun(m, Ttables, s->empties,
+		    NULL) + 1 - s->empties;
 	s->anyblank = s->blankrun > 0;
 }
 
